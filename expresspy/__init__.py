@@ -1,0 +1,72 @@
+"""expresspy: Express.js's programming model in Python.
+
+    from expresspy import express, session
+
+    app = express()
+
+    @app.get("/")
+    def home(req, res):
+        res.send("Hello")
+
+    app.listen(3000)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from expresspy.application import Application
+from expresspy.errors import HTTPError
+from expresspy.request import Request
+from expresspy.response import Response
+from expresspy.router import Route, Router
+
+# Built-in middleware reachable as express.json(), express.static(), ... : module and name.
+_MIDDLEWARE = {
+    "json": ("expresspy.middleware.body", "json"),
+    "urlencoded": ("expresspy.middleware.body", "urlencoded"),
+    "text": ("expresspy.middleware.body", "text"),
+    "raw": ("expresspy.middleware.body", "raw"),
+    "static": ("expresspy.middleware.static", "static"),
+}
+
+
+class _Express:
+    """`express`: call it for an app; it also carries `json`, `static`, `Router`, ... ."""
+
+    Router = Router
+    Route = Route
+
+    def __call__(self) -> Application:
+        """Create a new application."""
+        return Application()
+
+    def __getattr__(self, name: str) -> Any:
+        # Middleware modules are imported when first used, keeping `import expresspy` light.
+        if name in _MIDDLEWARE:
+            module, attr = _MIDDLEWARE[name]
+            return getattr(importlib.import_module(module), attr)
+        raise AttributeError(f"express has no attribute {name!r}")
+
+
+express = _Express()
+
+
+def session(*args: Any, **kwargs: Any) -> Any:
+    """express-session's middleware; see `expresspy.session.session`."""
+    from expresspy.session import session as make_session
+
+    return make_session(*args, **kwargs)
+
+
+__all__ = [
+    "Application",
+    "HTTPError",
+    "Request",
+    "Response",
+    "Route",
+    "Router",
+    "express",
+    "session",
+]

@@ -1,0 +1,302 @@
+"""Application: `express()`'s app, with its settings, its router, and its ASGI 3 entry point.
+
+The app is an ASGI 3 callable, so any ASGI server (the built-in one, uvicorn, hypercorn) can
+serve it; `app.listen()` runs the built-in server. Everything Express decides when a setting
+changes (ETag function, query parser, trust proxy) is compiled in `set`, never per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from expresspy import finalhandler
+from expresspy.http.etag import EtagFunction, compile_etag_setting
+from expresspy.request import Request, simple_query_parser
+from expresspy.response import Response
+from expresspy.router.next import Next, Wakeup
+from expresspy.router.pattern import PathSpec
+from expresspy.router.route import DONE, Route
+from expresspy.router.router import MethodsMixin, Router
+from expresspy.trust import TrustFunction, compile_trust
+
+logger = logging.getLogger("expresspy")
+
+QueryParser = Callable[[str], Any]
+
+# Threads for plain `def` handlers, as Starlette's default capacity (anyio's 40 tokens).
+SYNC_HANDLER_THREADS = 40
+
+
+def _compile_query_parser(value: Any) -> QueryParser | None:
+    if callable(value):
+        return value  # type: ignore[no-any-return]
+    if value is True or value == "simple":
+        return simple_query_parser
+    if value == "extended":
+        from expresspy.http.qs import extended_query_parser
+
+        return extended_query_parser
+    if value is False:
+        return None
+    raise TypeError(f"unknown value for query parser function: {value!r}")
+
+
+class Application(MethodsMixin):
+    """An Express application. Create it with `express()`."""
+
+    def __init__(self) -> None:
+        self._settings: dict[str, Any] = {}
+        self._listeners: dict[str, list[Callable[..., Any]]] = {}
+        self._router: Router | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._inline_sync = False
+        self._etag_fn: EtagFunction | None = None
+        self._query_parser: QueryParser | None = None
+        self._own_trust: TrustFunction | None = None
+        self._trust_set_explicitly = False
+        self.parent: Application | None = None
+        self.mountpath: PathSpec = "/"
+        self.locals: dict[str, Any] = {"settings": self._settings}
+        self.engines: dict[str, Callable[..., Any]] = {}
+        self._default_configuration()
+
+    def _default_configuration(self) -> None:
+        env = os.environ.get("EXPRESSPY_ENV", "development")
+        self.set("env", env)
+        self.set("x-powered-by", True)
+        self.set("etag", "weak")
+        self.set("query parser", "simple")
+        self.set("subdomain offset", 2)
+        self.set("trust proxy", False)
+        self._trust_set_explicitly = False
+        self.set("jsonp callback name", "callback")
+        self.set("views", os.path.abspath("views"))
+        self.set("view cache", env == "production")
+        self.set("sync handlers", "thread")
+
+    # -- settings -------------------------------------------------------------------------
+
+    def set(self, name: str, *value: Any) -> Any:
+        """`app.set(name, value)` sets a setting and returns the app; `app.set(name)` reads."""
+        if not value:
+            return self._setting(name)
+        val = value[0]
+        self._settings[name] = val
+        if name == "etag":
+            self._etag_fn = compile_etag_setting(val)
+        elif name == "query parser":
+            self._query_parser = _compile_query_parser(val)
+        elif name == "trust proxy":
+            self._own_trust = compile_trust(val)
+            self._trust_set_explicitly = True
+        elif name == "sync handlers":
+            if val not in ("thread", "inline"):
+                raise ValueError('setting "sync handlers" must be "thread" or "inline"')
+            self._inline_sync = val == "inline"
+        return self
+
+    def _setting(self, name: str) -> Any:
+        if name in self._settings:
+            return self._settings[name]
+        return self.parent._setting(name) if self.parent is not None else None
+
+    def enable(self, name: str) -> Application:
+        """Set a boolean setting to True."""
+        return self.set(name, True)  # type: ignore[no-any-return]
+
+    def disable(self, name: str) -> Application:
+        """Set a boolean setting to False."""
+        return self.set(name, False)  # type: ignore[no-any-return]
+
+    def enabled(self, name: str) -> bool:
+        """Whether a setting is truthy."""
+        return bool(self._setting(name))
+
+    def disabled(self, name: str) -> bool:
+        """Whether a setting is falsy."""
+        return not self._setting(name)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """This app's own settings (read others through `app.get(name)`)."""
+        return self._settings
+
+    @property
+    def _trust_proxy(self) -> TrustFunction:
+        if self._own_trust is not None:
+            return self._own_trust
+        if self.parent is not None:
+            return self.parent._trust_proxy
+        return compile_trust(False)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def on(self, event: str, fn: Callable[..., Any] | None = None) -> Any:
+        """Listen for "mount" (`fn(parent)`), "startup" or "shutdown" (ASGI lifespan).
+
+        Works as a decorator too: `@app.on("startup")`.
+        """
+        if fn is None:
+            def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+                self._listeners.setdefault(event, []).append(f)
+                return f
+
+            return decorator
+        self._listeners.setdefault(event, []).append(fn)
+        return self
+
+    async def emit(self, event: str, *args: Any) -> None:
+        """Call every listener of `event` in order; async listeners are awaited."""
+        for fn in self._listeners.get(event, []):
+            result = fn(*args)
+            if asyncio.iscoroutine(result):
+                await result
+
+    # -- routing --------------------------------------------------------------------------
+
+    @property
+    def router(self) -> Router:
+        """The app's base router, created on first use with the routing settings of that moment.
+        """
+        if self._router is None:
+            self._router = Router(
+                case_sensitive=bool(self._setting("case sensitive routing")),
+                strict=bool(self._setting("strict routing")),
+            )
+            self._router._adapt = self._adapt_mounted  # type: ignore[method-assign]
+        return self._router
+
+    def use(self, *args: Any) -> Application:
+        """Mount middleware, routers or whole sub-apps, optionally under a path prefix."""
+        self.router.use(*args)
+        return self
+
+    def _adapt_mounted(self, fn: Any, path: PathSpec) -> Any:
+        if isinstance(fn, Application):
+            fn.mountpath = path
+            fn.parent = self
+            if not fn._trust_set_explicitly:
+                fn._own_trust = None
+            for listener in fn._listeners.get("mount", []):
+                listener(self)
+            return fn._mounted
+        return fn
+
+    async def _mounted(self, req: Request, res: Response, next: Next) -> None:
+        """Run this app as middleware of its parent: its own settings, then back."""
+        parent_app = req.app
+        req.app = self
+        try:
+            outcome = await self.router.run(req, res)
+        finally:
+            req.app = parent_app
+        if outcome is not DONE:
+            next(outcome)
+
+    def route(self, path: PathSpec) -> Route:
+        """A Route at `path`, for `app.route("/book").get(h).post(h2)`."""
+        return self.router.route(path)
+
+    def param(self, name: str | list[str], fn: Callable[..., Any]) -> Application:
+        """Register a route-parameter callback (see `Router.param`)."""
+        self.router.param(name, fn)
+        return self
+
+    def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
+        self.router._register(method, path, handlers)
+        return self
+
+    def get(self, path: PathSpec, *handlers: Any) -> Any:
+        """`app.get(name)` reads a setting; `app.get(path, *handlers)` routes GET requests."""
+        if not handlers and isinstance(path, str) and not _looks_like_route(path):
+            return self._setting(path)
+        return super().get(path, *handlers)
+
+    def path(self) -> str:
+        """The app's absolute mount path ("" for the root app)."""
+        if self.parent is None:
+            return ""
+        mount = self.mountpath if isinstance(self.mountpath, str) else str(self.mountpath)
+        return self.parent.path() + mount
+
+    # -- serving --------------------------------------------------------------------------
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        """The ASGI 3 entry point."""
+        kind = scope["type"]
+        if kind == "http":
+            await self._handle_http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            raise RuntimeError(f"expresspy does not handle ASGI {kind!r} connections")
+
+    async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any
+                           ) -> None:
+        loop = asyncio.get_running_loop()
+        if self._executor is None and not self._inline_sync:
+            self._executor = ThreadPoolExecutor(SYNC_HANDLER_THREADS,
+                                                thread_name_prefix="expresspy-handler")
+        req = Request(self, scope, receive, Wakeup(loop))
+        res = Response(self, req, send, loop)
+        req.res = res
+        if self._settings.get("x-powered-by"):
+            res._headers["x-powered-by"] = "Express"
+        env = self._setting("env")
+        try:
+            outcome = await self.router.run(req, res)
+            if outcome is not DONE:
+                finalhandler.finish(req, res, outcome, env)
+        except Exception as exc:  # a bug in middleware internals must still get an answer
+            logger.exception("unhandled error while dispatching")
+            if not res.headers_sent:
+                finalhandler.finish(req, res, exc, env)
+        await res._complete()
+        failure = res._failure
+        if failure is not None:
+            res._failure = None
+            res._before_finish.clear()
+            res.headers_sent = False
+            res.finished = False
+            finalhandler.finish(req, res, failure, env)
+            await res._complete()
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            kind = message["type"]
+            phase = kind.rsplit(".", 1)[-1]
+            if phase not in ("startup", "shutdown"):
+                continue
+            try:
+                await self.emit(phase)
+            except Exception as exc:
+                logger.exception("lifespan %s failed", phase)
+                await send({"type": f"lifespan.{phase}.failed", "message": str(exc)})
+                return
+            await send({"type": f"lifespan.{phase}.complete"})
+            if phase == "shutdown":
+                if self._executor is not None:
+                    self._executor.shutdown(wait=False)
+                return
+
+    def listen(self, port: int = 3000, callback: Callable[[], Any] | None = None,
+               host: str = "127.0.0.1", **options: Any) -> None:
+        """Serve the app with the built-in server until interrupted (blocks).
+
+        `callback` runs once the server listens. Extra keyword options go to
+        `expresspy.server.ServerConfig` (limits, timeouts, TLS files).
+        """
+        from expresspy.server import ServerConfig, run
+
+        run(self, ServerConfig(host=host, port=port, **options), on_listen=callback)
+
+
+def _looks_like_route(path: str) -> bool:
+    return path.startswith("/") or path.startswith("*") or path.startswith("{")
+

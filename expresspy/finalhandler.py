@@ -1,0 +1,103 @@
+"""The default 404 page and error handler, byte-identical to Express 5's (finalhandler 2.1).
+
+Runs when the router's stack ran out: with no error it answers `404 Cannot GET /path`; with an
+error it answers the error's status (from `status`/`status_code`, 400-599, else 500) and shows
+the traceback in development or only the reason phrase in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from expresspy.errors import status_of
+from expresspy.http.statuses import phrase
+from expresspy.http.text import encode_url, escape_html
+
+if TYPE_CHECKING:
+    from expresspy.request import Request
+    from expresspy.response import Response
+
+logger = logging.getLogger("expresspy")
+
+_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+    "</head>\n<body>\n<pre>{}</pre>\n</body>\n</html>\n"
+)
+
+
+def error_page(message: str) -> bytes:
+    """The HTML page finalhandler sends: the message escaped, newlines as <br>."""
+    escaped = escape_html(message).replace("\n", "<br>").replace("  ", " &nbsp;")
+    return _PAGE.format(escaped).encode("utf-8")
+
+
+# Frames of the dispatcher and the thread pool say nothing about the user's bug.
+_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""), os.path.join("concurrent", "futures"))
+
+
+def describe_error(err: BaseException) -> str:
+    """The development-mode text of an error: its traceback without dispatcher frames."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not any(part in f.filename for part in _INTERNAL_FRAMES)]
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(err), err)
+    return "".join(lines).rstrip("\n")
+
+
+def _not_found_message(req: Request) -> str:
+    pathname = urlsplit(req.original_url).path or "/"
+    return f"Cannot {req.method} {encode_url(pathname)}"
+
+
+def finish(req: Request, res: Response, err: Any, env: str) -> None:
+    """Answer a request nobody answered: 404 with no error, else the error page."""
+    if res.headers_sent:
+        if err is not None:
+            logger.error("error after headers were sent", exc_info=_as_exception(err))
+        return
+    headers: dict[str, str] | None = None
+    if err is None:
+        status = 404
+        message = _not_found_message(req)
+    else:
+        exc = _as_exception(err)
+        status = status_of(exc) or 0
+        if status:
+            raw_headers = getattr(exc, "headers", None)
+            headers = dict(raw_headers) if isinstance(raw_headers, dict) else None
+        elif 400 <= res.status_code <= 599:
+            status = res.status_code
+        else:
+            status = 500
+        message = phrase(status) if env == "production" else describe_error(exc)
+        if env != "test":
+            logger.error("%s %s → %d", req.method, req.original_url, status, exc_info=exc)
+    send_error_page(res, status, message, headers)
+
+
+def send_error_page(res: Response, status: int, message: str,
+                    headers: dict[str, str] | None = None) -> None:
+    """Replace whatever the response had with finalhandler's page for `status`."""
+    body = error_page(message)
+    for name in ("content-encoding", "content-language", "content-range"):
+        res._headers.pop(name, None)
+    if headers:
+        for name, value in headers.items():
+            res.set_header(name, str(value))
+    res.status_code = status
+    res.set_header("Content-Security-Policy", "default-src 'none'")
+    res.set_header("X-Content-Type-Options", "nosniff")
+    res.set_header("Content-Type", "text/html; charset=utf-8")
+    res.set_header("Content-Length", str(len(body)))
+    res._finish(body)
+
+
+def _as_exception(err: Any) -> BaseException:
+    if isinstance(err, BaseException):
+        return err
+    return Exception(str(err))

@@ -1,0 +1,1 @@
+"""HTTP policies as data: status phrases, MIME types, ETags, URL and HTML encoding."""

@@ -1,0 +1,103 @@
+"""Handlers: a user function, inspected once at registration, and how it is invoked per request.
+
+Express decides by `fn.length` whether a function handles requests (up to 3 parameters) or
+errors (exactly 4). Python functions are inspected once here, so dispatch inspects nothing.
+Plain `def` functions run in the application's thread pool unless it runs them inline; `async
+def` functions run on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from typing import Any
+
+HandlerFunc = Callable[..., Any]
+
+
+def _positional_arity(fn: HandlerFunc) -> int:
+    """Number of positional parameters `fn` takes; 3 for `*args` (it accepts `next`)."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 3
+    count = 0
+    for param in sig.parameters.values():
+        if param.kind is param.VAR_POSITIONAL:
+            return max(count, 3)
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return count
+
+
+def _is_async(fn: HandlerFunc) -> bool:
+    if inspect.iscoroutinefunction(fn):
+        return True
+    if isinstance(fn, functools.partial):
+        return _is_async(fn.func)
+    call = getattr(fn, "__call__", None)  # noqa: B004 - objects with an async __call__
+    return call is not None and inspect.iscoroutinefunction(call)
+
+
+class Handler:
+    """A registered function with what dispatch needs to know about it, decided once.
+
+    `handles_errors` is true for four-parameter functions `(err, req, res, next)`;
+    `handles_requests` for those with at most three.
+    """
+
+    __slots__ = ("arity", "fn", "handles_errors", "handles_requests", "is_async", "name")
+
+    def __init__(self, fn: HandlerFunc) -> None:
+        if not callable(fn):
+            raise TypeError(f"handler must be a function, got {type(fn).__name__}")
+        self.fn = fn
+        self.arity = _positional_arity(fn)
+        self.handles_errors = self.arity == 4
+        self.handles_requests = self.arity <= 3
+        self.is_async = _is_async(fn)
+        self.name = getattr(fn, "__name__", None) or type(fn).__name__
+
+    def arguments(self, err: object, req: Any, res: Any, nxt: Any) -> tuple[Any, ...]:
+        """The arguments this handler takes, in Express's order."""
+        if self.handles_errors:
+            return (err, req, res, nxt)
+        return (req, res, nxt)[: self.arity]
+
+    async def invoke(
+        self, args: tuple[Any, ...], executor: Executor | None, inline: bool
+    ) -> None:
+        """Run the handler with `args`; exceptions propagate to the caller (the dispatcher)."""
+        if self.is_async:
+            await self.fn(*args)
+            return
+        if inline or executor is None:
+            result = self.fn(*args)
+        else:
+            loop = asyncio.get_running_loop()
+            ctx = contextvars.copy_context()
+            call = functools.partial(ctx.run, self.fn, *args)
+            result = await loop.run_in_executor(executor, call)
+        if inspect.isawaitable(result):
+            await result
+
+    def __repr__(self) -> str:
+        return f"<Handler {self.name}>"
+
+
+def flatten_handlers(items: tuple[Any, ...]) -> list[Any]:
+    """Flatten nested lists/tuples of handlers, as Express flattens `app.use([a, [b, c]])`."""
+    flat: list[Any] = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            flat.extend(flatten_handlers(tuple(item)))
+        else:
+            flat.append(item)
+    return flat
+
+
+AwaitableNone = Awaitable[None]

@@ -1,0 +1,72 @@
+"""The `next` callable handed to every handler, safe to call from any thread.
+
+A handler may call `next` while it runs or later, from a callback on another thread. The
+dispatcher checks after the handler returns; only if neither `next` was called nor the response
+ended does it park on a future, which `next()` or the end of the response wakes up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+_UNSET: Any = object()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class Wakeup:
+    """A per-request latch the dispatcher parks on; `next` and `res.end` both trigger it."""
+
+    __slots__ = ("_loop", "_waiter")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._waiter: asyncio.Future[None] | None = None
+
+    def arm(self) -> asyncio.Future[None]:
+        """Create the future the dispatcher awaits (called on the loop thread)."""
+        self._waiter = self._loop.create_future()
+        return self._waiter
+
+    def disarm(self) -> None:
+        """Forget the current future."""
+        self._waiter = None
+
+    def trigger(self) -> None:
+        """Wake the dispatcher, from any thread."""
+        waiter = self._waiter
+        if waiter is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            _wake(waiter)
+        else:
+            self._loop.call_soon_threadsafe(_wake, waiter)
+
+
+class Next:
+    """Express's `next`: `next()`, `next(err)`, `next("route")`, `next("router")`.
+
+    Only the first call counts, as a second call would run the rest of the stack twice.
+    """
+
+    __slots__ = ("called", "value", "wakeup")
+
+    def __init__(self, wakeup: Wakeup) -> None:
+        self.called = False
+        self.value: Any = None
+        self.wakeup = wakeup
+
+    def __call__(self, err: Any = None) -> None:
+        if self.called:
+            return
+        self.value = err
+        self.called = True
+        self.wakeup.trigger()

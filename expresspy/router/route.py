@@ -1,0 +1,128 @@
+"""Route: the handlers registered for one path, per HTTP method, and running one handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from expresspy.router.handler import Handler, flatten_handlers
+from expresspy.router.next import Next
+from expresspy.router.pattern import PathSpec
+
+logger = logging.getLogger("expresspy")
+
+# Returned by dispatch when a handler ended the response without calling next.
+DONE: Any = object()
+
+
+async def run_handler(
+    handler: Handler,
+    err: object,
+    req: Any,
+    res: Any,
+    *,
+    args: tuple[Any, ...] | None = None,
+    nxt: Next | None = None,
+) -> Any:
+    """Run one handler; return what it passed to `next`, or DONE if it ended the response.
+
+    An exception raised by the handler (sync or async) counts as `next(exception)`. When the
+    handler returns having done neither, this waits until it calls `next` or ends the response
+    from a callback, as a Node handler may.
+    """
+    wakeup = req._wakeup
+    if nxt is None:
+        nxt = Next(wakeup)
+    if args is None:
+        args = handler.arguments(err, req, res, nxt)
+    app = req.app
+    try:
+        await handler.invoke(args, app._executor, app._inline_sync)
+    except Exception as exc:
+        if nxt.called:
+            logger.debug("handler %s raised after calling next", handler.name, exc_info=exc)
+            return nxt.value
+        return exc
+    while not nxt.called:
+        if res.finished:
+            return DONE
+        waiter = wakeup.arm()
+        if nxt.called or res.finished:
+            wakeup.disarm()
+            continue
+        await waiter
+        wakeup.disarm()
+    return nxt.value
+
+
+class Route:
+    """The stack of handlers for one path; `route.get(h).post(h2)` chains like Express's."""
+
+    def __init__(self, path: PathSpec) -> None:
+        self.path = path
+        self.stack: list[tuple[str | None, Handler]] = []
+        self.methods: set[str] = set()
+        self._all = False
+
+    def add(self, method: str | None, handlers: tuple[Any, ...]) -> Route:
+        """Add handlers for `method` (upper-case name, or None for every method)."""
+        fns = flatten_handlers(handlers)
+        if not fns:
+            raise TypeError(f"Route.{(method or 'all').lower()}() requires a callback function")
+        for fn in fns:
+            if not callable(fn):
+                raise TypeError(
+                    f"Route.{(method or 'all').lower()}() requires a callback function "
+                    f"but got a {type(fn).__name__}"
+                )
+            self.stack.append((method, Handler(fn)))
+        if method is None:
+            self._all = True
+        else:
+            self.methods.add(method)
+        return self
+
+    def handles_method(self, method: str) -> bool:
+        """Whether a request with `method` runs this route (HEAD runs GET routes)."""
+        if self._all or method in self.methods:
+            return True
+        return method == "HEAD" and "GET" in self.methods
+
+    def allowed_methods(self) -> list[str]:
+        """Methods this route answers, for the automatic OPTIONS response (GET implies HEAD)."""
+        methods = set(self.methods)
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods)
+
+    async def dispatch(self, req: Any, res: Any) -> Any:
+        """Run the handlers matching the request's method; return the outcome for the router."""
+        method = req.method
+        if method == "HEAD" and "HEAD" not in self.methods:
+            method = "GET"
+        req.route = self
+        error: object = None
+        for handler_method, handler in self.stack:
+            if handler_method is not None and handler_method != method:
+                continue
+            if error is not None:
+                if not handler.handles_errors:
+                    continue
+            elif not handler.handles_requests:
+                continue
+            outcome = await run_handler(handler, error, req, res)
+            if outcome is DONE or outcome == "router":
+                return outcome
+            if outcome == "route":
+                return None
+            error = outcome
+        return error
+
+    def __getattr__(self, name: str) -> Any:
+        # route.get(...), route.post(...), route.propfind(...): every method Node knows.
+        from expresspy.router.router import HTTP_METHODS
+
+        if name in HTTP_METHODS or name == "all":
+            method = None if name == "all" else name.upper()
+            return lambda *handlers: self.add(method, handlers)
+        raise AttributeError(name)

@@ -1,0 +1,315 @@
+"""Router: a stack of Layers walked by `next`, with Express 5's semantics.
+
+A Layer pairs a path matcher with either a middleware function (`router.use`) or a Route (one
+per `router.get(...)`/`router.route(...)`). Dispatch is an iterative loop: `next()` moves to the
+next matching layer, `next(err)` skips to error handlers, `next("route")` leaves the current
+route, `next("router")` leaves the router. Mounted middleware sees `req.url` and `req.base_url`
+rewritten relative to its mount path, restored when it calls `next`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from expresspy.router.handler import Handler, flatten_handlers
+from expresspy.router.next import Next
+from expresspy.router.pattern import PathMatcher, PathSpec
+from expresspy.router.route import DONE, Route, run_handler
+
+logger = logging.getLogger("expresspy")
+
+# Every method Node's http module knows (http.METHODS), lowercased for the app.<method> helpers.
+HTTP_METHODS: tuple[str, ...] = (
+    "acl", "bind", "checkout", "connect", "copy", "delete", "get", "head", "link", "lock",
+    "m-search", "merge", "mkactivity", "mkcalendar", "mkcol", "move", "notify", "options",
+    "patch", "post", "propfind", "proppatch", "purge", "put", "query", "rebind", "report",
+    "search", "source", "subscribe", "trace", "unbind", "unlink", "unlock", "unsubscribe",
+)
+
+
+class Layer:
+    """One entry of a router's stack: a path matcher and a handler or a Route."""
+
+    __slots__ = ("handler", "matcher", "path", "route")
+
+    def __init__(
+        self, path: PathSpec, matcher: PathMatcher, handler: Handler | None, route: Route | None
+    ) -> None:
+        self.path = path
+        self.matcher = matcher
+        self.handler = handler
+        self.route = route
+
+
+class _ParamState:
+    """What `router.param` callbacks already did for this request: value → outcome."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.error: object = None
+
+
+class MethodsMixin:
+    """`get/post/put/patch/delete/options/head/all` and every other Node method, in call and
+    decorator form: `r.get("/x", h1, h2)` registers and returns `r`; `@r.get("/x")` decorates.
+    """
+
+    def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
+        raise NotImplementedError
+
+    def _method(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
+        if handlers:
+            return self._register(method, path, handlers)
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self._register(method, path, (fn,))
+            return fn
+
+        return decorator
+
+    def get(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle GET (and HEAD) requests at `path`."""
+        return self._method("GET", path, handlers)
+
+    def post(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle POST requests at `path`."""
+        return self._method("POST", path, handlers)
+
+    def put(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle PUT requests at `path`."""
+        return self._method("PUT", path, handlers)
+
+    def patch(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle PATCH requests at `path`."""
+        return self._method("PATCH", path, handlers)
+
+    def delete(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle DELETE requests at `path`."""
+        return self._method("DELETE", path, handlers)
+
+    def options(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle OPTIONS requests at `path` (replacing the automatic answer)."""
+        return self._method("OPTIONS", path, handlers)
+
+    def head(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle HEAD requests at `path` (without it, GET handlers answer HEAD)."""
+        return self._method("HEAD", path, handlers)
+
+    def all(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle every method at `path`."""
+        return self._method(None, path, handlers)
+
+    def __getattr__(self, name: str) -> Any:
+        # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
+        method = name.replace("_", "-")
+        if method in HTTP_METHODS:
+            return lambda path, *handlers: self._method(method.upper(), path, handlers)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+class Router(MethodsMixin):
+    """An isolated stack of middleware and routes: Express's `express.Router()`.
+
+    Options as in Express: `case_sensitive` ("/Foo" differs from "/foo"), `strict` ("/foo/"
+    differs from "/foo"), `merge_params` (keep the parent router's `req.params`). A Router is
+    itself middleware: mount it with `app.use("/path", router)`.
+    """
+
+    def __init__(
+        self,
+        options: dict[str, Any] | None = None,
+        *,
+        case_sensitive: bool = False,
+        merge_params: bool = False,
+        strict: bool = False,
+    ) -> None:
+        if options:
+            case_sensitive = bool(options.get("caseSensitive", case_sensitive))
+            merge_params = bool(options.get("mergeParams", merge_params))
+            strict = bool(options.get("strict", strict))
+        self.case_sensitive = case_sensitive
+        self.merge_params = merge_params
+        self.strict = strict
+        self.stack: list[Layer] = []
+        self.params: dict[str, list[Handler]] = {}
+
+    # -- registration ---------------------------------------------------------------------
+
+    def use(self, *args: Any) -> Any:
+        """Mount middleware at a path prefix (default "/"): `use(fn)`, `use("/api", fn, ...)`.
+
+        Returns the router, so calls chain, as Express's do.
+        """
+        path: PathSpec = "/"
+        fns = list(args)
+        if fns and _is_path(fns[0]):
+            path = fns.pop(0)
+        handlers = flatten_handlers(tuple(fns))
+        if not handlers:
+            raise TypeError("router.use() requires a middleware function")
+        for fn in handlers:
+            matcher = PathMatcher(path, end=False, strict=False, sensitive=self.case_sensitive)
+            self.stack.append(Layer(path, matcher, Handler(self._adapt(fn, path)), None))
+        return self
+
+    def _adapt(self, fn: Any, path: PathSpec) -> Any:
+        """Hook for Application to wrap sub-apps mounted with `use`."""
+        return fn
+
+    def route(self, path: PathSpec) -> Route:
+        """Create a Route at `path` and return it, for `router.route("/x").get(h).post(h2)`."""
+        route = Route(path)
+        matcher = PathMatcher(path, end=True, strict=self.strict, sensitive=self.case_sensitive)
+        self.stack.append(Layer(path, matcher, None, route))
+        return route
+
+    def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
+        self.route(path).add(method, handlers)
+        return self
+
+    def param(self, name: str | list[str], fn: Callable[..., Any]) -> Any:
+        """Register `fn(req, res, next, value, name)` for the route parameter `name`.
+
+        It runs once per request per value, before the first handler whose path has that
+        parameter, and only for paths registered on this router (Express's scope rule).
+        """
+        names = name if isinstance(name, list) else [name]
+        for one in names:
+            if not isinstance(one, str) or not one:
+                raise TypeError("argument name must be a string")
+            self.params.setdefault(one, []).append(Handler(fn))
+        return self
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    async def __call__(self, req: Any, res: Any, next: Next) -> None:
+        """Run as middleware: walk the stack, then hand the outcome to the parent's `next`."""
+        outcome = await self.run(req, res)
+        if outcome is not DONE:
+            next(outcome)
+
+    async def run(self, req: Any, res: Any, err: object = None) -> Any:
+        """Walk the stack for `req`; return DONE, an error, or None when the stack ran out."""
+        method: str = req.method
+        parent_url: str = req.base_url
+        parent_params: dict[str, Any] = req.params
+        options_methods: list[str] | None = [] if method == "OPTIONS" else None
+        param_states: dict[str, _ParamState] = {}
+        layer_error: object = err
+        for layer in self.stack:
+            try:
+                found = layer.matcher.match(req.path)
+            except Exception as exc:  # a malformed %-escape in a parameter: 400
+                layer_error = layer_error or exc
+                continue
+            if found is None:
+                continue
+            matched, params = found
+            route = layer.route
+            if route is not None:
+                if layer_error is not None:
+                    continue
+                if not route.handles_method(method):
+                    if options_methods is not None:
+                        options_methods.extend(route.allowed_methods())
+                    if method != "HEAD":
+                        continue
+            req.params = {**parent_params, **params} if self.merge_params else params
+            if params and self.params:
+                outcome = await self._process_params(params, req, res, param_states)
+                if outcome is DONE:
+                    return DONE
+                if outcome is not None:
+                    if outcome != "route":
+                        layer_error = outcome
+                    continue
+            if route is not None:
+                outcome = await route.dispatch(req, res)
+            else:
+                outcome = await self._run_middleware(layer, matched, layer_error, req, res)
+                if outcome is _SKIPPED:
+                    continue
+            if outcome is DONE:
+                return DONE
+            if outcome == "router":
+                layer_error = None
+                break
+            layer_error = None if outcome == "route" else outcome
+        req.base_url = parent_url
+        req.params = parent_params
+        if options_methods and layer_error is None:
+            _send_options(res, options_methods)
+            return DONE
+        return layer_error
+
+    async def _run_middleware(
+        self, layer: Layer, matched: str, layer_error: object, req: Any, res: Any
+    ) -> Any:
+        handler = layer.handler
+        assert handler is not None
+        if not (handler.handles_errors if layer_error is not None else handler.handles_requests):
+            return _SKIPPED
+        original_url: str = req.url
+        parent_url: str = req.base_url
+        if matched:
+            rest = original_url[len(matched):]
+            req.url = rest if rest.startswith("/") else "/" + rest
+            req.base_url = parent_url + (matched[:-1] if matched.endswith("/") else matched)
+        try:
+            return await run_handler(handler, layer_error, req, res)
+        finally:
+            req.url = original_url
+            req.base_url = parent_url
+
+    async def _process_params(
+        self, params: dict[str, Any], req: Any, res: Any, states: dict[str, _ParamState]
+    ) -> Any:
+        for name, callbacks in self.params.items():
+            if name not in params:
+                continue
+            value = req.params[name]
+            state = states.get(name)
+            if state is not None and state.value == value:
+                if state.error is not None:
+                    return state.error
+                continue
+            state = states[name] = _ParamState(value)
+            for callback in callbacks:
+                nxt = Next(req._wakeup)
+                args = (req, res, nxt, value, name)[: max(callback.arity, 0)]
+                outcome = await run_handler(callback, None, req, res, args=args, nxt=nxt)
+                if outcome is DONE:
+                    return DONE
+                if outcome is not None:
+                    if outcome != "route":
+                        state.error = outcome
+                    return outcome
+        return None
+
+
+_SKIPPED: Any = object()
+
+
+def _is_path(value: Any) -> bool:
+    import re
+
+    if isinstance(value, (str, re.Pattern)):
+        return True
+    return isinstance(value, (list, tuple)) and bool(value) and all(
+        isinstance(v, (str, re.Pattern)) for v in flatten_handlers(tuple(value))
+    )
+
+
+def _send_options(res: Any, methods: list[str]) -> None:
+    """Express's automatic OPTIONS answer: 200 with the sorted, unique allowed methods."""
+    allow = ", ".join(sorted(set(methods)))
+    res.status(200)
+    res.set_header("Allow", allow)
+    res.set_header("Content-Length", str(len(allow)))
+    res.set_header("Content-Type", "text/plain")
+    res.set_header("X-Content-Type-Options", "nosniff")
+    res.end(allow)
