@@ -22,6 +22,10 @@ from expresspy.request import Request
 from expresspy.response import Response
 from expresspy.router import Route, Router
 
+# Imported here, not lazily: importing the `expresspy.session` package later would rebind the
+# name `expresspy.session` from the function to the package.
+from expresspy.session import session  # noqa: E402  (after the core it depends on)
+
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.
 _MIDDLEWARE = {
     "json": ("expresspy.middleware.body", "json"),
@@ -51,13 +55,6 @@ class _Express:
 
 
 express = _Express()
-
-
-def session(*args: Any, **kwargs: Any) -> Any:
-    """express-session's middleware; see `expresspy.session.session`."""
-    from expresspy.session import session as make_session
-
-    return make_session(*args, **kwargs)
 
 
 __all__ = [
