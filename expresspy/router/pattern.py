@@ -251,6 +251,7 @@ class CompiledPath:
     names: tuple[str, ...]
     wildcards: frozenset[int]
     literal: str | None  # set when the path has no parameters: matched by string comparison
+    first_segments: frozenset[str] | None  # first path segment(s) it can match; None: any
 
 
 def compile_string(
@@ -267,7 +268,13 @@ def compile_string(
     names: list[str] = []
     sources: list[str] = []
     wildcards: set[int] = set()
+    segments: set[str] | None = set()
     for alt in _expand(tokens, path):
+        segment = _first_segment(alt)
+        if segment is None or segments is None:
+            segments = None
+        else:
+            segments.add(segment if sensitive else segment.lower())
         before = len(names)
         sources.append(_alternative_source(alt, path, names))
         wildcards.update(
@@ -283,7 +290,31 @@ def compile_string(
     literal = None
     if not tokens or (len(tokens) == 1 and isinstance(tokens[0], _Text)):
         literal = path if sensitive else path.lower()
-    return CompiledPath(re.compile(pattern, flags), tuple(names), frozenset(wildcards), literal)
+    return CompiledPath(re.compile(pattern, flags), tuple(names), frozenset(wildcards), literal,
+                        None if segments is None else frozenset(segments))
+
+
+def _first_segment(tokens: Sequence[_Text | _Param]) -> str | None:
+    """The first path segment every match of this alternative has, or None if it varies."""
+    prefix = ""
+    literal = True
+    for token in tokens:
+        if not isinstance(token, _Text):
+            literal = False
+            break
+        prefix += token.value
+    if not prefix.startswith("/"):
+        return None
+    end = prefix.find("/", 1)
+    if end > 0:
+        return prefix[1:end]
+    return prefix[1:] if literal else None
+
+
+def request_segment(path: str) -> str:
+    """The first segment of a request path, as `_first_segment` sees patterns."""
+    end = path.find("/", 1)
+    return path[1:] if end < 0 else path[1:end]
 
 
 class PathMatcher:
@@ -293,7 +324,7 @@ class PathMatcher:
     (a malformed escape raises HTTPError 400, as Express does); a wildcard yields a list.
     """
 
-    __slots__ = ("_compiled", "_end", "_regexes", "_strict", "match_all")
+    __slots__ = ("_compiled", "_end", "_regexes", "_strict", "first_segments", "match_all")
 
     def __init__(self, spec: PathSpec, *, end: bool, strict: bool, sensitive: bool) -> None:
         self._end = end
@@ -310,6 +341,16 @@ class PathMatcher:
                 )
         # app.use("/") matches every path without consuming any of it (router's fast slash).
         self.match_all = not end and items == ["/"]
+        # The first segments a matching path can start with; None when any path may match.
+        segments: set[str] | None = set()
+        for compiled in self._compiled:
+            if compiled.first_segments is None or segments is None:
+                segments = None
+            else:
+                segments |= compiled.first_segments
+        self.first_segments = (
+            None if segments is None or self._regexes or self.match_all else frozenset(segments)
+        )
 
     def match(self, path: str) -> MatchResult | None:
         """Match `path`; return the matched part and the decoded parameters, or None."""

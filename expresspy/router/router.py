@@ -15,7 +15,7 @@ from typing import Any
 
 from expresspy.router.handler import Handler, flatten_handlers
 from expresspy.router.next import Next
-from expresspy.router.pattern import PathMatcher, PathSpec
+from expresspy.router.pattern import PathMatcher, PathSpec, request_segment
 from expresspy.router.route import DONE, Route, run_handler
 
 logger = logging.getLogger("expresspy")
@@ -134,8 +134,39 @@ class Router(MethodsMixin):
         self.case_sensitive = case_sensitive
         self.merge_params = merge_params
         self.strict = strict
-        self.stack: list[Layer] = []
+        self._stack: list[Layer] = []
         self.params: dict[str, list[Handler]] = {}
+        # Layers that may match, by the request path's first segment (see `_candidates`).
+        self._by_segment: dict[str, tuple[Layer, ...]] = {}
+        self._any_segment: tuple[Layer, ...] | None = None
+
+    @property
+    def stack(self) -> list[Layer]:
+        """The layers, in registration order (read-only view; register through the API)."""
+        return self._stack
+
+    def _add_layer(self, layer: Layer) -> None:
+        self._stack.append(layer)
+        self._by_segment.clear()
+        self._any_segment = None
+
+    def _candidates(self, segment: str) -> tuple[Layer, ...]:
+        """The layers that can match a path starting with `segment`, in stack order.
+
+        Built once per segment and kept until a layer is added, so a request visits only
+        the layers that could match it instead of every route of the app.
+        """
+        found = self._by_segment.get(segment)
+        if found is not None:
+            return found
+        if len(self._by_segment) >= 4096:  # bound the cache against random first segments
+            self._by_segment.clear()
+        found = tuple(
+            layer for layer in self._stack
+            if layer.matcher.first_segments is None or segment in layer.matcher.first_segments
+        )
+        self._by_segment[segment] = found
+        return found
 
     # -- registration ---------------------------------------------------------------------
 
@@ -153,7 +184,7 @@ class Router(MethodsMixin):
             raise TypeError("router.use() requires a middleware function")
         for fn in handlers:
             matcher = PathMatcher(path, end=False, strict=False, sensitive=self.case_sensitive)
-            self.stack.append(Layer(path, matcher, Handler(self._adapt(fn, path)), None))
+            self._add_layer(Layer(path, matcher, Handler(self._adapt(fn, path)), None))
         return self
 
     def _adapt(self, fn: Any, path: PathSpec) -> Any:
@@ -164,7 +195,7 @@ class Router(MethodsMixin):
         """Create a Route at `path` and return it, for `router.route("/x").get(h).post(h2)`."""
         route = Route(path)
         matcher = PathMatcher(path, end=True, strict=self.strict, sensitive=self.case_sensitive)
-        self.stack.append(Layer(path, matcher, None, route))
+        self._add_layer(Layer(path, matcher, None, route))
         return route
 
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
@@ -200,9 +231,12 @@ class Router(MethodsMixin):
         options_methods: list[str] | None = [] if method == "OPTIONS" else None
         param_states: dict[str, _ParamState] = {}
         layer_error: object = err
-        for layer in self.stack:
+        # req.url is restored after every layer, so the path is the same for the whole walk.
+        path: str = req.path
+        segment = request_segment(path)
+        for layer in self._candidates(segment if self.case_sensitive else segment.lower()):
             try:
-                found = layer.matcher.match(req.path)
+                found = layer.matcher.match(path)
             except Exception as exc:  # a malformed %-escape in a parameter: 400
                 layer_error = layer_error or exc
                 continue
