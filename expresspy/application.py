@@ -202,8 +202,10 @@ class Application(MethodsMixin):
         """A Route at `path`, for `app.route("/book").get(h).post(h2)`."""
         return self.router.route(path)
 
-    def param(self, name: str | list[str], fn: Callable[..., Any]) -> Application:
-        """Register a route-parameter callback (see `Router.param`)."""
+    def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
+        """Register a route-parameter callback (see `Router.param`); a decorator without fn."""
+        if fn is None:
+            return self.router.param(name)
         self.router.param(name, fn)
         return self
 

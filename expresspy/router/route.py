@@ -95,6 +95,10 @@ class Route:
             methods.add("HEAD")
         return sorted(methods)
 
+    def listed_methods(self) -> list[str]:
+        """The methods to show for this route ("ALL" for `app.all`), sorted."""
+        return sorted(self.methods) + (["ALL"] if self._all else [])
+
     async def dispatch(self, req: Any, res: Any) -> Any:
         """Run the handlers matching the request's method; return the outcome for the router."""
         method = req.method

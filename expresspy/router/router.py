@@ -10,7 +10,9 @@ rewritten relative to its mount path, restored when it calls `next`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from expresspy.router.handler import Handler, flatten_handlers
@@ -202,18 +204,44 @@ class Router(MethodsMixin):
         self.route(path).add(method, handlers)
         return self
 
-    def param(self, name: str | list[str], fn: Callable[..., Any]) -> Any:
+    def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
         """Register `fn(req, res, next, value, name)` for the route parameter `name`.
 
         It runs once per request per value, before the first handler whose path has that
         parameter, and only for paths registered on this router (Express's scope rule).
+        Without `fn`, returns a decorator: `@router.param("id")`.
         """
+        if fn is None:
+            def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+                self.param(name, f)
+                return f
+
+            return decorator
         names = name if isinstance(name, list) else [name]
         for one in names:
             if not isinstance(one, str) or not one:
                 raise TypeError("argument name must be a string")
             self.params.setdefault(one, []).append(Handler(fn))
         return self
+
+    def list_routes(self, prefix: str = "") -> list[RouteInfo]:
+        """Every route reachable through this router, mounted routers and sub-apps included.
+
+        Each entry has the methods, the full path (mount paths joined) and the handlers, for
+        `expresspy routes` and for tests. Regex paths are shown as their pattern.
+        """
+        routes: list[RouteInfo] = []
+        for layer in self._stack:
+            path = prefix + _path_text(layer.path)
+            if layer.route is not None:
+                routes.append(RouteInfo(layer.route.listed_methods(), path,
+                                        [h.fn for _, h in layer.route.stack]))
+                continue
+            assert layer.handler is not None
+            mounted = _mounted_router(layer.handler.fn)
+            if mounted is not None:
+                routes.extend(mounted.list_routes("" if path == "/" else path.rstrip("/")))
+        return routes
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -328,9 +356,32 @@ class Router(MethodsMixin):
 _SKIPPED: Any = object()
 
 
-def _is_path(value: Any) -> bool:
-    import re
+@dataclass(frozen=True)
+class RouteInfo:
+    """One route as `Router.list_routes` reports it."""
 
+    methods: list[str]
+    path: str
+    handlers: list[Callable[..., Any]]
+
+
+def _path_text(path: PathSpec) -> str:
+    if isinstance(path, str):
+        return path
+    if isinstance(path, re.Pattern):
+        return path.pattern
+    return "|".join(_path_text(p) for p in path)
+
+
+def _mounted_router(fn: Any) -> Router | None:
+    if isinstance(fn, Router):
+        return fn
+    owner = getattr(fn, "__self__", None)  # a sub-app's bound `_mounted`
+    router = getattr(owner, "router", None)
+    return router if isinstance(router, Router) else None
+
+
+def _is_path(value: Any) -> bool:
     if isinstance(value, (str, re.Pattern)):
         return True
     return isinstance(value, (list, tuple)) and bool(value) and all(
