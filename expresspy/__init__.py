@@ -24,7 +24,7 @@ from expresspy.router import Route, Router
 
 # Imported here, not lazily: importing the `expresspy.session` package later would rebind the
 # name `expresspy.session` from the function to the package.
-from expresspy.session import session  # noqa: E402  (after the core it depends on)
+from expresspy.session import MemoryStore, SQLiteStore, Store, session  # noqa: E402
 
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.
 _MIDDLEWARE = {
@@ -60,6 +60,9 @@ express = _Express()
 __all__ = [
     "Application",
     "HTTPError",
+    "MemoryStore",
+    "SQLiteStore",
+    "Store",
     "Request",
     "Response",
     "Route",

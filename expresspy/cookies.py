@@ -1,0 +1,303 @@
+"""Cookies on the wire: the ``Cookie`` header, ``Set-Cookie`` values and cookie-signature.
+
+Every function here reproduces one piece of the Node packages Express relies on, so that a
+cookie written by expresspy is byte-identical to one written by Express and vice versa:
+
+* :func:`parse_cookie_header` and :func:`serialize_cookie` follow ``cookie@0.7.2`` (including
+  the CVE-2024-47764 validation of names, values, domains and paths);
+* :func:`sign` and :func:`unsign` follow ``cookie-signature`` (the ``s:`` session cookie and
+  ``res.cookie(..., signed=True)``);
+* :func:`encode_uri_component` and :func:`decode_uri_component` follow JavaScript's global
+  functions of the same names;
+* :func:`format_http_date` follows ``Date.prototype.toUTCString()``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+__all__ = [
+    "decode_uri_component",
+    "encode_uri_component",
+    "format_http_date",
+    "parse_cookie_header",
+    "serialize_cookie",
+    "sign",
+    "unsign",
+]
+
+# --- validation (cookie@0.7.2, RFC 6265 section 4.1.1) ------------------------------------------
+# Each pattern is used with fullmatch(): a plain "$" would accept a trailing "\n", which is
+# exactly the header-injection hole CVE-2024-47764 closed.
+
+#: cookie-name = token (RFC 7230 tchar).
+COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: cookie-value = *cookie-octet, optionally wrapped in one pair of double quotes.
+COOKIE_VALUE = re.compile(r'("?)[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*\1')
+#: domain-value = subdomain (RFC 1034/1123 labels), a leading dot tolerated.
+COOKIE_DOMAIN = re.compile(
+    r"([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*",
+    re.IGNORECASE,
+)
+#: path-value = any CHAR except CTLs or ";".
+COOKIE_PATH = re.compile(r"[\x20-\x3A\x3D-\x7E]*")
+
+#: Accepted ``priority`` values (case-insensitive) and how each is written.
+PRIORITIES: dict[str, str] = {"low": "Low", "medium": "Medium", "high": "High"}
+#: Accepted string ``same_site`` values (case-insensitive) and how each is written;
+#: ``True`` means ``Strict`` and ``False``/``None`` omit the attribute.
+SAME_SITE_VALUES: dict[str, str] = {"lax": "Lax", "strict": "Strict", "none": "None"}
+
+# --- encodeURIComponent / decodeURIComponent ----------------------------------------------------
+
+# encodeURIComponent leaves A-Z a-z 0-9 and - _ . ! ~ * ' ( ) alone; quote() always keeps
+# letters, digits and "_.-~", so the rest of that set is passed as `safe`.
+_URI_COMPONENT_SAFE = "!*'()"
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def encode_uri_component(s: str) -> str:
+    """Percent-encode ``s`` exactly as JavaScript's ``encodeURIComponent`` does.
+
+    Characters are encoded as UTF-8 bytes. A lone surrogate (which has no UTF-8 form) raises
+    ``ValueError``, as JavaScript raises ``URIError``.
+    """
+    try:
+        return quote(s, safe=_URI_COMPONENT_SAFE, encoding="utf-8", errors="strict")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"URI malformed: cannot encode {s!r}") from exc
+
+
+def decode_uri_component(s: str) -> str:
+    """Decode ``%XX`` escapes exactly as JavaScript's ``decodeURIComponent`` does.
+
+    Raises ``ValueError`` when the input is malformed: a ``%`` not followed by two hex digits,
+    or escapes that do not form valid UTF-8. (``urllib.parse.unquote`` would silently keep or
+    replace them instead, which is why it is not used here.)
+    """
+    if "%" not in s:
+        return s
+    pieces: list[str] = []
+    position = 0
+    for run in _PERCENT_RUN.finditer(s):
+        pieces.append(_literal_part(s, position, run.start()))
+        try:
+            pieces.append(bytes.fromhex(run.group().replace("%", "")).decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"URI malformed: {run.group()!r} is not UTF-8") from exc
+        position = run.end()
+    pieces.append(_literal_part(s, position, len(s)))
+    return "".join(pieces)
+
+
+def _literal_part(s: str, start: int, end: int) -> str:
+    """Return ``s[start:end]``, which lies between escapes; a ``%`` there is malformed."""
+    part = s[start:end]
+    if "%" in part:
+        raise ValueError(f"URI malformed: stray '%' in {s!r}")
+    return part
+
+
+# --- the Cookie request header ------------------------------------------------------------------
+
+
+def parse_cookie_header(header: str) -> dict[str, str]:
+    """Parse a ``Cookie`` request header into ``{name: value}`` as ``cookie.parse`` does.
+
+    Pairs are split on ``;`` and on the first ``=``; names and values are trimmed of spaces
+    and tabs; one pair of surrounding double quotes is removed from a value; the **first**
+    occurrence of a name wins; a value is URL-decoded only when it contains ``%`` and is kept
+    raw when decoding fails. Nothing here raises, whatever the client sends.
+    """
+    cookies: dict[str, str] = {}
+    length = len(header)
+    if length < 2:  # the shortest pair, "a=", has two characters
+        return cookies
+    index = 0
+    while index < length:
+        equals = header.find("=", index)
+        if equals == -1:
+            break
+        end = header.find(";", index)
+        if end == -1:
+            end = length
+        elif equals > end:
+            # A fragment without "=" ("a; b=c"): restart after the last ";" before the "=".
+            index = header.rfind(";", 0, equals) + 1
+            continue
+        name = header[index:equals].strip(" \t")
+        if name not in cookies:
+            cookies[name] = _cookie_value(header[equals + 1 : end])
+        index = end + 1
+    return cookies
+
+
+def _cookie_value(raw: str) -> str:
+    """Trim, unquote and (when it holds a ``%``) URL-decode one raw cookie value."""
+    value = raw.strip(" \t")
+    if value.startswith('"') and value.endswith('"'):
+        value = value[1:-1]
+    if "%" not in value:
+        return value
+    try:
+        return decode_uri_component(value)
+    except ValueError:
+        return value
+
+
+# --- the Set-Cookie response header -------------------------------------------------------------
+
+
+def serialize_cookie(
+    name: str,
+    value: str,
+    *,
+    max_age: float | None = None,
+    domain: str | None = None,
+    path: str | None = None,
+    expires: datetime | None = None,
+    http_only: bool = False,
+    secure: bool = False,
+    partitioned: bool = False,
+    priority: str | None = None,
+    same_site: str | bool | None = None,
+    encode: Callable[[str], str] = encode_uri_component,
+) -> str:
+    """Return one ``Set-Cookie`` header value, byte-identical to ``cookie.serialize``.
+
+    ``max_age`` is in **seconds** and written as ``Max-Age`` (floored). ``expires`` is written
+    with :func:`format_http_date` (a naive datetime is taken as UTC). ``value`` is passed
+    through ``encode`` (``encodeURIComponent`` by default) before validation. Attributes come
+    in cookie@0.7.2's order: Max-Age, Domain, Path, Expires, HttpOnly, Secure, Partitioned,
+    Priority, SameSite. ``same_site=True`` means ``Strict``.
+
+    Raises ``ValueError`` (with a message naming the argument) when the name is not an RFC 7230
+    token, the encoded value, domain or path holds characters that could inject attributes
+    (``;``, CR, LF, NUL, ...), or ``max_age``/``priority``/``same_site`` is not one of the
+    accepted values.
+    """
+    if not COOKIE_NAME.fullmatch(name):
+        raise ValueError(f"argument name is invalid: {name!r} is not an RFC 7230 token")
+    encoded = encode(value)
+    if not COOKIE_VALUE.fullmatch(encoded):
+        raise ValueError(f"argument val is invalid: {encoded!r} is not a cookie value")
+    parts = [f"{name}={encoded}"]
+    if max_age is not None:
+        parts.append(f"Max-Age={_max_age_seconds(max_age)}")
+    if domain:
+        parts.append(f"Domain={_checked('domain', domain, COOKIE_DOMAIN)}")
+    if path:
+        parts.append(f"Path={_checked('path', path, COOKIE_PATH)}")
+    if expires is not None:
+        parts.append(f"Expires={format_http_date(expires)}")
+    parts.extend(flag for flag, on in _flags(http_only, secure, partitioned) if on)
+    if priority:
+        parts.append(f"Priority={_choice('priority', priority, PRIORITIES)}")
+    same_site_attribute = _same_site(same_site)
+    if same_site_attribute:
+        parts.append(f"SameSite={same_site_attribute}")
+    return "; ".join(parts)
+
+
+def _flags(http_only: bool, secure: bool, partitioned: bool) -> tuple[tuple[str, bool], ...]:
+    """The valueless attributes, in the order cookie@0.7.2 writes them."""
+    return (("HttpOnly", http_only), ("Secure", secure), ("Partitioned", partitioned))
+
+
+def _max_age_seconds(max_age: float) -> int:
+    """Floor ``max_age`` to whole seconds; reject NaN and infinities as cookie does."""
+    if isinstance(max_age, bool) or not math.isfinite(max_age):
+        raise ValueError(f"option maxAge is invalid: {max_age!r} is not a finite number")
+    return math.floor(max_age)
+
+
+def _checked(option: str, value: str, pattern: re.Pattern[str]) -> str:
+    """Return ``value`` if it fully matches ``pattern``, else raise a ``ValueError``."""
+    if not pattern.fullmatch(value):
+        raise ValueError(f"option {option} is invalid: {value!r}")
+    return value
+
+
+def _choice(option: str, value: str, table: dict[str, str]) -> str:
+    """Look ``value`` up case-insensitively in ``table``; unknown values raise ``ValueError``."""
+    written = table.get(value.lower()) if isinstance(value, str) else None
+    if written is None:
+        allowed = ", ".join(repr(key) for key in table)
+        raise ValueError(f"option {option} is invalid: {value!r} (expected one of {allowed})")
+    return written
+
+
+def _same_site(same_site: str | bool | None) -> str | None:
+    """Map the ``same_site`` option to its attribute value (``None`` means omit it)."""
+    if same_site is None or same_site is False:
+        return None
+    if same_site is True:
+        return "Strict"
+    return _choice("sameSite", same_site, SAME_SITE_VALUES)
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_http_date(dt: datetime) -> str:
+    """Format ``dt`` as JavaScript's ``Date.toUTCString()``: ``Thu, 01 Jan 1970 00:00:00 GMT``.
+
+    An aware datetime is converted to UTC; a naive one is taken to be UTC already (HTTP dates
+    are always UTC, and guessing the machine's zone would make cookies depend on it).
+    Fractions of a second are dropped.
+    """
+    utc = dt.astimezone(timezone.utc) if dt.tzinfo is not None else dt
+    return (
+        f"{_WEEKDAYS[utc.weekday()]}, {utc.day:02d} {_MONTHS[utc.month - 1]} {utc.year:04d} "
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} GMT"
+    )
+
+
+# --- cookie-signature ---------------------------------------------------------------------------
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    """Secrets and values are UTF-8, as Node's ``createHmac``/``update`` read strings."""
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def sign(value: str, secret: str | bytes) -> str:
+    """Return ``value + "." + signature`` in cookie-signature's format.
+
+    The signature is HMAC-SHA256 of ``value`` keyed by ``secret``, in **standard** base64
+    (``+`` and ``/``, not the URL-safe alphabet) with the ``=`` padding removed. An empty
+    secret raises ``ValueError``.
+    """
+    if not secret:
+        raise ValueError("secret must be a non-empty str or bytes")
+    mac = hmac.new(_as_bytes(secret), _as_bytes(value), hashlib.sha256).digest()
+    return value + "." + base64.b64encode(mac).decode("ascii").rstrip("=")
+
+
+def unsign(signed: str, secrets: Sequence[str | bytes]) -> str | None:
+    """Return the value inside ``signed`` if any of ``secrets`` signed it, else ``None``.
+
+    The value is everything before the last ``.``. Each secret is tried in order with a
+    constant-time comparison (``hmac.compare_digest``), so rotation works by listing the new
+    secret first and the old ones after it. A bare ``str``/``bytes`` is taken as one secret.
+    """
+    if isinstance(secrets, (str, bytes)):
+        secrets = [secrets]
+    # Same slicing as cookie-signature: without a ".", rfind() gives -1 and the last character
+    # is dropped, which can never verify.
+    value = signed[: signed.rfind(".")]
+    expected = _as_bytes(signed)
+    for secret in secrets:
+        if hmac.compare_digest(_as_bytes(sign(value, secret)), expected):
+            return value
+    return None

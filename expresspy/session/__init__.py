@@ -1,0 +1,45 @@
+"""Sessions: express-session's ``session()`` middleware, the session object and the stores.
+
+``from expresspy import session`` is all most apps need::
+
+    app.use(session(secret=os.environ["SESSION_SECRET"], resave=False,
+                    save_uninitialized=False, cookie={"max_age": 3600}))
+
+See docs/sessions.md for every option (and its unit), the stores and how to choose one.
+"""
+
+from __future__ import annotations
+
+from .cookie import CookieOptions, SessionCookie
+from .memory import MemoryStore
+from .middleware import session
+from .operation import SessionOperation
+from .options import SessionOptions, generate_session_id
+from .session import Session
+from .sqlite import SQLiteStore
+from .store import JSON, Serializer, Store
+
+__all__ = [
+    "JSON",
+    "CookieOptions",
+    "MemoryStore",
+    "RedisStore",
+    "SQLiteStore",
+    "Serializer",
+    "Session",
+    "SessionCookie",
+    "SessionOperation",
+    "SessionOptions",
+    "Store",
+    "generate_session_id",
+    "session",
+]
+
+
+def __getattr__(name: str) -> object:
+    # RedisStore imports redis lazily (an optional extra), so it is loaded on first use.
+    if name == "RedisStore":
+        from .redis import RedisStore
+
+        return RedisStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

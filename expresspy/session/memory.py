@@ -1,0 +1,119 @@
+"""MemoryStore: sessions in a dict of JSON strings, for development and tests.
+
+Like express-session's MemoryStore it keeps each record as a JSON string (so a session never
+shares mutable objects with a request) and drops an expired record when it is read. Unlike
+it, it also sweeps expired records every ``prune_interval`` seconds, so memory does not grow
+without bound. It lives in one process: with several workers each has its own sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from .cookie import now_ms
+from .store import JSON, SessionRecord, Store, expires_ms
+
+__all__ = ["PRODUCTION_WARNING", "MemoryStore", "in_production"]
+
+log = logging.getLogger("expresspy.session")
+
+#: Logged when a MemoryStore is created in production (express-session's wording, adapted).
+PRODUCTION_WARNING = (
+    "Warning: session() MemoryStore is not designed for a production environment, as it "
+    "will leak memory, and will not scale past a single process. Use SQLiteStore or RedisStore."
+)
+
+#: Environment variables read, in order, to decide whether this is production.
+ENVIRONMENT_VARIABLES = ("EXPRESSPY_ENV", "NODE_ENV")
+
+
+def in_production() -> bool:
+    """True when ``EXPRESSPY_ENV`` (or else ``NODE_ENV``) is ``production``."""
+    for variable in ENVIRONMENT_VARIABLES:
+        value = os.environ.get(variable)
+        if value:
+            return value == "production"
+    return False
+
+
+class MemoryStore(Store):
+    """Sessions in this process's memory; expired records vanish on read and on each sweep.
+
+    ``prune_interval`` is in seconds (``None`` disables sweeping; records then go only when
+    read after expiry, as in express-session). Sweeps run inside store calls, no thread.
+    """
+
+    def __init__(self, *, prune_interval: float | None = 60.0) -> None:
+        self.sessions: dict[str, str] = {}
+        self.prune_interval = prune_interval
+        self._next_prune = time.monotonic() + (prune_interval or 0)
+        if in_production():
+            log.warning(PRODUCTION_WARNING)
+
+    async def get(self, sid: str) -> SessionRecord | None:
+        """The record of ``sid``, or ``None`` when missing or expired (then it is dropped)."""
+        self._maybe_prune()
+        return self._read(sid, now_ms())
+
+    async def set(self, sid: str, session: SessionRecord) -> None:
+        """Store a JSON copy of ``session``."""
+        self._maybe_prune()
+        self.sessions[sid] = JSON.dumps(session)
+
+    async def destroy(self, sid: str) -> None:
+        """Forget ``sid``."""
+        self.sessions.pop(sid, None)
+
+    async def touch(self, sid: str, session: SessionRecord) -> None:
+        """Replace only the stored ``cookie`` (the data stays what is stored now)."""
+        current = self._read(sid, now_ms())
+        if current is not None:
+            current["cookie"] = session["cookie"]
+            self.sessions[sid] = JSON.dumps(current)
+
+    async def all(self) -> dict[str, SessionRecord]:
+        """Every live record by id."""
+        now = now_ms()
+        records = {sid: self._read(sid, now) for sid in list(self.sessions)}
+        return {sid: record for sid, record in records.items() if record is not None}
+
+    async def clear(self) -> None:
+        """Forget every session."""
+        self.sessions.clear()
+
+    async def length(self) -> int:
+        """How many live sessions there are."""
+        return len(await self.all())
+
+    def prune(self) -> int:
+        """Drop every expired record now; returns how many were dropped."""
+        now = now_ms()
+        before = len(self.sessions)
+        for sid in list(self.sessions):
+            self._read(sid, now)
+        return before - len(self.sessions)
+
+    def _read(self, sid: str, now: int) -> SessionRecord | None:
+        """Parse the record of ``sid``; drop it (and return None) if expired or unreadable."""
+        text = self.sessions.get(sid)
+        if text is None:
+            return None
+        try:
+            record: Any = JSON.loads(text)
+            expiry = expires_ms(record)
+        except (ValueError, AttributeError):
+            record, expiry = None, None
+        if not isinstance(record, dict) or (expiry is not None and expiry <= now):
+            del self.sessions[sid]
+            return None
+        return record
+
+    def _maybe_prune(self) -> None:
+        """Sweep when ``prune_interval`` has passed since the last sweep."""
+        if self.prune_interval is None or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + self.prune_interval
+        self.prune()

@@ -1,0 +1,149 @@
+"""The options of ``session()``: both spellings accepted, checked once, at construction.
+
+``session(secret="s", save_uninitialized=False)`` and
+``session({"secret": "s", "saveUninitialized": False, "cookie": {"maxAge": 60000}})`` build the
+same :class:`SessionOptions`. Misconfiguration raises ``ValueError``/``TypeError`` with a
+message saying what to pass, instead of failing on the first request.
+"""
+
+from __future__ import annotations
+
+import secrets as _random
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .cookie import CookieOptions, SessionCookie, parse_cookie_options
+from .memory import MemoryStore
+
+__all__ = ["SessionOptions", "generate_session_id", "parse_session_options"]
+
+CookieOptionSource = CookieOptions | Callable[[Any], CookieOptions]
+
+#: Express spellings of session() options and their Python names.
+CAMEL_CASE_OPTIONS: dict[str, str] = {
+    "saveUninitialized": "save_uninitialized",
+    "clearOnDestroy": "clear_on_destroy",
+    "key": "name",
+}
+
+#: Every accepted option name (Python spelling).
+OPTION_NAMES = frozenset(
+    {
+        "secret", "name", "store", "cookie", "genid", "proxy", "resave", "rolling",
+        "save_uninitialized", "unset", "clear_on_destroy",
+    }
+)  # fmt: skip
+
+MISSING_SECRET = (
+    "session() needs a secret to sign the session cookie: pass secret='<a long random "
+    "string>' (e.g. from secrets.token_hex(32), kept out of the code), or a list of secrets "
+    "to rotate them (the first signs, all verify)"
+)
+
+
+def generate_session_id(req: Any = None) -> str:
+    """express-session's default id: 24 random bytes as URL-safe base64 without padding.
+
+    32 characters, 192 bits from :mod:`secrets`.
+    """
+    return _random.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """The validated options of one ``session()`` middleware (see docs/sessions.md)."""
+
+    secrets: tuple[str | bytes, ...]
+    name: str = "connect.sid"
+    store: Any = field(default_factory=MemoryStore)
+    cookie: CookieOptionSource = field(default_factory=CookieOptions)
+    genid: Callable[[Any], str] = generate_session_id
+    proxy: bool | None = None
+    resave: bool = True
+    rolling: bool = False
+    save_uninitialized: bool = True
+    unset: Literal["keep", "destroy"] = "keep"
+    clear_on_destroy: bool = False
+
+    def cookie_for(self, req: Any) -> CookieOptions:
+        """The cookie options for ``req`` (calls the option when it is a function)."""
+        if callable(self.cookie):
+            return parse_cookie_options(self.cookie(req))
+        return self.cookie
+
+
+def parse_session_options(
+    options: Mapping[str, Any] | None, keywords: Mapping[str, Any]
+) -> SessionOptions:
+    """Merge the positional dict and the keywords, normalise spellings and validate."""
+    merged: dict[str, Any] = {}
+    for source in (options or {}, keywords):
+        for key, value in source.items():
+            python_name = CAMEL_CASE_OPTIONS.get(key, key)
+            if python_name not in OPTION_NAMES:
+                known = ", ".join(sorted(OPTION_NAMES))
+                raise ValueError(f"unknown session() option {key!r}; known options: {known}")
+            merged[python_name] = value
+    merged["secrets"] = _secrets(merged.pop("secret", None))
+    _default_with_warning(merged, "resave", "resave")
+    _default_with_warning(merged, "save_uninitialized", "saveUninitialized")
+    _check(merged)
+    return SessionOptions(**merged)
+
+
+def _secrets(secret: Any) -> tuple[str | bytes, ...]:
+    """One secret or a non-empty list of them, each a non-empty str or bytes."""
+    values = list(secret) if isinstance(secret, (list, tuple)) else [secret]
+    if not values or not all(isinstance(s, (str, bytes)) and s for s in values):
+        raise ValueError(MISSING_SECRET)
+    return tuple(values)
+
+
+def _default_with_warning(merged: dict[str, Any], key: str, express_name: str) -> None:
+    """Express's deprecated default (True) when unset, with express-session's warning."""
+    if key not in merged:
+        warnings.warn(
+            f"session(): undefined {express_name} option; provide {key}= (the default True "
+            "is deprecated in express-session; False is what most apps want)",
+            FutureWarning,
+            stacklevel=4,
+        )
+        merged[key] = True
+
+
+def _check(merged: dict[str, Any]) -> None:
+    """Validate what can be validated before the first request."""
+    if merged.get("unset", "keep") not in ("keep", "destroy"):
+        raise ValueError('unset option must be "destroy" or "keep"')
+    if "genid" in merged and not callable(merged["genid"]):
+        raise TypeError("genid option must be a function taking req and returning a str")
+    if merged.get("store") is None:
+        merged.pop("store", None)
+    elif not all(callable(getattr(merged["store"], m, None)) for m in ("get", "set", "destroy")):
+        raise TypeError("store must have get, set and destroy methods (see Store)")
+    cookie = merged.get("cookie")
+    if cookie is not None and not callable(cookie):
+        merged["cookie"] = parse_cookie_options(cookie)
+        _check_cookie(merged["cookie"], merged.get("name", "connect.sid"))
+    elif cookie is None:
+        merged.pop("cookie", None)
+    _check_cookie(CookieOptions(), merged.get("name", "connect.sid"))
+
+
+def _check_cookie(options: CookieOptions, name: str) -> None:
+    """Serialise a sample cookie so a bad name/domain/path/sameSite fails at construction."""
+    sample = SessionCookie(options)
+    if options.secure == "auto":
+        sample.secure = True
+    if options.same_site == "auto":
+        sample.same_site = "none"
+    sample.serialize(name, "s:sample")
+    same_site_none = isinstance(sample.same_site, str) and sample.same_site.lower() == "none"
+    insecure = options.secure is False or (options.secure is None and options.same_site != "auto")
+    if same_site_none and insecure:
+        raise ValueError(
+            "cookie same_site='none' requires secure=True (or 'auto'); browsers reject "
+            "SameSite=None cookies that are not Secure"
+        )

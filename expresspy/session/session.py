@@ -1,0 +1,183 @@
+"""``req.session``: a mutable mapping with attribute access, bound to one request.
+
+Reading ``req.session.user`` gives ``None`` when nothing is stored under ``"user"`` (JavaScript
+reads ``undefined``); ``req.session["user"]`` raises ``KeyError`` like a dict. The session's
+``cookie`` and ``id`` are attributes, not items. Names of methods (``save``, ``get``, ``items``
+...) are reachable as items only: ``req.session["save"] = 1``.
+
+Values must be JSON-serialisable (sessions are stored as JSON, never pickled). Changes at any
+depth are detected at the end of the request by comparing the serialised data, as
+express-session does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any, Protocol
+
+from .cookie import SessionCookie
+from .operation import Callback, SessionOperation
+
+__all__ = ["Session", "SessionBinding"]
+
+
+class SessionBinding(Protocol):
+    """What a :class:`Session` needs from the request it belongs to (the middleware's state)."""
+
+    def save(self, session: Session, callback: Callback | None) -> SessionOperation:
+        """Store ``session`` now (and remember it as saved)."""
+
+    def destroy(self, session: Session, callback: Callback | None) -> SessionOperation:
+        """Unset ``req.session`` and delete the record."""
+
+    def regenerate(self, session: Session, callback: Callback | None) -> SessionOperation:
+        """Delete the record and put a new, empty session with a new id on the request."""
+
+    def reload(self, session: Session, callback: Callback | None) -> SessionOperation:
+        """Replace ``req.session`` with the stored copy."""
+
+
+# Names that live on the object itself; everything else is session data.
+_OWN_ATTRIBUTES = frozenset({"cookie", "_data", "_binding", "_id"})
+
+
+class Session(MutableMapping[str, Any]):
+    """The data of one session plus its ``id`` and ``cookie`` (express-session's Session).
+
+    The methods ``save``, ``destroy``, ``regenerate`` and ``reload`` take an optional
+    ``callback(err_or_None)`` and return an awaitable :class:`SessionOperation`; they work from
+    ``async def`` and plain ``def`` handlers alike. Concurrent requests on one session are
+    last-write-wins unless the store offers more (see docs/sessions.md).
+    """
+
+    __slots__ = ("_binding", "_data", "_id", "cookie")
+    _binding: SessionBinding | None
+    _data: dict[str, Any]
+    _id: str
+    cookie: SessionCookie
+
+    def __init__(
+        self,
+        sid: str,
+        cookie: SessionCookie,
+        data: Mapping[str, Any] | None = None,
+        binding: SessionBinding | None = None,
+    ) -> None:
+        object.__setattr__(self, "_id", sid)
+        object.__setattr__(self, "cookie", cookie)
+        object.__setattr__(self, "_data", dict(data or {}))
+        object.__setattr__(self, "_binding", binding)
+
+    @property
+    def id(self) -> str:
+        """The session id (read-only; ``regenerate()`` makes a new session with a new id)."""
+        return self._id
+
+    # -- attribute access to data ----------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails. Private and dunder names stay AttributeErrors
+        # so that copy, pickle-probing and introspection behave; data reads give None.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._data.get(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "cookie":
+            if not isinstance(value, SessionCookie):
+                raise TypeError("session.cookie must be a SessionCookie")
+            object.__setattr__(self, name, value)
+        elif name.startswith("_") or hasattr(type(self), name):
+            raise AttributeError(
+                f"cannot set session attribute {name!r}: it is reserved; "
+                f"use item access instead: session[{name!r}] = ..."
+            )
+        else:
+            self._data[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        if name in _OWN_ATTRIBUTES or hasattr(type(self), name):
+            raise AttributeError(f"cannot delete session attribute {name!r}")
+        self._data.pop(name, None)  # like JavaScript's delete: absent is fine
+
+    # -- MutableMapping --------------------------------------------------------------------
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __copy__(self) -> Session:
+        return Session(self._id, self.cookie, self._data, self._binding)
+
+    def __repr__(self) -> str:
+        return f"Session(id={self._id!r}, data={self._data!r})"
+
+    # -- serialisation ---------------------------------------------------------------------
+
+    def data(self) -> dict[str, Any]:
+        """The session data without ``cookie`` (what "modified" is decided on)."""
+        return self._data
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form: ``{"cookie": {...}, **data}``, as express-session stores it."""
+        return {"cookie": self.cookie.to_json(), **self._data}
+
+    # -- express-session's methods ---------------------------------------------------------
+
+    def touch(self) -> Session:
+        """Restart the cookie's lifetime (``expires = now + original_max_age``); returns self.
+
+        Called automatically at the end of every request that has a session.
+        """
+        self.cookie.reset_max_age()
+        return self
+
+    def reset_max_age(self) -> Session:
+        """Same as :meth:`touch` (express-session's ``resetMaxAge``)."""
+        return self.touch()
+
+    resetMaxAge = reset_max_age
+
+    def save(self, callback: Callback | None = None) -> SessionOperation:
+        """Write the session to the store now, e.g. before a redirect.
+
+        The response is held until every started operation has finished, so a client never
+        sees a response before the session it depends on is stored.
+        """
+        return self._bound().save(self, callback)
+
+    def destroy(self, callback: Callback | None = None) -> SessionOperation:
+        """Delete the session: ``req.session`` becomes ``None`` at once, the record is removed.
+
+        As in express-session, the cookie is not cleared (the next request simply gets a fresh
+        session) unless the middleware's ``clear_on_destroy`` option is set.
+        """
+        return self._bound().destroy(self, callback)
+
+    def regenerate(self, callback: Callback | None = None) -> SessionOperation:
+        """Delete this record and give the request a new empty session with a new id.
+
+        Call it after login to prevent session fixation. Data is not copied (as Express).
+        """
+        return self._bound().regenerate(self, callback)
+
+    def reload(self, callback: Callback | None = None) -> SessionOperation:
+        """Replace ``req.session`` with the copy in the store (error if it is gone)."""
+        return self._bound().reload(self, callback)
+
+    def _bound(self) -> SessionBinding:
+        """The request this session belongs to; sessions built by hand have none."""
+        if self._binding is None:
+            raise RuntimeError("this session is not attached to a request")
+        return self._binding

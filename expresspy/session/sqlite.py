@@ -1,0 +1,184 @@
+"""SQLiteStore: sessions in one SQLite file, shared by threads and worker processes.
+
+The persistent default for one machine. The file is opened in WAL mode (readers never wait
+for the writer) with a busy timeout, so ``expresspy run --workers N`` can share it. Every
+statement uses bound parameters. SQLite calls run in a worker thread, never on the event loop.
+
+Durability: with the default ``synchronous="NORMAL"`` a committed session survives the process
+being killed (even with SIGKILL); to also survive power loss or an OS crash pass
+``synchronous="FULL"``. Do not put the file on a network filesystem (WAL needs shared memory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from os import PathLike
+from typing import Any, TypeVar
+
+from .cookie import now_ms
+from .store import JSON, Serializer, SessionRecord, Store, expires_ms
+
+__all__ = ["SQLiteStore"]
+
+log = logging.getLogger("expresspy.session")
+T = TypeVar("T")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+#: Expired rows deleted per statement while sweeping, so the write lock is held briefly.
+SWEEP_BATCH = 1000
+
+
+class SQLiteStore(Store):
+    """Sessions in the SQLite file at ``path`` (created if missing), table ``table``.
+
+    ``ttl`` (seconds) is how long a session without a cookie expiry is kept.
+    ``prune_interval`` (seconds, ``None`` to disable) is how often expired rows are swept,
+    from inside store calls. ``timeout`` (seconds) is how long to wait for another
+    process's write lock. Records are JSON (``serializer``), one row per session:
+    ``sid TEXT PRIMARY KEY, sess TEXT, expires INTEGER`` (ms since the epoch).
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        *,
+        table: str = "sessions",
+        ttl: int = 86400,
+        prune_interval: float | None = 300.0,
+        timeout: float = 5.0,
+        synchronous: str = "NORMAL",
+        serializer: Serializer = JSON,
+    ) -> None:
+        if not _IDENTIFIER.fullmatch(table):
+            raise ValueError(f"table must be a plain SQL identifier, not {table!r}")
+        if synchronous.upper() not in _SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}, not {synchronous!r}")
+        self.path = path
+        self.table = table
+        self.ttl = ttl
+        self.prune_interval = prune_interval
+        self.serializer = serializer
+        self._lock = threading.Lock()  # one connection, used by one thread at a time
+        self._db = sqlite3.connect(path, timeout=timeout, check_same_thread=False,
+                                   isolation_level=None)  # fmt: skip
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        self._db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} "
+            "(sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)"
+        )
+        self._db.execute(f"CREATE INDEX IF NOT EXISTS {table}_expires ON {table} (expires)")
+        self._next_prune = time.monotonic() + (prune_interval or 0)
+
+    # -- the store contract ----------------------------------------------------------------
+
+    async def get(self, sid: str) -> SessionRecord | None:
+        """The live record of ``sid`` or ``None``; unreadable rows count as missing."""
+        row = await self._run(self._fetch_one, sid)
+        if row is None:
+            return None
+        try:
+            record = self.serializer.loads(row)
+        except ValueError:
+            log.warning("unreadable session row ignored (not %s)", type(self.serializer))
+            return None
+        return record if isinstance(record, dict) else None
+
+    async def set(self, sid: str, session: SessionRecord) -> None:
+        """Insert or replace the row of ``sid``."""
+        text = self.serializer.dumps(session)
+        await self._run(self._upsert, sid, text, self._expiry(session))
+
+    async def destroy(self, sid: str) -> None:
+        """Delete the row of ``sid``."""
+        await self._run(self._execute, f"DELETE FROM {self.table} WHERE sid = ?", (sid,))
+
+    async def touch(self, sid: str, session: SessionRecord) -> None:
+        """Move the expiry and rewrite only the stored cookie (the data is left as stored)."""
+        cookie = self.serializer.dumps(session["cookie"])
+        await self._run(
+            self._execute,
+            f"UPDATE {self.table} SET sess = json_set(sess, '$.cookie', json(?)), expires = ? "
+            "WHERE sid = ? AND expires > ?",
+            (cookie, self._expiry(session), sid, now_ms()),
+        )
+
+    async def all(self) -> dict[str, SessionRecord]:
+        """Every live record by id."""
+        rows = await self._run(self._fetch_all)
+        return {sid: self.serializer.loads(text) for sid, text in rows}
+
+    async def length(self) -> int:
+        """How many live sessions there are."""
+        return len(await self._run(self._fetch_all))
+
+    async def clear(self) -> None:
+        """Delete every session."""
+        await self._run(self._execute, f"DELETE FROM {self.table}", ())
+
+    async def prune(self) -> int:
+        """Delete expired rows now, in batches; returns how many were deleted."""
+        return await self._run(self._sweep)
+
+    def close(self) -> None:
+        """Close the connection (the store cannot be used afterwards)."""
+        with self._lock:
+            self._db.close()
+
+    # -- in the worker thread --------------------------------------------------------------
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` in a worker thread, sweeping first when it is time."""
+        if self.prune_interval is not None and time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + self.prune_interval
+            await asyncio.to_thread(self._locked, self._sweep)
+        return await asyncio.to_thread(self._locked, fn, *args)
+
+    def _locked(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            return fn(*args)
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
+        self._db.execute(sql, params)
+
+    def _fetch_one(self, sid: str) -> str | None:
+        row = self._db.execute(
+            f"SELECT sess FROM {self.table} WHERE sid = ? AND expires > ?", (sid, now_ms())
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _fetch_all(self) -> list[tuple[str, str]]:
+        query = f"SELECT sid, sess FROM {self.table} WHERE expires > ?"
+        return [(str(sid), str(sess)) for sid, sess in self._db.execute(query, (now_ms(),))]
+
+    def _upsert(self, sid: str, text: str, expires: int) -> None:
+        self._db.execute(
+            f"INSERT INTO {self.table} (sid, sess, expires) VALUES (?, ?, ?) "
+            "ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires",
+            (sid, text, expires),
+        )
+
+    def _sweep(self) -> int:
+        deleted = 0
+        while True:
+            cursor = self._db.execute(
+                f"DELETE FROM {self.table} WHERE rowid IN "
+                f"(SELECT rowid FROM {self.table} WHERE expires <= ? LIMIT {SWEEP_BATCH})",
+                (now_ms(),),
+            )
+            deleted += cursor.rowcount
+            if cursor.rowcount < SWEEP_BATCH:
+                return deleted
+
+    def _expiry(self, session: SessionRecord) -> int:
+        """The row's expiry in ms: the cookie's, else now + ``ttl``."""
+        expiry = expires_ms(session)
+        return now_ms() + self.ttl * 1000 if expiry is None else expiry

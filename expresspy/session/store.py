@@ -1,0 +1,146 @@
+"""The session store contract, and helpers every store shares.
+
+A store keeps session records keyed by session id. A record is the session's JSON form, a
+plain ``dict`` (``{"cookie": {...}, "user": ...}``) exactly as express-session stores it, so
+a store only has to persist and return dicts. Writing one takes about 30 lines::
+
+    class DictStore(Store):
+        def __init__(self) -> None:
+            self.records: dict[str, str] = {}
+
+        async def get(self, sid: str) -> dict[str, Any] | None:
+            text = self.records.get(sid)
+            if text is None:
+                return None
+            record = json.loads(text)
+            if is_expired(record):          # honour cookie.expires, as every store must
+                del self.records[sid]
+                return None
+            return record
+
+        async def set(self, sid: str, session: dict[str, Any]) -> None:
+            self.records[sid] = json.dumps(session)
+
+        async def destroy(self, sid: str) -> None:
+            self.records.pop(sid, None)
+
+Methods may be ``async def`` (run on the event loop: they must not block) or plain ``def``
+(run in a worker thread, so blocking I/O is fine). ``get``, ``set`` and ``destroy`` are
+required. ``touch(sid, session)`` is recommended: with ``resave=False`` it is called instead
+of ``set`` for sessions that were read but not changed, and should only push the expiry back.
+``all()``, ``clear()`` and ``length()`` are optional and never called by the middleware.
+A store that is temporarily unusable may set ``ready = False``: requests then get no
+``req.session`` at all, as express-session does when its store emits ``disconnect``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .cookie import datetime_to_ms, from_js_iso, now_ms
+
+__all__ = [
+    "JSON",
+    "Serializer",
+    "Store",
+    "call_store",
+    "expires_ms",
+    "is_expired",
+    "ttl_seconds",
+]
+
+SessionRecord = dict[str, Any]
+
+
+class Store:
+    """Base class of session stores; see the module docstring for the contract."""
+
+    #: False while the store cannot serve (requests then run without ``req.session``).
+    ready: bool = True
+
+    def get(self, sid: str) -> Any:
+        """Return the record stored under ``sid`` or ``None`` (also when it has expired)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement get(sid)")
+
+    def set(self, sid: str, session: SessionRecord) -> Any:
+        """Insert or replace the record of ``sid``; it expires at its ``cookie.expires``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement set(sid, session)")
+
+    def destroy(self, sid: str) -> Any:
+        """Delete the record of ``sid``; deleting a missing record is not an error."""
+        raise NotImplementedError(f"{type(self).__name__} must implement destroy(sid)")
+
+
+class Serializer(Protocol):
+    """Turns records into text and back (``json`` and :data:`JSON` fit; never pickle)."""
+
+    def dumps(self, obj: Any) -> str:
+        """Serialise one record."""
+
+    def loads(self, text: str | bytes) -> Any:
+        """Parse one record."""
+
+
+class _CompactJSON:
+    """JSON as JavaScript's ``JSON.stringify`` writes it: no spaces, UTF-8 kept as is."""
+
+    def dumps(self, obj: Any) -> str:
+        """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON)."""
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+    def loads(self, text: str | bytes) -> Any:
+        """Parse one JSON document."""
+        return json.loads(text)
+
+
+#: The default serializer of every store: byte-compatible with ``JSON.stringify``.
+JSON: Serializer = _CompactJSON()
+
+
+async def call_store(method: Callable[..., Any], *args: Any) -> Any:
+    """Call a store method that may be ``async def`` or plain ``def``.
+
+    Coroutine functions run on the loop; plain functions run in a worker thread (they may
+    block); an awaitable returned by a plain function is awaited.
+    """
+    if inspect.iscoroutinefunction(method):
+        return await method(*args)
+    result = await asyncio.to_thread(method, *args)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+def expires_ms(record: SessionRecord) -> int | None:
+    """The record's ``cookie.expires`` in ms since the epoch, or ``None`` when it has none.
+
+    Raises ``ValueError`` for a malformed date.
+    """
+    cookie = record.get("cookie")
+    expires = cookie.get("expires") if isinstance(cookie, dict) else None
+    if not isinstance(expires, str):
+        return None
+    return datetime_to_ms(from_js_iso(expires))
+
+
+def is_expired(record: SessionRecord, now: int | None = None) -> bool:
+    """True when the record's cookie has expired (``expires <= now``, as MemoryStore decides)."""
+    expiry = expires_ms(record)
+    return expiry is not None and expiry <= (now_ms() if now is None else now)
+
+
+def ttl_seconds(record: SessionRecord, default: int) -> int:
+    """Seconds the record should live, as connect-redis computes it.
+
+    ``ceil((cookie.expires - now) / 1000)`` when the cookie has an expiry (zero or negative
+    once expired), else ``default``.
+    """
+    expiry = expires_ms(record)
+    if expiry is None:
+        return default
+    return math.ceil((expiry - now_ms()) / 1000)

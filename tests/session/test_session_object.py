@@ -1,0 +1,67 @@
+"""req.session as an object: mapping and attribute access, JSON form, reserved names."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from expresspy.session import Session, SessionCookie
+
+
+def _session() -> Session:
+    return Session("sid-1", SessionCookie(), {"views": 1})
+
+
+def test_attribute_and_item_access() -> None:
+    sess = _session()
+    sess.user = "john"
+    sess["cart"] = [1, 2]
+    assert sess["user"] == "john"
+    assert sess.cart == [1, 2]
+    assert sess.missing is None
+    with pytest.raises(KeyError):
+        sess["missing"]
+    assert sess.get("missing", 7) == 7
+    assert dict(sess) == {"views": 1, "user": "john", "cart": [1, 2]}
+    assert len(sess) == 3
+    del sess.user
+    del sess.never_set  # like JavaScript's delete: no error
+    del sess["cart"]
+    assert dict(sess) == {"views": 1}
+
+
+def test_id_is_read_only_and_methods_are_reserved() -> None:
+    sess = _session()
+    assert sess.id == "sid-1"
+    with pytest.raises(AttributeError, match="reserved"):
+        sess.id = "other"
+    with pytest.raises(AttributeError, match="reserved"):
+        sess.save = 1
+    sess["save"] = 1  # item access still reaches the data
+    assert sess["save"] == 1
+    with pytest.raises(TypeError, match="SessionCookie"):
+        sess.cookie = {"path": "/"}
+
+
+def test_private_names_are_not_data() -> None:
+    sess = _session()
+    with pytest.raises(AttributeError):
+        sess._secret  # noqa: B018
+    assert copy.copy(sess).id == "sid-1"
+
+
+def test_json_form_puts_cookie_first() -> None:
+    sess = _session()
+    sess.user = {"name": "john"}
+    assert sess.to_json() == {
+        "cookie": {"originalMaxAge": None, "expires": None, "httpOnly": True, "path": "/"},
+        "views": 1,
+        "user": {"name": "john"},
+    }
+    assert list(sess.to_json()) == ["cookie", "views", "user"]
+
+
+def test_methods_need_a_request() -> None:
+    with pytest.raises(RuntimeError, match="not attached to a request"):
+        _session().save()

@@ -1,0 +1,291 @@
+"""Every store against the same contract, on real SQLite files and the real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from expresspy.session import MemoryStore, SQLiteStore
+from expresspy.session.cookie import to_js_iso
+from expresspy.session.redis import RedisStore
+from expresspy.session.store import Store, call_store, is_expired, ttl_seconds
+
+from .conftest import REDIS_URL
+
+StoreFactory = Callable[[], Store]
+
+
+def _record(expires_in: float | None = 60.0, **data: Any) -> dict[str, Any]:
+    """A session record as express-session stores it, expiring ``expires_in`` s from now."""
+    expires = None
+    if expires_in is not None:
+        expires = to_js_iso(datetime.now(timezone.utc) + timedelta(seconds=expires_in))
+    max_age = None if expires_in is None else int(expires_in * 1000)
+    cookie = {"originalMaxAge": max_age, "expires": expires, "httpOnly": True, "path": "/"}
+    return {"cookie": cookie, **data}
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
+    kind = request.param
+    if kind == "memory":
+        return MemoryStore
+    if kind == "sqlite":
+        return lambda: SQLiteStore(tmp_path / "sessions.db")
+    prefix = request.getfixturevalue("redis_prefix")
+    return lambda: RedisStore(REDIS_URL, prefix=prefix)
+
+
+def run(work: Callable[[Store], Awaitable[None]], factory: StoreFactory) -> None:
+    """Run ``work`` with a store created inside the loop (redis clients bind to it)."""
+
+    async def main() -> None:
+        store = factory()
+        try:
+            await work(store)
+        finally:
+            client = getattr(store, "client", None)
+            if client is not None:
+                await client.aclose()
+
+    asyncio.run(main())
+
+
+def test_set_get_destroy(make_store: StoreFactory) -> None:
+    async def work(store: Store) -> None:
+        record = _record(user="john", nested={"a": [1, "é"]})
+        assert await call_store(store.get, "s1") is None
+        await call_store(store.set, "s1", record)
+        assert await call_store(store.get, "s1") == record
+        record2 = _record(user="jane")
+        await call_store(store.set, "s1", record2)
+        assert await call_store(store.get, "s1") == record2
+        await call_store(store.destroy, "s1")
+        assert await call_store(store.get, "s1") is None
+        await call_store(store.destroy, "s1")  # destroying a missing record is fine
+
+    run(work, make_store)
+
+
+def test_expired_records_are_not_returned(make_store: StoreFactory) -> None:
+    async def work(store: Store) -> None:
+        await call_store(store.set, "old", _record(expires_in=0.3, user="x"))
+        await call_store(store.set, "live", _record(expires_in=60, user="y"))
+        assert (await call_store(store.get, "old"))["user"] == "x"
+        await asyncio.sleep(1.1)  # Redis TTLs have one-second resolution
+        assert await call_store(store.get, "old") is None
+        assert (await call_store(store.get, "live"))["user"] == "y"
+
+    run(work, make_store)
+
+
+def test_touch_moves_expiry_but_keeps_stored_data(make_store: StoreFactory) -> None:
+    async def work(store: Store) -> None:
+        await call_store(store.set, "s", _record(expires_in=60, user="stored"))
+        stale = _record(expires_in=120, user="stale copy")
+        await store.touch("s", stale)  # type: ignore[attr-defined]
+        got = await call_store(store.get, "s")
+        assert got["user"] == "stored"
+        if not isinstance(store, RedisStore):  # Redis only moves the key's TTL
+            assert got["cookie"] == stale["cookie"]
+
+    run(work, make_store)
+
+
+def test_all_length_clear(make_store: StoreFactory) -> None:
+    async def work(store: Store) -> None:
+        for i in range(3):
+            await call_store(store.set, f"s{i}", _record(n=i))
+        assert await store.length() == 3  # type: ignore[attr-defined]
+        everything = await store.all()  # type: ignore[attr-defined]
+        assert sorted(everything) == ["s0", "s1", "s2"]
+        assert everything["s1"]["n"] == 1
+        await store.clear()  # type: ignore[attr-defined]
+        assert await store.length() == 0  # type: ignore[attr-defined]
+
+    run(work, make_store)
+
+
+def test_helpers_follow_connect_redis_rounding() -> None:
+    assert ttl_seconds(_record(expires_in=None), 86400) == 86400
+    assert ttl_seconds(_record(expires_in=59.2), 86400) == 60
+    assert ttl_seconds(_record(expires_in=-5), 86400) <= -4
+    assert is_expired(_record(expires_in=-0.001))
+    assert not is_expired(_record(expires_in=None))
+
+
+# --- MemoryStore ---------------------------------------------------------------------------
+
+
+def test_memory_store_keeps_json_strings_and_prunes() -> None:
+    async def work() -> None:
+        store = MemoryStore(prune_interval=0.2)
+        await store.set("old", _record(expires_in=0.05))
+        await store.set("live", _record(expires_in=60))
+        assert json.loads(store.sessions["live"])["cookie"]["httpOnly"] is True
+        await asyncio.sleep(0.3)
+        await store.set("other", _record())  # a store call runs the due sweep
+        assert sorted(store.sessions) == ["live", "other"]
+
+    asyncio.run(work())
+
+
+def test_memory_store_warns_in_production(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("EXPRESSPY_ENV", "production")
+    MemoryStore()
+    assert "MemoryStore is not designed for a production environment" in caplog.text
+
+
+# --- SQLiteStore ---------------------------------------------------------------------------
+
+
+def test_sqlite_store_layout_wal_and_bound_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+
+    async def work() -> None:
+        store = SQLiteStore(path)
+        await store.set("x' OR '1'='1", _record(user="evil"))
+        await store.set("s1", _record(user="john"))
+        assert (await store.get("x' OR '1'='1"))["user"] == "evil"  # type: ignore[index]
+        assert await store.get("nope' OR '1'='1") is None
+        store.close()
+
+    asyncio.run(work())
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    rows = dict(db.execute("SELECT sid, sess FROM sessions").fetchall())
+    assert json.loads(rows["s1"])["user"] == "john"
+    assert rows["s1"].startswith('{"cookie":{"originalMaxAge":60000,"expires":"')
+    db.close()
+
+
+def test_sqlite_store_sweeps_expired_rows_in_batches(tmp_path: Path) -> None:
+    async def work() -> None:
+        store = SQLiteStore(tmp_path / "s.db", prune_interval=None)
+        expired = json.dumps(_record(expires_in=-1))
+        with store._lock:
+            store._db.executemany(
+                "INSERT INTO sessions VALUES (?, ?, ?)",
+                [(f"e{i}", expired, 1) for i in range(2500)],
+            )
+        await store.set("live", _record())
+        assert await store.prune() == 2500
+        assert await store.length() == 1
+        store.close()
+
+    asyncio.run(work())
+
+
+def test_sqlite_store_is_shared_between_processes(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    script = (
+        "import asyncio, sys\n"
+        "from expresspy.session import SQLiteStore\n"
+        "async def main():\n"
+        "    s = SQLiteStore(sys.argv[1])\n"
+        "    rec = {'cookie': {'originalMaxAge': None, 'expires': None}, 'n': 0}\n"
+        "    await asyncio.gather(*(s.set(f'{sys.argv[2]}-{i}', {**rec, 'n': i})"
+        " for i in range(100)))\n"
+        "asyncio.run(main())\n"
+    )
+    import subprocess
+    import sys
+
+    SQLiteStore(path).close()  # create the schema once
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), f"w{n}"]) for n in range(4)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
+
+    async def check() -> None:
+        store = SQLiteStore(path)
+        assert await store.length() == 400
+        assert (await store.get("w3-42"))["n"] == 42  # type: ignore[index]
+        store.close()
+
+    asyncio.run(check())
+
+
+# --- RedisStore: connect-redis's layout ------------------------------------------------------
+
+
+def test_redis_store_layout_matches_connect_redis(redis_prefix: str, redis_sync: Any) -> None:
+    record = _record(expires_in=100, user="john")
+
+    async def work(store: Store) -> None:
+        await call_store(store.set, "abc", record)
+
+    run(work, lambda: RedisStore(REDIS_URL, prefix=redis_prefix))
+    raw = redis_sync.get(redis_prefix + "abc")
+    assert raw == json.dumps(record, separators=(",", ":"))
+    assert 99 <= redis_sync.ttl(redis_prefix + "abc") <= 100
+
+
+def test_redis_store_default_ttl_disable_ttl_and_expired(
+    redis_prefix: str, redis_sync: Any
+) -> None:
+    async def work(store: Store) -> None:
+        await call_store(store.set, "browser", _record(expires_in=None))
+        await call_store(store.set, "gone", _record(expires_in=-3))
+
+    run(work, lambda: RedisStore(REDIS_URL, prefix=redis_prefix))
+    assert redis_sync.ttl(redis_prefix + "browser") == 86400
+    assert redis_sync.exists(redis_prefix + "gone") == 0
+
+    async def no_ttl(store: Store) -> None:
+        await call_store(store.set, "forever", _record(expires_in=10))
+        await store.touch("forever", _record(expires_in=500))  # type: ignore[attr-defined]
+
+    run(no_ttl, lambda: RedisStore(REDIS_URL, prefix=redis_prefix, disable_ttl=True))
+    assert redis_sync.ttl(redis_prefix + "forever") == -1
+
+
+def test_redis_store_touch_sets_expire(redis_prefix: str, redis_sync: Any) -> None:
+    async def work(store: Store) -> None:
+        await call_store(store.set, "t", _record(expires_in=10))
+        await store.touch("t", _record(expires_in=500))  # type: ignore[attr-defined]
+
+    run(work, lambda: RedisStore(REDIS_URL, prefix=redis_prefix))
+    assert 499 <= redis_sync.ttl(redis_prefix + "t") <= 500
+
+    async def disabled(store: Store) -> None:
+        await store.touch("t", _record(expires_in=9000))  # type: ignore[attr-defined]
+
+    run(disabled, lambda: RedisStore(REDIS_URL, prefix=redis_prefix, disable_touch=True))
+    assert redis_sync.ttl(redis_prefix + "t") <= 500
+
+
+def test_redis_store_reads_what_node_writes(redis_prefix: str, redis_sync: Any) -> None:
+    node_json = (
+        '{"cookie":{"originalMaxAge":60000,"expires":"2099-11-26T19:08:37.283Z",'
+        '"httpOnly":true,"path":"/","sameSite":"lax"},"views":1}'
+    )
+    redis_sync.set(redis_prefix + "nodeSid", node_json, ex=60)
+    seen: list[Any] = []
+
+    async def work(store: Store) -> None:
+        seen.append(await call_store(store.get, "nodeSid"))
+
+    run(work, lambda: RedisStore(REDIS_URL, prefix=redis_prefix))
+    assert seen == [json.loads(node_json)]
+
+
+def test_redis_store_unreachable_fails_fast() -> None:
+    async def work() -> None:
+        store = RedisStore("redis://127.0.0.1:1/0", timeout=0.5)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(Exception, match=r"(?i)connect"):
+            await store.get("x")
+        assert loop.time() - started < 2.0
+        await store.client.aclose()
+
+    asyncio.run(work())
