@@ -1,0 +1,27 @@
+"""The built-in HTTP/1.1 server: serves any ASGI 3 application (it never imports the framework).
+
+Public surface: ``ServerConfig`` (every limit and timeout), ``run`` (blocking, with signals),
+``serve`` (async), ``Server`` (start/stop from a running loop), ``BackgroundServer`` (a server
+in a thread, for tests). Layers: ``precheck`` and ``protocol`` are sans-IO (bytes in, events
+out, on h11); ``wire`` serializes responses; ``connection`` and ``server`` are the asyncio
+transport. See docs/server.md.
+"""
+
+from .background import BackgroundServer
+from .config import ServerConfig
+from .lifespan import LifespanFailure
+from .run import configure_logging, run, serve
+from .server import Server
+from .types import ASGIApp, ClientDisconnected
+
+__all__ = [
+    "ASGIApp",
+    "BackgroundServer",
+    "ClientDisconnected",
+    "LifespanFailure",
+    "Server",
+    "ServerConfig",
+    "configure_logging",
+    "run",
+    "serve",
+]

@@ -1,0 +1,509 @@
+"""The asyncio transport layer: one ``asyncio.Protocol`` per client connection.
+
+It owns the socket, the timers and flow control; the bytes are interpreted by the sans-IO
+parser (``protocol``) and the response is serialized by ``cycle``/``wire``. A connection serves
+its requests one after another (pipelined requests wait, in order, in the parser's buffer).
+
+Timers: a connection has at most one pending timer handle. The deadline it enforces depends on
+the phase (``_Phase``): the head must arrive within ``header_timeout``; a body read must follow
+the previous one within ``body_idle_timeout`` and the whole request must arrive within
+``request_timeout``; an idle keep-alive connection lives ``keep_alive_timeout``. Body reads
+only store a timestamp, and the timer re-arms itself when it fires early, so a stream of reads
+costs no timer churn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+from urllib.parse import unquote
+
+from .config import ServerConfig
+from .cycle import RequestCycle
+from .precheck import HeadLimits, ProtocolFailure
+from .protocol import END_OF_BODY, NEED_DATA, PAUSED, H11Parser, RequestHead
+from .types import ASGIApp, ClientDisconnected, Scope
+from .wire import date_value, error_response
+
+__all__ = ["HTTPConnection", "ServerState"]
+
+logger = logging.getLogger("expresspy.server")
+access_logger = logging.getLogger("expresspy.access")
+
+# How long a connection we answered with an error keeps reading (and dropping) what the client
+# still sends, so that the client reads our answer instead of a reset (RFC 9112 §9.6).
+_LINGER_SECONDS = 2.0
+
+
+@dataclass(eq=False)
+class ServerState:
+    """What every connection of one server shares: the app, the settings, the live set."""
+
+    app: ASGIApp
+    config: ServerConfig
+    scheme: str = "http"
+    lifespan_state: dict[str, Any] = field(default_factory=dict)
+    connections: set[HTTPConnection] = field(default_factory=set)
+    shutting_down: bool = False
+    asgi: dict[str, str] = field(default_factory=lambda: {"version": "3.0", "spec_version": "2.4"})
+    limits: HeadLimits = field(init=False)
+    keep_alive_line: bytes = field(init=False)
+    extensions: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        cfg = self.config
+        self.limits = HeadLimits(cfg.max_request_line, cfg.max_header_bytes, cfg.max_header_count)
+        self.keep_alive_line = (
+            b"connection: keep-alive\r\nkeep-alive: timeout=%d\r\n" % int(cfg.keep_alive_timeout)
+            if cfg.keep_alive_header
+            else b""
+        )
+        # os.sendfile cannot go through TLS, so the extension is only offered on plain sockets.
+        self.extensions = {} if cfg.is_tls else {"http.response.zerocopysend": {}}
+
+
+class _Phase(IntEnum):
+    NONE = 0
+    HEAD = 1
+    BODY = 2
+    KEEP_ALIVE = 3
+    LINGER = 4
+
+
+class HTTPConnection(asyncio.Protocol):
+    """Serves HTTP/1.1 on one transport for the ASGI app in ``state``."""
+
+    def __init__(self, state: ServerState, loop: asyncio.AbstractEventLoop) -> None:
+        self.state = state
+        self.loop = loop
+        config = state.config
+        self._config = config
+        self._parser = H11Parser(state.limits, config.max_chunk_line)
+        self._transport: asyncio.Transport | None = None
+        self._cycle: RequestCycle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._client: tuple[str, int] | None = None
+        self._server: tuple[str, int | None] | None = None
+        self._requests = 0
+        self._closed = False
+        self._stopped = False  # no more requests will be parsed (closing or lingering)
+        self._eof = False
+        self._read_paused = False
+        self._write_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._phase = _Phase.NONE
+        self._timer: asyncio.TimerHandle | None = None
+        self._phase_start = 0.0
+        self._last_read = 0.0
+        self._head_bytes_seen = False
+
+    # -- asyncio.Protocol ------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Register the connection, or answer 503 when the server is full."""
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        limit = self._config.max_connections
+        if limit is not None and len(self.state.connections) >= limit:
+            logger.warning("connection refused: max_connections (%d) reached", limit)
+            transport.write(error_response(503, "Server busy"))
+            self._close()
+            return
+        self.state.connections.add(self)
+        transport.set_write_buffer_limits(high=self._config.flow_high_water)
+        self._client = _address(transport.get_extra_info("peername"))
+        sockname = transport.get_extra_info("sockname")
+        self._server = _address(sockname) if isinstance(sockname, tuple) else (str(sockname), None)
+        self._arm(_Phase.HEAD)
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser and act on every event it can produce now."""
+        if self._phase == _Phase.LINGER:
+            return
+        if self._phase == _Phase.KEEP_ALIVE:
+            self._arm(_Phase.HEAD)
+        elif self._phase == _Phase.BODY:
+            self._last_read = self.loop.time()
+        self._head_bytes_seen = True
+        self._parser.feed(data)
+        self._process()
+
+    def eof_received(self) -> bool:
+        """The client half-closed: finish the request in flight, then close."""
+        self._eof = True
+        if self._phase == _Phase.LINGER or (self._cycle is None and not self._parser.buffered):
+            return False
+        self._parser.feed_eof()
+        self._process()
+        # Keep the write side open for a response still to come (TLS cannot half-close).
+        return self._cycle is not None and not self.state.config.is_tls
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Tell the app (http.disconnect), wake waiters, forget the connection."""
+        self._closed = True
+        self._cancel_timer()
+        self.state.connections.discard(self)
+        cycle = self._cycle
+        if cycle is not None and not cycle.response_complete:
+            logger.debug("client %s disconnected before the response was complete", self._client)
+            cycle.disconnect()
+        self._wake_drain()
+
+    def pause_writing(self) -> None:
+        """The transport buffer passed the high-water mark: make the app's send() wait."""
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        """The client caught up: let the app send again."""
+        self._write_paused = False
+        self._wake_drain()
+
+    # -- the parser loop -------------------------------------------------------------------
+
+    def _process(self) -> None:
+        self._process_events()
+        cycle = self._cycle
+        if cycle is not None and self._task is None and not cycle.disconnected:
+            # Started only now, after every byte at hand was checked: a request whose body is
+            # already known to be bad never reaches the app.
+            self._task = self.loop.create_task(self._run_asgi(cycle))
+
+    def _process_events(self) -> None:
+        parser = self._parser
+        while not self._stopped:
+            try:
+                event = parser.next_event()
+            except ProtocolFailure as failure:
+                self._on_failure(failure)
+                return
+            if type(event) is bytes:
+                self._on_body(event)
+            elif event is END_OF_BODY:
+                assert self._cycle is not None
+                self._cycle.end_body()
+                self._disarm()
+            elif event is NEED_DATA:
+                return
+            elif event is PAUSED:
+                # Pipelined bytes wait for the response in flight; do not let them pile up.
+                if parser.buffered > self._config.flow_high_water:
+                    self._pause_reading()
+                return
+            else:
+                assert isinstance(event, RequestHead)
+                self._on_head(event)
+
+    def _on_head(self, head: RequestHead) -> None:
+        config = self._config
+        self._requests += 1
+        expect = head.expect if head.http_version == "1.1" else None
+        if expect is not None and expect != b"100-continue":
+            self._reject(417, "Unsupported expectation")
+            return
+        cap = config.max_body_size
+        if cap is not None and head.content_length is not None and head.content_length > cap:
+            self._reject(413, "Request body too large")
+            return
+        max_requests = config.max_requests_per_connection
+        keep_alive = (
+            head.keep_alive
+            and not self.state.shutting_down
+            and (max_requests is None or self._requests < max_requests)
+        )
+        cycle = RequestCycle(self, head, self._scope(head), keep_alive)
+        cycle.expect_continue = expect == b"100-continue"
+        self._cycle = cycle
+        if head.chunked or head.content_length:
+            self._last_read = self.loop.time()
+            self._arm(_Phase.BODY)
+        else:
+            cycle.end_body()
+            self._disarm()
+        self._task = None
+
+    def _on_body(self, data: bytes) -> None:
+        cycle = self._cycle
+        assert cycle is not None
+        cycle.feed_body(data)
+        cap = self._config.max_body_size
+        if cap is not None and cycle.body_size > cap:
+            self._on_failure(ProtocolFailure(413, "Request body too large"))
+        elif cycle.buffered > self._config.flow_high_water:
+            self._pause_reading()
+
+    def _on_failure(self, failure: ProtocolFailure) -> None:
+        logger.debug("bad request from %s: %s", self._client, failure)
+        cycle = self._cycle
+        status = failure.status
+        if cycle is not None:
+            cycle.disconnect()
+            if cycle.response_started:
+                status = 0
+        if status:
+            self._reject(status, failure.reason)
+        else:
+            self._close()
+
+    def _reject(self, status: int, reason: str) -> None:
+        """Answer with a server error response and close, reading and dropping for a while."""
+        transport = self._transport
+        assert transport is not None
+        self._stopped = True
+        transport.write(error_response(status, reason))
+        if self._config.access_log and access_logger.isEnabledFor(logging.INFO):
+            access_logger.info('%s - "-" %d', _client_text(self._client), status)
+        if transport.can_write_eof() and not self._eof:
+            transport.write_eof()
+            self._resume_reading()
+            self._arm(_Phase.LINGER)
+        else:
+            self._close()
+
+    # -- running the app -------------------------------------------------------------------
+
+    async def _run_asgi(self, cycle: RequestCycle) -> None:
+        try:
+            await self.state.app(cycle.scope, cycle.receive, cycle.send)
+        except ClientDisconnected:
+            logger.debug("client %s went away while the app was sending", self._client)
+        except Exception:
+            logger.exception("exception in ASGI application")
+            await self._app_failed(cycle)
+        else:
+            if not cycle.response_complete and not cycle.disconnected:
+                logger.error("ASGI application returned without completing its response")
+                await self._app_failed(cycle)
+
+    async def _app_failed(self, cycle: RequestCycle) -> None:
+        cycle.forget_unsent_start()
+        if cycle.response_started or cycle.disconnected:
+            # Part of a response is out: only closing tells the client it is incomplete.
+            self._close()
+            return
+        cycle.keep_alive = False
+        body = b"Internal Server Error"
+        start = {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+        await cycle.send(start)
+        await cycle.send({"type": "http.response.body", "body": body})
+
+    # -- CycleOwner ------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes for the client (dropped once the connection is closing)."""
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
+
+    async def drain(self) -> None:
+        """Wait while the client is not reading; raise ClientDisconnected once it is gone.
+
+        A failed write closes the transport at once but reports connection_lost only on a
+        later loop iteration; checking ``is_closing`` stops an app that never yields."""
+        if self._write_paused and not self._closed:
+            self._drain_waiter = self.loop.create_future()
+            await self._drain_waiter
+        transport = self._transport
+        if self._closed or transport is None or transport.is_closing():
+            raise ClientDisconnected("client disconnected")
+
+    def body_consumed(self) -> None:
+        """The app took the buffered body: reading may resume."""
+        if self._read_paused:
+            self._resume_reading()
+
+    def server_headers(self, keep_alive: bool) -> bytes:
+        """Date plus Connection (and Keep-Alive) lines, CRLF-terminated."""
+        date = b"date: %b\r\n" % date_value() if self._config.date_header else b""
+        if keep_alive:
+            return date + self.state.keep_alive_line
+        return date + b"connection: close\r\n"
+
+    def response_done(self, cycle: RequestCycle) -> None:
+        """Log the exchange, then close or get ready for the next request."""
+        if self._config.access_log and access_logger.isEnabledFor(logging.INFO):
+            head = cycle.head
+            access_logger.info(
+                '%s - "%s %s HTTP/%s" %d %d',
+                _client_text(self._client),
+                head.method.decode("ascii"),
+                head.target.decode("ascii"),
+                head.http_version,
+                cycle.status,
+                cycle.body_sent,
+            )
+        if not cycle.keep_alive or self.state.shutting_down:
+            self._close()
+            return
+        if self._eof and not self._parser.buffered:
+            # The client half-closed and every request it sent has been answered.
+            self._close()
+            return
+        self._cycle = None
+        self._parser.start_next_request()
+        self._resume_reading()
+        self._arm(_Phase.HEAD if self._parser.buffered else _Phase.KEEP_ALIVE)
+        if self._parser.buffered:
+            self._process()
+
+    def transport_for_sendfile(self) -> asyncio.Transport | None:
+        """The transport when os.sendfile can write to it directly (plain TCP)."""
+        return None if self._config.is_tls else self._transport
+
+    # -- server control --------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Graceful shutdown: close now if idle, else after the response in flight."""
+        if self._cycle is None or self._cycle.response_complete:
+            self._close()
+        else:
+            self._cycle.keep_alive = False
+
+    def abort(self) -> None:
+        """Drop the connection at once and cancel the app task (end of the grace period)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        if self._transport is not None:
+            self._transport.abort()
+
+    @property
+    def busy(self) -> bool:
+        """True while a request is being served (its app task is still running)."""
+        return self._cycle is not None or (self._task is not None and not self._task.done())
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _scope(self, head: RequestHead) -> Scope:
+        target = head.target
+        headers = head.headers
+        if target[:1] != b"/" and target != b"*":
+            target, headers = _origin_form(target, headers)
+        raw_path, _, query = target.partition(b"?")
+        text = raw_path.decode("ascii")
+        state = self.state
+        return {
+            "type": "http",
+            "asgi": state.asgi,
+            "http_version": head.http_version,
+            "server": self._server,
+            "client": self._client,
+            "scheme": state.scheme,
+            "method": head.method.decode("ascii"),
+            "root_path": state.config.root_path,
+            "path": unquote(text) if "%" in text else text,
+            "raw_path": raw_path,
+            "query_string": query,
+            "headers": headers,
+            "state": state.lifespan_state.copy(),
+            "extensions": state.extensions,
+        }
+
+    def _close(self) -> None:
+        self._stopped = True
+        if self._transport is not None and not self._closed:
+            self._closed = True
+            self._transport.close()
+        self._cancel_timer()
+
+    def _pause_reading(self) -> None:
+        if not self._read_paused and not self._closed:
+            self._read_paused = True
+            assert self._transport is not None
+            self._transport.pause_reading()
+
+    def _resume_reading(self) -> None:
+        if self._read_paused and not self._closed:
+            self._read_paused = False
+            assert self._transport is not None
+            self._transport.resume_reading()
+
+    def _wake_drain(self) -> None:
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        self._drain_waiter = None
+
+    def _arm(self, phase: _Phase) -> None:
+        self._phase = phase
+        self._phase_start = self.loop.time()
+        deadline = self._deadline()
+        timer = self._timer
+        if timer is not None and timer.when() <= deadline:
+            return  # it fires first and re-arms itself for the rest
+        if timer is not None:
+            timer.cancel()
+        self._timer = self.loop.call_at(deadline, self._on_timer)
+
+    def _disarm(self) -> None:
+        self._phase = _Phase.NONE
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _deadline(self) -> float:
+        cfg = self._config
+        phase = self._phase
+        if phase == _Phase.HEAD:
+            return self._phase_start + cfg.header_timeout
+        if phase == _Phase.BODY:
+            idle = self._last_read + cfg.body_idle_timeout
+            return min(idle, self._phase_start + cfg.request_timeout)
+        if phase == _Phase.KEEP_ALIVE:
+            return self._phase_start + cfg.keep_alive_timeout
+        if phase == _Phase.LINGER:
+            return self._phase_start + _LINGER_SECONDS
+        return float("inf")
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self._phase == _Phase.NONE or self._closed:
+            return
+        deadline = self._deadline()
+        if self.loop.time() < deadline:
+            self._timer = self.loop.call_at(deadline, self._on_timer)
+            return
+        phase, self._phase = self._phase, _Phase.NONE
+        if phase == _Phase.HEAD and self._parser.buffered:
+            self._on_failure(ProtocolFailure(408, "Request head not received in time"))
+        elif phase == _Phase.BODY:
+            self._on_failure(ProtocolFailure(408, "Request body not received in time"))
+        else:
+            self._close()
+
+
+def _address(value: Any) -> tuple[str, int] | None:
+    """(host, port) from a socket address; None for an unnamed Unix socket peer."""
+    if isinstance(value, tuple) and len(value) >= 2:
+        return (str(value[0]), int(value[1]))
+    return None
+
+
+def _client_text(client: tuple[str, int] | None) -> str:
+    return f"{client[0]}:{client[1]}" if client else "unix"
+
+
+def _origin_form(
+    target: bytes, headers: list[tuple[bytes, bytes]]
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """Split an absolute-form target; its authority replaces Host (RFC 9112 §3.2.2)."""
+    rest = target.partition(b"://")[2]
+    cut = len(rest)
+    for sep in (b"/", b"?"):
+        found = rest.find(sep)
+        if 0 <= found < cut:
+            cut = found
+    authority = rest[:cut].rpartition(b"@")[2]
+    path = rest[cut:]
+    if not path.startswith(b"/"):
+        path = b"/" + path
+    headers = [(n, v) for n, v in headers if n != b"host"]
+    headers.append((b"host", authority))
+    return path, headers

@@ -1,0 +1,345 @@
+"""One request/response exchange seen from the ASGI app: the ``receive`` and ``send`` callables.
+
+The connection (``connection.HTTPConnection``) feeds body bytes in and owns the socket; this
+module turns them into ASGI messages and turns the app's messages into wire bytes (``wire``).
+
+Framing policy for the response, decided when the head is written:
+- HEAD, 1xx, 204 and 304 carry no body bytes (whatever the app sends is dropped);
+- a ``content-length`` from the app is honoured, and sending more than it declares raises;
+- otherwise a single ``http.response.body`` without ``more_body`` gets a computed
+  Content-Length, and a streamed body is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, Protocol
+
+from .protocol import RequestHead
+from .types import ClientDisconnected, Message, Scope
+from .wire import (
+    CHUNKED_END,
+    NO_BODY_STATUSES,
+    InvalidResponse,
+    ResponseFraming,
+    chunk,
+    encode_head,
+)
+
+__all__ = ["CycleOwner", "RequestCycle"]
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+_FILE_BLOCK = 256 * 1024  # bytes read per step when sendfile cannot be used
+
+
+class CycleOwner(Protocol):
+    """What a cycle needs from its connection."""
+
+    loop: asyncio.AbstractEventLoop
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes for the client."""
+
+    async def drain(self) -> None:
+        """Wait while the transport's write buffer is over its high-water mark."""
+
+    def body_consumed(self) -> None:
+        """The app took buffered body bytes; reading may resume."""
+
+    def server_headers(self, keep_alive: bool) -> bytes:
+        """Header lines the server adds (Date, Connection, Keep-Alive), CRLF-terminated."""
+
+    def response_done(self, cycle: RequestCycle) -> None:
+        """The response was written whole (or abandoned); the connection decides what is next."""
+
+    def transport_for_sendfile(self) -> asyncio.Transport | None:
+        """The transport if ``loop.sendfile`` may use it (plain TCP), else None."""
+
+
+class RequestCycle:
+    """ASGI ``receive``/``send`` for one request. Create one per request head.
+
+    ``keep_alive`` starts as what the client and the server allow; the response may only lower
+    it. ``status`` and ``body_sent`` (bytes) feed the access log.
+    """
+
+    __slots__ = (
+        "_body",
+        "_body_waiter",
+        "_declared",
+        "_delivered",
+        "_disconnect_waiter",
+        "_framing",
+        "_head_written",
+        "_headers",
+        "_owner",
+        "_pending",
+        "body_complete",
+        "body_sent",
+        "body_size",
+        "disconnected",
+        "expect_continue",
+        "head",
+        "keep_alive",
+        "response_complete",
+        "response_started",
+        "scope",
+        "status",
+    )
+
+    def __init__(self, owner: CycleOwner, head: RequestHead, scope: Scope, keep_alive: bool):
+        self._owner = owner
+        self.head = head
+        self.scope = scope
+        self.keep_alive = keep_alive
+        self._body: list[bytes] = []
+        self._pending = 0
+        self._delivered = False  # the last http.request message (more_body False) was returned
+        self._head_written = False
+        self.body_size = 0
+        self.body_complete = False
+        self.expect_continue = False
+        self.disconnected = False
+        self.response_started = False
+        self.response_complete = False
+        self.status = 0
+        self.body_sent = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._framing = ResponseFraming.NONE
+        self._declared = -1
+        self._body_waiter: asyncio.Future[None] | None = None
+        self._disconnect_waiter: asyncio.Future[None] | None = None
+
+    # -- fed by the connection -------------------------------------------------------------
+
+    @property
+    def head_written(self) -> bool:
+        """True once the response head went to the transport (it can no longer change)."""
+        return self._head_written
+
+    def forget_unsent_start(self) -> None:
+        """Drop an ``http.response.start`` whose head was never written (to answer 500)."""
+        if not self._head_written:
+            self.response_started = False
+            self._headers = []
+
+    @property
+    def buffered(self) -> int:
+        """Body bytes received but not yet taken by the app."""
+        return self._pending
+
+    def feed_body(self, data: bytes) -> None:
+        """Buffer a body chunk for the app."""
+        self._body.append(data)
+        self._pending += len(data)
+        self.body_size += len(data)
+        self._wake_body()
+
+    def end_body(self) -> None:
+        """The request body is complete."""
+        self.body_complete = True
+        self._wake_body()
+
+    def disconnect(self) -> None:
+        """The client went away (or the request failed); pending and later receives say so."""
+        self.disconnected = True
+        self._wake_body()
+        waiter = self._disconnect_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _wake_body(self) -> None:
+        waiter = self._body_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- receive ---------------------------------------------------------------------------
+
+    async def receive(self) -> Message:
+        """ASGI receive: body chunks, then ``http.disconnect`` once the client is gone."""
+        if self.disconnected:
+            return {"type": "http.disconnect"}
+        if self._delivered:
+            return await self._wait_for_disconnect()
+        if not self._body:
+            if self.expect_continue:
+                # RFC 9110 §10.1.1: the client waits for this before sending the body; send it
+                # only now that the app actually asks for the body.
+                self.expect_continue = False
+                if not self.response_started:
+                    self._owner.write(_CONTINUE)
+            while not self._body and not self.body_complete and not self.disconnected:
+                self._body_waiter = self._owner.loop.create_future()
+                await self._body_waiter
+                self._body_waiter = None
+            if self.disconnected:
+                return {"type": "http.disconnect"}
+        body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
+        self._body.clear()
+        self._pending = 0
+        self._owner.body_consumed()
+        self._delivered = self.body_complete
+        return {"type": "http.request", "body": body, "more_body": not self.body_complete}
+
+    async def _wait_for_disconnect(self) -> Message:
+        if not self.response_complete:
+            self._disconnect_waiter = self._owner.loop.create_future()
+            await self._disconnect_waiter
+        return {"type": "http.disconnect"}
+
+    # -- send ------------------------------------------------------------------------------
+
+    async def send(self, message: Message) -> None:
+        """ASGI send: ``http.response.start``, ``.body`` and ``.zerocopysend``.
+
+        Raises ``ClientDisconnected`` once the client is gone, ``InvalidResponse`` for messages
+        out of order or a body longer than its declared Content-Length.
+        """
+        if self.disconnected:
+            raise ClientDisconnected("client disconnected")
+        kind = message["type"]
+        if kind == "http.response.body":
+            await self._send_body(message.get("body", b""), message.get("more_body", False))
+        elif kind == "http.response.start":
+            self._start(message)
+        elif kind == "http.response.zerocopysend":
+            await self._zerocopysend(message)
+        else:
+            raise InvalidResponse(f"unexpected ASGI message {kind!r}")
+
+    def _start(self, message: Message) -> None:
+        if self.response_started:
+            raise InvalidResponse("http.response.start sent twice")
+        self.response_started = True
+        self.status = int(message["status"])
+        self._headers = list(message.get("headers", ()))
+
+    async def _send_body(self, body: bytes, more: bool) -> None:
+        if self.response_complete:
+            if body or more:
+                raise InvalidResponse("response already complete")
+            return
+        if not self.response_started:
+            raise InvalidResponse("http.response.body before http.response.start")
+        out = b"" if self._head_written else self._head_bytes(len(body), more)
+        out += self._frame(body)
+        if not more:
+            out += self._finish_bytes()
+        if out:
+            self._owner.write(out)
+        if not more:
+            self._complete()
+        else:
+            await self._owner.drain()
+
+    def _head_bytes(self, first_len: int, more: bool) -> bytes:
+        """Decide the framing from the app's headers and the first body message; encode the head."""
+        headers = self._headers
+        declared = -1
+        app_chunked = False
+        for name, value in headers:
+            lower = name.lower()
+            if lower == b"content-length":
+                declared = int(value)
+            elif lower == b"transfer-encoding":
+                app_chunked = True
+            elif lower == b"connection" and b"close" in value.lower():
+                self.keep_alive = False
+        extra = b""
+        no_body = self.status in NO_BODY_STATUSES or self.status < 200
+        if self.head.method == b"HEAD" or no_body:
+            framing = ResponseFraming.NONE
+            if declared < 0 and not more and not no_body and first_len:
+                extra = b"content-length: %d\r\n" % first_len
+        elif declared >= 0 and not app_chunked:
+            framing = ResponseFraming.LENGTH
+        elif not more and not app_chunked:
+            framing, declared = ResponseFraming.LENGTH, first_len
+            extra = b"content-length: %d\r\n" % first_len
+        elif self.head.http_version == "1.1":
+            framing = ResponseFraming.CHUNKED
+            if not app_chunked:
+                extra = b"transfer-encoding: chunked\r\n"
+        else:
+            framing = ResponseFraming.CLOSE
+            self.keep_alive = False
+        if not self.body_complete:
+            # The rest of the request body would have to be read and dropped before the next
+            # request; closing is simpler and safe.
+            self.keep_alive = False
+        self._framing = framing
+        self._declared = declared if framing == ResponseFraming.LENGTH else -1
+        extra += self._owner.server_headers(self.keep_alive)
+        head = encode_head(self.status, headers, extra)
+        self._head_written = True
+        return head
+
+    def _frame(self, body: bytes) -> bytes:
+        if not body:
+            return b""
+        framing = self._framing
+        if framing == ResponseFraming.NONE:
+            return b""
+        self.body_sent += len(body)
+        if framing == ResponseFraming.CHUNKED:
+            return chunk(body)
+        if framing == ResponseFraming.LENGTH and self.body_sent > self._declared:
+            self.keep_alive = False
+            raise InvalidResponse("response body longer than its Content-Length")
+        return body
+
+    def _finish_bytes(self) -> bytes:
+        if self._framing == ResponseFraming.CHUNKED:
+            return CHUNKED_END
+        if self._framing == ResponseFraming.LENGTH and self.body_sent < self._declared:
+            # The client will wait for bytes that never come: only a close tells it.
+            self.keep_alive = False
+        return b""
+
+    def _complete(self) -> None:
+        self.response_complete = True
+        waiter = self._disconnect_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        self._owner.response_done(self)
+
+    async def _zerocopysend(self, message: Message) -> None:
+        """Send (part of) an open file with os.sendfile where the transport allows it."""
+        if not self.response_started or self.response_complete:
+            raise InvalidResponse("http.response.zerocopysend out of order")
+        file = message["file"]
+        offset = message.get("offset")
+        count = message.get("count")
+        more = message.get("more_body", False)
+        if offset is None:
+            offset = file.tell()
+        if count is None:
+            count = os.fstat(file.fileno()).st_size - offset
+        if not self._head_written:
+            self._owner.write(self._head_bytes(count, True))
+        await self._send_file_range(file, offset, count)
+        if not more:
+            await self._send_body(b"", False)
+
+    async def _send_file_range(self, file: Any, offset: int, count: int) -> None:
+        if count <= 0 or self._framing == ResponseFraming.NONE:
+            return
+        transport = self._owner.transport_for_sendfile()
+        if transport is None or self._framing == ResponseFraming.CHUNKED:
+            # Fallback: read and send through the normal path (TLS, or chunk framing needed),
+            # a block at a time so a large file never sits in memory whole.
+            end = offset + count
+            while offset < end:
+                block = os.pread(file.fileno(), min(_FILE_BLOCK, end - offset), offset)
+                if not block:
+                    raise InvalidResponse("file shorter than the zerocopysend count")
+                offset += len(block)
+                await self._send_body(block, True)
+            return
+        self.body_sent += count
+        if self._framing == ResponseFraming.LENGTH and self.body_sent > self._declared:
+            self.keep_alive = False
+            raise InvalidResponse("response body longer than its Content-Length")
+        await self._owner.drain()
+        await self._owner.loop.sendfile(transport, file, offset, count)

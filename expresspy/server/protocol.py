@@ -1,0 +1,273 @@
+"""The sans-IO request side of HTTP/1.1: bytes in, events out (no sockets, no clocks).
+
+``RequestParser`` is the interface the transport uses; ``H11Parser`` implements it on h11.
+Another back-end (httptools, say) would implement the same five members and reuse the
+pre-checks in ``precheck``.
+
+Division of labour with h11: we find the end of each request head ourselves, count its bytes
+and run the strict pre-checks (``precheck.check_head``); only then does h11 see the head, and it
+applies the full grammar. Body bytes go to h11 for decoding, and a chunked body also goes through
+``ChunkedFramingCheck`` first. Each request gets a fresh ``h11.Connection``: the response side is
+serialized by ``wire`` (much cheaper than h11's writer), so h11 never has to see our responses,
+and a fresh connection costs about a microsecond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+import h11
+
+from .precheck import ChunkedFramingCheck, HeadLimits, ProtocolFailure, check_head, find_head_end
+
+__all__ = [
+    "END_OF_BODY",
+    "NEED_DATA",
+    "PAUSED",
+    "Event",
+    "H11Parser",
+    "ParserState",
+    "ProtocolFailure",
+    "RequestHead",
+    "RequestParser",
+]
+
+
+class ParserState:
+    """Sentinel events returned by ``next_event`` (compare with ``is``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NEED_DATA: Final = ParserState("NEED_DATA")
+"""More bytes are needed before the next event."""
+END_OF_BODY: Final = ParserState("END_OF_BODY")
+"""The current request's body is complete (trailers, if any, were checked and dropped)."""
+PAUSED: Final = ParserState("PAUSED")
+"""A request was read whole; call ``start_next_request`` once its response is done."""
+
+
+@dataclass(slots=True)
+class RequestHead:
+    """A parsed request head.
+
+    ``headers`` are (lower-cased name, value) byte pairs in arrival order, as ASGI wants them.
+    ``keep_alive`` is what the client asked for (HTTP/1.1 without ``Connection: close``, or
+    HTTP/1.0 with ``Connection: keep-alive``). ``content_length`` is None for chunked or empty
+    bodies without the header; ``expect`` is the lower-cased Expect value or None.
+    """
+
+    method: bytes
+    target: bytes
+    http_version: str
+    headers: list[tuple[bytes, bytes]]
+    keep_alive: bool
+    content_length: int | None
+    chunked: bool
+    expect: bytes | None
+
+
+Event = RequestHead | bytes | ParserState
+
+
+class RequestParser(Protocol):
+    """What the transport needs from a request parser (the seam for other back-ends)."""
+
+    def feed(self, data: bytes) -> None:
+        """Hand over bytes received from the client, in order."""
+
+    def feed_eof(self) -> None:
+        """The client will send nothing more (half-close or EOF)."""
+
+    def next_event(self) -> Event:
+        """Return the next event; raise ``ProtocolFailure`` when the bytes are not acceptable.
+
+        Events: a ``RequestHead``, a ``bytes`` body chunk (never empty), ``END_OF_BODY``,
+        ``NEED_DATA`` or ``PAUSED``. After a failure the parser must not be used again.
+        """
+
+    def start_next_request(self) -> None:
+        """Allow the next pipelined request to be parsed (after the previous response ended)."""
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held for a request not yet parsed (for read back-pressure)."""
+
+
+_HEAD, _BODY, _PAUSED = range(3)
+
+
+class H11Parser:
+    """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front.
+
+    ``limits`` bounds each head; ``max_chunk_line`` bounds a chunk-size line with its extensions.
+    """
+
+    __slots__ = (
+        "_buf",
+        "_chunk_check",
+        "_conn",
+        "_eof",
+        "_failure",
+        "_head_started",
+        "_limits",
+        "_max_chunk_line",
+        "_scanned",
+        "_state",
+    )
+
+    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
+        self._limits = limits
+        self._max_chunk_line = max_chunk_line
+        self._buf = bytearray()
+        self._scanned = 0
+        self._state = _HEAD
+        self._conn: h11.Connection | None = None
+        self._chunk_check: ChunkedFramingCheck | None = None
+        self._failure: ProtocolFailure | None = None
+        self._eof = False
+        self._head_started = False
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held for a request not yet parsed (for read back-pressure)."""
+        return len(self._buf)
+
+    def feed(self, data: bytes) -> None:
+        """Hand over bytes received from the client, in order."""
+        if self._state == _BODY:
+            self._feed_body(data)
+        else:
+            self._buf += data
+
+    def feed_eof(self) -> None:
+        """The client will send nothing more."""
+        self._eof = True
+        if self._state == _BODY and self._conn is not None:
+            self._conn.receive_data(b"")
+
+    def start_next_request(self) -> None:
+        """Allow the next pipelined request to be parsed."""
+        self._state = _HEAD
+        self._scanned = 0
+        self._head_started = False
+        self._conn = None
+        self._chunk_check = None
+
+    def next_event(self) -> Event:
+        """Return the next event; raise ``ProtocolFailure`` for unacceptable bytes."""
+        if self._failure is not None:
+            raise self._failure
+        if self._state == _BODY:
+            return self._next_body_event()
+        if self._state == _PAUSED:
+            return PAUSED
+        return self._next_head()
+
+    def _next_head(self) -> Event:
+        buf = self._buf
+        if not self._head_started and len(buf) >= 2:
+            self._head_started = True
+            if buf[:2] == b"\r\n":
+                # RFC 9112 §2.2: ignore at least one empty line before a request line. One
+                # only, so a stream of CRLFs cannot keep a connection busy for free.
+                del buf[:2]
+        end = find_head_end(buf, self._scanned, self._limits)
+        if end < 0:
+            self._scanned = len(buf)
+            if self._eof and buf:
+                # A partial head then EOF: nothing to answer (RFC 9112 §9.6 lets us just close).
+                raise ProtocolFailure(0, "Connection closed inside a request head")
+            return NEED_DATA
+        head = bytes(buf[:end])
+        del buf[:end]
+        check_head(head, self._limits)
+        return self._parse_head(head)
+
+    def _parse_head(self, head: bytes) -> RequestHead:
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=self._limits.max_header_bytes)
+        conn.receive_data(head)
+        try:
+            event = conn.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request") from None
+        if not isinstance(event, h11.Request):  # pragma: no cover - the head is complete
+            raise ProtocolFailure(400, "Bad request")
+        result = _make_head(event)
+        self._conn = conn
+        self._state = _BODY
+        if result.chunked:
+            self._chunk_check = ChunkedFramingCheck(self._max_chunk_line)
+        if self._buf:
+            rest = bytes(self._buf)
+            self._buf.clear()
+            self._feed_body(rest)
+        if self._eof:
+            conn.receive_data(b"")
+        return result
+
+    def _feed_body(self, data: bytes) -> None:
+        check = self._chunk_check
+        if check is not None and not check.done:
+            try:
+                check.feed(data)
+            except ProtocolFailure as exc:
+                self._failure = exc
+                return
+        assert self._conn is not None
+        self._conn.receive_data(data)
+
+    def _next_body_event(self) -> Event:
+        conn = self._conn
+        assert conn is not None
+        try:
+            event = conn.next_event()
+        except h11.RemoteProtocolError as exc:
+            self._failure = ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
+            raise self._failure from None
+        if type(event) is h11.Data:
+            return bytes(event.data)
+        if type(event) is h11.EndOfMessage:
+            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
+            # they are never merged into the request headers.
+            self._buf = bytearray(conn.trailing_data[0])
+            self._state = _PAUSED
+            return END_OF_BODY
+        return NEED_DATA
+
+
+def _make_head(event: h11.Request) -> RequestHead:
+    headers = list(event.headers)
+    content_length: int | None = None
+    chunked = False
+    expect: bytes | None = None
+    connection = b""
+    for name, value in headers:
+        if name == b"content-length":
+            content_length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = True
+        elif name == b"connection":
+            connection = value.lower()
+        elif name == b"expect":
+            expect = value.lower()
+    version = event.http_version.decode("ascii")
+    tokens = {token.strip() for token in connection.split(b",")} if connection else set()
+    keep_alive = b"close" not in tokens if version == "1.1" else b"keep-alive" in tokens
+    return RequestHead(
+        method=event.method,
+        target=event.target,
+        http_version=version,
+        headers=headers,
+        keep_alive=keep_alive,
+        content_length=content_length,
+        chunked=chunked,
+        expect=expect,
+    )

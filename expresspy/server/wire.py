@@ -1,0 +1,126 @@
+"""The sans-IO response side of HTTP/1.1: status lines, heads, chunk framing, canned errors.
+
+Serializing a head here is a join of pre-built pieces; h11's writer would validate and copy
+each header through several layers. Validation is kept: a header name must be a token and a
+value must not contain CR, LF or NUL (response splitting), else ``InvalidResponse`` is raised
+before a byte is written.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from email.utils import formatdate
+from http import HTTPStatus
+
+__all__ = [
+    "CHUNKED_END",
+    "NO_BODY_STATUSES",
+    "InvalidResponse",
+    "ResponseFraming",
+    "chunk",
+    "date_value",
+    "encode_head",
+    "error_response",
+    "status_line",
+]
+
+CHUNKED_END = b"0\r\n\r\n"
+"""The last chunk of a chunked body, with an empty trailer section."""
+
+_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+_BAD_VALUE = re.compile(rb"[\x00\r\n]")
+_STATUS_LINES: dict[int, bytes] = {
+    status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode("ascii")
+    for status in HTTPStatus
+}
+NO_BODY_STATUSES = frozenset({204, 304})
+"""Statuses whose responses never carry a body or framing headers (plus every 1xx)."""
+
+
+class InvalidResponse(Exception):
+    """The app asked for a response HTTP cannot carry (bad status, header or framing)."""
+
+
+def status_line(status: int) -> bytes:
+    """``HTTP/1.1 <status> <phrase>\\r\\n``; an unknown 3-digit status gets an empty phrase."""
+    line = _STATUS_LINES.get(status)
+    if line is not None:
+        return line
+    if not 100 <= status <= 999:
+        raise InvalidResponse(f"invalid status code {status!r}")
+    return b"HTTP/1.1 %d \r\n" % status
+
+
+_date_cache: tuple[int, bytes] = (0, b"")
+
+
+def date_value() -> bytes:
+    """The IMF-fixdate for now, recomputed at most once a second."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, formatdate(now, usegmt=True).encode("ascii"))
+    return _date_cache[1]
+
+
+class ResponseFraming:
+    """How a response body is delimited on the wire (policy constants)."""
+
+    NONE = 0
+    """No body at all (HEAD, 1xx, 204, 304)."""
+    LENGTH = 1
+    """Content-Length, from the app or computed from a single body message."""
+    CHUNKED = 2
+    """Transfer-Encoding: chunked (HTTP/1.1, length unknown at the head)."""
+    CLOSE = 3
+    """Read until close (HTTP/1.0 client, length unknown): the connection cannot be reused."""
+
+
+def encode_head(status: int, headers: Iterable[tuple[bytes, bytes]], extra: bytes) -> bytes:
+    """Serialize a response head: status line, the app's headers, ``extra``, blank line.
+
+    ``extra`` holds server-chosen header lines (already CRLF-terminated). Raises
+    ``InvalidResponse`` for a header name that is not a token or a value with CR/LF/NUL.
+    """
+    parts = [status_line(status)]
+    append = parts.append
+    for name, value in headers:
+        if _TOKEN.fullmatch(name) is None:
+            raise InvalidResponse(f"invalid header name {name!r}")
+        if _BAD_VALUE.search(value) is not None:
+            raise InvalidResponse(f"invalid header value for {name!r}")
+        append(name)
+        append(b": ")
+        append(value)
+        append(b"\r\n")
+    append(extra)
+    append(b"\r\n")
+    return b"".join(parts)
+
+
+def chunk(data: bytes) -> bytes:
+    """Frame one non-empty chunk of a chunked body."""
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+def error_response(status: int, reason: str = "", keep_alive: bool = False) -> bytes:
+    """A complete plain-text response the server sends itself (400, 408, 413, 503, ...).
+
+    The body is the status phrase, or ``reason`` when given. The connection is closed after it
+    unless ``keep_alive``.
+    """
+    phrase = _STATUS_LINES.get(status, b"").split(b" ", 2)[-1].strip() or b"Error"
+    body = reason.encode("utf-8", "replace") if reason else phrase
+    connection = b"keep-alive" if keep_alive else b"close"
+    return b"".join(
+        (
+            status_line(status),
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: %d\r\n" % len(body),
+            b"connection: %b\r\n" % connection,
+            b"date: %b\r\n\r\n" % date_value(),
+            body,
+        )
+    )
