@@ -6,6 +6,9 @@ defaults and docs/server.md stay in step. A flag left out keeps ServerConfig's d
 
 from __future__ import annotations
 
+import functools
+import inspect
+import os
 import socket
 import sys
 from collections.abc import Callable
@@ -28,11 +31,64 @@ def main() -> None:
     """expresspy: Express.js's programming model in Python."""
 
 
-# ---------------------------------------------------------------------------------------------
-# Other commands attach to the `main` group here (owned by the framework, not the server):
-#   @main.command("routes")            -> `expresspy routes app.py`
-#   @main.group("sessions") + command  -> `expresspy sessions prune ...`
-# ---------------------------------------------------------------------------------------------
+@main.command("routes")
+@click.argument("target")
+def routes_command(target: str) -> None:
+    """List the routes of the expresspy app TARGET (like `flask routes`).
+
+    One row per route: its methods, its full path (mount paths joined), and each handler's
+    name with the file and line where it is defined.
+    """
+    app = _load_or_fail(target)
+    router = getattr(app, "router", None)
+    if router is None or not hasattr(router, "list_routes"):
+        raise click.ClickException(f"{target} is an ASGI app but not an expresspy app")
+    rows = [("Methods", "Path", "Handler", "Location")]
+    for route in router.list_routes():
+        for handler in route.handlers:
+            rows.append((",".join(route.methods), route.path, _handler_name(handler),
+                         _handler_location(handler)))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  "
+                   + row[3])
+
+
+def _load_or_fail(target: str) -> Any:
+    try:
+        return load_app(target)
+    except AppNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _handler_name(handler: Any) -> str:
+    return str(getattr(handler, "__qualname__", None) or type(handler).__name__)
+
+
+def _handler_location(handler: Any) -> str:
+    code = getattr(inspect.unwrap(handler), "__code__", None)
+    if code is None:
+        return "-"
+    filename = os.path.abspath(code.co_filename)
+    cwd = os.getcwd() + os.sep
+    if filename.startswith(cwd):
+        filename = filename[len(cwd):]
+    # co_firstlineno is the line of the first decorator, where the route is declared.
+    return f"{filename}:{code.co_firstlineno}"
+
+
+def _trusting_proxies(load: Callable[[], Any], allow_ips: str) -> Callable[[], Any]:
+    """Wrap an app loader so the app trusts X-Forwarded-* from `allow_ips` (trust proxy)."""
+
+    def load_trusting() -> Any:
+        app = load()
+        if not hasattr(app, "set") or not hasattr(app, "router"):
+            raise click.UsageError("--proxy-headers sets the `trust proxy` setting of an "
+                                   "expresspy app; this target is another kind of ASGI app")
+        app.set("trust proxy", True if allow_ips.strip() == "*" else allow_ips)
+        return app
+
+    return load_trusting
 
 
 def _limit_option(info: LimitInfo) -> Callable[[Any], Any]:
@@ -94,6 +150,12 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(_LOG_LEVELS))
 @click.option("--root-path", default="", help="ASGI root_path (mount point behind a proxy).")
+@click.option("--proxy-headers", is_flag=True,
+              help="Trust X-Forwarded-For/-Proto/-Host from --forwarded-allow-ips "
+                   "(sets the app's `trust proxy`).")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="Proxies to trust with --proxy-headers: addresses, CIDRs, "
+                   "loopback/linklocal/uniquelocal, or * for any.")
 @click.option(
     "--lifespan",
     default="auto",
@@ -113,7 +175,12 @@ def run_command(target: str, **options: Any) -> None:
     reload = options.pop("reload")
     reload_dirs = options.pop("reload_dirs")
     log_level = options.pop("log_level")
+    proxy_headers = options.pop("proxy_headers")
+    allow_ips = options.pop("forwarded_allow_ips")
     config = _config(options)
+    load: Callable[[], Any] = functools.partial(load_app, target)
+    if proxy_headers:
+        load = _trusting_proxies(load, allow_ips)
     if reload and workers > 1:
         raise click.UsageError("--reload and --workers cannot be combined")
     if reload:
@@ -121,9 +188,9 @@ def run_command(target: str, **options: Any) -> None:
     if workers > 1:
         from .server.workers import Supervisor
 
-        sys.exit(Supervisor(lambda: load_app(target), config, workers, log_level).run())
+        sys.exit(Supervisor(load, config, workers, log_level).run())
     try:
-        app = load_app(target)
+        app = load()
     except AppNotFound as exc:
         raise click.ClickException(str(exc)) from None
     sock = socket.socket(fileno=fd) if fd is not None else None

@@ -1,0 +1,75 @@
+"""The framework's CLI commands: `expresspy routes` and `expresspy run --proxy-headers`."""
+
+from __future__ import annotations
+
+import textwrap
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from expresspy.cli import main
+from tests.server.proc import expresspy
+
+APP = textwrap.dedent("""
+    from expresspy import express
+
+    app = express()
+    api = express.Router()
+
+    @app.get("/")
+    def home(req, res):
+        res.send(req.ip)
+
+    @api.post("/items/:id")
+    async def create_item(req, res):
+        res.send_status(201)
+
+    api.all("/any", lambda req, res: res.end())
+    app.use("/api", api)
+""")
+
+
+def _write_app(tmp_path: Path) -> Path:
+    path = tmp_path / "routes_app.py"
+    path.write_text(APP)
+    return path
+
+
+def test_routes_lists_methods_paths_handlers_and_locations(tmp_path: Path) -> None:
+    path = _write_app(tmp_path)
+    result = CliRunner().invoke(main, ["routes", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.strip().splitlines()]
+    assert lines[0] == ["Methods", "Path", "Handler", "Location"]
+    rows = {(row[0], row[1], row[2]) for row in lines[1:]}
+    assert rows == {("GET", "/", "home"), ("POST", "/api/items/:id", "create_item"),
+                    ("ALL", "/api/any", "<lambda>")}
+    home_row = next(row for row in lines[1:] if row[2] == "home")
+    assert home_row[3] == f"{path}:7"  # the line of its @app.get decorator
+
+
+def test_routes_refuses_an_asgi_app_that_is_not_expresspy(tmp_path: Path) -> None:
+    path = tmp_path / "plain.py"
+    path.write_text("async def app(scope, receive, send):\n    pass\n")
+    result = CliRunner().invoke(main, ["routes", str(path)])
+    assert result.exit_code == 1
+    assert "not an expresspy app" in result.output
+
+
+def _client_ip(url: str) -> str:
+    request = urllib.request.Request(url + "/", headers={"X-Forwarded-For": "203.0.113.7"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(response.read().decode())
+
+
+def test_run_trusts_forwarded_headers_only_with_proxy_headers(tmp_path: Path) -> None:
+    path = _write_app(tmp_path)
+    with expresspy(["run", str(path), "--port", "0", "--no-access-log"], tmp_path) as proc:
+        proc.wait_for("listening on")
+        assert _client_ip(proc.url()) == "127.0.0.1"
+    args = ["run", str(path), "--port", "0", "--no-access-log", "--proxy-headers",
+            "--forwarded-allow-ips", "loopback"]
+    with expresspy(args, tmp_path) as proc:
+        proc.wait_for("listening on")
+        assert _client_ip(proc.url()) == "203.0.113.7"
