@@ -21,12 +21,13 @@ from expresspy.response import Response
 from expresspy.router.next import Next, Wakeup
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
-from expresspy.router.router import MethodsMixin, Router
+from expresspy.router.router import MethodsMixin, Router, split_use_arguments
 from expresspy.trust import TrustFunction, compile_trust
 
 logger = logging.getLogger("expresspy")
 
 QueryParser = Callable[[str], Any]
+_TRUST_NOTHING = compile_trust(False)
 
 # Threads for plain `def` handlers, as Starlette's default capacity (anyio's 40 tokens).
 SYNC_HANDLER_THREADS = 40
@@ -57,7 +58,6 @@ class Application(MethodsMixin):
         self._inline_sync = False
         self._etag_fn: EtagFunction | None = None
         self._query_parser: QueryParser | None = None
-        self._own_trust: TrustFunction | None = None
         self._trust_set_explicitly = False
         self.parent: Application | None = None
         self.mountpath: PathSpec = "/"
@@ -66,7 +66,7 @@ class Application(MethodsMixin):
         self._default_configuration()
 
     def _default_configuration(self) -> None:
-        env = os.environ.get("EXPRESSPY_ENV", "development")
+        env = os.environ.get("EXPRESSPY_ENV") or "development"
         self.set("env", env)
         self.set("x-powered-by", True)
         self.set("etag", "weak")
@@ -87,12 +87,14 @@ class Application(MethodsMixin):
             return self._setting(name)
         val = value[0]
         self._settings[name] = val
+        # Compiled forms are settings too ("etag fn", ...), as in Express; the hot path reads
+        # attributes instead of the settings dict.
         if name == "etag":
-            self._etag_fn = compile_etag_setting(val)
+            self._etag_fn = self._settings["etag fn"] = compile_etag_setting(val)
         elif name == "query parser":
-            self._query_parser = _compile_query_parser(val)
+            self._query_parser = self._settings["query parser fn"] = _compile_query_parser(val)
         elif name == "trust proxy":
-            self._own_trust = compile_trust(val)
+            self._settings["trust proxy fn"] = compile_trust(val)
             self._trust_set_explicitly = True
         elif name == "sync handlers":
             if val not in ("thread", "inline"):
@@ -128,11 +130,8 @@ class Application(MethodsMixin):
 
     @property
     def _trust_proxy(self) -> TrustFunction:
-        if self._own_trust is not None:
-            return self._own_trust
-        if self.parent is not None:
-            return self.parent._trust_proxy
-        return compile_trust(False)
+        trust: TrustFunction = self._setting("trust proxy fn") or _TRUST_NOTHING
+        return trust
 
     # -- events ---------------------------------------------------------------------------
 
@@ -173,15 +172,19 @@ class Application(MethodsMixin):
 
     def use(self, *args: Any) -> Application:
         """Mount middleware, routers or whole sub-apps, optionally under a path prefix."""
-        self.router.use(*args)
+        path, handlers = split_use_arguments(args)
+        if not handlers:
+            raise TypeError("app.use() requires a middleware function")
+        self.router.use(path, *handlers)
         return self
 
     def _adapt_mounted(self, fn: Any, path: PathSpec) -> Any:
         if isinstance(fn, Application):
             fn.mountpath = path
             fn.parent = self
-            if not fn._trust_set_explicitly:
-                fn._own_trust = None
+            if not fn._trust_set_explicitly:  # inherit the parent's, as Express does
+                fn._settings.pop("trust proxy", None)
+                fn._settings.pop("trust proxy fn", None)
             for listener in fn._listeners.get("mount", []):
                 listener(self)
             return fn._mounted
@@ -190,11 +193,13 @@ class Application(MethodsMixin):
     async def _mounted(self, req: Request, res: Response, next: Next) -> None:
         """Run this app as middleware of its parent: its own settings, then back."""
         parent_app = req.app
-        req.app = self
+        req.app = res.app = self  # Express re-prototypes req and res: the sub-app's settings
+        if self._settings.get("x-powered-by") and not res.headers_sent:
+            res.set_header("X-Powered-By", "Express")
         try:
             outcome = await self.router.run(req, res)
         finally:
-            req.app = parent_app
+            req.app = res.app = parent_app
         if outcome is not DONE:
             next(outcome)
 
@@ -205,8 +210,13 @@ class Application(MethodsMixin):
     def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
         """Register a route-parameter callback (see `Router.param`); a decorator without fn."""
         if fn is None:
-            return self.router.param(name)
-        self.router.param(name, fn)
+            def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+                self.param(name, f)
+                return f
+
+            return decorator
+        for one in name if isinstance(name, list) else [name]:  # only the app takes a list
+            self.router.param(one, fn)
         return self
 
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
@@ -287,16 +297,23 @@ class Application(MethodsMixin):
                     self._executor.shutdown(wait=False)
                 return
 
-    def listen(self, port: int = 3000, callback: Callable[[], Any] | None = None,
+    def listen(self, port: int = 3000, callback: Callable[..., Any] | None = None,
                host: str = "127.0.0.1", **options: Any) -> None:
         """Serve the app with the built-in server until interrupted (blocks).
 
-        `callback` runs once the server listens. Extra keyword options go to
+        `callback()` runs once the server listens. As in Express 5, a failure to listen
+        (the port is taken, say) is passed to the callback, `callback(err)`, instead of being
+        raised; without a callback it is raised. Extra keyword options go to
         `expresspy.server.ServerConfig` (limits, timeouts, TLS files).
         """
         from expresspy.server import ServerConfig, run
 
-        run(self, ServerConfig(host=host, port=port, **options), on_listen=callback)
+        try:
+            run(self, ServerConfig(host=host, port=port, **options), on_listen=callback)
+        except OSError as err:
+            if callback is None:
+                raise
+            callback(err)
 
 
 def _looks_like_route(path: str) -> bool:

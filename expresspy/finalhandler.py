@@ -11,11 +11,12 @@ import logging
 import os
 import traceback
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from expresspy.errors import status_of
 from expresspy.http.statuses import phrase
 from expresspy.http.text import encode_url, escape_html
+from expresspy.router.next import NEXT_STACK_ATTRIBUTE
+from expresspy.router.router import pathname_of, protohost_of
 
 if TYPE_CHECKING:
     from expresspy.request import Request
@@ -35,14 +36,16 @@ def error_page(message: str) -> bytes:
     return _PAGE.format(escaped).encode("utf-8")
 
 
-# Frames of the dispatcher and the thread pool say nothing about the user's bug.
-_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""), os.path.join("concurrent", "futures"))
+# Frames of the dispatcher, the thread pool and the event loop say nothing about the user's bug.
+_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""), os.path.join("concurrent", "futures"),
+                    os.path.join("asyncio", ""), "threading.py")
 
 
 def describe_error(err: BaseException) -> str:
     """The development-mode text of an error: its traceback without dispatcher frames."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if not any(part in f.filename for part in _INTERNAL_FRAMES)]
+    stack = (traceback.extract_tb(err.__traceback__) if err.__traceback__ is not None
+             else getattr(err, NEXT_STACK_ATTRIBUTE, []))
+    frames = [f for f in stack if not any(part in f.filename for part in _INTERNAL_FRAMES)]
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
     lines += traceback.format_exception_only(type(err), err)
@@ -50,7 +53,9 @@ def describe_error(err: BaseException) -> str:
 
 
 def _not_found_message(req: Request) -> str:
-    pathname = urlsplit(req.original_url).path or "/"
+    # The path as Node's parseurl reads it: "//users/42" is a path, not a host.
+    url = req.original_url
+    pathname = pathname_of(url, protohost_of(url))
     return f"Cannot {req.method} {encode_url(pathname)}"
 
 

@@ -54,7 +54,7 @@ class Handler:
 
     def __init__(self, fn: HandlerFunc) -> None:
         if not callable(fn):
-            raise TypeError(f"handler must be a function, got {type(fn).__name__}")
+            raise TypeError("argument handler must be a function")
         self.fn = fn
         self.arity = _positional_arity(fn)
         self.handles_errors = self.arity == 4

@@ -8,7 +8,11 @@ ended does it park on a future, which `next()` or the end of the response wakes 
 from __future__ import annotations
 
 import asyncio
+import traceback
 from typing import Any
+
+# Attribute holding the stack of the `next(err)` call for errors that were never raised.
+NEXT_STACK_ATTRIBUTE = "_expresspy_next_stack"
 
 _UNSET: Any = object()
 
@@ -67,6 +71,10 @@ class Next:
     def __call__(self, err: Any = None) -> None:
         if self.called:
             return
+        if isinstance(err, BaseException) and err.__traceback__ is None:
+            # Never raised, so Python has no traceback for it (Node's err.stack is recorded at
+            # creation). Where next(err) was called is the most useful stack to show instead.
+            err.__dict__.setdefault(NEXT_STACK_ATTRIBUTE, traceback.extract_stack()[:-1])
         self.value = err
         self.called = True
         self.wakeup.trigger()

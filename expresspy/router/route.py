@@ -35,6 +35,7 @@ async def run_handler(
         nxt = Next(wakeup)
     if args is None:
         args = handler.arguments(err, req, res, nxt)
+    req.next = nxt  # Express's req.next: res.format/render/send_file report errors through it
     app = req.app
     try:
         await handler.invoke(args, app._executor, app._inline_sync)
@@ -68,13 +69,10 @@ class Route:
         """Add handlers for `method` (upper-case name, or None for every method)."""
         fns = flatten_handlers(handlers)
         if not fns:
-            raise TypeError(f"Route.{(method or 'all').lower()}() requires a callback function")
+            raise TypeError("argument handler is required")
         for fn in fns:
             if not callable(fn):
-                raise TypeError(
-                    f"Route.{(method or 'all').lower()}() requires a callback function "
-                    f"but got a {type(fn).__name__}"
-                )
+                raise TypeError("argument handler must be a function")
             self.stack.append((method, Handler(fn)))
         if method is None:
             self._all = True

@@ -9,6 +9,7 @@ rewritten relative to its mount path, restored when it calls `next`.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable
@@ -46,11 +47,16 @@ class Layer:
 
 
 class _ParamState:
-    """What `router.param` callbacks already did for this request: value → outcome."""
+    """What `router.param` callbacks did for one parameter in this request.
 
-    __slots__ = ("error", "value")
+    `match` is the value they ran for, `value` what they left in `req.params` (they may change
+    it), `error` what they passed to `next` ("route" included).
+    """
+
+    __slots__ = ("error", "match", "value")
 
     def __init__(self, value: object) -> None:
+        self.match = value
         self.value = value
         self.error: object = None
 
@@ -139,8 +145,7 @@ class Router(MethodsMixin):
         self._stack: list[Layer] = []
         self.params: dict[str, list[Handler]] = {}
         # Layers that may match, by the request path's first segment (see `_candidates`).
-        self._by_segment: dict[str, tuple[Layer, ...]] = {}
-        self._any_segment: tuple[Layer, ...] | None = None
+        self._by_segment: dict[str, tuple[int, ...]] = {}
 
     @property
     def stack(self) -> list[Layer]:
@@ -150,10 +155,9 @@ class Router(MethodsMixin):
     def _add_layer(self, layer: Layer) -> None:
         self._stack.append(layer)
         self._by_segment.clear()
-        self._any_segment = None
 
-    def _candidates(self, segment: str) -> tuple[Layer, ...]:
-        """The layers that can match a path starting with `segment`, in stack order.
+    def _candidates(self, segment: str) -> tuple[int, ...]:
+        """Positions of the layers that can match a path starting with `segment`, in order.
 
         Built once per segment and kept until a layer is added, so a request visits only
         the layers that could match it instead of every route of the app.
@@ -164,7 +168,7 @@ class Router(MethodsMixin):
         if len(self._by_segment) >= 4096:  # bound the cache against random first segments
             self._by_segment.clear()
         found = tuple(
-            layer for layer in self._stack
+            position for position, layer in enumerate(self._stack)
             if layer.matcher.first_segments is None or segment in layer.matcher.first_segments
         )
         self._by_segment[segment] = found
@@ -177,14 +181,12 @@ class Router(MethodsMixin):
 
         Returns the router, so calls chain, as Express's do.
         """
-        path: PathSpec = "/"
-        fns = list(args)
-        if fns and _is_path(fns[0]):
-            path = fns.pop(0)
-        handlers = flatten_handlers(tuple(fns))
+        path, handlers = split_use_arguments(args)
         if not handlers:
-            raise TypeError("router.use() requires a middleware function")
+            raise TypeError("argument handler is required")
         for fn in handlers:
+            if not callable(fn):
+                raise TypeError("argument handler must be a function")
             matcher = PathMatcher(path, end=False, strict=False, sensitive=self.case_sensitive)
             self._add_layer(Layer(path, matcher, Handler(self._adapt(fn, path)), None))
         return self
@@ -204,7 +206,7 @@ class Router(MethodsMixin):
         self.route(path).add(method, handlers)
         return self
 
-    def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
+    def param(self, name: str, fn: Callable[..., Any] | None = None) -> Any:
         """Register `fn(req, res, next, value, name)` for the route parameter `name`.
 
         It runs once per request per value, before the first handler whose path has that
@@ -217,11 +219,13 @@ class Router(MethodsMixin):
                 return f
 
             return decorator
-        names = name if isinstance(name, list) else [name]
-        for one in names:
-            if not isinstance(one, str) or not one:
-                raise TypeError("argument name must be a string")
-            self.params.setdefault(one, []).append(Handler(fn))
+        if not isinstance(name, str):
+            raise TypeError("argument name must be a string")
+        if not name:
+            raise TypeError("argument name is required")
+        if not callable(fn):
+            raise TypeError("argument fn must be a function")
+        self.params.setdefault(name, []).append(Handler(fn))
         return self
 
     def list_routes(self, prefix: str = "") -> list[RouteInfo]:
@@ -251,18 +255,45 @@ class Router(MethodsMixin):
         if outcome is not DONE:
             next(outcome)
 
+    async def handle(self, req: Any, res: Any, callback: Callable[[Any], Any]) -> None:
+        """Express's `router.handle(req, res, callback)`: run, then call back with the outcome
+        (None, an error) unless a handler answered."""
+        outcome = await self.run(req, res)
+        if outcome is not DONE:
+            callback(None if outcome == "router" else outcome)
+
     async def run(self, req: Any, res: Any, err: object = None) -> Any:
-        """Walk the stack for `req`; return DONE, an error, or None when the stack ran out."""
-        method: str = req.method
+        """Walk the stack for `req`; return DONE, an error, or None when the stack ran out.
+
+        The path and the method are read again before each layer, as Express does, so a
+        middleware may rewrite `req.url` or `req.method` to re-route the request.
+        """
+        if not req.url:  # no pathname to match: Express runs no layer at all
+            return err
+        protohost = protohost_of(req.url)
         parent_url: str = req.base_url
-        parent_params: dict[str, Any] = req.params
-        options_methods: list[str] | None = [] if method == "OPTIONS" else None
+        parent_params: Any = req.params
+        options_methods: list[str] | None = [] if req.method == "OPTIONS" else None
         param_states: dict[str, _ParamState] = {}
         layer_error: object = err
-        # req.url is restored after every layer, so the path is the same for the whole walk.
-        path: str = req.path
-        segment = request_segment(path)
-        for layer in self._candidates(segment if self.case_sensitive else segment.lower()):
+        stack = self._stack
+        position = -1
+        seen_path: str | None = None
+        candidates: tuple[int, ...] = ()
+        next_candidate = 0
+        while True:
+            path = pathname_of(req.url, protohost)
+            if path != seen_path:  # first pass, or a middleware rewrote req.url
+                seen_path = path
+                segment = request_segment(path)
+                candidates = self._candidates(segment if self.case_sensitive
+                                              else segment.lower())
+                next_candidate = bisect.bisect_right(candidates, position)
+            if next_candidate >= len(candidates):
+                break
+            position = candidates[next_candidate]
+            next_candidate += 1
+            layer = stack[position]
             try:
                 found = layer.matcher.match(path)
             except Exception as exc:  # a malformed %-escape in a parameter: 400
@@ -272,6 +303,7 @@ class Router(MethodsMixin):
                 continue
             matched, params = found
             route = layer.route
+            method: str = req.method
             if route is not None:
                 if layer_error is not None:
                     continue
@@ -280,19 +312,21 @@ class Router(MethodsMixin):
                         options_methods.extend(route.allowed_methods())
                     if method != "HEAD":
                         continue
-            req.params = {**parent_params, **params} if self.merge_params else params
+            req.params = Params(merge_params(params, parent_params) if self.merge_params
+                                else params)
             if params and self.params:
                 outcome = await self._process_params(params, req, res, param_states)
                 if outcome is DONE:
                     return DONE
                 if outcome is not None:
                     if outcome != "route":
-                        layer_error = outcome
+                        layer_error = layer_error or outcome
                     continue
             if route is not None:
                 outcome = await route.dispatch(req, res)
             else:
-                outcome = await self._run_middleware(layer, matched, layer_error, req, res)
+                outcome = await self._run_middleware(
+                    layer, _MountPoint(matched, protohost, parent_url), layer_error, req, res)
                 if outcome is _SKIPPED:
                     continue
             if outcome is DONE:
@@ -309,51 +343,163 @@ class Router(MethodsMixin):
         return layer_error
 
     async def _run_middleware(
-        self, layer: Layer, matched: str, layer_error: object, req: Any, res: Any
+        self, layer: Layer, mount: _MountPoint, layer_error: object, req: Any, res: Any
     ) -> Any:
         handler = layer.handler
         assert handler is not None
         if not (handler.handles_errors if layer_error is not None else handler.handles_requests):
             return _SKIPPED
-        original_url: str = req.url
-        parent_url: str = req.base_url
-        if matched:
-            rest = original_url[len(matched):]
-            req.url = rest if rest.startswith("/") else "/" + rest
-            req.base_url = parent_url + (matched[:-1] if matched.endswith("/") else matched)
+        slash_added = mount.enter(req)
         try:
             return await run_handler(handler, layer_error, req, res)
         finally:
-            req.url = original_url
-            req.base_url = parent_url
+            mount.leave(req, slash_added)
 
     async def _process_params(
         self, params: dict[str, Any], req: Any, res: Any, states: dict[str, _ParamState]
     ) -> Any:
-        for name, callbacks in self.params.items():
-            if name not in params:
+        """Run `router.param` callbacks for the matched parameters, once per value per request.
+
+        A value seen before reuses what its callbacks left in `req.params`; an error (other
+        than "route") they raised before is raised again for any later value, as Express does.
+        """
+        for name in params:
+            callbacks = self.params.get(name)
+            if callbacks is None:
                 continue
             value = req.params[name]
             state = states.get(name)
-            if state is not None and state.value == value:
+            if state is not None and (
+                state.match == value or (state.error is not None and state.error != "route")
+            ):
+                req.params[name] = state.value
                 if state.error is not None:
                     return state.error
                 continue
             state = states[name] = _ParamState(value)
             for callback in callbacks:
                 nxt = Next(req._wakeup)
-                args = (req, res, nxt, value, name)[: max(callback.arity, 0)]
+                args = (req, res, nxt, value, name)[: callback.arity]
                 outcome = await run_handler(callback, None, req, res, args=args, nxt=nxt)
+                state.value = req.params.get(name)
                 if outcome is DONE:
                     return DONE
                 if outcome is not None:
-                    if outcome != "route":
-                        state.error = outcome
+                    state.error = outcome
                     return outcome
         return None
 
 
 _SKIPPED: Any = object()
+
+
+class _MountPoint:
+    """Express's URL rewriting around a middleware mounted at a path prefix.
+
+    Entering strips the matched prefix from `req.url` (keeping an absolute-form URL's
+    scheme and host) and extends `req.base_url`; leaving puts the prefix back in front of
+    whatever `req.url` is then, so a rewrite made by the middleware survives.
+    """
+
+    __slots__ = ("parent_url", "protohost", "removed")
+
+    def __init__(self, removed: str, protohost: str, parent_url: str) -> None:
+        self.removed = removed
+        self.protohost = protohost
+        self.parent_url = parent_url
+
+    def enter(self, req: Any) -> bool:
+        removed, protohost = self.removed, self.protohost
+        if not removed:
+            return False
+        url = protohost + req.url[len(protohost) + len(removed):]
+        slash_added = not protohost and not url.startswith("/")
+        req.url = "/" + url if slash_added else url
+        req.base_url = self.parent_url + (removed[:-1] if removed.endswith("/") else removed)
+        return slash_added
+
+    def leave(self, req: Any, slash_added: bool) -> None:
+        removed, protohost = self.removed, self.protohost
+        if slash_added:
+            url = req.url
+            if url == "/" or url.startswith("/?") or (removed.endswith("/")
+                                                        and url.startswith("/")):
+                req.url = url[1:]
+        if removed:
+            req.base_url = self.parent_url
+            req.url = protohost + removed + req.url[len(protohost):]
+
+
+def protohost_of(url: str) -> str:
+    """The `scheme://host` of an absolute-form request target, else ""."""
+    if not url or url.startswith("/"):
+        return ""
+    query = url.find("?")
+    head = url if query < 0 else url[:query]
+    scheme_end = head.find("://")
+    if scheme_end < 0:
+        return ""
+    slash = url.find("/", scheme_end + 3)
+    return url if slash < 0 else url[:slash]
+
+
+def pathname_of(url: str, protohost: str) -> str:
+    """The path of `url` without its query (and without the protohost of absolute forms)."""
+    query = url.find("?")
+    path = url if query < 0 else url[:query]
+    return path[len(protohost):] if protohost and path.startswith(protohost) else path
+
+
+class Params(dict[str, Any]):
+    """`req.params`: a dict that also finds positional captures by integer (`req.params[0]`)."""
+
+    def __missing__(self, key: object) -> Any:
+        if isinstance(key, int):
+            return self[str(key)]
+        raise KeyError(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """`params.get(0)` finds the capture stored under "0"."""
+        return super().get(str(key) if isinstance(key, int) else key, default)
+
+
+def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
+    """Express's mergeParams: parent's parameters under the child's, numeric keys shifted.
+
+    When both have positional captures ("0", "1", ...), the child's are renumbered to follow
+    the parent's, so none is lost. A parent that is not a mapping is ignored.
+    """
+    if not isinstance(parent, dict):
+        return params
+    merged = dict(parent)
+    if "0" not in params or "0" not in parent:
+        merged.update(params)
+        return merged
+    child_count = 0
+    while str(child_count) in params:
+        child_count += 1
+    parent_count = 0
+    while str(parent_count) in parent:
+        parent_count += 1
+    shifted = {k: v for k, v in params.items() if not k.isdigit()}
+    for index in range(child_count):
+        shifted[str(index + parent_count)] = params[str(index)]
+    merged.update(shifted)
+    return merged
+
+
+def split_use_arguments(args: tuple[Any, ...]) -> tuple[PathSpec, list[Any]]:
+    """Express's reading of `use([path], ...fns)`: the first argument is the path unless it
+    (or the first leaf of a nested list) is a function."""
+    if not args:
+        return "/", []
+    first = args[0]
+    leaf = first
+    while isinstance(leaf, (list, tuple)) and leaf:
+        leaf = leaf[0]
+    if callable(leaf):
+        return "/", flatten_handlers(args)
+    return first, flatten_handlers(args[1:])
 
 
 @dataclass(frozen=True)
@@ -379,14 +525,6 @@ def _mounted_router(fn: Any) -> Router | None:
     owner = getattr(fn, "__self__", None)  # a sub-app's bound `_mounted`
     router = getattr(owner, "router", None)
     return router if isinstance(router, Router) else None
-
-
-def _is_path(value: Any) -> bool:
-    if isinstance(value, (str, re.Pattern)):
-        return True
-    return isinstance(value, (list, tuple)) and bool(value) and all(
-        isinstance(v, (str, re.Pattern)) for v in flatten_handlers(tuple(value))
-    )
 
 
 def _send_options(res: Any, methods: list[str]) -> None:

@@ -12,7 +12,8 @@ import re
 import time
 from collections.abc import Iterable
 from email.utils import formatdate
-from http import HTTPStatus
+
+from ..http.statuses import STATUS_PHRASES  # a data table; the server imports no framework code
 
 __all__ = [
     "CHUNKED_END",
@@ -31,9 +32,10 @@ CHUNKED_END = b"0\r\n\r\n"
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(rb"[\x00\r\n]")
+# Node's reason phrases (what Express apps answer with), not Python's: 413 is "Payload Too
+# Large" there, "Request Entity Too Large" in http.HTTPStatus.
 _STATUS_LINES: dict[int, bytes] = {
-    status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode("ascii")
-    for status in HTTPStatus
+    code: f"HTTP/1.1 {code} {text}\r\n".encode("ascii") for code, text in STATUS_PHRASES.items()
 }
 NO_BODY_STATUSES = frozenset({204, 304})
 """Statuses whose responses never carry a body or framing headers (plus every 1xx)."""
@@ -50,7 +52,7 @@ def status_line(status: int) -> bytes:
         return line
     if not 100 <= status <= 999:
         raise InvalidResponse(f"invalid status code {status!r}")
-    return b"HTTP/1.1 %d \r\n" % status
+    return b"HTTP/1.1 %d unknown\r\n" % status
 
 
 _date_cache: tuple[int, bytes] = (0, b"")

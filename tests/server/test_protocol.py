@@ -90,7 +90,7 @@ def test_failure_is_sticky() -> None:
 def test_encode_head_and_chunk() -> None:
     head = encode_head(201, [(b"x-a", b"1")], b"content-length: 0\r\n")
     assert head == b"HTTP/1.1 201 Created\r\nx-a: 1\r\ncontent-length: 0\r\n\r\n"
-    assert encode_head(299, [], b"").startswith(b"HTTP/1.1 299 \r\n")
+    assert encode_head(299, [], b"").startswith(b"HTTP/1.1 299 unknown\r\n")  # as Node
     assert chunk(b"hello") == b"5\r\nhello\r\n"
 
 
