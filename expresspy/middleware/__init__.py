@@ -1,0 +1,33 @@
+"""The built-in middleware: body parsers, static files, cookies, uploads, logging, CORS, gzip.
+
+    from expresspy import express
+    from expresspy.middleware import cookie_parser, cors, logger
+
+    app.use(logger("dev"), cors(), cookie_parser("secret"), express.json())
+
+Each middleware lives in the module of its name (`expresspy.middleware.cors` holds `cors`);
+the names imported here are the functions, not the modules. See docs/middleware.md.
+"""
+
+from __future__ import annotations
+
+from expresspy.middleware.body import json, raw, text, urlencoded
+from expresspy.middleware.compression import compression
+from expresspy.middleware.cookie_parser import cookie_parser
+from expresspy.middleware.cors import cors
+from expresspy.middleware.logger import logger
+from expresspy.middleware.multipart import multipart
+from expresspy.middleware.static import static
+
+__all__ = [
+    "compression",
+    "cookie_parser",
+    "cors",
+    "json",
+    "logger",
+    "multipart",
+    "raw",
+    "static",
+    "text",
+    "urlencoded",
+]

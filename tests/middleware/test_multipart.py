@@ -1,0 +1,95 @@
+"""multipart(): fields, files on disk, each limit (413) and temp-file cleanup."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from expresspy import express
+from expresspy.middleware import multipart
+from expresspy.testing import request
+
+
+def upload_app(seen: list[Any], *args: Any, **kwargs: Any) -> Any:
+    app = express()
+
+    def handler(req: Any, res: Any) -> None:
+        files = req.files or []
+        seen.extend(files)
+        res.json({"body": req.body, "files": [
+            {"field": f.fieldname, "name": f.originalname, "type": f.mimetype, "size": f.size,
+             "content": Path(f.path).read_text(), "exists": os.path.exists(f.path)}
+            for f in files]})
+
+    app.post("/", multipart(*args, **kwargs), handler)
+    app.use(lambda err, req, res, next: res.status(err.status).send(
+        f"{getattr(err, 'code', None)}: {err}"))
+    return app
+
+
+def test_fields_and_files(tmp_path: Path) -> None:
+    seen: list[Any] = []
+    res = request(upload_app(seen, dest=str(tmp_path))).post("/").field("name", "tobi").field(
+        "tag", "a").field("tag", "b").attach("doc", b"hello file", "a.txt").attach(
+        "doc", b"second", "b.txt").expect(200)
+    assert res.body["body"] == {"name": "tobi", "tag": ["a", "b"]}
+    assert [(f["field"], f["name"], f["size"], f["content"], f["exists"])
+            for f in res.body["files"]] == [("doc", "a.txt", 10, "hello file", True),
+                                            ("doc", "b.txt", 6, "second", True)]
+    assert res.body["files"][0]["type"] == "text/plain"
+    assert [os.path.dirname(f.path) for f in seen] == [str(tmp_path)] * 2
+    assert not any(os.path.exists(f.path) for f in seen)  # removed once the response ended
+
+
+def test_large_file_streams_to_disk() -> None:
+    seen: list[Any] = []
+    data = os.urandom(3 * 1024 * 1024)
+    app = express()
+
+    def handler(req: Any, res: Any) -> None:
+        seen.extend(req.files)
+        res.send(str(Path(req.files[0].path).read_bytes() == data))
+
+    app.post("/", multipart(file_size=4 * 1024 * 1024), handler)
+    request(app).post("/").attach("f", data, "big.bin").expect(200, "True")
+    assert not os.path.exists(seen[0].path)
+
+
+@pytest.mark.parametrize(("options", "build", "message"), [
+    ({"file_size": 10}, lambda t: t.attach("f", b"x" * 11, "f.txt"),
+     "LIMIT_FILE_SIZE: File too large"),
+    ({"files": 1}, lambda t: t.attach("f", b"1", "1.txt").attach("f", b"2", "2.txt"),
+     "LIMIT_FILE_COUNT: Too many files"),
+    ({"fields": 2}, lambda t: t.field("a", "1").field("b", "2").field("c", "3"),
+     "LIMIT_FIELD_COUNT: Too many fields"),
+    ({"field_size": 5}, lambda t: t.field("a", "123456"),
+     "LIMIT_FIELD_VALUE: Field value too long"),
+    ({"parts": 2}, lambda t: t.field("a", "1").attach("f", b"1", "f").field("b", "2"),
+     "LIMIT_PART_COUNT: Too many parts"),
+    ({"limits": {"fieldNameSize": 3}}, lambda t: t.field("abcd", "1"),
+     "LIMIT_FIELD_KEY: Field name too long"),
+])
+def test_each_limit_is_413_and_leaves_no_temp_files(tmp_path: Path, options: dict[str, Any],
+                                                    build: Any, message: str) -> None:
+    seen: list[Any] = []
+    app = upload_app(seen, dest=str(tmp_path), **options)
+    build(request(app).post("/")).expect(413, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_not_multipart_passes_through() -> None:
+    seen: list[Any] = []
+    request(upload_app(seen)).post("/").send({"a": 1}).expect(
+        200, '{"body":null,"files":[]}')
+
+
+def test_missing_boundary_and_garbage() -> None:
+    seen: list[Any] = []
+    request(upload_app(seen)).post("/").set("Content-Type", "multipart/form-data").send(
+        b"x").expect(400, "None: Multipart: Boundary not found")
+    res = request(upload_app(seen)).post("/").set(
+        "Content-Type", "multipart/form-data; boundary=zzz").send(b"garbage\r\n").end()
+    assert res.status == 400
