@@ -1,0 +1,1 @@
+"""Benchmark harness for expresspy: peers, workloads, reports (see docs/benchmarks.md)."""

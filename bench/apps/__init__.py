@@ -1,0 +1,1 @@
+"""Peer applications measured by the harness; each builds one workload chosen by environment."""

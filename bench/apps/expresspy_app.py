@@ -1,0 +1,117 @@
+"""expresspy peer app: one workload per process, chosen by BENCH_WORKLOAD (see common.py).
+
+Started by the harness as ``python -m expresspy run bench/apps/expresspy_app.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bench.apps.common import (
+    HELLO,
+    MIDDLEWARE_COUNT,
+    ROUTE_COUNT,
+    SESSION_SECRET,
+    Settings,
+    route_pattern,
+    settings,
+    views_text,
+)
+from expresspy import express, session
+
+Handler = Callable[..., Any]
+
+
+def hello(req: Any, res: Any) -> None:
+    """Answer the plain-text greeting."""
+    res.set("Content-Type", "text/plain")
+    res.send(HELLO)
+
+
+def counter(req: Any, res: Any) -> None:
+    """Count this client's requests in its session."""
+    req.session.views = (req.session.views or 0) + 1
+    res.set("Content-Type", "text/plain")
+    res.send(views_text(req.session.views))
+
+
+def echo(req: Any, res: Any) -> None:
+    """Send the parsed JSON body back."""
+    res.json(req.body)
+
+
+def param(req: Any, res: Any) -> None:
+    """Answer the route parameter, so the router has to extract it."""
+    res.set("Content-Type", "text/plain")
+    res.send(req.params["id"])
+
+
+def passthrough(req: Any, res: Any, next: Callable[..., None]) -> None:
+    """A middleware that does nothing but hand on."""
+    next()
+
+
+async def hello_async(req: Any, res: Any) -> None:
+    """``async def`` flavour of :func:`hello`."""
+    hello(req, res)
+
+
+async def counter_async(req: Any, res: Any) -> None:
+    """``async def`` flavour of :func:`counter`."""
+    counter(req, res)
+
+
+async def echo_async(req: Any, res: Any) -> None:
+    """``async def`` flavour of :func:`echo`."""
+    echo(req, res)
+
+
+async def param_async(req: Any, res: Any) -> None:
+    """``async def`` flavour of :func:`param`."""
+    param(req, res)
+
+
+async def passthrough_async(req: Any, res: Any, next: Callable[..., None]) -> None:
+    """``async def`` flavour of :func:`passthrough`."""
+    next()
+
+
+HANDLERS: dict[str, dict[str, Handler]] = {
+    "sync": {
+        "hello": hello, "counter": counter, "echo": echo, "param": param, "pass": passthrough,
+    },
+    "async": {
+        "hello": hello_async, "counter": counter_async, "echo": echo_async,
+        "param": param_async, "pass": passthrough_async,
+    },
+}
+
+
+def build(cfg: Settings) -> Any:
+    """Build the app for ``cfg.workload`` with handlers of the ``cfg.handlers`` flavour."""
+    h = HANDLERS[cfg.handlers]
+    app = express()
+    if cfg.workload == "hello":
+        app.get("/", h["hello"])
+    elif cfg.workload == "session":
+        app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True))
+        app.get("/", h["counter"])
+    elif cfg.workload == "json":
+        app.use(express.json())
+        app.post("/", h["echo"])
+    elif cfg.workload == "static":
+        app.use(express.static(cfg.static_dir))
+    elif cfg.workload == "middleware":
+        for _ in range(MIDDLEWARE_COUNT):
+            app.use(h["pass"])
+        app.get("/", h["hello"])
+    elif cfg.workload == "routes":
+        for index in range(ROUTE_COUNT):
+            app.get(route_pattern(index, ":id"), h["param"])
+    else:
+        raise ValueError(f"unknown workload {cfg.workload!r}")
+    return app
+
+
+app = build(settings())

@@ -1,0 +1,124 @@
+"""Write docs/benchmarks.md from a results file: date, machine, versions, tables, chart.
+
+    python -m bench.docs_page bench/results/RUN.json
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.setup_env import REPO_ROOT
+
+DEFAULT_OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
+
+INTRO = """\
+# Benchmarks
+
+expresspy measured against the servers people would pick instead, on the same machine in the
+same run. **Ratios are the headline**: absolute numbers depend on the machine, ratios much
+less. Each server runs as one process pinned to one CPU; wrk (one thread) is pinned to the
+other. Every server is checked to answer its workload correctly before it is loaded.
+
+Reproduce with `python -m bench` (installs wrk, a venv with the Python peers and Express 5 in a
+cache folder, then measures); `python -m bench --quick` is a short smoke run, `--docs` rewrites
+this page and its chart, and `python -m bench --help` lists the flags.
+"""
+
+WORKLOAD_NOTES = """\
+Notes on the workloads:
+
+- **Handlers**: `async` is `async def`, `sync` a plain `def` (expresspy and Starlette run it on
+  their thread pools; for expresspy the middleware of the chain is `def` too), `js` is Node.
+  Flask runs `def` only and is compared with both flavours; so are Node and the bare loop.
+- **session**: expresspy and express-session keep sessions in their in-memory stores; Starlette
+  and Flask have signed-cookie sessions only. wrk keeps the latest `Set-Cookie` value and sends it
+  back, as a browser does.
+- **middleware**: ten pass-through middleware before the handler: `(req, res, next) => next()`
+  for Express and expresspy, pure ASGI classes for Starlette, `before_request` hooks for Flask.
+- **json** with `def` is absent for Starlette: a `def` endpoint cannot read the body.
+- The **bare-h11** server is an asyncio loop driving h11 that answers every request with a canned
+  response: the ceiling for any server built on h11, not a framework.
+- **Sessions under load**: all of wrk's connections share one session, so express-session and
+  the signed-cookie peers lose concurrent increments (last write wins); every request still
+  loads, changes and saves its session.
+"""
+
+MICRO_NOTE = """\
+`bench/micro_dispatch.py` calls each ASGI app directly with a prepared scope and a no-op `send`:
+routing, middleware and response building only, no server. The apps are the same as above.
+"""
+
+
+def machine_section(data: dict[str, Any]) -> str:
+    """When and where the run happened, and with what settings."""
+    m, s = data["machine"], data["settings"]
+    load = f"{m['load_average_start'][0]} at the start, {m['load_average_end'][0]} at the end"
+    return "\n".join([
+        f"- **Date**: {data['started']} (UTC), expresspy at commit `{m['revision']}`",
+        f"- **Machine**: {m['cores']} cores, {m['cpu_model']}, {m['memory_gb']} GiB, "
+        f"Linux {m['kernel']}; 1-minute load average {load}",
+        f"- **Pinning**: server on CPU {s['server_cpu']}, wrk on CPU {s['client_cpu']} "
+        f"({s['wrk_threads']} wrk thread)",
+        f"- **Method**: {s['runs']} round{'s' if s['runs'] != 1 else ''}, each server "
+        "started afresh per round, "
+        f"{s['warmup_s']:g} s warm-up, {s['duration_s']:g} s per measurement at "
+        f"{' and '.join(map(str, s['connections']))} connections; req/s is the median over "
+        "rounds (min-max shown), p50/p99 the median of each round's, RSS the peak (VmHWM) of the "
+        "server's processes",
+    ])
+
+
+def versions_section(data: dict[str, Any]) -> str:
+    """A table of every component's version."""
+    rows = [[name, version] for name, version in data["versions"].items()]
+    return report.md_table(["component", "version"], rows)
+
+
+def servers_section(data: dict[str, Any]) -> str:
+    """What each server name in the tables stands for."""
+    return "\n".join(f"- **{name}**: {info['description']}"
+                     for name, info in data["servers"].items())
+
+
+def caveat(data: dict[str, Any]) -> str | None:
+    """A warning when the run is too short or the machine was busy (numbers are then noisy)."""
+    s, m = data["settings"], data["machine"]
+    busy = max(m["load_average_start"][0], m["load_average_end"][0]) > 0.5 * m["cores"]
+    short = s["runs"] < 3 or s["duration_s"] < 10
+    if not (busy or short):
+        return None
+    why = [text for flag, text in ((short, "a short smoke run"),
+                                   (busy, "taken while other work loaded the machine")) if flag]
+    return (f"> **Caveat**: these numbers are {' and '.join(why)}; they are noisy. "
+            "Rerun `python -m bench --docs` on a quiet machine for reference numbers.")
+
+
+def page(data: dict[str, Any], chart: str | None) -> str:
+    """The whole markdown page."""
+    warning = caveat(data)
+    parts = [INTRO, *([warning, ""] if warning else []), "## This run", "",
+             machine_section(data), "", "## Servers", "",
+             servers_section(data), "", "## Results", ""]
+    if chart:
+        parts += [f"![expresspy / peer ratios]({chart})", ""]
+    parts += [report.markdown(data), WORKLOAD_NOTES, "", "## Versions", "", versions_section(data),
+              ""]
+    micro = data.get("micro") or []
+    if micro:
+        parts += ["## In-process dispatch (no sockets)", "", MICRO_NOTE]
+        parts += [block for result in micro for block in (result["markdown"], "")]
+    return "\n".join(parts)
+
+
+def write(results: Path, output: Path = DEFAULT_OUTPUT) -> None:
+    """Write the page for ``results``, linking the chart if it exists next to the page."""
+    chart = output.with_suffix(".png")
+    output.write_text(page(report.load(results), chart.name if chart.exists() else None))
+    print(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_OUTPUT)
