@@ -63,6 +63,7 @@ class Application(MethodsMixin):
         self.mountpath: PathSpec = "/"
         self.locals: dict[str, Any] = {"settings": self._settings}
         self.engines: dict[str, Callable[..., Any]] = {}
+        self.cache: dict[str, Any] = {}  # compiled views, when the `view cache` setting is on
         self._default_configuration()
 
     def _default_configuration(self) -> None:
@@ -228,6 +229,22 @@ class Application(MethodsMixin):
         if not handlers and isinstance(path, str) and not _looks_like_route(path):
             return self._setting(path)
         return super().get(path, *handlers)
+
+    def engine(self, ext: str, fn: Callable[..., Any]) -> Application:
+        """Register a template engine `fn(path, options, callback)` for files ending in `ext`."""
+        from expresspy.view import register_engine
+
+        register_engine(self.engines, ext, fn)
+        return self
+
+    def render(self, name: str, options: Any = None, callback: Any = None) -> None:
+        """Render view `name` with `options` (app.locals merged) and call
+        `callback(err, html)`; `render(name, callback)` works too, as in Express."""
+        from expresspy.view import render
+
+        if callable(options):
+            options, callback = None, options
+        render(self, name, options, callback)
 
     def path(self) -> str:
         """The app's absolute mount path ("" for the root app)."""

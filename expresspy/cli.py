@@ -6,6 +6,7 @@ defaults and docs/server.md stay in step. A flag left out keeps ServerConfig's d
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import os
@@ -75,6 +76,29 @@ def _handler_location(handler: Any) -> str:
         filename = filename[len(cwd):]
     # co_firstlineno is the line of the first decorator, where the route is declared.
     return f"{filename}:{code.co_firstlineno}"
+
+
+def _with_dev_access_log(load: Callable[[], Any]) -> Callable[[], Any]:
+    """Wrap an app loader so an expresspy app logs each response in morgan's `dev` format.
+
+    The logger goes first in the app's stack, so it times every request; the server's own
+    access log is turned off for such apps (one line per request, not two).
+    """
+
+    def load_logging() -> Any:
+        app = load()
+        router = getattr(app, "router", None)
+        if router is not None and hasattr(router, "use_first"):
+            from .middleware.logger import logger
+
+            router.use_first(logger("dev", stream=sys.stderr))
+        return app
+
+    return load_logging
+
+
+def _is_expresspy_app(app: Any) -> bool:
+    return hasattr(getattr(app, "router", None), "use_first")
 
 
 def _trusting_proxies(load: Callable[[], Any], allow_ips: str) -> Callable[[], Any]:
@@ -181,6 +205,8 @@ def run_command(target: str, **options: Any) -> None:
     load: Callable[[], Any] = functools.partial(load_app, target)
     if proxy_headers:
         load = _trusting_proxies(load, allow_ips)
+    if config.access_log:
+        load = _with_dev_access_log(load)
     if reload and workers > 1:
         raise click.UsageError("--reload and --workers cannot be combined")
     if reload:
@@ -188,11 +214,15 @@ def run_command(target: str, **options: Any) -> None:
     if workers > 1:
         from .server.workers import Supervisor
 
+        if config.access_log and _is_expresspy_app(_load_or_fail(target)):
+            config = dataclasses.replace(config, access_log=False)  # the app logs instead
         sys.exit(Supervisor(load, config, workers, log_level).run())
     try:
         app = load()
     except AppNotFound as exc:
         raise click.ClickException(str(exc)) from None
+    if config.access_log and _is_expresspy_app(app):
+        config = dataclasses.replace(config, access_log=False)  # the app logs instead
     sock = socket.socket(fileno=fd) if fd is not None else None
     run_server(app, config, sock=sock, log_level=log_level)
 

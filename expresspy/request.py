@@ -7,13 +7,16 @@ sets it; the raw body is read with `await req.read(limit)` or `async for chunk i
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from expresspy.errors import HTTPError
-from expresspy.http import mime
-from expresspy.http.negotiate import accepted_media_types, preferred
+from expresspy.http.fresh import is_fresh
+from expresspy.http.negotiate import choose
+from expresspy.http.ranges import Ranges, parse_range
+from expresspy.http.typeis import has_body, type_is
 from expresspy.router.next import Wakeup
 
 if TYPE_CHECKING:
@@ -99,6 +102,7 @@ class Request:
         self.secret: str | None = None
         self.route: Route | None = None
         self.res: Response | None = None
+        self.next: Callable[..., None] | None = None  # the running handler's next (router)
         self.aborted = False
         self._body_consumed = False
         self._query_cache: tuple[str, Any] | None = None
@@ -129,14 +133,17 @@ class Request:
     # -- headers --------------------------------------------------------------------------
 
     def get(self, name: str) -> str | None:
-        """A request header by case-insensitive name (`Referer` and `Referrer` are the same)."""
-        if not isinstance(name, str):
-            raise TypeError("name must be a string to req.get")
+        """A request header by case-insensitive name (`Referer` and `Referrer` are the same).
+
+        Repeated headers are joined with ", " (cookies with "; "), as Node joins them.
+        """
         if not name:
             raise TypeError("name argument is required to req.get")
+        if not isinstance(name, str):
+            raise TypeError("name must be a string to req.get")
         lower = name.lower()
         if lower in ("referer", "referrer"):
-            return self.headers.get("referer", self.headers.get("referrer"))
+            return self.headers.get("referrer") or self.headers.get("referer")
         return self.headers.get(lower)
 
     header = get
@@ -175,7 +182,7 @@ class Request:
         addresses = [client[0]] if client else []
         forwarded = self.headers.get("x-forwarded-for")
         if forwarded:
-            addresses += [a.strip() for a in reversed(forwarded.split(","))]
+            addresses += [a.strip(" ") for a in reversed(forwarded.split(",")) if a.strip(" ")]
         trust = self.app._trust_proxy
         chain: list[str] = []
         for hop, address in enumerate(addresses):
@@ -195,8 +202,8 @@ class Request:
         if self._trusted_peer():
             forwarded = self.headers.get("x-forwarded-host")
             if forwarded:
-                host = forwarded.split(",", 1)[0].strip()
-        return host or self.headers.get("host")
+                host = forwarded.split(",", 1)[0].rstrip() if "," in forwarded else forwarded
+        return host or self.headers.get("host") or None
 
     @property
     def hostname(self) -> str | None:
@@ -214,75 +221,93 @@ class Request:
         hostname = self.hostname
         if not hostname:
             return []
-        offset = int(self.app.get("subdomain offset"))
-        if hostname.replace(".", "").isdigit() or ":" in hostname:
-            return [hostname][offset:]
-        return list(reversed(hostname.split(".")))[offset:]
+        offset = int(self.app.get("subdomain offset") or 0)
+        try:
+            ipaddress.ip_address(hostname)
+        except ValueError:
+            return list(reversed(hostname.split(".")))[offset:]
+        return [hostname][offset:]
 
     @property
     def xhr(self) -> bool:
         """True when X-Requested-With is XMLHttpRequest."""
         return (self.headers.get("x-requested-with") or "").lower() == "xmlhttprequest"
 
+    # -- conditional requests and ranges -------------------------------------------------
+
+    @property
+    def fresh(self) -> bool:
+        """True when the client's cached copy is still valid for the response being built.
+
+        Only for GET/HEAD (and QUERY) with a 2xx or 304 status; compares If-None-Match /
+        If-Modified-Since with the response's ETag / Last-Modified (fresh@2 rules).
+        """
+        res = self.res
+        if res is None or self.method not in ("GET", "HEAD", "QUERY"):
+            return False
+        status = res.status_code
+        if not (200 <= status < 300 or status == 304):
+            return False
+        etag, modified = res.get_header("ETag"), res.get_header("Last-Modified")
+        return is_fresh(self.headers, etag if isinstance(etag, str) else None,
+                        modified if isinstance(modified, str) else None)
+
+    @property
+    def stale(self) -> bool:
+        """`not req.fresh`."""
+        return not self.fresh
+
+    def range(self, size: int, combine: bool = False) -> Ranges | int | None:
+        """Parse the Range header for a representation of `size` bytes.
+
+        None without a Range header, -2 when malformed, -1 when unsatisfiable, else a list of
+        inclusive ranges (`r.start`, `r.end`, also `r["start"]`) with the unit in `.type`.
+        `combine=True` merges overlapping and adjacent ranges.
+        """
+        header = self.headers.get("range")
+        if not header:
+            return None
+        return parse_range(size, header, combine=combine)
+
     # -- negotiation ----------------------------------------------------------------------
 
     def accepts(self, *types: str | list[str]) -> str | list[str] | bool:
-        """The best of `types` for the Accept header (extensions like "json" allowed), or False.
+        """The best of `types` for the Accept header, or False (accepts@2 / negotiator).
 
-        With no argument, the accepted media ranges, best first.
+        Types may be MIME types or extensions ("json", "html"); the winner is returned as
+        given. Without an Accept header the first type wins. With no argument, the accepted
+        media ranges, best first.
         """
-        offers = _flatten_strings(types)
-        header = self.headers.get("accept")
-        if not offers:
-            return accepted_media_types(header)
-        full = {offer: (offer if "/" in offer else mime.lookup(offer) or "") for offer in offers}
-        chosen = preferred(header, [full[o] for o in offers if full[o]])
-        if not chosen:
-            return False
-        for offer in offers:
-            if full[offer] == chosen[0]:
-                return offer
-        return False
+        return choose("accept", self.headers.get("accept"), _flatten_strings(types))
 
     def accepts_encodings(self, *encodings: str | list[str]) -> str | list[str] | bool:
-        """The best of `encodings` for Accept-Encoding ("identity" is always acceptable)."""
-        return self._accepts_plain("accept-encoding", encodings)
+        """The best of `encodings` for Accept-Encoding, or False.
+
+        As negotiator 1.x decides, "identity" is acceptable unless refused, and a request
+        without Accept-Encoding accepts only "identity".
+        """
+        return choose("accept-encoding", self.headers.get("accept-encoding"),
+                      _flatten_strings(encodings))
 
     def accepts_charsets(self, *charsets: str | list[str]) -> str | list[str] | bool:
-        """The best of `charsets` for Accept-Charset."""
-        return self._accepts_plain("accept-charset", charsets)
+        """The best of `charsets` for Accept-Charset (any, without the header), or False."""
+        return choose("accept-charset", self.headers.get("accept-charset"),
+                      _flatten_strings(charsets))
 
     def accepts_languages(self, *languages: str | list[str]) -> str | list[str] | bool:
-        """The best of `languages` for Accept-Language."""
-        return self._accepts_plain("accept-language", languages)
-
-    def _accepts_plain(self, header_name: str, values: tuple[str | list[str], ...]
-                       ) -> str | list[str] | bool:
-        offers = _flatten_strings(values)
-        header = self.headers.get(header_name)
-        if header_name == "accept-encoding" and header is not None and "identity" not in header:
-            header += ", identity;q=0.0001"
-        if not offers:
-            return [r for r in preferred(header, [])] if header is None else [
-                part.split(";")[0].strip() for part in header.split(",") if part.strip()]
-        chosen = preferred(header, offers, media=False)
-        return chosen[0] if chosen else False
+        """The best of `languages` for Accept-Language (`en` matches `en-US`), or False."""
+        return choose("accept-language", self.headers.get("accept-language"),
+                      _flatten_strings(languages))
 
     def is_(self, *types: str | list[str]) -> str | bool | None:
-        """The first of `types` matching the Content-Type, False for none, None with no body."""
-        if "transfer-encoding" not in self.headers and not (
-            self.headers.get("content-length", "").strip().isdigit()
-        ):
+        """Express's `req.is(types)`: the first of `types` matching Content-Type.
+
+        None when the request has no body, False when nothing matches; wildcards
+        ("application/*", "+json") return the actual type, other offers are returned as given.
+        """
+        if not has_body(self.headers):
             return None
-        content_type = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        offers = _flatten_strings(types)
-        if not offers:
-            return content_type or False
-        for offer in offers:
-            wanted = offer if "/" in offer or offer.startswith("+") else (mime.lookup(offer) or "")
-            if _type_matches(wanted.lower(), content_type):
-                return content_type if "*" in offer else offer
-        return False
+        return type_is(self.headers.get("content-type"), _flatten_strings(types))
 
     # -- body -----------------------------------------------------------------------------
 
@@ -357,15 +382,5 @@ def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:
     return flat
 
 
-def _type_matches(wanted: str, actual: str) -> bool:
-    if not actual:
-        return False
-    if wanted.startswith("+"):
-        return actual.endswith(wanted)
-    wtype, _, wsub = wanted.partition("/")
-    atype, _, asub = actual.partition("/")
-    if wtype not in ("*", atype):
-        return False
-    if wsub.startswith("*+"):
-        return asub.endswith(wsub[1:])
-    return wsub in ("*", asub)
+# `is` is a keyword, so `req.is_` is the spelling; getattr(req, "is") works for ported code.
+setattr(Request, "is", Request.is_)

@@ -73,3 +73,23 @@ def test_run_trusts_forwarded_headers_only_with_proxy_headers(tmp_path: Path) ->
     with expresspy(args, tmp_path) as proc:
         proc.wait_for("listening on")
         assert _client_ip(proc.url()) == "203.0.113.7"
+
+
+def test_run_logs_each_response_in_morgan_dev_format(tmp_path: Path) -> None:
+    path = _write_app(tmp_path)
+    with expresspy(["run", str(path), "--port", "0"], tmp_path) as proc:
+        proc.wait_for("listening on")
+        _client_ip(proc.url())
+        line = proc.wait_for(r"GET / \S*200\S* [0-9.]+ ms - 9").group(0)
+    assert "\x1b[32m200" in line  # dev colours a 2xx status green
+
+
+def test_no_access_log_turns_the_dev_log_off(tmp_path: Path) -> None:
+    path = _write_app(tmp_path)
+    with expresspy(["run", str(path), "--port", "0", "--no-access-log"], tmp_path) as proc:
+        proc.wait_for("listening on")
+        _client_ip(proc.url())
+        _client_ip(proc.url())
+        proc.signal()
+        proc.wait_for("expresspy stopped")  # every line written before shutdown is in .log
+        assert not any("GET /" in line for line in proc.log)

@@ -214,14 +214,15 @@ def choose(kind: str, header: str | None, offers: Sequence[str]) -> str | list[s
     """accepts@2: the best offer, False when none is acceptable, the accepted list with none.
 
     For "accept", offers may be extensions ("json", "html"): they are looked up as MIME types
-    and the offer is returned as given. A missing Accept header returns the first offer.
+    and the offer is returned as given. A missing or empty Accept header returns the first
+    offer.
     """
     if not offers:
         return preferred(kind, header)
     if kind != "accept":
         found = preferred(kind, header, offers)
         return found[0] if found else False
-    if header is None:
+    if not header:  # accepts checks the header for truthiness: empty means "anything"
         return offers[0]
     full = [offer if "/" in offer else mime.lookup(offer) for offer in offers]
     valid = [f for f in full if f is not None]

@@ -191,6 +191,14 @@ class Router(MethodsMixin):
             self._add_layer(Layer(path, matcher, Handler(self._adapt(fn, path)), None))
         return self
 
+    def use_first(self, fn: Callable[..., Any]) -> Any:
+        """Put middleware before every layer registered so far (for tools that must see every
+        request, such as the CLI's access log). Not an Express API."""
+        self.use(fn)
+        self._stack.insert(0, self._stack.pop())
+        self._by_segment.clear()
+        return self
+
     def _adapt(self, fn: Any, path: PathSpec) -> Any:
         """Hook for Application to wrap sub-apps mounted with `use`."""
         return fn

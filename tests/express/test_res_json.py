@@ -79,9 +79,6 @@ def test_res__json_object__json_escape_setting__should_unicode_escape_html_sniff
     expect_json(app, '{"\\u0026":"\\u003cscript\\u003e"}')
 
 
-@pytest.mark.xfail(
-    reason="issue 5: the 'json replacer' setting is not applied by res.json", strict=True
-)
 def test_res__json_object__json_replacer_setting__should_be_passed_to_json_stringify() -> None:
     def replacer(key: str, value: Any) -> Any:
         # JSON.stringify drops a property whose replacer answers undefined.

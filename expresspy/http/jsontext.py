@@ -1,0 +1,101 @@
+"""JSON text as JavaScript's JSON.stringify writes it, and JSONP wrapping as `res.jsonp` does.
+
+Differences from `json.dumps` that Express clients observe, and how each is bridged:
+- compact separators by default, `", "`/`": "` with indentation (the `json spaces` setting);
+- integral floats print without `.0` (`2.0` → `2`), NaN and infinities become `null`;
+- datetimes become ISO strings with milliseconds and `Z` (Date.prototype.toJSON);
+- objects with `to_json()`/`toJSON()` are replaced by its result; sets and tuples are arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+
+Replacer = Callable[[str, Any], Any] | Sequence[str] | None
+
+_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_JSONP_CALLBACK_CHARS = re.compile(r"[^\[\]\w$.]", re.ASCII)
+
+
+def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
+           allowed: frozenset[str] | None, key: str = "") -> Any:
+    """Rewrite `value` into what JSON.stringify would see (see the module docstring)."""
+    value = _custom_json(value)
+    if replacer is not None:
+        value = replacer(key, value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if value.is_integer() and abs(value) < 1e21:
+            return int(value)
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            name = str(k)
+            if allowed is not None and name not in allowed:
+                continue
+            converted = _to_js(v, replacer, allowed, name)
+            # a replacer turning a value into None drops the property, as `undefined` does
+            if converted is None and v is not None and replacer is not None:
+                continue
+            out[name] = converted
+        return out
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_to_js(v, replacer, allowed, str(i)) for i, v in enumerate(value)]
+    return value
+
+
+def _custom_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="milliseconds") + "Z"
+    if isinstance(value, date):
+        return value.isoformat() + "T00:00:00.000Z"
+    for method in ("to_json", "toJSON"):
+        fn = getattr(value, method, None)
+        if callable(fn):
+            return fn()
+    return value
+
+
+def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = None,
+              escape: bool = False) -> str:
+    """JSON.stringify(value, replacer, spaces), plus Express's `json escape` (`<>&` → \\u00XX).
+
+    `replacer` is a function `(key, value) -> value` (turning a value into None drops the
+    object property, as `undefined` does in JavaScript) or a list of the keys to keep. `spaces` is a
+    number of spaces (capped at 10, as JavaScript does) or an indent string. Raises TypeError
+    for values JSON cannot represent.
+    """
+    allowed = frozenset(replacer) if isinstance(replacer, Sequence) and not isinstance(
+        replacer, str) else None
+    fn = replacer if callable(replacer) else None
+    indent: int | str | None = None
+    if isinstance(spaces, int) and not isinstance(spaces, bool) and spaces > 0:
+        indent = min(spaces, 10)
+    elif isinstance(spaces, str) and spaces:
+        indent = spaces[:10]
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(_to_js(value, fn, allowed), ensure_ascii=False,
+                      separators=separators, indent=indent, allow_nan=False)
+    if escape:
+        text = re.sub(r"[<>&]", lambda m: _HTML_ESCAPES[m.group()], text)
+    return text
+
+
+def jsonp_body(callback: str, json_text: str) -> str:
+    """Wrap `json_text` in `callback` as Express does, after stripping unsafe characters.
+
+    The callback keeps only `[`, `]`, word characters, `$` and `.`; U+2028/U+2029 are escaped
+    (they end a JavaScript line); the `/**/` prefix defeats the Rosetta Flash attack.
+    """
+    name = _JSONP_CALLBACK_CHARS.sub("", callback)
+    body = json_text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"/**/ typeof {name} === 'function' && {name}({body});"

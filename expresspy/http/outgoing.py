@@ -1,0 +1,349 @@
+"""ServerResponse: Node's `http.ServerResponse` part of `res`, writing ASGI 3 messages.
+
+This layer knows headers, status, `write`/`end`, body sources and the lifecycle hooks; the
+Express API (`send`, `json`, `cookie`, ...) is built on it in `expresspy.response`.
+
+Ending is logical and immediate: after `end()` (or `_finish`) returns, `headers_sent` and
+`finished` are true, from whatever thread called it. The bytes are sent from the event loop by
+`_complete()`, which the app awaits once dispatch is done; a streamed response (`write`) is
+pumped as it is written. Middleware takes part through three hooks (docs/design.md):
+`on_headers`, `before_finish` and `on_finish`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from expresspy.http.headers import check_header
+
+if TYPE_CHECKING:
+    from expresspy.request import Request
+
+logger = logging.getLogger("expresspy")
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+HeaderValue = str | list[str]
+
+ZERO_COPY_EXTENSION = "http.response.zerocopysend"
+
+
+class HeadersSentError(RuntimeError):
+    """Raised when headers are changed after they were sent (Node's ERR_HTTP_HEADERS_SENT)."""
+
+    def __init__(self) -> None:
+        super().__init__("Cannot set headers after they are sent to the client")
+
+
+class BodySource(Protocol):
+    """A body produced on the event loop after the headers went out (a file, for send_file)."""
+
+    async def write_to(self, send: Send, zero_copy: bool) -> None:
+        """Send the body as `http.response.body`/`zerocopysend` messages, the last one final."""
+
+    def close(self) -> None:
+        """Release what the source holds (an open file); called exactly once, always."""
+
+
+class ServerResponse:
+    """Status, headers and body of one response, and the hooks around sending it."""
+
+    def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+        self.req = req
+        self._send = send
+        self._loop = loop
+        self.status_code = 200
+        self.status_message: str | None = None
+        self._headers: dict[str, HeaderValue] = {}
+        self.headers_sent = False
+        self.finished = False
+        self._body: bytes = b""
+        self._source: BodySource | None = None
+        self._chunks: list[bytes] = []
+        self._streaming = False
+        self._pump_task: asyncio.Future[None] | None = None
+        self._pump_wake: asyncio.Future[None] | None = None
+        self._on_headers: list[Callable[[Any], None]] = []
+        self._before_finish: list[Callable[[], Any]] = []
+        self._on_finish: list[Callable[[Any], None]] = []
+        self._failure: BaseException | None = None
+
+    # -- headers (Node's API) -------------------------------------------------------------
+
+    def set_header(self, name: str, value: HeaderValue) -> None:
+        """Set a header exactly as given (no charset rule); CR/LF/NUL raise InvalidHeaderError.
+        """
+        if self.headers_sent:
+            raise HeadersSentError()
+        for item in value if isinstance(value, list) else [value]:
+            check_header(name, item)
+        self._headers[name.lower()] = list(value) if isinstance(value, list) else value
+
+    setHeader = set_header
+
+    def get_header(self, name: str) -> HeaderValue | None:
+        """A header by case-insensitive name, None when unset."""
+        return self._headers.get(name.lower())
+
+    getHeader = get_header
+
+    def remove_header(self, name: str) -> None:
+        """Remove a header if present."""
+        if self.headers_sent:
+            raise HeadersSentError()
+        self._headers.pop(name.lower(), None)
+
+    removeHeader = remove_header
+
+    def has_header(self, name: str) -> bool:
+        """Whether the header is set."""
+        return name.lower() in self._headers
+
+    hasHeader = has_header
+
+    def get_headers(self) -> dict[str, HeaderValue]:
+        """A copy of all headers, with lower-case names."""
+        return dict(self._headers)
+
+    getHeaders = get_headers
+
+    def get_header_names(self) -> list[str]:
+        """The lower-case names of the headers set so far."""
+        return list(self._headers)
+
+    getHeaderNames = get_header_names
+
+    # -- body -----------------------------------------------------------------------------
+
+    def write(self, chunk: str | bytes, encoding: str = "utf-8") -> bool:
+        """Stream a chunk of the body (chunked encoding unless Content-Length is set).
+
+        The headers are frozen by the first write. Returns True, as Node does when the chunk
+        was queued; the chunks are sent in order from the event loop.
+        """
+        if self.finished:
+            raise RuntimeError("write after end")
+        return self._write(chunk.encode(encoding) if isinstance(chunk, str) else bytes(chunk))
+
+    def _write(self, data: bytes) -> bool:
+        # end() comes here directly: middleware that wraps res.write must not see end's chunk
+        if not self._streaming:
+            self._streaming = True
+            self._commit_headers()
+        if data and self.req.method != "HEAD":
+            self._chunks.append(data)
+        self._wake_pump()
+        return True
+
+    def end(self, data: str | bytes | None = None, encoding: str = "utf-8") -> Any:
+        """End the response with optional final data, adding no header but Content-Length."""
+        body = data.encode(encoding) if isinstance(data, str) else (data or b"")
+        if self._streaming:
+            if body:
+                self._write(body)
+            self._mark_finished()
+            return self
+        if body and not self.has_header("Content-Length") and not self.has_header(
+                "Transfer-Encoding"):
+            self.set_header("Content-Length", str(len(body)))
+        return self._finish(body)
+
+    @property
+    def writable_ended(self) -> bool:
+        """True once `end()` (or send/json/...) was called (Node's `writableEnded`)."""
+        return self.finished
+
+    writableEnded = writable_ended
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def on_headers(self, fn: Callable[[Any], None]) -> None:
+        """Run `fn(res)` just before the headers are frozen (latest registered runs first)."""
+        self._on_headers.append(fn)
+
+    def before_finish(self, fn: Callable[[], Any]) -> None:
+        """Await `fn()` after the response is ended and before its last bytes are sent."""
+        self._before_finish.append(fn)
+
+    def on_finish(self, fn: Callable[[Any], None]) -> None:
+        """Run `fn(res)` once the response was handed to the server or the client left."""
+        self._on_finish.append(fn)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _finish(self, body: bytes, source: BodySource | None = None) -> Any:
+        """End the response with `body` (or a body `source` streamed after the headers)."""
+        if self.finished:
+            if source is not None:
+                source.close()
+            raise HeadersSentError()
+        if self._source is not None:
+            self._source.close()
+        if self.req.method == "HEAD":
+            body = b""
+            if source is not None:
+                source.close()
+                source = None
+        self._body = body
+        self._source = source
+        self._commit_headers()
+        self._mark_finished()
+        return self
+
+    def _reset_for_error(self) -> None:
+        """Forget an ended response whose before_finish failed, so an error page can replace it.
+        """
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+        self._before_finish.clear()
+        self.headers_sent = False
+        self.finished = False
+
+    def _mark_finished(self) -> None:
+        self.finished = True
+        self.req._wakeup.trigger()
+        if self._streaming:
+            self._wake_pump()
+
+    def _commit_headers(self) -> None:
+        if self.headers_sent:
+            return
+        for hook in reversed(self._on_headers):
+            hook(self)
+        self.headers_sent = True
+
+    def _header_list(self) -> list[tuple[bytes, bytes]]:
+        out: list[tuple[bytes, bytes]] = []
+        for name, value in self._headers.items():
+            key = name.encode("latin-1")
+            for item in value if isinstance(value, list) else [value]:
+                out.append((key, item.encode("latin-1")))
+        return out
+
+    async def _run_before_finish(self) -> None:
+        for hook in self._before_finish:
+            result = hook()
+            if inspect.isawaitable(result):
+                await result
+
+    def _zero_copy(self) -> bool:
+        extensions = self.req.scope.get("extensions") or {}
+        return ZERO_COPY_EXTENSION in extensions
+
+    async def _flush(self) -> None:
+        """Send a response ended with send/end/a body source; called on the loop at the end."""
+        try:
+            await self._run_before_finish()
+        except Exception as exc:  # a failed session save: answer with the error instead
+            self._failure = exc
+            return
+        source, self._source = self._source, None
+        try:
+            await self._send({"type": "http.response.start", "status": self.status_code,
+                              "headers": self._header_list()})
+            if source is not None:
+                await source.write_to(self._send, self._zero_copy())
+            else:
+                await self._send({"type": "http.response.body", "body": self._body,
+                                  "more_body": False})
+        except Exception as exc:  # the client went away, or the file failed mid-way
+            self._aborted(exc)
+            raise
+        finally:
+            if source is not None:
+                source.close()
+        self._run_on_finish()
+
+    def _aborted(self, exc: BaseException) -> None:
+        logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
+                     exc_info=exc)
+        self.req.aborted = True
+        self._run_on_finish()
+
+    def _run_on_finish(self) -> None:
+        hooks, self._on_finish = self._on_finish, []
+        for hook in hooks:
+            try:
+                hook(self)
+            except Exception:
+                logger.exception("on_finish hook failed")
+
+    def _wake_pump(self) -> None:
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self._wake_pump_on_loop()
+        else:
+            self._loop.call_soon_threadsafe(self._wake_pump_on_loop)
+
+    def _wake_pump_on_loop(self) -> None:
+        if self._pump_task is None:
+            self._pump_task = asyncio.ensure_future(self._pump())
+        waiter = self._pump_wake
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _pump(self) -> None:
+        """Send a streamed response as it is written; the last chunk waits for before_finish."""
+        try:
+            await self._send({"type": "http.response.start", "status": self.status_code,
+                              "headers": self._header_list()})
+            while True:
+                while self._chunks:
+                    chunk = self._chunks.pop(0)
+                    await self._send({"type": "http.response.body", "body": chunk,
+                                      "more_body": True})
+                if self.finished and not self._chunks:
+                    break
+                self._pump_wake = self._loop.create_future()
+                await self._pump_wake
+                self._pump_wake = None
+        except Exception as exc:
+            self._aborted(exc)
+            return
+        try:
+            await self._run_before_finish()
+        except Exception:
+            logger.exception("before_finish hook failed on a streamed response")
+        try:
+            await self._send({"type": "http.response.body", "body": b"", "more_body": False})
+        except Exception as exc:
+            self._aborted(exc)
+            return
+        self._run_on_finish()
+
+    async def _complete(self) -> None:
+        """Wait until the response is fully sent (called by the app's ASGI entry)."""
+        if self._streaming:
+            if self._pump_task is None:
+                self._wake_pump_on_loop()
+            assert self._pump_task is not None
+            await self._pump_task
+        else:
+            try:
+                await self._flush()
+            except Exception:  # already reported through _aborted and on_finish
+                return
+
+    # -- camelCase aliases ----------------------------------------------------------------
+
+    @property
+    def headersSent(self) -> bool:
+        """Alias of `headers_sent`."""
+        return self.headers_sent
+
+    @property
+    def statusCode(self) -> int:
+        """Alias of `status_code`."""
+        return self.status_code
+
+    @statusCode.setter
+    def statusCode(self, value: int) -> None:
+        self.status_code = value
+
