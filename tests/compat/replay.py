@@ -295,13 +295,14 @@ def _override(current: str | None, how: dict[str, Any], secret: str | None) -> s
 def send(port: int, step: Step, jar: CookieJar, secrets: dict[str, str]) -> Exchange:
     """Send one step to 127.0.0.1:port on a fresh connection and return what came back.
 
-    http.client adds only Host (and Content-Length for a body); no Accept-Encoding, no
-    redirects followed.
+    http.client adds only Host, unless the step sets its own (and Content-Length for a body);
+    no Accept-Encoding, no redirects followed.
     """
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     try:
-        conn.putrequest(step.method, step.path, skip_accept_encoding=True)
         headers = dict(step.headers)
+        own_host = any(key.lower() == "host" for key in headers)
+        conn.putrequest(step.method, step.path, skip_host=own_host, skip_accept_encoding=True)
         cookie = jar.header(step, secrets)
         if cookie is not None:
             headers["Cookie"] = cookie
