@@ -1,0 +1,1 @@
+"""The example's two API versions, one Router each."""

@@ -1,0 +1,26 @@
+"""Express's test/acceptance/ejs.js, against examples/express/ejs (Jinja2 templates)."""
+
+import re
+
+import pytest
+
+from expresspy.testing import request
+
+
+@pytest.fixture
+def app(load_example):
+    return load_example("express/ejs/index.py")
+
+
+def test_ejs__get__should_respond_with_html(app):
+    (request(app).get("/")
+     .expect("Content-Type", "text/html; charset=utf-8")
+     .expect(re.compile(r"<li>tobi &lt;tobi@learnboost\.com&gt;</li>"))
+     .expect(re.compile(r"<li>loki &lt;loki@learnboost\.com&gt;</li>"))
+     .expect(re.compile(r"<li>jane &lt;jane@learnboost\.com&gt;</li>"))
+     .expect(200))
+
+
+def test_ejs__get_stylesheet__is_served_from_public(app):
+    # Not in Express's test: the example also mounts express.static for its stylesheet.
+    request(app).get("/stylesheets/style.css").expect("Content-Type", re.compile("text/css"))

@@ -1,0 +1,22 @@
+"""Express's test/acceptance/error.js, against examples/express/error."""
+
+import pytest
+
+from expresspy.testing import request
+
+
+@pytest.fixture
+def app(load_example):
+    return load_example("express/error/index.py")
+
+
+def test_error__get__should_respond_with_500(app):
+    request(app).get("/").expect(500, "Internal Server Error")
+
+
+def test_error__get_next__should_respond_with_500(app):
+    request(app).get("/next").expect(500, "Internal Server Error")
+
+
+def test_error__get_missing__should_respond_with_404(app):
+    request(app).get("/missing").expect(404)
