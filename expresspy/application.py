@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from expresspy import finalhandler
+from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
 from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
@@ -64,6 +65,8 @@ class Application(MethodsMixin):
         self.locals: dict[str, Any] = {"settings": self._settings}
         self.engines: dict[str, Callable[..., Any]] = {}
         self.cache: dict[str, Any] = {}  # compiled views, when the `view cache` setting is on
+        self.request = Extensions()
+        self.response = Extensions()
         self._default_configuration()
 
     def _default_configuration(self) -> None:

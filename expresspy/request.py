@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from expresspy.errors import HTTPError
+from expresspy.extensions import MISSING, find_extension
 from expresspy.http.fresh import is_fresh
 from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
@@ -369,7 +370,8 @@ class Request:
         # the way JavaScript reads them as undefined.
         if name.startswith("__"):
             raise AttributeError(name)
-        return None
+        found = find_extension(self.__dict__.get("app"), "request", name, self)
+        return None if found is MISSING else found
 
 
 def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:
@@ -384,3 +386,4 @@ def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:
 
 # `is` is a keyword, so `req.is_` is the spelling; getattr(req, "is") works for ported code.
 setattr(Request, "is", Request.is_)
+

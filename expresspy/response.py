@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from expresspy import cookies
 from expresspy.errors import HTTPError
+from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
 from expresspy.http.disposition import content_disposition
 from expresspy.http.headers import format_links, set_charset, vary_value
@@ -482,7 +483,14 @@ class Response(ServerResponse):
 
         render(self.req.app, view, opts, callback or send_rendered)
 
-
+    def __getattr__(self, name: str) -> Any:
+        # app.response extensions, as Express's response prototype (only reached for names
+        # the class does not define).
+        if not name.startswith("__"):
+            found = find_extension(self.__dict__.get("app"), "response", name, self)
+            if found is not MISSING:
+                return found
+        raise AttributeError(f"'Response' object has no attribute {name!r}")
 
 def _js_json(value: Any) -> str:
     """JSON.stringify of a bad status code, for the error message."""

@@ -16,6 +16,7 @@ from expresspy.middleware.compression import compression
 from expresspy.middleware.cookie_parser import cookie_parser
 from expresspy.middleware.cors import cors
 from expresspy.middleware.logger import logger
+from expresspy.middleware.method_override import method_override
 from expresspy.middleware.multipart import multipart
 from expresspy.middleware.static import static
 
@@ -25,6 +26,7 @@ __all__ = [
     "cors",
     "json",
     "logger",
+    "method_override",
     "multipart",
     "raw",
     "static",

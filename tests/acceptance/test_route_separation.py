@@ -9,10 +9,6 @@ from expresspy.testing import request
 FORM = "application/x-www-form-urlencoded"
 
 
-pytestmark = pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: no method_override middleware (method-override)",
-)
 
 
 @pytest.fixture
