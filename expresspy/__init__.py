@@ -24,7 +24,7 @@ from expresspy.router import Route, Router
 
 # Imported here, not lazily: importing the `expresspy.session` package later would rebind the
 # name `expresspy.session` from the function to the package.
-from expresspy.session import MemoryStore, SQLiteStore, Store, session  # noqa: E402
+from expresspy.session import MemoryStore, SQLiteStore, Store, session
 
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.
 _MIDDLEWARE = {
@@ -61,12 +61,12 @@ __all__ = [
     "Application",
     "HTTPError",
     "MemoryStore",
-    "SQLiteStore",
-    "Store",
     "Request",
     "Response",
     "Route",
     "Router",
+    "SQLiteStore",
+    "Store",
     "express",
     "session",
 ]
