@@ -24,7 +24,7 @@ from expresspy.router import Route, Router
 
 # Imported here, not lazily: importing the `expresspy.session` package later would rebind the
 # name `expresspy.session` from the function to the package.
-from expresspy.session import MemoryStore, SQLiteStore, Store, session
+from expresspy.session import CookieStore, MemoryStore, SQLiteStore, Store, session
 
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.
 _MIDDLEWARE = {
@@ -59,6 +59,7 @@ express = _Express()
 
 __all__ = [
     "Application",
+    "CookieStore",
     "HTTPError",
     "MemoryStore",
     "Request",

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from .server.config import LimitInfo, ServerConfig, limit_fields
+from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.loader import AppNotFound, load_app, watch_root
 from .server.run import run as run_server
 
@@ -53,6 +53,25 @@ def routes_command(target: str) -> None:
     for row in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  "
                    + row[3])
+
+
+@main.group("sessions")
+def sessions_group() -> None:
+    """Manage the session stores of an app."""
+
+
+@sessions_group.command("prune")
+@click.argument("target")
+def sessions_prune_command(target: str) -> None:
+    """Delete the expired sessions of the app TARGET's stores now (run it from cron)."""
+    from .session import prune_command
+
+    try:
+        results = prune_command(_load_or_fail(target))
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    for result in results:
+        click.echo(result.describe())
 
 
 def _load_or_fail(target: str) -> Any:
@@ -186,6 +205,14 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     type=click.Choice(["auto", "on", "off"]),
     help="ASGI lifespan handling.",
+)
+@click.option(
+    "--http",
+    default="auto",
+    show_default=True,
+    type=click.Choice(HTTP_BACKENDS),
+    help="Request parser: h11, or httptools (faster; pip install 'expresspy[speed]'); "
+    "auto picks httptools when installed.",
 )
 @_with_limit_options
 def run_command(target: str, **options: Any) -> None:

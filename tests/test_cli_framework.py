@@ -93,3 +93,38 @@ def test_no_access_log_turns_the_dev_log_off(tmp_path: Path) -> None:
         proc.signal()
         proc.wait_for("expresspy stopped")  # every line written before shutdown is in .log
         assert not any("GET /" in line for line in proc.log)
+
+
+def test_sessions_prune_deletes_expired_records_of_the_apps_store(tmp_path: Path) -> None:
+    import asyncio
+
+    from expresspy import SQLiteStore
+
+    database = tmp_path / "sessions.sqlite3"
+    store = SQLiteStore(str(database))
+    cookie = {"originalMaxAge": 1000, "httpOnly": True, "path": "/"}
+
+    async def seed() -> None:
+        await store.set("old", {"cookie": {**cookie, "expires": "2001-01-01T00:00:00.000Z"}})
+        await store.set("new", {"cookie": {**cookie, "expires": "2999-01-01T00:00:00.000Z"}})
+
+    asyncio.run(seed())
+    app_file = tmp_path / "session_app.py"
+    app_file.write_text(textwrap.dedent(f"""
+        from expresspy import SQLiteStore, express, session
+
+        app = express()
+        app.use(session(secret="s", resave=False, save_uninitialized=False,
+                        store=SQLiteStore({str(database)!r})))
+    """))
+    result = CliRunner().invoke(main, ["sessions", "prune", str(app_file)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "SQLiteStore: 1 expired session(s) deleted\n"
+    assert asyncio.run(store.get("old")) is None
+    assert asyncio.run(store.get("new")) is not None
+
+
+def test_sessions_prune_refuses_an_app_without_sessions(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["sessions", "prune", str(_write_app(tmp_path))])
+    assert result.exit_code == 1
+    assert "no session store found" in result.output

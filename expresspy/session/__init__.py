@@ -11,10 +11,14 @@ See docs/sessions.md for every option (and its unit), the stores and how to choo
 from __future__ import annotations
 
 from .cookie import CookieOptions, SessionCookie
+from .cookiestore import CookieStore
+from .errors import SessionStoreTimeout, SessionTooLarge
 from .memory import MemoryStore
 from .middleware import session
 from .operation import SessionOperation
 from .options import SessionOptions, generate_session_id
+from .patch import SessionPatch
+from .prune import prune_command
 from .session import Session
 from .sqlite import SQLiteStore
 from .store import JSON, Serializer, Store
@@ -22,6 +26,7 @@ from .store import JSON, Serializer, Store
 __all__ = [
     "JSON",
     "CookieOptions",
+    "CookieStore",
     "MemoryStore",
     "RedisStore",
     "SQLiteStore",
@@ -30,8 +35,12 @@ __all__ = [
     "SessionCookie",
     "SessionOperation",
     "SessionOptions",
+    "SessionPatch",
+    "SessionStoreTimeout",
+    "SessionTooLarge",
     "Store",
     "generate_session_id",
+    "prune_command",
     "session",
 ]
 

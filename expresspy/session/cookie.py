@@ -13,6 +13,7 @@ Units: ``max_age`` and ``original_max_age`` are **seconds** (Python spelling); `
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -63,14 +64,19 @@ def from_js_iso(text: str) -> datetime:
     return ms_to_datetime(datetime_to_ms(moment))
 
 
-def duration_ms(value: float | timedelta | None, *, unit_ms: int) -> int | None:
-    """Convert a duration to whole milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms."""
+def duration_ms(
+    value: float | timedelta | None, *, unit_ms: int, name: str = "a duration"
+) -> int | None:
+    """Convert a duration to whole milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
+
+    Raises ``TypeError`` naming ``name`` for anything but a number or a timedelta.
+    """
     if value is None:
         return None
     if isinstance(value, timedelta):
         return value // timedelta(milliseconds=1)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"a duration must be a number or a timedelta, not {value!r}")
+        raise TypeError(f"{name} must be a number or a timedelta, not {value!r}")
     return int(value * unit_ms)
 
 
@@ -121,10 +127,12 @@ def parse_cookie_options(options: Mapping[str, Any] | CookieOptions | None) -> C
         return options
     fields: dict[str, Any] = {}
     for key, value in options.items():
-        if key == "maxAge":
-            fields["max_age_ms"] = duration_ms(value, unit_ms=1)
+        if key == "maxAge" and isinstance(value, datetime):
+            fields["expires"] = _deprecated_max_age_date(value)
+        elif key == "maxAge":
+            fields["max_age_ms"] = duration_ms(value, unit_ms=1, name="maxAge")
         elif key == "max_age":
-            fields["max_age_ms"] = duration_ms(value, unit_ms=1000)
+            fields["max_age_ms"] = duration_ms(value, unit_ms=1000, name="max_age")
         elif key in COOKIE_OPTION_KEYS:
             fields[COOKIE_OPTION_KEYS[key]] = value
         else:
@@ -133,6 +141,17 @@ def parse_cookie_options(options: Mapping[str, Any] | CookieOptions | None) -> C
     if fields.get("max_age_ms") is not None and fields.get("expires") is not None:
         raise ValueError("pass either max_age (seconds) / maxAge (ms) or expires, not both")
     return CookieOptions(**fields)
+
+
+def _deprecated_max_age_date(moment: datetime) -> datetime:
+    """express-session's deprecated ``maxAge: Date``: the moment becomes ``expires``."""
+    warnings.warn(
+        "maxAge given as a datetime; pass a duration (maxAge in ms, max_age in seconds) "
+        "or expires=datetime instead",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    return moment
 
 
 class SessionCookie:
@@ -157,8 +176,12 @@ class SessionCookie:
         "secure",
     )
 
-    def __init__(self, options: CookieOptions | None = None) -> None:
-        opts = options or CookieOptions()
+    def __init__(self, options: CookieOptions | Mapping[str, Any] | None = None) -> None:
+        if options is not None and not isinstance(options, (CookieOptions, Mapping)):
+            raise TypeError(
+                f"argument options must be a mapping of cookie options, not {options!r}"
+            )
+        opts = parse_cookie_options(options)
         self.path: str | None = opts.path
         self.domain: str | None = opts.domain
         self.http_only: bool | None = opts.http_only
@@ -193,7 +216,7 @@ class SessionCookie:
 
     @maxAge.setter
     def maxAge(self, ms: float | timedelta | None) -> None:
-        ms = duration_ms(ms, unit_ms=1)
+        ms = duration_ms(ms, unit_ms=1, name="maxAge")
         # Set both directly: going through the expires setter would read the clock a second
         # time and could record 59999 for a 60000 ms lifetime.
         self._expires = None if ms is None else ms_to_datetime(now_ms() + ms)

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from .cookie import now_ms
+from .patch import SessionPatch, apply_patch
 from .store import JSON, SessionRecord, Store, expires_ms
 
 __all__ = ["PRODUCTION_WARNING", "MemoryStore", "in_production"]
@@ -73,6 +74,19 @@ class MemoryStore(Store):
         if current is not None:
             current["cookie"] = session["cookie"]
             self.sessions[sid] = JSON.dumps(current)
+
+    async def merge(self, sid: str, patch: SessionPatch) -> bool:
+        """Apply ``patch`` to the stored record; False when it is gone and may not be created.
+
+        Atomic: nothing awaits between the read and the write, and every call runs on the
+        event loop.
+        """
+        self._maybe_prune()
+        record = apply_patch(self._read(sid, now_ms()), patch)
+        if record is None:
+            return False
+        self.sessions[sid] = JSON.dumps(record)
+        return True
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""

@@ -24,11 +24,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..cookies import parse_cookie_header, sign, unsign
-from .cookie import CookieOptions, SessionCookie
+from .cookie import CookieOptions, SessionCookie, now_ms
+from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
+from .patch import META_KEY
+from .persist import StoreCalls
 from .session import Session
-from .store import JSON, call_store
+from .store import JSON, SessionRecord
 from .wire import is_secure, request_path, session_from_record
 
 __all__ = ["RequestSession", "session"]
@@ -50,12 +53,17 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     ``fn(req) -> dict``: ``path``, ``domain``, ``http_only``, ``secure`` (bool or "auto"),
     ``max_age`` in **seconds** or ``maxAge`` in **ms**, ``same_site`` (incl. "auto"),
     ``priority``, ``partitioned``), ``genid(req)``, ``proxy``, ``resave``, ``rolling``,
-    ``save_uninitialized``, ``unset`` ("keep"/"destroy"), ``clear_on_destroy`` (expresspy:
-    expire the cookie when the session is destroyed). See docs/sessions.md.
+    ``save_uninitialized``, ``unset`` ("keep"/"destroy"), and expresspy's additions:
+    ``clear_on_destroy`` (expire the cookie when the session is destroyed), ``store_timeout``
+    (seconds each store call may take, 5 by default; then 503), ``concurrency``
+    ("last-write" or "merge"), ``absolute_timeout`` and ``idle_timeout`` (seconds, enforced
+    on the server). See docs/sessions.md.
 
-    Raises ``ValueError`` at once for a missing secret or any other misconfiguration.
+    Raises ``ValueError``/``TypeError`` at once for a missing secret or any other
+    misconfiguration.
     """
     opts = parse_session_options(options, keywords)
+    calls = StoreCalls(opts.store, opts.store_timeout, opts.concurrency == "merge")
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         if req.session is not None:  # an outer session() already ran
@@ -68,10 +76,12 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
         if not request_path(req.original_url).startswith(cookie_options.path or "/"):
             next()
             return
-        state = RequestSession(opts, cookie_options, req, res, next)
+        state = RequestSession(opts, calls, cookie_options, req, res, next)
         await state.load()
 
     session_middleware.__name__ = "session"
+    # Found by prune_command(app) and other tools that need the app's store.
+    session_middleware.session_store = opts.store  # type: ignore[attr-defined]
     return session_middleware
 
 
@@ -81,6 +91,7 @@ class RequestSession:
     def __init__(
         self,
         opts: SessionOptions,
+        calls: StoreCalls,
         cookie_options: CookieOptions,
         req: Any,
         res: Any,
@@ -92,6 +103,8 @@ class RequestSession:
         self.res = res
         self.next = next
         self.store = opts.store
+        self.calls = calls
+        self.in_cookie = bool(getattr(opts.store, "in_cookie", False))
         self.loop = asyncio.get_running_loop()
         self.cookie_id: str | None = None  # the id the client sent, if valid
         self.original_id: str | None = None
@@ -100,6 +113,11 @@ class RequestSession:
         self.touched = False
         self.pending: set[concurrent.futures.Future[None]] = set()
         self.destroyed = False  # destroy() was called during this request
+        self.stored_id: str | None = None  # the id whose record is known to be in the store
+        self.baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
+        self.meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
+        self.failure: BaseException | None = None  # raised while setting the cookie
+        self.cookie_record: SessionRecord | None = None  # a CookieStore's record
 
     # -- the request's start -----------------------------------------------------------------
 
@@ -115,13 +133,19 @@ class RequestSession:
             self.next()
             return
         try:
-            record = await call_store(self.store.get, self.cookie_id)
-        except FileNotFoundError:  # express-session's ENOENT: "no such session"
-            record = None
-        except Exception as exc:
-            self.next(exc)
+            if self.in_cookie:
+                record = self.cookie_record
+            else:
+                record = await self.calls.get(self.cookie_id)
+            if record and self.opts.lifetime.expired(record.get(META_KEY), now_ms()):
+                # Past the absolute or idle limit: gone, as if the store had expired it.
+                if not self.in_cookie:
+                    await self.calls.destroy(self.cookie_id)
+                record = None
+            self.inflate(record) if record else self.generate()
+        except Exception as exc:  # a failing store or a corrupt record: an error, never a
+            self.next(exc)  # silent new session that would log the user out
             return
-        self.inflate(record) if record else self.generate()
         self.next()
 
     def read_cookie(self) -> str | None:
@@ -139,7 +163,16 @@ class RequestSession:
         return sid or None
 
     def _unsign(self, raw: object) -> str | None:
-        """Verify an ``s:``-prefixed value with every secret; anything else is no id."""
+        """Verify an ``s:``-prefixed value with every secret; anything else is no id.
+
+        With a CookieStore the value is the signed record itself; it is kept for load().
+        """
+        if self.in_cookie:
+            decoded = self.store.decode(raw, self.opts.secrets) if isinstance(raw, str) else None
+            if decoded is None:
+                return None
+            sid, self.cookie_record = decoded
+            return str(sid)
         if not isinstance(raw, str) or not raw.startswith("s:"):
             return None
         return unsign(raw[2:], self.opts.secrets)
@@ -159,20 +192,21 @@ class RequestSession:
         self.original_id = sid
         self.original_hash = self.hash(self.req.session)
         self.saved_hash = None
+        self.stored_id = None
+        self.baseline = {}
+        self.meta = self.opts.lifetime.new_meta(now_ms())
 
     def inflate(self, record: Mapping[str, Any]) -> None:
         """Adopt a stored session; its stored cookie attributes win over the options."""
         assert self.cookie_id is not None
-        try:
-            loaded = session_from_record(self.cookie_id, record, self)
-        except (TypeError, ValueError, KeyError) as exc:
-            log.warning("unreadable session record replaced by a new session: %r", exc)
-            self.generate()
-            return
+        loaded = session_from_record(self.cookie_id, record, self)
         self._attach(loaded)
         self.original_id = loaded.id
         self.original_hash = self.hash(loaded)
         self.saved_hash = None if self.opts.resave else self.original_hash
+        self.stored_id = loaded.id
+        self.baseline = JSON.loads(JSON.dumps(loaded.data()))
+        self.meta = self.opts.lifetime.adopt(record.get(META_KEY), now_ms())
 
     def _attach(self, sess: Session | None) -> None:
         """Make ``sess`` the request's session (and its id the request's id)."""
@@ -224,7 +258,15 @@ class RequestSession:
             return False
         if self.cookie_id != sid:
             return self.opts.save_uninitialized or self.is_modified(sess)
+        if self.in_cookie:  # the cookie is the record: every save and refresh re-sends it
+            return self.opts.rolling or self.should_save() or self.needs_refresh()
         return self.opts.rolling or (sess.cookie.expires is not None and self.is_modified(sess))
+
+    def needs_refresh(self) -> bool:
+        """The idle-timeout clock of a loaded session should be written back."""
+        if self.meta is None or self.stored_id is None:
+            return False
+        return self.opts.lifetime.needs_refresh(self.meta, now_ms())
 
     def should_destroy(self) -> bool:
         """``unset="destroy"`` and the handler removed ``req.session``."""
@@ -242,11 +284,32 @@ class RequestSession:
 
     # -- the response's end ------------------------------------------------------------------
 
+    def record(self, sess: Session) -> SessionRecord:
+        """The stored form of ``sess``, with the lifetime metadata when limits are enforced."""
+        record = sess.to_json()
+        if self.meta is not None:
+            self.meta["accessed"] = now_ms()
+            record[META_KEY] = dict(self.meta)
+        return record
+
     def on_headers(self, res: Any) -> None:
-        """Append ``Set-Cookie`` when express-session would (runs as the headers freeze)."""
+        """Append ``Set-Cookie`` when express-session would (runs as the headers freeze).
+
+        An error here (a cookie that cannot be serialised, a CookieStore session over 4 KB)
+        is kept and raised by :meth:`before_finish`, which replaces the response with the
+        error response: raising here would fail every later attempt to send one.
+        """
+        try:
+            self.set_cookie(res)
+        except Exception as exc:
+            self.failure = exc
+
+    def set_cookie(self, res: Any) -> None:
+        """The work of :meth:`on_headers`."""
         sess = self.req.session
         if sess is None:
-            if self.opts.clear_on_destroy and self.cookie_id and self.destroyed:
+            cleared = self.destroyed or self.should_destroy()
+            if self.cookie_id and cleared and (self.opts.clear_on_destroy or self.in_cookie):
                 res.append("Set-Cookie", self.expired_cookie())
             return
         if not self.should_set_cookie():
@@ -254,8 +317,17 @@ class RequestSession:
         if sess.cookie.secure and not is_secure(self.req, self.opts.proxy):
             return  # a Secure cookie over plain HTTP would be dropped by the browser
         self.touch_once()
-        value = "s:" + sign(self.req.session_id, self.opts.secrets[0])
-        res.append("Set-Cookie", sess.cookie.serialize(self.opts.name, value))
+        if self.in_cookie:
+            value = self.store.encode(self.req.session_id, self.record(sess), self.opts.secrets)
+            self.saved_hash = self.hash(sess)
+            header = sess.cookie.serialize(self.opts.name, value)
+            limit = self.store.max_cookie_bytes
+            if len(header.encode("utf-8")) > limit:
+                raise SessionTooLarge(len(header.encode("utf-8")), limit)
+        else:
+            value = "s:" + sign(self.req.session_id, self.opts.secrets[0])
+            header = sess.cookie.serialize(self.opts.name, value)
+        res.append("Set-Cookie", header)
 
     def expired_cookie(self) -> str:
         """A Set-Cookie that makes the browser forget the session cookie."""
@@ -265,9 +337,13 @@ class RequestSession:
 
     async def before_finish(self) -> None:
         """Destroy, save or touch the record; the response waits for it (errors replace it)."""
+        if self.failure is not None:
+            raise self.failure
         await self.wait_pending()
+        if self.in_cookie:
+            return  # the cookie, already set, is the whole record
         if self.should_destroy():
-            await call_store(self.store.destroy, self.req.session_id)
+            await self.calls.destroy(self.req.session_id)
             return
         sess = self.req.session
         if sess is None:
@@ -275,18 +351,34 @@ class RequestSession:
         self.touch_once()
         if self.should_save():
             await self.store_session(sess)
-        elif callable(getattr(self.store, "touch", None)) and self.should_touch():
-            await call_store(self.store.touch, sess.id, sess.to_json())
+        elif self.should_touch():
+            if self.needs_refresh():
+                await self.calls.refresh(sess.id, self.record(sess))
+            else:
+                await self.calls.touch(sess.id, self.record(sess))
 
     async def wait_pending(self) -> None:
         """Let operations the handler started (save, destroy, ...) finish first."""
         while self.pending:
             await asyncio.wrap_future(next(iter(self.pending)))
 
-    async def store_session(self, sess: Session) -> None:
-        """``req.session.save()``'s work: remember it as saved, then write it."""
-        self.saved_hash = self.hash(sess)
-        await call_store(self.store.set, sess.id, sess.to_json())
+    async def store_session(
+        self, sess: Session, record: SessionRecord | None = None, digest: str | None = None
+    ) -> None:
+        """``req.session.save()``'s work: remember it as saved, then write it.
+
+        ``record`` and ``digest`` are the form and hash captured when ``save()`` was called
+        (later changes belong to a later save). A session loaded from the store is only
+        updated, never re-created.
+        """
+        self.saved_hash = digest or self.hash(sess)
+        record = record or self.record(sess)
+        existing = self.stored_id == sess.id
+        if self.in_cookie:
+            return
+        await self.calls.save(sess.id, record, existing=existing, baseline=self.baseline)
+        self.stored_id = sess.id
+        self.baseline = {k: v for k, v in record.items() if k not in ("cookie", META_KEY)}
 
     # -- SessionBinding: what req.session's methods call ---------------------------------------
 
@@ -320,23 +412,23 @@ class RequestSession:
 
     def save(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.save`."""
-        self.saved_hash = self.hash(session)
-        record = session.to_json()  # captured now: later changes belong to a later save
-        return self.start(call_store(self.store.set, session.id, record), callback)
+        record = self.record(session)  # captured now: later changes belong to a later save
+        self.saved_hash = digest = self.hash(session)
+        return self.start(self.store_session(session, record, digest), callback)
 
     def destroy(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.destroy`."""
         if self.req.session is session:
             self.req.session = None
         self.destroyed = True
-        return self.start(call_store(self.store.destroy, session.id), callback)
+        return self.start(self.calls.destroy(session.id), callback)
 
     def regenerate(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.regenerate`."""
 
         async def work() -> None:
             try:
-                await call_store(self.store.destroy, self.req.session_id)
+                await self.calls.destroy(self.req.session_id)
             finally:
                 self.generate()
 
@@ -346,9 +438,10 @@ class RequestSession:
         """See :meth:`Session.reload`."""
 
         async def work() -> None:
-            record = await call_store(self.store.get, session.id)
+            record = self.cookie_record if self.in_cookie else await self.calls.get(session.id)
             if not record:
                 raise LookupError("failed to load session")
             self._attach(session_from_record(session.id, record, self))
+            self.baseline = JSON.loads(JSON.dumps(self.req.session.data()))
 
         return self.start(work(), callback)

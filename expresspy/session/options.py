@@ -12,9 +12,11 @@ import secrets as _random
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
-from .cookie import CookieOptions, SessionCookie, parse_cookie_options
+from .cookie import CookieOptions, SessionCookie, duration_ms, parse_cookie_options
+from .lifetime import Lifetime
 from .memory import MemoryStore
 
 __all__ = ["SessionOptions", "generate_session_id", "parse_session_options"]
@@ -32,9 +34,17 @@ CAMEL_CASE_OPTIONS: dict[str, str] = {
 OPTION_NAMES = frozenset(
     {
         "secret", "name", "store", "cookie", "genid", "proxy", "resave", "rolling",
-        "save_uninitialized", "unset", "clear_on_destroy",
+        "save_uninitialized", "unset", "clear_on_destroy", "store_timeout", "concurrency",
+        "absolute_timeout", "idle_timeout",
     }
 )  # fmt: skip
+
+#: Seconds a store call may take before the request fails with a 503 (``store_timeout``).
+#: Generous next to a healthy store's milliseconds, short next to a proxy's 60 s: a dead
+#: store shows up as a clear error long before clients give up.
+DEFAULT_STORE_TIMEOUT = 5.0
+
+Concurrency = Literal["last-write", "merge"]
 
 MISSING_SECRET = (
     "session() needs a secret to sign the session cookie: pass secret='<a long random "
@@ -66,6 +76,9 @@ class SessionOptions:
     save_uninitialized: bool = True
     unset: Literal["keep", "destroy"] = "keep"
     clear_on_destroy: bool = False
+    store_timeout: float | None = DEFAULT_STORE_TIMEOUT
+    concurrency: Concurrency = "last-write"
+    lifetime: Lifetime = field(default_factory=Lifetime)
 
     def cookie_for(self, req: Any) -> CookieOptions:
         """The cookie options for ``req`` (calls the option when it is a function)."""
@@ -87,6 +100,10 @@ def parse_session_options(
                 raise ValueError(f"unknown session() option {key!r}; known options: {known}")
             merged[python_name] = value
     merged["secrets"] = _secrets(merged.pop("secret", None))
+    merged["lifetime"] = Lifetime(
+        _seconds_to_ms(merged.pop("absolute_timeout", None), "absolute_timeout"),
+        _seconds_to_ms(merged.pop("idle_timeout", None), "idle_timeout"),
+    )
     _default_with_warning(merged, "resave", "resave")
     _default_with_warning(merged, "save_uninitialized", "saveUninitialized")
     _check(merged)
@@ -99,6 +116,17 @@ def _secrets(secret: Any) -> tuple[str | bytes, ...]:
     if not values or not all(isinstance(s, (str, bytes)) and s for s in values):
         raise ValueError(MISSING_SECRET)
     return tuple(values)
+
+
+def _seconds_to_ms(value: float | timedelta | None, name: str) -> int | None:
+    """A positive duration in seconds (or a timedelta) as ms; ``None`` stays ``None``."""
+    try:
+        ms = duration_ms(value, unit_ms=1000)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be seconds (a number) or a timedelta") from exc
+    if ms is not None and ms <= 0:
+        raise ValueError(f"{name} must be positive, not {value!r}")
+    return ms
 
 
 def _default_with_warning(merged: dict[str, Any], key: str, express_name: str) -> None:
@@ -123,6 +151,10 @@ def _check(merged: dict[str, Any]) -> None:
         merged.pop("store", None)
     elif not all(callable(getattr(merged["store"], m, None)) for m in ("get", "set", "destroy")):
         raise TypeError("store must have get, set and destroy methods (see Store)")
+    _check_concurrency(merged)
+    timeout = merged.get("store_timeout", DEFAULT_STORE_TIMEOUT)
+    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+        raise ValueError(f"store_timeout must be positive seconds or None, not {timeout!r}")
     cookie = merged.get("cookie")
     if cookie is not None and not callable(cookie):
         merged["cookie"] = parse_cookie_options(cookie)
@@ -130,6 +162,25 @@ def _check(merged: dict[str, Any]) -> None:
     elif cookie is None:
         merged.pop("cookie", None)
     _check_cookie(CookieOptions(), merged.get("name", "connect.sid"))
+
+
+def _check_concurrency(merged: dict[str, Any]) -> None:
+    """``concurrency="merge"`` and ``idle_timeout`` need a store that can merge atomically."""
+    mode = merged.get("concurrency", "last-write")
+    if mode not in ("last-write", "merge"):
+        raise ValueError(f'concurrency must be "last-write" or "merge", not {mode!r}')
+    store = merged.get("store")
+    can_merge = store is None or callable(getattr(store, "merge", None))
+    if getattr(store, "in_cookie", False):
+        can_merge = mode != "merge"  # the cookie is the record: nothing to merge into
+    needs = "concurrency='merge'" if mode == "merge" else None
+    if merged["lifetime"].idle_ms is not None and not getattr(store, "in_cookie", False):
+        needs = needs or "idle_timeout"
+    if needs and not can_merge:
+        raise TypeError(
+            f"{needs} needs a store with an atomic merge(sid, patch) method (MemoryStore, "
+            f"SQLiteStore and RedisStore have one); {type(store).__name__} has none"
+        )
 
 
 def _check_cookie(options: CookieOptions, name: str) -> None:

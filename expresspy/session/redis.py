@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .patch import SessionPatch, apply_patch
 from .store import JSON, Serializer, SessionRecord, Store, ttl_seconds
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ __all__ = ["RedisStore"]
 
 #: Keys fetched per SCAN step by all()/length()/clear() (connect-redis's scanCount).
 SCAN_COUNT = 100
+#: Attempts of merge() when another client keeps changing the key between WATCH and EXEC.
+MERGE_ATTEMPTS = 50
 
 
 def _connect(url: str, timeout: float) -> Redis:
@@ -81,15 +84,41 @@ class RedisStore(Store):
 
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
+        await self._write(self.client, sid, session)
+
+    def _write(self, target: Any, sid: str, session: SessionRecord) -> Any:
+        """Queue or run connect-redis's write of ``session`` on a client or a pipeline."""
         key, value = self.prefix + sid, self.serializer.dumps(session)
         if self.disable_ttl:
-            await self.client.set(key, value)
-            return
+            return target.set(key, value)
         ttl = self._ttl(session)
-        if ttl > 0:
-            await self.client.set(key, value, ex=ttl)
-        else:
-            await self.client.delete(key)
+        return target.set(key, value, ex=ttl) if ttl > 0 else target.delete(key)
+
+    async def merge(self, sid: str, patch: SessionPatch) -> bool:
+        """Apply ``patch`` with optimistic locking (``WATCH``, ``GET``, ``MULTI``, write,
+        ``EXEC``; retried when another client wrote the key in between).
+
+        False when the key is gone and the patch may not create it.
+        """
+        from redis.exceptions import WatchError
+
+        key = self.prefix + sid
+        for _ in range(MERGE_ATTEMPTS):
+            async with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.get(key)
+                    current = None if raw is None else self.serializer.loads(raw)
+                    record = apply_patch(current if isinstance(current, dict) else None, patch)
+                    if record is None:
+                        return False
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    self._write(pipe, sid, record)
+                    await pipe.execute()
+                    return True
+                except WatchError:
+                    continue
+        raise RuntimeError(f"merge of a session gave up after {MERGE_ATTEMPTS} conflicts")
 
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """``EXPIRE key ttl`` (no-op with ``disable_touch`` or ``disable_ttl``)."""

@@ -22,6 +22,7 @@ from os import PathLike
 from typing import Any, TypeVar
 
 from .cookie import now_ms
+from .patch import SessionPatch, apply_patch
 from .store import JSON, Serializer, SessionRecord, Store, expires_ms
 
 __all__ = ["SQLiteStore"]
@@ -111,6 +112,11 @@ class SQLiteStore(Store):
             (cookie, self._expiry(session), sid, now_ms()),
         )
 
+    async def merge(self, sid: str, patch: SessionPatch) -> bool:
+        """Apply ``patch`` to the stored row in one write transaction (atomic across
+        processes); False when the row is gone and the patch may not create it."""
+        return await self._run(self._merge, sid, patch)
+
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
         rows = await self._run(self._fetch_all)
@@ -165,6 +171,25 @@ class SQLiteStore(Store):
             "ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires",
             (sid, text, expires),
         )
+
+    def _merge(self, sid: str, patch: SessionPatch) -> bool:
+        # BEGIN IMMEDIATE takes the write lock before reading, so no other process can write
+        # this row between our read and our write.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            text = self._fetch_one(sid)
+            try:
+                current = None if text is None else self.serializer.loads(text)
+            except ValueError:
+                current = None
+            record = apply_patch(current if isinstance(current, dict) else None, patch)
+            if record is not None:
+                self._upsert(sid, self.serializer.dumps(record), self._expiry(record))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return record is not None
 
     def _sweep(self) -> int:
         deleted = 0

@@ -28,7 +28,10 @@ Methods may be ``async def`` (run on the event loop: they must not block) or pla
 (run in a worker thread, so blocking I/O is fine). ``get``, ``set`` and ``destroy`` are
 required. ``touch(sid, session)`` is recommended: with ``resave=False`` it is called instead
 of ``set`` for sessions that were read but not changed, and should only push the expiry back.
-``all()``, ``clear()`` and ``length()`` are optional and never called by the middleware.
+``all()``, ``clear()`` and ``length()`` are optional and never called by the middleware;
+``prune()`` is used by ``expresspy sessions prune``. ``merge(sid, patch) -> bool`` is optional
+and gives the concurrency guarantees (docs/sessions.md, "Concurrency"): apply the
+:class:`~expresspy.session.patch.SessionPatch` atomically with ``apply_patch``.
 A store that is temporarily unusable may set ``ready = False``: requests then get no
 ``req.session`` at all, as express-session does when its store emits ``disconnect``.
 """

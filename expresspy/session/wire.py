@@ -40,10 +40,11 @@ def request_path(url: str) -> str:
 def session_from_record(sid: str, record: Mapping[str, Any], binding: SessionBinding) -> Session:
     """Rebuild a :class:`Session` from a stored record (express-session's createSession).
 
-    Raises ``TypeError``/``ValueError``/``KeyError`` when the record has no valid cookie.
+    Raises ``ValueError`` when the record has no valid cookie (express-session fails the
+    request then too: a corrupt record is an error, not a reason to log the user out).
     """
-    cookie_data = record["cookie"]
+    cookie_data = record.get("cookie")
     if not isinstance(cookie_data, Mapping):
-        raise TypeError("session record has no cookie object")
+        raise ValueError("session record has no cookie object")
     data = {key: value for key, value in record.items() if key != "cookie"}
     return Session(sid, SessionCookie.from_json(cookie_data), data, binding)

@@ -6,6 +6,7 @@ from typing import Any
 
 from expresspy import express, session
 from expresspy.session import MemoryStore
+from expresspy.session.patch import SessionPatch
 
 
 class SpyStore(MemoryStore):
@@ -22,6 +23,10 @@ class SpyStore(MemoryStore):
     async def set(self, sid: str, session: dict[str, Any]) -> None:
         self.calls.append(("set", sid))
         await super().set(sid, session)
+
+    async def merge(self, sid: str, patch: SessionPatch) -> bool:
+        self.calls.append(("merge", sid))
+        return await super().merge(sid, patch)
 
     async def destroy(self, sid: str) -> None:
         self.calls.append(("destroy", sid))

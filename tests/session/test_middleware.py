@@ -103,7 +103,7 @@ def test_save_uninitialized_true_cookie_and_store_on_first_visit_only() -> None:
     assert list(store.sessions) == [sid]
     assert set_cookies(client.get("/n").expect(200).response) == []
     assert set_cookies(client.get("/inc").expect(200, "1").response) == []  # saved, no cookie
-    assert store.calls[-2:] == [("get", sid), ("set", sid)]
+    assert store.calls[-2:] == [("get", sid), ("merge", sid)]
     client.get("/read").expect("1")
 
 

@@ -49,7 +49,7 @@ def test_session_ids_are_192_bit_url_safe_and_distinct() -> None:
 def test_bad_cookies_cause_no_store_call_and_a_fresh_session(cookie: str) -> None:
     store = SpyStore()
     r = request(counter_app(store), server=True).get("/inc").set("Cookie", cookie).expect("1")
-    assert store.names() == ["set"]  # no get: the forged id never reaches the store
+    assert store.names() == ["merge"]  # no get: the forged id never reaches the store
     assert len(set_cookies(r.response)) == 1
 
 
@@ -59,7 +59,7 @@ def test_unknown_well_signed_id_is_replaced_never_adopted() -> None:
     r = request(app, server=True).get("/inc").set("Cookie", signed_cookie("attacker")).expect("1")
     new_sid = sid_of(set_cookies(r.response)[0])
     assert new_sid != "attacker"
-    assert store.calls == [("get", "attacker"), ("set", new_sid)]
+    assert store.calls == [("get", "attacker"), ("merge", new_sid)]
     assert "attacker" not in store.sessions
 
 
@@ -79,7 +79,7 @@ def test_resave_true_saves_unmodified_sessions() -> None:
     client = agent(counter_app(store, resave=True), server=True)
     sid = sid_of(set_cookies(client.get("/inc").response)[0])
     client.get("/read").expect("1")
-    assert store.calls[-2:] == [("get", sid), ("set", sid)]
+    assert store.calls[-2:] == [("get", sid), ("merge", sid)]
 
 
 # --- the methods, from sync and async handlers -----------------------------------------------
@@ -230,6 +230,11 @@ class BrokenStore(MemoryStore):
         if self.fail_set:
             raise ConnectionError("store down")
         await super().set(sid, session)
+
+    async def merge(self, sid: str, patch: Any) -> bool:
+        if self.fail_set:
+            raise ConnectionError("store down")
+        return await super().merge(sid, patch)
 
 
 def test_store_read_error_is_a_500_not_a_fresh_session() -> None:

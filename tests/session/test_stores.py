@@ -16,9 +16,7 @@ from expresspy.session.cookie import to_js_iso
 from expresspy.session.redis import RedisStore
 from expresspy.session.store import Store, call_store, is_expired, ttl_seconds
 
-from .conftest import REDIS_URL
-
-StoreFactory = Callable[[], Store]
+from .conftest import REDIS_URL, StoreFactory
 
 
 def _record(expires_in: float | None = 60.0, **data: Any) -> dict[str, Any]:
@@ -29,17 +27,6 @@ def _record(expires_in: float | None = 60.0, **data: Any) -> dict[str, Any]:
     max_age = None if expires_in is None else int(expires_in * 1000)
     cookie = {"originalMaxAge": max_age, "expires": expires, "httpOnly": True, "path": "/"}
     return {"cookie": cookie, **data}
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
-    kind = request.param
-    if kind == "memory":
-        return MemoryStore
-    if kind == "sqlite":
-        return lambda: SQLiteStore(tmp_path / "sessions.db")
-    prefix = request.getfixturevalue("redis_prefix")
-    return lambda: RedisStore(REDIS_URL, prefix=prefix)
 
 
 def run(work: Callable[[Store], Awaitable[None]], factory: StoreFactory) -> None:

@@ -1,0 +1,100 @@
+"""How the middleware talks to a store: bounded in time, and never resurrecting a session.
+
+Every call is bounded by ``store_timeout`` seconds: past it the request fails with
+:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. Saves go through the
+store's atomic ``merge`` when it has one, which gives two guarantees (docs/sessions.md,
+"Concurrency"):
+
+* a session that was loaded from the store is only ever *updated*: when a concurrent request
+  destroyed it (logout, ``regenerate``), the late save writes nothing;
+* with ``concurrency="merge"`` only the top-level keys this request changed are written, over
+  whatever the store holds now, so concurrent changes to different keys all survive.
+
+A store without ``merge`` gets express-session's plain ``set`` (last write wins).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import SessionStoreTimeout
+from .patch import META_KEY, SessionPatch, diff
+from .store import SessionRecord, call_store
+
+__all__ = ["StoreCalls"]
+
+log = logging.getLogger("expresspy.session")
+
+
+class StoreCalls:
+    """The store operations of the session middleware (one instance per middleware)."""
+
+    def __init__(self, store: Any, timeout: float | None, merge_keys: bool) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.merge_keys = merge_keys
+        self.can_merge = callable(getattr(store, "merge", None))
+
+    async def call(self, operation: str, *args: Any) -> Any:
+        """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
+        method = getattr(self.store, operation)
+        if self.timeout is None:
+            return await call_store(method, *args)
+        try:
+            return await asyncio.wait_for(call_store(method, *args), self.timeout)
+        except asyncio.TimeoutError:
+            raise SessionStoreTimeout(operation, self.timeout) from None
+
+    async def get(self, sid: str) -> SessionRecord | None:
+        """The stored record, or None (a ``FileNotFoundError`` means "no such session", as
+        express-session reads ``ENOENT``)."""
+        try:
+            record = await self.call("get", sid)
+        except FileNotFoundError:
+            return None
+        return record if record else None
+
+    async def destroy(self, sid: str) -> None:
+        """Delete the record."""
+        await self.call("destroy", sid)
+
+    async def touch(self, sid: str, record: SessionRecord) -> None:
+        """Push the expiry back, when the store can (``touch`` is optional)."""
+        if callable(getattr(self.store, "touch", None)):
+            await self.call("touch", sid, record)
+
+    async def save(
+        self,
+        sid: str,
+        record: SessionRecord,
+        *,
+        existing: bool,
+        baseline: Mapping[str, Any] | None,
+    ) -> bool:
+        """Write ``record``; returns False when it was not written because it is gone.
+
+        ``existing``: the record was loaded from (or already written to) the store during this
+        request, so it is only updated, never created again. ``baseline``: the data as loaded,
+        which ``concurrency="merge"`` diffs against.
+        """
+        if not self.can_merge:
+            await self.call("set", sid, record)
+            return True
+        if self.merge_keys and baseline is not None:
+            data = {k: v for k, v in record.items() if k not in ("cookie", META_KEY)}
+            meta = record.get(META_KEY)
+            patch = diff(baseline, data, record["cookie"], meta, create=not existing)
+        else:
+            patch = SessionPatch.whole(record, create=not existing)
+        written: bool = await self.call("merge", sid, patch)
+        if not written:
+            log.info("a session destroyed during this request was not saved again")
+        return written
+
+    async def refresh(self, sid: str, record: SessionRecord) -> None:
+        """Write only the cookie and metadata of a stored session (the idle-timeout clock)."""
+        patch = SessionPatch(record["cookie"], meta=record.get(META_KEY), create=False)
+        await self.call("merge", sid, patch)

@@ -1,0 +1,139 @@
+"""One login shared by a real Node app (express-session + connect-redis) and an expresspy app.
+
+Both use the same Redis key prefix, secret and cookie name. A login, a change and a logout on
+either side are seen by the other. Needs node and npm: the pinned packages of
+tests/session/node/ are installed once into ~/.cache/expresspy-interop (or
+$EXPRESSPY_INTEROP_CACHE), never into the repository.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from expresspy import express, session
+from expresspy.session.redis import RedisStore
+from expresspy.testing import request
+
+from .conftest import REDIS_URL
+
+NODE_DIR = Path(__file__).parent / "node"
+CACHE = Path(os.environ.get("EXPRESSPY_INTEROP_CACHE", Path.home() / ".cache/expresspy-interop"))
+SECRET = "shared between Node and Python"
+#: Seconds for `npm ci` on a cold cache, and for the Node app to start listening.
+NPM_TIMEOUT, START_TIMEOUT = 300, 20
+
+
+def node_modules() -> Path:
+    """Install the locked packages once (keyed by the lock's hash); return node_modules."""
+    lock = (NODE_DIR / "package-lock.json").read_bytes()
+    target = CACHE / hashlib.sha256(lock).hexdigest()[:16]
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".lock", "w") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)  # concurrent test runs wait for one installer
+        if not (target / ".installed").exists():
+            for name in ("package.json", "package-lock.json"):
+                shutil.copyfile(NODE_DIR / name, target / name)
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                cwd=target, check=True, capture_output=True, timeout=NPM_TIMEOUT,
+            )  # fmt: skip
+            (target / ".installed").write_text("ok\n")
+    return target / "node_modules"
+
+
+@pytest.fixture
+def node_app(redis_prefix: str) -> Iterator[str]:
+    """The Node app's base URL, on the test's Redis prefix."""
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not found: install Node.js >= 18 with npm "
+                    "(e.g. `apt-get install nodejs npm`) to run the Node interop test")  # fmt: skip
+    env = {**os.environ, "NODE_PATH": str(node_modules()), "PORT": "0", "SECRET": SECRET,
+           "REDIS_URL": REDIS_URL, "PREFIX": redis_prefix, "NODE_ENV": "test"}  # fmt: skip
+    proc = subprocess.Popen(
+        ["node", str(NODE_DIR / "app.js")], env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # "listening <port>", or the error that stopped it
+        assert line.startswith("listening "), line + proc.stdout.read()
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        proc.terminate()
+        proc.wait(START_TIMEOUT)
+
+
+def python_app(prefix: str) -> Any:
+    """The same app as app.js, in expresspy."""
+    app = express()
+    store = RedisStore(REDIS_URL, prefix=prefix)
+    app.use(session(store=store, secret=SECRET, resave=False, save_uninitialized=False,
+                    cookie={"maxAge": 60000}))  # fmt: skip
+
+    @app.get("/login")
+    async def login(req: Any, res: Any) -> None:
+        await req.session.regenerate()
+        req.session.user = req.query["user"]
+        res.json({"ok": True})
+
+    @app.get("/change")
+    def change(req: Any, res: Any) -> None:
+        req.session.color = req.query["color"]
+        res.json({"ok": True})
+
+    @app.get("/me")
+    def me(req: Any, res: Any) -> None:
+        res.json({"user": req.session.user, "color": req.session.color})
+
+    @app.get("/logout")
+    async def logout(req: Any, res: Any) -> None:
+        await req.session.destroy()
+        res.json({"ok": True})
+
+    return app
+
+
+class Browser:
+    """One cookie, sent to both apps (they share a host, so a browser would do the same)."""
+
+    def __init__(self, clients: dict[str, Any]) -> None:
+        self.clients = clients
+        self.cookie = ""
+
+    def get(self, side: str, path: str) -> Any:
+        test = self.clients[side].get(path)
+        if self.cookie:
+            test = test.set("Cookie", self.cookie)
+        response = test.expect(200).response
+        for value in response.headers.get_all("set-cookie"):
+            if value.startswith("connect.sid="):
+                self.cookie = value.split(";", 1)[0]
+        return response.body
+
+
+@pytest.mark.parametrize("first", ["node", "python"])
+def test_login_change_and_logout_are_shared(node_app: str, redis_prefix: str, first: str) -> None:
+    other = "python" if first == "node" else "node"
+    clients = {"node": request(node_app), "python": request(python_app(redis_prefix), server=True)}
+    browser = Browser(clients)
+    browser.get(first, "/login?user=ann")
+    assert browser.get(other, "/me") == {"user": "ann", "color": None}  # login seen
+    browser.get(other, "/change?color=blue")
+    assert browser.get(first, "/me") == {"user": "ann", "color": "blue"}  # change seen
+    browser.get(first, "/change?color=red")
+    assert browser.get(other, "/me") == {"user": "ann", "color": "red"}
+    browser.get(other, "/logout")
+    assert browser.get(first, "/me") == {"user": None, "color": None}  # logout ends both
+    browser.get(first, "/login?user=bob")
+    browser.get(first, "/logout")
+    assert browser.get(other, "/me") == {"user": None, "color": None}

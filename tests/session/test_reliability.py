@@ -1,0 +1,131 @@
+"""A store that hangs or refuses, server-enforced lifetimes, and pruning expired sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from expresspy import express, session
+from expresspy.cookies import sign
+from expresspy.session import MemoryStore, SQLiteStore, prune_command
+from expresspy.session.prune import PruneResult
+from expresspy.session.redis import RedisStore
+from expresspy.testing import agent, request
+
+from .conftest import REDIS_URL
+from .test_middleware import set_cookies
+
+
+def user_app(store: Any, **options: Any) -> Any:
+    app = express()
+    app.use("/s", session(secret="s", store=store, resave=False, save_uninitialized=False,
+                          **options))  # fmt: skip
+
+    @app.get("/s/login")
+    def login(req: Any, res: Any) -> None:
+        req.session.user = "ann"
+        res.send("in")
+
+    @app.get("/s/me")
+    def me(req: Any, res: Any) -> None:
+        res.send(str(req.session.user))
+
+    @app.get("/ping")
+    def ping(req: Any, res: Any) -> None:
+        res.send("pong")
+
+    return app
+
+
+@pytest.fixture
+def blackhole() -> Iterator[int]:
+    """A port that accepts TCP connections (the kernel's backlog) and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])
+
+
+def test_a_hanging_store_fails_within_store_timeout_and_the_app_keeps_serving(
+    blackhole: int,
+) -> None:
+    store = RedisStore(f"redis://127.0.0.1:{blackhole}", timeout=30)
+    client = request(user_app(store, store_timeout=0.3), server=True)
+    cookie = "connect.sid=" + ("s:" + sign("a" * 32, "s")).replace("+", "%2B")
+    started = time.monotonic()
+    slow = re.compile(r"store get\(\) did not answer within 0.3 s")
+    r = client.get("/s/me").set("Cookie", cookie).expect(503, slow)
+    assert time.monotonic() - started < 2
+    assert r.response.headers.get("retry-after") == "1"
+    assert set_cookies(r.response) == []  # never a fresh session in place of the real one
+    client.get("/ping").expect(200, "pong")
+    client.get("/s/login").expect(503)  # the save is bounded too
+
+
+def test_a_refusing_store_is_an_error_not_a_fresh_session() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    client = request(user_app(RedisStore(f"redis://127.0.0.1:{closed}")), server=True)
+    cookie = "connect.sid=" + ("s:" + sign("a" * 32, "s")).replace("+", "%2B")
+    r = client.get("/s/me").set("Cookie", cookie).expect(500)
+    assert set_cookies(r.response) == []
+
+
+def test_absolute_timeout_ends_a_session_however_active() -> None:
+    store = MemoryStore()
+    client = agent(user_app(store, absolute_timeout=0.4))
+    client.get("/s/login").expect("in")
+    (sid,) = store.sessions
+    for _ in range(3):
+        client.get("/s/me").expect("ann")
+        time.sleep(0.1)
+    time.sleep(0.15)
+    client.get("/s/me").expect("None")
+    assert sid not in store.sessions  # deleted on the server, not only forgotten
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_idle_timeout_ends_only_an_idle_session(kind: str, tmp_path: Path) -> None:
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.db")
+    client = agent(user_app(store, idle_timeout=0.3))
+    client.get("/s/login").expect("in")
+    for _ in range(6):  # 0.6 s of activity, longer than the idle timeout
+        time.sleep(0.1)
+        client.get("/s/me").expect("ann")
+    time.sleep(0.35)
+    client.get("/s/me").expect("None")
+
+
+def test_lifetimes_must_be_positive_durations() -> None:
+    with pytest.raises(ValueError, match="idle_timeout"):
+        session(secret="s", idle_timeout=0, resave=False, save_uninitialized=False)
+    with pytest.raises(TypeError, match="absolute_timeout"):
+        session(secret="s", absolute_timeout="1h", resave=False, save_uninitialized=False)
+
+
+def test_prune_command_deletes_expired_sessions_of_an_app(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db", prune_interval=None)
+    app = user_app(store, cookie={"maxAge": 100})
+    for _ in range(3):
+        request(app).get("/s/login").expect("in")
+    request(user_app(store, cookie={"maxAge": 60000})).get("/s/login").expect("in")
+    time.sleep(0.15)
+    assert prune_command(app) == [PruneResult("SQLiteStore", 3)]
+    assert prune_command(store) == [PruneResult("SQLiteStore", 0)]
+    assert asyncio.run(store.length()) == 1
+
+
+def test_prune_command_reports_stores_that_expire_by_themselves(redis_prefix: str) -> None:
+    (result,) = prune_command(user_app(RedisStore(REDIS_URL, prefix=redis_prefix)))
+    assert result.deleted is None
+    assert "nothing to prune" in result.describe()
+    with pytest.raises(LookupError):
+        prune_command(express())
