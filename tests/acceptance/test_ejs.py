@@ -20,7 +20,3 @@ def test_ejs__get__should_respond_with_html(app):
      .expect(re.compile(r"<li>jane &lt;jane@learnboost\.com&gt;</li>"))
      .expect(200))
 
-
-def test_ejs__get_stylesheet__is_served_from_public(app):
-    # Not in Express's test: the example also mounts express.static for its stylesheet.
-    request(app).get("/stylesheets/style.css").expect("Content-Type", re.compile("text/css"))

@@ -34,11 +34,19 @@ EXAMPLES = [
     ("examples/express/session/redis_app.py", "/", 200, "First time visiting"),
     ("examples/express/static-files/index.py", "/hello.txt", 200, "hey"),
     ("examples/express/ejs/index.py", "/", 200, "tobi &lt;"),
+    ("examples/express/ejs/index.py", "/stylesheets/style.css", 200, "font"),
+    ("examples/express/content-negotiation/index.py", "/users", 200, "<li>Tobi</li>"),
+    ("examples/express/cookie-sessions/index.py", "/", 200, "viewed 1 times"),
+    ("examples/express/markdown/index.py", "/", 200, "<h1>Markdown Example</h1>"),
+    ("examples/express/resource/index.py", "/users/1..3.json", 200, '"name":"ciaran"'),
+    ("examples/express/route-map/index.py", "/users/12/pets", 200, "user 12's pets"),
+    ("examples/express/vhost/index.py", "/", 404, "Cannot GET /"),
     pytest.param("examples/express/mvc/index.py", "/users", 200, "Guillermo"),
     pytest.param("examples/express/route-separation/index.py", "/users", 200, "Tobi"),
     ("examples/login/app.py", "/login", 200, "Sign in"),
     ("examples/json_api/app.py", "/api/authors", 200, r"\[\]"),
     ("examples/multi_worker/app.py", "/", 200, '"count":1'),
+    ("examples/shared_login/app.py", "/", 200, "served by Python"),
 ]
 
 

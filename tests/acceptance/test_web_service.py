@@ -14,14 +14,13 @@ def app(load_example):
     return load_example("express/web-service/index.py")
 
 
-@pytest.mark.parametrize("path", ["/api/users", "/api/repos", "/api/user/loki/repos"])
-def test_web_service__without_an_api_key__should_respond_with_400_bad_request(app, path):
-    request(app).get(path).expect(400)
+def test_web_service__get_api_users__without_an_api_key__should_respond_with_400_bad_request(app):
+    request(app).get("/api/users").expect(400)
 
 
-@pytest.mark.parametrize("path", ["/api/users", "/api/repos", "/api/user/loki/repos"])
-def test_web_service__with_an_invalid_api_key__should_respond_with_401_unauthorized(app, path):
-    request(app).get(path + "?api-key=rawr").expect(401)
+def test_web_service__get_api_users__with_an_invalid_api_key__should_respond_with_401_unauthorized(
+        app):
+    request(app).get("/api/users?api-key=rawr").expect(401)
 
 
 def test_web_service__get_api_users__with_a_valid_api_key__should_respond_users_json(app):
@@ -29,11 +28,30 @@ def test_web_service__get_api_users__with_a_valid_api_key__should_respond_users_
      .expect(200, '[{"name":"tobi"},{"name":"loki"},{"name":"jane"}]'))
 
 
+def test_web_service__get_api_repos__without_an_api_key__should_respond_with_400_bad_request(app):
+    request(app).get("/api/repos").expect(400)
+
+
+def test_web_service__get_api_repos__with_an_invalid_api_key__should_respond_with_401_unauthorized(
+        app):
+    request(app).get("/api/repos?api-key=rawr").expect(401)
+
+
 def test_web_service__get_api_repos__with_a_valid_api_key__should_respond_repos_json(app):
     (request(app).get("/api/repos?api-key=foo").expect("Content-Type", JSON_UTF8)
      .expect(re.compile('"name":"express"'))
      .expect(re.compile(r'"url":"https://github.com/expressjs/express"'))
      .expect(200))
+
+
+def test_web_service__get_api_user_name_repos__without_an_api_key__should_respond_with_400_bad_request(  # noqa: E501
+        app):
+    request(app).get("/api/user/loki/repos").expect(400)
+
+
+def test_web_service__get_api_user_name_repos__with_an_invalid_api_key__should_respond_with_401_unauthorized(  # noqa: E501
+        app):
+    request(app).get("/api/user/loki/repos?api-key=rawr").expect(401)
 
 
 def test_web_service__get_api_user_name_repos__with_a_valid_api_key__should_respond_user_repos_json(

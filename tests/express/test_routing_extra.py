@@ -590,3 +590,12 @@ def test_query_parser__callable_receives_the_raw_query_string() -> None:
     raw = "a[b]=1&c=%20"
     request(_query_app(parser)).get("/?" + raw).expect(200, {"raw": raw})
     assert seen == [raw]
+
+
+def test_an_app_mounted_on_a_plain_router_handles_requests() -> None:
+    app, router, sub = express(), express.Router(), express()
+    sub.get("/hello", lambda req, res: res.send(f"sub:{req.base_url}:{req.app is sub}"))
+    router.use("/r", sub)
+    app.use(router)
+    request(app).get("/r/hello").expect(200, "sub:/r:True")
+    request(app).get("/r/missing").expect(404)

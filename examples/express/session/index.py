@@ -1,4 +1,4 @@
-"""Express's examples/session, in Python (index.js; redis.js is session/redis.py)."""
+"""Express's examples/session, in Python (index.js; redis.js is redis_app.py)."""
 
 from expresspy import express, session
 
