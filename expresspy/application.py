@@ -315,6 +315,7 @@ class Application(MethodsMixin):
             if phase == "shutdown":
                 if self._executor is not None:
                     self._executor.shutdown(wait=False)
+                    self._executor = None  # a later startup (tests reuse apps) makes a new one
                 return
 
     def listen(self, port: int = 3000, callback: Callable[..., Any] | None = None,

@@ -133,7 +133,8 @@ def parse_cookie_header(header: str) -> dict[str, str]:
             index = header.rfind(";", 0, equals) + 1
             continue
         name = header[index:equals].strip(" \t")
-        if name not in cookies:
+        # cookie@0.7.2 never stores `__proto__` (its parse target treats it as already set).
+        if name not in cookies and name != "__proto__":
             cookies[name] = _cookie_value(header[equals + 1 : end])
         index = end + 1
     return cookies

@@ -16,7 +16,7 @@ from expresspy.errors import status_of
 from expresspy.http.statuses import phrase
 from expresspy.http.text import encode_url, escape_html
 from expresspy.router.next import NEXT_STACK_ATTRIBUTE
-from expresspy.router.router import pathname_of, protohost_of
+from expresspy.router.router import url_pathname
 
 if TYPE_CHECKING:
     from expresspy.request import Request
@@ -54,9 +54,7 @@ def describe_error(err: BaseException) -> str:
 
 def _not_found_message(req: Request) -> str:
     # The path as Node's parseurl reads it: "//users/42" is a path, not a host.
-    url = req.original_url
-    pathname = pathname_of(url, protohost_of(url))
-    return f"Cannot {req.method} {encode_url(pathname)}"
+    return f"Cannot {req.method} {encode_url(url_pathname(req.original_url))}"
 
 
 def finish(req: Request, res: Response, err: Any, env: str) -> None:

@@ -224,7 +224,10 @@ def resolve(path: str, options: SendOptions) -> str:
 def _stat_error(err: OSError, path: str) -> SendError:
     status = 404 if err.errno in _NOT_FOUND_ERRNOS else 500
     code = errno.errorcode.get(err.errno or 0, "EUNKNOWN")
-    return SendError(status, f"{code}: {err.strerror}, stat '{path}'", code=code, path=path,
+    # libuv's wording, as Node prints it: "ENOENT: no such file or directory, stat '...'"
+    reason = (err.strerror or "unknown error")
+    reason = reason[:1].lower() + reason[1:]
+    return SendError(status, f"{code}: {reason}, stat '{path}'", code=code, path=path,
                      expose=False)
 
 

@@ -3,6 +3,7 @@
 Differences from `json.dumps` that Express clients observe, and how each is bridged:
 - compact separators by default, `", "`/`": "` with indentation (the `json spaces` setting);
 - integral floats print without `.0` (`2.0` → `2`), NaN and infinities become `null`;
+- floats below 1e-4 print as JavaScript does (`1e-05` → `0.00001`, `1.5e-07` → `1.5e-7`);
 - datetimes become ISO strings with milliseconds and `Z` (Date.prototype.toJSON);
 - objects with `to_json()`/`toJSON()` are replaced by its result; sets and tuples are arrays.
 """
@@ -33,6 +34,8 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
             return None
         if value.is_integer() and abs(value) < 1e21:
             return int(value)
+        if abs(value) < 1e-4:  # where Python's repr and JavaScript's toString part ways
+            return _SmallFloat(value)
         return value
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
@@ -49,6 +52,47 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_to_js(v, replacer, allowed, str(i)) for i, v in enumerate(value)]
     return value
+
+
+class _SmallFloat(float):
+    """A float JSON must write in JavaScript's notation (see `js_number`)."""
+
+
+def js_number(value: float) -> str:
+    """Format a finite float as JavaScript's Number.prototype.toString does."""
+    text = repr(value)
+    sign = "-" if text.startswith("-") else ""
+    mantissa, _, exponent = text.lstrip("-").partition("e")
+    int_part, _, frac_part = mantissa.partition(".")
+    all_digits = int_part + frac_part
+    digits = all_digits.lstrip("0")
+    point = len(int_part) - (len(all_digits) - len(digits)) + int(exponent or 0)
+    digits = digits.rstrip("0") or "0"
+    count = len(digits)
+    if count <= point <= 21:
+        return sign + digits + "0" * (point - count)
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    power = point - 1
+    head = digits[0] + ("." + digits[1:] if count > 1 else "")
+    return f"{sign}{head}e{'+' if power > 0 else '-'}{abs(power)}"
+
+
+class _JSNumberEncoder(json.JSONEncoder):
+    """json.dumps with JavaScript's float notation, through the pure-Python encoder (the C
+    one cannot be told how to write floats). Used only when a small float is present."""
+
+    def iterencode(self, o: Any, _one_shot: bool = False) -> Any:
+        encoder = json.encoder.encode_basestring  # ensure_ascii=False, as stringify uses
+        return json.encoder._make_iterencode(  # type: ignore[attr-defined]
+            {}, self.default, encoder, self.indent, _float_text, self.key_separator,
+            self.item_separator, self.sort_keys, self.skipkeys, _one_shot)(o, 0)
+
+
+def _float_text(value: float) -> str:
+    return js_number(value) if isinstance(value, _SmallFloat) else float.__repr__(value)
 
 
 def _custom_json(value: Any) -> Any:
@@ -83,8 +127,12 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     elif isinstance(spaces, str) and spaces:
         indent = spaces[:10]
     separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(_to_js(value, fn, allowed), ensure_ascii=False,
-                      separators=separators, indent=indent, allow_nan=False)
+    converted = _to_js(value, fn, allowed)
+    text = json.dumps(converted, ensure_ascii=False, separators=separators, indent=indent,
+                      allow_nan=False)
+    if "e-" in text or "0.0000" in text:  # maybe a small float: redo with JavaScript's form
+        text = "".join(_JSNumberEncoder(ensure_ascii=False, separators=separators,
+                                        indent=indent, allow_nan=False).iterencode(converted))
     if escape:
         text = re.sub(r"[<>&]", lambda m: _HTML_ESCAPES[m.group()], text)
     return text

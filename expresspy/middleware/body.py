@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from expresspy.errors import HTTPError
+from expresspy.errors import HTTPError, status_of
 from expresspy.http import qs
 from expresspy.middleware import _jsonerror, _read
 from expresspy.middleware._options import gather, parse_bytes
@@ -124,8 +124,9 @@ def _run_verify(verify: Verify, req: Any, res: Any, buf: bytes, charset: str | N
         verify(req, res, buf, charset)
     except Exception as exc:
         kind = getattr(exc, "type", None)
-        raise HTTPError(403, str(exc), type=kind if isinstance(kind, str) else
-                        "entity.verify.failed", body=buf) from exc
+        # http-errors keeps a status the error carries; 403 otherwise, as body-parser does
+        raise HTTPError(status_of(exc) or 403, str(exc), type=kind if isinstance(kind, str)
+                        else "entity.verify.failed", body=buf) from exc
 
 
 def _type_checker(kind: TypeOption) -> Callable[[Any], bool]:
@@ -261,7 +262,7 @@ def _urlencoded_parser(extended: bool, parameter_limit: int | float, depth: int
             return {}
         count = _parameter_count(body, parameter_limit)
         if count is None:
-            raise HTTPError(413, "too many parameters", type="parameters.too.many")
+            raise HTTPError(413, "too many parameters", type="parameters.too.many", body=body)
         options = qs.QsOptions(
             depth=depth,
             array_limit=max(MIN_ARRAY_LIMIT, count) if extended else count,
@@ -273,7 +274,7 @@ def _urlencoded_parser(extended: bool, parameter_limit: int | float, depth: int
             return qs.parse(body, options)
         except qs.DepthExceeded:
             raise HTTPError(400, "The input exceeded the depth",
-                            type="querystring.parse.rangeError") from None
+                            type="querystring.parse.rangeError", body=body) from None
 
     return parse
 

@@ -31,10 +31,10 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from expresspy.http.text import encode_url, escape_html
 from expresspy.middleware._options import gather
+from expresspy.router.router import url_pathname
 from expresspy.send import IsDirectoryError, SendError, SendOptions, serve_path
 
 __all__ = ["static"]
@@ -57,6 +57,11 @@ def _html_document(title: str, body: str) -> str:
             f"<title>{title}</title>\n</head>\n<body>\n<pre>{body}</pre>\n</body>\n</html>\n")
 
 
+def _split_original_url(url: str) -> tuple[str, str]:
+    """Path and query as Node's parseurl reads them: `//users` is a path, not a host."""
+    return url_pathname(url), url.partition("?")[2]
+
+
 def _collapse_leading_slashes(path: str) -> str:
     stripped = path.lstrip("/")
     return "/" + stripped if len(path) - len(stripped) > 1 else path
@@ -64,10 +69,10 @@ def _collapse_leading_slashes(path: str) -> str:
 
 def _redirect_to_directory(req: Any, res: Any) -> None:
     """301 to the same URL with a `/` appended to its path, as serve-static answers."""
-    original = urlsplit(req.original_url)
-    location = _collapse_leading_slashes(original.path + "/")
-    if original.query:
-        location += "?" + original.query
+    path, query = _split_original_url(req.original_url)
+    location = _collapse_leading_slashes(path + "/")
+    if query:
+        location += "?" + query
     location = encode_url(location)
     doc = _html_document("Redirecting", "Redirecting to " + escape_html(location)).encode()
     res.status_code = 301
@@ -149,7 +154,7 @@ def static(root: str | os.PathLike[str], options: Mapping[str, Any] | None = Non
         path = req.path
         # At a mount point ("/static" without its slash) serve the directory itself, so
         # that it redirects to "/static/" rather than serving index.html under a wrong base.
-        if path == "/" and not urlsplit(req.original_url).path.endswith("/"):
+        if path == "/" and not _split_original_url(req.original_url)[0].endswith("/"):
             path = ""
         try:
             serve_path(res, path, send_options)

@@ -466,6 +466,11 @@ def pathname_of(url: str, protohost: str) -> str:
     return path[len(protohost):] if protohost and path.startswith(protohost) else path
 
 
+def url_pathname(url: str) -> str:
+    """The pathname of a request target as Node's parseurl reads it (`//a/b` is a path)."""
+    return pathname_of(url, protohost_of(url))
+
+
 def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
     """Express's mergeParams: parent's parameters under the child's, numeric keys shifted.
 

@@ -218,7 +218,6 @@ def test_express_json__with_verify_option__should_error_from_verify() -> None:
     )
 
 
-@pytest.mark.xfail(reason="bug: a verify() exception's status is ignored, always 403", strict=True)
 def test_express_json__with_verify_option__should_allow_custom_codes() -> None:
     post(verify_app(express.json, 0x5B, status=400), JSON, '["tobi"]').expect(
         400, "[entity.verify.failed] no arrays"

@@ -153,7 +153,6 @@ def test_express_raw__with_verify_option__should_error_from_verify() -> None:
     post(app, OCTETS, BYTES).expect(403, "[entity.verify.failed] no leading null")
 
 
-@pytest.mark.xfail(reason="bug: a verify() exception's status is ignored, always 403", strict=True)
 def test_express_raw__with_verify_option__should_allow_custom_codes() -> None:
     app = verify_app(express.raw, 0x00, status=400, message="no leading null", route=hex_body)
     post(app, OCTETS, BYTES).expect(400, "[entity.verify.failed] no leading null")

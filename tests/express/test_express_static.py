@@ -337,7 +337,6 @@ def test_express_static__redirect__should_redirect_directories_with_query_string
     request(snow_app()).get("/users?name=john").expect("Location", "/users/?name=john").expect(301)
 
 
-@pytest.mark.xfail(reason="bug: //users is read as a host, Location is / not /users/", strict=True)
 def test_express_static__redirect__should_not_redirect_to_protocol_relative_locations() -> None:
     request(snow_app()).get("//users").expect("Location", "/users/").expect(301)
 

@@ -162,7 +162,6 @@ def test_express_text__with_verify_option__should_error_from_verify() -> None:
     post(app, TEXT, " user is tobi").expect(403, "[entity.verify.failed] no leading space")
 
 
-@pytest.mark.xfail(reason="bug: a verify() exception's status is ignored, always 403", strict=True)
 def test_express_text__with_verify_option__should_allow_custom_codes() -> None:
     app = verify_app(express.text, 0x20, status=400, message="no leading space")
     post(app, TEXT, " user is tobi").expect(400, "[entity.verify.failed] no leading space")

@@ -317,7 +317,6 @@ def test_express_urlencoded__with_verify_option__should_error_from_verify() -> N
     post(app, FORM, " user=tobi").expect(403, "[entity.verify.failed] no leading space")
 
 
-@pytest.mark.xfail(reason="bug: a verify() exception's status is ignored, always 403", strict=True)
 def test_express_urlencoded__with_verify_option__should_allow_custom_codes() -> None:
     app = verify_app(express.urlencoded, 0x20, status=400, message="no leading space")
     post(app, FORM, " user=tobi").expect(400, "[entity.verify.failed] no leading space")
