@@ -6,9 +6,9 @@ defaults and docs/server.md stay in step. A flag left out keeps ServerConfig's d
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
+import logging
 import os
 import socket
 import sys
@@ -100,8 +100,9 @@ def _handler_location(handler: Any) -> str:
 def _with_dev_access_log(load: Callable[[], Any]) -> Callable[[], Any]:
     """Wrap an app loader so an expresspy app logs each response in morgan's `dev` format.
 
-    The logger goes first in the app's stack, so it times every request; the server's own
-    access log is turned off for such apps (one line per request, not two).
+    The logger goes first in the app's stack, so it times every request. The server's own
+    access logger is silenced in that process (one line per request, not two); this happens
+    where the app is loaded, so a `--workers` supervisor never has to import the app.
     """
 
     def load_logging() -> Any:
@@ -111,13 +112,10 @@ def _with_dev_access_log(load: Callable[[], Any]) -> Callable[[], Any]:
             from .middleware.logger import logger
 
             router.use_first(logger("dev", stream=sys.stderr))
+            logging.getLogger("expresspy.access").setLevel(logging.WARNING)
         return app
 
     return load_logging
-
-
-def _is_expresspy_app(app: Any) -> bool:
-    return hasattr(getattr(app, "router", None), "use_first")
 
 
 def _trusting_proxies(load: Callable[[], Any], allow_ips: str) -> Callable[[], Any]:
@@ -241,15 +239,14 @@ def run_command(target: str, **options: Any) -> None:
     if workers > 1:
         from .server.workers import Supervisor
 
-        if config.access_log and _is_expresspy_app(_load_or_fail(target)):
-            config = dataclasses.replace(config, access_log=False)  # the app logs instead
+        # Read by stores that keep sessions in one process (MemoryStore warns under workers).
+        os.environ["EXPRESSPY_WORKERS"] = str(workers)
+
         sys.exit(Supervisor(load, config, workers, log_level).run())
     try:
         app = load()
     except AppNotFound as exc:
         raise click.ClickException(str(exc)) from None
-    if config.access_log and _is_expresspy_app(app):
-        config = dataclasses.replace(config, access_log=False)  # the app logs instead
     sock = socket.socket(fileno=fd) if fd is not None else None
     run_server(app, config, sock=sock, log_level=log_level)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import textwrap
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -128,3 +131,36 @@ def test_sessions_prune_refuses_an_app_without_sessions(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["sessions", "prune", str(_write_app(tmp_path))])
     assert result.exit_code == 1
     assert "no session store found" in result.output
+
+
+def _drain(proc: Any, seconds: float) -> str:
+    """Collect the process's output for `seconds`; return all of it so far."""
+    with contextlib.suppress(AssertionError):
+        proc.wait_for(r"(?!)", timeout=seconds)  # a pattern that never matches
+    return "".join(proc.log)
+
+
+def test_workers_import_the_app_only_in_workers_and_log_each_request_once(
+        tmp_path: Path) -> None:
+    path = tmp_path / "marked_app.py"
+    path.write_text(textwrap.dedent("""
+        import os, sys
+        from expresspy import express
+
+        print(f"imported in {os.getpid()}", file=sys.stderr, flush=True)
+        app = express()
+        app.get("/", lambda req, res: res.send(str(os.getpid())))
+    """))
+    with expresspy(["run", str(path), "--port", "0", "--workers", "2"], tmp_path) as proc:
+        proc.wait_for("listening on")
+        imports: set[str] = set()
+        for _ in range(20):
+            imports = set(re.findall(r"imported in (\d+)", _drain(proc, 0.5)))
+            if len(imports) == 2:
+                break
+        assert len(imports) == 2 and str(proc.popen.pid) not in imports
+        with urllib.request.urlopen(proc.url() + "/", timeout=10) as response:
+            assert response.read().decode() in imports
+        output = _drain(proc, 1.0)
+    request_lines = [line for line in output.splitlines() if "GET /" in line]
+    assert len(request_lines) == 1, request_lines  # the dev line only, not the server's too
