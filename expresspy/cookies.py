@@ -27,6 +27,7 @@ __all__ = [
     "decode_uri_component",
     "encode_uri_component",
     "format_http_date",
+    "normalize_secrets",
     "parse_cookie_header",
     "serialize_cookie",
     "sign",
@@ -270,6 +271,44 @@ def format_http_date(dt: datetime) -> str:
 def _as_bytes(data: str | bytes) -> bytes:
     """Secrets and values are UTF-8, as Node's ``createHmac``/``update`` read strings."""
     return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _secret_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable secret list, or None when it is."""
+    if value is None:
+        return "None"
+    if isinstance(value, (str, bytes)):
+        return None if value else "an empty secret"
+    if not isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__}"
+    if not value:
+        return "an empty list"
+    for index, item in enumerate(value):
+        if not isinstance(item, (str, bytes)):
+            return f"a {type(item).__name__} at index {index}"
+        if not item:
+            return f"an empty secret at index {index}"
+    return None
+
+
+def normalize_secrets(value: object, owner: str) -> tuple[str | bytes, ...]:
+    """One secret, or a list of them for rotation (the first signs, every one verifies).
+
+    ``value`` must be a non-empty ``str``/``bytes`` or a non-empty list/tuple of them; it
+    is checked when the middleware is built, so a bad secret fails at startup rather than on
+    the first signed cookie. Raises ``ValueError`` naming ``owner`` (``"session()"``,
+    ``"cookie_parser()"``, ...), what was wrong (never the secret itself) and what to pass.
+    """
+    problem = _secret_problem(value)
+    if problem is not None:
+        raise ValueError(
+            f"{owner} needs a secret (got {problem}): pass secret='<a long random string>' "
+            "(e.g. from secrets.token_hex(32), kept out of the code), or a non-empty list of "
+            "them to rotate secrets (the first signs, all verify)")
+    if isinstance(value, (str, bytes)):
+        return (value,)
+    assert isinstance(value, (list, tuple))  # _secret_problem checked it
+    return tuple(value)
 
 
 def sign(value: str, secret: str | bytes) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from expresspy.errors import status_of
 from expresspy.http.statuses import phrase
-from expresspy.http.text import encode_url, escape_html
+from expresspy.http.text import encode_url, escape_html, html_page
 from expresspy.router.next import NEXT_STACK_ATTRIBUTE
 from expresspy.router.router import url_pathname
 
@@ -24,16 +24,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("expresspy")
 
-_PAGE = (
-    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
-    "</head>\n<body>\n<pre>{}</pre>\n</body>\n</html>\n"
-)
-
-
 def error_page(message: str) -> bytes:
     """The HTML page finalhandler sends: the message escaped, newlines as <br>."""
     escaped = escape_html(message).replace("\n", "<br>").replace("  ", " &nbsp;")
-    return _PAGE.format(escaped).encode("utf-8")
+    return html_page("Error", escaped).encode("utf-8")
 
 
 # Frames of the dispatcher, the thread pool and the event loop say nothing about the user's bug.

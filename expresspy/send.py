@@ -41,6 +41,7 @@ from datetime import timedelta
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
+from expresspy.callbacks import CallbackSite
 from expresspy.errors import HTTPError
 from expresspy.http import mime
 from expresspy.http.etag import file_etag
@@ -443,8 +444,12 @@ def send_file(res: Response, path: str, options: Mapping[str, Any],
             res._next(None if isinstance(err, IsDirectoryError) else err)
         return
     if callback is not None:
+        # The callback runs where send_file was called (a def handler's worker thread, or
+        # the loop), as session callbacks do; on_finish hooks run on the loop.
+        site = CallbackSite.here(res._loop)
+
         def report(finished: Response) -> None:
-            finished._call_user(callback, RequestAbortedError() if finished.req.aborted
-                                else None)
+            site.run(finished._call_user, callback,
+                     RequestAbortedError() if finished.req.aborted else None)
 
         res.on_finish(report)

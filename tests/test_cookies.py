@@ -18,6 +18,7 @@ from expresspy.cookies import (
     decode_uri_component,
     encode_uri_component,
     format_http_date,
+    normalize_secrets,
     parse_cookie_header,
     serialize_cookie,
     sign,
@@ -299,3 +300,20 @@ def test_unsign_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> No
 def test_sign_rejects_empty_secret() -> None:
     with pytest.raises(ValueError, match="secret must be a non-empty"):
         sign("v", "")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("k", ("k",)), (b"k", (b"k",)), (["new", b"old"], ("new", b"old")), (("a",), ("a",)),
+])
+def test_normalize_secrets_accepts_one_or_a_list(value: Any, expected: tuple[Any, ...]) -> None:
+    assert normalize_secrets(value, "thing()") == expected
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (None, "None"), ("", "an empty secret"), ([], "an empty list"),
+    (["", "k"], "an empty secret at index 0"), (["k", 3], "a int at index 1"), ({"k"}, "a set"),
+])
+def test_normalize_secrets_names_the_owner_and_what_to_pass(value: Any, problem: str) -> None:
+    expected = rf"^thing\(\) needs a secret \(got {problem}\): pass secret="
+    with pytest.raises(ValueError, match=expected):
+        normalize_secrets(value, "thing()")

@@ -23,12 +23,32 @@ _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _JSONP_CALLBACK_CHARS = re.compile(r"[^\[\]\w$.]", re.ASCII)
 
 
-def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
-           allowed: frozenset[str] | None, key: str = "") -> Any:
-    """Rewrite `value` into what JSON.stringify would see (see the module docstring)."""
+def _replace(value: Any, replacer: Callable[[str, Any], Any] | None, key: str) -> Any:
+    """What JSON.stringify sees for `key`: toJSON() (or a datetime's ISO form), then replacer."""
     value = _custom_json(value)
-    if replacer is not None:
-        value = replacer(key, value)
+    return value if replacer is None else replacer(key, value)
+
+
+def _js_key(key: Any) -> str:
+    """A dict key as JavaScript's String(key) writes it (True → "true", None → "null")."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float):
+        if math.isfinite(key):
+            return js_number(key)
+        return "NaN" if key != key else ("Infinity" if key > 0 else "-Infinity")
+    return str(key)
+
+
+def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
+           allowed: frozenset[str] | None, active: set[int]) -> Any:
+    """Rewrite `value` (already through `_replace`) into what JSON.stringify would write.
+
+    `active` holds the ids of the containers being converted (the path from the root), so a
+    circular structure raises TypeError as JSON.stringify does, not RecursionError.
+    """
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -37,21 +57,29 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
         if abs(value) < 1e-4:  # where Python's repr and JavaScript's toString part ways
             return _SmallFloat(value)
         return value
-    if isinstance(value, Mapping):
+    if not isinstance(value, (Mapping, list, tuple, set, frozenset)):
+        return value
+    if id(value) in active:
+        raise TypeError("Converting circular structure to JSON")
+    active.add(id(value))
+    try:
+        if not isinstance(value, Mapping):
+            return [_to_js(_replace(v, replacer, str(i)), replacer, allowed, active)
+                    for i, v in enumerate(value)]
         out: dict[str, Any] = {}
         for k, v in value.items():
-            name = str(k)
+            name = _js_key(k)
             if allowed is not None and name not in allowed:
                 continue
-            converted = _to_js(v, replacer, allowed, name)
-            # a replacer turning a value into None drops the property, as `undefined` does
-            if converted is None and v is not None and replacer is not None:
+            child = _replace(v, replacer, name)
+            # a replacer returning None drops the property, as `undefined` does (a NaN it
+            # returns is still written as null)
+            if child is None and v is not None and replacer is not None:
                 continue
-            out[name] = converted
+            out[name] = _to_js(child, replacer, allowed, active)
         return out
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_to_js(v, replacer, allowed, str(i)) for i, v in enumerate(value)]
-    return value
+    finally:
+        active.discard(id(value))
 
 
 class _SmallFloat(float):
@@ -114,9 +142,9 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     """JSON.stringify(value, replacer, spaces), plus Express's `json escape` (`<>&` → \\u00XX).
 
     `replacer` is a function `(key, value) -> value` (turning a value into None drops the
-    object property, as `undefined` does in JavaScript) or a list of the keys to keep. `spaces` is a
-    number of spaces (capped at 10, as JavaScript does) or an indent string. Raises TypeError
-    for values JSON cannot represent.
+    object property, as `undefined` does in JavaScript) or a list of the keys to keep. `spaces`
+    is a number of spaces (capped at 10, as JavaScript does) or an indent string. Raises
+    TypeError for values JSON cannot represent and for circular structures.
     """
     allowed = frozenset(replacer) if isinstance(replacer, Sequence) and not isinstance(
         replacer, str) else None
@@ -127,7 +155,7 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     elif isinstance(spaces, str) and spaces:
         indent = spaces[:10]
     separators = (",", ":") if indent is None else (",", ": ")
-    converted = _to_js(value, fn, allowed)
+    converted = _to_js(_replace(value, fn, ""), fn, allowed, set())
     text = json.dumps(converted, ensure_ascii=False, separators=separators, indent=indent,
                       allow_nan=False)
     if "e-" in text or "0.0000" in text:  # maybe a small float: redo with JavaScript's form

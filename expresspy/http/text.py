@@ -29,6 +29,16 @@ def escape_html(text: str) -> str:
     return text.translate(_HTML_ESCAPES)
 
 
+def html_page(title: str, body: str) -> str:
+    """The small HTML page Express's modules answer with (finalhandler, serve-static, ...).
+
+    `title` and `body` are inserted as they are: escape them first (`escape_html`). The body
+    goes in a `<pre>`; the bytes match Express 5's pages exactly.
+    """
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n</head>\n<body>\n<pre>{body}</pre>\n</body>\n</html>\n")
+
+
 def decode_param(value: str) -> str:
     """Decode a percent-encoded path parameter as Express's router does.
 

@@ -22,6 +22,12 @@ _SHORT_SOURCE = 2 * _CONTEXT + 1
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
+def reject_constant(name: str) -> object:
+    """`parse_constant` for json.loads: NaN and Infinity are not JSON, though Python reads them.
+    """
+    raise ValueError(name)
+
+
 class _Invalid(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)

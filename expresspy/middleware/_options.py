@@ -10,8 +10,11 @@ the npm package `bytes` parses them. (Durations are parsed by `expresspy.send`.)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+
+#: What every built-in middleware factory returns: an `async def mw(req, res, next)`.
+Middleware = Callable[[Any, Any, Callable[..., Any]], Awaitable[None]]
 
 # Units of the npm package `bytes`: powers of 1024, matched case-insensitively.
 _BYTE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}

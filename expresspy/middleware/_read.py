@@ -56,16 +56,29 @@ def charset_error(charset: str) -> HTTPError:
 
 
 def find_codec(charset: str) -> codecs.CodecInfo | None:
-    """The Python codec for an iconv-lite charset name, or None when there is none."""
+    """The Python text codec for an iconv-lite charset name, or None when there is none.
+
+    Python's bytes-to-bytes and str-to-str codecs (base64, rot13, zlib, ...) are refused:
+    the charset comes from the client, and iconv-lite knows only text encodings.
+    """
     try:
-        return codecs.lookup(charset)
+        info = codecs.lookup(charset)
     except LookupError:
         return None
+    # _is_text_encoding is the flag bytes.decode() itself checks to refuse non-text codecs
+    return info if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_text(body: bytes, charset: str) -> str:
-    """Decode as iconv-lite does: invalid bytes become U+FFFD, a leading BOM is dropped."""
-    text = body.decode(charset, errors="replace")
+    """Decode as iconv-lite does: invalid bytes become U+FFFD, a leading BOM is dropped.
+
+    Raises 415 `charset.unsupported` (`charset_error`) for a charset Python cannot decode
+    with replacement, such as a non-text codec or idna (which refuses errors="replace").
+    """
+    try:
+        text = body.decode(charset, errors="replace")
+    except (LookupError, UnicodeError) as exc:
+        raise charset_error(charset) from exc
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -143,12 +156,21 @@ class _BrotliInflater:
             raise HTTPError(400, "unexpected end of file", code="Z_BUF_ERROR", errno=-5)
 
 
-def _brotli() -> Any:
+def brotli_module() -> Any:
+    """The optional `brotli` package, or None when it is not installed."""
     try:
         import brotli  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         return None
-    return brotli if hasattr(brotli.Decompressor(), "can_accept_more_data") else None
+    return brotli
+
+
+def _streaming_brotli() -> Any:
+    """`brotli` when it can bound each inflate step (>= 1.1), else None."""
+    module = brotli_module()
+    if module is None or not hasattr(module.Decompressor(), "can_accept_more_data"):
+        return None
+    return module
 
 
 def _unsupported_encoding(encoding: str) -> HTTPError:
@@ -159,7 +181,8 @@ def _unsupported_encoding(encoding: str) -> HTTPError:
 _INFLATERS: dict[str, Callable[[], _Inflater | None]] = {
     "gzip": lambda: _ZlibInflater(gzip=True),
     "deflate": lambda: _ZlibInflater(gzip=False),
-    "br": lambda: _BrotliInflater(module) if (module := _brotli()) is not None else None,
+    "br": lambda: _BrotliInflater(module) if (module := _streaming_brotli()) is not None
+    else None,
 }
 
 

@@ -23,21 +23,20 @@ from __future__ import annotations
 
 import json as _json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from expresspy.errors import HTTPError, status_of
 from expresspy.http import qs
 from expresspy.middleware import _jsonerror, _read
-from expresspy.middleware._options import gather, parse_bytes
+from expresspy.middleware._options import Middleware, gather, parse_bytes
 
 if TYPE_CHECKING:
     from expresspy.request import Request
 
 __all__ = ["OMIT", "json", "raw", "text", "urlencoded"]
 
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 TypeOption = str | list[str] | tuple[str, ...] | Callable[[Any], bool]
 Verify = Callable[[Any, Any, bytes, str | None], Any]
 
@@ -169,10 +168,6 @@ def _json_int(digits: str) -> int | float:
     return int(digits) if len(digits) <= _INT_DIGITS else float(digits)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)  # NaN, Infinity: not JSON, though Python's json reads them
-
-
 def _revive(holder: Any, key: str | int, reviver: Callable[[str, Any], Any]) -> Any:
     """JSON.parse's reviver walk: children first, then `reviver(key, value)` on the parent."""
     value = holder[key]
@@ -202,7 +197,7 @@ def _json_parser(strict: bool, reviver: Callable[[str, Any], Any] | None
                 raise _parse_error(_jsonerror.strict_violation(body, first or None), body)
         try:
             value = _json.loads(body, object_pairs_hook=_js_object, parse_int=_json_int,
-                                parse_constant=_reject_constant)
+                                parse_constant=_jsonerror.reject_constant)
         except RecursionError:
             raise _parse_error("JSON nesting is too deep for the parser", body) from None
         except ValueError as exc:

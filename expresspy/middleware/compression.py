@@ -9,9 +9,12 @@ alone, as is an already encoded body, HEAD, and a client that accepts no support
 Otherwise Content-Encoding is set, Content-Length removed, and the body is compressed as it
 goes out: chunk by chunk for streamed responses and files (constant memory), never buffered.
 
-Options: `threshold` (bytes or "1kb"-style, default 1024), `level` (zlib 0-9, default 6),
-`filter(req, res) -> bool` (default: compressible Content-Type), `enforce_encoding` (used
-when the request has no Accept-Encoding; default "identity"), `window_bits`, `mem_level`.
+Options: `threshold` (bytes or "1kb"-style, default 1024), `level` (zlib 0-9, or -1 for
+the default 6), `filter(req, res) -> bool` (default: compressible Content-Type),
+`enforce_encoding` (used when the request has no Accept-Encoding; default "identity"),
+`window_bits` (9-15), `mem_level` (1-9). The npm package's `chunkSize`, `strategy` and
+`brotli` are not implemented and raise `TypeError` rather than being silently ignored; an
+out-of-range number raises `ValueError`.
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from expresspy.http.negotiate import parse_header
-from expresspy.middleware._options import gather, parse_bytes
+from expresspy.middleware._options import Middleware, gather, parse_bytes
+from expresspy.middleware._read import brotli_module
 
 __all__ = ["compressible", "compression"]
 
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 #: Response bodies shorter than this many bytes are sent as they are (compression's default).
@@ -60,17 +63,9 @@ def _default_filter(req: Any, res: Any) -> bool:
     return isinstance(kind, str) and compressible(kind)
 
 
-def _brotli() -> Any:
-    try:
-        import brotli  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return None
-    return brotli
-
-
 def _supported() -> tuple[list[str], list[str]]:
     """(supported encodings, preferred ones for equal q), as compression lists them."""
-    if _brotli() is not None:
+    if brotli_module() is not None:
         return ["br", "gzip", "deflate", "identity"], ["br", "gzip"]
     return ["gzip", "deflate", "identity"], ["gzip"]
 
@@ -97,7 +92,7 @@ class _Compressor:
     """One compressed body: `compress(data)` and `flush()` return the bytes to send."""
 
     def __init__(self, encoding: str, level: int, window_bits: int, mem_level: int) -> None:
-        self._brotli = _brotli().Compressor() if encoding == "br" else None
+        self._brotli = brotli_module().Compressor() if encoding == "br" else None
         wbits = window_bits + 16 if encoding == "gzip" else window_bits
         self._zlib = None if self._brotli else zlib.compressobj(level, zlib.DEFLATED, wbits,
                                                                   mem_level)
@@ -168,15 +163,39 @@ def _below_threshold(res: Any, threshold: int) -> bool:
         return False
 
 
+# The npm package's options expresspy does not implement, by their Python names.
+_NOT_IMPLEMENTED = ("chunk_size", "strategy", "brotli")
+_NOT_GIVEN: Any = object()
+# Accepted ranges of the numeric zlib options (zlib's own limits; gzip needs window_bits > 8).
+_RANGES = {"level": (-1, 9), "window_bits": (9, 15), "mem_level": (1, 9)}
+
+
+def _check_options(settings: Mapping[str, Any]) -> None:
+    """Refuse options that would be ignored, and numbers zlib would refuse per response."""
+    for name in _NOT_IMPLEMENTED:
+        if settings[name] is not _NOT_GIVEN:
+            raise TypeError(f"compression(): option {name!r} is not implemented by expresspy; "
+                            "remove it (supported: threshold, level, filter, "
+                            "enforce_encoding, window_bits, mem_level)")
+    for name, (low, high) in _RANGES.items():
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"compression(): option {name} must be an int from {low} to "
+                             f"{high}, not {value!r}")
+    if settings["filter"] is not None and not callable(settings["filter"]):
+        raise TypeError("compression(): option filter must be a function filter(req, res)")
+
+
 def compression(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
     """Middleware compressing responses; see the module docstring for the rules and options."""
     settings = gather("compression()", options, keywords, {
         "threshold": None, "level": zlib.Z_DEFAULT_COMPRESSION, "filter": None,
         "enforce_encoding": "identity", "window_bits": zlib.MAX_WBITS, "mem_level": 8,
-        "chunk_size": None, "strategy": None, "brotli": None})
+        **dict.fromkeys(_NOT_IMPLEMENTED, _NOT_GIVEN)})
+    _check_options(settings)
     threshold = parse_bytes(settings["threshold"], DEFAULT_THRESHOLD, "threshold")
     accept_filter = settings["filter"] or _default_filter
-    level = 6 if settings["level"] == zlib.Z_DEFAULT_COMPRESSION else int(settings["level"])
+    level = 6 if settings["level"] == zlib.Z_DEFAULT_COMPRESSION else settings["level"]
 
     def decide(req: Any, res: Any) -> str | None:
         if res.status_code in (204, 304) or not accept_filter(req, res):
@@ -199,7 +218,7 @@ def compression(options: Mapping[str, Any] | None = None, /, **keywords: Any) ->
     async def compression_middleware(req: Any, res: Any, next: Callable[..., None]) -> None:
         def on_headers(response: Any) -> None:
             encoding = decide(req, response)
-            if encoding is None or (encoding == "br" and _brotli() is None):
+            if encoding is None or (encoding == "br" and brotli_module() is None):
                 return
             response.set_header("Content-Encoding", encoding)
             response.remove_header("Content-Length")

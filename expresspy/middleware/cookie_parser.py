@@ -18,22 +18,20 @@ header never raises (first occurrence of a name wins, bad escapes are kept raw).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from expresspy.cookies import parse_cookie_header, unsign
+from expresspy.cookies import normalize_secrets, parse_cookie_header, unsign
+from expresspy.middleware._jsonerror import reject_constant
+from expresspy.middleware._options import Middleware
 
 __all__ = ["cookie_parser", "json_cookie", "json_cookies", "signed_cookie", "signed_cookies"]
 
 Secret = str | bytes
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 
-def _secrets(secret: Secret | Sequence[Secret] | None) -> list[Secret]:
-    if not secret:
-        return []
-    if isinstance(secret, (str, bytes)):
-        return [secret]
-    return list(secret)
+def _secrets(secret: Secret | Sequence[Secret] | None, owner: str) -> tuple[Secret, ...]:
+    """None: no secret (signed cookies stay unparsed); anything else must be valid."""
+    return () if secret is None else normalize_secrets(secret, owner)
 
 
 def _js_truthy(value: Any) -> bool:
@@ -43,16 +41,12 @@ def _js_truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def json_cookie(value: Any) -> Any:
     """The parsed JSON of a `j:` value, or None when it is not one or does not parse."""
     if not isinstance(value, str) or not value.startswith("j:"):
         return None
     try:
-        return json.loads(value[2:], parse_constant=_reject_constant)
+        return json.loads(value[2:], parse_constant=reject_constant)
     except (ValueError, RecursionError):
         return None
 
@@ -72,7 +66,7 @@ def signed_cookie(value: Any, secret: Secret | Sequence[Secret] | None) -> Any:
         return None
     if not value.startswith("s:"):
         return value
-    secrets = _secrets(secret)
+    secrets = _secrets(secret, "signed_cookie()")
     unsigned = unsign(value[2:], secrets) if secrets else None
     return False if unsigned is None else unsigned
 
@@ -94,9 +88,10 @@ def cookie_parser(secret: Secret | Sequence[Secret] | None = None) -> Middleware
     """Middleware filling `req.cookies`, `req.signed_cookies` and `req.secret`.
 
     `secret`: a str/bytes or a list of them (first signs, all verify), or None for no signed
-    cookies. Runs once per request: a second cookie_parser() in the stack passes through.
+    cookies; an empty secret (or list) raises `ValueError` at once. Runs once per request: a
+    second cookie_parser() in the stack passes through.
     """
-    secrets = _secrets(secret)
+    secrets = _secrets(secret, "cookie_parser()")
 
     async def cookieParser(req: Any, res: Any, next: Callable[..., None]) -> None:
         # A second cookie_parser() in the stack leaves the first one's work alone (cookie-parser

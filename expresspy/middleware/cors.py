@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from expresspy.middleware._options import gather
+from expresspy.middleware._options import Middleware, gather
 
 __all__ = ["cors"]
 
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 
 #: cors's defaults.
 DEFAULTS: Mapping[str, Any] = {

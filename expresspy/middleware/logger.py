@@ -30,16 +30,15 @@ import os
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from expresspy.cookies import format_http_date
-from expresspy.middleware._options import gather
+from expresspy.middleware._options import Middleware, gather
 
 __all__ = ["FORMATS", "TOKENS", "format", "logger", "token"]
 
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 TokenFn = Callable[[Any, Any, "str | None"], "str | None"]
 FormatFn = Callable[[Mapping[str, TokenFn], Any, Any], "str | None"]
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from expresspy.middleware._options import gather
+from expresspy.middleware._options import Middleware, gather
 from expresspy.router.router import HTTP_METHODS
 
 Getter = Callable[[Any, Any], Any]
-Middleware = Callable[[Any, Any, Callable[..., None]], None]
 
 DEFAULT_GETTER = "X-HTTP-Method-Override"
 
@@ -65,7 +64,9 @@ def method_override(getter: str | Getter = DEFAULT_GETTER,
     allowed: Sequence[str] | None = settings["methods"]
     get = _getter(getter)
 
-    def method_override_middleware(req: Any, res: Any, next: Callable[..., None]) -> None:
+    # async: it never blocks, so it runs on the loop instead of hopping to a worker thread
+    async def method_override_middleware(req: Any, res: Any, next: Callable[..., None]
+                                         ) -> None:
         original = req.original_method or req.method
         req.original_method = original
         if allowed is not None and original not in allowed:

@@ -9,34 +9,36 @@
 
 Parsing is done by python-multipart (the optional extra `multipart`:
 `pip install expresspy[multipart]`). Files are written to temporary files as the bytes arrive
-(disk writes run in a worker thread, never on the event loop) and removed when the response
-finishes; move or copy one in the handler to keep it. Text fields go to `req.body` (a repeated
-name gives a list); files to `req.files` (a list, in order).
+(creating, writing and removing them runs in a worker thread, never on the event loop) and
+removed when the response finishes; move or copy one in the handler to keep it. Text fields
+go to `req.body` (a repeated name gives a list); files to `req.files` (a list, in order).
 
 Limits (options; keywords or multer's camelCase `{"limits": {...}}` names), each answering
 413 with multer's code and message when exceeded: `file_size` (bytes per file, default 10 MiB),
 `files` (default 10), `fields` (default 1000), `field_size` (bytes per field value, default
 1 MiB), `parts` (files + fields, default 1000), `field_name_size` (default 100 bytes).
-`dest` picks the directory for the temporary files (default: the system's).
+`dest` picks the directory for the temporary files (default: the system's); it must be an
+existing writable directory when the middleware is built (`ValueError` otherwise). A body
+python-multipart cannot parse answers 400; a disk that fails (full, read-only) answers 500
+without exposing the path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from expresspy.errors import HTTPError
 from expresspy.middleware import _read
-from expresspy.middleware._options import gather, parse_bytes, snake
+from expresspy.middleware._options import Middleware, gather, parse_bytes, snake
 
 __all__ = ["DEFAULT_LIMITS", "UploadedFile", "multipart"]
-
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 
 #: Default limits; multer has none for files, which invites disk filling, so these are finite.
 DEFAULT_LIMITS: Mapping[str, int] = {
@@ -82,13 +84,21 @@ def _limit_error(exc: _LimitExceeded) -> HTTPError:
     return HTTPError(413, message, code=code, field=exc.field_name)
 
 
-def _load_parser() -> Any:
+def _load_parser() -> tuple[Any, Any, type[Exception]]:
     try:
+        from python_multipart.exceptions import FormParserError
         from python_multipart.multipart import MultipartParser, parse_options_header
     except ImportError:
         raise ImportError("multipart() needs python-multipart: "
                           "pip install 'expresspy[multipart]'") from None
-    return MultipartParser, parse_options_header
+    return MultipartParser, parse_options_header, FormParserError
+
+
+def _check_dest(dest: str) -> None:
+    """Refuse a `dest` that is not a writable directory, before any request can fail on it."""
+    if not os.path.isdir(dest) or not os.access(dest, os.W_OK | os.X_OK):
+        raise ValueError(f"multipart(): option dest {dest!r} is not an existing writable "
+                         "directory; create it or pass dest=None for the system's temp folder")
 
 
 @dataclass
@@ -108,7 +118,10 @@ class _Upload:
     name: str = ""
     value: bytearray = field(default_factory=bytearray)
     file: UploadedFile | None = None
-    pending: list[tuple[str, bytes]] = field(default_factory=list)  # (path, bytes) to write
+    # Disk work the parser's (synchronous) callbacks asked for, run later in a worker thread
+    # in order: open a temp file, write blocks to it, close it.
+    pending: list[Callable[[], None]] = field(default_factory=list)
+    out: BinaryIO | None = None  # the temp file being written (touched by the worker only)
 
     def check(self, limit: str, amount: int) -> None:
         if amount > self.limits[limit]:
@@ -141,15 +154,14 @@ class _Upload:
             self.check("fields", self.field_count)
             return
         self.check("files", len(self.files) + 1)
-        handle, path = tempfile.mkstemp(prefix="expresspy-upload-", dir=self.dest)
-        os.close(handle)
         self.file = UploadedFile(
             fieldname=self.name,
             originalname=params[b"filename"].decode("utf-8", "replace"),
             encoding=self.headers.get(b"content-transfer-encoding", b"7bit").decode("latin-1"),
             mimetype=self.headers.get(b"content-type", b"text/plain").decode("latin-1"),
-            path=path)
+            path="")  # set by _open, in the worker thread
         self.files.append(self.file)
+        self.pending.append(functools.partial(self._open, self.file))
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.file is None:
@@ -158,10 +170,11 @@ class _Upload:
             return
         self.file.size += end - start
         self.check("file_size", self.file.size)
-        self.pending.append((self.file.path, data[start:end]))
+        self.pending.append(functools.partial(self._write, data[start:end]))
 
     def on_part_end(self) -> None:
         if self.file is not None:
+            self.pending.append(self._close)
             return
         text = self.value.decode("utf-8", "replace")
         current = self.fields.get(self.name)
@@ -177,27 +190,59 @@ class _Upload:
                  "on_headers_finished", "on_part_data", "on_part_end")
         return {name: getattr(self, name) for name in names}
 
+    # -- disk work, in a worker thread ----------------------------------------------------
+
+    def _open(self, upload: UploadedFile) -> None:
+        handle, upload.path = tempfile.mkstemp(prefix="expresspy-upload-", dir=self.dest)
+        self.out = os.fdopen(handle, "wb")  # kept open across chunks, closed at part end
+
+    def _write(self, block: bytes) -> None:
+        assert self.out is not None
+        self.out.write(block)
+
+    def _close(self) -> None:
+        out, self.out = self.out, None
+        if out is not None:
+            out.close()
+
+    def run_pending(self) -> None:
+        """Run the disk work queued so far (in a worker thread)."""
+        work, self.pending = self.pending, []
+        for step in work:
+            step()
+
     def remove_files(self) -> None:
+        """Close and delete every temp file (in a worker thread); safe to call twice."""
+        with contextlib.suppress(OSError):
+            self._close()
         for upload in self.files:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(upload.path)
-
-
-def _append(blocks: list[tuple[str, bytes]]) -> None:
-    for path, block in blocks:
-        with open(path, "ab") as out:
-            out.write(block)
+            if upload.path:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(upload.path)
 
 
 async def _flush(upload: _Upload) -> None:
-    """Write the file bytes parsed so far, off the event loop."""
+    """Run the disk work parsed so far, off the event loop."""
     if upload.pending:
-        blocks, upload.pending = upload.pending, []
-        await asyncio.get_running_loop().run_in_executor(None, _append, blocks)
+        await asyncio.get_running_loop().run_in_executor(None, upload.run_pending)
+
+
+def _remove_later(upload: _Upload) -> Callable[[Any], None]:
+    """An on_finish hook deleting the temp files in a worker thread (the hook runs on the loop).
+    """
+    def remove(response: Any) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on a loop: nothing to keep unblocked
+            upload.remove_files()
+            return
+        loop.run_in_executor(None, upload.remove_files)
+
+    return remove
 
 
 async def _parse(req: Any, upload: _Upload, boundary: bytes) -> None:
-    parser_class, _ = _load_parser()
+    parser_class, _, _ = _load_parser()
     parser = parser_class(boundary, upload.callbacks())
     async for chunk in req.stream():
         parser.write(chunk)
@@ -215,7 +260,9 @@ def multipart(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> M
     limits = {name: parse_bytes(settings[name], default, name)
               for name, default in DEFAULT_LIMITS.items()}
     dest = os.fspath(settings["dest"]) if settings["dest"] is not None else None
-    _, parse_options = _load_parser()
+    if dest is not None:
+        _check_dest(dest)
+    _, parse_options, parse_error = _load_parser()
 
     async def multipartParser(req: Any, res: Any, next: Callable[..., None]) -> None:
         if _read.body_already_read(req) or not _read.has_body(req) \
@@ -228,23 +275,25 @@ def multipart(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> M
             next(HTTPError(400, "Multipart: Boundary not found"))
             return
         upload = _Upload(limits, dest, parse_options)
-        res.on_finish(lambda response: upload.remove_files())
+        res.on_finish(_remove_later(upload))
         try:
             await _parse(req, upload, boundary)
         except _LimitExceeded as exc:
-            upload.remove_files()
-            next(_limit_error(exc))
-            return
+            error: HTTPError = _limit_error(exc)
         except HTTPError as err:
-            upload.remove_files()
-            next(err)
+            error = err
+        except parse_error as exc:  # a malformed body: the client's fault
+            error = HTTPError(400, f"Malformed multipart body: {exc}")
+        except OSError as exc:  # a full or failing disk: ours, and its path stays private
+            error = HTTPError(500, "multipart(): could not store an uploaded file",
+                              expose=False)
+            error.__cause__ = exc
+        else:
+            req.body = upload.fields
+            req.files = upload.files
+            next()
             return
-        except Exception as exc:  # python-multipart's MultipartParseError and kin
-            upload.remove_files()
-            next(HTTPError(400, f"Malformed multipart body: {exc}"))
-            return
-        req.body = upload.fields
-        req.files = upload.files
-        next()
+        await asyncio.get_running_loop().run_in_executor(None, upload.remove_files)
+        next(error)
 
     return multipartParser

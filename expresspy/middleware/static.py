@@ -29,17 +29,16 @@ Options (keywords, or one dict with serve-static's camelCase names):
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from expresspy.http.text import encode_url, escape_html
-from expresspy.middleware._options import gather
+from expresspy.http.text import encode_url, escape_html, html_page
+from expresspy.middleware._options import Middleware, gather
 from expresspy.router.router import url_pathname
 from expresspy.send import IsDirectoryError, SendError, SendOptions, serve_path
 
 __all__ = ["static"]
 
-Middleware = Callable[[Any, Any, Callable[..., None]], Awaitable[None]]
 
 _DEFAULTS: Mapping[str, Any] = {
     "index": "index.html", "redirect": True, "dotfiles": "ignore", "etag": True,
@@ -50,11 +49,6 @@ _DEFAULTS: Mapping[str, Any] = {
 # Errors send raises only once the file was found (serve-static forwards those even when
 # falling through, as its "file" event switches forwarding on).
 _AFTER_FILE_FOUND = frozenset({412, 416})
-
-
-def _html_document(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title}</title>\n</head>\n<body>\n<pre>{body}</pre>\n</body>\n</html>\n")
 
 
 def _split_original_url(url: str) -> tuple[str, str]:
@@ -74,7 +68,7 @@ def _redirect_to_directory(req: Any, res: Any) -> None:
     if query:
         location += "?" + query
     location = encode_url(location)
-    doc = _html_document("Redirecting", "Redirecting to " + escape_html(location)).encode()
+    doc = html_page("Redirecting", "Redirecting to " + escape_html(location)).encode()
     res.status_code = 301
     res.set_header("Content-Type", "text/html; charset=UTF-8")
     res.set_header("Content-Length", str(len(doc)))

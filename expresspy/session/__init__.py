@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
-from .errors import SessionStoreTimeout, SessionTooLarge
+from .errors import CorruptSessionRecord, SessionStoreTimeout, SessionTooLarge
 from .memory import MemoryStore
 from .middleware import session
 from .operation import SessionOperation
@@ -27,6 +27,7 @@ __all__ = [
     "JSON",
     "CookieOptions",
     "CookieStore",
+    "CorruptSessionRecord",
     "MemoryStore",
     "RedisStore",
     "SQLiteStore",

@@ -12,6 +12,7 @@ Units: ``max_age`` and ``original_max_age`` are **seconds** (Python spelling); `
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Mapping
@@ -69,7 +70,8 @@ def duration_ms(
 ) -> int | None:
     """Convert a duration to whole milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
 
-    Raises ``TypeError`` naming ``name`` for anything but a number or a timedelta.
+    Raises ``TypeError`` naming ``name`` for anything but a number or a timedelta, and
+    ``ValueError`` for infinity or NaN (for no expiry, pass ``None``).
     """
     if value is None:
         return None
@@ -77,6 +79,9 @@ def duration_ms(
         return value // timedelta(milliseconds=1)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number or a timedelta, not {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r} "
+                         "(pass None for a cookie without an expiry)")
     return int(value * unit_ms)
 
 
@@ -230,7 +235,7 @@ class SessionCookie:
 
     @max_age.setter
     def max_age(self, seconds: float | timedelta | None) -> None:
-        self.maxAge = duration_ms(seconds, unit_ms=1000)
+        self.maxAge = duration_ms(seconds, unit_ms=1000, name="max_age")
 
     @property
     def original_max_age(self) -> float | None:

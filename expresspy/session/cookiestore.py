@@ -29,6 +29,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..cookies import normalize_secrets
 from .store import JSON, SessionRecord, Store, is_expired
 
 __all__ = ["MAX_COOKIE_BYTES", "CookieStore"]
@@ -61,11 +62,8 @@ class CookieStore(Store):
         *,
         max_cookie_bytes: int = MAX_COOKIE_BYTES,
     ) -> None:
-        if isinstance(secret, (str, bytes)):
-            secret = [secret]
-        self.secrets: tuple[Secret, ...] | None = None if secret is None else tuple(secret)
-        if self.secrets is not None and not all(self.secrets):
-            raise ValueError("CookieStore secrets must be non-empty")
+        self.secrets: tuple[Secret, ...] | None = (
+            None if secret is None else normalize_secrets(secret, "CookieStore()"))
         self.max_cookie_bytes = max_cookie_bytes
 
     def _serializer(self, secrets: Sequence[Secret]) -> URLSafeSerializer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import HTTPError
 
-__all__ = ["SessionStoreTimeout", "SessionTooLarge"]
+__all__ = ["CorruptSessionRecord", "SessionStoreTimeout", "SessionTooLarge"]
 
 
 class SessionStoreTimeout(HTTPError):
@@ -38,3 +38,17 @@ class SessionTooLarge(HTTPError):
         )
         self.size = size
         self.limit = limit
+
+
+class CorruptSessionRecord(HTTPError):
+    """A stored record cannot be read (not JSON, not an object, a malformed expiry): 500.
+
+    Every store raises it from ``get()`` and ``merge()`` instead of answering "no session":
+    a fresh session in its place would log the user out and later overwrite the record. The
+    message never names the session id, which is a credential.
+    """
+
+    def __init__(self, store: str, problem: str) -> None:
+        super().__init__(500, f"{store}: a stored session record is corrupt ({problem})")
+        self.store = store
+        self.problem = problem

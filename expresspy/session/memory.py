@@ -8,14 +8,15 @@ without bound. It lives in one process: with several workers each has its own se
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from typing import Any
 
 from .cookie import now_ms
+from .errors import CorruptSessionRecord
 from .patch import SessionPatch, apply_patch
-from .store import JSON, SessionRecord, Store, expires_ms
+from .store import JSON, SessionRecord, Store, expires_ms, load_record
 
 __all__ = ["PRODUCTION_WARNING", "MemoryStore", "in_production"]
 
@@ -107,20 +108,22 @@ class MemoryStore(Store):
         now = now_ms()
         before = len(self.sessions)
         for sid in list(self.sessions):
-            self._read(sid, now)
+            # a corrupt record's expiry is unknown: it is kept, and get() reports it
+            with contextlib.suppress(CorruptSessionRecord):
+                self._read(sid, now)
         return before - len(self.sessions)
 
     def _read(self, sid: str, now: int) -> SessionRecord | None:
-        """Parse the record of ``sid``; drop it (and return None) if expired or unreadable."""
+        """Parse the record of ``sid``; drop it (and return None) if expired.
+
+        Raises :class:`CorruptSessionRecord` for an unreadable record.
+        """
         text = self.sessions.get(sid)
         if text is None:
             return None
-        try:
-            record: Any = JSON.loads(text)
-            expiry = expires_ms(record)
-        except (ValueError, AttributeError):
-            record, expiry = None, None
-        if not isinstance(record, dict) or (expiry is not None and expiry <= now):
+        record = load_record(JSON, text, "MemoryStore")
+        expiry = expires_ms(record)
+        if expiry is not None and expiry <= now:
             del self.sessions[sid]
             return None
         return record

@@ -19,16 +19,17 @@ import asyncio
 import concurrent.futures
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from ..cookies import parse_cookie_header, sign, unsign
+from ..middleware._options import Middleware
 from .cookie import CookieOptions, SessionCookie, now_ms
 from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
-from .patch import META_KEY
+from .patch import META_KEY, record_data
 from .persist import StoreCalls
 from .session import Session
 from .store import JSON, SessionRecord
@@ -40,8 +41,6 @@ log = logging.getLogger("expresspy.session")
 
 #: The Expires of a cookie that tells the browser to forget it.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-Middleware = Callable[[Any, Any, Callable[..., Any]], Awaitable[None]]
 
 
 def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
@@ -378,7 +377,7 @@ class RequestSession:
             return
         await self.calls.save(sess.id, record, existing=existing, baseline=self.baseline)
         self.stored_id = sess.id
-        self.baseline = {k: v for k, v in record.items() if k not in ("cookie", META_KEY)}
+        self.baseline = record_data(record)
 
     # -- SessionBinding: what req.session's methods call ---------------------------------------
 

@@ -8,9 +8,9 @@ call that is neither awaited nor given a callback still happens, as in Express) 
 
 * ``await op`` (on the loop) waits and raises the store's error, if any;
 * ``op.result(timeout)`` (from a worker thread only) blocks until done and raises likewise;
-* ``callback(err_or_None)`` is called once it is done: on the event loop when the operation
-  was started on the loop, in a worker thread (the loop's default executor) when it was
-  started from a thread, so a blocking callback never stalls the server.
+* ``callback(err_or_None)`` is called once it is done, where the operation was started
+  (:class:`expresspy.callbacks.CallbackSite`: on the event loop, or in a worker thread), so a
+  blocking callback never stalls the server.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import concurrent.futures
 import logging
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
+
+from ..callbacks import CallbackSite, running_loop
 
 __all__ = ["Callback", "SessionOperation", "start_operation"]
 
@@ -55,7 +57,7 @@ class SessionOperation:
         Raises ``RuntimeError`` when called on the event loop thread, where blocking would
         deadlock: use ``await`` there.
         """
-        if _running_loop() is self._loop:
+        if running_loop() is self._loop:
             raise RuntimeError("SessionOperation.result() would block the event loop; await it")
         if isinstance(self._future, concurrent.futures.Future):
             self._future.result(timeout)
@@ -67,14 +69,6 @@ class SessionOperation:
 async def _wait(future: asyncio.Future[Any]) -> None:
     """Await an asyncio future (lets a thread wait on a loop-bound future)."""
     await asyncio.shield(future)
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop running in this thread, if any."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def start_operation(
@@ -89,9 +83,9 @@ def start_operation(
     callback itself is passed to ``on_callback_error`` (the middleware turns it into
     ``next(err)``), never lost.
     """
-    on_loop = _running_loop() is loop
+    site = CallbackSite.here(loop)
     future: AnyFuture = (
-        loop.create_task(work) if on_loop else asyncio.run_coroutine_threadsafe(work, loop)
+        loop.create_task(work) if site.on_loop else asyncio.run_coroutine_threadsafe(work, loop)
     )
 
     def finished(done: AnyFuture) -> None:
@@ -100,10 +94,7 @@ def start_operation(
             if error is not None:  # the awaiter (if any) sees it; record it for the rest
                 log.debug("session operation failed: %r", error)
             return
-        if on_loop:
-            _call(callback, error, on_callback_error)
-        else:
-            loop.run_in_executor(None, _call, callback, error, on_callback_error)
+        site.run(_call, callback, error, on_callback_error)
 
     future.add_done_callback(finished)
     return SessionOperation(future, loop)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
+from ..cookies import normalize_secrets
 from .cookie import CookieOptions, SessionCookie, duration_ms, parse_cookie_options
 from .lifetime import Lifetime
 from .memory import MemoryStore
@@ -45,12 +46,6 @@ OPTION_NAMES = frozenset(
 DEFAULT_STORE_TIMEOUT = 5.0
 
 Concurrency = Literal["last-write", "merge"]
-
-MISSING_SECRET = (
-    "session() needs a secret to sign the session cookie: pass secret='<a long random "
-    "string>' (e.g. from secrets.token_hex(32), kept out of the code), or a list of secrets "
-    "to rotate them (the first signs, all verify)"
-)
 
 
 def generate_session_id(req: Any = None) -> str:
@@ -99,7 +94,7 @@ def parse_session_options(
                 known = ", ".join(sorted(OPTION_NAMES))
                 raise ValueError(f"unknown session() option {key!r}; known options: {known}")
             merged[python_name] = value
-    merged["secrets"] = _secrets(merged.pop("secret", None))
+    merged["secrets"] = normalize_secrets(merged.pop("secret", None), "session()")
     merged["lifetime"] = Lifetime(
         _seconds_to_ms(merged.pop("absolute_timeout", None), "absolute_timeout"),
         _seconds_to_ms(merged.pop("idle_timeout", None), "idle_timeout"),
@@ -110,18 +105,10 @@ def parse_session_options(
     return SessionOptions(**merged)
 
 
-def _secrets(secret: Any) -> tuple[str | bytes, ...]:
-    """One secret or a non-empty list of them, each a non-empty str or bytes."""
-    values = list(secret) if isinstance(secret, (list, tuple)) else [secret]
-    if not values or not all(isinstance(s, (str, bytes)) and s for s in values):
-        raise ValueError(MISSING_SECRET)
-    return tuple(values)
-
-
 def _seconds_to_ms(value: float | timedelta | None, name: str) -> int | None:
     """A positive duration in seconds (or a timedelta) as ms; ``None`` stays ``None``."""
     try:
-        ms = duration_ms(value, unit_ms=1000)
+        ms = duration_ms(value, unit_ms=1000, name=name)
     except TypeError as exc:
         raise TypeError(f"{name} must be seconds (a number) or a timedelta") from exc
     if ms is not None and ms <= 0:

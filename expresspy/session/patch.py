@@ -19,7 +19,7 @@ from typing import Any
 
 from .store import JSON, SessionRecord
 
-__all__ = ["META_KEY", "SessionPatch", "apply_patch", "diff"]
+__all__ = ["META_KEY", "SessionPatch", "apply_patch", "diff", "record_data"]
 
 #: The top-level record key holding expresspy's own metadata (creation and last access times,
 #: in ms). It is not part of ``req.session``; a Node app sharing the store sees it as data and
@@ -27,6 +27,16 @@ __all__ = ["META_KEY", "SessionPatch", "apply_patch", "diff"]
 META_KEY = "_expresspy"
 
 _ABSENT = object()
+# Record keys that are not session data: the cookie and expresspy's metadata.
+_NOT_DATA = frozenset({"cookie", META_KEY})
+
+
+def record_data(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The session data of a stored record: everything but ``cookie`` and ``META_KEY``.
+
+    This is what ``req.session`` holds and what is hashed and diffed to find changes.
+    """
+    return {key: value for key, value in record.items() if key not in _NOT_DATA}
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,8 @@ class SessionPatch:
     @classmethod
     def whole(cls, record: SessionRecord, *, create: bool) -> SessionPatch:
         """A patch that stores ``record`` as it is."""
-        data = {k: v for k, v in record.items() if k not in ("cookie", META_KEY)}
-        return cls(record["cookie"], data, (), record.get(META_KEY), create, replace=True)
+        return cls(record["cookie"], record_data(record), (), record.get(META_KEY), create,
+                   replace=True)
 
     def is_empty(self) -> bool:
         """True when the patch changes no data (it may still move the cookie and meta)."""

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import SessionStoreTimeout
-from .patch import META_KEY, SessionPatch, diff
+from .patch import META_KEY, SessionPatch, diff, record_data
 from .store import SessionRecord, call_store
 
 __all__ = ["StoreCalls"]
@@ -84,9 +84,9 @@ class StoreCalls:
             await self.call("set", sid, record)
             return True
         if self.merge_keys and baseline is not None:
-            data = {k: v for k, v in record.items() if k not in ("cookie", META_KEY)}
             meta = record.get(META_KEY)
-            patch = diff(baseline, data, record["cookie"], meta, create=not existing)
+            patch = diff(baseline, record_data(record), record["cookie"], meta,
+                         create=not existing)
         else:
             patch = SessionPatch.whole(record, create=not existing)
         written: bool = await self.call("merge", sid, patch)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .patch import SessionPatch, apply_patch
-from .store import JSON, Serializer, SessionRecord, Store, ttl_seconds
+from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -62,11 +62,22 @@ class RedisStore(Store):
         timeout: float = 2.0,
     ) -> None:
         self.client: Redis = _connect(client, timeout) if isinstance(client, str) else client
+        self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl
         self.disable_ttl = disable_ttl
         self.disable_touch = disable_touch
         self.serializer = serializer
+
+    async def aclose(self) -> None:
+        """Close the connections of a client this store made from a URL.
+
+        A client passed in is left open: whoever created it closes it. Call it on the loop
+        the store ran on (e.g. in a lifespan shutdown handler): redis.asyncio connections
+        belong to that loop.
+        """
+        if self._owns_client:
+            await self.client.aclose()
 
     def _ttl(self, session: SessionRecord) -> int:
         """connect-redis's ``_getTTL``."""
@@ -77,10 +88,7 @@ class RedisStore(Store):
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         raw = await self.client.get(self.prefix + sid)
-        if raw is None:
-            return None
-        record: Any = self.serializer.loads(raw)
-        return record if isinstance(record, dict) else None
+        return None if raw is None else load_record(self.serializer, raw, "RedisStore")
 
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
@@ -108,8 +116,9 @@ class RedisStore(Store):
                 try:
                     await pipe.watch(key)
                     raw = await pipe.get(key)
-                    current = None if raw is None else self.serializer.loads(raw)
-                    record = apply_patch(current if isinstance(current, dict) else None, patch)
+                    current = None if raw is None else load_record(self.serializer, raw,
+                                                                   "RedisStore")
+                    record = apply_patch(current, patch)
                     if record is None:
                         return False
                     pipe.multi()  # type: ignore[no-untyped-call]

@@ -12,6 +12,7 @@ express-session does.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, Protocol
 
@@ -119,6 +120,11 @@ class Session(MutableMapping[str, Any]):
 
     def __copy__(self) -> Session:
         return Session(self._id, self.cookie, self._data, self._binding)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Session:
+        # The data and cookie are copied; the binding (the request) is shared, not cloned.
+        return Session(self._id, copy.deepcopy(self.cookie, memo),
+                       copy.deepcopy(self._data, memo), self._binding)
 
     def __repr__(self) -> str:
         return f"Session(id={self._id!r}, data={self._data!r})"

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from .cookie import now_ms
 from .patch import SessionPatch, apply_patch
-from .store import JSON, Serializer, SessionRecord, Store, expires_ms
+from .store import JSON, Serializer, SessionRecord, Store, expires_ms, load_record
 
 __all__ = ["SQLiteStore"]
 
@@ -33,7 +33,8 @@ T = TypeVar("T")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
-#: Expired rows deleted per statement while sweeping, so the write lock is held briefly.
+#: Expired rows deleted per statement while sweeping; the connection's lock (and SQLite's
+#: write lock) is released between batches, so requests interleave with a long sweep.
 SWEEP_BATCH = 1000
 
 
@@ -78,20 +79,15 @@ class SQLiteStore(Store):
         )
         self._db.execute(f"CREATE INDEX IF NOT EXISTS {table}_expires ON {table} (expires)")
         self._next_prune = time.monotonic() + (prune_interval or 0)
+        self._sweeping: asyncio.Task[int] | None = None  # the periodic sweep, when running
 
     # -- the store contract ----------------------------------------------------------------
 
     async def get(self, sid: str) -> SessionRecord | None:
-        """The live record of ``sid`` or ``None``; unreadable rows count as missing."""
+        """The live record of ``sid`` or ``None``; an unreadable row raises
+        :class:`CorruptSessionRecord`."""
         row = await self._run(self._fetch_one, sid)
-        if row is None:
-            return None
-        try:
-            record = self.serializer.loads(row)
-        except ValueError:
-            log.warning("unreadable session row ignored (not %s)", type(self.serializer))
-            return None
-        return record if isinstance(record, dict) else None
+        return None if row is None else load_record(self.serializer, row, "SQLiteStore")
 
     async def set(self, sid: str, session: SessionRecord) -> None:
         """Insert or replace the row of ``sid``."""
@@ -132,7 +128,7 @@ class SQLiteStore(Store):
 
     async def prune(self) -> int:
         """Delete expired rows now, in batches; returns how many were deleted."""
-        return await self._run(self._sweep)
+        return await asyncio.to_thread(self._sweep)
 
     def close(self) -> None:
         """Close the connection (the store cannot be used afterwards)."""
@@ -142,11 +138,21 @@ class SQLiteStore(Store):
     # -- in the worker thread --------------------------------------------------------------
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn`` in a worker thread, sweeping first when it is time."""
-        if self.prune_interval is not None and time.monotonic() >= self._next_prune:
+        """Run ``fn`` in a worker thread, starting a background sweep when it is time.
+
+        The call does not wait for the sweep: they take turns on the lock, batch by batch.
+        """
+        if self.prune_interval is not None and time.monotonic() >= self._next_prune \
+                and self._sweeping is None:
             self._next_prune = time.monotonic() + self.prune_interval
-            await asyncio.to_thread(self._locked, self._sweep)
+            self._sweeping = asyncio.ensure_future(asyncio.to_thread(self._sweep))
+            self._sweeping.add_done_callback(self._swept)
         return await asyncio.to_thread(self._locked, fn, *args)
+
+    def _swept(self, task: asyncio.Task[int]) -> None:
+        self._sweeping = None
+        if not task.cancelled() and task.exception() is not None:  # e.g. closed meanwhile
+            log.warning("session sweep failed: %r", task.exception())
 
     def _locked(self, fn: Callable[..., T], *args: Any) -> T:
         with self._lock:
@@ -178,11 +184,8 @@ class SQLiteStore(Store):
         self._db.execute("BEGIN IMMEDIATE")
         try:
             text = self._fetch_one(sid)
-            try:
-                current = None if text is None else self.serializer.loads(text)
-            except ValueError:
-                current = None
-            record = apply_patch(current if isinstance(current, dict) else None, patch)
+            current = None if text is None else load_record(self.serializer, text, "SQLiteStore")
+            record = apply_patch(current, patch)
             if record is not None:
                 self._upsert(sid, self.serializer.dumps(record), self._expiry(record))
         except BaseException:
@@ -192,15 +195,17 @@ class SQLiteStore(Store):
         return record is not None
 
     def _sweep(self) -> int:
+        """Delete expired rows batch by batch, taking the lock for one batch at a time."""
         deleted = 0
         while True:
-            cursor = self._db.execute(
-                f"DELETE FROM {self.table} WHERE rowid IN "
-                f"(SELECT rowid FROM {self.table} WHERE expires <= ? LIMIT {SWEEP_BATCH})",
-                (now_ms(),),
-            )
-            deleted += cursor.rowcount
-            if cursor.rowcount < SWEEP_BATCH:
+            with self._lock:
+                count = self._db.execute(
+                    f"DELETE FROM {self.table} WHERE rowid IN "
+                    f"(SELECT rowid FROM {self.table} WHERE expires <= ? LIMIT {SWEEP_BATCH})",
+                    (now_ms(),),
+                ).rowcount
+            deleted += count
+            if count < SWEEP_BATCH:
                 return deleted
 
     def _expiry(self, session: SessionRecord) -> int:

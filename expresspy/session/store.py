@@ -46,6 +46,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
+from .errors import CorruptSessionRecord
 
 __all__ = [
     "JSON",
@@ -54,6 +55,7 @@ __all__ = [
     "call_store",
     "expires_ms",
     "is_expired",
+    "load_record",
     "ttl_seconds",
 ]
 
@@ -117,6 +119,25 @@ async def call_store(method: Callable[..., Any], *args: Any) -> Any:
     if inspect.isawaitable(result):
         return await result
     return result
+
+
+def load_record(serializer: Serializer, raw: str | bytes, store: str) -> SessionRecord:
+    """Parse a stored record, raising :class:`CorruptSessionRecord` when it is unreadable.
+
+    The one rule of every store (session/middleware.py): a corrupt record is an error that
+    reaches ``next(err)``, never a silent new session. Its expiry is checked too.
+    """
+    try:
+        record = serializer.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise CorruptSessionRecord(store, f"not parseable: {type(exc).__name__}") from exc
+    if not isinstance(record, dict):
+        raise CorruptSessionRecord(store, f"a JSON {type(record).__name__}, not an object")
+    try:
+        expires_ms(record)
+    except ValueError as exc:
+        raise CorruptSessionRecord(store, "its cookie.expires is not a date") from exc
+    return record
 
 
 def expires_ms(record: SessionRecord) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .cookie import SessionCookie
+from .patch import record_data
 from .session import Session, SessionBinding
 
 __all__ = ["is_secure", "request_path", "session_from_record"]
@@ -46,5 +47,4 @@ def session_from_record(sid: str, record: Mapping[str, Any], binding: SessionBin
     cookie_data = record.get("cookie")
     if not isinstance(cookie_data, Mapping):
         raise ValueError("session record has no cookie object")
-    data = {key: value for key, value in record.items() if key != "cookie"}
-    return Session(sid, SessionCookie.from_json(cookie_data), data, binding)
+    return Session(sid, SessionCookie.from_json(cookie_data), record_data(record), binding)

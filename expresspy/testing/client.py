@@ -8,7 +8,6 @@ expectations until it is awaited, then sends and checks them in order.
 from __future__ import annotations
 
 import atexit
-import re
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -229,9 +228,7 @@ class Client(Generic[T]):
 
 
 def _transport(app: Any, server: bool) -> Transport:
-    if isinstance(app, str):
-        if not re.match(r"https?://", app):
-            raise ValueError(f"request({app!r}): a URL must start with http:// or https://")
+    if isinstance(app, str):  # HTTPTransport refuses anything but an http:// URL at once
         return transports.HTTPTransport(app)
     if server:
         return transports.ServerTransport(app)
@@ -245,7 +242,8 @@ def request(
 
     ``app`` is an ASGI 3 callable, run in-process on one shared background loop (its lifespan
     starts before its first request); with ``server=True`` it is served by a real listening
-    server on a free loopback port. A URL (``"http://127.0.0.1:8000"``) sends real HTTP to it.
+    server on a free loopback port. A URL (``"http://127.0.0.1:8000"``) sends real HTTP to it;
+    only ``http://`` URLs are supported (``ValueError`` otherwise).
     """
     return Client(Test, _transport(app, server), timeout=timeout)
 

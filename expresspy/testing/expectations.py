@@ -55,6 +55,7 @@ class StatusIs(Expectation):
     status: int
 
     def failure(self, response: TestResponse) -> str | None:
+        """None when the status is the expected one, else supertest's status message."""
         if response.status == self.status:
             return None
         return (
@@ -70,6 +71,7 @@ class StatusIn(Expectation):
     statuses: tuple[int, ...]
 
     def failure(self, response: TestResponse) -> str | None:
+        """None when the status is one of the expected ones, else which were expected."""
         if response.status in self.statuses:
             return None
         expected = ", ".join(str(status) for status in self.statuses)
@@ -90,6 +92,7 @@ class BodyIs(Expectation):
     expected: Any
 
     def failure(self, response: TestResponse) -> str | None:
+        """None when the body equals (or matches) the expected one, else both bodies."""
         expected = self.expected
         if isinstance(expected, re.Pattern):
             if expected.search(response.text):
@@ -117,6 +120,7 @@ class HeaderIs(Expectation):
     value: str | int | re.Pattern[str]
 
     def failure(self, response: TestResponse) -> str | None:
+        """None when the header equals (or matches) the expected value, else both."""
         actual = response.headers.get(self.name)
         if actual is None:
             return f'expected "{self.name}" header field'
@@ -136,6 +140,8 @@ class Satisfies(Expectation):
     check: Callable[[TestResponse], Any]
 
     def failure(self, response: TestResponse) -> str | None:
+        """None when `check(response)` passes; an exception it returns is the failure (a raised
+        AssertionError propagates)."""
         # An AssertionError raised by the check goes up to check_all, which keeps it as the
         # cause so its traceback still shows where the check failed.
         returned = self.check(response)

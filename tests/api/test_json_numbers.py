@@ -47,3 +47,35 @@ def test_res_json_sends_javascript_notation() -> None:
     app = express()
     app.get("/", lambda req, res: res.json({"tiny": 1.5e-7, "small": 0.00001}))
     request(app).get("/").expect(200, '{"tiny":1.5e-7,"small":0.00001}')
+
+
+def test_a_circular_structure_is_a_type_error_not_a_recursion_error() -> None:
+    loop: list[object] = [1]
+    loop.append(loop)
+    cyclic: dict[str, object] = {}
+    cyclic["self"] = {"up": cyclic}
+    for value in (loop, cyclic):
+        with pytest.raises(TypeError, match="Converting circular structure to JSON"):
+            stringify(value)
+    shared = [1]
+    assert stringify([shared, shared]) == "[[1],[1]]"  # repeated, not circular
+    app = express()
+    app.set("env", "production")
+    app.get("/", lambda req, res: res.json(cyclic))
+    request(app).get("/").expect(500)
+
+
+def test_with_a_replacer_nan_is_null_not_dropped() -> None:
+    # JSON.stringify({a: NaN, b: 1}, (k, v) => v) === '{"a":null,"b":1}'
+    keep = lambda key, value: value  # noqa: E731
+    assert stringify({"a": float("nan"), "b": 1}, keep) == '{"a":null,"b":1}'
+    assert stringify({"a": 1, "b": 2}, lambda k, v: None if k == "a" else v) == '{"b":2}'
+    app = express()
+    app.set("json replacer", keep)
+    app.get("/", lambda req, res: res.json({"a": float("inf")}))
+    request(app).get("/").expect(200, '{"a":null}')
+
+
+def test_keys_are_written_as_javascript_strings() -> None:
+    # JavaScript object keys are String(key): the bool key was written "True"
+    assert stringify({True: 1, None: 2, 1.5: 3}) == '{"true":1,"null":2,"1.5":3}'

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from expresspy import express
+from expresspy.callbacks import running_loop
 from expresspy.testing import request
 
 from .helpers import app_with, wire_headers
@@ -170,8 +173,40 @@ def test_callback_gets_none_after_sending_and_the_error_on_failure(root: Path) -
         "nope.txt", {"root": str(root)}, lambda err: res.status(299).send(
             f"{err.status} {err.code} {err.expose}")))
     request(app).get("/ok").expect(200, "0123456789abcdef")
+    deadline = time.monotonic() + 2  # a def handler's callback runs in a worker thread
+    while not outcomes and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert outcomes == [None]
     request(app).get("/missing").expect(299, "404 ENOENT False")
+
+
+def test_callback_runs_where_send_file_was_called(root: Path) -> None:
+    # from a def handler it used to run on the event loop, where blocking stalls the server
+    threads: dict[str, tuple[str, bool]] = {}
+    done = threading.Event()
+    app = express()
+
+    def record(name: str) -> Any:
+        def callback(err: Any) -> None:
+            threads[name] = (threading.current_thread().name, running_loop() is not None)
+            if len(threads) == 2:
+                done.set()
+        return callback
+
+    @app.get("/sync")
+    def sync_handler(req: Any, res: Any) -> None:
+        res.send_file(str(root / "digits.txt"), record("sync"))
+
+    @app.get("/async")
+    async def async_handler(req: Any, res: Any) -> None:
+        res.send_file(str(root / "digits.txt"), record("async"))
+
+    client = request(app, server=True)
+    client.get("/sync").expect(200, "0123456789abcdef")
+    client.get("/async").expect(200, "0123456789abcdef")
+    assert done.wait(5)
+    assert threads["sync"][1] is False  # a worker thread, no loop running there
+    assert threads["async"][1] is True  # the event loop
 
 
 def test_a_file_is_sent_with_zero_copy_by_the_real_server(root: Path) -> None:

@@ -7,6 +7,8 @@ import http.client
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from expresspy import express
 from expresspy.middleware import compression
 from expresspy.server import BackgroundServer, ServerConfig
@@ -124,3 +126,21 @@ def test_304_is_left_alone() -> None:
     res = request(app).get("/big").set("Accept-Encoding", "gzip").set("If-None-Match", etag).end()
     assert res.status == 304 and res.content == b""
     assert "content-encoding" not in res.headers
+
+
+@pytest.mark.parametrize("options", [{"chunkSize": 16384}, {"strategy": 1}, {"brotli": {}}])
+def test_options_it_does_not_implement_are_refused(options: dict[str, Any]) -> None:
+    # they used to be accepted and silently ignored
+    with pytest.raises(TypeError, match="is not implemented by expresspy"):
+        compression(options)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("level", 10), ("level", -2), ("level", "9"), ("level", True), ("window_bits", 8),
+    ("mem_level", 0),
+])
+def test_out_of_range_numbers_fail_when_built(name: str, value: Any) -> None:
+    # level=10 used to fail on the first compressed response instead
+    with pytest.raises(ValueError, match=rf"option {name} must be an int"):
+        compression(**{name: value})
+

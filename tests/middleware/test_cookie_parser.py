@@ -6,9 +6,12 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from expresspy import express
+import pytest
+
+from expresspy import express, session
 from expresspy.cookies import sign
 from expresspy.middleware import cookie_parser
+from expresspy.session import CookieStore
 from expresspy.testing import request
 
 
@@ -92,3 +95,20 @@ def test_works_with_res_cookie_signed() -> None:
 def test_hostile_headers_never_fail() -> None:
     header = "; ".join(f"c{i}=%{i:02x}" for i in range(200)) + "; =; ;;a; c0=dup"
     request(cookie_app("k")).get("/").set("Cookie", header).expect(200)
+
+
+@pytest.mark.parametrize("secret", ["", [], ["", "k"], [None]])
+def test_a_bad_secret_fails_when_built_in_every_owner(secret: Any) -> None:
+    # cookie_parser(["", "k"]) used to answer 500 to every signed cookie; each owner
+    # normalised secrets its own way
+    with pytest.raises(ValueError, match=r"cookie_parser\(\) needs a secret"):
+        cookie_parser(secret)
+    with pytest.raises(ValueError, match=r"session\(\) needs a secret"):
+        session(secret=secret, resave=False, save_uninitialized=False)
+    with pytest.raises(ValueError, match=r"CookieStore\(\) needs a secret"):
+        CookieStore(secret)
+
+
+def test_rotated_secrets_verify_with_any_of_them() -> None:
+    request(cookie_app(["new", "old"])).get("/").set("Cookie", "a=" + signed("x", "old")).expect(
+        200, '{"cookies":{},"signed":{"a":"x"},"secret":"new"}')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pytest
@@ -58,3 +59,10 @@ def test_function_getter_and_routing_sees_the_new_method() -> None:
 def test_unknown_option_is_refused() -> None:
     with pytest.raises(TypeError):
         method_override("_method", verbs=["POST"])
+
+
+def test_the_middleware_is_async_so_it_runs_on_the_loop() -> None:
+    # a plain def cost a worker-thread hop per request for code that never blocks
+    assert inspect.iscoroutinefunction(method_override())
+    (request(_app("_method")).post("/?_method=patch")
+        .expect(200, {"method": "PATCH", "original": "POST"}))

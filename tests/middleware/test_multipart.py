@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,14 @@ import pytest
 from expresspy import express
 from expresspy.middleware import multipart
 from expresspy.testing import request
+
+
+def removed(paths: list[str]) -> bool:
+    """True once none of `paths` exists (files are deleted in a worker thread after the end)."""
+    deadline = time.monotonic() + 2
+    while any(os.path.exists(p) for p in paths) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not any(os.path.exists(p) for p in paths)
 
 
 def upload_app(seen: list[Any], *args: Any, **kwargs: Any) -> Any:
@@ -41,7 +50,7 @@ def test_fields_and_files(tmp_path: Path) -> None:
                                             ("doc", "b.txt", 6, "second", True)]
     assert res.body["files"][0]["type"] == "text/plain"
     assert [os.path.dirname(f.path) for f in seen] == [str(tmp_path)] * 2
-    assert not any(os.path.exists(f.path) for f in seen)  # removed once the response ended
+    assert removed([f.path for f in seen])  # removed once the response ended
 
 
 def test_large_file_streams_to_disk() -> None:
@@ -55,7 +64,7 @@ def test_large_file_streams_to_disk() -> None:
 
     app.post("/", multipart(file_size=4 * 1024 * 1024), handler)
     request(app).post("/").attach("f", data, "big.bin").expect(200, "True")
-    assert not os.path.exists(seen[0].path)
+    assert removed([seen[0].path])
 
 
 @pytest.mark.parametrize(("options", "build", "message"), [
@@ -93,3 +102,21 @@ def test_missing_boundary_and_garbage() -> None:
     res = request(upload_app(seen)).post("/").set(
         "Content-Type", "multipart/form-data; boundary=zzz").send(b"garbage\r\n").end()
     assert res.status == 400
+
+
+def test_a_missing_dest_fails_when_built_naming_the_option(tmp_path: Path) -> None:
+    # it used to answer every upload with a 400 "Malformed multipart body" showing the path
+    with pytest.raises(ValueError, match=r"option dest .* is not an existing writable"):
+        multipart(dest=str(tmp_path / "missing"))
+
+
+def test_a_failing_disk_is_a_500_that_hides_the_path(tmp_path: Path) -> None:
+    dest = tmp_path / "uploads"
+    dest.mkdir()
+    app = express()
+    app.set("env", "production")
+    app.post("/", multipart(dest=str(dest)), lambda req, res: res.send("stored"))
+    dest.rmdir()  # the folder goes away after the build check: mkstemp fails
+    res = request(app).post("/").attach("f", b"data", "a.txt").expect(500)
+    assert "uploads" not in res.text and "Malformed" not in res.text
+    assert "Internal Server Error" in res.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from expresspy import express
 from expresspy.testing import request
 from tests.middleware.apps import echo_app
@@ -28,6 +30,13 @@ def test_text_default_charset_option() -> None:
 def test_text_unknown_charset_is_415() -> None:
     post(echo_app(express.text()), "x", "text/plain; charset=x-bogus").expect(
         415, '[charset.unsupported] unsupported charset "X-BOGUS"')
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "idna"])
+def test_text_non_text_codec_charset_is_415(charset: str) -> None:
+    # Python codecs that are not text encodings (or refuse errors="replace") used to 500
+    post(echo_app(express.text()), b"hello\xff", f"text/plain; charset={charset}").expect(
+        415, f'[charset.unsupported] unsupported charset "{charset.upper()}"')
 
 
 def test_text_bom_is_stripped_and_bad_bytes_replaced() -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from expresspy import session
 from expresspy.session.cookie import (
     CookieOptions,
     SessionCookie,
@@ -108,6 +109,16 @@ def test_units_max_age_seconds_and_maxAge_ms() -> None:
         assert cookie.original_max_age == 60.0
         assert cookie.maxAge is not None and 59000 <= cookie.maxAge <= 60000
         assert cookie.max_age is not None and 59.0 <= cookie.max_age <= 60.0
+
+
+@pytest.mark.parametrize("option", ["maxAge", "max_age"])
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_an_infinite_or_nan_max_age_is_a_clear_error(option: str, value: float) -> None:
+    # it was an OverflowError / "cannot convert float NaN to integer"
+    with pytest.raises(ValueError, match=rf"^{option} must be a finite number"):
+        session(secret="s", resave=False, save_uninitialized=False, cookie={option: value})
+    with pytest.raises(ValueError, match=rf"^{option} must be a finite number"):
+        setattr(SessionCookie(), option, value)
 
 
 def test_setting_max_age_moves_expires_and_touch_restarts_it() -> None:

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from expresspy import express, session
 from expresspy.cookies import sign
 from expresspy.session import MemoryStore, SQLiteStore, prune_command
+from expresspy.session.errors import CorruptSessionRecord
+from expresspy.session.patch import SessionPatch
 from expresspy.session.prune import PruneResult
 from expresspy.session.redis import RedisStore
 from expresspy.testing import agent, request
@@ -104,6 +107,19 @@ def test_idle_timeout_ends_only_an_idle_session(kind: str, tmp_path: Path) -> No
     client.get("/s/me").expect("None")
 
 
+def test_lifetime_metadata_is_not_session_data(make_store: Any) -> None:
+    # The record's "_expresspy" metadata once leaked into req.session (and its hash)
+    app = user_app(make_store(), idle_timeout=60)
+
+    @app.get("/s/keys")
+    def keys(req: Any, res: Any) -> None:
+        res.json(dict(req.session))
+
+    client = agent(app)
+    client.get("/s/login").expect("in")
+    client.get("/s/keys").expect(200, {"user": "ann"})
+
+
 def test_lifetimes_must_be_positive_durations() -> None:
     with pytest.raises(ValueError, match="idle_timeout"):
         session(secret="s", idle_timeout=0, resave=False, save_uninitialized=False)
@@ -129,3 +145,44 @@ def test_prune_command_reports_stores_that_expire_by_themselves(redis_prefix: st
     assert "nothing to prune" in result.describe()
     with pytest.raises(LookupError):
         prune_command(express())
+
+
+def plant(store: Any, sid: str, raw: str) -> None:
+    """Write `raw` as the stored record of `sid`, behind the store's back."""
+    if isinstance(store, MemoryStore):
+        store.sessions[sid] = raw
+    elif isinstance(store, SQLiteStore):
+        with store._lock:
+            store._db.execute("INSERT INTO sessions VALUES (?, ?, ?)",
+                              (sid, raw, int(time.time() * 1000) + 60_000))
+    else:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.set(store.prefix + sid, raw)
+        client.close()
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '{"cookie": {"expires": "soon"}}'])
+def test_a_corrupt_record_is_an_error_in_every_store(make_store: Any, raw: str) -> None:
+    # MemoryStore and SQLiteStore used to answer a fresh session (logging the user out and
+    # later overwriting the record); RedisStore did for a non-object
+    store = make_store()
+    sid = "c" * 32
+    plant(store, sid, raw)
+    app = user_app(store)
+    app.set("env", "production")
+    cookie = "connect.sid=" + ("s:" + sign(sid, "s")).replace("+", "%2B")
+    r = request(app).get("/s/me").set("Cookie", cookie).expect(500, re.compile("Internal"))
+    assert set_cookies(r.response) == []
+    assert sid not in r.text
+
+    async def merge() -> None:
+        # a redis client belongs to the loop it first runs on; a MemoryStore is its dict
+        fresh = store if isinstance(store, MemoryStore) else make_store()
+        try:
+            await fresh.merge(sid, SessionPatch({}, create=False))
+        finally:
+            if isinstance(fresh, RedisStore):
+                await fresh.aclose()
+
+    with pytest.raises(CorruptSessionRecord, match="a stored session record is corrupt"):
+        asyncio.run(merge())

@@ -65,3 +65,13 @@ def test_json_form_puts_cookie_first() -> None:
 def test_methods_need_a_request() -> None:
     with pytest.raises(RuntimeError, match="not attached to a request"):
         _session().save()
+
+
+def test_deepcopy_copies_data_and_cookie_but_not_the_binding() -> None:
+    # copy.deepcopy used to fail: it set the reserved "_binding" attribute
+    sess = Session("sid-1", SessionCookie(), {"cart": [1]})
+    clone = copy.deepcopy(sess)
+    clone["cart"].append(2)
+    clone.cookie.max_age = 60
+    assert clone.id == "sid-1" and clone["cart"] == [1, 2]
+    assert sess["cart"] == [1] and sess.cookie.max_age is None

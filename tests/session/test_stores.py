@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+import redis.asyncio
 
 from expresspy.session import MemoryStore, SQLiteStore
 from expresspy.session.cookie import to_js_iso
@@ -274,5 +277,58 @@ def test_redis_store_unreachable_fails_fast() -> None:
             await store.get("x")
         assert loop.time() - started < 2.0
         await store.client.aclose()
+
+    asyncio.run(work())
+
+
+def test_redis_store_aclose_closes_only_a_client_it_made(redis_prefix: str) -> None:
+    name = "expresspy-test-" + redis_prefix.split(":")[1]
+    server = redis.Redis.from_url(REDIS_URL)
+
+    def connections() -> int:
+        return sum(1 for c in server.client_list() if c.get("name") == name)
+
+    async def work() -> None:
+        made = RedisStore(f"{REDIS_URL}?client_name={name}", prefix=redis_prefix)
+        await made.get("x")
+        assert connections() == 1
+        await made.aclose()
+        given = redis.asyncio.Redis.from_url(REDIS_URL, client_name=name)
+        await RedisStore(given, prefix=redis_prefix).get("x")
+        await RedisStore(given, prefix=redis_prefix).aclose()
+        assert await given.ping()  # still usable: its creator closes it
+        await given.aclose()
+
+    asyncio.run(work())
+    deadline = time.monotonic() + 2  # the server notices closed sockets asynchronously
+    while connections() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert connections() == 0
+    server.close()
+
+
+def test_sqlite_store_get_does_not_wait_for_a_due_sweep(tmp_path: Path) -> None:
+    # a get() that found a sweep due used to hold the lock across every batch (seconds for
+    # a million expired rows); now the sweep runs beside it, releasing the lock per batch
+    rows = 100 * 1000
+
+    async def work() -> None:
+        store = SQLiteStore(tmp_path / "s.db", prune_interval=3600)
+        with store._lock:
+            store._db.execute("BEGIN")  # one transaction: the connection autocommits
+            store._db.executemany("INSERT INTO sessions VALUES (?, ?, ?)",
+                                  ((f"e{i}", "{}", 1) for i in range(rows)))
+            store._db.execute("COMMIT")
+        await store.set("live", _record(user="ann"))
+        store._next_prune = 0  # the sweep is due now
+        record = await store.get("live")
+        assert record is not None and record["user"] == "ann"
+        with store._lock:
+            left = store._db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        assert left > rows // 2  # the get() answered long before the sweep ended
+        assert store._sweeping is not None
+        await store._sweeping
+        assert await store.length() == 1
+        store.close()
 
     asyncio.run(work())

@@ -1,0 +1,59 @@
+"""Where a user's completion callback runs: the one rule for every callback API.
+
+`req.session.save(cb)`, `res.send_file(path, cb)` and kin may be called from an `async def`
+handler (on the event loop) or from a plain `def` handler (in a worker thread). Their callback
+runs where the call was made: on the event loop when it was started there, in a worker thread
+(the loop's default executor) when it was started from a thread, so a blocking callback
+written for a `def` handler never stalls the server.
+
+    site = CallbackSite.here(loop)          # when the operation starts
+    ...
+    site.run(callback, error)               # when it completes, from any thread
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CallbackSite", "running_loop"]
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+@dataclass(frozen=True)
+class CallbackSite:
+    """Where an operation was started: on `loop` itself, or in a thread off it."""
+
+    loop: asyncio.AbstractEventLoop
+    on_loop: bool
+
+    @classmethod
+    def here(cls, loop: asyncio.AbstractEventLoop) -> CallbackSite:
+        """The site of the calling code (call it when the operation starts)."""
+        return cls(loop, running_loop() is loop)
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run `fn(*args)` where the operation was started; callable from any thread.
+
+        Started on the loop: `fn` runs on the loop (now, when already there). Started in a
+        thread: `fn` runs in the loop's default executor (now, when already off the loop).
+        """
+        now_on_loop = running_loop() is self.loop
+        if self.on_loop:
+            if now_on_loop:
+                fn(*args)
+            else:
+                self.loop.call_soon_threadsafe(fn, *args)
+        elif now_on_loop:
+            self.loop.run_in_executor(None, fn, *args)
+        else:
+            fn(*args)  # already in a worker thread
