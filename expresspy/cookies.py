@@ -29,6 +29,7 @@ __all__ = [
     "format_http_date",
     "normalize_secrets",
     "parse_cookie_header",
+    "requires_secure",
     "serialize_cookie",
     "sign",
     "unsign",
@@ -182,11 +183,15 @@ def serialize_cookie(
 
     Raises ``ValueError`` (with a message naming the argument) when the name is not an RFC 7230
     token, the encoded value, domain or path holds characters that could inject attributes
-    (``;``, CR, LF, NUL, ...), or ``max_age``/``priority``/``same_site`` is not one of the
-    accepted values.
+    (``;``, CR, LF, NUL, ...), ``max_age``/``priority``/``same_site`` is not one of the
+    accepted values, or the name's prefix asks for attributes the cookie lacks (RFC 6265bis
+    section 4.1.3): ``__Secure-`` needs ``secure=True``; ``__Host-`` needs ``secure=True``,
+    ``path="/"`` and no ``domain``. Browsers silently drop such cookies; cookie@0.7.2 does
+    not check, so this is stricter than Express.
     """
     if not COOKIE_NAME.fullmatch(name):
         raise ValueError(f"argument name is invalid: {name!r} is not an RFC 7230 token")
+    _check_prefix(name, secure=secure, path=path, domain=domain)
     encoded = encode(value)
     if not COOKIE_VALUE.fullmatch(encoded):
         raise ValueError(f"argument val is invalid: {encoded!r} is not a cookie value")
@@ -206,6 +211,31 @@ def serialize_cookie(
     if same_site_attribute:
         parts.append(f"SameSite={same_site_attribute}")
     return "; ".join(parts)
+
+
+#: Cookie name prefixes (RFC 6265bis section 4.1.3), matched case-insensitively as the draft
+#: and browsers match them.
+SECURE_PREFIX = "__secure-"
+HOST_PREFIX = "__host-"
+
+
+def requires_secure(name: str) -> bool:
+    """True when browsers accept a cookie of this name only with ``Secure`` (a prefix)."""
+    return name.lower().startswith((SECURE_PREFIX, HOST_PREFIX))
+
+
+def _check_prefix(name: str, *, secure: bool, path: str | None, domain: str | None) -> None:
+    """Refuse a ``__Secure-``/``__Host-`` cookie a browser would drop for its attributes."""
+    if not requires_secure(name):
+        return
+    prefix = name[: name.index("-") + 1]
+    if not secure:
+        raise ValueError(f"cookie {name!r}: the {prefix} prefix requires secure=True "
+                         "(browsers drop it otherwise)")
+    if name.lower().startswith(HOST_PREFIX) and (path != "/" or domain):
+        raise ValueError(f"cookie {name!r}: the {prefix} prefix requires path='/' and no "
+                         f"domain, not path={path!r} domain={domain!r} (browsers drop it "
+                         "otherwise)")
 
 
 def _flags(http_only: bool, secure: bool, partitioned: bool) -> tuple[tuple[str, bool], ...]:

@@ -25,6 +25,11 @@ segment (also reached through `%2e%2e` or `%2f`) is 403; a backslash is 403 (sen
 it as a file name on POSIX; refusing is safer on every OS); with a root, an absolute path is
 joined under the root. Dotfiles (any path segment starting with `.`) follow `dotfiles`:
 "ignore" 404 (default), "deny" 403, "allow".
+
+Symlinks under a root follow `follow_symlinks`: True (send's behaviour, and the default of
+`SendOptions`) serves any; "inside" serves one only when its target is under the root's real
+path; False serves no file reached through one. A refused file is a 404, as if it did not
+exist (what express.static answers). `res.send_file` and `res.download` default to "inside".
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from expresspy.callbacks import CallbackSite
 from expresspy.errors import HTTPError
@@ -129,6 +134,7 @@ class SendOptions:
 
     `headers` are set when the file is found (res.send_file's `headers`); `set_headers` is
     called `fn(res, path, stat)` at the same moment (express.static's `setHeaders`).
+    `follow_symlinks` (True, False or "inside") applies only with a `root`.
     """
 
     root: str | None = None
@@ -145,16 +151,19 @@ class SendOptions:
     end: int | None = None
     headers: Mapping[str, Any] = field(default_factory=dict)
     set_headers: Callable[[Any, str, os.stat_result], Any] | None = None
+    follow_symlinks: bool | Literal["inside"] = True
 
     def __post_init__(self) -> None:
         if self.dotfiles not in DOTFILES_POLICIES:
             raise TypeError('dotfiles option must be "allow", "deny", or "ignore"')
+        if not isinstance(self.follow_symlinks, bool) and self.follow_symlinks != "inside":
+            raise TypeError('follow_symlinks option must be True, False or "inside"')
 
     # Option names as Express spells them and as Python does, to field names.
     ALIASES = {
         "maxAge": "max_age", "maxage": "max_age", "lastModified": "last_modified",
         "acceptRanges": "accept_ranges", "cacheControl": "cache_control",
-        "setHeaders": "set_headers",
+        "setHeaders": "set_headers", "followSymlinks": "follow_symlinks",
     }
 
     @classmethod
@@ -220,6 +229,25 @@ def resolve(path: str, options: SendOptions) -> str:
         raise SendError(403 if options.dotfiles == "deny" else 404)
     # normpath drops a trailing slash that Node's normalize keeps (it selects index files)
     return full + "/" if path.endswith("/") and not full.endswith("/") else full
+
+
+def _check_symlinks(found: str, options: SendOptions) -> None:
+    """Refuse (404) a file under the root reached through a symlink the policy forbids.
+
+    Compared on real paths, so a root that is itself a symlink (/tmp on macOS) still works.
+    A 404 rather than a 403: a file outside the root must not be told apart from a missing
+    one, and it is what express.static answers.
+    """
+    if options.root is None or options.follow_symlinks is True:
+        return
+    real_root = os.path.realpath(options.root)
+    real = os.path.realpath(found)
+    if os.path.commonpath([real, real_root]) != real_root:
+        raise SendError(404)
+    # The path as written, below the root, names the same file only when no link was on it.
+    if options.follow_symlinks is False and \
+            os.path.relpath(real, real_root) != os.path.relpath(found, options.root):
+        raise SendError(404)
 
 
 def _stat_error(err: OSError, path: str) -> SendError:
@@ -400,6 +428,7 @@ def serve_file(res: Response, path: str, options: SendOptions) -> None:
     """
     full = resolve(path, options)
     found, info = _find_file(full, options, path.endswith("/"))
+    _check_symlinks(found, options)
     _send(res, found, info, options)
 
 
@@ -434,7 +463,10 @@ def send_file(res: Response, path: str, options: Mapping[str, Any],
         raise TypeError("path must be a string to res.sendFile")
     if not options.get("root") and not os.path.isabs(path):
         raise TypeError("path must be absolute or specify root to res.sendFile")
-    opts = SendOptions.from_mapping({**options, "etag": res.app.enabled("etag")})
+    # A root is where a path from the request is confined: by default a symlink may not lead
+    # out of it either, as express.static decides (send itself follows every link).
+    opts = SendOptions.from_mapping({"follow_symlinks": "inside", **options,
+                                     "etag": res.app.enabled("etag")})
     try:
         serve_file(res, path, opts)
     except SendError as err:

@@ -8,6 +8,7 @@ Every expected string below was computed with node 20 and ``cookie@0.7.2``,
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -317,3 +318,32 @@ def test_normalize_secrets_names_the_owner_and_what_to_pass(value: Any, problem:
     expected = rf"^thing\(\) needs a secret \(got {problem}\): pass secret="
     with pytest.raises(ValueError, match=expected):
         normalize_secrets(value, "thing()")
+
+
+# --- cookie name prefixes (RFC 6265bis section 4.1.3; stricter than cookie@0.7.2) ----------
+
+
+@pytest.mark.parametrize(("name", "options", "message"), [
+    ("__Secure-id", {}, "the __Secure- prefix requires secure=True"),
+    ("__secure-id", {"path": "/"}, "the __secure- prefix requires secure=True"),
+    ("__Host-id", {"path": "/"}, "the __Host- prefix requires secure=True"),
+    ("__Host-id", {"secure": True}, "requires path='/' and no domain, not path=None"),
+    ("__Host-id", {"secure": True, "path": "/a"}, "requires path='/' and no domain"),
+    ("__HOST-id", {"secure": True, "path": "/", "domain": "example.com"},
+     "domain='example.com'"),
+])
+def test_serialize_cookie_enforces_name_prefixes(
+    name: str, options: dict[str, Any], message: str
+) -> None:
+    # S-07: browsers silently drop these; raising tells the developer at the res.cookie call
+    with pytest.raises(ValueError, match=f"^cookie '{name}': .*{re.escape(message)}"):
+        serialize_cookie(name, "v", **options)
+
+
+def test_serialize_cookie_accepts_prefixed_names_with_their_attributes() -> None:
+    assert serialize_cookie("__Secure-id", "v", secure=True, domain="example.com",
+                            path="/a") == "__Secure-id=v; Domain=example.com; Path=/a; Secure"
+    assert serialize_cookie("__Host-id", "v", secure=True, path="/", http_only=True) == (
+        "__Host-id=v; Path=/; HttpOnly; Secure")
+    assert serialize_cookie("_Host-id", "v") == "_Host-id=v"  # not a prefix
+    assert cookies.requires_secure("__host-x") and not cookies.requires_secure("__Hostx")

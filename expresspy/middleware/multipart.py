@@ -16,7 +16,8 @@ go to `req.body` (a repeated name gives a list); files to `req.files` (a list, i
 Limits (options; keywords or multer's camelCase `{"limits": {...}}` names), each answering
 413 with multer's code and message when exceeded: `file_size` (bytes per file, default 10 MiB),
 `files` (default 10), `fields` (default 1000), `field_size` (bytes per field value, default
-1 MiB), `parts` (files + fields, default 1000), `field_name_size` (default 100 bytes).
+1 MiB), `field_total_size` (bytes of all field values together, default 1 MiB), `parts`
+(files + fields, default 1000), `field_name_size` (default 100 bytes).
 `dest` picks the directory for the temporary files (default: the system's); it must be an
 existing writable directory when the middleware is built (`ValueError` otherwise). A body
 python-multipart cannot parse answers 400; a disk that fails (full, read-only) answers 500
@@ -46,6 +47,10 @@ DEFAULT_LIMITS: Mapping[str, int] = {
     "files": 10,
     "fields": 1000,
     "field_size": 1024 * 1024,
+    # Text fields are kept in memory, so their sum needs a cap of its own: 1000 fields of
+    # 1 MiB each would otherwise hold 1 GB. werkzeug's max_form_memory_size (500 kB) is the
+    # precedent; multer has no such limit.
+    "field_total_size": 1024 * 1024,
     "parts": 1000,
     "field_name_size": 100,
 }
@@ -55,6 +60,8 @@ _LIMIT_ERRORS = {
     "files": ("LIMIT_FILE_COUNT", "Too many files"),
     "fields": ("LIMIT_FIELD_COUNT", "Too many fields"),
     "field_size": ("LIMIT_FIELD_VALUE", "Field value too long"),
+    # Not one of multer's codes (multer has no total): named in its style.
+    "field_total_size": ("LIMIT_FIELDS_SIZE", "Fields too large"),
     "parts": ("LIMIT_PART_COUNT", "Too many parts"),
     "field_name_size": ("LIMIT_FIELD_KEY", "Field name too long"),
 }
@@ -112,6 +119,7 @@ class _Upload:
     files: list[UploadedFile] = field(default_factory=list)
     parts: int = 0
     field_count: int = 0
+    field_bytes: int = 0  # bytes of every field value so far (they are all in memory)
     headers: dict[bytes, bytes] = field(default_factory=dict)
     header_name: bytes = b""
     header_value: bytes = b""
@@ -166,7 +174,9 @@ class _Upload:
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.file is None:
             self.value += data[start:end]
+            self.field_bytes += end - start
             self.check("field_size", len(self.value))
+            self.check("field_total_size", self.field_bytes)
             return
         self.file.size += end - start
         self.check("file_size", self.file.size)

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
-from .errors import CorruptSessionRecord, SessionStoreTimeout, SessionTooLarge
+from .errors import (
+    CorruptSessionRecord,
+    SessionStoreTimeout,
+    SessionStoreUnavailable,
+    SessionTooLarge,
+)
 from .memory import MemoryStore
 from .middleware import session
 from .operation import SessionOperation
 from .options import SessionOptions, generate_session_id
 from .patch import SessionPatch
 from .prune import prune_command
-from .session import Session
+from .session import ReservedSessionKey, Session
 from .sqlite import SQLiteStore
 from .store import JSON, Serializer, Store
 
@@ -30,6 +35,7 @@ __all__ = [
     "CorruptSessionRecord",
     "MemoryStore",
     "RedisStore",
+    "ReservedSessionKey",
     "SQLiteStore",
     "Serializer",
     "Session",
@@ -38,6 +44,7 @@ __all__ = [
     "SessionOptions",
     "SessionPatch",
     "SessionStoreTimeout",
+    "SessionStoreUnavailable",
     "SessionTooLarge",
     "Store",
     "generate_session_id",

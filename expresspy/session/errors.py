@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from ..errors import HTTPError
 
-__all__ = ["CorruptSessionRecord", "SessionStoreTimeout", "SessionTooLarge"]
+__all__ = ["CorruptSessionRecord", "SessionStoreTimeout", "SessionStoreUnavailable",
+           "SessionTooLarge"]
 
 
-class SessionStoreTimeout(HTTPError):
-    """A store call did not finish within ``store_timeout`` seconds: 503 with Retry-After.
+class SessionStoreUnavailable(HTTPError):
+    """The store cannot be reached (connection refused, reset, unreachable): 503 with
+    Retry-After, since a store outage is "Service Unavailable", not a bug of the app.
 
     The request gets this error instead of a session, never a fresh empty session (which
-    would log the user out and could later overwrite the real one).
+    would log the user out and could later overwrite the real one). The message names the
+    operation only; the store's own error (with its address) is the ``__cause__``.
     """
 
-    def __init__(self, operation: str, seconds: float) -> None:
+    def __init__(self, operation: str, message: str | None = None) -> None:
         super().__init__(
             503,
-            f"session store {operation}() did not answer within {seconds:g} s",
+            message or f"session store {operation}() is unavailable",
             headers={"Retry-After": "1"},
         )
         self.operation = operation
+
+
+class SessionStoreTimeout(SessionStoreUnavailable):
+    """A store call did not finish within ``store_timeout`` seconds: 503 with Retry-After."""
+
+    def __init__(self, operation: str, seconds: float) -> None:
+        super().__init__(
+            operation, f"session store {operation}() did not answer within {seconds:g} s"
+        )
         self.seconds = seconds
 
 

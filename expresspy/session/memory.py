@@ -3,7 +3,9 @@
 Like express-session's MemoryStore it keeps each record as a JSON string (so a session never
 shares mutable objects with a request) and drops an expired record when it is read. Unlike
 it, it also sweeps expired records every ``prune_interval`` seconds, so memory does not grow
-without bound. It lives in one process: with several workers each has its own sessions.
+without bound. It lives in one process: with several workers each has its own sessions, so it
+logs a warning when built under ``expresspy run --workers N`` (``EXPRESSPY_WORKERS``) and, as
+express-session does, in production.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from .errors import CorruptSessionRecord
 from .patch import SessionPatch, apply_patch
 from .store import JSON, SessionRecord, Store, expires_ms, load_record
 
-__all__ = ["PRODUCTION_WARNING", "MemoryStore", "in_production"]
+__all__ = ["PRODUCTION_WARNING", "WORKERS_WARNING", "MemoryStore", "in_production",
+           "worker_count"]
 
 log = logging.getLogger("expresspy.session")
 
@@ -28,8 +31,25 @@ PRODUCTION_WARNING = (
     "will leak memory, and will not scale past a single process. Use SQLiteStore or RedisStore."
 )
 
+#: Logged when a MemoryStore is created in one of several worker processes.
+WORKERS_WARNING = (
+    "Warning: session() MemoryStore under --workers {workers}: each worker process keeps its "
+    "own sessions, so a user logged in on one worker is unknown to the others and sessions "
+    "are lost at random. Use SQLiteStore (one machine) or RedisStore, which all workers share."
+)
+
 #: Environment variables read, in order, to decide whether this is production.
 ENVIRONMENT_VARIABLES = ("EXPRESSPY_ENV", "NODE_ENV")
+#: Set by `expresspy run --workers N` (N > 1) before it starts the worker processes.
+WORKERS_VARIABLE = "EXPRESSPY_WORKERS"
+
+
+def worker_count() -> int:
+    """How many worker processes serve the app (``EXPRESSPY_WORKERS``; 1 when unset)."""
+    try:
+        return int(os.environ.get(WORKERS_VARIABLE) or 1)
+    except ValueError:
+        return 1
 
 
 def in_production() -> bool:
@@ -52,6 +72,10 @@ class MemoryStore(Store):
         self.sessions: dict[str, str] = {}
         self.prune_interval = prune_interval
         self._next_prune = time.monotonic() + (prune_interval or 0)
+        # Both can apply; each names its own problem. Logged (not raised) as express-session
+        # warns: the app still runs, but sessions are lost between workers.
+        if worker_count() > 1:
+            log.warning(WORKERS_WARNING.format(workers=worker_count()))
         if in_production():
             log.warning(PRODUCTION_WARNING)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
-from ..cookies import normalize_secrets
+from ..cookies import normalize_secrets, requires_secure
 from .cookie import CookieOptions, SessionCookie, duration_ms, parse_cookie_options
 from .lifetime import Lifetime
 from .memory import MemoryStore
@@ -143,12 +143,15 @@ def _check(merged: dict[str, Any]) -> None:
     if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
         raise ValueError(f"store_timeout must be positive seconds or None, not {timeout!r}")
     cookie = merged.get("cookie")
-    if cookie is not None and not callable(cookie):
-        merged["cookie"] = parse_cookie_options(cookie)
-        _check_cookie(merged["cookie"], merged.get("name", "connect.sid"))
-    elif cookie is None:
+    name = merged.get("name", "connect.sid")
+    if cookie is None:
         merged.pop("cookie", None)
-    _check_cookie(CookieOptions(), merged.get("name", "connect.sid"))
+        _check_cookie(CookieOptions(), name)
+    elif not callable(cookie):
+        merged["cookie"] = parse_cookie_options(cookie)
+        _check_cookie(merged["cookie"], name)
+    else:  # a function's options are known per request only: check the name alone
+        _check_cookie(CookieOptions(secure=True), name)
 
 
 def _check_concurrency(merged: dict[str, Any]) -> None:
@@ -171,7 +174,17 @@ def _check_concurrency(merged: dict[str, Any]) -> None:
 
 
 def _check_cookie(options: CookieOptions, name: str) -> None:
-    """Serialise a sample cookie so a bad name/domain/path/sameSite fails at construction."""
+    """Serialise a sample cookie so a bad name/domain/path/sameSite fails at construction.
+
+    The sample also carries the name's ``__Secure-``/``__Host-`` requirements (secure, path,
+    domain: see serialize_cookie), so ``name="__Host-sid"`` with a ``domain`` fails here.
+    """
+    if requires_secure(name) and options.secure == "auto":
+        # "auto" writes the cookie without Secure on plain HTTP, which browsers then drop.
+        raise ValueError(
+            f"cookie name {name!r} requires secure=True; secure='auto' would send it without "
+            "Secure over plain HTTP (secure=True already skips the cookie there)"
+        )
     sample = SessionCookie(options)
     if options.secure == "auto":
         sample.secure = True

@@ -19,7 +19,7 @@ from typing import Any
 
 from .store import JSON, SessionRecord
 
-__all__ = ["META_KEY", "SessionPatch", "apply_patch", "diff", "record_data"]
+__all__ = ["META_KEY", "RESERVED_KEYS", "SessionPatch", "apply_patch", "diff", "record_data"]
 
 #: The top-level record key holding expresspy's own metadata (creation and last access times,
 #: in ms). It is not part of ``req.session``; a Node app sharing the store sees it as data and
@@ -27,8 +27,9 @@ __all__ = ["META_KEY", "SessionPatch", "apply_patch", "diff", "record_data"]
 META_KEY = "_expresspy"
 
 _ABSENT = object()
-# Record keys that are not session data: the cookie and expresspy's metadata.
-_NOT_DATA = frozenset({"cookie", META_KEY})
+#: Record keys that are not session data: the cookie and expresspy's metadata. ``req.session``
+#: refuses them as data keys, since a data key of that name would replace them in the record.
+RESERVED_KEYS = frozenset({"cookie", META_KEY})
 
 
 def record_data(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def record_data(record: Mapping[str, Any]) -> dict[str, Any]:
 
     This is what ``req.session`` holds and what is hashed and diffed to find changes.
     """
-    return {key: value for key, value in record.items() if key not in _NOT_DATA}
+    return {key: value for key, value in record.items() if key not in RESERVED_KEYS}
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,14 @@ def apply_patch(record: SessionRecord | None, patch: SessionPatch) -> SessionRec
         return None
     merged: SessionRecord = {} if patch.replace or record is None else dict(record)
     old_meta = None if record is None else record.get(META_KEY)
-    merged.pop("cookie", None)
     merged.update(patch.set)
     for key in patch.unset:
         merged.pop(key, None)
+    # The cookie goes first (where express-session puts it) and is assigned after the data,
+    # like the metadata: a data key of either name can never stand in for them.
+    result: SessionRecord = {"cookie": None, **merged}
+    result["cookie"] = dict(patch.cookie)
     meta = patch.meta if patch.meta is not None else old_meta
     if meta is not None:
-        merged[META_KEY] = dict(meta)
-    return {"cookie": dict(patch.cookie), **merged}
+        result[META_KEY] = dict(meta)
+    return result

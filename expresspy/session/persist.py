@@ -1,7 +1,10 @@
 """How the middleware talks to a store: bounded in time, and never resurrecting a session.
 
 Every call is bounded by ``store_timeout`` seconds: past it the request fails with
-:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. Saves go through the
+:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. A store that cannot be
+reached at all (``ConnectionError``, ``TimeoutError``, or an error in the store's
+``unavailable_errors``, such as redis's ``ConnectionError``) fails it with
+:class:`SessionStoreUnavailable` (503 too). Saves go through the
 store's atomic ``merge`` when it has one, which gives two guarantees (docs/sessions.md,
 "Concurrency"):
 
@@ -20,7 +23,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import SessionStoreTimeout
+from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
 from .store import SessionRecord, call_store
 
@@ -37,16 +40,23 @@ class StoreCalls:
         self.timeout = timeout
         self.merge_keys = merge_keys
         self.can_merge = callable(getattr(store, "merge", None))
+        # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
+        # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
+        self.unavailable: tuple[type[BaseException], ...] = (
+            ConnectionError, TimeoutError, *getattr(store, "unavailable_errors", ()))
 
     async def call(self, operation: str, *args: Any) -> Any:
         """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
         method = getattr(self.store, operation)
-        if self.timeout is None:
-            return await call_store(method, *args)
         try:
-            return await asyncio.wait_for(call_store(method, *args), self.timeout)
-        except asyncio.TimeoutError:
-            raise SessionStoreTimeout(operation, self.timeout) from None
+            if self.timeout is None:
+                return await call_store(method, *args)
+            try:
+                return await asyncio.wait_for(call_store(method, *args), self.timeout)
+            except asyncio.TimeoutError:
+                raise SessionStoreTimeout(operation, self.timeout) from None
+        except self.unavailable as exc:
+            raise SessionStoreUnavailable(operation) from exc
 
     async def get(self, sid: str) -> SessionRecord | None:
         """The stored record, or None (a ``FileNotFoundError`` means "no such session", as

@@ -62,6 +62,10 @@ class RedisStore(Store):
         timeout: float = 2.0,
     ) -> None:
         self.client: Redis = _connect(client, timeout) if isinstance(client, str) else client
+        from redis import exceptions as redis_errors
+
+        #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
+        self.unavailable_errors = (redis_errors.ConnectionError, redis_errors.TimeoutError)
         self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl

@@ -5,6 +5,12 @@ reads ``undefined``); ``req.session["user"]`` raises ``KeyError`` like a dict. T
 ``cookie`` and ``id`` are attributes, not items. Names of methods (``save``, ``get``, ``items``
 ...) are reachable as items only: ``req.session["save"] = 1``.
 
+``cookie`` and ``_expresspy`` (the lifetime metadata) are never data: the stored record keeps
+the cookie and the metadata under those names, so a handler copying request fields into the
+session could otherwise rewrite its own cookie's Domain, HttpOnly or expiry. Setting either
+as an item raises :class:`ReservedSessionKey`; ``req.session.cookie`` (or
+``req.session["cookie"]``) accepts only a :class:`SessionCookie`.
+
 Values must be JSON-serialisable (sessions are stored as JSON, never pickled). Changes at any
 depth are detected at the end of the request by comparing the serialised data, as
 express-session does.
@@ -18,8 +24,32 @@ from typing import Any, Protocol
 
 from .cookie import SessionCookie
 from .operation import Callback, SessionOperation
+from .patch import META_KEY, RESERVED_KEYS
 
-__all__ = ["Session", "SessionBinding"]
+__all__ = ["ReservedSessionKey", "Session", "SessionBinding"]
+
+
+class ReservedSessionKey(TypeError, ValueError):
+    """A session data key that would overwrite the stored cookie or metadata.
+
+    Both a ``TypeError`` (``session.cookie`` always refused non-cookies with one) and a
+    ``ValueError`` (what a bad key is), so either ``except`` catches it.
+    """
+
+    def __init__(self, key: str, value: object) -> None:
+        if key == "cookie":
+            message = (
+                f"session['cookie'] must be a SessionCookie, not {type(value).__name__}: the "
+                "name is reserved for the session's own cookie (its Domain, HttpOnly, "
+                "expiry), so it cannot hold data; store the value under another key"
+            )
+        else:
+            message = (
+                f"session key {key!r} is reserved for the session's expiry metadata and "
+                "cannot hold data; store the value under another key"
+            )
+        super().__init__(message)
+        self.key = key
 
 
 class SessionBinding(Protocol):
@@ -65,9 +95,10 @@ class Session(MutableMapping[str, Any]):
         binding: SessionBinding | None = None,
     ) -> None:
         object.__setattr__(self, "_id", sid)
-        object.__setattr__(self, "cookie", cookie)
-        object.__setattr__(self, "_data", dict(data or {}))
+        object.__setattr__(self, "_data", {})
         object.__setattr__(self, "_binding", binding)
+        self.cookie = cookie  # type-checked like any later assignment
+        self.update(data or {})  # reserved keys refused, as for item assignment
 
     @property
     def id(self) -> str:
@@ -85,8 +116,7 @@ class Session(MutableMapping[str, Any]):
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "cookie":
-            if not isinstance(value, SessionCookie):
-                raise TypeError("session.cookie must be a SessionCookie")
+            _check_cookie(value)
             object.__setattr__(self, name, value)
         elif name.startswith("_") or hasattr(type(self), name):
             raise AttributeError(
@@ -107,7 +137,13 @@ class Session(MutableMapping[str, Any]):
         return self._data[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._data[key] = value
+        if key == "cookie":  # session["cookie"] = SessionCookie(...) is session.cookie = ...
+            _check_cookie(value)
+            object.__setattr__(self, "cookie", value)
+        elif key == META_KEY:
+            raise ReservedSessionKey(key, value)
+        else:
+            self._data[key] = value
 
     def __delitem__(self, key: str) -> None:
         del self._data[key]
@@ -136,8 +172,17 @@ class Session(MutableMapping[str, Any]):
         return self._data
 
     def to_json(self) -> dict[str, Any]:
-        """The stored form: ``{"cookie": {...}, **data}``, as express-session stores it."""
-        return {"cookie": self.cookie.to_json(), **self._data}
+        """The stored form: ``{"cookie": {...}, **data}``, as express-session stores it.
+
+        The real cookie is always the one written, whatever the data holds.
+        """
+        record: dict[str, Any] = {"cookie": None}  # first, where express-session puts it
+        # Reserved keys can reach _data only through data() (item assignment refuses them);
+        # the cookie is assigned after the data so that nothing there can stand in for it.
+        record.update((key, value) for key, value in self._data.items()
+                      if key not in RESERVED_KEYS)
+        record["cookie"] = self.cookie.to_json()
+        return record
 
     # -- express-session's methods ---------------------------------------------------------
 
@@ -187,3 +232,9 @@ class Session(MutableMapping[str, Any]):
         if self._binding is None:
             raise RuntimeError("this session is not attached to a request")
         return self._binding
+
+
+def _check_cookie(value: object) -> None:
+    """Refuse anything but a :class:`SessionCookie` as the session's cookie."""
+    if not isinstance(value, SessionCookie):
+        raise ReservedSessionKey("cookie", value)

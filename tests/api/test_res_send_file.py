@@ -154,6 +154,80 @@ def test_dotfiles_policy(root: Path, dotfiles: str, status: int) -> None:
     request(file_app(root, dotfiles=dotfiles)).get("/.hidden").expect(status)
 
 
+@pytest.fixture
+def linked(root: Path) -> Path:
+    """`root` with symlinks to a file and a directory outside it, and to a file and a
+    directory inside it."""
+    os.symlink(root.parent / "secret.txt", root / "out.txt")
+    os.symlink(root.parent, root / "outdir")
+    os.symlink(root / "digits.txt", root / "in.txt")
+    os.symlink(root / "dir", root / "indir")
+    return root
+
+
+def link_app(root: Path, **options: Any) -> Any:
+    """send_file at /f/... and download at /d/..., both under `root` with `options`."""
+    given = {"root": str(root), **options}
+    app = express()
+    app.get("/f/*path", lambda req, res: res.send_file(joined(req), given))
+    app.get("/d/*path", lambda req, res: res.download(joined(req), given))
+    return app
+
+
+def joined(req: Any) -> str:
+    """The wildcard path of the request, as one relative path."""
+    return "/".join(req.params["path"])
+
+
+@pytest.mark.parametrize("route", ["/f", "/d"])
+@pytest.mark.parametrize("path,status", [
+    ("/out.txt", 404), ("/outdir/secret.txt", 404), ("/outdir/public/digits.txt", 200),
+    ("/in.txt", 200), ("/indir/index.html", 200), ("/digits.txt", 200),
+])
+def test_a_symlink_may_not_lead_out_of_the_root_by_default(
+        linked: Path, route: str, path: str, status: int) -> None:
+    # F-07: send_file/download with a root followed a link to any file, as send does;
+    # express.static refused. Now both refuse with the same 404 as a missing file.
+    app = link_app(linked)
+    response = request(app).get(route + path).expect(status)
+    assert b"SECRET" not in response.content
+    if status == 404:  # no HEAD, ranged or conditional request gets around it either
+        request(app).head(route + path).expect(404)
+        request(app).get(route + path).set("Range", "bytes=0-2").expect(404)
+        request(app).get(route + path).set("If-None-Match", "*").expect(404)
+
+
+@pytest.mark.parametrize("route", ["/f", "/d"])
+def test_follow_symlinks_option(linked: Path, route: str) -> None:
+    allowed = request(link_app(linked, follow_symlinks=True))
+    allowed.get(route + "/out.txt").expect(200, "SECRET")
+    allowed.get(route + "/outdir/secret.txt").expect(200, "SECRET")
+    camel = request(link_app(linked, followSymlinks=True))
+    camel.get(route + "/out.txt").expect(200, "SECRET")
+    none = request(link_app(linked, follow_symlinks=False))
+    none.get(route + "/in.txt").expect(404)
+    none.get(route + "/indir/index.html").expect(404)
+    none.get(route + "/digits.txt").expect(200, "0123456789abcdef")
+
+
+def test_a_root_that_is_itself_a_symlink_still_serves(linked: Path, tmp_path: Path) -> None:
+    os.symlink(linked, tmp_path / "alias")
+    app = link_app(tmp_path / "alias")
+    request(app).get("/f/digits.txt").expect(200, "0123456789abcdef")
+    request(app).get("/f/out.txt").expect(404)
+
+
+def test_without_a_root_an_absolute_path_is_the_apps_choice(linked: Path) -> None:
+    app = express()
+    app.get("/", lambda req, res: res.send_file(str(linked / "out.txt")))
+    request(app).get("/").expect(200, "SECRET")
+
+
+def test_an_unknown_follow_symlinks_policy_is_refused(root: Path) -> None:
+    request(link_app(root, follow_symlinks="outside")).get("/f/digits.txt").expect(
+        500, re.compile("follow_symlinks option must be True, False or &quot;inside&quot;"))
+
+
 def test_relative_path_without_root_is_a_type_error() -> None:
     app = app_with(lambda req, res: res.send_file("relative.txt"))
     request(app).get("/").expect(500, re.compile(

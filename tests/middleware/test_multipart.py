@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 
 from expresspy import express
 from expresspy.middleware import multipart
+from expresspy.server import BackgroundServer, ServerConfig
 from expresspy.testing import request
 
 
@@ -80,6 +83,10 @@ def test_large_file_streams_to_disk() -> None:
      "LIMIT_PART_COUNT: Too many parts"),
     ({"limits": {"fieldNameSize": 3}}, lambda t: t.field("abcd", "1"),
      "LIMIT_FIELD_KEY: Field name too long"),
+    ({"field_total_size": 10}, lambda t: t.field("a", "123456").field("b", "123456"),
+     "LIMIT_FIELDS_SIZE: Fields too large"),
+    ({"limits": {"fieldTotalSize": 10}}, lambda t: t.field("a", "1234").attach(
+        "f", b"x" * 100, "f.txt").field("b", "1234567"), "LIMIT_FIELDS_SIZE: Fields too large"),
 ])
 def test_each_limit_is_413_and_leaves_no_temp_files(tmp_path: Path, options: dict[str, Any],
                                                     build: Any, message: str) -> None:
@@ -120,3 +127,42 @@ def test_a_failing_disk_is_a_500_that_hides_the_path(tmp_path: Path) -> None:
     res = request(app).post("/").attach("f", b"data", "a.txt").expect(500)
     assert "uploads" not in res.text and "Malformed" not in res.text
     assert "Internal Server Error" in res.text
+
+
+def test_fields_together_are_capped_by_default_file_bytes_do_not_count() -> None:
+    # B-12: each field may reach field_size (1 MiB), but all of them are held in memory, so
+    # their sum is capped too (default 1 MiB); file parts go to disk and are not counted.
+    seen: list[Any] = []
+    app = upload_app(seen)
+    half = "x" * (600 * 1024)
+    request(app).post("/").field("a", half).field("b", half).expect(
+        413, "LIMIT_FIELDS_SIZE: Fields too large")
+    res = request(app).post("/").field("a", half).attach("f", b"y" * 600 * 1024, "f.bin").expect(
+        200)
+    assert len(res.body["body"]["a"]) == len(half)
+    assert removed([f.path for f in seen])
+
+
+def test_a_huge_form_is_refused_while_it_streams_on_a_real_server() -> None:
+    # The review's 300 MB POST, scaled down: announce 150 MiB of 512 KiB fields and send at
+    # most 8 MiB of them; the 413 must come once about 1 MiB of fields is held.
+    app = express()
+    app.post("/u", multipart(), lambda req, res: res.send(str(len(req.body))))
+    app.use(lambda err, req, res, next: res.status(err.status).send(
+        str(getattr(err, "code", None))))
+    value = b"x" * (512 * 1024)
+    part = b'--B\r\nContent-Disposition: form-data; name="f%d"\r\n\r\n%s\r\n'
+    total = 300 * len(part % (100, value))
+    with BackgroundServer(app, ServerConfig(port=0, access_log=False)) as srv, \
+            socket.create_connection(("127.0.0.1", srv.port), timeout=10) as sock:
+        sock.sendall(b"POST /u HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                     b"Content-Type: multipart/form-data; boundary=B\r\n"
+                     b"Content-Length: %d\r\n\r\n" % total)
+        with contextlib.suppress(OSError):  # the server may close while we still send
+            for i in range(16):
+                sock.sendall(part % (100 + i, value))
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+    assert answer.endswith(b"LIMIT_FIELDS_SIZE")

@@ -6,8 +6,12 @@ The expected cookies and store contents are express-session 1.19's, as probed wi
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+from urllib.parse import quote
+
+import pytest
 
 from expresspy import express, session
 from expresspy.cookies import parse_cookie_header, sign
@@ -217,3 +221,124 @@ def test_destroy_removes_record_but_keeps_cookie() -> None:
     assert set_cookies(r.response) == []
     assert store.sessions == {}
     client.get("/read").expect("None")
+
+
+def test_request_fields_copied_into_the_session_cannot_rewrite_its_cookie() -> None:
+    # M-04 (the review's m04b.py): a profile form copied key by key into the session used to
+    # store {"cookie": {...}} over the real cookie: Domain=example.org, no HttpOnly, 2121.
+    store = MemoryStore()
+    app = express()
+    app.use(express.json())
+    app.use(session(secret="s" * 32, store=store, resave=False, save_uninitialized=False,
+                    rolling=True, cookie={"secure": False, "same_site": "strict",
+                                          "max_age": 600}))
+
+    @app.post("/profile")
+    def profile(req: Any, res: Any) -> None:
+        for key, value in req.body.items():
+            req.session[key] = value
+        res.send("ok")
+
+    @app.get("/me")
+    def me(req: Any, res: Any) -> None:
+        res.send(f"keys={list(req.session)} http_only={req.session.cookie.http_only}")
+
+    client = agent(app, server=True)
+    client.post("/profile").send({"name": "ann"}).expect(200, "ok")
+    forged = {"originalMaxAge": 3e12, "expires": "2999-01-01T00:00:00.000Z",
+              "httpOnly": False, "path": "/", "domain": "example.org"}
+    refused = client.post("/profile").send({"cookie": forged}).expect(500).response
+    after = client.get("/me").expect(200, "keys=['name'] http_only=True").response
+    for cookie in set_cookies(refused) + set_cookies(after):  # rolling: sent both times
+        assert "Domain" not in cookie and cookie.endswith("; HttpOnly; SameSite=Strict")
+        assert re.search(r"Expires=\w{3}, \d\d \w{3} 20[23]\d ", cookie), cookie
+    client.post("/profile").send({"_expresspy": {"created": 9e15}}).expect(500)
+    [record] = [json.loads(text) for text in store.sessions.values()]
+    assert record["cookie"]["httpOnly"] is True and "domain" not in record["cookie"]
+    assert record["cookie"]["originalMaxAge"] == 600_000
+    assert {key for key in record if key != "cookie"} == {"name"}
+
+
+# --- cookie name prefixes (S-07) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "cookie", "message"), [
+    ("__Host-sid", {"secure": True, "domain": "example.com"}, "requires path='/' and no domain"),
+    ("__Host-sid", {"secure": True, "path": "/app"}, "requires path='/' and no domain"),
+    ("__Host-sid", {}, "the __Host- prefix requires secure=True"),
+    ("__Secure-sid", {"secure": False}, "the __Secure- prefix requires secure=True"),
+    ("__Secure-sid", {"secure": "auto"}, "secure='auto' would send it without Secure"),
+])
+def test_a_prefixed_cookie_name_with_incompatible_options_fails_at_construction(
+    name: str, cookie: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        session(secret="s" * 32, resave=False, save_uninitialized=False, name=name,
+                cookie=cookie)
+
+
+def test_a_host_prefixed_session_cookie_works_over_https_only() -> None:
+    app = counter_app(MemoryStore(), name="__Host-sid", cookie={"secure": True})
+    app.set("trust proxy", 1)
+    client = agent(app, server=True)
+    r = client.get("/inc").set("X-Forwarded-Proto", "https").expect("1")
+    [cookie] = set_cookies(r.response)
+    assert cookie.startswith("__Host-sid=s%3A") and cookie.endswith("; Path=/; HttpOnly; Secure")
+    assert set_cookies(client.get("/inc").expect("1").response) == []  # plain HTTP: no cookie
+
+
+# --- where the session id may come from (S-10) and the cookie path (S-08) --------------------
+
+
+def test_a_session_id_in_the_query_string_or_body_is_never_adopted() -> None:
+    # S-10: only the cookie carries the id; a link or form with a valid signed id (session
+    # fixation by URL) gets a new session, never the one it names.
+    store = MemoryStore()
+    app = express()
+    app.use(express.urlencoded(extended=False))
+    app.use(express.json())
+    app.use(session(secret="s" * 32, store=store, resave=False, save_uninitialized=False))
+
+    @app.get("/login")
+    def login(req: Any, res: Any) -> None:
+        req.session.user = "ann"
+        res.send(req.session_id)
+
+    app.all("/me", lambda req, res: res.send(f"{req.session.user} {req.session_id}"))
+    sid = request(app, server=True).get("/login").expect(200).text
+    signed = "s:" + sign(sid, "s" * 32)
+    encoded = quote(signed, safe="")
+    client = request(app, server=True)
+    for attempt in [
+        client.get(f"/me?connect.sid={encoded}&sid={encoded}&sessionId={quote(sid)}"),
+        client.post("/me").type("form").send(f"connect.sid={encoded}&sid={quote(sid)}"),
+        client.post("/me").send({"connect.sid": signed, "sid": sid, "session_id": sid}),
+        client.get("/me").set("Authorization", f"Bearer {signed}").set("X-Session-Id", sid),
+    ]:
+        user, used = attempt.expect(200).text.split(" ")
+        assert user == "None" and used != sid
+        assert set_cookies(attempt.response) == []  # unchanged new session: nothing stored
+    assert list(store.sessions) == [sid]
+    control = client.get("/me").set("Cookie", f"connect.sid={encoded}").expect(200)
+    assert control.text == f"ann {sid}"  # the same id in the cookie is the session
+
+
+@pytest.mark.parametrize(("path", "has_session"), [
+    ("/", False), ("/ap", False), ("/app", True), ("/app/x", True), ("/app?x=1", True),
+    ("/application", True), ("/appx/y", True), ("/APP", False), ("/x/app", False),
+])
+def test_the_cookie_path_is_a_string_prefix_of_the_request_path_as_in_express_session(
+    path: str, has_session: bool
+) -> None:
+    # S-08: express-session checks originalUrl.indexOf(cookie.path) === 0, so "/app" also
+    # covers "/application". Kept for parity (a Node app sharing the cookie sees the same).
+    # Browsers send a Path=/app cookie only to /app and /app/... (RFC 6265 section 5.1.4).
+    store = MemoryStore()
+    app = express()
+    app.use(session(secret="s" * 32, store=store, resave=False, save_uninitialized=True,
+                    cookie={"path": "/app"}))
+    app.use(lambda req, res: res.send("yes" if req.session is not None else "no"))
+    r = request(app, server=True).get(path).expect(200, "yes" if has_session else "no")
+    cookies = set_cookies(r.response)
+    assert len(cookies) == int(has_session) and len(store.sessions) == int(has_session)
+    assert all(c.endswith("; Path=/app; HttpOnly") for c in cookies)

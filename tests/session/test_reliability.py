@@ -16,7 +16,7 @@ import redis
 from expresspy import express, session
 from expresspy.cookies import sign
 from expresspy.session import MemoryStore, SQLiteStore, prune_command
-from expresspy.session.errors import CorruptSessionRecord
+from expresspy.session.errors import CorruptSessionRecord, SessionStoreUnavailable
 from expresspy.session.patch import SessionPatch
 from expresspy.session.prune import PruneResult
 from expresspy.session.redis import RedisStore
@@ -72,14 +72,44 @@ def test_a_hanging_store_fails_within_store_timeout_and_the_app_keeps_serving(
     client.get("/s/login").expect(503)  # the save is bounded too
 
 
-def test_a_refusing_store_is_an_error_not_a_fresh_session() -> None:
+def test_a_refusing_store_is_a_503_with_retry_after_not_a_fresh_session() -> None:
+    # a closed port used to give a 500 (the store's ConnectionError), while a hanging
+    # store gave a 503. Both are a store outage: "Service Unavailable", retry soon.
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     client = request(user_app(RedisStore(f"redis://127.0.0.1:{closed}")), server=True)
     cookie = "connect.sid=" + ("s:" + sign("a" * 32, "s")).replace("+", "%2B")
-    r = client.get("/s/me").set("Cookie", cookie).expect(500)
-    assert set_cookies(r.response) == []
+    started = time.monotonic()
+    r = client.get("/s/me").set("Cookie", cookie).expect(
+        503, re.compile(r"session store get\(\) is unavailable"))
+    assert time.monotonic() - started < 2
+    assert r.response.headers.get("retry-after") == "1"
+    assert set_cookies(r.response) == []  # never a fresh session in place of the real one
+    r = client.get("/s/login").expect(503)  # no cookie: a new session, whose save fails
+    assert r.response.headers.get("retry-after") == "1"
+    assert len(set_cookies(r.response)) <= 1  # the error page used to repeat Set-Cookie
+    client.get("/ping").expect(200, "pong")
+
+
+def test_a_refused_store_error_reaches_error_handlers_as_an_http_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    app = user_app(RedisStore(f"redis://127.0.0.1:{closed}"))
+    seen: list[Any] = []
+
+    def handler(err: Any, req: Any, res: Any, next: Any) -> None:
+        seen.append(err)
+        next(err)
+
+    app.use(handler)
+    cookie = "connect.sid=" + ("s:" + sign("a" * 32, "s")).replace("+", "%2B")
+    request(app).get("/s/me").set("Cookie", cookie).expect(503)
+    [err] = seen
+    assert isinstance(err, SessionStoreUnavailable) and err.status == 503
+    assert err.operation == "get" and err.headers == {"Retry-After": "1"}
+    assert isinstance(err.__cause__, redis.exceptions.ConnectionError)
 
 
 def test_absolute_timeout_ends_a_session_however_active() -> None:

@@ -216,41 +216,55 @@ def test_clear_on_destroy_expires_the_cookie() -> None:
 
 
 class BrokenStore(MemoryStore):
-    """Reads work until ``fail_get``; writes fail when ``fail_set``."""
+    """Reads work until ``fail_get``; writes fail when ``fail_set``, raising ``error``."""
 
     fail_get = False
     fail_set = False
+    error: type[Exception] = RuntimeError
 
     async def get(self, sid: str) -> dict[str, Any] | None:
         if self.fail_get:
-            raise ConnectionError("store down")
+            raise self.error("store down")
         return await super().get(sid)
 
     async def set(self, sid: str, session: dict[str, Any]) -> None:
         if self.fail_set:
-            raise ConnectionError("store down")
+            raise self.error("store down")
         await super().set(sid, session)
 
     async def merge(self, sid: str, patch: Any) -> bool:
         if self.fail_set:
-            raise ConnectionError("store down")
+            raise self.error("store down")
         return await super().merge(sid, patch)
 
 
-def test_store_read_error_is_a_500_not_a_fresh_session() -> None:
+# A store that raises a bug-like error is a 500; one that cannot reach its backend
+# (ConnectionError, TimeoutError) is a 503 with Retry-After: an outage, retry soon (R-05).
+FAILURES = [(RuntimeError, 500), (ConnectionError, 503), (ConnectionRefusedError, 503),
+            (TimeoutError, 503)]
+
+
+@pytest.mark.parametrize(("error", "status"), FAILURES)
+def test_store_read_error_is_an_error_not_a_fresh_session(
+        error: type[Exception], status: int) -> None:
     store = BrokenStore()
+    store.error = error
     client = agent(counter_app(store), server=True)
     client.get("/inc").expect("1")
     store.fail_get = True
-    client.get("/read").expect(500)
+    r = client.get("/read").expect(status)
+    assert r.response.headers.get("retry-after") == ("1" if status == 503 else None)
+    assert set_cookies(r.response) == []
     store.fail_get = False
     client.get("/read").expect("1")
 
 
-def test_store_write_error_is_a_500_not_a_2xx() -> None:
+@pytest.mark.parametrize(("error", "status"), FAILURES)
+def test_store_write_error_is_an_error_not_a_2xx(error: type[Exception], status: int) -> None:
     store = BrokenStore()
-    store.fail_set = True
-    request(counter_app(store), server=True).get("/inc").expect(500)
+    store.error, store.fail_set = error, True
+    r = request(counter_app(store), server=True).get("/inc").expect(status)
+    assert r.response.headers.get("retry-after") == ("1" if status == 503 else None)
 
 
 def test_store_not_ready_means_no_session() -> None:

@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from expresspy.session import Session, SessionCookie
+from expresspy.session import ReservedSessionKey, Session, SessionCookie
+from expresspy.session.patch import SessionPatch, apply_patch
 
 
 def _session() -> Session:
@@ -75,3 +76,32 @@ def test_deepcopy_copies_data_and_cookie_but_not_the_binding() -> None:
     clone.cookie.max_age = 60
     assert clone.id == "sid-1" and clone["cart"] == [1, 2]
     assert sess["cart"] == [1] and sess.cookie.max_age is None
+
+
+def test_cookie_and_metadata_keys_cannot_hold_data() -> None:
+    # M-04: to_json() was {"cookie": ..., **data}, so a data key "cookie" replaced the cookie
+    sess = _session()
+    for key, value in [("cookie", {"domain": "evil.com", "httpOnly": False}),
+                       ("cookie", "pwned"), ("_expresspy", {"created": 9e15})]:
+        with pytest.raises(ReservedSessionKey, match="reserved"):
+            sess[key] = value
+    with pytest.raises(ReservedSessionKey, match="must be a SessionCookie, not dict"):
+        sess.update({"name": "ann", "cookie": {"path": "/"}})
+    with pytest.raises(ValueError, match="reserved"):
+        Session("sid-2", SessionCookie(), {"cookie": "pwned"})
+    replacement = SessionCookie()
+    replacement.max_age = 60
+    sess["cookie"] = replacement  # a real cookie is what session.cookie = ... does
+    assert sess.cookie is replacement and "cookie" not in sess
+    assert sess.to_json()["cookie"]["originalMaxAge"] == 60000
+
+
+def test_the_real_cookie_is_written_even_if_data_holds_one() -> None:
+    sess = _session()
+    sess.data()["cookie"] = {"domain": "evil.com"}  # the raw dict bypasses the checks
+    sess.data()["_expresspy"] = {"created": 1}
+    record = sess.to_json()
+    assert record == {"cookie": SessionCookie().to_json(), "views": 1}
+    assert list(record) == ["cookie", "views"]
+    patch = SessionPatch(SessionCookie().to_json(), {"cookie": "pwned", "n": 1}, create=True)
+    assert apply_patch(None, patch) == {"cookie": SessionCookie().to_json(), "n": 1}

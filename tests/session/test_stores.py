@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
@@ -14,6 +15,7 @@ import pytest
 import redis
 import redis.asyncio
 
+from expresspy import session
 from expresspy.session import MemoryStore, SQLiteStore
 from expresspy.session.cookie import to_js_iso
 from expresspy.session.redis import RedisStore
@@ -132,6 +134,36 @@ def test_memory_store_warns_in_production(
     monkeypatch.setenv("EXPRESSPY_ENV", "production")
     MemoryStore()
     assert "MemoryStore is not designed for a production environment" in caplog.text
+
+
+@pytest.mark.parametrize("workers", ["4", "2"])
+def test_memory_store_warns_under_several_workers(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, workers: str
+) -> None:
+    # S-22 / R-14: `expresspy run --workers N` sets EXPRESSPY_WORKERS=N before forking; each
+    # worker then has its own MemoryStore and sessions vanish between them.
+    monkeypatch.delenv("EXPRESSPY_ENV", raising=False)
+    monkeypatch.delenv("NODE_ENV", raising=False)
+    monkeypatch.setenv("EXPRESSPY_WORKERS", workers)
+    with caplog.at_level(logging.WARNING, logger="expresspy.session"):
+        session(secret="s" * 32, resave=False, save_uninitialized=False)  # default store
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and record.name == "expresspy.session"
+    assert f"MemoryStore under --workers {workers}" in record.getMessage()
+    assert "SQLiteStore" in record.getMessage() and "RedisStore" in record.getMessage()
+
+
+@pytest.mark.parametrize("value", [None, "1", "", "x"])
+def test_memory_store_is_quiet_in_one_development_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, value: str | None
+) -> None:
+    for name in ("EXPRESSPY_ENV", "NODE_ENV", "EXPRESSPY_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    if value is not None:
+        monkeypatch.setenv("EXPRESSPY_WORKERS", value)
+    with caplog.at_level(logging.WARNING, logger="expresspy.session"):
+        MemoryStore()
+    assert caplog.records == []
 
 
 # --- SQLiteStore ---------------------------------------------------------------------------
