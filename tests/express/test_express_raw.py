@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from expresspy import express
 from expresspy.testing import request
 from tests.express.parser_support import (
