@@ -19,6 +19,7 @@ from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
 from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
+from expresspy.router.dispatch import drive
 from expresspy.router.next import Next, Wakeup
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
@@ -281,7 +282,8 @@ class Application(MethodsMixin):
             res._headers["x-powered-by"] = "Express"
         env = self._setting("env")
         try:
-            outcome = await self.router.run(req, res)
+            # router.run(req, res), without its coroutine frame
+            outcome = await drive(self.router.walk(req, res), req, res)
             if outcome is not DONE:
                 finalhandler.finish(req, res, outcome, env)
         except Exception as exc:  # a bug in middleware internals must still get an answer

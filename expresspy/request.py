@@ -19,6 +19,7 @@ from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
 from expresspy.router.next import Wakeup
+from expresspy.router.pattern import Params
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -35,11 +36,22 @@ _FIRST_WINS = frozenset({
 })
 
 
+# Decoded names of the headers clients send most, as servers pass them (lower case, ASGI).
+_HEADER_NAMES = {name.encode("latin-1"): name for name in (
+    "host", "user-agent", "accept", "accept-encoding", "accept-language", "connection",
+    "cookie", "content-type", "content-length", "cache-control", "referer", "origin",
+    "if-none-match", "if-modified-since", "x-forwarded-for", "x-forwarded-proto",
+    "authorization", "upgrade-insecure-requests", "sec-fetch-mode", "sec-fetch-site",
+)}
+
+
 def _collect_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     """Lower-cased header names to values, folding repeats the way Node's http module does."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in raw:
-        name = raw_name.decode("latin-1").lower()
+        name = _HEADER_NAMES.get(raw_name)
+        if name is None:
+            name = raw_name.decode("latin-1").lower()
         value = raw_value.decode("latin-1")
         if name not in headers:
             headers[name] = value
@@ -50,15 +62,6 @@ def _collect_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
         else:
             headers[name] += ", " + value
     return headers
-
-
-class Params(dict[str, Any]):
-    """`req.params`: a dict that also finds positional captures by integer (`req.params[0]`)."""
-
-    def __missing__(self, key: object) -> Any:
-        if isinstance(key, int):
-            return self[str(key)]
-        raise KeyError(key)
 
 
 def simple_query_parser(query: str) -> dict[str, Any]:
@@ -82,6 +85,17 @@ def simple_query_parser(query: str) -> dict[str, Any]:
 class Request:
     """The incoming request, with Express's API. Created once per request by the app."""
 
+    # Defaults shared by every request until one is assigned: fewer stores per request.
+    base_url: str = ""
+    body: Any = None
+    secret: str | None = None
+    route: Route | None = None
+    res: Response | None = None
+    next: Callable[..., None] | None = None  # the running handler's next (router)
+    aborted = False
+    _body_consumed = False
+    _query_cache: tuple[str, Any] | None = None
+
     def __init__(self, app: Application, scope: MutableMapping[str, Any], receive: Receive,
                  wakeup: Wakeup) -> None:
         self.app = app
@@ -94,19 +108,10 @@ class Request:
         query: bytes = scope.get("query_string", b"")
         self.url: str = path + "?" + query.decode("latin-1") if query else path
         self.original_url: str = self.url
-        self.base_url: str = ""
         self.params: dict[str, Any] = Params()
         self.headers: dict[str, str] = _collect_headers(scope.get("headers", []))
-        self.body: Any = None
         self.cookies: dict[str, Any] = {}
         self.signed_cookies: dict[str, Any] = {}
-        self.secret: str | None = None
-        self.route: Route | None = None
-        self.res: Response | None = None
-        self.next: Callable[..., None] | None = None  # the running handler's next (router)
-        self.aborted = False
-        self._body_consumed = False
-        self._query_cache: tuple[str, Any] | None = None
 
     # -- URL ------------------------------------------------------------------------------
 

@@ -55,6 +55,8 @@ _FORBIDDEN = ("\r", "\n", "\0")
 
 def js_string(value: Any) -> str:
     """JavaScript's `String(value)` for the values handlers pass to headers and cookies."""
+    if value.__class__ is str:  # the usual case, before three isinstance checks
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -101,7 +103,7 @@ class Response(ServerResponse):
         Content-Type gets its default charset (`text/plain` → `text/plain; charset=utf-8`) and
         may not be a list. CR, LF or NUL raise InvalidHeaderError (a ValueError).
         """
-        if isinstance(field, Mapping):
+        if not isinstance(field, str) and isinstance(field, Mapping):  # str first: ABC check
             for key, val in field.items():
                 self.set(key, val)
             return self
@@ -234,9 +236,10 @@ class Response(ServerResponse):
         """
         chunk: Any = body
         if isinstance(chunk, str):
-            current = self.get("Content-Type")
+            current = self._headers.get("content-type")
             if isinstance(current, str):
-                self.set("Content-Type", set_charset(current, "utf-8"))
+                # What res.set would store: the value names a charset, so no default is added.
+                self.set_header("Content-Type", set_charset(current, "utf-8"))
             else:
                 self.type("html")
         elif chunk is None:
@@ -252,15 +255,19 @@ class Response(ServerResponse):
         return self._send_data(data)
 
     def _send_data(self, data: bytes | None) -> Response:
-        etag_fn = self.app._etag_fn
+        headers = self._headers
         if data is not None:
-            if not self.get("Transfer-Encoding"):
-                self.set_header("Content-Length", str(len(data)))
-            if etag_fn is not None and not self.get("ETag"):
+            if not headers.get("transfer-encoding"):
+                self._set_known("content-length", str(len(data)))
+            etag_fn = self.app._etag_fn
+            if etag_fn is not None and not headers.get("etag"):
                 tag = etag_fn(data)
                 if tag:
-                    self.set_header("ETag", tag)
-        if self.req.fresh:
+                    self.set_header("ETag", tag)  # checked: the etag setting may be user code
+        req = self.req
+        asked = req.headers
+        # req.fresh is False without If-None-Match / If-Modified-Since: skip it (~1 µs).
+        if ("if-none-match" in asked or "if-modified-since" in asked) and req.fresh:
             self.status_code = 304
         if self.status_code in (204, 304):
             for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):

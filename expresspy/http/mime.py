@@ -8,6 +8,7 @@ Kept as data so that `res.type("js")` and `express.static` agree with Express by
 from __future__ import annotations
 
 import mimetypes
+from functools import lru_cache
 
 TYPES_BY_EXTENSION: dict[str, str] = {
     "html": "text/html",
@@ -175,10 +176,15 @@ def content_type(type_or_ext: str) -> str | None:
     `contentType`.
     """
     mime = type_or_ext if "/" in type_or_ext else lookup(type_or_ext)
-    if mime is None:
-        return None
+    return None if mime is None else _with_default_charset(mime)
+
+
+@lru_cache(maxsize=256)  # every res.set("Content-Type", ...) and res.type(...) comes here
+def _with_default_charset(mime: str) -> str:
+    """`mime` with `; charset=utf-8` added when its type has a default charset and it names
+    none (a pure function of the string, so a small cache serves repeated types)."""
     if "charset" not in mime.lower():
         cs = charset(mime)
         if cs is not None:
-            mime = f"{mime}; charset={cs.lower()}"
+            return f"{mime}; charset={cs.lower()}"
     return mime

@@ -30,6 +30,13 @@ HeaderValue = str | list[str]
 
 ZERO_COPY_EXTENSION = "http.response.zerocopysend"
 
+# Encoded forms of the header names responses carry most (a lookup instead of an encode).
+_NAME_BYTES = {name: name.encode("latin-1") for name in (
+    "x-powered-by", "content-type", "content-length", "etag", "set-cookie", "cache-control",
+    "last-modified", "accept-ranges", "vary", "location", "content-disposition",
+    "x-content-type-options", "content-security-policy", "transfer-encoding",
+)}
+
 
 class HeadersSentError(RuntimeError):
     """Raised when headers are changed after they were sent (Node's ERR_HTTP_HEADERS_SENT)."""
@@ -51,25 +58,28 @@ class BodySource(Protocol):
 class ServerResponse:
     """Status, headers and body of one response, and the hooks around sending it."""
 
+    # Defaults shared by every response until one is assigned: fewer stores per request (the
+    # attributes read on every request stay on the instance, where reads are quickest).
+    status_message: str | None = None
+    _body: bytes = b""
+    _source: BodySource | None = None
+    _streaming = False
+    _pump_task: asyncio.Future[None] | None = None
+    _pump_wake: asyncio.Future[None] | None = None
+    _failure: BaseException | None = None
+
     def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
         self.req = req
         self._send = send
         self._loop = loop
         self.status_code = 200
-        self.status_message: str | None = None
-        self._headers: dict[str, HeaderValue] = {}
         self.headers_sent = False
         self.finished = False
-        self._body: bytes = b""
-        self._source: BodySource | None = None
+        self._headers: dict[str, HeaderValue] = {}
         self._chunks: list[bytes] = []
-        self._streaming = False
-        self._pump_task: asyncio.Future[None] | None = None
-        self._pump_wake: asyncio.Future[None] | None = None
         self._on_headers: list[Callable[[Any], None]] = []
         self._before_finish: list[Callable[[], Any]] = []
         self._on_finish: list[Callable[[Any], None]] = []
-        self._failure: BaseException | None = None
 
     # -- headers (Node's API) -------------------------------------------------------------
 
@@ -78,11 +88,22 @@ class ServerResponse:
         """
         if self.headers_sent:
             raise HeadersSentError()
-        for item in value if isinstance(value, list) else [value]:
-            check_header(name, item)
-        self._headers[name.lower()] = list(value) if isinstance(value, list) else value
+        if isinstance(value, list):
+            for item in value:
+                check_header(name, item)
+            self._headers[name.lower()] = list(value)
+        else:
+            check_header(name, value)
+            self._headers[name.lower()] = value
 
     setHeader = set_header
+
+    def _set_known(self, name: str, value: str) -> None:
+        """`set_header` for a lower-case constant `name` and a value the framework built from
+        safe parts (digits, a tag it computed): skips `check_header`, ~0.15 µs a header."""
+        if self.headers_sent:
+            raise HeadersSentError()
+        self._headers[name] = value
 
     def get_header(self, name: str) -> HeaderValue | None:
         """A header by case-insensitive name, None when unset."""
@@ -212,16 +233,19 @@ class ServerResponse:
     def _commit_headers(self) -> None:
         if self.headers_sent:
             return
-        for hook in reversed(self._on_headers):
-            hook(self)
+        if self._on_headers:
+            for hook in reversed(self._on_headers):
+                hook(self)
         self.headers_sent = True
 
     def _header_list(self) -> list[tuple[bytes, bytes]]:
         out: list[tuple[bytes, bytes]] = []
         for name, value in self._headers.items():
-            key = name.encode("latin-1")
-            for item in value if isinstance(value, list) else [value]:
-                out.append((key, item.encode("latin-1")))
+            key = _NAME_BYTES.get(name) or name.encode("latin-1")
+            if isinstance(value, list):
+                out.extend((key, item.encode("latin-1")) for item in value)
+            else:
+                out.append((key, value.encode("latin-1")))
         return out
 
     async def _run_before_finish(self) -> None:
@@ -234,30 +258,6 @@ class ServerResponse:
         extensions = self.req.scope.get("extensions") or {}
         return ZERO_COPY_EXTENSION in extensions
 
-    async def _flush(self) -> None:
-        """Send a response ended with send/end/a body source; called on the loop at the end."""
-        try:
-            await self._run_before_finish()
-        except Exception as exc:  # a failed session save: answer with the error instead
-            self._failure = exc
-            return
-        source, self._source = self._source, None
-        try:
-            await self._send({"type": "http.response.start", "status": self.status_code,
-                              "headers": self._header_list()})
-            if source is not None:
-                await source.write_to(self._send, self._zero_copy())
-            else:
-                await self._send({"type": "http.response.body", "body": self._body,
-                                  "more_body": False})
-        except Exception as exc:  # the client went away, or the file failed mid-way
-            self._aborted(exc)
-            raise
-        finally:
-            if source is not None:
-                source.close()
-        self._run_on_finish()
-
     def _aborted(self, exc: BaseException) -> None:
         logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
                      exc_info=exc)
@@ -265,6 +265,8 @@ class ServerResponse:
         self._run_on_finish()
 
     def _run_on_finish(self) -> None:
+        if not self._on_finish:
+            return
         hooks, self._on_finish = self._on_finish, []
         for hook in hooks:
             try:
@@ -319,17 +321,36 @@ class ServerResponse:
         self._run_on_finish()
 
     async def _complete(self) -> None:
-        """Wait until the response is fully sent (called by the app's ASGI entry)."""
+        """Wait until the response is fully sent (called by the app's ASGI entry): a streamed
+        response by its pump, one ended with send/end/a body source from here."""
         if self._streaming:
             if self._pump_task is None:
                 self._wake_pump_on_loop()
             assert self._pump_task is not None
             await self._pump_task
-        else:
+            return
+        if self._before_finish:  # most responses have none: no coroutine to create
             try:
-                await self._flush()
-            except Exception:  # already reported through _aborted and on_finish
+                await self._run_before_finish()
+            except Exception as exc:  # a failed session save: answer with the error instead
+                self._failure = exc
                 return
+        source, self._source = self._source, None
+        try:
+            await self._send({"type": "http.response.start", "status": self.status_code,
+                              "headers": self._header_list()})
+            if source is not None:
+                await source.write_to(self._send, self._zero_copy())
+            else:
+                await self._send({"type": "http.response.body", "body": self._body,
+                                  "more_body": False})
+        except Exception as exc:  # the client went away, or the file failed mid-way
+            self._aborted(exc)  # reported through on_finish; nothing more to send
+            return
+        finally:
+            if source is not None:
+                source.close()
+        self._run_on_finish()
 
     # -- camelCase aliases ----------------------------------------------------------------
 

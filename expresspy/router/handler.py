@@ -1,19 +1,16 @@
-"""Handlers: a user function, inspected once at registration, and how it is invoked per request.
+"""Handlers: a user function, inspected once at registration.
 
 Express decides by `fn.length` whether a function handles requests (up to 3 parameters) or
 errors (exactly 4). Python functions are inspected once here, so dispatch inspects nothing.
 Plain `def` functions run in the application's thread pool unless it runs them inline; `async
-def` functions run on the event loop.
+def` functions run on the event loop (`expresspy.router.dispatch` runs both).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import functools
 import inspect
-from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
+from collections.abc import Callable
 from typing import Any
 
 HandlerFunc = Callable[..., Any]
@@ -62,29 +59,6 @@ class Handler:
         self.is_async = _is_async(fn)
         self.name = getattr(fn, "__name__", None) or type(fn).__name__
 
-    def arguments(self, err: object, req: Any, res: Any, nxt: Any) -> tuple[Any, ...]:
-        """The arguments this handler takes, in Express's order."""
-        if self.handles_errors:
-            return (err, req, res, nxt)
-        return (req, res, nxt)[: self.arity]
-
-    async def invoke(
-        self, args: tuple[Any, ...], executor: Executor | None, inline: bool
-    ) -> None:
-        """Run the handler with `args`; exceptions propagate to the caller (the dispatcher)."""
-        if self.is_async:
-            await self.fn(*args)
-            return
-        if inline or executor is None:
-            result = self.fn(*args)
-        else:
-            loop = asyncio.get_running_loop()
-            ctx = contextvars.copy_context()
-            call = functools.partial(ctx.run, self.fn, *args)
-            result = await loop.run_in_executor(executor, call)
-        if inspect.isawaitable(result):
-            await result
-
     def __repr__(self) -> str:
         return f"<Handler {self.name}>"
 
@@ -99,5 +73,3 @@ def flatten_handlers(items: tuple[Any, ...]) -> list[Any]:
             flat.append(item)
     return flat
 
-
-AwaitableNone = Awaitable[None]

@@ -77,4 +77,6 @@ class Next:
             err.__dict__.setdefault(NEXT_STACK_ATTRIBUTE, traceback.extract_stack()[:-1])
         self.value = err
         self.called = True
-        self.wakeup.trigger()
+        wakeup = self.wakeup
+        if wakeup._waiter is not None:  # the usual caller runs before anyone parks: no call
+            wakeup.trigger()

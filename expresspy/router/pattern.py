@@ -16,12 +16,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 from expresspy.http.text import decode_param
 
 PathSpec = Union[str, "re.Pattern[str]", Sequence[Union[str, "re.Pattern[str]"]]]
-Params = dict[str, object]
+
+
+class Params(dict[str, Any]):
+    """`req.params`: a dict that also finds positional captures by integer (`req.params[0]`)."""
+
+    def __missing__(self, key: object) -> Any:
+        if isinstance(key, int):
+            return self[str(key)]
+        raise KeyError(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """`params.get(0)` finds the capture stored under "0"."""
+        return super().get(str(key) if isinstance(key, int) else key, default)
+
+
 MatchResult = tuple[str, Params]
 
 MAX_COMBINATIONS = 256  # path-to-regexp 8.4's cap on optional-group expansion
@@ -252,6 +266,7 @@ class CompiledPath:
     wildcards: frozenset[int]
     literal: str | None  # set when the path has no parameters: matched by string comparison
     first_segments: frozenset[str] | None  # first path segment(s) it can match; None: any
+    ignore_case: bool = False  # the regex's IGNORECASE, as a bool: RegexFlag's `&` is Python code
 
 
 def compile_string(
@@ -291,7 +306,7 @@ def compile_string(
     if not tokens or (len(tokens) == 1 and isinstance(tokens[0], _Text)):
         literal = path if sensitive else path.lower()
     return CompiledPath(re.compile(pattern, flags), tuple(names), frozenset(wildcards), literal,
-                        None if segments is None else frozenset(segments))
+                        None if segments is None else frozenset(segments), not sensitive)
 
 
 def _first_segment(tokens: Sequence[_Text | _Param]) -> str | None:
@@ -355,7 +370,7 @@ class PathMatcher:
     def match(self, path: str) -> MatchResult | None:
         """Match `path`; return the matched part and the decoded parameters, or None."""
         if self.match_all:
-            return "", {}
+            return "", Params()
         for compiled in self._compiled:
             found = _match_compiled(compiled, path, self._end, self._strict)
             if found is not None:
@@ -381,14 +396,14 @@ def _match_compiled(
 ) -> MatchResult | None:
     literal = compiled.literal
     if literal is not None and end:
-        candidate = path.lower() if compiled.regex.flags & re.IGNORECASE else path
+        candidate = path.lower() if compiled.ignore_case else path
         if candidate == literal or (not strict and candidate == literal + "/"):
-            return path, {}
+            return path, Params()
         return None
     m = compiled.regex.match(path)
     if m is None:
         return None
-    params: Params = {}
+    params = Params()
     for index, value in enumerate(m.groups()):
         if value is None:
             continue
@@ -401,7 +416,7 @@ def _match_compiled(
 
 
 def _regex_params(m: re.Match[str]) -> Params:
-    params: Params = {}
+    params = Params()
     named = {index: name for name, index in m.re.groupindex.items()}
     position = 0
     for index in range(1, (m.re.groups or 0) + 1):

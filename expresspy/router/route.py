@@ -1,59 +1,14 @@
-"""Route: the handlers registered for one path, per HTTP method, and running one handler."""
+"""Route: the handlers registered for one path, per HTTP method, and the walk of them."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from expresspy.router.dispatch import DONE, Walk, drive, step_for
 from expresspy.router.handler import Handler, flatten_handlers
-from expresspy.router.next import Next
 from expresspy.router.pattern import PathSpec
 
-logger = logging.getLogger("expresspy")
-
-# Returned by dispatch when a handler ended the response without calling next.
-DONE: Any = object()
-
-
-async def run_handler(
-    handler: Handler,
-    err: object,
-    req: Any,
-    res: Any,
-    *,
-    args: tuple[Any, ...] | None = None,
-    nxt: Next | None = None,
-) -> Any:
-    """Run one handler; return what it passed to `next`, or DONE if it ended the response.
-
-    An exception raised by the handler (sync or async) counts as `next(exception)`. When the
-    handler returns having done neither, this waits until it calls `next` or ends the response
-    from a callback, as a Node handler may.
-    """
-    wakeup = req._wakeup
-    if nxt is None:
-        nxt = Next(wakeup)
-    if args is None:
-        args = handler.arguments(err, req, res, nxt)
-    req.next = nxt  # Express's req.next: res.format/render/send_file report errors through it
-    app = req.app
-    try:
-        await handler.invoke(args, app._executor, app._inline_sync)
-    except Exception as exc:
-        if nxt.called:
-            logger.debug("handler %s raised after calling next", handler.name, exc_info=exc)
-            return nxt.value
-        return exc
-    while not nxt.called:
-        if res.finished:
-            return DONE
-        waiter = wakeup.arm()
-        if nxt.called or res.finished:
-            wakeup.disarm()
-            continue
-        await waiter
-        wakeup.disarm()
-    return nxt.value
+__all__ = ["DONE", "Route"]
 
 
 class Route:
@@ -99,6 +54,11 @@ class Route:
 
     async def dispatch(self, req: Any, res: Any) -> Any:
         """Run the handlers matching the request's method; return the outcome for the router."""
+        return await drive(self.steps(req, res), req, res)
+
+    def steps(self, req: Any, res: Any) -> Walk:
+        """The walk of this route's stack for `req` (see `expresspy.router.dispatch`): yields
+        each handler matching the method, returns the outcome for the router."""
         method = req.method
         if method == "HEAD" and "HEAD" not in self.methods:
             method = "GET"
@@ -112,7 +72,7 @@ class Route:
                     continue
             elif not handler.handles_requests:
                 continue
-            outcome = await run_handler(handler, error, req, res)
+            outcome = yield step_for(handler, error, req, res)
             if outcome is DONE or outcome == "router":
                 return outcome
             if outcome == "route":

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from expresspy.router.dispatch import DONE, Walk, drive, step_for
 from expresspy.router.handler import Handler, flatten_handlers
 from expresspy.router.next import Next
-from expresspy.router.pattern import PathMatcher, PathSpec, request_segment
-from expresspy.router.route import DONE, Route, run_handler
+from expresspy.router.pattern import Params, PathMatcher, PathSpec, request_segment
+from expresspy.router.route import Route
 
 logger = logging.getLogger("expresspy")
 
@@ -275,7 +276,12 @@ class Router(MethodsMixin):
             callback(None if outcome == "router" else outcome)
 
     async def run(self, req: Any, res: Any, err: object = None) -> Any:
-        """Walk the stack for `req`; return DONE, an error, or None when the stack ran out.
+        """Walk the stack for `req`; return DONE, an error, or None when the stack ran out."""
+        return await drive(self.walk(req, res, err), req, res)
+
+    def walk(self, req: Any, res: Any, err: object = None) -> Walk:
+        """The walk of the stack for `req` (see `expresspy.router.dispatch`): yields the
+        handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
         The path and the method are read again before each layer, as Express does, so a
         middleware may rewrite `req.url` or `req.method` to re-route the request.
@@ -286,15 +292,20 @@ class Router(MethodsMixin):
         parent_url: str = req.base_url
         parent_params: Any = req.params
         options_methods: list[str] | None = [] if req.method == "OPTIONS" else None
-        param_states: dict[str, _ParamState] = {}
+        param_states: dict[str, _ParamState] | None = None  # made when a router.param runs
         layer_error: object = err
         stack = self._stack
         position = -1
+        seen_url: str | None = None
+        path = ""
         seen_path: str | None = None
         candidates: tuple[int, ...] = ()
         next_candidate = 0
         while True:
-            path = pathname_of(req.url, protohost)
+            url: str = req.url
+            if url is not seen_url:  # the same object as last time: the path is unchanged
+                seen_url = url
+                path = pathname_of(url, protohost)
             if path != seen_path:  # first pass, or a middleware rewrote req.url
                 seen_path = path
                 segment = request_segment(path)
@@ -324,10 +335,13 @@ class Router(MethodsMixin):
                         options_methods.extend(route.allowed_methods())
                     if method != "HEAD":
                         continue
-            req.params = Params(merge_params(params, parent_params) if self.merge_params
-                                else params)
+            # The matcher builds a fresh Params per match, so it becomes req.params as it is.
+            req.params = Params(merge_params(params, parent_params)) if self.merge_params \
+                else params
             if params and self.params:
-                outcome = await self._process_params(params, req, res, param_states)
+                if param_states is None:
+                    param_states = {}
+                outcome = yield from self._param_steps(params, req, res, param_states)
                 if outcome is DONE:
                     return DONE
                 if outcome is not None:
@@ -335,12 +349,28 @@ class Router(MethodsMixin):
                         layer_error = layer_error or outcome
                     continue
             if route is not None:
-                outcome = await route.dispatch(req, res)
+                outcome = yield from route.steps(req, res)
             else:
-                outcome = await self._run_middleware(
-                    layer, _MountPoint(matched, protohost, parent_url), layer_error, req, res)
-                if outcome is _SKIPPED:
+                handler = layer.handler
+                assert handler is not None
+                if not (handler.handles_errors if layer_error is not None
+                        else handler.handles_requests):
                     continue
+                mount = _MountPoint(matched, protohost, parent_url) if matched else None
+                slash_added = mount is not None and mount.enter(req)
+                try:
+                    if type(handler.fn) is Router:
+                        # A mounted Router is walked in place instead of as a handler: no
+                        # driver of its own, and a run of sync layers continues through it.
+                        try:
+                            outcome = yield from handler.fn.walk(req, res)
+                        except Exception as exc:  # a failing walk, as a failing handler
+                            outcome = exc
+                    else:
+                        outcome = yield step_for(handler, layer_error, req, res)
+                finally:
+                    if mount is not None:
+                        mount.leave(req, slash_added)
             if outcome is DONE:
                 return DONE
             if outcome == "router":
@@ -354,28 +384,15 @@ class Router(MethodsMixin):
             return DONE
         return layer_error
 
-    async def _run_middleware(
-        self, layer: Layer, mount: _MountPoint, layer_error: object, req: Any, res: Any
-    ) -> Any:
-        handler = layer.handler
-        assert handler is not None
-        if not (handler.handles_errors if layer_error is not None else handler.handles_requests):
-            return _SKIPPED
-        slash_added = mount.enter(req)
-        try:
-            return await run_handler(handler, layer_error, req, res)
-        finally:
-            mount.leave(req, slash_added)
-
-    async def _process_params(
+    def _param_steps(
         self, params: dict[str, Any], req: Any, res: Any, states: dict[str, _ParamState]
-    ) -> Any:
+    ) -> Walk:
         """Run `router.param` callbacks for the matched parameters, once per value per request.
 
         A value seen before reuses what its callbacks left in `req.params`; an error (other
         than "route") they raised before is raised again for any later value, as Express does.
         """
-        for name in params:
+        for name in list(params):  # params may be req.params itself, which callbacks change
             callbacks = self.params.get(name)
             if callbacks is None:
                 continue
@@ -392,7 +409,7 @@ class Router(MethodsMixin):
             for callback in callbacks:
                 nxt = Next(req._wakeup)
                 args = (req, res, nxt, value, name)[: callback.arity]
-                outcome = await run_handler(callback, None, req, res, args=args, nxt=nxt)
+                outcome = yield callback, args, nxt
                 state.value = req.params.get(name)
                 if outcome is DONE:
                     return DONE
@@ -400,9 +417,6 @@ class Router(MethodsMixin):
                     state.error = outcome
                     return outcome
         return None
-
-
-_SKIPPED: Any = object()
 
 
 class _MountPoint:
@@ -465,19 +479,6 @@ def pathname_of(url: str, protohost: str) -> str:
 def url_pathname(url: str) -> str:
     """The pathname of a request target as Node's parseurl reads it (`//a/b` is a path)."""
     return pathname_of(url, protohost_of(url))
-
-
-class Params(dict[str, Any]):
-    """`req.params`: a dict that also finds positional captures by integer (`req.params[0]`)."""
-
-    def __missing__(self, key: object) -> Any:
-        if isinstance(key, int):
-            return self[str(key)]
-        raise KeyError(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        """`params.get(0)` finds the capture stored under "0"."""
-        return super().get(str(key) if isinstance(key, int) else key, default)
 
 
 def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
