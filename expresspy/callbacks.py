@@ -4,7 +4,8 @@
 handler (on the event loop) or from a plain `def` handler (in a worker thread). Their callback
 runs where the call was made: on the event loop when it was started there, in a worker thread
 (the loop's default executor) when it was started from a thread, so a blocking callback
-written for a `def` handler never stalls the server.
+written for a `def` handler never stalls the server. It runs in the context of the call, so
+context variables the handler saw (Express's AsyncLocalStorage) are there in the callback.
 
     site = CallbackSite.here(loop)          # when the operation starts
     ...
@@ -14,8 +15,10 @@ written for a `def` handler never stalls the server.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["CallbackSite", "running_loop"]
@@ -35,11 +38,12 @@ class CallbackSite:
 
     loop: asyncio.AbstractEventLoop
     on_loop: bool
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
 
     @classmethod
     def here(cls, loop: asyncio.AbstractEventLoop) -> CallbackSite:
         """The site of the calling code (call it when the operation starts)."""
-        return cls(loop, running_loop() is loop)
+        return cls(loop, running_loop() is loop, contextvars.copy_context())
 
     def run(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run `fn(*args)` where the operation was started; callable from any thread.
@@ -48,12 +52,14 @@ class CallbackSite:
         thread: `fn` runs in the loop's default executor (now, when already off the loop).
         """
         now_on_loop = running_loop() is self.loop
+        # In the caller's context; a copy of it, so two callbacks never share one.
+        call = functools.partial(self.context.copy().run, fn, *args)
         if self.on_loop:
             if now_on_loop:
-                fn(*args)
+                call()
             else:
-                self.loop.call_soon_threadsafe(fn, *args)
+                self.loop.call_soon_threadsafe(call)
         elif now_on_loop:
-            self.loop.run_in_executor(None, fn, *args)
+            self.loop.run_in_executor(None, call)
         else:
-            fn(*args)  # already in a worker thread
+            call()  # already in a worker thread

@@ -203,6 +203,8 @@ def serialize_cookie(
     if path:
         parts.append(f"Path={_checked('path', path, COOKIE_PATH)}")
     if expires is not None:
+        if not isinstance(expires, datetime):
+            raise TypeError(f"option expires is invalid: {expires!r} is not a datetime")
         parts.append(f"Expires={format_http_date(expires)}")
     parts.extend(flag for flag, on in _flags(http_only, secure, partitioned) if on)
     if priority:

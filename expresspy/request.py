@@ -333,6 +333,8 @@ class Request:
                     return
             elif kind == "http.disconnect":
                 self.aborted = True
+                if self.res is not None:
+                    self.res._client_left()
                 raise HTTPError(400, "request aborted", type="request.aborted")
 
     async def read(self, limit: int | None = None) -> bytes:

@@ -161,11 +161,14 @@ class Response(ServerResponse):
         return self.set("Link", format_links(
             ", ".join(current) if isinstance(current, list) else current, links))
 
-    def location(self, url: str) -> Response:
+    def location(self, url: Any) -> Response:
         """Set Location to `url`, percent-encoded as encodeurl does (valid escapes kept).
 
-        CR, LF or NUL in `url` raise ValueError (Express would encode them; refusing is safer).
+        A non-string is written as JavaScript's String() would (`True` → "true"). CR, LF or
+        NUL in `url` raise ValueError (Express would encode them; refusing is safer).
         """
+        if not isinstance(url, str):
+            url = js_string(url)
         _refuse_control_chars("a redirect target", url)
         return self.set("Location", encode_url(url))
 
@@ -539,5 +542,6 @@ def _milliseconds(key: str, value: Any) -> float:
     if isinstance(value, timedelta):
         return value.total_seconds() * 1000
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"option {key} must be a number or a timedelta, not {value!r}")
+        # Express's wording (cookie's serialize), then what expresspy accepts instead
+        raise TypeError(f"option {key} is invalid: {value!r} is not a number or a timedelta")
     return float(value) * (1 if key == "maxAge" else 1000)

@@ -67,6 +67,7 @@ class ServerResponse:
     _pump_task: asyncio.Future[None] | None = None
     _pump_wake: asyncio.Future[None] | None = None
     _failure: BaseException | None = None
+    _gone = False  # the client left before the response was sent
 
     def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
         self.req = req
@@ -258,6 +259,17 @@ class ServerResponse:
         extensions = self.req.scope.get("extensions") or {}
         return ZERO_COPY_EXTENSION in extensions
 
+    def _client_left(self) -> None:
+        """The client went away before the response was sent (seen while reading the body):
+        run the on_finish hooks now, as on-finished does on a closed socket, and stop the
+        dispatcher waiting for a handler that may never answer."""
+        if self._gone:
+            return
+        self._gone = True
+        self.req.aborted = True
+        self._run_on_finish()
+        self.req._wakeup.trigger()
+
     def _aborted(self, exc: BaseException) -> None:
         logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
                      exc_info=exc)
@@ -323,6 +335,8 @@ class ServerResponse:
     async def _complete(self) -> None:
         """Wait until the response is fully sent (called by the app's ASGI entry): a streamed
         response by its pump, one ended with send/end/a body source from here."""
+        if self._gone and not self.finished:  # nobody to answer, and nothing was answered
+            return
         if self._streaming:
             if self._pump_task is None:
                 self._wake_pump_on_loop()

@@ -66,16 +66,16 @@ def _settled(nxt: Next, res: Any) -> Any:
     """
     if nxt.called:
         return nxt.value
-    return DONE if res.finished else _UNSETTLED
+    return DONE if res.finished or res._gone else _UNSETTLED
 
 
 async def _settle(nxt: Next, res: Any, wakeup: Any) -> Any:
     """Wait until a handler that returned calls `next` (DONE once it ends the response)."""
     while not nxt.called:
-        if res.finished:
+        if res.finished or res._gone:  # answered, or nobody left to answer
             return DONE
         waiter = wakeup.arm()
-        if nxt.called or res.finished:
+        if nxt.called or res.finished or res._gone:
             wakeup.disarm()
             continue
         await waiter
@@ -93,8 +93,9 @@ _FINISHED = 3  # the walk's own outcome
 class _SyncRun:
     """Runs plain `def` steps of one walk back to back, in a worker thread or inline.
 
-    `context` is the loop's context when the run left it; as each handler ran in its own copy
-    of the loop's context before, each still does (None: inline, in the loop's context).
+    `context` is a copy of the request's context taken when the run left the loop; the run's
+    handlers share it, so a context variable one sets is seen by the next, and the loop adopts
+    what they changed when the run returns (`_adopt`). None: inline, in the loop's context.
     """
 
     __slots__ = ("app", "cancelled", "context", "req", "res", "walk")
@@ -128,10 +129,8 @@ class _SyncRun:
             handler, args, nxt = step
             req.next = nxt  # Express's req.next: res.format/render/send_file report through it
             try:
-                if context is None:
-                    result = handler.fn(*args)
-                else:
-                    result = context.copy().run(handler.fn, *args)
+                result = (handler.fn(*args) if context is None
+                          else context.run(handler.fn, *args))
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
@@ -218,10 +217,25 @@ async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, An
     done: asyncio.Future[tuple[int, Any]] = loop.create_future()
     executor.submit(sync_run.run_and_report, step, loop, done)
     try:
-        return await done
+        outcome = await done
     except asyncio.CancelledError:
         sync_run.cancelled = True  # not started: it never runs; else it stops after a handler
         raise
+    assert sync_run.context is not None
+    _adopt(sync_run.context)
+    return outcome
+
+
+_ABSENT: Any = object()
+
+
+def _adopt(context: contextvars.Context) -> None:
+    """Set, in the current (the request's) context, every variable `context` holds with
+    another value: what `def` handlers set in their worker thread reaches the handlers after
+    them, as Express's AsyncLocalStorage carries a store down the chain."""
+    for var, value in context.items():
+        if var.get(_ABSENT) is not value:
+            var.set(value)
 
 
 def _report(done: asyncio.Future[tuple[int, Any]], result: tuple[int, Any] | None,

@@ -229,3 +229,27 @@ def test_cancelling_the_request_stops_the_run_after_the_current_handler() -> Non
 
     asyncio.run(scenario())
     assert [name for name, _ in log] == ["blocking"]
+
+
+def test_a_context_variable_set_in_a_def_middleware_reaches_later_handlers() -> None:
+    import contextvars
+
+    from expresspy import express
+    from expresspy.testing import request
+
+    tenant: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="none")
+    app = express()
+
+    def set_tenant(req: object, res: object, next: object) -> None:
+        tenant.set("acme")
+        next()  # type: ignore[operator]
+
+    async def async_reader(req: object, res: object, next: object) -> None:
+        res.set("X-Async", tenant.get())  # type: ignore[attr-defined]
+        next()  # type: ignore[operator]
+
+    app.use(set_tenant)
+    app.use(async_reader)
+    app.get("/", lambda req, res: res.send(tenant.get()))
+    request(app).get("/").expect("X-Async", "acme").expect(200, "acme")
+    assert tenant.get() == "none"  # nothing leaks out of the request

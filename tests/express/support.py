@@ -13,16 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from expresspy import express
 from expresspy.testing import request
 
 # Node's AsyncLocalStorage is Python's contextvars: middleware sets it, callbacks read it.
 STORE: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("store")
-CONTEXT_LOST = pytest.mark.xfail(
-    reason="bug: a contextvars value set by a plain def middleware before next() is lost "
-    "(each sync handler runs in its own context copy)", strict=True)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VARIABLE = re.compile(r"\$([0-9a-zA-Z.]+)")
 

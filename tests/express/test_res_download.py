@@ -13,7 +13,6 @@ from expresspy import express
 from expresspy.testing import request, should_have_body, should_not_have_header
 
 from .support import (
-    CONTEXT_LOST,
     FIXTURES,
     after,
     app_calling,
@@ -75,14 +74,12 @@ def test_res__download_path_fn__should_invoke_the_callback() -> None:
     downloads_with_callback(disposition="attachment; filename=user.html")
 
 
-@CONTEXT_LOST
 def test_res__download_path_fn__async_local_storage__should_persist_store() -> None:
     store_persists("download", relative("name.txt"),
                    ("Content-Type", "text/plain; charset=utf-8"),
                    ("Content-Disposition", "attachment; filename=name.txt"), (200, "tobi"))
 
 
-@CONTEXT_LOST
 def test_res__download_path_fn__async_local_storage__should_persist_store_on_error() -> None:
     store_persists_on_error("download", relative("does-not-exist"))
 

@@ -12,8 +12,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-import pytest
-
 from expresspy.testing import request
 
 from .support import app_with
@@ -57,8 +55,6 @@ def test_res__location_url__should_encode_data_uri() -> None:
         "Location", "data:text/javascript,export%20default%20()%20=%3E%20%7B%20%7D").expect(200)
 
 
-@pytest.mark.xfail(reason="bug: res.location(True) raises TypeError ('bool' is not iterable); "
-                   "Express writes String(url), 'true'", strict=True)
 def test_res__location_url__should_consistently_handle_non_string_input_boolean() -> None:
     locating(True).expect("Location", "true").expect(200)
 

@@ -15,8 +15,6 @@ from email.utils import formatdate
 from time import time
 from typing import Any
 
-import pytest
-
 from expresspy.errors import HTTPError
 from expresspy.server import BackgroundServer
 from expresspy.testing import (
@@ -27,7 +25,6 @@ from expresspy.testing import (
 )
 
 from .support import (
-    CONTEXT_LOST,
     FIXTURES,
     after,
     app_calling,
@@ -188,8 +185,6 @@ def test_res__sendfile_path_fn__should_invoke_the_callback_when_client_aborts() 
     assert seen.outcome == ["ECONNABORTED"]
 
 
-@pytest.mark.xfail(reason="bug: res.on_finish never fires when the client went away before "
-                   "the response was ended (design.md: 'or the client went away')", strict=True)
 def test_res__sendfile_path_fn__should_invoke_the_callback_when_client_already_aborted() -> None:
     seen = Aborted()
 
@@ -220,13 +215,11 @@ def test_res__sendfile_path_fn__should_invoke_the_callback_on_404() -> None:
     request(app).get("/").expect(200, "got 404 error")
 
 
-@CONTEXT_LOST
 def test_res__sendfile_path_fn__async_local_storage__should_persist_store() -> None:
     store_persists("send_file", NAME_TXT, ("Content-Type", "text/plain; charset=utf-8"),
                    (200, "tobi"))
 
 
-@CONTEXT_LOST
 def test_res__sendfile_path_fn__async_local_storage__should_persist_store_on_error() -> None:
     store_persists_on_error("send_file", MISSING)
 
