@@ -294,9 +294,7 @@ class Application(MethodsMixin):
         failure = res._failure
         if failure is not None:
             res._failure = None
-            res._before_finish.clear()
-            res.headers_sent = False
-            res.finished = False
+            res._reset_for_error()
             finalhandler.finish(req, res, failure, env)
             await res._complete()
 

@@ -72,6 +72,7 @@ class ServerResponse:
     def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
         self.req = req
         self._send = send
+        self._raw_send = send  # middleware may wrap _send (compression); errors go out raw
         self._loop = loop
         self.status_code = 200
         self.headers_sent = False
@@ -216,12 +217,19 @@ class ServerResponse:
         return self
 
     def _reset_for_error(self) -> None:
-        """Forget an ended response whose before_finish failed, so an error page can replace it.
-        """
+        """Forget an ended response whose before_finish failed (a session save, say), so an
+        error page can replace it: no body source, no hooks left to run again (a second
+        Set-Cookie for an unsaved session), the ASGI send unwrapped (compression), and only
+        the X-Powered-By header kept."""
         if self._source is not None:
             self._source.close()
             self._source = None
         self._before_finish.clear()
+        self._on_headers.clear()
+        self._send = self._raw_send
+        powered_by = self._headers.get("x-powered-by")
+        self._headers = {} if powered_by is None else {"x-powered-by": powered_by}
+        self.status_code = 200
         self.headers_sent = False
         self.finished = False
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,6 +259,30 @@ class Router(MethodsMixin):
             if mounted is not None:
                 routes.extend(mounted.list_routes("" if path == "/" else path.rstrip("/")))
         return routes
+
+    def iter_handlers(self) -> Iterator[Callable[..., Any]]:
+        """Every function registered on this router and, recursively, on the routers and
+        sub-apps mounted on it: middleware, route handlers and `param` callbacks, each once,
+        in stack order (for tools such as `expresspy sessions prune`)."""
+        seen: set[int] = set()
+        yield from self._handlers(seen)
+
+    def _handlers(self, seen: set[int]) -> Iterator[Callable[..., Any]]:
+        if id(self) in seen:
+            return
+        seen.add(id(self))
+        for callbacks in self.params.values():
+            yield from (handler.fn for handler in callbacks)
+        for layer in self._stack:
+            if layer.route is not None:
+                yield from (handler.fn for _, handler in layer.route.stack)
+                continue
+            assert layer.handler is not None
+            mounted = _mounted_router(layer.handler.fn)
+            if mounted is not None:
+                yield from mounted._handlers(seen)
+            else:
+                yield layer.handler.fn
 
     # -- dispatch -------------------------------------------------------------------------
 

@@ -46,20 +46,15 @@ def find_stores(target: Any) -> list[Any]:
 
 
 def _walk(node: Any, visited: set[int]) -> Iterator[Any]:
-    if id(node) in visited:
-        return
-    visited.add(id(node))
-    store = getattr(node, "session_store", None)
-    if store is not None:
-        yield store
-    router = getattr(node, "router", None)
-    stack = getattr(router if router is not None else node, "stack", None)
-    for layer in stack if isinstance(stack, list) else []:
-        handler = getattr(layer, "handler", None)
-        yield from _walk(getattr(handler, "fn", handler), visited)
-        route = getattr(layer, "route", None)
-        if route is not None:
-            yield from _walk(route, visited)
+    """The stores of the session() middleware registered anywhere in an app or router
+    (mounted routers, sub-apps and route-level session() included)."""
+    router = getattr(node, "router", node)
+    handlers = router.iter_handlers() if hasattr(router, "iter_handlers") else [node]
+    for handler in handlers:
+        store = getattr(handler, "session_store", None)
+        if store is not None and id(store) not in visited:
+            visited.add(id(store))
+            yield store
 
 
 def prune_command(target: Any) -> list[PruneResult]:

@@ -216,3 +216,41 @@ def test_a_corrupt_record_is_an_error_in_every_store(make_store: Any, raw: str) 
 
     with pytest.raises(CorruptSessionRecord, match="a stored session record is corrupt"):
         asyncio.run(merge())
+
+
+def test_a_failed_save_answers_a_clean_error_page_even_behind_compression() -> None:
+    """The response the handler built is replaced whole: no gzip wrapper, no Set-Cookie for
+    the session that was not saved, only the error page."""
+    import warnings
+
+    from expresspy import express, session
+    from expresspy.middleware import compression
+    from expresspy.session import MemoryStore
+    from expresspy.testing import request
+
+    class DownStore(MemoryStore):
+        async def set(self, sid: str, sess: Any) -> None:
+            raise RuntimeError("store down")
+
+        merge = None  # type: ignore[assignment]
+
+    app = express()
+    app.set("env", "production")
+    app.use(compression())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        app.use(session(secret="s", store=DownStore(), resave=False,
+                        save_uninitialized=False))
+
+    @app.get("/")
+    def handler(req: Any, res: Any) -> None:
+        req.session.user = "x"
+        res.type("text").send("a" * 5000)
+
+    response = request(app).get("/").set("Accept-Encoding", "gzip").end()
+    assert response.status == 500
+    assert "content-encoding" not in response.headers
+    assert "set-cookie" not in response.headers
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<pre>Internal Server Error</pre>" in response.text
+    assert response.headers["content-length"] == str(len(response.text.encode()))

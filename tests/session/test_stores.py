@@ -364,3 +364,26 @@ def test_sqlite_store_get_does_not_wait_for_a_due_sweep(tmp_path: Path) -> None:
         store.close()
 
     asyncio.run(work())
+
+
+def test_prune_finds_stores_in_sub_apps_routers_and_routes() -> None:
+    import warnings
+
+    from expresspy import Router, express, session
+    from expresspy.session.prune import find_stores
+
+    def middleware() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return session(secret="s", resave=False, save_uninitialized=False)
+
+    app, sub, router = express(), express(), Router()
+    sub_mw, router_mw, route_mw = middleware(), middleware(), middleware()
+    sub.use(sub_mw)
+    router.use(router_mw)
+    app.use("/sub", sub)
+    app.use("/r", router)
+    app.get("/x", route_mw, lambda req, res: res.send("x"))
+    found = find_stores(app)
+    assert [id(s) for s in found] == [id(m.session_store) for m in (sub_mw, router_mw,
+                                                                  route_mw)]
