@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from .server.config import LimitInfo, ServerConfig, limit_fields
+from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.loader import AppNotFound, load_app, watch_root
 from .server.run import run as run_server
 
@@ -203,6 +203,14 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     type=click.Choice(["auto", "on", "off"]),
     help="ASGI lifespan handling.",
+)
+@click.option(
+    "--http",
+    default="auto",
+    show_default=True,
+    type=click.Choice(HTTP_BACKENDS),
+    help="Request parser: h11, or httptools (faster; pip install 'expresspy[speed]'); "
+    "auto picks httptools when installed.",
 )
 @_with_limit_options
 def run_command(target: str, **options: Any) -> None:

@@ -2,9 +2,10 @@
 
 Public surface: ``ServerConfig`` (every limit and timeout), ``run`` (blocking, with signals),
 ``serve`` (async), ``Server`` (start/stop from a running loop), ``BackgroundServer`` (a server
-in a thread, for tests). Layers: ``precheck`` and ``protocol`` are sans-IO (bytes in, events
-out, on h11); ``wire`` serializes responses; ``connection`` and ``server`` are the asyncio
-transport. See docs/server.md.
+in a thread, for tests). Layers: ``precheck``, ``protocol`` and ``httptools_parser`` are
+sans-IO (bytes in, events out; on h11, or on httptools when installed); ``wire`` serializes
+responses; ``connection``, ``timers`` and ``server`` are the asyncio transport. See
+docs/server.md.
 """
 
 from .background import BackgroundServer

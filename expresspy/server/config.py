@@ -12,12 +12,16 @@ optional limit.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["LimitInfo", "ServerConfig", "limit_fields"]
+__all__ = ["HTTP_BACKENDS", "LimitInfo", "ServerConfig", "limit_fields"]
 
 LifespanMode = Literal["auto", "on", "off"]
+HttpBackend = Literal["auto", "h11", "httptools"]
+HTTP_BACKENDS: tuple[str, ...] = ("auto", "h11", "httptools")
+"""The values of ``ServerConfig.http`` (also the choices of ``expresspy run --http``)."""
 
 
 def _limit(default: Any, cli: str, help: str, precedent: str) -> Any:
@@ -141,6 +145,10 @@ class ServerConfig:
     """Add ``Date`` to responses that lack one (RFC 9110 §6.6.1 requires it of origin servers)."""
     keep_alive_header: bool = True
     """Add ``Connection: keep-alive`` and ``Keep-Alive: timeout=N`` as Node's http does."""
+    http: HttpBackend = "auto"
+    """Request parser: ``h11``, ``httptools`` (llhttp, several times faster; needs ``pip install
+    'expresspy[speed]'``) or ``auto`` (httptools when installed, else h11). Both apply the same
+    strict checks and answer bad input alike (docs/server.md, "Protocol back-ends")."""
 
     def __post_init__(self) -> None:
         if (self.certfile is None) != (self.keyfile is None):
@@ -153,6 +161,12 @@ class ServerConfig:
                 raise ValueError(
                     f"{info.name} must be positive (or None where optional), not {value!r}"
                 )
+        if self.http not in HTTP_BACKENDS:
+            raise ValueError(f"http must be one of {', '.join(HTTP_BACKENDS)}, not {self.http!r}")
+        if self.http == "httptools" and importlib.util.find_spec("httptools") is None:
+            raise ValueError(
+                "http='httptools' needs the httptools package: pip install 'expresspy[speed]'"
+            )
         if self.max_request_line > self.max_header_bytes:
             raise ValueError("max_request_line cannot exceed max_header_bytes")
 

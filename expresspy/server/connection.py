@@ -1,15 +1,9 @@
 """The asyncio transport layer: one ``asyncio.Protocol`` per client connection.
 
-It owns the socket, the timers and flow control; the bytes are interpreted by the sans-IO
-parser (``protocol``) and the response is serialized by ``cycle``/``wire``. A connection serves
-its requests one after another (pipelined requests wait, in order, in the parser's buffer).
-
-Timers: a connection has at most one pending timer handle. The deadline it enforces depends on
-the phase (``_Phase``): the head must arrive within ``header_timeout``; a body read must follow
-the previous one within ``body_idle_timeout`` and the whole request must arrive within
-``request_timeout``; an idle keep-alive connection lives ``keep_alive_timeout``. Body reads
-only store a timestamp, and the timer re-arms itself when it fires early, so a stream of reads
-costs no timer churn.
+It owns the socket, the deadlines (``timers.PhaseTimer``) and flow control; the bytes are
+interpreted by the sans-IO parser (``protocol``) and the response is serialized by
+``cycle``/``wire``. A connection serves its requests one after another (pipelined requests wait,
+in order, in the parser's buffer).
 """
 
 from __future__ import annotations
@@ -17,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any
 from urllib.parse import unquote
 
 from .config import ServerConfig
 from .cycle import RequestCycle
 from .precheck import HeadLimits, ProtocolFailure
-from .protocol import END_OF_BODY, NEED_DATA, PAUSED, H11Parser, RequestHead
+from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead, parser_class
+from .timers import Phase, PhaseTimer
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
 
@@ -32,11 +26,6 @@ __all__ = ["HTTPConnection", "ServerState"]
 
 logger = logging.getLogger("expresspy.server")
 access_logger = logging.getLogger("expresspy.access")
-
-# How long a connection we answered with an error keeps reading (and dropping) what the client
-# still sends, so that the client reads our answer instead of a reset (RFC 9112 §9.6).
-_LINGER_SECONDS = 2.0
-
 
 @dataclass(eq=False)
 class ServerState:
@@ -50,12 +39,18 @@ class ServerState:
     shutting_down: bool = False
     asgi: dict[str, str] = field(default_factory=lambda: {"version": "3.0", "spec_version": "2.4"})
     limits: HeadLimits = field(init=False)
+    parser: type[HeadFramingParser] = field(init=False)
     keep_alive_line: bytes = field(init=False)
     extensions: dict[str, Any] = field(init=False)
+    server_lines: tuple[bytes, bytes] = field(init=False)
+    """The header lines the server adds, for a kept-alive and for a closing response: Date
+    plus Connection (and Keep-Alive). ``refresh_server_lines`` renews the date; ``Server``
+    calls it every second, so a response only picks a ready-made value."""
 
     def __post_init__(self) -> None:
         cfg = self.config
         self.limits = HeadLimits(cfg.max_request_line, cfg.max_header_bytes, cfg.max_header_count)
+        self.parser = parser_class(cfg.http)
         self.keep_alive_line = (
             b"connection: keep-alive\r\nkeep-alive: timeout=%d\r\n" % int(cfg.keep_alive_timeout)
             if cfg.keep_alive_header
@@ -63,25 +58,44 @@ class ServerState:
         )
         # os.sendfile cannot go through TLS, so the extension is only offered on plain sockets.
         self.extensions = {} if cfg.is_tls else {"http.response.zerocopysend": {}}
+        self.refresh_server_lines()
 
-
-class _Phase(IntEnum):
-    NONE = 0
-    HEAD = 1
-    BODY = 2
-    KEEP_ALIVE = 3
-    LINGER = 4
+    def refresh_server_lines(self) -> None:
+        """Rebuild ``server_lines`` with the current date (a second's resolution)."""
+        date = b"date: %b\r\n" % date_value() if self.config.date_header else b""
+        self.server_lines = (date + self.keep_alive_line, date + b"connection: close\r\n")
 
 
 class HTTPConnection(asyncio.Protocol):
     """Serves HTTP/1.1 on one transport for the ASGI app in ``state``."""
+
+    # Slots: an idle keep-alive connection should cost little (see docs/server.md, "Measured").
+    __slots__ = (
+        "_client",
+        "_closed",
+        "_config",
+        "_cycle",
+        "_drain_waiter",
+        "_eof",
+        "_parser",
+        "_read_paused",
+        "_requests",
+        "_server",
+        "_stopped",
+        "_task",
+        "_timer",
+        "_transport",
+        "_write_paused",
+        "loop",
+        "state",
+    )
 
     def __init__(self, state: ServerState, loop: asyncio.AbstractEventLoop) -> None:
         self.state = state
         self.loop = loop
         config = state.config
         self._config = config
-        self._parser = H11Parser(state.limits, config.max_chunk_line)
+        self._parser = state.parser(state.limits, config.max_chunk_line)
         self._transport: asyncio.Transport | None = None
         self._cycle: RequestCycle | None = None
         self._task: asyncio.Task[None] | None = None
@@ -94,11 +108,7 @@ class HTTPConnection(asyncio.Protocol):
         self._read_paused = False
         self._write_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
-        self._phase = _Phase.NONE
-        self._timer: asyncio.TimerHandle | None = None
-        self._phase_start = 0.0
-        self._last_read = 0.0
-        self._head_bytes_seen = False
+        self._timer = PhaseTimer(loop, config, self._on_expiry)
 
     # -- asyncio.Protocol ------------------------------------------------------------------
 
@@ -117,24 +127,24 @@ class HTTPConnection(asyncio.Protocol):
         self._client = _address(transport.get_extra_info("peername"))
         sockname = transport.get_extra_info("sockname")
         self._server = _address(sockname) if isinstance(sockname, tuple) else (str(sockname), None)
-        self._arm(_Phase.HEAD)
+        self._timer.arm(Phase.HEAD)
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser and act on every event it can produce now."""
-        if self._phase == _Phase.LINGER:
+        phase = self._timer.phase
+        if phase == Phase.LINGER:
             return
-        if self._phase == _Phase.KEEP_ALIVE:
-            self._arm(_Phase.HEAD)
-        elif self._phase == _Phase.BODY:
-            self._last_read = self.loop.time()
-        self._head_bytes_seen = True
+        if phase == Phase.KEEP_ALIVE:
+            self._timer.arm(Phase.HEAD)
+        elif phase == Phase.BODY:
+            self._timer.touch()
         self._parser.feed(data)
         self._process()
 
     def eof_received(self) -> bool:
         """The client half-closed: finish the request in flight, then close."""
         self._eof = True
-        if self._phase == _Phase.LINGER or (self._cycle is None and not self._parser.buffered):
+        if self._timer.phase == Phase.LINGER or (self._cycle is None and not self._parser.buffered):
             return False
         self._parser.feed_eof()
         self._process()
@@ -144,7 +154,7 @@ class HTTPConnection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """Tell the app (http.disconnect), wake waiters, forget the connection."""
         self._closed = True
-        self._cancel_timer()
+        self._timer.cancel()
         self.state.connections.discard(self)
         cycle = self._cycle
         if cycle is not None and not cycle.response_complete:
@@ -184,7 +194,7 @@ class HTTPConnection(asyncio.Protocol):
             elif event is END_OF_BODY:
                 assert self._cycle is not None
                 self._cycle.end_body()
-                self._disarm()
+                self._timer.disarm()
             elif event is NEED_DATA:
                 return
             elif event is PAUSED:
@@ -217,11 +227,10 @@ class HTTPConnection(asyncio.Protocol):
         cycle.expect_continue = expect == b"100-continue"
         self._cycle = cycle
         if head.chunked or head.content_length:
-            self._last_read = self.loop.time()
-            self._arm(_Phase.BODY)
+            self._timer.arm(Phase.BODY)
         else:
             cycle.end_body()
-            self._disarm()
+            self._timer.disarm()
         self._task = None
 
     def _on_body(self, data: bytes) -> None:
@@ -258,7 +267,7 @@ class HTTPConnection(asyncio.Protocol):
         if transport.can_write_eof() and not self._eof:
             transport.write_eof()
             self._resume_reading()
-            self._arm(_Phase.LINGER)
+            self._timer.arm(Phase.LINGER)
         else:
             self._close()
 
@@ -320,10 +329,7 @@ class HTTPConnection(asyncio.Protocol):
 
     def server_headers(self, keep_alive: bool) -> bytes:
         """Date plus Connection (and Keep-Alive) lines, CRLF-terminated."""
-        date = b"date: %b\r\n" % date_value() if self._config.date_header else b""
-        if keep_alive:
-            return date + self.state.keep_alive_line
-        return date + b"connection: close\r\n"
+        return self.state.server_lines[0 if keep_alive else 1]
 
     def response_done(self, cycle: RequestCycle) -> None:
         """Log the exchange, then close or get ready for the next request."""
@@ -341,16 +347,20 @@ class HTTPConnection(asyncio.Protocol):
         if not cycle.keep_alive or self.state.shutting_down:
             self._close()
             return
-        if self._eof and not self._parser.buffered:
+        pipelined = self._parser.buffered
+        if self._eof and not pipelined:
             # The client half-closed and every request it sent has been answered.
             self._close()
             return
         self._cycle = None
         self._parser.start_next_request()
-        self._resume_reading()
-        self._arm(_Phase.HEAD if self._parser.buffered else _Phase.KEEP_ALIVE)
-        if self._parser.buffered:
+        if self._read_paused:
+            self._resume_reading()
+        if pipelined:
+            self._timer.arm(Phase.HEAD)
             self._process()
+        else:
+            self._timer.arm(Phase.KEEP_ALIVE)
 
     def transport_for_sendfile(self) -> asyncio.Transport | None:
         """The transport when os.sendfile can write to it directly (plain TCP)."""
@@ -394,7 +404,7 @@ class HTTPConnection(asyncio.Protocol):
             "server": self._server,
             "client": self._client,
             "scheme": state.scheme,
-            "method": head.method.decode("ascii"),
+            "method": _METHODS.get(head.method) or head.method.decode("ascii"),
             "root_path": state.config.root_path,
             "path": unquote(text) if "%" in text else text,
             "raw_path": raw_path,
@@ -409,7 +419,7 @@ class HTTPConnection(asyncio.Protocol):
         if self._transport is not None and not self._closed:
             self._closed = True
             self._transport.close()
-        self._cancel_timer()
+        self._timer.cancel()
 
     def _pause_reading(self) -> None:
         if not self._read_paused and not self._closed:
@@ -429,54 +439,21 @@ class HTTPConnection(asyncio.Protocol):
             waiter.set_result(None)
         self._drain_waiter = None
 
-    def _arm(self, phase: _Phase) -> None:
-        self._phase = phase
-        self._phase_start = self.loop.time()
-        deadline = self._deadline()
-        timer = self._timer
-        if timer is not None and timer.when() <= deadline:
-            return  # it fires first and re-arms itself for the rest
-        if timer is not None:
-            timer.cancel()
-        self._timer = self.loop.call_at(deadline, self._on_timer)
-
-    def _disarm(self) -> None:
-        self._phase = _Phase.NONE
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def _deadline(self) -> float:
-        cfg = self._config
-        phase = self._phase
-        if phase == _Phase.HEAD:
-            return self._phase_start + cfg.header_timeout
-        if phase == _Phase.BODY:
-            idle = self._last_read + cfg.body_idle_timeout
-            return min(idle, self._phase_start + cfg.request_timeout)
-        if phase == _Phase.KEEP_ALIVE:
-            return self._phase_start + cfg.keep_alive_timeout
-        if phase == _Phase.LINGER:
-            return self._phase_start + _LINGER_SECONDS
-        return float("inf")
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        if self._phase == _Phase.NONE or self._closed:
+    def _on_expiry(self, phase: Phase) -> None:
+        """The deadline of ``phase`` passed: 408 for a request half received, else close."""
+        if self._closed:
             return
-        deadline = self._deadline()
-        if self.loop.time() < deadline:
-            self._timer = self.loop.call_at(deadline, self._on_timer)
-            return
-        phase, self._phase = self._phase, _Phase.NONE
-        if phase == _Phase.HEAD and self._parser.buffered:
+        if phase == Phase.HEAD and self._parser.buffered:
             self._on_failure(ProtocolFailure(408, "Request head not received in time"))
-        elif phase == _Phase.BODY:
+        elif phase == Phase.BODY:
             self._on_failure(ProtocolFailure(408, "Request body not received in time"))
         else:
             self._close()
+
+
+# The usual methods as str, to skip a decode per request.
+_METHODS = {m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+                                           "OPTIONS")}
 
 
 def _address(value: Any) -> tuple[str, int] | None:

@@ -24,7 +24,8 @@ from .wire import (
     InvalidResponse,
     ResponseFraming,
     chunk,
-    encode_head,
+    header_block,
+    status_line,
 )
 
 __all__ = ["CycleOwner", "RequestCycle"]
@@ -200,7 +201,10 @@ class RequestCycle:
             raise ClientDisconnected("client disconnected")
         kind = message["type"]
         if kind == "http.response.body":
-            await self._send_body(message.get("body", b""), message.get("more_body", False))
+            more = message.get("more_body", False)
+            self._write_body(message.get("body", b""), more)
+            if more:
+                await self._owner.drain()
         elif kind == "http.response.start":
             self._start(message)
         elif kind == "http.response.zerocopysend":
@@ -215,7 +219,9 @@ class RequestCycle:
         self.status = int(message["status"])
         self._headers = list(message.get("headers", ()))
 
-    async def _send_body(self, body: bytes, more: bool) -> None:
+    def _write_body(self, body: bytes, more: bool) -> None:
+        """Frame and queue one body message (synchronous: only ``send`` waits, and only for a
+        ``more_body`` message, so a whole response costs no extra coroutine)."""
         if self.response_complete:
             if body or more:
                 raise InvalidResponse("response already complete")
@@ -230,24 +236,15 @@ class RequestCycle:
             self._owner.write(out)
         if not more:
             self._complete()
-        else:
-            await self._owner.drain()
 
     def _head_bytes(self, first_len: int, more: bool) -> bytes:
         """Decide the framing from the app's headers and the first body message; encode the head."""
-        headers = self._headers
-        declared = -1
-        app_chunked = False
-        for name, value in headers:
-            lower = name.lower()
-            if lower == b"content-length":
-                declared = int(value)
-            elif lower == b"transfer-encoding":
-                app_chunked = True
-            elif lower == b"connection" and b"close" in value.lower():
-                self.keep_alive = False
+        lines, declared, app_chunked, close = header_block(self._headers)
+        if close:
+            self.keep_alive = False
         extra = b""
-        no_body = self.status in NO_BODY_STATUSES or self.status < 200
+        status = self.status
+        no_body = status in NO_BODY_STATUSES or status < 200
         if self.head.method == b"HEAD" or no_body:
             framing = ResponseFraming.NONE
             if declared < 0 and not more and not no_body and first_len:
@@ -270,8 +267,15 @@ class RequestCycle:
             self.keep_alive = False
         self._framing = framing
         self._declared = declared if framing == ResponseFraming.LENGTH else -1
-        extra += self._owner.server_headers(self.keep_alive)
-        head = encode_head(self.status, headers, extra)
+        head = b"".join(
+            (
+                status_line(status),
+                lines,
+                extra,
+                self._owner.server_headers(self.keep_alive),
+                b"\r\n",
+            )
+        )
         self._head_written = True
         return head
 
@@ -320,7 +324,7 @@ class RequestCycle:
             self._owner.write(self._head_bytes(count, True))
         await self._send_file_range(file, offset, count)
         if not more:
-            await self._send_body(b"", False)
+            self._write_body(b"", False)
 
     async def _send_file_range(self, file: Any, offset: int, count: int) -> None:
         if count <= 0 or self._framing == ResponseFraming.NONE:
@@ -335,7 +339,8 @@ class RequestCycle:
                 if not block:
                     raise InvalidResponse("file shorter than the zerocopysend count")
                 offset += len(block)
-                await self._send_body(block, True)
+                self._write_body(block, True)
+                await self._owner.drain()
             return
         self.body_sent += count
         if self._framing == ResponseFraming.LENGTH and self.body_sent > self._declared:

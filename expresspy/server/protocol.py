@@ -1,21 +1,22 @@
 """The sans-IO request side of HTTP/1.1: bytes in, events out (no sockets, no clocks).
 
-``RequestParser`` is the interface the transport uses; ``H11Parser`` implements it on h11.
-Another back-end (httptools, say) would implement the same five members and reuse the
-pre-checks in ``precheck``.
+``RequestParser`` is the interface the transport uses. ``HeadFramingParser`` holds what every
+back-end shares: we find the end of each request head ourselves, count its bytes and run the
+strict pre-checks (``precheck.check_head``) before a back-end sees it, so both back-ends answer
+bad input the same way. ``H11Parser`` (the default) hands the head and the body to h11, which
+applies its full grammar; a chunked body also goes through ``ChunkedFramingCheck`` first. The
+optional ``httptools_parser.HttptoolsParser`` has llhttp parse the head instead (much faster).
+``parser_class`` picks one for ``ServerConfig.http``.
 
-Division of labour with h11: we find the end of each request head ourselves, count its bytes
-and run the strict pre-checks (``precheck.check_head``); only then does h11 see the head, and it
-applies the full grammar. Body bytes go to h11 for decoding, and a chunked body also goes through
-``ChunkedFramingCheck`` first. Each request gets a fresh ``h11.Connection``: the response side is
-serialized by ``wire`` (much cheaper than h11's writer), so h11 never has to see our responses,
-and a fresh connection costs about a microsecond.
+Each request gets a fresh ``h11.Connection``: the response side is serialized by ``wire``
+(much cheaper than h11's writer), so h11 never has to see our responses, and a fresh connection
+costs about a microsecond.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import ClassVar, Final, Protocol
 
 import h11
 
@@ -27,10 +28,13 @@ __all__ = [
     "PAUSED",
     "Event",
     "H11Parser",
+    "HeadFramingParser",
     "ParserState",
     "ProtocolFailure",
     "RequestHead",
     "RequestParser",
+    "make_head",
+    "parser_class",
 ]
 
 
@@ -104,16 +108,17 @@ class RequestParser(Protocol):
 _HEAD, _BODY, _PAUSED = range(3)
 
 
-class H11Parser:
-    """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front.
+class HeadFramingParser:
+    """What every back-end shares: the buffer, finding each head, the pre-checks, pausing.
 
-    ``limits`` bounds each head; ``max_chunk_line`` bounds a chunk-size line with its extensions.
+    A back-end subclasses it and implements ``_parse_head`` (a complete, pre-checked head to a
+    ``RequestHead``), ``_feed_body`` and ``_next_body_event``. ``limits`` bounds each head;
+    ``max_chunk_line`` bounds a chunk-size line with its extensions.
     """
 
     __slots__ = (
         "_buf",
         "_chunk_check",
-        "_conn",
         "_eof",
         "_failure",
         "_head_started",
@@ -122,6 +127,8 @@ class H11Parser:
         "_scanned",
         "_state",
     )
+    name: ClassVar[str] = ""
+    """The back-end's name, as ``ServerConfig.http`` spells it (for the startup log line)."""
 
     def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
         self._limits = limits
@@ -129,7 +136,6 @@ class H11Parser:
         self._buf = bytearray()
         self._scanned = 0
         self._state = _HEAD
-        self._conn: h11.Connection | None = None
         self._chunk_check: ChunkedFramingCheck | None = None
         self._failure: ProtocolFailure | None = None
         self._eof = False
@@ -150,15 +156,12 @@ class H11Parser:
     def feed_eof(self) -> None:
         """The client will send nothing more."""
         self._eof = True
-        if self._state == _BODY and self._conn is not None:
-            self._conn.receive_data(b"")
 
     def start_next_request(self) -> None:
         """Allow the next pipelined request to be parsed."""
         self._state = _HEAD
         self._scanned = 0
         self._head_started = False
-        self._conn = None
         self._chunk_check = None
 
     def next_event(self) -> Event:
@@ -186,10 +189,63 @@ class H11Parser:
                 # A partial head then EOF: nothing to answer (RFC 9112 §9.6 lets us just close).
                 raise ProtocolFailure(0, "Connection closed inside a request head")
             return NEED_DATA
-        head = bytes(buf[:end])
-        del buf[:end]
+        if end == len(buf):  # the usual case: one read, one request
+            head = bytes(buf)
+            buf.clear()
+        else:
+            head = bytes(buf[:end])
+            del buf[:end]
         check_head(head, self._limits)
-        return self._parse_head(head)
+        result = self._parse_head(head)
+        self._state = _BODY
+        if result.chunked:
+            self._chunk_check = ChunkedFramingCheck(self._max_chunk_line)
+        if buf:
+            rest = bytes(buf)
+            buf.clear()
+            self._feed_body(rest)
+        if self._eof:
+            self.feed_eof()
+        return result
+
+    def _parse_head(self, head: bytes) -> RequestHead:
+        """Parse a complete head that passed ``check_head``; raise ProtocolFailure if bad."""
+        raise NotImplementedError
+
+    def _feed_body(self, data: bytes) -> None:
+        """Take bytes after the head; bytes past the end of this body are kept in ``_buf``."""
+        raise NotImplementedError
+
+    def _next_body_event(self) -> Event:
+        """A body chunk, ``self._end_of_body()`` or NEED_DATA."""
+        raise NotImplementedError
+
+    def _end_of_body(self) -> ParserState:
+        """The body is complete: pause until ``start_next_request``."""
+        self._state = _PAUSED
+        return END_OF_BODY
+
+
+class H11Parser(HeadFramingParser):
+    """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front (the default)."""
+
+    __slots__ = ("_conn",)
+    name = "h11"
+
+    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
+        super().__init__(limits, max_chunk_line)
+        self._conn: h11.Connection | None = None
+
+    def feed_eof(self) -> None:
+        """The client will send nothing more."""
+        self._eof = True
+        if self._state == _BODY and self._conn is not None:
+            self._conn.receive_data(b"")
+
+    def start_next_request(self) -> None:
+        """Allow the next pipelined request to be parsed."""
+        super().start_next_request()
+        self._conn = None
 
     def _parse_head(self, head: bytes) -> RequestHead:
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=self._limits.max_header_bytes)
@@ -200,18 +256,9 @@ class H11Parser:
             raise ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request") from None
         if not isinstance(event, h11.Request):  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
-        result = _make_head(event)
         self._conn = conn
-        self._state = _BODY
-        if result.chunked:
-            self._chunk_check = ChunkedFramingCheck(self._max_chunk_line)
-        if self._buf:
-            rest = bytes(self._buf)
-            self._buf.clear()
-            self._feed_body(rest)
-        if self._eof:
-            conn.receive_data(b"")
-        return result
+        version = event.http_version.decode("ascii")
+        return make_head(event.method, event.target, version, list(event.headers))
 
     def _feed_body(self, data: bytes) -> None:
         check = self._chunk_check
@@ -238,13 +285,17 @@ class H11Parser:
             # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
             # they are never merged into the request headers.
             self._buf = bytearray(conn.trailing_data[0])
-            self._state = _PAUSED
-            return END_OF_BODY
+            return self._end_of_body()
         return NEED_DATA
 
 
-def _make_head(event: h11.Request) -> RequestHead:
-    headers = list(event.headers)
+def make_head(
+    method: bytes, target: bytes, version: str, headers: list[tuple[bytes, bytes]]
+) -> RequestHead:
+    """Build a ``RequestHead`` from a validated head (names lower-cased, values stripped).
+
+    Shared by every back-end, so framing, keep-alive and Expect are decided one way only.
+    """
     content_length: int | None = None
     chunked = False
     expect: bytes | None = None
@@ -258,16 +309,26 @@ def _make_head(event: h11.Request) -> RequestHead:
             connection = value.lower()
         elif name == b"expect":
             expect = value.lower()
-    version = event.http_version.decode("ascii")
-    tokens = {token.strip() for token in connection.split(b",")} if connection else set()
-    keep_alive = b"close" not in tokens if version == "1.1" else b"keep-alive" in tokens
+    if not connection:
+        keep_alive = version == "1.1"
+    else:
+        tokens = {token.strip() for token in connection.split(b",")}
+        keep_alive = b"close" not in tokens if version == "1.1" else b"keep-alive" in tokens
     return RequestHead(
-        method=event.method,
-        target=event.target,
-        http_version=version,
-        headers=headers,
-        keep_alive=keep_alive,
-        content_length=content_length,
-        chunked=chunked,
-        expect=expect,
+        method, target, version, headers, keep_alive, content_length, chunked, expect
     )
+
+
+def parser_class(http: str) -> type[HeadFramingParser]:
+    """The back-end for ``ServerConfig.http``: ``"h11"``, ``"httptools"``, or ``"auto"``
+    (httptools when it is installed, else h11). Raises ImportError for ``"httptools"`` when the
+    package is missing (ServerConfig reports that earlier, with the extra to install)."""
+    if http == "h11":
+        return H11Parser
+    try:
+        from .httptools_parser import HttptoolsParser
+    except ImportError:
+        if http == "httptools":
+            raise
+        return H11Parser
+    return HttptoolsParser

@@ -49,6 +49,7 @@ class Server:
         self._forced = False
         self._stopped = False
         self._owns_uds = False
+        self._ticker: asyncio.TimerHandle | None = None
 
     @property
     def sockets(self) -> list[socket.socket]:
@@ -105,11 +106,13 @@ class Server:
                 factory, cfg.host, cfg.port, ssl=context, backlog=cfg.backlog, reuse_address=True
             )
         self._servers.append(server)
+        self._tick()
+        parser = state.parser.name
         if sock is None:
-            logger.info("expresspy listening on %s", self.url)
+            logger.info("expresspy listening on %s (%s parser)", self.url, parser)
         else:
             # Whoever bound the shared socket (supervisor, reloader) announced the address.
-            logger.info("worker %d serving %s", os.getpid(), self.url)
+            logger.info("worker %d serving %s (%s parser)", os.getpid(), self.url, parser)
 
     def request_shutdown(self) -> None:
         """Ask ``serve_until_stopped`` to shut down gracefully (call on the server's loop)."""
@@ -156,9 +159,18 @@ class Server:
         for server in self._servers:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(server.wait_closed(), 1.0)
+        if self._ticker is not None:
+            self._ticker.cancel()
         if self._owns_uds and self.config.uds is not None:
             _remove_stale_socket(self.config.uds)
         logger.info("expresspy stopped")
+
+    def _tick(self) -> None:
+        """Renew the Date line just after each second begins (responses only read it)."""
+        self._state.refresh_server_lines()
+        if not self._stopped:
+            loop = asyncio.get_running_loop()
+            self._ticker = loop.call_at(loop.time() + 1.0 - time.time() % 1.0, self._tick)
 
     def _busy(self) -> bool:
         # Idle connections were closed by conn.shutdown(); the others close after responding.

@@ -18,12 +18,14 @@ from ..http.statuses import STATUS_PHRASES  # a data table; the server imports n
 __all__ = [
     "CHUNKED_END",
     "NO_BODY_STATUSES",
+    "HeaderBlock",
     "InvalidResponse",
     "ResponseFraming",
     "chunk",
     "date_value",
     "encode_head",
     "error_response",
+    "header_block",
     "status_line",
 ]
 
@@ -86,20 +88,72 @@ def encode_head(status: int, headers: Iterable[tuple[bytes, bytes]], extra: byte
     ``extra`` holds server-chosen header lines (already CRLF-terminated). Raises
     ``InvalidResponse`` for a header name that is not a token or a value with CR/LF/NUL.
     """
-    parts = [status_line(status)]
-    append = parts.append
+    return b"".join((status_line(status), header_block(headers)[0], extra, b"\r\n"))
+
+
+HeaderBlock = tuple[bytes, int, bool, bool]
+"""What ``header_block`` returns (a plain tuple: building a NamedTuple costs more than the
+rest): the app's headers as ``name: value`` CRLF lines, its Content-Length (-1 when none),
+whether it set Transfer-Encoding, whether its Connection header asks to close."""
+
+
+_PLAIN, _CONTENT_LENGTH, _TRANSFER_ENCODING, _CLOSE = range(4)
+_Line = tuple[bytes, int, int]  # (serialized line, kind, Content-Length value or -1)
+# Serialized lines by (name, value) as the app sent them. Responses repeat the same few
+# headers (content-type, cache-control, x-powered-by, ...), and validating a header costs more
+# than the rest of its serialization, so a header seen before is only looked up. Bounded: the
+# cache is emptied when full, so headers with ever-new values (ETag, Set-Cookie) cost a
+# validation each time, as without it, and never grow memory.
+_LINES: dict[tuple[bytes, bytes], _Line] = {}
+_LINES_MAX = 1024
+
+
+def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
+    """Validate and serialize the app's headers (see ``encode_head`` for what is rejected)."""
+    parts = []
+    declared = -1
+    chunked = close = False
+    cached = _LINES.get
     for name, value in headers:
-        if _TOKEN.fullmatch(name) is None:
-            raise InvalidResponse(f"invalid header name {name!r}")
-        if _BAD_VALUE.search(value) is not None:
-            raise InvalidResponse(f"invalid header value for {name!r}")
-        append(name)
-        append(b": ")
-        append(value)
-        append(b"\r\n")
-    append(extra)
-    append(b"\r\n")
-    return b"".join(parts)
+        try:
+            line = cached((name, value))
+        except TypeError:  # an unhashable bytearray: validated every time
+            line = None
+        if line is None:
+            line = _validated_line(name, value)
+        parts.append(line[0])
+        if line[1]:
+            if line[1] == _CONTENT_LENGTH:
+                declared = line[2]
+            elif line[1] == _TRANSFER_ENCODING:
+                chunked = True
+            else:
+                close = True
+    return b"".join(parts), declared, chunked, close
+
+
+def _validated_line(name: bytes, value: bytes) -> _Line:
+    if _TOKEN.fullmatch(name) is None:
+        raise InvalidResponse(f"invalid header name {name!r}")
+    if _BAD_VALUE.search(value) is not None:
+        raise InvalidResponse(f"invalid header value for {name!r}")
+    lower = name.lower()
+    kind, length = _PLAIN, -1
+    if lower == b"content-length":
+        try:
+            kind, length = _CONTENT_LENGTH, int(value)
+        except ValueError:
+            raise InvalidResponse(f"invalid content-length {value!r}") from None
+    elif lower == b"transfer-encoding":
+        kind = _TRANSFER_ENCODING
+    elif lower == b"connection" and b"close" in value.lower():
+        kind = _CLOSE
+    line = (b"%b: %b\r\n" % (name, value), kind, length)
+    if type(name) is bytes and type(value) is bytes:
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        _LINES[(name, value)] = line
+    return line
 
 
 def chunk(data: bytes) -> bytes:

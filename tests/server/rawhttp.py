@@ -119,9 +119,21 @@ async def respond(send: Send, status: int, body: bytes, headers: list[Any] | Non
     await send({"type": "http.response.body", "body": body})
 
 
+_backend = "auto"
+
+
+def set_backend(name: str) -> str:
+    """Make ``running`` use request parser ``name`` (ServerConfig.http); return the previous."""
+    global _backend
+    previous, _backend = _backend, name
+    return previous
+
+
 @contextlib.contextmanager
 def running(app: Any, **settings: Any) -> Iterator[BackgroundServer]:
-    """A BackgroundServer on a free loopback port with ``settings`` applied to ServerConfig."""
+    """A BackgroundServer on a free loopback port with ``settings`` applied to ServerConfig
+    (and the back-end chosen by ``set_backend`` unless ``settings`` names one)."""
+    settings.setdefault("http", _backend)
     settings.setdefault("port", 0)
     settings.setdefault("access_log", False)
     settings.setdefault("graceful_timeout", 5.0)
@@ -148,7 +160,7 @@ def send(sock: socket.socket, data: bytes, piece: int | None = None) -> None:
 def read_until_close(sock: socket.socket, timeout: float = 5.0) -> tuple[bytes, bool]:
     """Read until EOF (True) or until ``timeout`` seconds pass (False)."""
     deadline = time.monotonic() + timeout
-    chunks = []
+    chunks: list[bytes] = []
     while time.monotonic() < deadline:
         sock.settimeout(max(0.01, deadline - time.monotonic()))
         try:

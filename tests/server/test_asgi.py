@@ -320,3 +320,20 @@ def test_response_without_start_is_500() -> None:
     with running(app) as srv:
         responses, _ = exchange(srv.port, GET)
     assert [r.status for r in responses] == [500]
+
+
+def test_date_header_is_current_and_renewed_every_second() -> None:
+    """The Date line is prepared once a second by the server, not per response: it must still
+    name the current second, and move on while a connection stays open."""
+    from email.utils import parsedate_to_datetime
+
+    raw = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+    with running(EchoApp()) as srv, connect(srv.port) as sock:
+        dates = []
+        for _ in range(2):
+            sock.sendall(raw)
+            response = read_responses(sock, 1)[0]
+            dates.append(parsedate_to_datetime(response.headers["date"]).timestamp())
+            assert abs(dates[-1] - time.time()) <= 1.5
+            time.sleep(1.2)
+    assert dates[1] > dates[0]

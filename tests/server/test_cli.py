@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import MISSING, have_backend
 from .proc import expresspy, write_app
 from .rawhttp import connect, exchange, read_responses
 
@@ -33,6 +34,23 @@ def test_run_file_serves_and_sigint_exits_zero(tmp_path: Path) -> None:
         proc.signal(signal.SIGINT)
         assert proc.wait() == 0
         proc.wait_for("expresspy stopped")
+
+
+@pytest.mark.parametrize("backend", ["h11", "httptools"])
+def test_http_flag_selects_the_parser(tmp_path: Path, backend: str) -> None:
+    if not have_backend(backend):
+        pytest.skip(MISSING)
+    write_app(tmp_path)
+    with expresspy(["run", "app.py", "--port", "0", "--http", backend], tmp_path) as proc:
+        proc.wait_for(rf"listening on \S+ \({backend} parser\)")
+        assert _get(proc.port()).startswith(b"hello pid=")
+
+
+def test_http_flag_rejects_an_unknown_parser(tmp_path: Path) -> None:
+    write_app(tmp_path)
+    result = _cli(["run", "app.py", "--http", "llhttp"], tmp_path)
+    assert result.returncode == 2
+    assert "'llhttp' is not one of 'auto', 'h11', 'httptools'" in result.stderr
 
 
 def test_module_colon_attr_and_file_colon_attr(tmp_path: Path) -> None:

@@ -1,17 +1,28 @@
-"""Mutation fuzz of the sans-IO parser (H-28): random edits of valid and invalid corpus requests,
-fed whole and in random pieces. The only acceptable outcomes are events or ProtocolFailure:
-no other exception, no hang (every loop is bounded), bounded buffering."""
+"""Mutation fuzz of the sans-IO parsers (H-28): random edits of valid and invalid corpus
+requests, fed whole and in random pieces. The only acceptable outcomes are events or
+ProtocolFailure: no other exception, no hang (every loop is bounded), bounded buffering. And the
+two back-ends must agree: the same events (heads, bodies) or the same failure status."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
-from expresspy.server.protocol import NEED_DATA, PAUSED, H11Parser, RequestHead
+from expresspy.server.protocol import (
+    END_OF_BODY,
+    NEED_DATA,
+    PAUSED,
+    H11Parser,
+    HeadFramingParser,
+    RequestHead,
+    parser_class,
+)
 
+from .conftest import MISSING, have_backend
 from .test_corpus import CORPUS
 
 SEEDS = [
@@ -43,6 +54,17 @@ INTERESTING = [
     b"HTTP/1.1",
     b"\r\n\r\n",
     b"\xff",
+    b"\x80",
+    b"CHUNKED",
+    b"HOST",
+    b"Host: b\r\n",
+    b"Connection: Close\r\n",
+    b"Connection: upgrade\r\nUpgrade: x\r\n",
+    b"Expect: 100-Continue\r\n",
+    b"%",
+    b"?",
+    b"#",
+    b",",
 ]
 LIMITS = HeadLimits(256, 1024, 16)
 
@@ -66,13 +88,17 @@ def mutated(draw: st.DrawFn) -> tuple[bytes, list[int]]:
     return bytes(data), cuts
 
 
-def drive(data: bytes, cuts: list[int]) -> None:
-    parser = H11Parser(LIMITS, max_chunk_line=128)
+def drive(data: bytes, cuts: list[int], parser_type: type[HeadFramingParser]) -> list[object]:
+    """Feed the pieces then EOF; return what came out: heads (as tuples), whole bodies,
+    and a final ("fail", status) if the parser gave up."""
+    parser = parser_type(LIMITS, max_chunk_line=128)
     pieces, pos = [], 0
     for size in cuts:
         pieces.append(data[pos : pos + size])
         pos += size
     pieces.append(data[pos:])
+    trace: list[object] = []
+    body = b""
     steps = 0
     try:
         for piece in [*pieces, None]:
@@ -90,12 +116,32 @@ def drive(data: bytes, cuts: list[int]) -> None:
                     parser.start_next_request()
                 elif isinstance(event, RequestHead):
                     assert len(event.headers) <= LIMITS.max_header_count
+                    trace.append(
+                        (event.method, event.target, event.http_version, tuple(event.headers),
+                         event.keep_alive, event.content_length, event.chunked, event.expect)
+                    )
+                elif event is END_OF_BODY:
+                    trace.append(body)
+                    body = b""
+                else:
+                    assert isinstance(event, bytes) and event
+                    body += event
                 assert parser.buffered <= len(data)
     except ProtocolFailure as failure:
         assert failure.status in (0, 400, 413, 414, 417, 431, 501, 505)
+        trace.append(("fail", failure.status))
+    return trace
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(mutated())
 def test_parser_mutation_fuzz(case: tuple[bytes, list[int]]) -> None:
-    drive(*case)
+    drive(*case, H11Parser)
+
+
+@pytest.mark.skipif(not have_backend("httptools"), reason=MISSING)
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated())
+def test_back_ends_agree_on_mutated_input(case: tuple[bytes, list[int]]) -> None:
+    """httptools behaves exactly as h11 (whose own outcome is checked above)."""
+    assert drive(*case, parser_class("httptools")) == drive(*case, H11Parser)

@@ -1,4 +1,7 @@
-"""Limits and timeouts over real sockets (security.md §2.4), with small figures to stay fast."""
+"""Limits and timeouts over real sockets (security.md §2.4), with small figures to stay fast.
+
+Every test runs once per parser back-end (h11, httptools): the limits are the transport's and
+the pre-check's, and must hold whichever parser reads the bytes."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from .rawhttp import (
     running,
     send,
 )
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def _request_with_target(length: int) -> bytes:

@@ -1,20 +1,49 @@
-"""The sans-IO layers fed with bytes: parser events, pre-checks, response serialization."""
+"""The sans-IO layers fed with bytes: parser events (for each back-end), pre-checks, response
+serialization, and the choice of back-end."""
 
 from __future__ import annotations
+
+import importlib.util
+from typing import Any
 
 import pytest
 
 from expresspy.server.config import ServerConfig, limit_fields
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
-from expresspy.server.protocol import END_OF_BODY, NEED_DATA, PAUSED, H11Parser, RequestHead
-from expresspy.server.wire import InvalidResponse, chunk, encode_head, error_response
+from expresspy.server.protocol import (
+    END_OF_BODY,
+    NEED_DATA,
+    PAUSED,
+    H11Parser,
+    HeadFramingParser,
+    RequestHead,
+    parser_class,
+)
+from expresspy.server.wire import (
+    InvalidResponse,
+    chunk,
+    encode_head,
+    error_response,
+    header_block,
+)
+
+from .conftest import BACKENDS, MISSING, have_backend
 
 LIMITS = HeadLimits(8190, 16384, 100)
 
 
-def events(data: bytes, piece: int | None = None) -> list[object]:
+@pytest.fixture(params=BACKENDS)
+def parser_type(request: pytest.FixtureRequest) -> type[HeadFramingParser]:
+    if not have_backend(request.param):
+        pytest.skip(MISSING)
+    return parser_class(request.param)
+
+
+def events(
+    data: bytes, piece: int | None = None, parser_type: type[HeadFramingParser] = H11Parser
+) -> list[object]:
     """Feed ``data`` (whole or in pieces) and collect every event up to PAUSED."""
-    parser = H11Parser(LIMITS)
+    parser = parser_type(LIMITS)
     out: list[object] = []
     pieces = [data] if piece is None else [data[i : i + piece] for i in range(0, len(data), piece)]
     for part in pieces:
@@ -25,12 +54,12 @@ def events(data: bytes, piece: int | None = None) -> list[object]:
 
 
 @pytest.mark.parametrize("piece", [None, 1, 3])
-def test_chunked_request_events(piece: int | None) -> None:
+def test_chunked_request_events(piece: int | None, parser_type: type[HeadFramingParser]) -> None:
     raw = (
         b"POST /u?x=1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
     )
-    out = events(raw, piece)
+    out = events(raw, piece, parser_type)
     head = out[0]
     assert isinstance(head, RequestHead)
     assert (head.method, head.target, head.http_version) == (b"POST", b"/u?x=1", "1.1")
@@ -39,8 +68,10 @@ def test_chunked_request_events(piece: int | None) -> None:
     assert out[-1] is END_OF_BODY
 
 
-def test_pipelined_request_waits_for_start_next_request() -> None:
-    parser = H11Parser(LIMITS)
+def test_pipelined_request_waits_for_start_next_request(
+    parser_type: type[HeadFramingParser],
+) -> None:
+    parser = parser_type(LIMITS)
     parser.feed(b"GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
     first = parser.next_event()
     assert isinstance(first, RequestHead) and first.target == b"/1"
@@ -62,14 +93,17 @@ def test_pipelined_request_waits_for_start_next_request() -> None:
         (b"upgrade, close", b"1.1", False),
     ],
 )
-def test_keep_alive_decision(connection: bytes, version: bytes, keep_alive: bool) -> None:
+def test_keep_alive_decision(
+    connection: bytes, version: bytes, keep_alive: bool, parser_type: type[HeadFramingParser]
+) -> None:
     header = b"Connection: " + connection + b"\r\n" if connection else b""
-    head = events(b"GET / HTTP/" + version + b"\r\nHost: a\r\n" + header + b"\r\n")[0]
+    raw = b"GET / HTTP/" + version + b"\r\nHost: a\r\n" + header + b"\r\n"
+    head = events(raw, None, parser_type)[0]
     assert isinstance(head, RequestHead) and head.keep_alive is keep_alive
 
 
-def test_eof_inside_a_head_closes_without_an_answer() -> None:
-    parser = H11Parser(LIMITS)
+def test_eof_inside_a_head_closes_without_an_answer(parser_type: type[HeadFramingParser]) -> None:
+    parser = parser_type(LIMITS)
     parser.feed(b"GET / HTTP/1.1\r\nHo")
     assert parser.next_event() is NEED_DATA
     parser.feed_eof()
@@ -78,13 +112,73 @@ def test_eof_inside_a_head_closes_without_an_answer() -> None:
     assert failure.value.status == 0
 
 
-def test_failure_is_sticky() -> None:
-    parser = H11Parser(LIMITS)
+def test_failure_is_sticky(parser_type: type[HeadFramingParser]) -> None:
+    parser = parser_type(LIMITS)
     parser.feed(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\n")
     assert isinstance(parser.next_event(), RequestHead)
     for _ in range(2):
         with pytest.raises(ProtocolFailure):
             parser.next_event()
+
+
+def test_eof_inside_a_body_is_a_400_after_the_bytes_that_came(
+    parser_type: type[HeadFramingParser],
+) -> None:
+    parser = parser_type(LIMITS)
+    parser.feed(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nabc")
+    assert isinstance(parser.next_event(), RequestHead)
+    assert parser.next_event() == b"abc"
+    assert parser.next_event() is NEED_DATA
+    parser.feed_eof()
+    with pytest.raises(ProtocolFailure) as failure:
+        parser.next_event()
+    assert failure.value.status == 400
+
+
+@pytest.mark.parametrize("piece", [None, 1, 5])
+def test_body_and_pipelined_bytes_split_exactly(
+    piece: int | None, parser_type: type[HeadFramingParser]
+) -> None:
+    """A Content-Length body, a chunked body with a trailer, then a bodiless request: each body
+    ends exactly where its framing says, and the next request starts right after it."""
+    raw = (
+        b"POST /1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+        b"POST /2 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nde\r\n0\r\nX-T: 1\r\n\r\n"
+        b"GET /3 HTTP/1.0\r\n\r\n"
+    )
+    parser = parser_type(LIMITS)
+    pieces = [raw] if piece is None else [raw[i : i + piece] for i in range(0, len(raw), piece)]
+    seen: list[tuple[bytes, bytes]] = []
+    body = b""
+    for part in pieces:
+        parser.feed(part)
+        while (event := parser.next_event()) is not NEED_DATA:
+            if event is PAUSED:
+                parser.start_next_request()
+            elif isinstance(event, RequestHead):
+                target = event.target
+            elif event is END_OF_BODY:
+                seen.append((target, body))
+                body = b""
+            else:
+                assert isinstance(event, bytes) and event
+                body += event
+    assert seen == [(b"/1", b"abc"), (b"/2", b"de"), (b"/3", b"")]
+
+
+def test_choosing_a_back_end() -> None:
+    assert parser_class("h11") is H11Parser
+    installed = importlib.util.find_spec("httptools") is not None
+    auto = parser_class("auto")
+    assert (auto is not H11Parser) is installed
+    if installed:
+        assert ServerConfig(http="httptools").http == "httptools"
+    else:
+        with pytest.raises(ValueError, match=r"pip install 'expresspy\[speed\]'"):
+            ServerConfig(http="httptools")
+    with pytest.raises(ValueError, match="http must be one of auto, h11, httptools"):
+        ServerConfig(http="llhttp")  # type: ignore[arg-type]
 
 
 def test_encode_head_and_chunk() -> None:
@@ -103,6 +197,21 @@ def test_encode_head_rejects_what_http_cannot_carry(
 ) -> None:
     with pytest.raises(InvalidResponse):
         encode_head(status, headers, b"")
+
+
+def test_header_block_reports_framing_headers_and_caches_nothing_invalid() -> None:
+    headers = [(b"Content-Length", b"5"), (b"x-a", b"1"), (b"Connection", b"Close")]
+    for _ in range(2):  # the second time from the cache: the same answer
+        assert header_block(headers) == (
+            b"Content-Length: 5\r\nx-a: 1\r\nConnection: Close\r\n", 5, False, True
+        )
+    assert header_block([(b"transfer-encoding", b"chunked")])[1:] == (-1, True, False)
+    value: Any = bytearray(b"v")  # unhashable: validated, never cached
+    assert header_block([(b"x", value)])[0] == b"x: v\r\n"
+    for bad in ([(b"content-length", b"five")], [(b"x", b"a\r\nb")]):
+        for _ in range(2):
+            with pytest.raises(InvalidResponse):
+                header_block(bad)
 
 
 def test_error_response_is_complete_and_closes() -> None:

@@ -2,7 +2,7 @@
 
 Every rejected request must get the listed status, the connection must close, and the app must
 never see a request (``app.calls == 0``); a smuggled second request must never run. Each case is
-sent in one write and byte by byte.
+sent in one write and byte by byte, to each parser back-end (h11 and httptools).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ BODY_LEVEL = ("H-15", "H-16", "H-17", "H-18", "H-19")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[EchoApp, int]]:
+def server(backend: str) -> Iterator[tuple[EchoApp, int]]:
     app = EchoApp()
     with running(app) as srv:
         yield app, srv.port
