@@ -23,7 +23,7 @@ from expresspy.router.dispatch import drive
 from expresspy.router.next import Next, Wakeup
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
-from expresspy.router.router import MethodsMixin, Router, split_use_arguments
+from expresspy.router.router import MethodsMixin, Router, path_text, split_use_arguments
 from expresspy.trust import TrustFunction, compile_trust
 
 logger = logging.getLogger("expresspy")
@@ -254,8 +254,8 @@ class Application(MethodsMixin):
         """The app's absolute mount path ("" for the root app)."""
         if self.parent is None:
             return ""
-        mount = self.mountpath if isinstance(self.mountpath, str) else str(self.mountpath)
-        return self.parent.path() + mount
+        # A list of mount paths prints as JavaScript's array toString: "/a,/b".
+        return self.parent.path() + path_text(self.mountpath, joiner=",")
 
     # -- serving --------------------------------------------------------------------------
 

@@ -249,7 +249,7 @@ class Router(MethodsMixin):
         """
         routes: list[RouteInfo] = []
         for layer in self._stack:
-            path = prefix + _path_text(layer.path)
+            path = prefix + path_text(layer.path)
             if layer.route is not None:
                 routes.append(RouteInfo(layer.route.listed_methods(), path,
                                         [h.fn for _, h in layer.route.stack]))
@@ -553,12 +553,13 @@ class RouteInfo:
     handlers: list[Callable[..., Any]]
 
 
-def _path_text(path: PathSpec) -> str:
+def path_text(path: PathSpec, joiner: str = "|") -> str:
+    """A path spec as text: a regex by its pattern, a list joined with `joiner`."""
     if isinstance(path, str):
         return path
     if isinstance(path, re.Pattern):
         return path.pattern
-    return "|".join(_path_text(p) for p in path)
+    return joiner.join(path_text(p, joiner) for p in path)
 
 
 def _mounted_router(fn: Any) -> Router | None:

@@ -49,6 +49,15 @@ _FRAMING = re.compile(
 _VERSION = re.compile(rb" HTTP/([0-9])\.([0-9])\r\n")
 _SUPPORTED_ENDINGS = (b" HTTP/1.1\r\n", b" HTTP/1.0\r\n")
 _ABSOLUTE = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://")
+# An absolute-form target an origin server serves: http or https with a valid, non-empty host.
+_HTTP_ABSOLUTE = re.compile(
+    rb"https?://(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)"
+    rb"(:[0-9]*)?(?:[/?].*)?", re.IGNORECASE)
+# RFC 9110 §7.2: Host = uri-host [":" port]; uri-host is an IP literal, an IPv4 address or a
+# reg-name (unreserved, pct-encoded, sub-delims). "evil.com:80@good", "a b" are not hosts:
+# RFC 9112 §3.2 says 400 for an invalid Host, and req.hostname must never be misled by one.
+_HOST_VALUE = re.compile(
+    rb"(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?")
 # At most 19 digits: llhttp rejects a length past 2**64 - 1 and h11 one past 20 digits; below
 # 10**19 both accept, so the two back-ends agree (and no real body is that large).
 _DIGITS = re.compile(rb"[0-9]{1,19}")
@@ -96,7 +105,22 @@ def check_head(head: bytes, limits: HeadLimits) -> None:
     if _OBS_FOLD.search(head) is not None:
         raise ProtocolFailure(400, "Obsolete line folding")
     _check_request_line(head[: line_end + 2])
+    _check_host(head)
     _check_framing(head, http10=head[line_end - 3 : line_end] == b"1.0")
+
+
+def _check_host(head: bytes) -> None:
+    """400 for a Host value that is not `host[:port]` (RFC 9110 §7.2, RFC 9112 §3.2)."""
+    source = head
+    start = head.find(b"\r\nHost:")
+    if start < 0:  # the rare client that does not spell it "Host"
+        source = head.lower()
+        start = source.find(b"\r\nhost:")
+        if start < 0:
+            return  # a missing Host is the back-end's 400 (HTTP/1.1) or allowed (HTTP/1.0)
+    value = source[start + 7 : source.find(b"\r\n", start + 7)].strip(b" \t")
+    if _HOST_VALUE.fullmatch(value) is None:
+        raise ProtocolFailure(400, "Invalid Host header")
 
 
 def _explain_controls(head: bytes, crlf: int) -> None:
@@ -126,6 +150,8 @@ def _check_request_line(line: bytes) -> None:
     if target == b"*" and method == b"OPTIONS":
         return
     if _ABSOLUTE.match(target) is not None:
+        if _HTTP_ABSOLUTE.fullmatch(target) is None:
+            raise ProtocolFailure(400, "Invalid request target")  # ftp://, http:///, a@b ...
         return
     # Authority form (CONNECT) and relative targets are not served by an origin server.
     raise ProtocolFailure(400, "Invalid request target")

@@ -68,6 +68,9 @@ class MemoryStore(Store):
     read after expiry, as in express-session). Sweeps run inside store calls, no thread.
     """
 
+    #: Its calls never wait on I/O, so store_timeout need not guard them (see persist.py).
+    never_blocks = True
+
     def __init__(self, *, prune_interval: float | None = 60.0) -> None:
         self.sessions: dict[str, str] = {}
         self.prune_interval = prune_interval

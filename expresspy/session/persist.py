@@ -40,6 +40,10 @@ class StoreCalls:
         self.timeout = timeout
         self.merge_keys = merge_keys
         self.can_merge = callable(getattr(store, "merge", None))
+        # A store whose own class says its calls never wait on I/O (MemoryStore) cannot hang,
+        # so its calls skip asyncio.wait_for (a task per call). Read from the concrete class
+        # only: a subclass that adds real I/O keeps the timeout.
+        self.never_blocks = bool(type(store).__dict__.get("never_blocks", False))
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
@@ -49,7 +53,7 @@ class StoreCalls:
         """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
         method = getattr(self.store, operation)
         try:
-            if self.timeout is None:
+            if self.timeout is None or self.never_blocks:
                 return await call_store(method, *args)
             try:
                 return await asyncio.wait_for(call_store(method, *args), self.timeout)

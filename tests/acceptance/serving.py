@@ -22,19 +22,38 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+SERVERS = ("expresspy", "uvicorn", "hypercorn")
+
+
+def server_command(server: str, target: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The command serving the `app` of the file `target` on `port` with `server`, and the
+    environment it needs: the app is a plain ASGI 3 callable, so any ASGI server runs it."""
+    if server == "expresspy":
+        return [sys.executable, "-m", "expresspy", "run", target, "--port", str(port)], {}
+    folder = str((ROOT / target).parent)
+    module = f"{Path(target).stem}:app"
+    path = os.pathsep.join([folder, str(ROOT), os.environ.get("PYTHONPATH", "")])
+    if server == "uvicorn":
+        return ([sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+                 module], {"PYTHONPATH": path})
+    return ([sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", module],
+            {"PYTHONPATH": path})
+
+
 class ExpresspyRun:
-    """`expresspy run TARGET --port N [args]` in a subprocess, ready once its port accepts.
+    """`expresspy run TARGET --port N [args]` in a subprocess (or the same app under uvicorn or
+    hypercorn with `server=`), ready once its port accepts.
 
     Use as a context manager; `stop()` sends SIGTERM (a graceful stop) and waits.
     """
 
     def __init__(self, target: str, *args: str, env: dict[str, str] | None = None,
-                 port: int | None = None) -> None:
+                 port: int | None = None, server: str = "expresspy") -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [sys.executable, "-m", "expresspy", "run", target,
-                        "--port", str(self.port), *args]
-        self.env = {**os.environ, **(env or {})}
+        command, server_env = server_command(server, target, self.port)
+        self.command = [*command, *args]
+        self.env = {**os.environ, **server_env, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         # A file, not a pipe: a pipe nobody reads would block a server that logs a lot.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the object)

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.acceptance.serving import ExpresspyRun
+from tests.acceptance.serving import SERVERS, ExpresspyRun
 
 
 def xfail(reason):
@@ -58,10 +58,12 @@ def fetch(url):
         return err.code, err.read().decode()
 
 
+@pytest.mark.parametrize("server_name", SERVERS)
 @pytest.mark.parametrize(("target", "path", "status", "pattern"), EXAMPLES)
-def test_expresspy_run_serves_the_example(tmp_path, target, path, status, pattern):
+def test_expresspy_run_serves_the_example(tmp_path, server_name, target, path, status, pattern):
+    """Each example under `expresspy run`, and unchanged under uvicorn and hypercorn."""
     env = {"EXPRESSPY_ENV": "development", "LOGIN_SESSION_DB": str(tmp_path / "s.db")}
-    with ExpresspyRun(target, env=env) as server:
+    with ExpresspyRun(target, env=env, server=server_name) as server:
         got_status, body = fetch(server.url + path)
     assert (got_status, bool(re.search(pattern, body))) == (status, True), (
         f"{got_status} {body[:300]!r}\n--- server output:\n{server.output()[-2000:]}")

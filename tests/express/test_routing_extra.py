@@ -599,3 +599,10 @@ def test_an_app_mounted_on_a_plain_router_handles_requests() -> None:
     app.use(router)
     request(app).get("/r/hello").expect(200, "sub:/r:True")
     request(app).get("/r/missing").expect(404)
+
+
+def test_app_path_of_a_sub_app_mounted_on_a_list_of_paths() -> None:
+    app, blog, admin = express(), express(), express()
+    app.use(["/a", "/b"], blog)
+    blog.use("/admin", admin)
+    assert (blog.path(), admin.path()) == ("/a,/b", "/a,/b/admin")  # Express: array toString

@@ -29,6 +29,8 @@ MANIFEST: dict[str, dict[str, Any]] = json.loads((CORPUS / "manifest.json").read
 
 # Valid in gunicorn, rejected by expresspy on purpose.
 STRICTER: dict[str, str] = {
+    "valid/rfc9112_target_absolute_userinfo_01": "userinfo (user@) in an http URI is treated as "
+    "an error (RFC 9110 §4.2.4): it disguises the real host to anything that reads it naively",
     "valid/009": "Transfer-Encoding: identity with Content-Length: CL+TE is always 400",
     "valid/099": "the file's body (8599 bytes) is shorter than its Content-Length (17914)",
     "valid/025": "TE gzip+chunked: we decode no coding but chunked (501, RFC 9112 §6.1)",

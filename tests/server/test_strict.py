@@ -58,6 +58,14 @@ REJECTED: list[tuple[str, bytes, int]] = [
     ),
     ("H-13 Content_Length", R + b"Content_Length: 5\r\n\r\nhello", 400),
     ("H-14 no Host", b"GET / HTTP/1.1\r\n\r\n", 400),
+    ("P-04 Host with userinfo", b"GET / HTTP/1.1\r\nHost: evil.com:80@good\r\n\r\n", 400),
+    ("P-04 Host with a space", b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+    ("P-04 Host with a tab", b"GET / HTTP/1.1\r\nHost: a\tb\r\n\r\n", 400),
+    ("P-04 Host with a broken escape", b"GET / HTTP/1.1\r\nHost: a%4\r\n\r\n", 400),
+    ("P-04 Host with a bad port", b"GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", 400),
+    ("P-04 absolute ftp target", b"GET ftp://evil/ HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    ("P-04 absolute empty host", b"GET http:/// HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    ("P-04 absolute userinfo", b"GET http://u@evil/ HTTP/1.1\r\nHost: a\r\n\r\n", 400),
     ("H-14 two Host", b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", 400),
     (
         "H-15 CVE-2025-43859",
@@ -156,7 +164,8 @@ def test_one_leading_crlf_is_ignored(server: tuple[EchoApp, int]) -> None:
 
 def test_absolute_form_routes_on_path_and_replaces_host(server: tuple[EchoApp, int]) -> None:
     app, port = server
-    raw = b"GET http://user@evil:8080/p/q?x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    # (userinfo, "user@", is refused: RFC 9110 §4.2.4 says to treat it as an error)
+    raw = b"GET http://evil:8080/p/q?x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
     responses, _ = exchange(port, raw)
     assert [r.status for r in responses] == [200]
     seen = app.seen[-1]
