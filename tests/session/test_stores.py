@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
@@ -340,25 +341,29 @@ def test_redis_store_aclose_closes_only_a_client_it_made(redis_prefix: str) -> N
 
 
 def test_sqlite_store_get_does_not_wait_for_a_due_sweep(tmp_path: Path) -> None:
-    # a get() that found a sweep due used to hold the lock across every batch (seconds for
-    # a million expired rows); now the sweep runs beside it, releasing the lock per batch
-    rows = 100 * 1000
+    # a get() that found a sweep due used to run the whole sweep first (seconds for a million
+    # expired rows); now the sweep runs beside it. The sweep here is held until released, so
+    # the get() can only answer if it does not wait for the sweep (no timing involved).
+    release = threading.Event()
+
+    class HeldSweepStore(SQLiteStore):
+        def _sweep(self) -> int:
+            assert release.wait(10), "the sweep was never released"
+            return super()._sweep()
 
     async def work() -> None:
-        store = SQLiteStore(tmp_path / "s.db", prune_interval=3600)
+        store = HeldSweepStore(tmp_path / "s.db", prune_interval=3600)
         with store._lock:
             store._db.execute("BEGIN")  # one transaction: the connection autocommits
             store._db.executemany("INSERT INTO sessions VALUES (?, ?, ?)",
-                                  ((f"e{i}", "{}", 1) for i in range(rows)))
+                                  ((f"e{i}", "{}", 1) for i in range(1000)))
             store._db.execute("COMMIT")
         await store.set("live", _record(user="ann"))
         store._next_prune = 0  # the sweep is due now
-        record = await store.get("live")
+        record = await asyncio.wait_for(store.get("live"), 5)
         assert record is not None and record["user"] == "ann"
-        with store._lock:
-            left = store._db.execute("SELECT count(*) FROM sessions").fetchone()[0]
-        assert left > rows // 2  # the get() answered long before the sweep ended
-        assert store._sweeping is not None
+        assert store._sweeping is not None and not store._sweeping.done()
+        release.set()
         await store._sweeping
         assert await store.length() == 1
         store.close()
