@@ -78,32 +78,6 @@ def _redirect_to_directory(req: Any, res: Any) -> None:
     res.end(doc)
 
 
-def _inside(path: str, root: str) -> bool:
-    return os.path.commonpath([path, root]) == root
-
-
-def _symlink_guard(policy: Any, root: str, user_hook: Callable[..., Any] | None
-                   ) -> Callable[..., Any] | None:
-    """A `set_headers` hook refusing files reached through symlinks, per `follow_symlinks`.
-
-    It runs when send has found the file and before anything is sent, so raising there
-    answers 404 as if the file did not exist.
-    """
-    if policy is True:
-        return user_hook
-    real_root = os.path.realpath(root)
-
-    def guard(res: Any, path: str, stat: os.stat_result) -> Any:
-        real = os.path.realpath(path)
-        escaped = not _inside(real, real_root)
-        through_link = os.path.relpath(real, real_root) != os.path.relpath(path, root)
-        if escaped or (policy is False and through_link):
-            raise SendError(404)
-        return user_hook(res, path, stat) if user_hook is not None else None
-
-    return guard
-
-
 def _send_options(root: str, settings: Mapping[str, Any]) -> SendOptions:
     given: dict[str, Any] = {
         key: settings[key] for key in ("index", "dotfiles", "etag", "last_modified",
@@ -114,8 +88,8 @@ def _send_options(root: str, settings: Mapping[str, Any]) -> SendOptions:
     elif settings["max_age"] is not None:
         given["max_age"] = settings["max_age"]
     given["root"] = root
-    given["set_headers"] = _symlink_guard(settings["follow_symlinks"], root,
-                                          settings["set_headers"])
+    given["set_headers"] = settings["set_headers"]
+    given["follow_symlinks"] = settings["follow_symlinks"]  # send.py applies the policy
     return SendOptions.from_mapping(given)
 
 
