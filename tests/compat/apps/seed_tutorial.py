@@ -1,29 +1,8 @@
-"""The seed tutorial (issue 2) in expresspy; twin of seed_tutorial.js."""
+"""Twin of seed_tutorial.js: the README's example itself (examples/seed_tutorial.py), so the
+differential test compares the very app a new user runs, not a copy of it."""
 
-from expresspy import express, session
+import runpy
+from pathlib import Path
 
-app = express()
-app.use(session(secret="my-secret-key", resave=False, save_uninitialized=False))
-
-
-@app.get("/set-session")
-def set_session(req, res):
-    req.session.username = "john_doe"
-    res.send("Session data has been set.")
-
-
-@app.get("/get-session")
-def get_session(req, res):
-    username = req.session.username
-    res.send(f"Hello, {username}!")
-
-
-@app.get("/clear-session")
-def clear_session(req, res):
-    def done(err):
-        if err:
-            res.status(500).send("Error clearing session")
-        else:
-            res.send("Session has been cleared.")
-
-    req.session.destroy(done)
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "seed_tutorial.py"
+app = runpy.run_path(str(EXAMPLE), run_name="seed_tutorial")["app"]
