@@ -37,9 +37,7 @@ class NodeRun(ExpresspyRun):
 
 def install_node_packages():
     """The example's locked packages, installed once into the compat tests' npm cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(harness, "NODE_DIR", EXAMPLE)  # package.json and its lock live here
-        return harness.ensure_node_modules()
+    return harness.ensure_node_modules(EXAMPLE)  # package.json and its lock live there
 
 
 @pytest.fixture(scope="module")

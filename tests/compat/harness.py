@@ -55,14 +55,15 @@ def node_tools_missing() -> str | None:
     return None
 
 
-def ensure_node_modules() -> Path:
-    """Install the locked Node packages into the cache once, and return their node_modules.
+def ensure_node_modules(node_dir: Path = NODE_DIR) -> Path:
+    """Install the Node packages locked in `node_dir` into the cache once; return node_modules.
 
-    The cache folder is keyed by the hash of package-lock.json, so changing a pinned version
-    installs a fresh tree beside the old one. A file lock makes concurrent pytest workers wait
-    for one installer instead of racing.
+    Serves every test that runs real Node (the compat apps, the session interop test, the
+    shared-login example). The cache folder is keyed by the hash of package-lock.json, so a
+    changed pin installs a fresh tree beside the old one, and two folders with the same lock
+    share one. A file lock makes concurrent pytest workers wait for one installer.
     """
-    lock_bytes = (NODE_DIR / "package-lock.json").read_bytes()
+    lock_bytes = (node_dir / "package-lock.json").read_bytes()
     target = CACHE_ROOT / hashlib.sha256(lock_bytes).hexdigest()[:16]
     marker = target / ".installed"
     if marker.exists():
@@ -72,7 +73,7 @@ def ensure_node_modules() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.exists():
             for name in ("package.json", "package-lock.json"):
-                shutil.copyfile(NODE_DIR / name, target / name)
+                shutil.copyfile(node_dir / name, target / name)
             done = subprocess.run(
                 ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
                 cwd=target,

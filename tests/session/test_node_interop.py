@@ -2,14 +2,12 @@
 
 Both use the same Redis key prefix, secret and cookie name. A login, a change and a logout on
 either side are seen by the other. Needs node and npm: the pinned packages of
-tests/session/node/ are installed once into ~/.cache/expresspy-interop (or
-$EXPRESSPY_INTEROP_CACHE), never into the repository.
+tests/session/node/ are installed once into the compat tests' npm cache (~/.cache/expresspy-compat
+or $EXPRESSPY_COMPAT_CACHE), never into the repository.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
 import subprocess
@@ -22,32 +20,14 @@ import pytest
 from expresspy import express, session
 from expresspy.session.redis import RedisStore
 from expresspy.testing import request
+from tests.compat.harness import ensure_node_modules
 
 from .conftest import REDIS_URL
 
 NODE_DIR = Path(__file__).parent / "node"
-CACHE = Path(os.environ.get("EXPRESSPY_INTEROP_CACHE", Path.home() / ".cache/expresspy-interop"))
 SECRET = "shared between Node and Python"
-#: Seconds for `npm ci` on a cold cache, and for the Node app to start listening.
-NPM_TIMEOUT, START_TIMEOUT = 300, 20
-
-
-def node_modules() -> Path:
-    """Install the locked packages once (keyed by the lock's hash); return node_modules."""
-    lock = (NODE_DIR / "package-lock.json").read_bytes()
-    target = CACHE / hashlib.sha256(lock).hexdigest()[:16]
-    target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".lock", "w") as guard:
-        fcntl.flock(guard, fcntl.LOCK_EX)  # concurrent test runs wait for one installer
-        if not (target / ".installed").exists():
-            for name in ("package.json", "package-lock.json"):
-                shutil.copyfile(NODE_DIR / name, target / name)
-            subprocess.run(
-                ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                cwd=target, check=True, capture_output=True, timeout=NPM_TIMEOUT,
-            )  # fmt: skip
-            (target / ".installed").write_text("ok\n")
-    return target / "node_modules"
+#: Seconds for the Node app to start listening.
+START_TIMEOUT = 20
 
 
 @pytest.fixture
@@ -57,8 +37,9 @@ def node_app(redis_prefix: str) -> Iterator[str]:
     if missing:
         pytest.skip(f"{' and '.join(missing)} not found: install Node.js >= 18 with npm "
                     "(e.g. `apt-get install nodejs npm`) to run the Node interop test")  # fmt: skip
-    env = {**os.environ, "NODE_PATH": str(node_modules()), "PORT": "0", "SECRET": SECRET,
-           "REDIS_URL": REDIS_URL, "PREFIX": redis_prefix, "NODE_ENV": "test"}  # fmt: skip
+    env = {**os.environ, "NODE_PATH": str(ensure_node_modules(NODE_DIR)), "PORT": "0",
+           "SECRET": SECRET, "REDIS_URL": REDIS_URL, "PREFIX": redis_prefix,
+           "NODE_ENV": "test"}  # fmt: skip
     proc = subprocess.Popen(
         ["node", str(NODE_DIR / "app.js")], env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
