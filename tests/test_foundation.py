@@ -29,7 +29,8 @@ SECRET = "my-secret-key"
 
 
 def _load_seed_app() -> Any:
-    spec = importlib.util.spec_from_file_location("seed_tutorial", ROOT / "examples/seed_tutorial.py")
+    path = ROOT / "examples/seed_tutorial.py"
+    spec = importlib.util.spec_from_file_location("seed_tutorial", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

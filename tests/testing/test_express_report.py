@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.express import report
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
