@@ -116,7 +116,6 @@ class RequestSession:
         self.baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
         self.meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
         self.failure: BaseException | None = None  # raised while setting the cookie
-        self.headers_seen = False  # on_headers has run
         self.cookie_record: SessionRecord | None = None  # a CookieStore's record
 
     # -- the request's start -----------------------------------------------------------------
@@ -299,9 +298,6 @@ class RequestSession:
         is kept and raised by :meth:`before_finish`, which replaces the response with the
         error response: raising here would fail every later attempt to send one.
         """
-        if self.headers_seen:  # an error page replacing this response runs the hooks again;
-            return  # the headers from the first run are still there (one Set-Cookie only)
-        self.headers_seen = True
         try:
             self.set_cookie(res)
         except Exception as exc:
