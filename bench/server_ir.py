@@ -7,20 +7,29 @@ request (the difference over N): independent of the machine's load, so good for 
 comparisons. Without it, it prints wall-clock microseconds per request (noisy). ``--http floor``
 measures what no server can avoid here (asyncio, the syscalls, the client).
 
+``--app hello`` or ``--app session`` serves the harness's framework apps instead of the raw one
+(``apps/expresspy_app.py``, async handlers; the client keeps the session cookie), and
+``--peer`` serves the same workload with uvicorn + Starlette (``apps/starlette_app.py``) on the
+same protocol, in the same process: run it from ``bench/.venv``, which has the peers.
+
     python bench/server_ir.py --callgrind --http httptools --requests 2000
     python bench/server_ir.py --http h11 --requests 20000
+    bench/.venv/bin/python bench/server_ir.py --callgrind --app session --http h11 --peer
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
@@ -29,6 +38,7 @@ from server_app import BODY, app  # noqa: E402
 from expresspy.server import Server, ServerConfig  # noqa: E402
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n"
+RESPONSE_MARK = b"HTTP/1.1 200 "
 
 
 class _Client(asyncio.Protocol):
@@ -42,15 +52,25 @@ class _Client(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.request = REQUEST
         transport.write(REQUEST)
 
     def data_received(self, data: bytes) -> None:
+        # One response per read: the responses here are small and one request is in flight.
         assert self.transport is not None
-        self.left -= data.count(BODY)
+        self.left -= data.count(RESPONSE_MARK)
+        self._keep_cookie(data)
         if self.left > 0:
-            self.transport.write(REQUEST)
+            self.transport.write(self.request)
         elif not self.done.done():
             self.done.set_result(None)
+
+    def _keep_cookie(self, data: bytes) -> None:
+        """Send the latest Set-Cookie back, as a browser would (the session workload)."""
+        at = data.lower().find(b"\r\nset-cookie: ")
+        if at >= 0:
+            cookie = data[at + 14:data.index(b"\r\n", at + 2)].split(b";", 1)[0]
+            self.request = REQUEST[:-2] + b"Cookie: " + cookie + b"\r\n\r\n"
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
@@ -71,16 +91,45 @@ class _Canned(asyncio.Protocol):
         self.transport.write(self.RESPONSE)
 
 
-async def serve_requests(count: int, http: str) -> float:
+def load_app(name: str, peer: bool) -> Any:
+    """The ASGI app to serve: the raw one, or a harness app for workload ``name``."""
+    if name == "raw":
+        return app
+    os.environ["BENCH_WORKLOAD"] = name
+    os.environ["BENCH_HANDLERS"] = "async"
+    module = importlib.import_module("apps.starlette_app" if peer else "apps.expresspy_app")
+    return module.app
+
+
+async def start_uvicorn(asgi: Any, http: str) -> tuple[asyncio.AbstractServer, int]:
+    """uvicorn's protocol for ``http`` serving ``asgi`` on a free port, in this loop."""
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    config = uvicorn.Config(asgi, http=http, lifespan="off", access_log=False, loop="asyncio",
+                            log_level="warning")
+    config.load()
+    state = ServerState()
+    server = await asyncio.get_running_loop().create_server(
+        lambda: config.http_protocol_class(config=config, server_state=state, app_state={}),
+        "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def serve_requests(count: int, http: str, app_name: str = "raw", peer: bool = False
+                         ) -> float:
     """Serve ``count`` requests; return the seconds they took."""
     loop = asyncio.get_running_loop()
+    asgi = load_app(app_name, peer)
     if http == "floor":
         canned = await loop.create_server(_Canned, "127.0.0.1", 0)
         port = canned.sockets[0].getsockname()[1]
+    elif peer:
+        canned, port = await start_uvicorn(asgi, http)
     else:
         config = ServerConfig(port=0, access_log=False, http=http,  # type: ignore[arg-type, unused-ignore]
                               max_requests_per_connection=None)
-        server = Server(app, config)
+        server = Server(asgi, config)
         await server.start()
         port = server.port
     done: asyncio.Future[None] = loop.create_future()
@@ -89,20 +138,20 @@ async def serve_requests(count: int, http: str) -> float:
     await asyncio.wait_for(done, 300)
     elapsed = time.perf_counter() - start
     transport.close()
-    if http == "floor":
+    if http == "floor" or peer:
         canned.close()
     else:
         await server.shutdown()
     return elapsed
 
 
-def instructions(count: int, http: str) -> int:
-    """Total instructions of one run of this script under callgrind."""
+def instructions(count: int, options: list[str]) -> int:
+    """Total instructions of one run of this script (with ``options``) under callgrind."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             sys.executable, __file__, "--requests", str(count), "--http", http],
+             sys.executable, __file__, "--requests", str(count), *options],
             check=True, capture_output=True, timeout=1800,
         )
         text = out.read_text(errors="replace")
@@ -117,15 +166,22 @@ def main() -> None:
     parser.add_argument("--http", default="httptools", choices=["h11", "httptools", "floor"],
                         help="floor: a canned-response asyncio protocol (the cost of asyncio, "
                         "the syscalls and the client)")
+    parser.add_argument("--app", default="raw", choices=["raw", "hello", "session"],
+                        help="raw: the framework-free ASGI app; hello/session: the harness's "
+                        "app for that workload")
+    parser.add_argument("--peer", action="store_true",
+                        help="serve with uvicorn + Starlette instead of expresspy")
     parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
+    label = f"{'uvicorn+starlette' if args.peer else 'expresspy'} {args.http} {args.app}"
     if args.callgrind:
-        small = instructions(args.requests, args.http)
-        large = instructions(2 * args.requests, args.http)
-        print(f"{args.http}: {(large - small) / args.requests:.0f} instructions per request")
+        options = ["--http", args.http, "--app", args.app, *(["--peer"] if args.peer else [])]
+        small = instructions(args.requests, options)
+        large = instructions(2 * args.requests, options)
+        print(f"{label}: {(large - small) / args.requests:.0f} instructions per request")
         return
-    elapsed = asyncio.run(serve_requests(args.requests, args.http))
-    print(f"{args.http}: {elapsed * 1e6 / args.requests:.1f} µs per request (client included)")
+    elapsed = asyncio.run(serve_requests(args.requests, args.http, args.app, args.peer))
+    print(f"{label}: {elapsed * 1e6 / args.requests:.1f} µs per request (client included)")
 
 
 if __name__ == "__main__":
