@@ -63,6 +63,9 @@ SAME_SITE_VALUES: dict[str, str] = {"lax": "Lax", "strict": "Strict", "none": "N
 # letters, digits and "_.-~", so the rest of that set is passed as `safe`.
 _URI_COMPONENT_SAFE = "!*'()"
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# A "%" that does not start an escape of an ASCII byte (%00 to %7F): malformed, or the start
+# of a multi-byte UTF-8 sequence. When there is none, each escape is one character.
+_NOT_ASCII_ESCAPE = re.compile(r"%(?![0-7][0-9A-Fa-f])")
 
 
 def encode_uri_component(s: str) -> str:
@@ -86,6 +89,8 @@ def decode_uri_component(s: str) -> str:
     """
     if "%" not in s:
         return s
+    if _NOT_ASCII_ESCAPE.search(s) is None:
+        return _decode_ascii_escapes(s)
     pieces: list[str] = []
     position = 0
     for run in _PERCENT_RUN.finditer(s):
@@ -97,6 +102,17 @@ def decode_uri_component(s: str) -> str:
         position = run.end()
     pieces.append(_literal_part(s, position, len(s)))
     return "".join(pieces)
+
+
+def _decode_ascii_escapes(s: str) -> str:
+    """Decode ``s`` whose every ``%`` starts an escape of an ASCII byte (``%00``-``%7F``).
+
+    The common case (a signed cookie's ``%3A``, ``%2F``, ``%2B``; a path's ``%20``): an ASCII
+    byte is a whole UTF-8 character, so there is no sequence to validate and each escape is
+    replaced on its own, several times faster than the general path.
+    """
+    head, *escaped = s.split("%")
+    return head + "".join([chr(int(part[:2], 16)) + part[2:] for part in escaped])
 
 
 def _literal_part(s: str, start: int, end: int) -> str:

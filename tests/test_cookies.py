@@ -211,6 +211,10 @@ DECODE_VECTORS: list[tuple[str, str | None]] = [
     ("%C0%80", None),
     ("%ED%A0%80", None),
     ("a%2", None),
+    ("s%3Aab.c%2fd%2B", "s:ab.c/d+"),  # ASCII escapes only: the fast path
+    ("%7f%00x", "\x7f\x00x"),
+    ("%7F%C3%A9", "\x7fé"),  # ASCII and multi-byte escapes mixed: the general path
+    ("%41%", None),
 ]
 
 

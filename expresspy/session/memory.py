@@ -14,10 +14,11 @@ import contextlib
 import logging
 import os
 import time
+from typing import Any, NamedTuple
 
 from .cookie import now_ms
 from .errors import CorruptSessionRecord
-from .patch import SessionPatch, apply_patch
+from .patch import META_KEY, SessionPatch, apply_patch
 from .store import JSON, SessionRecord, Store, expires_ms, load_record
 
 __all__ = ["PRODUCTION_WARNING", "WORKERS_WARNING", "MemoryStore", "in_production",
@@ -42,6 +43,18 @@ WORKERS_WARNING = (
 ENVIRONMENT_VARIABLES = ("EXPRESSPY_ENV", "NODE_ENV")
 #: Set by `expresspy run --workers N` (N > 1) before it starts the worker processes.
 WORKERS_VARIABLE = "EXPRESSPY_WORKERS"
+
+
+class _Envelope(NamedTuple):
+    """What this store knows of a record it wrote, without parsing its text again.
+
+    Valid only while ``sessions[sid]`` is this very ``text`` object, so a record written
+    behind the store's back (a test planting one) is always parsed.
+    """
+
+    text: str
+    expires: int | None  # cookie.expires in ms
+    meta: dict[str, Any] | None  # the record's META_KEY, a private copy
 
 
 def worker_count() -> int:
@@ -73,6 +86,9 @@ class MemoryStore(Store):
 
     def __init__(self, *, prune_interval: float | None = 60.0) -> None:
         self.sessions: dict[str, str] = {}
+        # Expiry and metadata of the records written here, so that a save (which replaces
+        # the data) need not parse the old record only to learn whether it is still live.
+        self._envelopes: dict[str, _Envelope] = {}
         self.prune_interval = prune_interval
         self._next_prune = time.monotonic() + (prune_interval or 0)
         # Both can apply; each names its own problem. Logged (not raised) as express-session
@@ -90,18 +106,19 @@ class MemoryStore(Store):
     async def set(self, sid: str, session: SessionRecord) -> None:
         """Store a JSON copy of ``session``."""
         self._maybe_prune()
-        self.sessions[sid] = JSON.dumps(session)
+        self._write(sid, session)
 
     async def destroy(self, sid: str) -> None:
         """Forget ``sid``."""
         self.sessions.pop(sid, None)
+        self._envelopes.pop(sid, None)
 
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """Replace only the stored ``cookie`` (the data stays what is stored now)."""
         current = self._read(sid, now_ms())
         if current is not None:
             current["cookie"] = session["cookie"]
-            self.sessions[sid] = JSON.dumps(current)
+            self._write(sid, current)
 
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
         """Apply ``patch`` to the stored record; False when it is gone and may not be created.
@@ -110,10 +127,16 @@ class MemoryStore(Store):
         event loop.
         """
         self._maybe_prune()
-        record = apply_patch(self._read(sid, now_ms()), patch)
+        now = now_ms()
+        # A replacing patch keeps nothing of the stored record but its metadata (apply_patch),
+        # so the envelope stands in for it when there is one; a partial patch needs it all.
+        current = self._envelope_record(sid, now) if patch.replace else None
+        if current is None:
+            current = self._read(sid, now)
+        record = apply_patch(current, patch)
         if record is None:
             return False
-        self.sessions[sid] = JSON.dumps(record)
+        self._write(sid, record)
         return True
 
     async def all(self) -> dict[str, SessionRecord]:
@@ -125,6 +148,7 @@ class MemoryStore(Store):
     async def clear(self) -> None:
         """Forget every session."""
         self.sessions.clear()
+        self._envelopes.clear()
 
     async def length(self) -> int:
         """How many live sessions there are."""
@@ -135,9 +159,16 @@ class MemoryStore(Store):
         now = now_ms()
         before = len(self.sessions)
         for sid in list(self.sessions):
+            envelope = self._envelope(sid)
+            if envelope is not None:
+                self._drop_expired(sid, envelope.expires, now)
+                continue
             # a corrupt record's expiry is unknown: it is kept, and get() reports it
             with contextlib.suppress(CorruptSessionRecord):
                 self._read(sid, now)
+        # envelopes of records replaced or removed behind the store's back describe nothing
+        for sid in [sid for sid in self._envelopes if self._envelope(sid) is None]:
+            del self._envelopes[sid]
         return before - len(self.sessions)
 
     def _read(self, sid: str, now: int) -> SessionRecord | None:
@@ -148,12 +179,49 @@ class MemoryStore(Store):
         text = self.sessions.get(sid)
         if text is None:
             return None
+        envelope = self._envelope(sid)
+        if envelope is not None:  # written here from a dict: it parses, and to a dict
+            if self._drop_expired(sid, envelope.expires, now):
+                return None
+            record: SessionRecord = JSON.loads(text)
+            return record
         record = load_record(JSON, text, "MemoryStore")
-        expiry = expires_ms(record)
-        if expiry is not None and expiry <= now:
-            del self.sessions[sid]
+        if self._drop_expired(sid, expires_ms(record), now):
             return None
         return record
+
+    def _envelope(self, sid: str) -> _Envelope | None:
+        """The envelope of the record of ``sid``, if it describes the text stored now."""
+        envelope = self._envelopes.get(sid)
+        if envelope is None or envelope.text is not self.sessions.get(sid):
+            return None
+        return envelope
+
+    def _envelope_record(self, sid: str, now: int) -> SessionRecord | None:
+        """A stand-in for the live record of ``sid`` holding only its metadata; ``None`` when
+        its envelope is unknown or the record is gone or expired (then it is dropped)."""
+        envelope = self._envelope(sid)
+        if envelope is None or self._drop_expired(sid, envelope.expires, now):
+            return None
+        return {} if envelope.meta is None else {META_KEY: envelope.meta}
+
+    def _drop_expired(self, sid: str, expiry: int | None, now: int) -> bool:
+        """Delete the record of ``sid`` when ``expiry`` has passed; True when it did."""
+        if expiry is None or expiry > now:
+            return False
+        del self.sessions[sid]
+        self._envelopes.pop(sid, None)
+        return True
+
+    def _write(self, sid: str, record: SessionRecord) -> None:
+        """Store ``record`` as JSON, with its envelope when one can describe it exactly."""
+        text = JSON.dumps(record)
+        self.sessions[sid] = text
+        envelope = _envelope_of(text, record)
+        if envelope is None:
+            self._envelopes.pop(sid, None)
+        else:
+            self._envelopes[sid] = envelope
 
     def _maybe_prune(self) -> None:
         """Sweep when ``prune_interval`` has passed since the last sweep."""
@@ -161,3 +229,22 @@ class MemoryStore(Store):
             return
         self._next_prune = time.monotonic() + self.prune_interval
         self.prune()
+
+
+#: Types whose values JSON writes and reads back unchanged (the metadata holds only these).
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _envelope_of(text: str, record: SessionRecord) -> _Envelope | None:
+    """The envelope of ``record`` (stored as ``text``), or ``None`` when it cannot be exact:
+    a record get() would report as corrupt, or metadata that is not a dict of scalars."""
+    try:
+        expiry = expires_ms(record)
+    except (AttributeError, ValueError):  # not a dict, or a malformed cookie.expires
+        return None
+    meta = record.get(META_KEY)
+    if meta is None:
+        return _Envelope(text, expiry, None)
+    if isinstance(meta, dict) and all(isinstance(value, _SCALARS) for value in meta.values()):
+        return _Envelope(text, expiry, dict(meta))
+    return None

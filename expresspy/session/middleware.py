@@ -35,7 +35,7 @@ from .session import Session
 from .store import JSON, SessionRecord
 from .wire import is_secure, request_path, session_from_record
 
-__all__ = ["RequestSession", "session"]
+__all__ = ["RequestSession", "SessionHash", "session"]
 
 log = logging.getLogger("expresspy.session")
 
@@ -196,15 +196,28 @@ class RequestSession:
         self.meta = self.opts.lifetime.new_meta(now_ms())
 
     def inflate(self, record: Mapping[str, Any]) -> None:
-        """Adopt a stored session; its stored cookie attributes win over the options."""
+        """Adopt a stored session; its stored cookie attributes win over the options.
+
+        Raises when the stored data cannot be serialised again (a NaN from another writer, a
+        custom store's objects): that record could never be saved, so it fails the request.
+        """
         assert self.cookie_id is not None
         loaded = session_from_record(self.cookie_id, record, self)
         self._attach(loaded)
         self.original_id = loaded.id
-        self.original_hash = self.hash(loaded)
+        failure: Exception | None = None
+        try:  # one serialisation gives both the hash and the merge baseline
+            text: str | None = JSON.dumps(loaded.data())
+        except (TypeError, ValueError) as exc:
+            text, failure = None, exc
+        self.original_hash = self.digest(loaded, text)
         self.saved_hash = None if self.opts.resave else self.original_hash
         self.stored_id = loaded.id
-        self.baseline = JSON.loads(JSON.dumps(loaded.data()))
+        if failure is not None:
+            raise failure
+        assert text is not None
+        # Only concurrency="merge" diffs against the baseline: other modes skip the copy.
+        self.baseline = JSON.loads(text) if self.calls.merge_keys else None
         self.meta = self.opts.lifetime.adopt(record.get(META_KEY), now_ms())
 
     def _attach(self, sess: Session | None) -> None:
@@ -215,51 +228,62 @@ class RequestSession:
 
     # -- express-session's decisions -----------------------------------------------------------
 
-    @staticmethod
-    def hash(sess: Session) -> str:
+    @classmethod
+    def hash(cls, sess: Session) -> str:
         """SHA-1 of the session's JSON without its cookie (cookie changes are not changes).
 
         Data that cannot be serialised hashes to a unique value, so it counts as modified
         and the save reports the real error.
         """
         try:
-            text = JSON.dumps(sess.data())
+            text: str | None = JSON.dumps(sess.data())
         except (TypeError, ValueError):
+            text = None
+        return cls.digest(sess, text)
+
+    @staticmethod
+    def digest(sess: Session, text: str | None) -> str:
+        """:meth:`hash` of ``sess`` given its data's JSON ``text`` (``None``: unserialisable)."""
+        if text is None:
             return f"unserialisable:{id(sess)}:{object()!r}"
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def is_modified(self, sess: Session) -> bool:
-        """The id changed (regenerate) or the data did."""
-        return self.original_id != sess.id or self.original_hash != self.hash(sess)
+    def is_modified(self, sess: Session, now: SessionHash | None = None) -> bool:
+        """The id changed (regenerate) or the data did.
 
-    def is_saved(self, sess: Session) -> bool:
+        ``now``: the session's hash at this decision point, shared by every check made there.
+        """
+        return self.original_id != sess.id or self.original_hash != _at(sess, now)()
+
+    def is_saved(self, sess: Session, now: SessionHash | None = None) -> bool:
         """Saved during this request and unchanged since."""
-        return self.original_id == sess.id and self.saved_hash == self.hash(sess)
+        return self.original_id == sess.id and self.saved_hash == _at(sess, now)()
 
-    def should_save(self) -> bool:
+    def should_save(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSave``."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
         if not self.opts.save_uninitialized and not self.saved_hash and self.cookie_id != sid:
-            return self.is_modified(sess)
-        return not self.is_saved(sess)
+            return self.is_modified(sess, now)
+        return not self.is_saved(sess, now)
 
-    def should_touch(self) -> bool:
+    def should_touch(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldTouch``: a loaded, unmodified session."""
         sid = self.req.session_id
-        return isinstance(sid, str) and self.cookie_id == sid and not self.should_save()
+        return isinstance(sid, str) and self.cookie_id == sid and not self.should_save(now)
 
-    def should_set_cookie(self) -> bool:
+    def should_set_cookie(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSetCookie``."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
         if self.cookie_id != sid:
-            return self.opts.save_uninitialized or self.is_modified(sess)
+            return self.opts.save_uninitialized or self.is_modified(sess, now)
         if self.in_cookie:  # the cookie is the record: every save and refresh re-sends it
-            return self.opts.rolling or self.should_save() or self.needs_refresh()
-        return self.opts.rolling or (sess.cookie.expires is not None and self.is_modified(sess))
+            return self.opts.rolling or self.should_save(now) or self.needs_refresh()
+        return self.opts.rolling or (
+            sess.cookie.expires is not None and self.is_modified(sess, now))
 
     def needs_refresh(self) -> bool:
         """The idle-timeout clock of a loaded session should be written back."""
@@ -311,14 +335,17 @@ class RequestSession:
             if self.cookie_id and cleared and (self.opts.clear_on_destroy or self.in_cookie):
                 res.append("Set-Cookie", self.expired_cookie())
             return
-        if not self.should_set_cookie():
+        # Nothing between here and the end of this method can change the data, so every
+        # check shares one hash (touch_once and the encoding read or move only the cookie).
+        now = SessionHash(sess)
+        if not self.should_set_cookie(now):
             return
         if sess.cookie.secure and not is_secure(self.req, self.opts.proxy):
             return  # a Secure cookie over plain HTTP would be dropped by the browser
         self.touch_once()
         if self.in_cookie:
             value = self.store.encode(self.req.session_id, self.record(sess), self.opts.secrets)
-            self.saved_hash = self.hash(sess)
+            self.saved_hash = now()
             header = sess.cookie.serialize(self.opts.name, value)
             limit = self.store.max_cookie_bytes
             if len(header.encode("utf-8")) > limit:
@@ -348,9 +375,12 @@ class RequestSession:
         if sess is None:
             return
         self.touch_once()
-        if self.should_save():
-            await self.store_session(sess)
-        elif self.should_touch():
+        # One hash for both decisions and the save: no await comes before store_session has
+        # recorded it, so the data cannot change in between.
+        now = SessionHash(sess)
+        if self.should_save(now):
+            await self.store_session(sess, digest=now())
+        elif self.should_touch(now):
             if self.needs_refresh():
                 await self.calls.refresh(sess.id, self.record(sess))
             else:
@@ -444,3 +474,28 @@ class RequestSession:
             self.baseline = JSON.loads(JSON.dumps(self.req.session.data()))
 
         return self.start(work(), callback)
+
+
+class SessionHash:
+    """The hash of one session's data at one decision point, computed on first use.
+
+    express-session hashes the data again for each of its checks; within one point nothing
+    can run between those checks, so they all read this one value instead.
+    """
+
+    __slots__ = ("session", "value")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.value: str | None = None
+
+    def __call__(self) -> str:
+        """The hash (:meth:`RequestSession.hash`), computed once."""
+        if self.value is None:
+            self.value = RequestSession.hash(self.session)
+        return self.value
+
+
+def _at(sess: Session, now: SessionHash | None) -> SessionHash:
+    """``now`` when it is the hash of ``sess``, else a fresh one (computed when read)."""
+    return now if now is not None and now.session is sess else SessionHash(sess)

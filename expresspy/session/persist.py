@@ -19,6 +19,7 @@ A store without ``merge`` gets express-session's plain ``set`` (last write wins)
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -30,6 +31,9 @@ from .store import SessionRecord, call_store
 __all__ = ["StoreCalls"]
 
 log = logging.getLogger("expresspy.session")
+
+#: How many store methods StoreCalls remembers as async or not (a store has about eight).
+MAX_REMEMBERED_METHODS = 32
 
 
 class StoreCalls:
@@ -48,12 +52,18 @@ class StoreCalls:
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
             ConnectionError, TimeoutError, *getattr(store, "unavailable_errors", ()))
+        # Whether each store method is ``async def``, by its function: inspect's check costs
+        # about a microsecond and ran on every call. Keyed by the function itself, so a
+        # method replaced on the store later is looked at afresh.
+        self.is_async: dict[Any, bool] = {}
 
     async def call(self, operation: str, *args: Any) -> Any:
         """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
         method = getattr(self.store, operation)
         try:
             if self.timeout is None or self.never_blocks:
+                if self.coroutine_function(method):  # no call_store frame, no inspect
+                    return await method(*args)
                 return await call_store(method, *args)
             try:
                 return await asyncio.wait_for(call_store(method, *args), self.timeout)
@@ -61,6 +71,24 @@ class StoreCalls:
                 raise SessionStoreTimeout(operation, self.timeout) from None
         except self.unavailable as exc:
             raise SessionStoreUnavailable(operation) from exc
+
+    def coroutine_function(self, method: Any) -> bool:
+        """``inspect.iscoroutinefunction(method)``, remembered for the store's own methods.
+
+        Only bound methods are remembered (their functions live on the class, a handful):
+        any other callable, which a store could make afresh on every access, is checked
+        each time, so the table cannot grow without bound.
+        """
+        function = getattr(method, "__func__", None)
+        try:
+            known = None if function is None else self.is_async.get(function)
+        except TypeError:  # a bound method of an unhashable callable
+            function = known = None
+        if known is None:
+            known = inspect.iscoroutinefunction(method)
+            if function is not None and len(self.is_async) < MAX_REMEMBERED_METHODS:
+                self.is_async[function] = known
+        return known
 
     async def get(self, sid: str) -> SessionRecord | None:
         """The stored record, or None (a ``FileNotFoundError`` means "no such session", as

@@ -94,9 +94,14 @@ class Serializer(Protocol):
 class _CompactJSON:
     """JSON as JavaScript's ``JSON.stringify`` writes it: no spaces, UTF-8 kept as is."""
 
+    # One encoder for every call: json.dumps with options builds a new JSONEncoder each time,
+    # which costs about as much as encoding a small session. encode() keeps no state between
+    # calls, so sharing it (across threads too) is safe; the output is json.dumps's exactly.
+    _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
     def dumps(self, obj: Any) -> str:
         """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON)."""
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return self._encoder.encode(obj)
 
     def loads(self, text: str | bytes) -> Any:
         """Parse one JSON document."""

@@ -218,6 +218,30 @@ def test_a_corrupt_record_is_an_error_in_every_store(make_store: Any, raw: str) 
         asyncio.run(merge())
 
 
+@pytest.mark.parametrize("concurrency", ["last-write", "merge"])
+def test_a_record_whose_data_cannot_be_saved_again_is_an_error_at_load(concurrency: str) -> None:
+    # JSON parses NaN but never writes it: the handler must not run on a session that no
+    # save could store (the load serialises the data once, for its hash and its baseline)
+    store = MemoryStore()
+    sid = "n" * 32
+    plant(store, sid, '{"cookie": {"originalMaxAge": null, "expires": null}, "user": NaN}')
+    seen: list[object] = []
+    app = express()
+    app.set("env", "production")
+    app.use(session(secret="s", store=store, resave=False, save_uninitialized=False,
+                    concurrency=concurrency))
+
+    @app.get("/")
+    def handler(req: Any, res: Any) -> None:
+        seen.append(req.session.user)
+        res.send("ran")
+
+    cookie = "connect.sid=" + ("s:" + sign(sid, "s")).replace("+", "%2B")
+    r = request(app).get("/").set("Cookie", cookie).expect(500, re.compile("Internal"))
+    assert set_cookies(r.response) == []
+    assert seen == []
+
+
 def test_a_failed_save_answers_a_clean_error_page_even_behind_compression() -> None:
     """The response the handler built is replaced whole: no gzip wrapper, no Set-Cookie for
     the session that was not saved, only the error page."""

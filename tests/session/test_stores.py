@@ -129,6 +129,27 @@ def test_memory_store_keeps_json_strings_and_prunes() -> None:
     asyncio.run(work())
 
 
+def test_memory_store_saves_read_what_is_stored_now_even_behind_its_back() -> None:
+    # A save that replaces the data skips parsing the old record when the store wrote it
+    # (it knows its expiry and metadata); a record planted since must still be read.
+    from expresspy.session.patch import META_KEY, SessionPatch
+
+    async def work() -> None:
+        store = MemoryStore(prune_interval=None)
+        await store.set("s", {**_record(), META_KEY: {"created": 1, "accessed": 2}})
+        assert await store.merge("s", SessionPatch.whole(_record(n=1), create=False))
+        assert json.loads(store.sessions["s"])[META_KEY] == {"created": 1, "accessed": 2}
+        store.sessions["s"] = json.dumps(_record(expires_in=-1))  # expired, planted
+        assert not await store.merge("s", SessionPatch.whole(_record(n=2), create=False))
+        assert "s" not in store.sessions
+        await store.set("t", _record(expires_in=0.05))
+        await asyncio.sleep(0.1)
+        assert not await store.merge("t", SessionPatch.whole(_record(n=3), create=False))
+        assert store.prune() == 0 and store.sessions == {}
+
+    asyncio.run(work())
+
+
 def test_memory_store_warns_in_production(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
