@@ -11,9 +11,11 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -185,12 +187,28 @@ def list_all() -> None:
         print(f"workload  {workload.name:<20} {workload.description}")
 
 
+RUN_LOCK = BENCH_DIR / ".run.lock"
+"""Held for a whole invocation: a second one would rebuild the venv under the first (when
+started by another Python) and share the CPUs it measures on."""
+
+
+def hold_run_lock() -> Any:
+    """Take RUN_LOCK, or exit with a message when another invocation holds it."""
+    handle = RUN_LOCK.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(f"another `python -m bench` is running (it holds {RUN_LOCK}); wait for it")
+    return handle
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     args = parse_args(argv)
     if args.list:
         list_all()
         return
+    lock = hold_run_lock()  # noqa: F841 - held until the process exits
     env = ensure_all()
     path = args.report or measure(args, env)
     if args.report:

@@ -24,7 +24,9 @@ other. Every server is checked to answer its workload correctly before it is loa
 
 Reproduce with `python -m bench` (installs wrk, a venv with the Python peers and Express 5 in a
 cache folder, then measures); `python -m bench --quick` is a short smoke run, `--docs` rewrites
-this page and its chart, and `python -m bench --help` lists the flags.
+this page and its chart, and `python -m bench --help` lists the flags. Every Python server runs
+on the Python that starts the harness (see Versions). [Where the time goes](performance.md)
+breaks one request down in instruction counts, which do not depend on the machine's load.
 """
 
 WORKLOAD_NOTES = """\

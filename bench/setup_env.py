@@ -94,7 +94,8 @@ def ensure_venv(venv: Path) -> Path:
     if python.exists() and stamp_matches(stamp, value):
         return python
     log(f"creating venv {venv} (peers from {requirements.name})")
-    run([sys.executable, "-m", "venv", str(venv)])
+    # --clear: a venv left by another Python (the harness runs on the one that starts it)
+    run([sys.executable, "-m", "venv", "--clear", str(venv)])
     run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements), *extra])
     stamp.write_text(value)
     return python
@@ -163,7 +164,12 @@ def versions(env: Env) -> dict[str, str]:
         env.python,
         ["h11", "uvicorn", "starlette", "httptools", "flask", "werkzeug", "gunicorn", "matplotlib"],
     )
-    return {**python, **node_versions(env.node_modules, ["express", "express-session"]),
+    interpreter = subprocess.run([str(env.python), "-c", "import platform; "
+                                  "print(platform.python_implementation(), "
+                                  "platform.python_version())"],
+                                 capture_output=True, text=True).stdout.strip() or "unknown"
+    return {"python": interpreter, **python,
+            **node_versions(env.node_modules, ["express", "express-session"]),
             "wrk": wrk_version(env.wrk)}
 
 
