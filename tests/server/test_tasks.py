@@ -55,10 +55,12 @@ def _server_venv(python: str) -> Path:
     key = hashlib.sha256(" ".join([python, *pins]).encode()).hexdigest()[:12]
     venv = VENV_ROOT / f"server-{key}"
     interpreter = venv / "bin" / "python"
-    if not interpreter.exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    ready = venv / ".installed"  # written last: a venv whose install failed is made again
+    if not ready.exists():
+        subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
         subprocess.run([str(interpreter), "-m", "pip", "install", "-q", *pins], check=True,
                        capture_output=True)
+        ready.write_text(" ".join(pins))
     return interpreter
 
 
