@@ -5,58 +5,19 @@ hypercorn, with the same answers as under the built-in server (tests/test_founda
 from __future__ import annotations
 
 import http.client
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.acceptance.serving import ExpresspyRun
+
+PEERS = ["hypercorn", "uvicorn"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listened on {port}")
-
-
-COMMANDS = {
-    "uvicorn": ["-m", "uvicorn", "--host", "127.0.0.1", "--port", "{port}", "--no-access-log",
-                "--app-dir", "examples", "seed_tutorial:app"],
-    "hypercorn": ["-m", "hypercorn", "--bind", "127.0.0.1:{port}", "--root-path", "",
-                  "examples.seed_tutorial:app"],
-}
-
-
-@pytest.fixture(params=sorted(COMMANDS))
+@pytest.fixture(params=PEERS)
 def served_port(request: pytest.FixtureRequest) -> Iterator[int]:
-    port = _free_port()
-    args = [a.format(port=port) for a in COMMANDS[request.param]]
-    process = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        _wait_for_port(port, process)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(10)
+    with ExpresspyRun("examples/seed_tutorial.py", server=request.param) as run:
+        yield run.port
 
 
 def _get(port: int, path: str, cookie: str | None) -> tuple[int, bytes, str | None]:
