@@ -371,7 +371,7 @@ class HTTPConnection(asyncio.Protocol):
             self._timer.arm(Phase.HEAD)
             # From the loop, not from here: with eager tasks this runs inside the app's send,
             # and serving a pipelined burst by recursion would nest one frame chain per request.
-            self.loop.call_soon(self._process_next, context=self._context)
+            self.loop.call_soon(self._process_next)
         else:
             self._timer.arm(Phase.KEEP_ALIVE)
 
