@@ -180,9 +180,11 @@ def read_responses(
 ) -> list[Response]:
     """Read exactly ``count`` responses (raises AssertionError after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
-    buf = b""
+    parsed: list[Response] = []
+    buf = b""  # bytes after the last complete response: each read parses only what is new
     while True:
-        parsed, _ = parse_responses(buf, head_only=head_only)
+        more, buf = parse_responses(buf, head_only=head_only)
+        parsed += more
         if len(parsed) >= count:
             return parsed[:count]
         remaining = deadline - time.monotonic()

@@ -7,7 +7,8 @@ long pipelined burst answered in order. test_tasks.py runs these checks under th
 running the suite and, as a script, under Python 3.12 (``python task_checks.py``), so both
 ways of starting a task are covered by every run.
 
-Only the server's own dependencies are needed here (no pytest, no framework app).
+Only the server's own dependencies are needed here (no pytest, no framework app): the
+raw-HTTP helpers of rawhttp.py are plain standard library.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 if __name__ == "__main__":  # run as a script: the repository's package, not an installed one
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from expresspy.server import BackgroundServer, ServerConfig
+from tests.server.rawhttp import read_responses, running
 
 REQUEST = b"GET /%d HTTP/1.1\r\nHost: a\r\n\r\n"
 _seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen")
@@ -50,39 +51,15 @@ class TaskProbe:
         await send({"type": "http.response.body", "body": body})
 
 
-def _serve(app: Any, http: str) -> BackgroundServer:
-    config = ServerConfig(port=0, http=http, access_log=False,  # type: ignore[arg-type, unused-ignore]
-                          max_requests_per_connection=None)
-    return BackgroundServer(app, config)
-
-
-def _read_bodies(sock: socket.socket, count: int) -> list[bytes]:
-    """Read ``count`` Content-Length framed responses; return their bodies."""
-    data = b""
-    bodies: list[bytes] = []
-    while len(bodies) < count:
-        end = data.find(b"\r\n\r\n")
-        if end >= 0:
-            head = data[:end].lower()
-            length = int(head.split(b"content-length: ")[1].split(b"\r\n")[0])
-            if len(data) >= end + 4 + length:
-                bodies.append(data[end + 4:end + 4 + length])
-                data = data[end + 4 + length:]
-                continue
-        chunk = sock.recv(65536)
-        assert chunk, f"closed after {len(bodies)} of {count} responses"
-        data += chunk
-    return bodies
-
-
 def check_each_request_has_its_task_and_context(http: str) -> None:
     """Three requests on one keep-alive connection: a task each, none sees another's context."""
     probe = TaskProbe()
-    with _serve(probe, http) as srv, socket.create_connection(("127.0.0.1", srv.port), 5) as s:
+    with running(probe, http=http) as srv, \
+            socket.create_connection(("127.0.0.1", srv.port), 5) as s:
         bodies = []
         for number in range(3):
             s.sendall(REQUEST % number)
-            bodies += _read_bodies(s, 1)
+            bodies += [response.body for response in read_responses(s, 1)]
     assert bodies == [b"task clean"] * 3, bodies
     assert None not in probe.task_ids
 
@@ -90,9 +67,10 @@ def check_each_request_has_its_task_and_context(http: str) -> None:
 def check_pipelined_burst_is_answered_in_order(http: str, count: int = 2000) -> None:
     """A burst far deeper than the recursion limit, in one write, answered in order."""
     probe = TaskProbe()
-    with _serve(probe, http) as srv, socket.create_connection(("127.0.0.1", srv.port), 20) as s:
+    with running(probe, http=http, max_requests_per_connection=None) as srv, \
+            socket.create_connection(("127.0.0.1", srv.port), 20) as s:
         s.sendall(b"".join(REQUEST % number for number in range(count)))
-        bodies = _read_bodies(s, count)
+        bodies = [response.body for response in read_responses(s, count, timeout=20)]
     assert bodies == [b"task clean"] * count, bodies[:3]
     assert len(probe.task_ids) == count
 
