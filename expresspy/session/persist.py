@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
-from .store import SessionRecord, call_store
+from .store import SessionRecord, store_call
 
 __all__ = ["StoreCalls"]
 
@@ -61,12 +61,11 @@ class StoreCalls:
         """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
         method = getattr(self.store, operation)
         try:
+            call = store_call(method, args, self.coroutine_function(method))
             if self.timeout is None or self.never_blocks:
-                if self.coroutine_function(method):  # no call_store frame, no inspect
-                    return await method(*args)
-                return await call_store(method, *args)
+                return await call
             try:
-                return await asyncio.wait_for(call_store(method, *args), self.timeout)
+                return await asyncio.wait_for(call, self.timeout)
             except asyncio.TimeoutError:
                 raise SessionStoreTimeout(operation, self.timeout) from None
         except self.unavailable as exc:

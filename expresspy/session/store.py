@@ -42,7 +42,7 @@ import asyncio
 import inspect
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
@@ -56,6 +56,7 @@ __all__ = [
     "expires_ms",
     "is_expired",
     "load_record",
+    "store_call",
     "ttl_seconds",
 ]
 
@@ -112,14 +113,25 @@ class _CompactJSON:
 JSON: Serializer = _CompactJSON()
 
 
-async def call_store(method: Callable[..., Any], *args: Any) -> Any:
-    """Call a store method that may be ``async def`` or plain ``def``.
+def store_call(method: Callable[..., Any], args: tuple[Any, ...], is_async: bool | None = None
+               ) -> Awaitable[Any]:
+    """What to await to run a store method that may be ``async def`` or plain ``def``.
 
     Coroutine functions run on the loop; plain functions run in a worker thread (they may
-    block); an awaitable returned by a plain function is awaited.
+    block). ``is_async``: the caller already knows ``inspect.iscoroutinefunction(method)``.
     """
-    if inspect.iscoroutinefunction(method):
-        return await method(*args)
+    if is_async is None:
+        is_async = inspect.iscoroutinefunction(method)
+    return method(*args) if is_async else _call_in_thread(method, *args)
+
+
+async def call_store(method: Callable[..., Any], *args: Any) -> Any:
+    """Call a store method that may be ``async def`` or plain ``def`` (see ``store_call``);
+    an awaitable returned by a plain function is awaited."""
+    return await store_call(method, args)
+
+
+async def _call_in_thread(method: Callable[..., Any], *args: Any) -> Any:
     result = await asyncio.to_thread(method, *args)
     if inspect.isawaitable(result):
         return await result
