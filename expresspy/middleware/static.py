@@ -103,8 +103,6 @@ def static(root: str | os.PathLike[str], options: Mapping[str, Any] | None = Non
     settings = gather("express.static()", options, keywords, _DEFAULTS)
     if settings["set_headers"] is not None and not callable(settings["set_headers"]):
         raise TypeError("option setHeaders must be function")
-    if settings["follow_symlinks"] not in (True, False, "inside"):
-        raise TypeError('follow_symlinks must be True, False or "inside"')
     send_options = _send_options(os.path.abspath(os.fspath(root)), settings)
     fallthrough = settings["fallthrough"] is not False
     redirect = settings["redirect"] is not False

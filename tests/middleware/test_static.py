@@ -178,6 +178,12 @@ def test_symlinks(site: Path) -> None:
         200, "top secret")
 
 
+@pytest.mark.parametrize("value", ["yes", None, 1])
+def test_bad_follow_symlinks_fails_at_construction(value: Any) -> None:
+    with pytest.raises(TypeError, match='follow_symlinks option must be True, False or "inside"'):
+        express.static(".", follow_symlinks=value)
+
+
 def test_root_validation() -> None:
     with pytest.raises(TypeError, match="root path required"):
         express.static("")
