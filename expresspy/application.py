@@ -17,6 +17,7 @@ from typing import Any
 from expresspy import finalhandler
 from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
+from expresspy.release import release
 from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
 from expresspy.router.dispatch import drive
@@ -297,6 +298,7 @@ class Application(MethodsMixin):
             res._reset_for_error()
             finalhandler.finish(req, res, failure, env)
             await res._complete()
+        release(req, res)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:

@@ -68,6 +68,13 @@ class ServerResponse:
     _pump_wake: asyncio.Future[None] | None = None
     _failure: BaseException | None = None
     _gone = False  # the client left before the response was sent
+    # Most responses register no hook and stream nothing: the hooks stay the shared empty
+    # tuple until one is added, and the chunk list is made when streaming starts; four lists
+    # fewer to make and free per request.
+    _chunks: list[bytes]
+    _on_headers: list[Callable[[Any], None]] | tuple[()] = ()
+    _before_finish: list[Callable[[], Any]] | tuple[()] = ()
+    _on_finish: list[Callable[[Any], None]] | tuple[()] = ()
 
     def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
         self.req = req
@@ -78,10 +85,6 @@ class ServerResponse:
         self.headers_sent = False
         self.finished = False
         self._headers: dict[str, HeaderValue] = {}
-        self._chunks: list[bytes] = []
-        self._on_headers: list[Callable[[Any], None]] = []
-        self._before_finish: list[Callable[[], Any]] = []
-        self._on_finish: list[Callable[[Any], None]] = []
 
     # -- headers (Node's API) -------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class ServerResponse:
         # end() comes here directly: middleware that wraps res.write must not see end's chunk
         if not self._streaming:
             self._streaming = True
+            self._chunks = []
             self._commit_headers()
         if data and self.req.method != "HEAD":
             self._chunks.append(data)
@@ -185,15 +189,24 @@ class ServerResponse:
 
     def on_headers(self, fn: Callable[[Any], None]) -> None:
         """Run `fn(res)` just before the headers are frozen (latest registered runs first)."""
-        self._on_headers.append(fn)
+        if self._on_headers:
+            self._on_headers.append(fn)
+        else:
+            self._on_headers = [fn]
 
     def before_finish(self, fn: Callable[[], Any]) -> None:
         """Await `fn()` after the response is ended and before its last bytes are sent."""
-        self._before_finish.append(fn)
+        if self._before_finish:  # appended to in place: a hook may add one while they run
+            self._before_finish.append(fn)
+        else:
+            self._before_finish = [fn]
 
     def on_finish(self, fn: Callable[[Any], None]) -> None:
         """Run `fn(res)` once the response was handed to the server or the client left."""
-        self._on_finish.append(fn)
+        if self._on_finish:
+            self._on_finish.append(fn)
+        else:
+            self._on_finish = [fn]
 
     # -- internals ------------------------------------------------------------------------
 
@@ -224,8 +237,8 @@ class ServerResponse:
         if self._source is not None:
             self._source.close()
             self._source = None
-        self._before_finish.clear()
-        self._on_headers.clear()
+        self._before_finish = ()
+        self._on_headers = ()
         self._send = self._raw_send
         powered_by = self._headers.get("x-powered-by")
         self._headers = {} if powered_by is None else {"x-powered-by": powered_by}
@@ -287,7 +300,7 @@ class ServerResponse:
     def _run_on_finish(self) -> None:
         if not self._on_finish:
             return
-        hooks, self._on_finish = self._on_finish, []
+        hooks, self._on_finish = self._on_finish, ()
         for hook in hooks:
             try:
                 hook(self)

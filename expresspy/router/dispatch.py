@@ -98,7 +98,7 @@ class _SyncRun:
     what they changed when the run returns (`_adopt`). None: inline, in the loop's context.
     """
 
-    __slots__ = ("app", "cancelled", "context", "req", "res", "walk")
+    __slots__ = ("app", "cancelled", "context", "error", "outcome", "req", "res", "step", "walk")
 
     def __init__(self, walk: Walk, req: Any, res: Any, context: contextvars.Context | None
                  ) -> None:
@@ -108,19 +108,38 @@ class _SyncRun:
         self.app = req.app
         self.context = context
         self.cancelled = False  # set by the loop when the request's task is cancelled
+        self.step: Step | None = None  # what run_and_report runs first
+        self.outcome: tuple[int, Any] | None = None
+        self.error: BaseException | None = None
 
-    def run_and_report(self, step: Step, loop: asyncio.AbstractEventLoop,
+    def run_and_report(self, loop: asyncio.AbstractEventLoop,
                        done: asyncio.Future[tuple[int, Any]]) -> None:
-        """`run` in a worker thread, the result set on `done` from the loop. Lighter than
-        `run_in_executor`, which chains a second future to the loop's (~13 µs a hop)."""
-        if self.cancelled:
+        """`run` `self.step` in a worker thread, the outcome set on `done` from the loop.
+        Lighter than `run_in_executor`, which chains a second future to the loop's (~13 µs a
+        hop)."""
+        step, self.step = self.step, None
+        if self.cancelled or step is None:
             return
         try:
-            result = self.run(step)
+            self.outcome = self.run(step)
         except BaseException as exc:  # whatever it is, the awaiting loop re-raises it
-            loop.call_soon_threadsafe(_report, done, None, exc)
+            self.error = exc
+        # Keep nothing of the request in this thread once the loop has it: the loop may finish
+        # the request before this thread runs again, and an unshared request is freed at once
+        # (expresspy/release.py), not left to the cycle collector.
+        del step, self.req, self.res, self.walk
+        loop.call_soon_threadsafe(self._hand_over, done)
+
+    def _hand_over(self, done: asyncio.Future[tuple[int, Any]]) -> None:
+        """Give the loop what the worker produced (runs on the loop thread)."""
+        outcome, error, self.outcome, self.error = self.outcome, self.error, None, None
+        if done.done():  # the request was cancelled meanwhile
+            return
+        if error is not None:
+            done.set_exception(error)
         else:
-            loop.call_soon_threadsafe(_report, done, result, None)
+            assert outcome is not None
+            done.set_result(outcome)
 
     def run(self, step: Step) -> tuple[int, Any]:
         """Run `step` and the sync steps after it; return what the loop must do next."""
@@ -214,8 +233,9 @@ async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, An
         return _SyncRun(walk, req, res, None).run(step)
     loop = asyncio.get_running_loop()
     sync_run = _SyncRun(walk, req, res, contextvars.copy_context())
+    sync_run.step = step
     done: asyncio.Future[tuple[int, Any]] = loop.create_future()
-    executor.submit(sync_run.run_and_report, step, loop, done)
+    executor.submit(sync_run.run_and_report, loop, done)
     try:
         outcome = await done
     except asyncio.CancelledError:
@@ -236,15 +256,3 @@ def _adopt(context: contextvars.Context) -> None:
     for var, value in context.items():
         if var.get(_ABSENT) is not value:
             var.set(value)
-
-
-def _report(done: asyncio.Future[tuple[int, Any]], result: tuple[int, Any] | None,
-            error: BaseException | None) -> None:
-    """Hand a worker's result to the loop (on the loop thread)."""
-    if done.done():  # the request was cancelled meanwhile
-        return
-    if error is not None:
-        done.set_exception(error)
-    else:
-        assert result is not None
-        done.set_result(result)
