@@ -1,78 +1,79 @@
-"""Each request runs as its own task in its own context, however the server starts the task.
+"""Each request runs as its own task in its own context, over a real socket, on both parsers.
 
-The checks live in task_checks.py; here they run under this Python (3.11: scheduled tasks) and,
-as a script in a small venv, under Python 3.12 (eager tasks), on both request parsers.
+The app must see the same world whatever the request: a current task of its own,
+asyncio.timeout usable before its first await, a fresh context per request (a pipelined request
+does not inherit the previous one's context variables), and a long pipelined burst answered in
+order without recursion.
 """
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import shutil
-import subprocess
-import sys
-from importlib.metadata import version
-from pathlib import Path
+import asyncio
+import contextvars
+import socket
+from typing import Any
 
 import pytest
 
-from . import task_checks
 from .conftest import BACKENDS, have_backend
+from .rawhttp import read_responses, running
 
-HERE = Path(__file__).resolve().parent
-VENV_ROOT = Path.home() / ".cache" / "expresspy-tests"
-# What the server needs, at the versions this suite runs with.
-SERVER_PACKAGES = ["h11", "httptools", "click", "itsdangerous"]
+
+def require(http: str) -> None:
+    if not have_backend(http):
+        pytest.fail("httptools is missing: the test extra installs it")
+
+
+REQUEST = b"GET /%d HTTP/1.1\r\nHost: a\r\n\r\n"
+_seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen")
+
+
+class TaskProbe:
+    """An ASGI app answering each request with what it found about its task and context."""
+
+    def __init__(self) -> None:
+        self.task_ids: list[int] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        task = asyncio.current_task()
+        self.task_ids.append(id(task))
+        leaked = _seen.get("clean")
+        _seen.set(scope["path"])
+        if hasattr(asyncio, "timeout"):  # Python 3.11+; needs a current task before any await
+            async with asyncio.timeout(5):
+                pass
+        body = b"%s %s" % (b"task" if task is not None else b"no-task", leaked.encode())
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
 
 
 @pytest.mark.parametrize("http", BACKENDS)
 def test_each_request_has_its_own_task_and_context(http: str) -> None:
-    if not have_backend(http):
-        pytest.fail("httptools is missing: the test extra installs it")
-    task_checks.check_each_request_has_its_task_and_context(http)
+    """Three requests on one keep-alive connection: a task each, none sees another's context."""
+    require(http)
+    probe = TaskProbe()
+    with running(probe, http=http) as srv, \
+            socket.create_connection(("127.0.0.1", srv.port), 5) as s:
+        bodies = []
+        for number in range(3):
+            s.sendall(REQUEST % number)
+            bodies += [response.body for response in read_responses(s, 1)]
+    assert bodies == [b"task clean"] * 3, bodies
+    assert None not in probe.task_ids
 
 
 @pytest.mark.parametrize("http", BACKENDS)
 def test_pipelined_burst_is_answered_in_order_with_fresh_contexts(http: str) -> None:
-    if not have_backend(http):
-        pytest.fail("httptools is missing: the test extra installs it")
-    task_checks.check_pipelined_burst_is_answered_in_order(http)
-
-
-def _python_312_or_later() -> str | None:
-    """An interpreter of Python 3.12 or later on this machine (PATH, then pyenv's folders)."""
-    for name in ("python3.13", "python3.12"):
-        found = shutil.which(name)
-        if found and subprocess.run([found, "-c", ""], capture_output=True).returncode == 0:
-            return found
-    candidates = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.1[2-9]*/bin/python3")))
-    return candidates[-1] if candidates else None
-
-
-def _server_venv(python: str) -> Path:
-    """A venv for ``python`` holding the server's dependencies, cached by their versions."""
-    pins = [f"{name}=={version(name)}" for name in SERVER_PACKAGES]
-    key = hashlib.sha256(" ".join([python, *pins]).encode()).hexdigest()[:12]
-    venv = VENV_ROOT / f"server-{key}"
-    interpreter = venv / "bin" / "python"
-    ready = venv / ".installed"  # written last: a venv whose install failed is made again
-    if not ready.exists():
-        subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(interpreter), "-m", "pip", "install", "-q", *pins], check=True,
-                       capture_output=True)
-        ready.write_text(" ".join(pins))
-    return interpreter
-
-
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python already runs eager tasks")
-def test_the_checks_pass_with_eager_tasks_on_python_312() -> None:
-    python = _python_312_or_later()
-    assert python is not None, (
-        "no Python 3.12+ found (PATH or ~/.pyenv/versions): install one, e.g. `pyenv install "
-        "3.12`; the eager-task start of the server is only exercised there")
-    interpreter = _server_venv(python)
-    result = subprocess.run([str(interpreter), str(HERE / "task_checks.py")],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok: Python 3.1"), result.stdout
-    assert "h11, httptools" in result.stdout
+    """A burst far deeper than the recursion limit, in one write, answered in order."""
+    require(http)
+    count = 2000
+    probe = TaskProbe()
+    with running(probe, http=http, max_requests_per_connection=None) as srv, \
+            socket.create_connection(("127.0.0.1", srv.port), 20) as s:
+        s.sendall(b"".join(REQUEST % number for number in range(count)))
+        bodies = [response.body for response in read_responses(s, count, timeout=20)]
+    assert bodies == [b"task clean"] * count, bodies[:3]
+    assert len(probe.task_ids) == count
