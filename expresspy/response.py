@@ -22,6 +22,7 @@ from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
 from expresspy.http.disposition import content_disposition
+from expresspy.http.etag import strong_etag, weak_etag
 from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
 from expresspy.http.outgoing import HeadersSentError, HeaderValue, Send, ServerResponse
@@ -242,7 +243,8 @@ class Response(ServerResponse):
             current = self._headers.get("content-type")
             if isinstance(current, str):
                 # What res.set would store: the value names a charset, so no default is added.
-                self.set_header("Content-Type", set_charset(current, "utf-8"))
+                # Built from a value that passed the header check when it was set: no new check.
+                self._set_known("content-type", set_charset(current, "utf-8"))
             else:
                 self.type("html")
         elif chunk is None:
@@ -265,8 +267,10 @@ class Response(ServerResponse):
             etag_fn = self.app._etag_fn
             if etag_fn is not None and not headers.get("etag"):
                 tag = etag_fn(data)
-                if tag:
-                    self.set_header("ETag", tag)  # checked: the etag setting may be user code
+                if tag and (etag_fn is weak_etag or etag_fn is strong_etag):
+                    self._set_known("etag", tag)  # hex digits and base64: nothing to check
+                elif tag:
+                    self.set_header("ETag", tag)  # a user's etag function: checked
         req = self.req
         asked = req.headers
         # req.fresh is False without If-None-Match / If-Modified-Since: skip it (~1 µs).
