@@ -94,7 +94,9 @@ def caveat(data: dict[str, Any]) -> str | None:
     short = s["runs"] < 3 or s["duration_s"] < 10
     if not (busy or short):
         return None
-    why = [text for flag, text in ((short, "a short smoke run"),
+    length = (f"a shorter run than the reference ({s['runs']} x {s['duration_s']:g} s, "
+              "not 3 x 10 s)")
+    why = [text for flag, text in ((short, length),
                                    (busy, "taken while other work loaded the machine")) if flag]
     return (f"> **Caveat**: these numbers are {' and '.join(why)}; they are noisy. "
             "Rerun `python -m bench --docs` on a quiet machine for reference numbers.")
