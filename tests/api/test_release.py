@@ -3,6 +3,7 @@ and `req.res` / `res.req` keep working for whoever still holds either of them.""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Callable, Iterator
@@ -97,8 +98,6 @@ def test_a_timer_after_the_response_still_reaches_both() -> None:
     app = express()
 
     async def later(req: Any, res: Any) -> None:
-        import asyncio
-
         def look() -> None:  # holds only req, as a setTimeout closure in Express would
             seen.append((req.res.status_code, req.res.req is req))
             done.set()
