@@ -75,3 +75,16 @@ def test_attachment_file_names_are_encoded_not_injected() -> None:
     assert raw.startswith(b"HTTP/1.1 200 ")
     assert b"\r\nInjected" not in head
     assert b"filename*=UTF-8''ax%0D%0AInjected%3A%20yes.txt" in head
+
+
+@pytest.mark.parametrize("separator", ["\r\n", "\n", "\r", "\0"], ids=["crlf", "lf", "cr", "nul"])
+def test_a_user_etag_function_is_checked_like_any_header(separator: str) -> None:
+    # The built-in ETag functions' tags skip the check (hex and base64 only); a user's may not.
+    evil = EVIL.replace("\r\n", separator)
+    app = app_with(lambda req, res: res.send("body"), etag=lambda body: '"1"' + evil)
+    raw = raw_response(app)
+    assert raw.startswith(b"HTTP/1.1 500 ")
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"injected" not in head.lower()
+    # Refused by the framework (the error page names it), not left to the server's last guard.
+    assert b"InvalidHeaderError: Invalid character in header content [&#39;ETag&#39;]" in raw
