@@ -8,9 +8,9 @@ applies its full grammar; a chunked body also goes through ``ChunkedFramingCheck
 optional ``httptools_parser.HttptoolsParser`` has llhttp parse the head instead (much faster).
 ``parser_class`` picks one for ``ServerConfig.http``.
 
-Each request gets a fresh ``h11.Connection``: the response side is serialized by ``wire``
-(much cheaper than h11's writer), so h11 never has to see our responses, and a fresh connection
-costs about a microsecond.
+h11 reads requests only: the response side is serialized by ``wire`` (much cheaper than h11's
+writer), so ``H11Parser`` calls h11's reading functions without the connection state machine
+that would track both sides.
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ from typing import ClassVar, Final, Protocol
 
 import h11
 
+try:  # h11's reading functions, without its connection state machine (see H11Parser)
+    from h11._readers import ChunkedReader, ContentLengthReader, maybe_read_from_IDLE_client
+    from h11._receivebuffer import ReceiveBuffer
+
+    H11_READERS = True
+except ImportError:  # pragma: no cover - an h11 release that moved them
+    H11_READERS = False
+
 from .precheck import ChunkedFramingCheck, HeadLimits, ProtocolFailure, check_head, find_head_end
 
 __all__ = [
@@ -27,6 +35,7 @@ __all__ = [
     "NEED_DATA",
     "PAUSED",
     "Event",
+    "H11ConnectionParser",
     "H11Parser",
     "HeadFramingParser",
     "ParserState",
@@ -227,7 +236,91 @@ class HeadFramingParser:
 
 
 class H11Parser(HeadFramingParser):
-    """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front (the default)."""
+    """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front (the default).
+
+    h11's own reading functions parse each request: its request-line and header grammar
+    (``maybe_read_from_IDLE_client``, which builds and validates an ``h11.Request``) and its
+    Content-Length and chunked body readers, on h11's receive buffer. ``h11.Connection`` runs
+    the same functions inside a state machine that tracks both sides of the exchange; since
+    h11 never sees our responses and each request started a fresh connection, that machine
+    decided nothing here and cost about 90k of the 568k instructions of a hello-world request.
+    The functions live in h11's private modules, so this class is used only when they import
+    (``parser_class``); otherwise ``H11ConnectionParser`` reads through the public API.
+    """
+
+    __slots__ = ("_body", "_reader")
+    name = "h11"
+
+    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
+        super().__init__(limits, max_chunk_line)
+        self._body = ReceiveBuffer()
+        self._reader: ChunkedReader | ContentLengthReader | None = None
+
+    def _parse_head(self, head: bytes) -> RequestHead:
+        buffer = self._body  # empty between requests; the head is complete
+        buffer += head
+        try:
+            event = maybe_read_from_IDLE_client(buffer)
+        except h11.ProtocolError as exc:
+            raise ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request") from None
+        if event is None:  # pragma: no cover - the head is complete
+            raise ProtocolFailure(400, "Bad request")
+        version = event.http_version.decode("ascii")
+        result = make_head(event.method, event.target, version, list(event.headers))
+        # The framing h11 would pick: its grammar let through only "chunked" as a coding and
+        # one Content-Length; no length means no body on a request (RFC 9112 §6.3).
+        if result.chunked:
+            self._reader = ChunkedReader()
+        elif result.content_length:
+            self._reader = ContentLengthReader(result.content_length)
+        else:
+            self._reader = None
+        return result
+
+    def _feed_body(self, data: bytes) -> None:
+        check = self._chunk_check
+        if check is not None and not check.done:
+            try:
+                check.feed(data)
+            except ProtocolFailure as exc:
+                self._failure = exc
+                return
+        self._body += data
+
+    def _next_body_event(self) -> Event:
+        reader = self._reader
+        if reader is None:
+            return self._end_of_request()
+        try:
+            event = reader(self._body)
+            if event is None and self._eof:
+                reader.read_eof()  # raises: the body was cut short
+        except h11.ProtocolError as exc:
+            self._failure = ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
+            raise self._failure from None
+        if type(event) is h11.Data:
+            return bytes(event.data)
+        if type(event) is h11.EndOfMessage:
+            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
+            # they are never merged into the request headers.
+            return self._end_of_request()
+        return NEED_DATA
+
+    def _end_of_request(self) -> ParserState:
+        """Hand bytes past this request (pipelined) back to the head buffer; END_OF_BODY."""
+        if self._body:
+            self._buf = bytearray(bytes(self._body))
+            self._body = ReceiveBuffer()
+        self._reader = None
+        return self._end_of_body()
+
+
+class H11ConnectionParser(HeadFramingParser):
+    """``H11Parser``'s reading through h11's public ``Connection`` (a fresh one per request).
+
+    The fallback for an h11 release whose reading functions have moved; otherwise used only by
+    the tests, which check that it and ``H11Parser`` agree on every input.
+    """
 
     __slots__ = ("_conn",)
     name = "h11"
@@ -324,7 +417,7 @@ def parser_class(http: str) -> type[HeadFramingParser]:
     (httptools when it is installed, else h11). Raises ImportError for ``"httptools"`` when the
     package is missing (ServerConfig reports that earlier, with the extra to install)."""
     if http == "h11":
-        return H11Parser
+        return H11Parser if H11_READERS else H11ConnectionParser
     try:
         from .httptools_parser import HttptoolsParser
     except ImportError:

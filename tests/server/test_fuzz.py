@@ -16,6 +16,7 @@ from expresspy.server.protocol import (
     END_OF_BODY,
     NEED_DATA,
     PAUSED,
+    H11ConnectionParser,
     H11Parser,
     HeadFramingParser,
     RequestHead,
@@ -145,3 +146,10 @@ def test_parser_mutation_fuzz(case: tuple[bytes, list[int]]) -> None:
 def test_back_ends_agree_on_mutated_input(case: tuple[bytes, list[int]]) -> None:
     """httptools behaves exactly as h11 (whose own outcome is checked above)."""
     assert drive(*case, parser_class("httptools")) == drive(*case, H11Parser)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated())
+def test_h11_readers_agree_with_h11_connection(case: tuple[bytes, list[int]]) -> None:
+    """H11Parser (h11's reading functions) behaves exactly as h11's public Connection."""
+    assert drive(*case, H11Parser) == drive(*case, H11ConnectionParser)

@@ -12,8 +12,10 @@ from expresspy.server.config import ServerConfig, limit_fields
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
 from expresspy.server.protocol import (
     END_OF_BODY,
+    H11_READERS,
     NEED_DATA,
     PAUSED,
+    H11ConnectionParser,
     H11Parser,
     HeadFramingParser,
     RequestHead,
@@ -32,8 +34,11 @@ from .conftest import BACKENDS, MISSING, have_backend
 LIMITS = HeadLimits(8190, 16384, 100)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[*BACKENDS, "h11-connection"])
 def parser_type(request: pytest.FixtureRequest) -> type[HeadFramingParser]:
+    """Each back-end, and the h11 fallback that reads through h11's public Connection."""
+    if request.param == "h11-connection":
+        return H11ConnectionParser
     if not have_backend(request.param):
         pytest.skip(MISSING)
     return parser_class(request.param)
@@ -168,6 +173,7 @@ def test_body_and_pipelined_bytes_split_exactly(
 
 
 def test_choosing_a_back_end() -> None:
+    assert H11_READERS, "h11 moved its reading functions: H11Parser falls back to its Connection"
     assert parser_class("h11") is H11Parser
     installed = importlib.util.find_spec("httptools") is not None
     auto = parser_class("auto")
