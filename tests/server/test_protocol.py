@@ -172,6 +172,30 @@ def test_body_and_pipelined_bytes_split_exactly(
     assert seen == [(b"/1", b"abc"), (b"/2", b"de"), (b"/3", b"")]
 
 
+def test_h11_readers_probe_refuses_changed_functions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import-time probe that guards H11Parser says no when h11's functions change."""
+    from expresspy.server import protocol
+
+    assert protocol._h11_readers_work()
+
+    def changed_signature(buffer: object, strict: bool) -> None:
+        raise AssertionError("never reached")
+
+    monkeypatch.setattr(protocol, "maybe_read_from_IDLE_client", changed_signature)
+    assert not protocol._h11_readers_work()
+    monkeypatch.undo()
+
+    from h11._readers import ContentLengthReader
+
+    class ShortReader(ContentLengthReader):
+        def __call__(self, buffer: Any) -> Any:
+            event = super().__call__(buffer)
+            return None if type(event).__name__ == "Data" else event
+
+    monkeypatch.setattr(protocol, "ContentLengthReader", ShortReader)
+    assert not protocol._h11_readers_work()
+
+
 def test_choosing_a_back_end() -> None:
     assert H11_READERS, "h11 moved its reading functions: H11Parser falls back to its Connection"
     assert parser_class("h11") is H11Parser
