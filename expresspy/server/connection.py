@@ -381,11 +381,25 @@ class HTTPConnection(asyncio.Protocol):
     # -- server control --------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Graceful shutdown: close now if idle, else after the response in flight."""
-        if self._cycle is None or self._cycle.response_complete:
-            self._close()
+        """Graceful shutdown: close now if idle, else after the response in flight.
+
+        A connection that has not sent its first request yet (just accepted: the request is
+        usually on its way), or holds part of a request head, is not idle: it gets
+        ``FIRST_REQUEST_GRACE`` seconds for the head, is then served with ``Connection:
+        close``, and is closed if no head came. Closing it at once would drop a request the
+        client has already sent, with no answer (seen in rolling restarts, ``--workers``).
+        """
+        cycle = self._cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.keep_alive = False
+        elif cycle is None and (self._requests == 0 or self._parser.buffered):
+            self.loop.call_later(FIRST_REQUEST_GRACE, self._close_if_no_request)
         else:
-            self._cycle.keep_alive = False
+            self._close()
+
+    def _close_if_no_request(self) -> None:
+        if self._cycle is None:
+            self._close()
 
     def abort(self) -> None:
         """Drop the connection at once and cancel the app task (end of the grace period)."""
@@ -477,6 +491,10 @@ def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
     """
     return context.run(loop.create_task, coro)
 
+
+FIRST_REQUEST_GRACE = 1.0
+"""Seconds a graceful shutdown waits for the request head of a connection that has not sent
+one yet (see ``HTTPConnection.shutdown``)."""
 
 # The usual methods as str, to skip a decode per request.
 _METHODS = {m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",

@@ -13,7 +13,7 @@ import pytest
 
 from .conftest import MISSING, have_backend
 from .proc import expresspy, write_app
-from .rawhttp import connect, exchange, read_responses
+from .rawhttp import connect, exchange, read_responses, read_until_close
 
 GET = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
 
@@ -132,6 +132,35 @@ def test_graceful_shutdown_lets_in_flight_requests_finish(tmp_path: Path) -> Non
             thread.join(5)
         assert proc.wait() == 0
     assert results == [b"close hello"] * 5
+
+
+def test_graceful_shutdown_serves_connections_whose_request_is_on_its_way(
+    tmp_path: Path,
+) -> None:
+    """A connection accepted before SIGTERM that has not sent its head yet (or only part of it)
+    is served with Connection: close, not dropped; one that sends nothing is closed after the
+    grace second, and the process still exits promptly."""
+    write_app(tmp_path)
+    with expresspy(["run", "app.py", "--port", "0"], tmp_path) as proc:
+        port = proc.port()
+        fresh, partial, silent = connect(port), connect(port), connect(port)
+        partial.sendall(b"GET / HTTP/1.1\r\nHo")
+        time.sleep(0.3)  # the server has accepted all three
+        proc.signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        time.sleep(0.2)
+        fresh.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        partial.sendall(b"st: a\r\n\r\n")
+        for sock in (fresh, partial):
+            response = read_responses(sock, 1)[0]
+            assert (response.status, response.headers["connection"]) == (200, "close")
+            assert response.body.startswith(b"hello")
+            assert read_until_close(sock, 2) == (b"", True)
+        assert read_until_close(silent, 3) == (b"", True)
+        assert 0.9 < time.monotonic() - stopping < 3
+        assert proc.wait(5) == 0
+        for sock in (fresh, partial, silent):
+            sock.close()
 
 
 def test_second_signal_exits_at_once(tmp_path: Path) -> None:
