@@ -319,7 +319,7 @@ class H11Parser(HeadFramingParser):
 class H11ConnectionParser(HeadFramingParser):
     """``H11Parser``'s reading through h11's public ``Connection`` (a fresh one per request).
 
-    The fallback for an h11 release whose reading functions have moved; otherwise used only by
+    The fallback for an h11 release that moved or changed its reading functions; otherwise used by
     the tests, which check that it and ``H11Parser`` agree on every input.
     """
 
