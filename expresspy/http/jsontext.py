@@ -186,6 +186,10 @@ def _custom_json(value: Any) -> Any:
     return value
 
 
+# res.json's usual case, built once: json.dumps with options makes a new encoder per call.
+_COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = None,
               escape: bool = False) -> str:
     """JSON.stringify(value, replacer, spaces), plus Express's `json escape` (`<>&` → \\u00XX).
@@ -208,8 +212,11 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
         converted = value  # _to_js would rebuild it unchanged
     else:
         converted = _to_js(_replace(value, fn, ""), fn, allowed, set())
-    text = json.dumps(converted, ensure_ascii=False, separators=separators, indent=indent,
-                      allow_nan=False)
+    if indent is None:
+        text = _COMPACT_ENCODER.encode(converted)
+    else:
+        text = json.dumps(converted, ensure_ascii=False, separators=separators, indent=indent,
+                          allow_nan=False)
     if "e-" in text or "0.0000" in text:  # maybe a small float: redo with JavaScript's form
         text = "".join(_JSNumberEncoder(ensure_ascii=False, separators=separators,
                                         indent=indent, allow_nan=False).iterencode(converted))

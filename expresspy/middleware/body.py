@@ -168,6 +168,12 @@ def _json_int(digits: str) -> int | float:
     return int(digits) if len(digits) <= _INT_DIGITS else float(digits)
 
 
+# One decoder for every body: json.loads, given hooks, would build a new one (and compile its
+# scanner) per call.
+_JSON_DECODER = _json.JSONDecoder(object_pairs_hook=_js_object, parse_int=_json_int,
+                                  parse_constant=_jsonerror.reject_constant)
+
+
 def _revive(holder: Any, key: str | int, reviver: Callable[[str, Any], Any]) -> Any:
     """JSON.parse's reviver walk: children first, then `reviver(key, value)` on the parent."""
     value = holder[key]
@@ -196,8 +202,10 @@ def _json_parser(strict: bool, reviver: Callable[[str, Any], Any] | None
             if first not in ("{", "["):
                 raise _parse_error(_jsonerror.strict_violation(body, first or None), body)
         try:
-            value = _json.loads(body, object_pairs_hook=_js_object, parse_int=_json_int,
-                                parse_constant=_jsonerror.reject_constant)
+            if body[0] == "\ufeff":  # refused by json.loads before decoding; so here too
+                raise _json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)",
+                                            body, 0)
+            value = _JSON_DECODER.decode(body)
         except RecursionError:
             raise _parse_error("JSON nesting is too deep for the parser", body) from None
         except ValueError as exc:

@@ -123,6 +123,12 @@ def test_utf16_with_bom() -> None:
         200, '{"a":"é"}')
 
 
+def test_a_second_bom_is_a_syntax_error_as_in_v8() -> None:
+    # iconv-lite drops one BOM; JSON.parse refuses the next one, even without strict mode.
+    post(echo_app(express.json(strict=False)), "\ufeff\ufeff[1]".encode()).expect(
+        400, "[entity.parse.failed] Unexpected token '\ufeff', \"\ufeff[1]\" is not valid JSON")
+
+
 def test_gzip_and_deflate_bodies() -> None:
     app = echo_app(express.json())
     post(app, gzip.compress(b'{"a":1}')).set("Content-Encoding", "gzip").expect(200, '{"a":1}')
