@@ -41,8 +41,10 @@ Notes on the workloads:
 - **middleware**: ten pass-through middleware before the handler: `(req, res, next) => next()`
   for Express and expresspy, pure ASGI classes for Starlette, `before_request` hooks for Flask.
 - **json** with `def` is absent for Starlette: a `def` endpoint cannot read the body.
-- The **bare-h11** server is an asyncio loop driving h11 that answers every request with a canned
-  response: the ceiling for any server built on h11, not a framework.
+- The **bare-h11** server is an asyncio loop driving a public `h11.Connection` that answers every
+  request with a canned response (h11 parses the request and writes the response): h11 used the
+  public way, with no framework. expresspy's h11 back-end runs h11's reading functions without
+  the connection's state machine and writes responses itself, so it can beat this loop.
 - **Sessions under load**: all of wrk's connections share one session, so express-session and
   the signed-cookie peers lose concurrent increments (last write wins); every request still
   loads, changes and saves its session.
