@@ -235,7 +235,53 @@ class HeadFramingParser:
         return END_OF_BODY
 
 
-class H11Parser(HeadFramingParser):
+class _H11Reading(HeadFramingParser):
+    """What both h11 back-ends share: the chunked pre-check in front of h11's body reading,
+    and h11's body events and errors turned into this module's events and failures."""
+
+    __slots__ = ()
+    name = "h11"
+
+    def _feed_body(self, data: bytes) -> None:
+        check = self._chunk_check
+        if check is not None and not check.done:
+            try:
+                check.feed(data)
+            except ProtocolFailure as exc:
+                self._failure = exc
+                return
+        self._take_body(data)
+
+    def _take_body(self, data: bytes) -> None:
+        """Hand body bytes that passed the pre-check to h11."""
+        raise NotImplementedError
+
+    def _body_event(self, event: object) -> Event:
+        """The event for what h11 read from the body: a chunk, the end, or NEED_DATA."""
+        if type(event) is h11.Data:
+            return bytes(event.data)
+        if type(event) is h11.EndOfMessage:
+            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
+            # they are never merged into the request headers.
+            return self._end_of_request()
+        return NEED_DATA
+
+    def _end_of_request(self) -> ParserState:
+        """Hand bytes past this request (pipelined) back to the head buffer; END_OF_BODY."""
+        raise NotImplementedError
+
+    def _body_failure(self, exc: h11.ProtocolError) -> ProtocolFailure:
+        """Remember and return the failure for an h11 error in the body."""
+        self._failure = _failure_from(exc)
+        return self._failure
+
+
+def _failure_from(exc: h11.ProtocolError) -> ProtocolFailure:
+    """h11's error as a ProtocolFailure, with the status h11 suggests."""
+    return ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
+
+
+class H11Parser(_H11Reading):
     """``RequestParser`` on h11 >= 0.16 with our strict pre-checks in front (the default).
 
     h11's own reading functions parse each request: its request-line and header grammar
@@ -250,7 +296,6 @@ class H11Parser(HeadFramingParser):
     """
 
     __slots__ = ("_body", "_reader")
-    name = "h11"
 
     def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
         super().__init__(limits, max_chunk_line)
@@ -263,7 +308,7 @@ class H11Parser(HeadFramingParser):
         try:
             event = maybe_read_from_IDLE_client(buffer)
         except h11.ProtocolError as exc:
-            raise ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request") from None
+            raise _failure_from(exc) from None
         if event is None:  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         version = event.http_version.decode("ascii")
@@ -278,14 +323,7 @@ class H11Parser(HeadFramingParser):
             self._reader = None
         return result
 
-    def _feed_body(self, data: bytes) -> None:
-        check = self._chunk_check
-        if check is not None and not check.done:
-            try:
-                check.feed(data)
-            except ProtocolFailure as exc:
-                self._failure = exc
-                return
+    def _take_body(self, data: bytes) -> None:
         self._body += data
 
     def _next_body_event(self) -> Event:
@@ -297,18 +335,10 @@ class H11Parser(HeadFramingParser):
             if event is None and self._eof:
                 reader.read_eof()  # raises: the body was cut short
         except h11.ProtocolError as exc:
-            self._failure = ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
-            raise self._failure from None
-        if type(event) is h11.Data:
-            return bytes(event.data)
-        if type(event) is h11.EndOfMessage:
-            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
-            # they are never merged into the request headers.
-            return self._end_of_request()
-        return NEED_DATA
+            raise self._body_failure(exc) from None
+        return self._body_event(event)
 
     def _end_of_request(self) -> ParserState:
-        """Hand bytes past this request (pipelined) back to the head buffer; END_OF_BODY."""
         if self._body:
             self._buf = bytearray(bytes(self._body))
             self._body = ReceiveBuffer()
@@ -316,7 +346,7 @@ class H11Parser(HeadFramingParser):
         return self._end_of_body()
 
 
-class H11ConnectionParser(HeadFramingParser):
+class H11ConnectionParser(_H11Reading):
     """``H11Parser``'s reading through h11's public ``Connection`` (a fresh one per request).
 
     The fallback for an h11 release that moved or changed its reading functions; otherwise used by
@@ -324,7 +354,6 @@ class H11ConnectionParser(HeadFramingParser):
     """
 
     __slots__ = ("_conn",)
-    name = "h11"
 
     def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
         super().__init__(limits, max_chunk_line)
@@ -347,21 +376,14 @@ class H11ConnectionParser(HeadFramingParser):
         try:
             event = conn.next_event()
         except h11.RemoteProtocolError as exc:
-            raise ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request") from None
+            raise _failure_from(exc) from None
         if not isinstance(event, h11.Request):  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         self._conn = conn
         version = event.http_version.decode("ascii")
         return make_head(event.method, event.target, version, list(event.headers))
 
-    def _feed_body(self, data: bytes) -> None:
-        check = self._chunk_check
-        if check is not None and not check.done:
-            try:
-                check.feed(data)
-            except ProtocolFailure as exc:
-                self._failure = exc
-                return
+    def _take_body(self, data: bytes) -> None:
         assert self._conn is not None
         self._conn.receive_data(data)
 
@@ -371,16 +393,13 @@ class H11ConnectionParser(HeadFramingParser):
         try:
             event = conn.next_event()
         except h11.RemoteProtocolError as exc:
-            self._failure = ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
-            raise self._failure from None
-        if type(event) is h11.Data:
-            return bytes(event.data)
-        if type(event) is h11.EndOfMessage:
-            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
-            # they are never merged into the request headers.
-            self._buf = bytearray(conn.trailing_data[0])
-            return self._end_of_body()
-        return NEED_DATA
+            raise self._body_failure(exc) from None
+        return self._body_event(event)
+
+    def _end_of_request(self) -> ParserState:
+        assert self._conn is not None
+        self._buf = bytearray(self._conn.trailing_data[0])
+        return self._end_of_body()
 
 
 def make_head(
