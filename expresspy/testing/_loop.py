@@ -63,12 +63,19 @@ def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
 
 
 async def run_async(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
-    """Run ``coro`` on the background loop and await it from the caller's own loop."""
+    """Run ``coro`` on the background loop and await it from the caller's own loop.
+
+    On timeout the coroutine is cancelled and the builtin ``TimeoutError`` is raised, as
+    ``run_sync`` does (before Python 3.11, ``asyncio.wait_for`` raises a different class).
+    """
     loop = background_loop()
-    if asyncio.get_running_loop() is loop:
-        return await asyncio.wait_for(coro, timeout)
-    future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(coro, timeout), loop)
-    return await asyncio.wrap_future(future)
+    try:
+        if asyncio.get_running_loop() is loop:
+            return await asyncio.wait_for(coro, timeout)
+        future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(coro, timeout), loop)
+        return await asyncio.wrap_future(future)
+    except asyncio.TimeoutError:
+        raise TimeoutError from None
 
 
 def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
