@@ -320,7 +320,7 @@ class Response(ServerResponse):
             return None
         app = self.app
         return stringify(body, app.get("json replacer"), app.get("json spaces"),
-                         bool(app.get("json escape")))
+                         bool(app.get("json escape")), app.get("json encoder"))
 
     def send_status(self, code: int) -> Response:
         """Set the status and send its reason phrase (or the number) as text/plain."""

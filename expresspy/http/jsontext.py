@@ -5,7 +5,11 @@ Differences from `json.dumps` that Express clients observe, and how each is brid
 - integral floats print without `.0` (`2.0` → `2`), NaN and infinities become `null`;
 - floats below 1e-4 print as JavaScript does (`1e-05` → `0.00001`, `1.5e-07` → `1.5e-7`);
 - datetimes become ISO strings with milliseconds and `Z` (Date.prototype.toJSON);
-- objects with `to_json()`/`toJSON()` are replaced by its result; sets and tuples are arrays.
+- objects with `to_json()`/`toJSON()` are replaced by its result; sets and tuples are arrays;
+- what Python apps send that JavaScript has no type for: a `Decimal` is written as the number
+  JavaScript would hold (a double; NaN and infinities become `null`), a `UUID` as its string,
+  a dataclass instance as an object of its fields; anything else goes to the `default` hook
+  (the app's `json encoder` setting), or fails with TypeError as json.dumps does.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 Replacer = Callable[[str, Any], Any] | Sequence[str] | None
+#: The `json encoder` setting: called with a value JSON has no form for; returns one it has.
+Default = Callable[[Any], Any] | None
 
 _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _JSONP_CALLBACK_CHARS = re.compile(r"[^\[\]\w$.]", re.ASCII)
@@ -51,11 +60,12 @@ def _js_key(key: Any) -> str:
 
 
 def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
-           allowed: frozenset[str] | None, active: set[int]) -> Any:
+           allowed: frozenset[str] | None, active: set[int], default: Default = None) -> Any:
     """Rewrite `value` (already through `_replace`) into what JSON.stringify would write.
 
     `active` holds the ids of the containers being converted (the path from the root), so a
-    circular structure raises TypeError as JSON.stringify does, not RecursionError.
+    circular structure raises TypeError as JSON.stringify does, not RecursionError. `default`
+    replaces values of types JSON has no form for (json.dumps's hook of the same name).
     """
     cls = value.__class__
     if cls in _PLAIN_SCALARS:
@@ -74,14 +84,23 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
         is_mapping = True
     elif isinstance(value, (list, tuple, set, frozenset)):
         is_mapping = False
+    elif is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+        is_mapping = True
+    elif isinstance(value, Decimal):
+        return _to_js(float(value), replacer, allowed, active)
+    elif isinstance(value, UUID):
+        return str(value)
+    elif default is not None:
+        return _to_js(_replace(default(value), replacer, ""), replacer, allowed, active)
     else:
-        return value
+        return value  # json's encoder raises "Object of type ... is not JSON serializable"
     if id(value) in active:
         raise TypeError("Converting circular structure to JSON")
     active.add(id(value))
     try:
         if not is_mapping:
-            return [_to_js(_replace(v, replacer, str(i)), replacer, allowed, active)
+            return [_to_js(_replace(v, replacer, str(i)), replacer, allowed, active, default)
                     for i, v in enumerate(value)]
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -93,7 +112,7 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
             # returns is still written as null)
             if child is None and v is not None and replacer is not None:
                 continue
-            out[name] = _to_js(child, replacer, allowed, active)
+            out[name] = _to_js(child, replacer, allowed, active, default)
         return out
     finally:
         active.discard(id(value))
@@ -191,13 +210,15 @@ _COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), a
 
 
 def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = None,
-              escape: bool = False) -> str:
+              escape: bool = False, default: Default = None) -> str:
     """JSON.stringify(value, replacer, spaces), plus Express's `json escape` (`<>&` → \\u00XX).
 
     `replacer` is a function `(key, value) -> value` (turning a value into None drops the
     object property, as `undefined` does in JavaScript) or a list of the keys to keep. `spaces`
-    is a number of spaces (capped at 10, as JavaScript does) or an indent string. Raises
-    TypeError for values JSON cannot represent and for circular structures.
+    is a number of spaces (capped at 10, as JavaScript does) or an indent string. `default`
+    is called with each value of a type JSON has no form for (after the built-in ones listed
+    in this module's docstring) and returns its replacement. Raises TypeError for values JSON
+    cannot represent and for circular structures.
     """
     allowed = frozenset(replacer) if isinstance(replacer, Sequence) and not isinstance(
         replacer, str) else None
@@ -211,7 +232,7 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     if replacer is None and _is_plain(value, 0):
         converted = value  # _to_js would rebuild it unchanged
     else:
-        converted = _to_js(_replace(value, fn, ""), fn, allowed, set())
+        converted = _to_js(_replace(value, fn, ""), fn, allowed, set(), default)
     if indent is None:
         text = _COMPACT_ENCODER.encode(converted)
     else:
