@@ -10,6 +10,7 @@ imported from its own folder, so examples that share module names (`index`, `db`
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,3 +46,16 @@ def load_example(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], An
     """A function that imports an example's app in the `test` environment."""
     monkeypatch.setenv("EXPRESSPY_ENV", "test")
     yield import_example
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of this test's own; its keys are removed afterwards."""
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}:"
+    yield prefix
+    client = redis.Redis(host="127.0.0.1", port=6379)
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+    client.close()

@@ -46,6 +46,7 @@ EXAMPLES = [
     ("examples/login/app.py", "/login", 200, "Sign in"),
     ("examples/json_api/app.py", "/api/authors", 200, r"\[\]"),
     ("examples/multi_worker/app.py", "/", 200, '"count":1'),
+    ("examples/scale_out/app.py", "/", 200, '"user":null'),
     ("examples/shared_login/app.py", "/", 200, "served by Python"),
 ]
 

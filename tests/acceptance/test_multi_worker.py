@@ -7,23 +7,10 @@ answers, and both workers must have answered by the end.
 
 import http.client
 import json
-import uuid
 
-import pytest
 import redis
 
 from tests.acceptance.serving import ExpresspyRun
-
-
-@pytest.fixture
-def prefix():
-    """A key prefix of this test's own, removed afterwards."""
-    prefix = f"test-multi-worker-{uuid.uuid4().hex}:"
-    yield prefix
-    client = redis.Redis(host="127.0.0.1", port=6379)
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
 
 
 def get(port, cookie=None):
@@ -39,7 +26,8 @@ def get(port, cookie=None):
     return body, set_cookie
 
 
-def test_multi_worker__two_workers_share_one_session(prefix):
+def test_multi_worker__two_workers_share_one_session(redis_prefix):
+    prefix = redis_prefix
     env = {"SESSION_PREFIX": prefix}
     with ExpresspyRun("examples/multi_worker/app.py", "--workers", "2", env=env) as server:
         body, set_cookie = get(server.port)
