@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
-from .server.loader import AppNotFound, load_app, watch_root
+from .server.loader import AppImportError, AppNotFound, load_app, watch_root
 from .server.run import run as run_server
 
 __all__ = ["main"]
@@ -74,10 +74,12 @@ def sessions_prune_command(target: str) -> None:
         click.echo(result.describe())
 
 
-def _load_or_fail(target: str) -> Any:
+def _load_or_fail(target: str, load: Callable[[], Any] | None = None) -> Any:
+    """Load the app (with `load`, else plainly); a bad target or failing app code ends the
+    command with the message alone (the app's own frames), exit status 1."""
     try:
-        return load_app(target)
-    except AppNotFound as exc:
+        return load() if load is not None else load_app(target)
+    except (AppNotFound, AppImportError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -243,10 +245,7 @@ def run_command(target: str, **options: Any) -> None:
         os.environ["EXPRESSPY_WORKERS"] = str(workers)
 
         sys.exit(Supervisor(load, config, workers, log_level).run())
-    try:
-        app = load()
-    except AppNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    app = _load_or_fail(target, load)
     sock = socket.socket(fileno=fd) if fd is not None else None
     run_server(app, config, sock=sock, log_level=log_level)
 
@@ -266,10 +265,7 @@ def _reload(target: str, config: ServerConfig, reload_dirs: tuple[str, ...]) -> 
     from .server.run import configure_logging
     from .server.workers import bind_socket, listen_url
 
-    try:
-        load_app(target)  # fail here, with a clear message, rather than in every child
-    except AppNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    _load_or_fail(target)  # fail here, with a clear message, rather than in every child
     configure_logging()
     paths = [Path(p) for p in reload_dirs] or [watch_root(target)]
     sock = bind_socket(config)

@@ -6,14 +6,61 @@ import importlib
 import importlib.util
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AppNotFound", "load_app", "watch_root"]
+__all__ = ["AppImportError", "AppNotFound", "load_app", "watch_root"]
 
 
 class AppNotFound(Exception):
     """The target names no importable app; the message says what to pass instead."""
+
+
+class AppImportError(Exception):
+    """The app's own code failed while being imported (a syntax error, a missing module, an
+    exception at module level). The message is the traceback of the app's frames only: the
+    frames of the loader, importlib and the command line are left out, as they say nothing
+    about the app. The original exception is the ``__cause__``.
+    """
+
+
+def _machinery_folders() -> tuple[str, ...]:
+    """Folders whose frames say nothing about the app: expresspy, importlib and click."""
+    folders = [Path(__file__).resolve().parent.parent, Path(importlib.__file__).resolve().parent]
+    click_spec = importlib.util.find_spec("click")
+    if click_spec is not None and click_spec.origin:
+        folders.append(Path(click_spec.origin).resolve().parent)
+    return tuple(str(folder) + os.sep for folder in folders)
+
+
+_MACHINERY = _machinery_folders()
+
+
+def _is_machinery(filename: str) -> bool:
+    return filename.startswith("<frozen importlib") or str(Path(filename).resolve()).startswith(
+        _MACHINERY)
+
+
+def _without_machinery(summary: traceback.TracebackException) -> None:
+    """Drop the loader's and importlib's frames from `summary` and the exceptions it chains."""
+    seen: set[int] = set()
+    pending: list[traceback.TracebackException | None] = [summary]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = traceback.StackSummary.from_list(
+            [frame for frame in current.stack if not _is_machinery(frame.filename)])
+        pending += [current.__cause__, current.__context__]
+
+
+def app_traceback(exc: BaseException) -> str:
+    """The traceback of `exc` as Python prints it, with only the app's own frames."""
+    summary = traceback.TracebackException.from_exception(exc)
+    _without_machinery(summary)
+    return "".join(summary.format()).rstrip("\n")
 
 
 def _split(target: str) -> tuple[str, str]:
@@ -42,11 +89,17 @@ def load_app(target: str) -> Any:
     A file path is imported under its stem, with its directory put first on ``sys.path`` so it
     can import its neighbours; a module path is imported with the working directory on
     ``sys.path``. The file or module is executed afresh on each call (workers and reloads get
-    new code). Raises ``AppNotFound`` with a message naming the fix.
+    new code). Raises ``AppNotFound`` with a message naming the fix, and ``AppImportError``
+    when the app's own code fails while it is imported.
     """
     location, attr = _split(target)
     is_file = _is_file_target(location)
-    module = _import_file(Path(location)) if is_file else _import_module(location)
+    try:
+        module = _import_file(Path(location)) if is_file else _import_module(location)
+    except AppNotFound:
+        raise
+    except Exception as exc:
+        raise AppImportError(f"cannot import {location}:\n{app_traceback(exc)}") from exc
     try:
         obj = getattr(module, attr)
     except AttributeError:

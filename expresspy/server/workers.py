@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from .config import ServerConfig
+from .loader import AppImportError
 from .run import configure_logging, run
 from .types import ASGIApp
 
@@ -239,6 +240,9 @@ def _worker_main(  # pragma: no cover - runs in the child process
     try:
         try:
             app = load()
+        except AppImportError as exc:  # the app's own frames only, as the CLI shows them
+            logging.getLogger("expresspy.server").error("cannot load the app: %s", exc)
+            os._exit(BOOT_ERROR)
         except Exception:
             logging.getLogger("expresspy.server").exception("cannot load the app")
             os._exit(BOOT_ERROR)
