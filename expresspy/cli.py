@@ -99,8 +99,9 @@ def _handler_location(handler: Any) -> str:
     return f"{filename}:{code.co_firstlineno}"
 
 
-def _with_dev_access_log(load: Callable[[], Any]) -> Callable[[], Any]:
-    """Wrap an app loader so an expresspy app logs each response in morgan's `dev` format.
+def _with_access_log(load: Callable[[], Any], fmt: str) -> Callable[[], Any]:
+    """Wrap an app loader so an expresspy app logs each response in morgan's `fmt` format
+    (``access_log``: through Python logging, coloured only on a terminal).
 
     The logger goes first in the app's stack, so it times every request. The server's own
     access logger is silenced in that process (one line per request, not two); this happens
@@ -111,9 +112,9 @@ def _with_dev_access_log(load: Callable[[], Any]) -> Callable[[], Any]:
         app = load()
         router = getattr(app, "router", None)
         if router is not None and hasattr(router, "use_first"):
-            from .middleware.logger import logger
+            from .middleware.logger import access_log
 
-            router.use_first(logger("dev", stream=sys.stderr))
+            router.use_first(access_log(fmt))
             logging.getLogger("expresspy.access").setLevel(logging.WARNING)
         return app
 
@@ -189,7 +190,16 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--access-log/--no-access-log",
     default=True,
     show_default=True,
-    help="One log line per response (logger expresspy.access).",
+    help="One log line per response (an expresspy app: logger expresspy.requests; another "
+         "ASGI app: logger expresspy.access).",
+)
+@click.option(
+    "--access-log-format",
+    default="dev",
+    show_default=True,
+    type=click.Choice(["dev", "combined", "common", "short", "tiny"]),
+    help="morgan's format for an expresspy app's access log; `combined` (with the date) "
+         "suits production. `dev` is coloured only on a terminal (never with NO_COLOR).",
 )
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(_LOG_LEVELS))
 @click.option("--root-path", default="", help="ASGI root_path (mount point behind a proxy).")
@@ -226,6 +236,7 @@ def run_command(target: str, **options: Any) -> None:
     reload = options.pop("reload")
     reload_dirs = options.pop("reload_dirs")
     log_level = options.pop("log_level")
+    access_log_format = options.pop("access_log_format")
     proxy_headers = options.pop("proxy_headers")
     allow_ips = options.pop("forwarded_allow_ips")
     config = _config(options)
@@ -233,7 +244,7 @@ def run_command(target: str, **options: Any) -> None:
     if proxy_headers:
         load = _trusting_proxies(load, allow_ips)
     if config.access_log:
-        load = _with_dev_access_log(load)
+        load = _with_access_log(load, access_log_format)
     if reload and workers > 1:
         raise click.UsageError("--reload and --workers cannot be combined")
     if reload:

@@ -17,8 +17,14 @@ cannot forge log lines.
 
 Options: `stream` (any object with `write(str)`; default sys.stdout, looked up per line),
 `log` (a `logging.Logger` or a logger name; lines go to it at INFO instead of a stream),
-`immediate` (log when the request arrives: no status or timing then), `skip(req, res) -> bool`.
-The line is written when the response has been handed to the server, or the client left.
+`immediate` (log when the request arrives: no status or timing then), `skip(req, res) -> bool`,
+`color` (for "dev": True or False; None, the default, colours as morgan does unless NO_COLOR
+is set). The line is written when the response has been handed to the server, or the client
+left.
+
+`access_log(fmt)` is the log `expresspy run` (and `app.listen`) put first in an app: its lines
+go through Python logging (the `expresspy.requests` logger, INFO), so `--log-level` and an
+app's own logging set-up apply, and "dev" is coloured only when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -37,7 +43,10 @@ from typing import Any
 from expresspy.cookies import format_http_date
 from expresspy.middleware._options import Middleware, gather
 
-__all__ = ["FORMATS", "TOKENS", "format", "logger", "token"]
+__all__ = ["ACCESS_LOGGER", "FORMATS", "TOKENS", "access_log", "format", "logger", "token"]
+
+#: The logger `access_log()` writes to.
+ACCESS_LOGGER = "expresspy.requests"
 
 TokenFn = Callable[[Any, Any, "str | None"], "str | None"]
 FormatFn = Callable[[Mapping[str, TokenFn], Any, Any], "str | None"]
@@ -209,10 +218,12 @@ def format(name: str, fmt: str | FormatFn) -> None:  # morgan's name, shadowing 
     FORMATS[name] = compile_format(fmt) if isinstance(fmt, str) else fmt
 
 
-def _format_function(fmt: str | FormatFn) -> FormatFn:
+def _format_function(fmt: str | FormatFn, color: bool | None) -> FormatFn:
     if callable(fmt):
         return fmt
-    if fmt == "dev" and os.environ.get("NO_COLOR"):
+    if color is None:
+        color = not os.environ.get("NO_COLOR")
+    if fmt == "dev" and not color:
         return _PLAIN_DEV
     return FORMATS.get(fmt) or compile_format(fmt)
 
@@ -232,8 +243,9 @@ def logger(fmt: str | FormatFn = "dev", options: Mapping[str, Any] | None = None
            **keywords: Any) -> Middleware:
     """Access-log middleware; see the module docstring for formats, tokens and options."""
     settings = gather("logger()", options, keywords,
-                      {"stream": None, "log": None, "immediate": False, "skip": None})
-    line_of = _format_function(fmt)
+                      {"stream": None, "log": None, "immediate": False, "skip": None,
+                       "color": None})
+    line_of = _format_function(fmt, settings["color"])
     write = _writer(settings["stream"], settings["log"])
     skip = settings["skip"]
 
@@ -258,3 +270,12 @@ def logger(fmt: str | FormatFn = "dev", options: Mapping[str, Any] | None = None
 
     log_request.__name__ = log_request.__qualname__ = "logger"
     return log_request
+
+
+def access_log(fmt: str | FormatFn = "dev") -> Middleware:
+    """The access log of `expresspy run` and `app.listen`: `logger(fmt)` writing to the
+    `expresspy.requests` logger at INFO (so the log level and the app's logging set-up apply),
+    with "dev" coloured only when stderr is a terminal and NO_COLOR is not set."""
+    stderr = sys.stderr
+    color = not os.environ.get("NO_COLOR") and bool(getattr(stderr, "isatty", bool)())
+    return logger(fmt, log=ACCESS_LOGGER, color=color)
