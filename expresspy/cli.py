@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
+from .server.errors import AddressInUse
 from .server.loader import AppImportError, AppNotFound, load_app, watch_root
 from .server.run import run as run_server
 
@@ -247,18 +248,22 @@ def run_command(target: str, **options: Any) -> None:
         load = _with_access_log(load, access_log_format)
     if reload and workers > 1:
         raise click.UsageError("--reload and --workers cannot be combined")
-    if reload:
-        sys.exit(_reload(target, config, reload_dirs))
-    if workers > 1:
-        from .server.workers import Supervisor
+    try:
+        if reload:
+            sys.exit(_reload(target, config, reload_dirs))
+        if workers > 1:
+            from .server.workers import Supervisor
 
-        # Read by stores that keep sessions in one process (MemoryStore warns under workers).
-        os.environ["EXPRESSPY_WORKERS"] = str(workers)
+            # Read by stores that keep sessions in one process (MemoryStore warns under workers).
+            os.environ["EXPRESSPY_WORKERS"] = str(workers)
 
-        sys.exit(Supervisor(load, config, workers, log_level).run())
-    app = _load_or_fail(target, load)
-    sock = socket.socket(fileno=fd) if fd is not None else None
-    run_server(app, config, sock=sock, log_level=log_level)
+            sys.exit(Supervisor(load, config, workers, log_level).run())
+        app = _load_or_fail(target, load)
+        sock = socket.socket(fileno=fd) if fd is not None else None
+        run_server(app, config, sock=sock, log_level=log_level)
+    except AddressInUse as exc:
+        click.echo(f"error: {exc}; pick another with --port", err=True)
+        sys.exit(1)
 
 
 def _config(options: dict[str, Any]) -> ServerConfig:

@@ -10,6 +10,7 @@ docs/server.md.
 
 from .background import BackgroundServer
 from .config import ServerConfig
+from .errors import AddressInUse
 from .lifespan import LifespanFailure
 from .run import configure_logging, run, serve
 from .server import Server
@@ -17,6 +18,7 @@ from .types import ASGIApp, ClientDisconnected
 
 __all__ = [
     "ASGIApp",
+    "AddressInUse",
     "BackgroundServer",
     "ClientDisconnected",
     "LifespanFailure",

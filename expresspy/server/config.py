@@ -176,13 +176,18 @@ class ServerConfig:
         return self.certfile is not None
 
     @property
+    def address(self) -> str:
+        """The TCP address to listen on, as a person writes it (``127.0.0.1:3000``)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
     def display_url(self) -> str:
         """Where the server listens, as a person reads it (``http://127.0.0.1:3000``)."""
         if self.uds is not None:
             return f"unix:{self.uds}"
         scheme = "https" if self.is_tls else "http"
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{scheme}://{host}:{self.port}"
+        return f"{scheme}://{self.address}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import time
 
 from .config import ServerConfig
 from .connection import HTTPConnection, ServerState
+from .errors import naming_a_taken_address
 from .lifespan import Lifespan
 from .types import ASGIApp
 
@@ -98,13 +99,16 @@ class Server:
         elif cfg.uds is not None:
             _remove_stale_socket(cfg.uds)
             self._owns_uds = True
-            server = await loop.create_unix_server(
-                factory, path=cfg.uds, ssl=context, backlog=cfg.backlog
-            )
+            with naming_a_taken_address(cfg.uds):
+                server = await loop.create_unix_server(
+                    factory, path=cfg.uds, ssl=context, backlog=cfg.backlog
+                )
         else:
-            server = await loop.create_server(
-                factory, cfg.host, cfg.port, ssl=context, backlog=cfg.backlog, reuse_address=True
-            )
+            with naming_a_taken_address(cfg.address):
+                server = await loop.create_server(
+                    factory, cfg.host, cfg.port, ssl=context, backlog=cfg.backlog,
+                    reuse_address=True
+                )
         self._servers.append(server)
         self._tick()
         parser = state.parser.name

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from .config import ServerConfig
+from .errors import naming_a_taken_address
 from .loader import AppImportError
 from .run import configure_logging, run
 from .types import ASGIApp
@@ -43,12 +44,14 @@ def bind_socket(config: ServerConfig) -> socket.socket:
         if os.path.exists(config.uds) and not os.path.isfile(config.uds):
             os.unlink(config.uds)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.bind(config.uds)
+        with naming_a_taken_address(config.uds):
+            sock.bind(config.uds)
     else:
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((config.host, config.port))
+        with naming_a_taken_address(config.address):
+            sock.bind((config.host, config.port))
     sock.listen(config.backlog)
     sock.set_inheritable(True)
     return sock

@@ -1,15 +1,18 @@
-"""An app whose own code fails while it is imported: the command says so in the app's terms.
+"""What `expresspy run` says when it cannot start: one clear message, exit status 1.
 
 A syntax error, a missing module or an exception at module level ends `expresspy run` (plain,
---workers, --reload) and `expresspy routes` with exit status 1 and the app's own frames and
-message: none of click's, the loader's or importlib's frames, which say nothing about the app.
+--workers, --reload) and `expresspy routes` with the app's own frames and message: none of
+click's, the loader's or importlib's frames, which say nothing about the app. A port that is
+in use is one line naming the address and the fix, in every mode.
 """
 
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,24 @@ def test_a_module_target_that_fails_inside_shows_its_frames(tmp_path: Path) -> N
     assert lines[0] == "Error: cannot import webpkg.web:"
     assert lines[-1].startswith("ImportError: cannot import name 'missing_part' from 'webpkg'")
     assert not [line for line in lines if any(word in line for word in MACHINERY)]
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another server is listening on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield int(other.getsockname()[1])
+
+
+@pytest.mark.parametrize("mode", [[], ["--workers", "2"], ["--reload"]],
+                         ids=["plain", "workers", "reload"])
+def test_a_port_in_use_is_one_line(tmp_path: Path, taken_port: int, mode: list[str]) -> None:
+    (tmp_path / "app.py").write_text(
+        "from expresspy import express\napp = express()\n"
+        "app.get('/', lambda req, res: res.send('hi'))\n")
+    done = _expresspy(["run", "app.py", "--port", str(taken_port), *mode], tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == (f"error: 127.0.0.1:{taken_port} is in use (another server?); "
+                           "pick another with --port\n")
