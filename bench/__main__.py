@@ -25,7 +25,7 @@ from bench import machine, report
 from bench.runner import Options, Results, estimate_seconds, plan, run_plan
 from bench.servers import Server, expresspy_servers, peer_servers
 from bench.setup_env import BENCH_DIR, CACHE_DIR, REPO_ROOT, Env, ensure_all, versions
-from bench.workloads import WORKLOADS, write_static_file
+from bench.workloads import DEFAULT_WORKLOADS, WORKLOADS, write_static_file
 
 RESULTS_DIR = BENCH_DIR / "results"
 QUICK = {"duration": 2.0, "warmup": 0.5, "runs": 1}
@@ -45,7 +45,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="smoke run: 1 round of 2 s per point")
     p.add_argument("--servers", type=csv, help="comma list of servers (default: all)")
-    p.add_argument("--workloads", type=csv, help=f"comma list of {', '.join(WORKLOADS)}")
+    p.add_argument("--workloads", type=csv,
+                   help=f"comma list of {', '.join(WORKLOADS)} (default: all but the "
+                        "session-STORE ones, which need Redis and PostgreSQL running)")
     p.add_argument("--flavours", type=csv, default=None, help="handler kinds: async,sync,js")
     p.add_argument("--connections", type=csv, default=["1", "50"], help="default: 1,50")
     p.add_argument("--duration", type=float, help="seconds per measurement (full: 10)")
@@ -159,7 +161,7 @@ def measure(args: argparse.Namespace, env: Env) -> Path | None:
     started, host = datetime.now(timezone.utc), machine.describe()
     servers, skipped = select_servers(env, args.servers)
     servers = filter_flavours(servers, args.flavours)
-    workloads = [WORKLOADS[w] for w in (args.workloads or WORKLOADS)]
+    workloads = [WORKLOADS[w] for w in (args.workloads or DEFAULT_WORKLOADS)]
     opts = options(args, RESULTS_DIR / "raw" / "logs" / started.strftime("%Y%m%dT%H%M%S"))
     configs = plan(servers, workloads)
     print(f"{len(configs)} configurations x {opts.runs} rounds x {len(opts.connections)} "

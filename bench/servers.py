@@ -11,9 +11,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bench.apps.common import STORE_WORKLOADS
 from bench.setup_env import REPO_ROOT, Env
 
-ALL_WORKLOADS = frozenset({"hello", "session", "json", "static", "middleware", "routes"})
+PLAIN_WORKLOADS = frozenset({"hello", "session", "json", "static", "middleware", "routes"})
+"""What every peer runs: the store workloads are for expresspy and Express (their stores)."""
+ALL_WORKLOADS = PLAIN_WORKLOADS | frozenset(STORE_WORKLOADS)
 
 Command = Callable[[Env, int], list[str]]
 
@@ -26,7 +29,7 @@ class Server:
     description: str
     command: Command
     flavours: tuple[str, ...]
-    workloads: frozenset[str] = ALL_WORKLOADS
+    workloads: frozenset[str] = PLAIN_WORKLOADS
     unsupported: frozenset[tuple[str, str]] = frozenset()
     """(workload, flavour) pairs the framework cannot express."""
     env: Callable[[Env], dict[str, str]] = field(default=lambda env: {})
@@ -104,13 +107,14 @@ def expresspy_servers(env: Env) -> tuple[list[Server], str | None]:
     quiet = ["--log-level", "warning"] if "--log-level" in help_text else []
     if "--http" not in help_text:
         return [Server("expresspy", "expresspy, built-in server", expresspy_command(quiet),
-                       ("async", "sync"), env=python_env)], None
+                       ("async", "sync"), workloads=ALL_WORKLOADS, env=python_env)], None
     return [
         Server("expresspy", "expresspy, built-in server (h11)",
-               expresspy_command([*quiet, "--http", "h11"]), ("async", "sync"), env=python_env),
+               expresspy_command([*quiet, "--http", "h11"]), ("async", "sync"),
+               workloads=ALL_WORKLOADS, env=python_env),
         Server("expresspy-httptools", "expresspy, built-in server (httptools)",
                expresspy_command([*quiet, "--http", "httptools"]), ("async", "sync"),
-               env=python_env),
+               workloads=ALL_WORKLOADS, env=python_env),
     ], None
 
 
@@ -126,6 +130,7 @@ def peer_servers() -> list[Server]:
         Server("flask-gunicorn", "Flask on gunicorn gthread (1 worker, 8 threads)",
                gunicorn_command, ("sync",), env=python_env),
         Server("express-node", "Node 20 + Express 5 + express-session", node_command, ("js",),
+               workloads=ALL_WORKLOADS - {"session-sqlite"},  # no Node store to match
                env=lambda env: {"NODE_PATH": str(env.node_modules), "NODE_ENV": "production"}),
         Server("bare-h11", "bare asyncio + h11, canned response", bare_command, ("async",),
                workloads=frozenset({"hello"}), env=python_env),

@@ -77,11 +77,17 @@ def ensure_wrk() -> str:
     return found
 
 
+#: The extras whose stores the session-store workloads use.
+STORE_EXTRAS = ("redis", "postgres")
+
+
 def expresspy_requirements() -> list[str]:
-    """expresspy's runtime dependencies, read from pyproject.toml (the app runs from source)."""
+    """expresspy's runtime dependencies and its store extras, read from pyproject.toml (the
+    app runs from source)."""
     with open(REPO_ROOT / "pyproject.toml", "rb") as f:
         project = tomllib.load(f)["project"]
-    return list(project["dependencies"])
+    extras = project.get("optional-dependencies", {})
+    return [*project["dependencies"], *(r for name in STORE_EXTRAS for r in extras.get(name, []))]
 
 
 def ensure_venv(venv: Path) -> Path:

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.apps.common import HELLO, ROUTE_COUNT, STATIC_FILE, STATIC_SIZE, views_text
+from bench.apps.common import (
+    HELLO,
+    ROUTE_COUNT,
+    STATIC_FILE,
+    STATIC_SIZE,
+    STORE_WORKLOADS,
+    views_text,
+)
 
 JSON_BODY_SIZE = 1024
 
@@ -147,7 +154,14 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in (
     Workload("static", f"/{STATIC_FILE}", check_static, "a 1 MB static file", flavoured=False),
     Workload("middleware", "/", check_hello, "hello world behind 10 pass-through middleware"),
     Workload("routes", last_route_path(), check_routes, "the last of 200 parameterised routes"),
+    *(Workload(name, "/", check_session, f"session counter, sessions in {store}, cookie kept",
+               lua=(LUA_DIR / "session.lua").read_text())
+      for name, store in STORE_WORKLOADS.items()),
 )}
+
+
+DEFAULT_WORKLOADS = [name for name in WORKLOADS if name not in STORE_WORKLOADS]
+"""What a run measures unless told: the store workloads need Redis and PostgreSQL running."""
 
 
 def write_static_file(folder: Path) -> Path:

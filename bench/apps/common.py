@@ -2,7 +2,9 @@
 
 The harness starts each server with three environment variables:
 
-* ``BENCH_WORKLOAD``: ``hello``, ``session``, ``json``, ``static``, ``middleware`` or ``routes``;
+* ``BENCH_WORKLOAD``: ``hello``, ``session``, ``json``, ``static``, ``middleware``, ``routes``,
+  or one of the session counters with a store: ``session-sqlite``, ``session-redis``,
+  ``session-postgres`` (see ``STORE_WORKLOADS``);
 * ``BENCH_HANDLERS``: ``async`` (``async def`` handlers) or ``sync`` (plain ``def``);
 * ``BENCH_STATIC_DIR``: the folder holding the 1 MB file of the ``static`` workload.
 
@@ -25,6 +27,25 @@ MIDDLEWARE_COUNT = 10
 
 SESSION_SECRET = "bench"
 """Secret every session middleware signs its cookie with."""
+
+STORE_WORKLOADS = {"session-sqlite": "sqlite", "session-redis": "redis",
+                   "session-postgres": "postgres"}
+"""The session-counter workloads whose sessions live in a store, and the store of each."""
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+"""The Redis of ``session-redis`` (records under ``REDIS_PREFIX``)."""
+
+REDIS_PREFIX = "bench-sess:"
+"""Key prefix of the benchmark's session records, so they never mix with an app's."""
+
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+"""The PostgreSQL of ``session-postgres`` (connect-pg-simple's table, named ``POSTGRES_TABLE``)."""
+
+POSTGRES_TABLE = "bench_session"
+"""Table of the benchmark's session records."""
+
+SQLITE_FILE = "bench-sessions.sqlite3"
+"""File of ``session-sqlite``'s records, in the ``BENCH_STATIC_DIR`` folder."""
 
 STATIC_FILE = "1mb.bin"
 """Name of the file served by the ``static`` workload, at ``/1mb.bin``."""

@@ -10,6 +10,11 @@ const HELLO = 'Hello, World!';
 const ROUTE_COUNT = 200;
 const MIDDLEWARE_COUNT = 10;
 const SESSION_SECRET = 'bench';
+// The stores of the session-redis and session-postgres workloads (bench/apps/common.py).
+const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/0';
+const REDIS_PREFIX = 'bench-sess:';
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+const POSTGRES_TABLE = 'bench_session';
 
 function hello(req, res) {
   res.set('Content-Type', 'text/plain');
@@ -40,6 +45,26 @@ const builders = {
   hello: (app) => app.get('/', hello),
   session: (app) => {
     app.use(session({ secret: SESSION_SECRET, resave: false, saveUninitialized: true }));
+    app.get('/', counter);
+  },
+  'session-redis': (app) => {
+    const { createClient } = require('redis');
+    const { RedisStore } = require('connect-redis');
+    const client = createClient({ url: REDIS_URL });
+    client.connect().catch((err) => { console.error(err); process.exit(1); });
+    const store = new RedisStore({ client, prefix: REDIS_PREFIX });
+    app.use(session({ store, secret: SESSION_SECRET, resave: false, saveUninitialized: true }));
+    app.get('/', counter);
+  },
+  'session-postgres': (app) => {
+    const { Pool } = require('pg');
+    const PgStore = require('connect-pg-simple')(session);
+    const store = new PgStore({
+      pool: new Pool({ connectionString: POSTGRES_URL }),
+      tableName: POSTGRES_TABLE,
+      createTableIfMissing: true,
+    });
+    app.use(session({ store, secret: SESSION_SECRET, resave: false, saveUninitialized: true }));
     app.get('/', counter);
   },
   json: (app) => {

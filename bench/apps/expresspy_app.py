@@ -11,8 +11,14 @@ from typing import Any
 from bench.apps.common import (
     HELLO,
     MIDDLEWARE_COUNT,
+    POSTGRES_TABLE,
+    POSTGRES_URL,
+    REDIS_PREFIX,
+    REDIS_URL,
     ROUTE_COUNT,
     SESSION_SECRET,
+    SQLITE_FILE,
+    STORE_WORKLOADS,
     Settings,
     route_pattern,
     settings,
@@ -88,6 +94,21 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 }
 
 
+def session_store(kind: str, cfg: Settings) -> Any:
+    """The store of a ``session-<kind>`` workload (imported here: each is an optional extra)."""
+    if kind == "sqlite":
+        from expresspy.session import SQLiteStore
+
+        return SQLiteStore(f"{cfg.static_dir}/{SQLITE_FILE}")
+    if kind == "redis":
+        from expresspy.session import RedisStore
+
+        return RedisStore(REDIS_URL, prefix=REDIS_PREFIX)
+    from expresspy.session import PostgresStore
+
+    return PostgresStore(POSTGRES_URL, table_name=POSTGRES_TABLE, create_table_if_missing=True)
+
+
 def build(cfg: Settings) -> Any:
     """Build the app for ``cfg.workload`` with handlers of the ``cfg.handlers`` flavour."""
     h = HANDLERS[cfg.handlers]
@@ -96,6 +117,11 @@ def build(cfg: Settings) -> Any:
         app.get("/", h["hello"])
     elif cfg.workload == "session":
         app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True))
+        app.get("/", h["counter"])
+    elif cfg.workload in STORE_WORKLOADS:
+        store = session_store(STORE_WORKLOADS[cfg.workload], cfg)
+        app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True,
+                        store=store))
         app.get("/", h["counter"])
     elif cfg.workload == "json":
         app.use(express.json())
