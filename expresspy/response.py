@@ -497,14 +497,21 @@ class Response(ServerResponse):
 
         render(self.req.app, view, opts, callback or send_rendered)
 
-    def __getattr__(self, name: str) -> Any:
-        # app.response extensions, as Express's response prototype (only reached for names
-        # the class does not define).
-        if not name.startswith("__"):
-            found = find_extension(self.__dict__.get("app"), "response", name, self)
-            if found is not MISSING:
-                return found
-        raise AttributeError(f"'Response' object has no attribute {name!r}")
+    if TYPE_CHECKING:
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            """Any attribute may be set (middleware and apps add their own)."""
+
+    else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # app.response extensions, as Express's response prototype (only reached for
+            # names the class does not define).
+            if not name.startswith("__"):
+                found = find_extension(self.__dict__.get("app"), "response", name, self)
+                if found is not MISSING:
+                    return found
+            raise AttributeError(f"'Response' object has no attribute {name!r}")
 
 def _js_json(value: Any) -> str:
     """JSON.stringify of a bad status code, for the error message."""

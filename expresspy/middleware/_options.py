@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-#: What every built-in middleware factory returns: an `async def mw(req, res, next)`.
-Middleware = Callable[[Any, Any, Callable[..., Any]], Awaitable[None]]
+from expresspy.types import Next
+
+if TYPE_CHECKING:
+    from expresspy.request import Request
+    from expresspy.response import Response
+
+#: What every built-in middleware factory returns: an `async def mw(req, res, next)`
+#: (narrower than :data:`expresspy.types.Middleware`, which also admits plain functions).
+Middleware = Callable[["Request", "Response", Next], Awaitable[None]]
 
 # Units of the npm package `bytes`: powers of 1024, matched case-insensitively.
 _BYTE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from expresspy.router.dispatch import DONE, Walk, drive, step_for
 from expresspy.router.handler import Handler, flatten_handlers
@@ -112,12 +112,45 @@ class MethodsMixin:
         """Handle every method at `path`."""
         return self._method(None, path, handlers)
 
-    def __getattr__(self, name: str) -> Any:
-        # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
-        method = name.replace("_", "-")
-        if method in HTTP_METHODS:
-            return lambda path, *handlers: self._method(method.upper(), path, handlers)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if TYPE_CHECKING:
+        # The rarer methods Node knows, made by __getattr__ at run time (m-search as m_search).
+        acl: Callable[..., Any]
+        bind: Callable[..., Any]
+        checkout: Callable[..., Any]
+        connect: Callable[..., Any]
+        copy: Callable[..., Any]
+        link: Callable[..., Any]
+        lock: Callable[..., Any]
+        m_search: Callable[..., Any]
+        merge: Callable[..., Any]
+        mkactivity: Callable[..., Any]
+        mkcalendar: Callable[..., Any]
+        mkcol: Callable[..., Any]
+        move: Callable[..., Any]
+        notify: Callable[..., Any]
+        propfind: Callable[..., Any]
+        proppatch: Callable[..., Any]
+        purge: Callable[..., Any]
+        query: Callable[..., Any]
+        rebind: Callable[..., Any]
+        report: Callable[..., Any]
+        search: Callable[..., Any]
+        source: Callable[..., Any]
+        subscribe: Callable[..., Any]
+        trace: Callable[..., Any]
+        unbind: Callable[..., Any]
+        unlink: Callable[..., Any]
+        unlock: Callable[..., Any]
+        unsubscribe: Callable[..., Any]
+
+    else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
+            method = name.replace("_", "-")
+            if method in HTTP_METHODS:
+                return lambda path, *handlers: self._method(method.upper(), path, handlers)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 class Router(MethodsMixin):
