@@ -18,8 +18,8 @@ from expresspy.http.fresh import is_fresh
 from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
-from expresspy.router.next import Wakeup
 from expresspy.router.pattern import Params
+from expresspy.runtime.next import Wakeup
 
 if TYPE_CHECKING:
     from expresspy.application import Application

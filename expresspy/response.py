@@ -404,7 +404,7 @@ class Response(ServerResponse):
 
         A coroutine is scheduled on the event loop; its exception goes to `next` too.
         """
-        from expresspy.router.handler import _positional_arity
+        from expresspy.runtime.handler import _positional_arity
 
         try:
             result = fn(*args[:_positional_arity(fn)])
