@@ -275,24 +275,23 @@ class Application(MethodsMixin):
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
-        env = self._setting("env")
         try:
             # router.run(req, res), without its coroutine frame
             outcome = await drive(self.router.walk(req, res), req, res)
             if outcome is not DONE:
-                finalhandler.finish(req, res, outcome, env)
+                self.respond_error(req, res, outcome)
         except Exception as exc:  # a bug in middleware internals must still get an answer
             logger.exception("unhandled error while dispatching")
             if not res.headers_sent:
-                finalhandler.finish(req, res, exc, env)
-        await res._complete()
-        failure = res._failure
-        if failure is not None:
-            res._failure = None
-            res._reset_for_error()
-            finalhandler.finish(req, res, failure, env)
-            await res._complete()
+                self.respond_error(req, res, exc)
+        await res.complete()
         release(req, res)
+
+    def respond_error(self, req: Request, res: Response, err: object) -> None:
+        """Express's finalhandler: the 404 page when `err` is None, else the error page (in
+        this app's "env"); only logged once the headers went out. Called when the stack ran
+        out, and by `res.complete()` when a `before_finish` hook failed."""
+        finalhandler.finish(req, res, err, self._setting("env"))
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:

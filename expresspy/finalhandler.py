@@ -31,7 +31,8 @@ def error_page(message: str) -> bytes:
 
 
 # Frames of the dispatcher, the thread pool and the event loop say nothing about the user's bug.
-_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""), os.path.join("concurrent", "futures"),
+_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""),
+                    os.path.join("expresspy", "runtime", ""), os.path.join("concurrent", "futures"),
                     os.path.join("asyncio", ""), "threading.py")
 
 

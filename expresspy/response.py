@@ -1,4 +1,4 @@
-"""Response: Express's `res`, on top of Node's ServerResponse (`expresspy.http.outgoing`).
+"""Response: Express's `res`, on top of Node's ServerResponse (`expresspy.outgoing`).
 
 Names follow Express with Python spelling (`res.send_file`) and every camelCase name has an
 alias (`res.sendFile`). Chainable methods return `res`. `send`, `json`, `end`, `redirect`,
@@ -21,13 +21,14 @@ from expresspy import cookies
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
+from expresspy.http.asgi import HeaderValue, Send
 from expresspy.http.disposition import content_disposition
 from expresspy.http.etag import strong_etag, weak_etag
 from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
-from expresspy.http.outgoing import HeadersSentError, HeaderValue, Send, ServerResponse
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
+from expresspy.outgoing import HeadersSentError, ServerResponse
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -75,10 +76,11 @@ def _refuse_control_chars(what: str, value: str) -> None:
 class Response(ServerResponse):
     """The outgoing response, with Express's API. Created once per request by the app."""
 
+    app: Application
+
     def __init__(self, app: Application, req: Request, send: Send,
                  loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(req, send, loop)
-        self.app = app
+        super().__init__(app, req, send, loop)
         self.locals: dict[str, Any] = {}
 
     # -- status and headers ---------------------------------------------------------------

@@ -445,9 +445,7 @@ class RequestSession:
         The handler has returned by then, so its ``next`` is spent; the app's final handler
         answers instead (and only logs when the response was already sent).
         """
-        from .. import finalhandler  # the app core's 404/error page (imported late: a cycle)
-
-        finalhandler.finish(self.req, self.res, exc, self.req.app.get("env"))
+        self.res.app.respond_error(self.req, self.res, exc)
 
     def save(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.save`."""
