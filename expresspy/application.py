@@ -16,7 +16,7 @@ from typing import Any
 from expresspy import finalhandler
 from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
-from expresspy.release import release
+from expresspy.refcycle import release
 from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
 from expresspy.router.pattern import PathSpec

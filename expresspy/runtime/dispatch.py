@@ -125,7 +125,7 @@ class _SyncRun:
             self.error = exc
         # Keep nothing of the request in this thread once the loop has it: the loop may finish
         # the request before this thread runs again, and an unshared request is freed at once
-        # (expresspy/release.py), not left to the cycle collector.
+        # (expresspy/refcycle.py), not left to the cycle collector.
         del step, self.req, self.res, self.walk
         loop.call_soon_threadsafe(self._hand_over, done)
 

@@ -30,10 +30,10 @@ from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
-from .persist import StoreCalls
-from .session import Session
+from .scope import is_secure, request_path
+from .session import Session, session_from_record
 from .store import JSON, SessionRecord
-from .wire import is_secure, request_path, session_from_record
+from .store_calls import StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
 
