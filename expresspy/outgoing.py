@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from expresspy.callbacks import on_loop_thread
 from expresspy.http.asgi import ZERO_COPY_EXTENSION, BodySource, HeaderValue, Send
 from expresspy.http.headers import check_header
 
@@ -314,11 +315,7 @@ class ServerResponse:
                 logger.exception("on_finish hook failed")
 
     def _wake_pump(self) -> None:
-        try:
-            on_loop = asyncio.get_running_loop() is self._loop
-        except RuntimeError:
-            on_loop = False
-        if on_loop:
+        if on_loop_thread(self._loop):
             self._wake_pump_on_loop()
         else:
             self._loop.call_soon_threadsafe(self._wake_pump_on_loop)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from expresspy import cookies
+from expresspy.callbacks import on_loop_thread
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
@@ -423,11 +424,7 @@ class Response(ServerResponse):
             except Exception as exc:
                 self._next(exc)
 
-        try:
-            on_loop = asyncio.get_running_loop() is self._loop
-        except RuntimeError:
-            on_loop = False
-        if on_loop:
+        if on_loop_thread(self._loop):
             self._loop.create_task(run())
         else:
             asyncio.run_coroutine_threadsafe(run(), self._loop)

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..cookies import parse_cookie_header, sign, unsign
-from ..middleware._options import Middleware
+from ..options import Middleware
 from .cookie import CookieOptions, SessionCookie, now_ms
 from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
