@@ -25,6 +25,7 @@ from expresspy.router import Route, Router
 # Imported here, not lazily: importing the `expresspy.session` package later would rebind the
 # name `expresspy.session` from the function to the package.
 from expresspy.session import CookieStore, MemoryStore, SQLiteStore, Store, session
+from expresspy.types import ErrorMiddleware, Middleware, Next, RequestHandler
 
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.
 _MIDDLEWARE = {
@@ -60,9 +61,13 @@ express = _Express()
 __all__ = [
     "Application",
     "CookieStore",
+    "ErrorMiddleware",
     "HTTPError",
     "MemoryStore",
+    "Middleware",
+    "Next",
     "Request",
+    "RequestHandler",
     "Response",
     "Route",
     "Router",

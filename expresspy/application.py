@@ -11,30 +11,26 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from expresspy import finalhandler
 from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
-from expresspy.release import release
+from expresspy.refcycle import release
 from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
-from expresspy.router.dispatch import drive
-from expresspy.router.next import Next, Wakeup
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
 from expresspy.router.router import MethodsMixin, Router, path_text, split_use_arguments
+from expresspy.runtime.dispatch import drive
+from expresspy.runtime.executor import SyncHandlers
+from expresspy.runtime.next import Next, Wakeup
 from expresspy.trust import TrustFunction, compile_trust
 
 logger = logging.getLogger("expresspy")
 
 QueryParser = Callable[[str], Any]
 _TRUST_NOTHING = compile_trust(False)
-
-# Threads for plain `def` handlers, as Starlette's default capacity (anyio's 40 tokens).
-SYNC_HANDLER_THREADS = 40
-
 
 def _compile_query_parser(value: Any) -> QueryParser | None:
     if callable(value):
@@ -57,8 +53,7 @@ class Application(MethodsMixin):
         self._settings: dict[str, Any] = {}
         self._listeners: dict[str, list[Callable[..., Any]]] = {}
         self._router: Router | None = None
-        self._executor: ThreadPoolExecutor | None = None
-        self._inline_sync = False
+        self._sync = SyncHandlers()  # where plain `def` handlers run (runtime/executor.py)
         self._etag_fn: EtagFunction | None = None
         self._query_parser: QueryParser | None = None
         self._trust_set_explicitly = False
@@ -105,7 +100,7 @@ class Application(MethodsMixin):
         elif name == "sync handlers":
             if val not in ("thread", "inline"):
                 raise ValueError('setting "sync handlers" must be "thread" or "inline"')
-            self._inline_sync = val == "inline"
+            self._sync.inline = val == "inline"
         return self
 
     def _setting(self, name: str) -> Any:
@@ -188,6 +183,7 @@ class Application(MethodsMixin):
         if isinstance(fn, Application):
             fn.mountpath = path
             fn.parent = self
+            fn._sync.parent = self._sync
             if not fn._trust_set_explicitly:  # inherit the parent's, as Express does
                 fn._settings.pop("trust proxy", None)
                 fn._settings.pop("trust proxy fn", None)
@@ -273,32 +269,29 @@ class Application(MethodsMixin):
     async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any
                            ) -> None:
         loop = asyncio.get_running_loop()
-        if self._executor is None and not self._inline_sync:
-            self._executor = ThreadPoolExecutor(SYNC_HANDLER_THREADS,
-                                                thread_name_prefix="expresspy-handler")
+        self._sync.start()
         req = Request(self, scope, receive, Wakeup(loop))
         res = Response(self, req, send, loop)
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
-        env = self._setting("env")
         try:
             # router.run(req, res), without its coroutine frame
             outcome = await drive(self.router.walk(req, res), req, res)
             if outcome is not DONE:
-                finalhandler.finish(req, res, outcome, env)
+                self.respond_error(req, res, outcome)
         except Exception as exc:  # a bug in middleware internals must still get an answer
             logger.exception("unhandled error while dispatching")
             if not res.headers_sent:
-                finalhandler.finish(req, res, exc, env)
-        await res._complete()
-        failure = res._failure
-        if failure is not None:
-            res._failure = None
-            res._reset_for_error()
-            finalhandler.finish(req, res, failure, env)
-            await res._complete()
+                self.respond_error(req, res, exc)
+        await res.complete()
         release(req, res)
+
+    def respond_error(self, req: Request, res: Response, err: object) -> None:
+        """Express's finalhandler: the 404 page when `err` is None, else the error page (in
+        this app's "env"); only logged once the headers went out. Called when the stack ran
+        out, and by `res.complete()` when a `before_finish` hook failed."""
+        finalhandler.finish(req, res, err, self._setting("env"))
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
@@ -315,9 +308,7 @@ class Application(MethodsMixin):
                 return
             await send({"type": f"lifespan.{phase}.complete"})
             if phase == "shutdown":
-                if self._executor is not None:
-                    self._executor.shutdown(wait=False)
-                    self._executor = None  # a later startup (tests reuse apps) makes a new one
+                self._sync.shutdown()
                 return
 
     def listen(self, port: int = 3000, callback: Callable[..., Any] | None = None,

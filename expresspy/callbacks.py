@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CallbackSite", "running_loop"]
+__all__ = ["CallbackSite", "on_loop_thread", "running_loop"]
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
@@ -30,6 +30,15 @@ def running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether this code runs on `loop`'s own thread (inside it): the one check that decides
+    between calling into the loop directly and going through `call_soon_threadsafe`."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 @dataclass(frozen=True)

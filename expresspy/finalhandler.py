@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from expresspy.errors import status_of
 from expresspy.http.statuses import phrase
 from expresspy.http.text import encode_url, escape_html, html_page
-from expresspy.router.next import NEXT_STACK_ATTRIBUTE
-from expresspy.router.router import url_pathname
+from expresspy.http.url import url_pathname
+from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE
 
 if TYPE_CHECKING:
     from expresspy.request import Request
@@ -31,7 +31,8 @@ def error_page(message: str) -> bytes:
 
 
 # Frames of the dispatcher, the thread pool and the event loop say nothing about the user's bug.
-_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""), os.path.join("concurrent", "futures"),
+_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""),
+                    os.path.join("expresspy", "runtime", ""), os.path.join("concurrent", "futures"),
                     os.path.join("asyncio", ""), "threading.py")
 
 

@@ -18,13 +18,14 @@ from expresspy.http.fresh import is_fresh
 from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
-from expresspy.router.next import Wakeup
 from expresspy.router.pattern import Params
+from expresspy.runtime.next import Wakeup
 
 if TYPE_CHECKING:
     from expresspy.application import Application
     from expresspy.response import Response
     from expresspy.router.route import Route
+    from expresspy.session.session import Session
 
 Receive = Callable[[], Any]
 
@@ -95,6 +96,36 @@ class Request:
     aborted = False
     _body_consumed = False
     _query_cache: tuple[str, Any] | None = None
+
+    # Attributes middleware adds, declared for type checkers only (no value here: until a
+    # middleware sets one, reading it gives None, as JavaScript reads undefined). An app may
+    # set attributes of its own on `req` too; a misspelt read is a type error.
+    session: Session  # session(); None on requests it did not handle
+    session_id: str | None
+    sessionID: str | None
+    session_store: Any
+    original_method: str | None  # method_override()
+    file: Any  # multer
+    files: Any  # multer, multipart()
+    user: Any  # passport
+    login: Callable[..., Any]
+    logIn: Callable[..., Any]
+    logout: Callable[..., Any]
+    logOut: Callable[..., Any]
+    is_authenticated: Callable[[], bool]
+    isAuthenticated: Callable[[], bool]
+    is_unauthenticated: Callable[[], bool]
+    isUnauthenticated: Callable[[], bool]
+    flash: Callable[..., Any]  # connect-flash
+    csrf_token: Callable[..., str]  # csrf
+    csrfToken: Callable[..., str]
+    rate_limit: Any  # rate_limit()
+    rateLimit: Any
+
+    if TYPE_CHECKING:
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            """Any attribute may be set (middleware and apps add their own)."""
 
     def __init__(self, app: Application, scope: MutableMapping[str, Any], receive: Receive,
                  wakeup: Wakeup) -> None:
@@ -372,13 +403,15 @@ class Request:
     acceptsCharsets = accepts_charsets
     acceptsLanguages = accepts_languages
 
-    def __getattr__(self, name: str) -> Any:
-        # Attributes middleware adds (req.session, req.user, ...) read as None when unset,
-        # the way JavaScript reads them as undefined.
-        if name.startswith("__"):
-            raise AttributeError(name)
-        found = find_extension(self.__dict__.get("app"), "request", name, self)
-        return None if found is MISSING else found
+    if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt attribute is a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # Attributes middleware adds (req.session, req.user, ...) read as None when unset,
+            # the way JavaScript reads them as undefined.
+            if name.startswith("__"):
+                raise AttributeError(name)
+            found = find_extension(self.__dict__.get("app"), "request", name, self)
+            return None if found is MISSING else found
 
 
 def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Response: Express's `res`, on top of Node's ServerResponse (`expresspy.http.outgoing`).
+"""Response: Express's `res`, on top of Node's ServerResponse (`expresspy.outgoing`).
 
 Names follow Express with Python spelling (`res.send_file`) and every camelCase name has an
 alias (`res.sendFile`). Chainable methods return `res`. `send`, `json`, `end`, `redirect`,
@@ -18,16 +18,18 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from expresspy import cookies
+from expresspy.callbacks import on_loop_thread
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
+from expresspy.http.asgi import HeaderValue, Send
 from expresspy.http.disposition import content_disposition
 from expresspy.http.etag import strong_etag, weak_etag
 from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
-from expresspy.http.outgoing import HeadersSentError, HeaderValue, Send, ServerResponse
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
+from expresspy.outgoing import HeadersSentError, ServerResponse
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -75,10 +77,11 @@ def _refuse_control_chars(what: str, value: str) -> None:
 class Response(ServerResponse):
     """The outgoing response, with Express's API. Created once per request by the app."""
 
+    app: Application
+
     def __init__(self, app: Application, req: Request, send: Send,
                  loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(req, send, loop)
-        self.app = app
+        super().__init__(app, req, send, loop)
         self.locals: dict[str, Any] = {}
 
     # -- status and headers ---------------------------------------------------------------
@@ -404,7 +407,7 @@ class Response(ServerResponse):
 
         A coroutine is scheduled on the event loop; its exception goes to `next` too.
         """
-        from expresspy.router.handler import _positional_arity
+        from expresspy.runtime.handler import _positional_arity
 
         try:
             result = fn(*args[:_positional_arity(fn)])
@@ -421,11 +424,7 @@ class Response(ServerResponse):
             except Exception as exc:
                 self._next(exc)
 
-        try:
-            on_loop = asyncio.get_running_loop() is self._loop
-        except RuntimeError:
-            on_loop = False
-        if on_loop:
+        if on_loop_thread(self._loop):
             self._loop.create_task(run())
         else:
             asyncio.run_coroutine_threadsafe(run(), self._loop)
@@ -497,14 +496,21 @@ class Response(ServerResponse):
 
         render(self.req.app, view, opts, callback or send_rendered)
 
-    def __getattr__(self, name: str) -> Any:
-        # app.response extensions, as Express's response prototype (only reached for names
-        # the class does not define).
-        if not name.startswith("__"):
-            found = find_extension(self.__dict__.get("app"), "response", name, self)
-            if found is not MISSING:
-                return found
-        raise AttributeError(f"'Response' object has no attribute {name!r}")
+    if TYPE_CHECKING:
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            """Any attribute may be set (middleware and apps add their own)."""
+
+    else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # app.response extensions, as Express's response prototype (only reached for
+            # names the class does not define).
+            if not name.startswith("__"):
+                found = find_extension(self.__dict__.get("app"), "response", name, self)
+                if found is not MISSING:
+                    return found
+            raise AttributeError(f"'Response' object has no attribute {name!r}")
 
 def _js_json(value: Any) -> str:
     """JSON.stringify of a bad status code, for the error message."""

@@ -49,9 +49,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from expresspy.callbacks import CallbackSite
 from expresspy.errors import HTTPError
 from expresspy.http import mime
+from expresspy.http.asgi import Send
 from expresspy.http.etag import file_etag
 from expresspy.http.fresh import is_conditional, is_fresh, precondition_failed, range_is_fresh
-from expresspy.http.outgoing import Send
 from expresspy.http.ranges import ByteRange, content_range, parse_range
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from expresspy.http.methods import HTTP_METHODS
 from expresspy.middleware._options import Middleware, gather
-from expresspy.router.router import HTTP_METHODS
 
 Getter = Callable[[Any, Any], Any]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from expresspy.router.dispatch import DONE, Walk, drive, step_for
-from expresspy.router.handler import Handler, flatten_handlers
+from expresspy.http.methods import HTTP_METHODS
 from expresspy.router.pattern import PathSpec
+from expresspy.runtime.dispatch import DONE, Walk, drive, step_for
+from expresspy.runtime.handler import Handler, flatten_handlers
 
 __all__ = ["DONE", "Route"]
 
@@ -57,7 +58,7 @@ class Route:
         return await drive(self.steps(req, res), req, res)
 
     def steps(self, req: Any, res: Any) -> Walk:
-        """The walk of this route's stack for `req` (see `expresspy.router.dispatch`): yields
+        """The walk of this route's stack for `req` (see `expresspy.runtime.dispatch`): yields
         each handler matching the method, returns the outcome for the router."""
         method = req.method
         if method == "HEAD" and "HEAD" not in self.methods:
@@ -82,8 +83,6 @@ class Route:
 
     def __getattr__(self, name: str) -> Any:
         # route.get(...), route.post(...), route.propfind(...): every method Node knows.
-        from expresspy.router.router import HTTP_METHODS
-
         if name in HTTP_METHODS or name == "all":
             method = None if name == "all" else name.upper()
             return lambda *handlers: self.add(method, handlers)

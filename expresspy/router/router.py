@@ -14,23 +14,22 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from expresspy.router.dispatch import DONE, Walk, drive, step_for
-from expresspy.router.handler import Handler, flatten_handlers
-from expresspy.router.next import Next
+from expresspy.http.methods import HTTP_METHODS
+from expresspy.http.url import pathname_of, protohost_of, url_pathname
 from expresspy.router.pattern import Params, PathMatcher, PathSpec, request_segment
 from expresspy.router.route import Route
+from expresspy.runtime.dispatch import DONE, Walk, drive, step_for
+from expresspy.runtime.handler import Handler, flatten_handlers
+from expresspy.runtime.next import Next
+
+# HTTP_METHODS and url_pathname live in expresspy.http; re-exported for older imports.
+__all__ = ["HTTP_METHODS", "Layer", "MethodsMixin", "RouteInfo", "Router", "merge_params",
+           "path_text", "split_use_arguments", "url_pathname"]
 
 logger = logging.getLogger("expresspy")
 
-# Every method Node's http module knows (http.METHODS), lowercased for the app.<method> helpers.
-HTTP_METHODS: tuple[str, ...] = (
-    "acl", "bind", "checkout", "connect", "copy", "delete", "get", "head", "link", "lock",
-    "m-search", "merge", "mkactivity", "mkcalendar", "mkcol", "move", "notify", "options",
-    "patch", "post", "propfind", "proppatch", "purge", "put", "query", "rebind", "report",
-    "search", "source", "subscribe", "trace", "unbind", "unlink", "unlock", "unsubscribe",
-)
 
 
 class Layer:
@@ -112,12 +111,45 @@ class MethodsMixin:
         """Handle every method at `path`."""
         return self._method(None, path, handlers)
 
-    def __getattr__(self, name: str) -> Any:
-        # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
-        method = name.replace("_", "-")
-        if method in HTTP_METHODS:
-            return lambda path, *handlers: self._method(method.upper(), path, handlers)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if TYPE_CHECKING:
+        # The rarer methods Node knows, made by __getattr__ at run time (m-search as m_search).
+        acl: Callable[..., Any]
+        bind: Callable[..., Any]
+        checkout: Callable[..., Any]
+        connect: Callable[..., Any]
+        copy: Callable[..., Any]
+        link: Callable[..., Any]
+        lock: Callable[..., Any]
+        m_search: Callable[..., Any]
+        merge: Callable[..., Any]
+        mkactivity: Callable[..., Any]
+        mkcalendar: Callable[..., Any]
+        mkcol: Callable[..., Any]
+        move: Callable[..., Any]
+        notify: Callable[..., Any]
+        propfind: Callable[..., Any]
+        proppatch: Callable[..., Any]
+        purge: Callable[..., Any]
+        query: Callable[..., Any]
+        rebind: Callable[..., Any]
+        report: Callable[..., Any]
+        search: Callable[..., Any]
+        source: Callable[..., Any]
+        subscribe: Callable[..., Any]
+        trace: Callable[..., Any]
+        unbind: Callable[..., Any]
+        unlink: Callable[..., Any]
+        unlock: Callable[..., Any]
+        unsubscribe: Callable[..., Any]
+
+    else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
+            method = name.replace("_", "-")
+            if method in HTTP_METHODS:
+                return lambda path, *handlers: self._method(method.upper(), path, handlers)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 class Router(MethodsMixin):
@@ -304,7 +336,7 @@ class Router(MethodsMixin):
         return await drive(self.walk(req, res, err), req, res)
 
     def walk(self, req: Any, res: Any, err: object = None) -> Walk:
-        """The walk of the stack for `req` (see `expresspy.router.dispatch`): yields the
+        """The walk of the stack for `req` (see `expresspy.runtime.dispatch`): yields the
         handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
         The path and the method are read again before each layer, as Express does, so a
@@ -478,31 +510,6 @@ class _MountPoint:
         if removed:
             req.base_url = self.parent_url
             req.url = protohost + removed + req.url[len(protohost):]
-
-
-def protohost_of(url: str) -> str:
-    """The `scheme://host` of an absolute-form request target, else ""."""
-    if not url or url.startswith("/"):
-        return ""
-    query = url.find("?")
-    head = url if query < 0 else url[:query]
-    scheme_end = head.find("://")
-    if scheme_end < 0:
-        return ""
-    slash = url.find("/", scheme_end + 3)
-    return url if slash < 0 else url[:slash]
-
-
-def pathname_of(url: str, protohost: str) -> str:
-    """The path of `url` without its query (and without the protohost of absolute forms)."""
-    query = url.find("?")
-    path = url if query < 0 else url[:query]
-    return path[len(protohost):] if protohost and path.startswith(protohost) else path
-
-
-def url_pathname(url: str) -> str:
-    """The pathname of a request target as Node's parseurl reads it (`//a/b` is a path)."""
-    return pathname_of(url, protohost_of(url))
 
 
 def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:

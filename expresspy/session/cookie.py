@@ -12,7 +12,6 @@ Units: ``max_age`` and ``original_max_age`` are **seconds** (Python spelling); `
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from ..cookies import serialize_cookie
+from ..options import duration_ms
 
 __all__ = [
     "CookieOptions",
@@ -63,26 +63,6 @@ def from_js_iso(text: str) -> datetime:
     """Parse an ISO-8601 date as written by ``Date.toISOString()``; raises ``ValueError``."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return ms_to_datetime(datetime_to_ms(moment))
-
-
-def duration_ms(
-    value: float | timedelta | None, *, unit_ms: int, name: str = "a duration"
-) -> int | None:
-    """Convert a duration to whole milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
-
-    Raises ``TypeError`` naming ``name`` for anything but a number or a timedelta, and
-    ``ValueError`` for infinity or NaN (for no expiry, pass ``None``).
-    """
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return value // timedelta(milliseconds=1)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or a timedelta, not {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value!r} "
-                         "(pass None for a cookie without an expiry)")
-    return int(value * unit_ms)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class MemoryStore(Store):
     read after expiry, as in express-session). Sweeps run inside store calls, no thread.
     """
 
-    #: Its calls never wait on I/O, so store_timeout need not guard them (see persist.py).
+    #: Its calls never wait on I/O, so store_timeout need not guard them (see store_calls.py).
     never_blocks = True
 
     def __init__(self, *, prune_interval: float | None = 60.0) -> None:

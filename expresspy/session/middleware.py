@@ -24,16 +24,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..cookies import parse_cookie_header, sign, unsign
-from ..middleware._options import Middleware
+from ..options import Middleware
 from .cookie import CookieOptions, SessionCookie, now_ms
 from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
-from .persist import StoreCalls
-from .session import Session
+from .scope import is_secure, request_path
+from .session import Session, session_from_record
 from .store import JSON, SessionRecord
-from .wire import is_secure, request_path, session_from_record
+from .store_calls import StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
 
@@ -177,7 +177,20 @@ class RequestSession:
         return unsign(raw[2:], self.opts.secrets)
 
     def generate(self) -> None:
-        """A new session with a new id and a fresh cookie from the options."""
+        """A new session for this request: the baseline its changes are seen against."""
+        self.new_session()
+        self.original_id = self.req.session_id
+        self.original_hash = self.hash(self.req.session)
+        self.saved_hash = None
+
+    def new_session(self) -> None:
+        """A new session with a new id and a fresh cookie from the options (express-session's
+        ``store.generate``).
+
+        The baseline (``original_id``/``original_hash``) is left alone: after ``regenerate()``
+        the new session's id differs from the one loaded, so it counts as modified and is saved
+        with its cookie sent, even with ``save_uninitialized`` false and nothing else set.
+        """
         sid = self.opts.genid(self.req)
         if not isinstance(sid, str) or not sid:
             raise TypeError(f"genid must return a non-empty str, not {sid!r}")
@@ -188,9 +201,6 @@ class RequestSession:
         if self.cookie_options.same_site == "auto":
             cookie.same_site = "none" if secure else "lax"
         self._attach(Session(sid, cookie, None, self))
-        self.original_id = sid
-        self.original_hash = self.hash(self.req.session)
-        self.saved_hash = None
         self.stored_id = None
         self.baseline = {}
         self.meta = self.opts.lifetime.new_meta(now_ms())
@@ -435,9 +445,7 @@ class RequestSession:
         The handler has returned by then, so its ``next`` is spent; the app's final handler
         answers instead (and only logs when the response was already sent).
         """
-        from .. import finalhandler  # the app core's 404/error page (imported late: a cycle)
-
-        finalhandler.finish(self.req, self.res, exc, self.req.app.get("env"))
+        self.res.app.respond_error(self.req, self.res, exc)
 
     def save(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.save`."""
@@ -459,7 +467,7 @@ class RequestSession:
             try:
                 await self.calls.destroy(self.req.session_id)
             finally:
-                self.generate()
+                self.new_session()
 
         return self.start(work(), callback)
 

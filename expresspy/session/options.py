@@ -16,7 +16,8 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from ..cookies import normalize_secrets, requires_secure
-from .cookie import CookieOptions, SessionCookie, duration_ms, parse_cookie_options
+from ..options import duration_ms
+from .cookie import CookieOptions, SessionCookie, parse_cookie_options
 from .lifetime import Lifetime
 from .memory import MemoryStore
 

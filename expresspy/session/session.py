@@ -24,9 +24,9 @@ from typing import Any, Protocol
 
 from .cookie import SessionCookie
 from .operation import Callback, SessionOperation
-from .patch import META_KEY, RESERVED_KEYS
+from .patch import META_KEY, RESERVED_KEYS, record_data
 
-__all__ = ["ReservedSessionKey", "Session", "SessionBinding"]
+__all__ = ["ReservedSessionKey", "Session", "SessionBinding", "session_from_record"]
 
 
 class ReservedSessionKey(TypeError, ValueError):
@@ -238,3 +238,15 @@ def _check_cookie(value: object) -> None:
     """Refuse anything but a :class:`SessionCookie` as the session's cookie."""
     if not isinstance(value, SessionCookie):
         raise ReservedSessionKey("cookie", value)
+
+
+def session_from_record(sid: str, record: Mapping[str, Any], binding: SessionBinding) -> Session:
+    """Rebuild a :class:`Session` from a stored record (express-session's createSession).
+
+    Raises ``ValueError`` when the record has no valid cookie (express-session fails the
+    request then too: a corrupt record is an error, not a reason to log the user out).
+    """
+    cookie_data = record.get("cookie")
+    if not isinstance(cookie_data, Mapping):
+        raise ValueError("session record has no cookie object")
+    return Session(sid, SessionCookie.from_json(cookie_data), record_data(record), binding)

@@ -13,6 +13,8 @@ from collections.abc import Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
+from expresspy.callbacks import on_loop_thread
+
 T = TypeVar("T")
 
 _lock = threading.Lock()
@@ -49,7 +51,7 @@ def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
     next test, and ``TimeoutError`` is raised.
     """
     loop = background_loop()
-    if _on_loop_thread(loop):
+    if on_loop_thread(loop):
         raise RuntimeError(
             "the synchronous test client was called from the test client's own event loop; "
             "use `await` (async_request/async_agent) inside app code"
@@ -78,8 +80,3 @@ async def run_async(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
         raise TimeoutError from None
 
 
-def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
-    try:
-        return asyncio.get_running_loop() is loop
-    except RuntimeError:
-        return False

@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from expresspy.router.router import HTTP_METHODS
+from expresspy.http.methods import HTTP_METHODS
 from expresspy.testing import _loop, expectations, transports
 from expresspy.testing._wire import Transport
 from expresspy.testing.builder import RequestBuilder

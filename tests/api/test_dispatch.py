@@ -2,7 +2,7 @@
 `async def` layers on the loop, and every way a handler can settle across that boundary.
 
 The router resumes its walk from the worker thread while consecutive layers are plain `def`
-(expresspy.router.dispatch); these cases pin down that the SPEC's guarantee still holds for
+(expresspy.runtime.dispatch); these cases pin down that the SPEC's guarantee still holds for
 each of them and that the order and outcome of the layers is what Express gives.
 """
 

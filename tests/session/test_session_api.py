@@ -168,6 +168,26 @@ def test_regenerate_deletes_old_record_and_issues_new_id() -> None:
     request(app, server=True).get("/read").set("Cookie", signed_cookie(old)).expect("None")
 
 
+@pytest.mark.parametrize("loaded", [False, True], ids=["new-session", "loaded-session"])
+def test_regenerate_alone_saves_the_new_session_and_sends_its_cookie(loaded: bool) -> None:
+    # express-session 1.19: the regenerated session's id differs from the one the request
+    # started with, so it counts as modified even with saveUninitialized false and no data.
+    store = SpyStore()
+    app = counter_app(store, save_uninitialized=False, resave=True)
+
+    @app.get("/regen")
+    async def regen(req: Any, res: Any) -> None:
+        await req.session.regenerate()
+        res.send(req.session_id)
+
+    client = agent(app, server=True)
+    old = sid_of(set_cookies(client.get("/inc").response)[0]) if loaded else None
+    r = client.get("/regen").expect(200)
+    assert [sid_of(c) for c in set_cookies(r.response)] == [r.text]
+    assert r.text != old and list(store.sessions) == [r.text]
+    client.get("/read").expect("None")
+
+
 def test_reload_reads_the_stored_copy() -> None:
     store = MemoryStore()
     app = counter_app(store)

@@ -3,7 +3,7 @@
 Express decides by `fn.length` whether a function handles requests (up to 3 parameters) or
 errors (exactly 4). Python functions are inspected once here, so dispatch inspects nothing.
 Plain `def` functions run in the application's thread pool unless it runs them inline; `async
-def` functions run on the event loop (`expresspy.router.dispatch` runs both).
+def` functions run on the event loop (`expresspy.runtime.dispatch` runs both).
 """
 
 from __future__ import annotations

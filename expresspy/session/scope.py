@@ -1,4 +1,5 @@
-"""Small request-side helpers of the session middleware: security, path, stored records."""
+"""Whether a request is in a session cookie's scope: its path, and whether it is secure enough
+for a ``Secure`` cookie (express-session's ``issecure``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .cookie import SessionCookie
-from .patch import record_data
-from .session import Session, SessionBinding
-
-__all__ = ["is_secure", "request_path", "session_from_record"]
+__all__ = ["is_secure", "request_path"]
 
 
 def is_secure(req: Any, proxy: bool | None) -> bool:
@@ -36,15 +33,3 @@ def request_path(url: str) -> str:
     if not url.startswith("/"):
         url = urlsplit(url).path
     return url.split("?", 1)[0].split("#", 1)[0] or "/"
-
-
-def session_from_record(sid: str, record: Mapping[str, Any], binding: SessionBinding) -> Session:
-    """Rebuild a :class:`Session` from a stored record (express-session's createSession).
-
-    Raises ``ValueError`` when the record has no valid cookie (express-session fails the
-    request then too: a corrupt record is an error, not a reason to log the user out).
-    """
-    cookie_data = record.get("cookie")
-    if not isinstance(cookie_data, Mapping):
-        raise ValueError("session record has no cookie object")
-    return Session(sid, SessionCookie.from_json(cookie_data), record_data(record), binding)

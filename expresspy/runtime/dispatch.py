@@ -22,12 +22,11 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Generator
-from concurrent.futures import Executor
 from inspect import isawaitable
 from typing import Any
 
-from expresspy.router.handler import Handler
-from expresspy.router.next import Next
+from expresspy.runtime.handler import Handler
+from expresspy.runtime.next import Next
 
 logger = logging.getLogger("expresspy")
 
@@ -126,7 +125,7 @@ class _SyncRun:
             self.error = exc
         # Keep nothing of the request in this thread once the loop has it: the loop may finish
         # the request before this thread runs again, and an unshared request is freed at once
-        # (expresspy/release.py), not left to the cycle collector.
+        # (expresspy/refcycle.py), not left to the cycle collector.
         del step, self.req, self.res, self.walk
         loop.call_soon_threadsafe(self._hand_over, done)
 
@@ -212,23 +211,9 @@ async def _resume(kind: int, payload: Any, res: Any, wakeup: Any) -> Any:
     return await _settle(nxt, res, wakeup)
 
 
-def _sync_executor(app: Any) -> Executor | None:
-    """The pool `app` runs plain `def` handlers in; None to run them inline on the loop.
-
-    A mounted sub-app keeps its own "sync handlers" setting but has no pool of its own (only
-    the app serving the request makes one), so it uses the nearest parent's.
-    """
-    if app._inline_sync:
-        return None
-    while app._executor is None and app.parent is not None:
-        app = app.parent
-    executor: Executor | None = app._executor
-    return executor
-
-
 async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, Any]:
     """Run a plain `def` step (and the sync steps after it) where the app runs sync code."""
-    executor = _sync_executor(req.app)
+    executor = req.app._sync.executor()
     if executor is None:
         return _SyncRun(walk, req, res, None).run(step)
     loop = asyncio.get_running_loop()

@@ -1,13 +1,16 @@
-"""ServerResponse: Node's `http.ServerResponse` part of `res`, writing ASGI 3 messages.
+"""ServerResponse: Node's `http.ServerResponse` part of `res`, and the owner of its lifecycle.
 
 This layer knows headers, status, `write`/`end`, body sources and the lifecycle hooks; the
 Express API (`send`, `json`, `cookie`, ...) is built on it in `expresspy.response`.
 
 Ending is logical and immediate: after `end()` (or `_finish`) returns, `headers_sent` and
 `finished` are true, from whatever thread called it. The bytes are sent from the event loop by
-`_complete()`, which the app awaits once dispatch is done; a streamed response (`write`) is
+`complete()`, which the app awaits once dispatch is done; a streamed response (`write`) is
 pumped as it is written. Middleware takes part through three hooks (docs/design.md):
-`on_headers`, `before_finish` and `on_finish`.
+`on_headers`, `before_finish` and `on_finish`. When a `before_finish` hook fails (a session
+that could not be saved), `complete()` replaces the response with the error response of the
+app's :class:`ErrorResponder` and sends that instead: every failure of the response's end is
+handled here, in one place.
 """
 
 from __future__ import annotations
@@ -15,20 +18,19 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from expresspy.callbacks import on_loop_thread
+from expresspy.http.asgi import ZERO_COPY_EXTENSION, BodySource, HeaderValue, Send
 from expresspy.http.headers import check_header
 
 if TYPE_CHECKING:
     from expresspy.request import Request
 
+__all__ = ["ErrorResponder", "HeadersSentError", "ServerResponse"]
+
 logger = logging.getLogger("expresspy")
-
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-HeaderValue = str | list[str]
-
-ZERO_COPY_EXTENSION = "http.response.zerocopysend"
 
 # Encoded forms of the header names responses carry most (a lookup instead of an encode).
 _NAME_BYTES = {name: name.encode("latin-1") for name in (
@@ -38,21 +40,19 @@ _NAME_BYTES = {name: name.encode("latin-1") for name in (
 )}
 
 
+class ErrorResponder(Protocol):
+    """What answers a request with an error page: the application (``res.app``)."""
+
+    def respond_error(self, req: Any, res: Any, err: object) -> None:
+        """Replace `res`'s response with the error response for `err` (or log it when the
+        headers already went out)."""
+
+
 class HeadersSentError(RuntimeError):
     """Raised when headers are changed after they were sent (Node's ERR_HTTP_HEADERS_SENT)."""
 
     def __init__(self) -> None:
         super().__init__("Cannot set headers after they are sent to the client")
-
-
-class BodySource(Protocol):
-    """A body produced on the event loop after the headers went out (a file, for send_file)."""
-
-    async def write_to(self, send: Send, zero_copy: bool) -> None:
-        """Send the body as `http.response.body`/`zerocopysend` messages, the last one final."""
-
-    def close(self) -> None:
-        """Release what the source holds (an open file); called exactly once, always."""
 
 
 class ServerResponse:
@@ -66,7 +66,6 @@ class ServerResponse:
     _streaming = False
     _pump_task: asyncio.Future[None] | None = None
     _pump_wake: asyncio.Future[None] | None = None
-    _failure: BaseException | None = None
     _gone = False  # the client left before the response was sent
     # Most responses register no hook and stream nothing: the hooks stay the shared empty
     # tuple until one is added, and the chunk list is made when streaming starts; four lists
@@ -76,7 +75,9 @@ class ServerResponse:
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
     _on_finish: list[Callable[[Any], None]] | tuple[()] = ()
 
-    def __init__(self, req: Request, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, app: ErrorResponder, req: Request, send: Send,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.app = app
         self.req = req
         self._send = send
         self._raw_send = send  # middleware may wrap _send (compression); errors go out raw
@@ -292,8 +293,14 @@ class ServerResponse:
         self.req._wakeup.trigger()
 
     def _aborted(self, exc: BaseException) -> None:
-        logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
-                     exc_info=exc)
+        """Sending failed: the client went away (an OSError, as ASGI servers raise then:
+        routine, logged at debug level), or something else broke (logged as an error)."""
+        if isinstance(exc, OSError):
+            logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
+                         exc_info=exc)
+        else:
+            logger.error("sending the response to %s %s failed", self.req.method,
+                         self.req.original_url, exc_info=exc)
         self.req.aborted = True
         self._run_on_finish()
 
@@ -308,11 +315,7 @@ class ServerResponse:
                 logger.exception("on_finish hook failed")
 
     def _wake_pump(self) -> None:
-        try:
-            on_loop = asyncio.get_running_loop() is self._loop
-        except RuntimeError:
-            on_loop = False
-        if on_loop:
+        if on_loop_thread(self._loop):
             self._wake_pump_on_loop()
         else:
             self._loop.call_soon_threadsafe(self._wake_pump_on_loop)
@@ -353,9 +356,11 @@ class ServerResponse:
             return
         self._run_on_finish()
 
-    async def _complete(self) -> None:
-        """Wait until the response is fully sent (called by the app's ASGI entry): a streamed
-        response by its pump, one ended with send/end/a body source from here."""
+    async def complete(self) -> None:
+        """Send the response and wait until it is fully sent (the app's ASGI entry awaits it
+        once dispatch is done): a streamed response by its pump, one ended with send/end/a
+        body source from here. A failing `before_finish` hook (a session that could not be
+        saved) replaces the response with the app's error response, sent instead."""
         if self._gone and not self.finished:  # nobody to answer, and nothing was answered
             return
         if self._streaming:
@@ -367,9 +372,10 @@ class ServerResponse:
         if self._before_finish:  # most responses have none: no coroutine to create
             try:
                 await self._run_before_finish()
-            except Exception as exc:  # a failed session save: answer with the error instead
-                self._failure = exc
-                return
+            except Exception as exc:
+                self._reset_for_error()
+                self.app.respond_error(self.req, self, exc)
+        # The head, then the body or body source (inline: a coroutine less per request).
         source, self._source = self._source, None
         try:
             await self._send({"type": "http.response.start", "status": self.status_code,

@@ -1,4 +1,4 @@
-"""A finished request is freed by reference counting (expresspy/release.py), over a real server,
+"""A finished request is freed by reference counting (expresspy/refcycle.py), over a real server,
 and `req.res` / `res.req` keep working for whoever still holds either of them."""
 
 from __future__ import annotations

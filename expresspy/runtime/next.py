@@ -11,6 +11,8 @@ import asyncio
 import traceback
 from typing import Any
 
+from expresspy.callbacks import on_loop_thread
+
 # Attribute holding the stack of the `next(err)` call for errors that were never raised.
 NEXT_STACK_ATTRIBUTE = "_expresspy_next_stack"
 
@@ -45,11 +47,7 @@ class Wakeup:
         waiter = self._waiter
         if waiter is None:
             return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
+        if on_loop_thread(self._loop):
             _wake(waiter)
         else:
             self._loop.call_soon_threadsafe(_wake, waiter)
