@@ -202,7 +202,8 @@ class Collector:
         if disposition is None or disposition[0] != "form-data":
             return None
         params = disposition[1]
-        filename = params.get("filename*", params.get("filename"))
+        # busboy tests each parameter for truthiness: an empty filename is no filename
+        filename = params.get("filename*") or params.get("filename") or None
         if filename is not None and not self.preserve_path:
             filename = basename(filename)
         mimetype, charset = "text/plain", self.default_charset

@@ -272,7 +272,20 @@ async def _parse(run: _Run, collector: Collector, boundary: bytes) -> None:
 
     callbacks: Any = collector.callbacks()  # python-multipart types them as a TypedDict
     parser = MultipartParser(boundary, callbacks)
+    delimiter = b"\r\n--" + boundary
+    tail = b"\r\n"  # busboy reads the body as if a CRLF came first
+    preamble: bytearray | None = bytearray(b"\r\n")  # until the first delimiter is found
     async for chunk in run.req.stream():
+        tail = (tail + chunk)[-len(delimiter) - 1:]
+        if preamble is not None:
+            # python-multipart wants the body to start with the boundary; busboy (and RFC
+            # 2046) skip any preamble before it
+            preamble += chunk
+            start = preamble.find(delimiter)
+            if start < 0:
+                del preamble[:-len(delimiter)]
+                continue
+            chunk, preamble = bytes(preamble[start + 2:]), None
         try:
             parser.write(chunk)
         except MultipartParseError:
@@ -284,8 +297,17 @@ async def _parse(run: _Run, collector: Collector, boundary: bytes) -> None:
         for kind, payload in _merge_data(events):
             await run.handle(kind, payload)
     error = collector.end_error()
-    if error is not None:
-        raise error
+    if error is None:
+        return
+    cut_after_delimiter = tail.endswith(delimiter) or (
+        tail[:-1].endswith(delimiter) and tail[-1:] in (b"-", b"\r"))
+    if cut_after_delimiter:
+        # busboy ends a part as soon as the delimiter matched; python-multipart waits for
+        # what follows it, which a body cut right there never brings
+        collector.on_part_end()
+        for kind, payload in _merge_data(collector.events):
+            await run.handle(kind, payload)
+    raise error
 
 
 def _merge_data(events: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
