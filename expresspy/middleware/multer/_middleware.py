@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,7 +266,8 @@ def _boundary(req: Any) -> bytes:
     return boundary.encode("latin-1")
 
 
-async def _parse(run: _Run, collector: Collector, boundary: bytes) -> None:
+async def _parse(run: _Run, collector: Collector, boundary: bytes,
+                 stream: AsyncIterator[bytes]) -> None:
     from python_multipart.exceptions import MultipartParseError
     from python_multipart.multipart import MultipartParser
 
@@ -275,7 +276,7 @@ async def _parse(run: _Run, collector: Collector, boundary: bytes) -> None:
     delimiter = b"\r\n--" + boundary
     tail = b"\r\n"  # busboy reads the body as if a CRLF came first
     preamble: bytearray | None = bytearray(b"\r\n")  # until the first delimiter is found
-    async for chunk in run.req.stream():
+    async for chunk in stream:
         tail = (tail + chunk)[-len(delimiter) - 1:]
         if preamble is not None:
             # python-multipart wants the body to start with the boundary; busboy (and RFC
@@ -321,6 +322,23 @@ def _merge_data(events: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return merged
 
 
+#: Bytes of body still read (and dropped) after an error before it is answered. multer reads
+#: the whole rest, so the client is not cut off mid-send (a server that closes on unread data
+#: makes the client's TCP stack drop the answer with a reset); the bound keeps an error from
+#: committing us to an unbounded body: past it the connection is closed after the answer.
+DRAIN_LIMIT = 16 * 1024 * 1024
+
+
+async def _drain(stream: AsyncIterator[bytes]) -> None:
+    """Read and drop the rest of the body, up to DRAIN_LIMIT bytes."""
+    dropped = 0
+    with contextlib.suppress(Exception):
+        async for chunk in stream:
+            dropped += len(chunk)
+            if dropped > DRAIN_LIMIT:
+                break
+
+
 def make_middleware(settings: Settings) -> Middleware:
     """The `(req, res, next)` middleware of one multer route method."""
 
@@ -345,10 +363,12 @@ def make_middleware(settings: Settings) -> Middleware:
             req.files = {}
         counts = dict(settings.max_counts) if settings.max_counts is not None else None
         run = _Run(req, settings, limits, counts)
+        stream = req.stream()
         try:
-            await _parse(run, _collector(settings, limits), boundary)
-        except Exception as exc:
+            await _parse(run, _collector(settings, limits), boundary, stream)
+        except Exception as exc:  # every failure goes to next(err), after the clean-up
             await run.clean_up(exc)
+            await _drain(stream)
             next(exc)
             return
         next()
