@@ -4,9 +4,10 @@
 
     upload = multer(dest="uploads/")            # or multer({"dest": "uploads/"})
 
-    @app.post("/profile", upload.single("avatar"))
     def profile(req, res):
         res.json({"file": req.file, "body": req.body})   # req.file["originalname"], ...
+
+    app.post("/profile", upload.single("avatar"), profile)
 
 `.single(name)` puts one file in `req.file`; `.array(name, max_count)` a list in `req.files`;
 `.fields([{"name": ..., "maxCount": ...}])` a dict of lists in `req.files`; `.none()` accepts
