@@ -40,7 +40,7 @@ from expresspy.errors import HTTPError
 from expresspy.middleware import _read
 from expresspy.middleware._options import Middleware, gather, parse_bytes, snake
 
-__all__ = ["DEFAULT_LIMITS", "UNEXPECTED_END", "UploadedFile", "multipart"]
+__all__ = ["DEFAULT_LIMITS", "UNEXPECTED_END", "UploadedFile", "multipart", "parser_callbacks"]
 
 #: busboy's message for a body that ends before the closing boundary.
 UNEXPECTED_END = "Unexpected end of form"
@@ -69,6 +69,16 @@ _LIMIT_ERRORS = {
     "parts": ("LIMIT_PART_COUNT", "Too many parts"),
     "field_name_size": ("LIMIT_FIELD_KEY", "Field name too long"),
 }
+
+
+# python-multipart's MultipartParser callbacks, by the names it calls.
+_CALLBACK_NAMES = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
+                   "on_headers_finished", "on_part_data", "on_part_end", "on_end")
+
+
+def parser_callbacks(handler: object) -> dict[str, Callable[..., None]]:
+    """`handler`'s methods named after python-multipart's callbacks (also used by multer)."""
+    return {name: getattr(handler, name) for name in _CALLBACK_NAMES}
 
 
 @dataclass
@@ -205,9 +215,7 @@ class _Upload:
         self.complete = True
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
-        names = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-                 "on_headers_finished", "on_part_data", "on_part_end", "on_end")
-        return {name: getattr(self, name) for name in names}
+        return parser_callbacks(self)
 
     # -- disk work, in a worker thread ----------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from expresspy.middleware.multer.errors import FormError
+from expresspy.middleware.multipart import UNEXPECTED_END, parser_callbacks
 
 __all__ = ["Collector", "Part", "decode", "parse_content_type", "parse_disposition"]
 
@@ -149,8 +150,7 @@ class Collector:
     _header_value: bytes = b""
     _part: Part | None = None  # None also for a part busboy skips
     _skipping: bool = False
-    _file_count: int = 0
-    _field_count: int = 0
+    _counts: dict[bool, int] = field(default_factory=lambda: {True: 0, False: 0})  # by is_file
     _part_count: int = 0
     _stopped: bool = False  # a limit error was recorded: busboy's later events do not matter
 
@@ -180,21 +180,16 @@ class Collector:
         if part is None or self._stopped:
             self._skipping = True
             return
-        if part.is_file:
-            if self._file_count >= self.files:
-                self._skipping = True
-                self._error("LIMIT_FILE_COUNT")
-                return
-            self._file_count += 1
-            self._part = part
-            self.events.append(("file", part))
-            return
-        if self._field_count >= self.fields:
+        limit, code = ((self.files, "LIMIT_FILE_COUNT") if part.is_file
+                       else (self.fields, "LIMIT_FIELD_COUNT"))
+        if self._counts[part.is_file] >= limit:
             self._skipping = True
-            self._error("LIMIT_FIELD_COUNT")
+            self._error(code)
             return
-        self._field_count += 1
+        self._counts[part.is_file] += 1
         self._part = part
+        if part.is_file:
+            self.events.append(("file", part))
 
     def _classify(self) -> Part | None:
         disposition = parse_disposition(self._headers.get("content-disposition", ""),
@@ -249,13 +244,11 @@ class Collector:
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         """The callbacks to give python-multipart's MultipartParser."""
-        names = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-                 "on_headers_finished", "on_part_data", "on_part_end", "on_end")
-        return {name: getattr(self, name) for name in names}
+        return parser_callbacks(self)
 
     def end_error(self) -> FormError | None:
         """busboy's error at the end of the body, if any: it must have seen the last boundary."""
         if self.complete:
             return None
-        return FormError("Unexpected end of form")
+        return FormError(UNEXPECTED_END)
 
