@@ -26,7 +26,7 @@ _PARAM = re.compile(rf"[ \t]*;[ \t]*({_TOKEN})=(?:{_QUOTED}|({_TOKEN}))")
 _EXTENDED = re.compile(r"([!#$&+\-.^_`{}~0-9A-Za-z]*)'[^']*'"
                        r"((?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})+)")
 _TYPE = re.compile(rf"({_TOKEN})/({_TOKEN})")
-_ESCAPE = re.compile(r"\\(.)")
+_ESCAPE = re.compile(r'\\([\\"])')  # busboy unescapes only \\ and \"; `\x` keeps its backslash
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
