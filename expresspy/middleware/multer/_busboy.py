@@ -22,7 +22,8 @@ __all__ = ["Collector", "Part", "decode", "parse_content_type", "parse_dispositi
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = r'"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\.)*)"'
-_PARAM = re.compile(rf"[ \t]*;[ \t]*({_TOKEN})=(?:{_QUOTED}|({_TOKEN}))")
+# busboy lets a parameter name be empty (`; =x`)
+_PARAM = re.compile(rf"[ \t]*;[ \t]*({_TOKEN}|)=(?:{_QUOTED}|({_TOKEN}))")
 _EXTENDED = re.compile(r"([!#$&+\-.^_`{}~0-9A-Za-z]*)'[^']*'"
                        r"((?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})+)")
 _TYPE = re.compile(rf"({_TOKEN})/({_TOKEN})")
@@ -41,11 +42,12 @@ def decode(data: bytes, charset: str) -> str:
     return data.decode(info.name, errors="replace")
 
 
-def _params(text: str, start: int, param_charset: str) -> dict[str, str] | None:
+def _params(text: str, start: int, param_charset: str,
+            extended: bool = True) -> dict[str, str] | None:
     """`; name=value` pairs from `start`, or None when malformed (busboy then skips the part).
 
-    The first value of a name wins; `name*=charset'lang'%XX` values are percent-decoded and
-    decoded with their own charset, plain ones with `param_charset`.
+    The first value of a name wins; with `extended` (Content-Disposition), `name*=charset'lang'%XX`
+    values are percent-decoded and decoded with their own charset; others with `param_charset`.
     """
     params: dict[str, str] = {}
     pos = start
@@ -53,11 +55,12 @@ def _params(text: str, start: int, param_charset: str) -> dict[str, str] | None:
         if not text[pos:].strip(" \t"):
             break
         match = _PARAM.match(text, pos)
-        if match is None or (match.group(1).endswith("*") and match.group(3) is None):
+        is_extended = extended and match is not None and match.group(1).endswith("*")
+        if match is None or (is_extended and match.group(3) is None):
             return None
         pos = match.end()
         name = match.group(1).lower()
-        if name.endswith("*"):
+        if is_extended:
             extended = _EXTENDED.fullmatch(match.group(3))
             if extended is None:
                 return None
@@ -82,12 +85,14 @@ def parse_disposition(text: str, param_charset: str) -> tuple[str, dict[str, str
 
 
 def parse_content_type(text: str) -> tuple[str, dict[str, str]] | None:
-    """A part's Content-Type: (`type/subtype` lower-cased, params), None when malformed."""
+    """A Content-Type: (`type/subtype` lower-cased, params), None when malformed (busboy then
+    keeps a part's default text/plain, and refuses a request's as "Malformed content type").
+    """
     match = _TYPE.match(text)
     if match is None:
         return None
-    params = _params(text, match.end(), "latin1") or {}
-    return f"{match.group(1)}/{match.group(2)}".lower(), params
+    params = _params(text, match.end(), "latin1", extended=False)
+    return None if params is None else (f"{match.group(1)}/{match.group(2)}".lower(), params)
 
 
 def basename(path: str) -> str:

@@ -65,6 +65,42 @@ class Settings:
     max_counts: Mapping[str, float] | None  # files allowed per field; None: any field (.any)
 
 
+# media-typer 0.3, which multer's own type-is 1.6 parses the Content-Type with
+_MT_TYPE = re.compile(r" *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/"
+                      r"([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *")
+_MT_SUBTYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.-]{0,126}")
+_MT_SUFFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}")
+_MT_TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z|~]+"
+_MT_PARAM = re.compile(rf'; *({_MT_TOKEN}) *= *("(?:[ !\x23-\x5b\x5d-\x7e\x80-\xff]'
+                       rf'|\\[\x20-\x7e])*"|{_MT_TOKEN}) *')
+
+
+def is_multipart(req: Any) -> bool:
+    """multer's gate, `is(req, ["multipart"])` with its own type-is 1.6: a body, and a
+    Content-Type of type multipart whose parameters media-typer 0.3 can parse. Stricter than
+    `req.is_()` (type-is 2): `boundary=a:b` unquoted or a trailing `;` makes multer pass the
+    request by untouched, so it does here too.
+    """
+    header = req.headers.get("content-type", "")
+    if not header or not _read.has_body(req):
+        return False
+    semicolon = header.find(";")
+    match = _MT_TYPE.fullmatch(header if semicolon < 0 else header[:semicolon])
+    if match is None or match.group(1).lower() != "multipart":
+        return False
+    name = match.group(2)
+    subtype, _, suffix = name.rpartition("+") if "+" in name else (name, "", "")
+    if not _MT_SUBTYPE.fullmatch(subtype) or (suffix and not _MT_SUFFIX.fullmatch(suffix)):
+        return False
+    pos = len(header) if semicolon < 0 else semicolon
+    while pos < len(header):
+        param = _MT_PARAM.match(header, pos)
+        if param is None:
+            return False
+        pos = param.end()
+    return True
+
+
 def decode_form_name(name: str) -> str:
     """Undo the WHATWG escapes of LF, CR and `"` in a field or file name (only those)."""
     return _FORM_ESCAPES.sub(lambda m: _UNESCAPED[m.group(0).upper()], name)
@@ -258,7 +294,9 @@ def _boundary(req: Any) -> bytes:
     """The boundary, or busboy's error for a content type it cannot read."""
     header = req.headers.get("content-type", "")
     parsed = parse_content_type(header)
-    if parsed is None or parsed[0] != "multipart/form-data":
+    if parsed is None:
+        raise FormError("Malformed content type")
+    if parsed[0] != "multipart/form-data":
         raise FormError(f"Unsupported content type: {header}")
     boundary = parsed[1].get("boundary")
     if boundary is None:
@@ -343,7 +381,7 @@ def make_middleware(settings: Settings) -> Middleware:
     """The `(req, res, next)` middleware of one multer route method."""
 
     async def multerMiddleware(req: Any, res: Any, next: Callable[..., None]) -> None:
-        if not req.is_("multipart") or _read.body_already_read(req):
+        if not is_multipart(req) or _read.body_already_read(req):
             next()
             return
         try:
