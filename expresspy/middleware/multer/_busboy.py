@@ -61,11 +61,11 @@ def _params(text: str, start: int, param_charset: str,
         pos = match.end()
         name = match.group(1).lower()
         if is_extended:
-            extended = _EXTENDED.fullmatch(match.group(3))
-            if extended is None:
+            encoded = _EXTENDED.fullmatch(match.group(3))
+            if encoded is None:
                 return None
-            raw = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), extended.group(2))
-            value = decode(raw.encode("latin-1"), extended.group(1) or "utf-8")
+            raw = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), encoded.group(2))
+            value = decode(raw.encode("latin-1"), encoded.group(1) or "utf-8")
         elif match.group(2) is not None:
             value = _ESCAPE.sub(r"\1", match.group(2))
             value = decode(value.encode("latin-1"), param_charset)
