@@ -103,6 +103,12 @@ def test_options_are_checked_when_built(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"limits\.files"):
         multer(limits={"files": -1})
     multer(limits={"fileSize": float("inf"), "files": None})  # both mean no limit
+    with pytest.raises(TypeError, match="_handleFile"):
+        multer(storage=object())
+    with pytest.raises(TypeError, match="file_filter must be a function"):
+        multer(file_filter=True)
+    with pytest.raises(TypeError, match=r"each field is \{"):
+        multer().fields([{"maxCount": 1}])
     folder = tmp_path / "made" / "here"
     multer(dest=folder)
     assert folder.is_dir()  # multer creates a dest folder (and its parents) when built

@@ -88,10 +88,17 @@ class Multer:
         if storage is None:
             dest = options["dest"]
             storage = disk_storage(destination=os.fspath(dest)) if dest else memory_storage()
+        if not all(callable(getattr(storage, name, None)) for name in ("open", "remove")):
+            raise TypeError(
+                "multer(): storage must be multer.disk_storage(), multer.memory_storage() or an "
+                "engine with async open(req, file) and remove(req, file) (multer's JavaScript "
+                "_handleFile/_removeFile engines do not carry over); see docs/middleware.md")
         self.storage: StorageEngine = storage
         limits = options["limits"]
         self.limits = limits if callable(limits) else normalise_limits(limits)
         self.file_filter = options["file_filter"] or _allow_all
+        if not callable(self.file_filter):
+            raise TypeError("multer(): file_filter must be a function (req, file, cb)")
         self.preserve_path = bool(options["preserve_path"])
         self.def_param_charset = options["def_param_charset"] or "latin1"
         self.def_charset = options["def_charset"] or "utf8"
@@ -117,8 +124,10 @@ class Multer:
         `max_count`), into `req.files`, a dict of lists by field name."""
         counts: dict[str, float] = {}
         for spec in fields:
-            limit = spec.get("maxCount", spec.get("max_count"))
-            counts[spec["name"]] = _count(limit)
+            if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+                raise TypeError('multer().fields(): each field is {"name": str, "maxCount": '
+                                f"int}}, not {spec!r}")
+            counts[spec["name"]] = _count(spec.get("maxCount", spec.get("max_count")))
         return self._middleware("OBJECT", counts)
 
     def none(self) -> Middleware:
