@@ -31,6 +31,13 @@ _ESCAPE = re.compile(r'\\([\\"])')  # busboy unescapes only \\ and \"; `\x` keep
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
+#: busboy's cap on one part's header block, in bytes ("From node"); past it the body is
+#: "Malformed part header". It keeps a part's headers from holding more memory than that.
+MAX_HEADER_SIZE = 16 * 1024
+#: busboy reads this many header lines of a part and ignores any more.
+MAX_HEADER_PAIRS = 2000
+
+
 def decode(data: bytes, charset: str) -> str:
     """Bytes as busboy decodes them: the named charset, UTF-8 when Python does not know it."""
     try:
@@ -153,6 +160,8 @@ class Collector:
     _headers: dict[str, str] = field(default_factory=dict)
     _header_name: bytes = b""
     _header_value: bytes = b""
+    _header_bytes: int = 0
+    _header_pairs: int = 0
     _part: Part | None = None  # None also for a part busboy skips
     _skipping: bool = False
     _counts: dict[bool, int] = field(default_factory=lambda: {True: 0, False: 0})  # by is_file
@@ -166,17 +175,28 @@ class Collector:
 
     def on_part_begin(self) -> None:
         self._headers, self._part, self._skipping = {}, None, False
+        self._header_bytes, self._header_pairs = 0, 0
         self.in_headers = True
 
+    def _header_room(self, size: int) -> bool:
+        self._header_bytes += size
+        if self._header_bytes > MAX_HEADER_SIZE:
+            self._error(FormError("Malformed part header"))
+        return not self._stopped and self._header_pairs < MAX_HEADER_PAIRS
+
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_name += data[start:end]
+        if self._header_room(end - start):
+            self._header_name += data[start:end]
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
+        if self._header_room(end - start):
+            self._header_value += data[start:end]
 
     def on_header_end(self) -> None:
-        name = self._header_name.decode("latin-1").lower()
-        self._headers.setdefault(name, self._header_value.decode("latin-1").strip(" \t"))
+        if self._header_pairs < MAX_HEADER_PAIRS:
+            name = self._header_name.decode("latin-1").lower()
+            self._headers.setdefault(name, self._header_value.decode("latin-1").strip(" \t"))
+        self._header_pairs += 1
         self._header_name = self._header_value = b""
 
     def on_headers_finished(self) -> None:

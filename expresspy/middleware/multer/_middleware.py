@@ -17,7 +17,14 @@ from typing import Any
 from expresspy.middleware import _read
 from expresspy.middleware._options import Middleware, snake
 from expresspy.middleware.multer._append_field import MAX_ARRAY_INDEX, append_field
-from expresspy.middleware.multer._busboy import Collector, Part, decode, parse_content_type
+from expresspy.middleware.multer._busboy import (
+    MAX_HEADER_PAIRS,
+    MAX_HEADER_SIZE,
+    Collector,
+    Part,
+    decode,
+    parse_content_type,
+)
 from expresspy.middleware.multer.errors import FormError, MulterError
 from expresspy.middleware.multer.storage import Sink, StorageEngine, call_back
 
@@ -310,7 +317,11 @@ async def _parse(run: _Run, collector: Collector, boundary: bytes,
     from python_multipart.multipart import MultipartParser
 
     callbacks: Any = collector.callbacks()  # python-multipart types them as a TypedDict
-    parser = MultipartParser(boundary, callbacks)
+    try:  # python-multipart >= 0.0.21 has header limits, far below busboy's by default
+        parser = MultipartParser(boundary, callbacks, max_header_count=MAX_HEADER_PAIRS + 1,
+                                 max_header_size=MAX_HEADER_SIZE)
+    except TypeError:
+        parser = MultipartParser(boundary, callbacks)
     delimiter = b"\r\n--" + boundary
     tail = b"\r\n"  # busboy reads the body as if a CRLF came first
     preamble: bytearray | None = bytearray(b"\r\n")  # until the first delimiter is found
