@@ -90,3 +90,8 @@ def test_etag_and_last_modified_match_node_for_sub_millisecond_mtimes(files: lis
 def test_node_mtime_ms_rounds_as_node_does(mtime_ns: int, node_ms: int) -> None:
     assert node_mtime_ms(mtime_ns) == node_ms
     assert file_etag(16, mtime_ns) == f'W/"10-{node_ms:x}"'
+
+
+def test_file_etag_refuses_float_seconds() -> None:
+    with pytest.raises(TypeError, match="st_mtime_ns"):
+        file_etag(16, 1_577_836_800.5)  # type: ignore[arg-type]
