@@ -426,3 +426,48 @@ def test_a_client_leaving_mid_upload_leaves_no_file(tmp_path: Path) -> None:
         raw_post(srv.port, b"", [head, b"x" * 65536], 10 * 1024 * 1024, close_early=True)
         assert reached.wait(5)
         assert gone(tmp_path)
+
+
+def test_param_charset_and_unchecked_field_names_by_default() -> None:
+    body = form(part("n" * 300, "1"), part("f", "x", "r\u00e9.txt"))
+    res = post(app_with(multer().any()), body)
+    assert "n" * 300 in res.body["body"]  # fieldNameSize is only checked when set
+    assert res.body["files"][0]["originalname"] == "r\u00c3\u00a9.txt"
+    res = post(app_with(multer(def_param_charset="utf8").any()), body)
+    assert res.body["files"][0]["originalname"] == "r\u00e9.txt"
+
+
+def test_a_storage_engine_of_ones_own() -> None:
+    class Sizes:
+        """Stores nothing, counts the bytes: the documented engine protocol."""
+
+        def __init__(self) -> None:
+            self.removed: list[str] = []
+
+        async def open(self, req: Any, file: dict[str, Any]) -> Any:
+            engine = self
+
+            class Sink:
+                size = 0
+
+                async def write(self, block: bytes) -> None:
+                    self.size += len(block)
+
+                async def close(self) -> dict[str, Any]:
+                    return {"size": self.size, "where": "nowhere"}
+
+                async def discard(self) -> None:
+                    engine.removed.append("discarded")
+
+            return Sink()
+
+        async def remove(self, req: Any, file: dict[str, Any]) -> None:
+            self.removed.append(file["originalname"])
+
+    engine = Sizes()
+    upload = multer(storage=engine, limits={"fileSize": 5})
+    res = post(app_with(upload.any()), form(part("f", "abc", "a.txt")))
+    assert res.body["files"][0]["where"] == "nowhere" and res.body["files"][0]["size"] == 3
+    res = post(app_with(upload.any()), form(part("f", "abc", "a.txt"), part("g", "123456", "b")))
+    assert res.body["code"] == "LIMIT_FILE_SIZE"
+    assert engine.removed == ["discarded", "a.txt", "b"]
