@@ -50,7 +50,7 @@ from expresspy.callbacks import CallbackSite
 from expresspy.errors import HTTPError
 from expresspy.http import mime
 from expresspy.http.asgi import Send
-from expresspy.http.etag import file_etag
+from expresspy.http.etag import file_etag, node_mtime_ms
 from expresspy.http.fresh import is_conditional, is_fresh, precondition_failed, range_is_fresh
 from expresspy.http.ranges import ByteRange, content_range, parse_range
 
@@ -348,9 +348,10 @@ def _set_file_headers(res: Response, path: str, info: os.stat_result,
         value = f"public, max-age={int(options.max_age_ms // 1000)}"
         res.set_header("Cache-Control", value + (", immutable" if options.immutable else ""))
     if options.last_modified and not res.get_header("Last-Modified"):
-        res.set_header("Last-Modified", _http_date(info.st_mtime))
+        # whole seconds of Node's rounded millisecond mtime (Date#toUTCString floors)
+        res.set_header("Last-Modified", _http_date(node_mtime_ms(info.st_mtime_ns) // 1000))
     if options.etag and not res.get_header("ETag"):
-        res.set_header("ETag", file_etag(info.st_size, info.st_mtime))
+        res.set_header("ETag", file_etag(info.st_size, info.st_mtime_ns))
     if not res.get_header("Content-Type"):
         extension = os.path.splitext(path)[1][1:]
         found = mime.content_type(extension) if extension else None

@@ -6,6 +6,7 @@ weak form `W/"..."`. For files, the tag is built from size and modification time
 
 from __future__ import annotations
 
+import math
 from binascii import b2a_base64
 from collections.abc import Callable
 from functools import lru_cache
@@ -42,9 +43,29 @@ def weak_etag(body: bytes) -> str:
     return "W/" + strong_etag(body)
 
 
-def file_etag(size: int, mtime_seconds: float, *, weak: bool = True) -> str:
-    """Return the ETag of a file from its size and mtime, as `send` and `serve-static` do."""
-    tag = f'"{size:x}-{int(mtime_seconds * 1000):x}"'
+def node_mtime_ms(mtime_ns: int) -> int:
+    """A file's mtime in whole milliseconds exactly as Node's `stat.mtime.getTime()` gives it.
+
+    Node (lib/internal/fs/utils.js) computes `mtimeMs = sec * 1000 + nsec / 1e6` in doubles,
+    then builds `stat.mtime` as `new Date(Math.round(mtimeMs))`: it *rounds* to the nearest
+    millisecond (halves upward), and the double sum can itself round (a 0.499999 ms part
+    reaches .5 past 1.5e12 ms and rounds up). Truncating `st_mtime * 1000` instead made the
+    ETag and Last-Modified of serve-static differ for sub-millisecond mtimes.
+    """
+    seconds, nanoseconds = divmod(mtime_ns, 1_000_000_000)
+    millis = float(seconds) * 1000.0 + float(nanoseconds) / 1e6  # the same doubles as Node
+    whole = math.floor(millis)
+    # Math.round: ties go up; `millis - whole` is exact for doubles this close together
+    return whole + 1 if millis - whole >= 0.5 else whole
+
+
+def file_etag(size: int, mtime_ns: int, *, weak: bool = True) -> str:
+    """Return the ETag of a file from its size (bytes) and mtime (`st_mtime_ns`, integer
+    nanoseconds), as `send`/`serve-static` do with Node's millisecond `stat.mtime`."""
+    if not isinstance(mtime_ns, int):  # the float st_mtime (seconds) it once took
+        raise TypeError("file_etag() takes the mtime as st_mtime_ns (int nanoseconds), "
+                        f"not {type(mtime_ns).__name__}")
+    tag = f'"{size:x}-{node_mtime_ms(mtime_ns):x}"'
     return "W/" + tag if weak else tag
 
 

@@ -17,6 +17,7 @@ from expresspy.middleware.cookie_parser import cookie_parser
 from expresspy.middleware.cors import cors
 from expresspy.middleware.logger import logger
 from expresspy.middleware.method_override import method_override
+from expresspy.middleware.multer import multer
 from expresspy.middleware.multipart import multipart
 from expresspy.middleware.static import static
 
@@ -27,6 +28,7 @@ __all__ = [
     "json",
     "logger",
     "method_override",
+    "multer",
     "multipart",
     "raw",
     "static",

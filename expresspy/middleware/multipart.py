@@ -20,7 +20,8 @@ Limits (options; keywords or multer's camelCase `{"limits": {...}}` names), each
 (files + fields, default 1000), `field_name_size` (default 100 bytes).
 `dest` picks the directory for the temporary files (default: the system's); it must be an
 existing writable directory when the middleware is built (`ValueError` otherwise). A body
-python-multipart cannot parse answers 400; a disk that fails (full, read-only) answers 500
+python-multipart cannot parse, or one cut before its closing boundary ("Unexpected end of
+form", as busboy says), answers 400; a disk that fails (full, read-only) answers 500
 without exposing the path.
 """
 
@@ -39,7 +40,10 @@ from expresspy.errors import HTTPError
 from expresspy.middleware import _read
 from expresspy.middleware._options import Middleware, gather, parse_bytes, snake
 
-__all__ = ["DEFAULT_LIMITS", "UploadedFile", "multipart"]
+__all__ = ["DEFAULT_LIMITS", "UNEXPECTED_END", "UploadedFile", "multipart", "parser_callbacks"]
+
+#: busboy's message for a body that ends before the closing boundary.
+UNEXPECTED_END = "Unexpected end of form"
 
 #: Default limits; multer has none for files, which invites disk filling, so these are finite.
 DEFAULT_LIMITS: Mapping[str, int] = {
@@ -65,6 +69,16 @@ _LIMIT_ERRORS = {
     "parts": ("LIMIT_PART_COUNT", "Too many parts"),
     "field_name_size": ("LIMIT_FIELD_KEY", "Field name too long"),
 }
+
+
+# python-multipart's MultipartParser callbacks, by the names it calls.
+_CALLBACK_NAMES = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
+                   "on_headers_finished", "on_part_data", "on_part_end", "on_end")
+
+
+def parser_callbacks(handler: object) -> dict[str, Callable[..., None]]:
+    """`handler`'s methods named after python-multipart's callbacks (also used by multer)."""
+    return {name: getattr(handler, name) for name in _CALLBACK_NAMES}
 
 
 @dataclass
@@ -130,6 +144,8 @@ class _Upload:
     # in order: open a temp file, write blocks to it, close it.
     pending: list[Callable[[], None]] = field(default_factory=list)
     out: BinaryIO | None = None  # the temp file being written (touched by the worker only)
+    complete: bool = False  # the closing boundary was seen
+
 
     def check(self, limit: str, amount: int) -> None:
         if amount > self.limits[limit]:
@@ -195,10 +211,11 @@ class _Upload:
         else:
             self.fields[self.name] = [current, text]
 
+    def on_end(self) -> None:
+        self.complete = True
+
     def callbacks(self) -> dict[str, Callable[..., None]]:
-        names = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-                 "on_headers_finished", "on_part_data", "on_part_end")
-        return {name: getattr(self, name) for name in names}
+        return parser_callbacks(self)
 
     # -- disk work, in a worker thread ----------------------------------------------------
 
@@ -259,6 +276,10 @@ async def _parse(req: Any, upload: _Upload, boundary: bytes) -> None:
         await _flush(upload)
     parser.finalize()
     await _flush(upload)
+    if not upload.complete:
+        # python-multipart's finalize() does not check that the closing boundary came; a body
+        # cut short would otherwise pass with the parts after the cut silently missing.
+        raise HTTPError(400, UNEXPECTED_END)
 
 
 def multipart(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:

@@ -166,3 +166,27 @@ def test_a_huge_form_is_refused_while_it_streams_on_a_real_server() -> None:
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
     assert answer.endswith(b"LIMIT_FIELDS_SIZE")
+
+
+@pytest.mark.parametrize("cut", [
+    b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n',  # after a whole part
+    b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B\r\nContent-Disp',
+    b'--B\r\nContent-Disposition: form-data; name="f"; filename="f.txt"\r\n\r\nhalf a fi',
+    b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B',
+    b"",
+])
+def test_a_body_cut_before_the_closing_boundary_is_a_400(tmp_path: Path, cut: bytes) -> None:
+    # It used to answer 200 with the fields before the cut and the rest silently missing.
+    seen: list[Any] = []
+    request(upload_app(seen, dest=str(tmp_path))).post("/").set(
+        "Content-Type", "multipart/form-data; boundary=B").send(cut).expect(
+        400, "None: Unexpected end of form")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_complete_body_with_an_epilogue_still_passes() -> None:
+    seen: list[Any] = []
+    body = b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B--\r\nepilogue'
+    request(upload_app(seen)).post("/").set(
+        "Content-Type", "multipart/form-data; boundary=B").send(body).expect(
+        200, '{"body":{"a":"1"},"files":[]}')
