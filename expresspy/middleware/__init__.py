@@ -15,6 +15,7 @@ from expresspy.middleware.body import json, raw, text, urlencoded
 from expresspy.middleware.compression import compression
 from expresspy.middleware.cookie_parser import cookie_parser
 from expresspy.middleware.cors import cors
+from expresspy.middleware.helmet import helmet
 from expresspy.middleware.logger import logger
 from expresspy.middleware.method_override import method_override
 from expresspy.middleware.multipart import multipart
@@ -24,6 +25,7 @@ __all__ = [
     "compression",
     "cookie_parser",
     "cors",
+    "helmet",
     "json",
     "logger",
     "method_override",
