@@ -19,6 +19,7 @@ from expresspy.middleware.helmet import helmet
 from expresspy.middleware.logger import logger
 from expresspy.middleware.method_override import method_override
 from expresspy.middleware.multipart import multipart
+from expresspy.middleware.rate_limit import rate_limit, rateLimit
 from expresspy.middleware.static import static
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "logger",
     "method_override",
     "multipart",
+    "rateLimit",
+    "rate_limit",
     "raw",
     "static",
     "text",
