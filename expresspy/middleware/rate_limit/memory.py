@@ -4,17 +4,23 @@ Each client's window starts at its first hit and lasts `window_ms`; the count st
 it is over. Clients are kept in two generations ("current" and "previous"); every window the
 previous generation is dropped, so a client idle for a whole window is forgotten without a
 scan. Counts are per process: with `expresspy run --workers N` each worker counts on its own,
-so use RedisStore when a limit must hold across workers or machines.
+so use RedisStore when a limit must hold across workers or machines (a warning is logged when
+one is built under `--workers N`).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
+
+from expresspy.session.memory import worker_count
 
 from .store import ClientRateLimitInfo, Store
 
 __all__ = ["MemoryStore"]
+
+logger = logging.getLogger("expresspy.rate_limit")
 
 
 class _Client:
@@ -44,6 +50,11 @@ class MemoryStore(Store):
         self._current: dict[str, _Client] = {}
         self._previous: dict[str, _Client] = {}
         self._rotate_at = _now_ms() + self.window_ms
+        workers = worker_count()
+        if workers > 1:
+            logger.warning("rate_limit's MemoryStore under --workers %d counts in each worker "
+                           "apart, so a client gets up to %d times the limit; use RedisStore "
+                           "to share one count.", workers, workers)
 
     def init(self, config: object) -> None:
         """Take the window from the limiter (`config.window_ms`, milliseconds)."""
@@ -70,6 +81,7 @@ class MemoryStore(Store):
 
     async def get(self, key: str) -> ClientRateLimitInfo | None:
         """The client's hits and reset time, or None for a client not seen lately."""
+        self._rotate(_now_ms())
         client = self._current.get(key) or self._previous.get(key)
         return None if client is None else _info(client)
 

@@ -115,7 +115,8 @@ class RedisStore(Store):
         try:
             return await self._send("EVALSHA", sha, *args)
         except Exception as exc:
-            if "NOSCRIPT" not in str(exc):
+            # redis-py raises NoScriptError ("No matching script"); raw replies say NOSCRIPT.
+            if type(exc).__name__ != "NoScriptError" and "NOSCRIPT" not in str(exc):
                 raise
         await self._send("SCRIPT", "LOAD", script)
         return await self._send("EVALSHA", sha, *args)
