@@ -104,6 +104,9 @@ def test_window_spellings_seconds_milliseconds_timedelta(window: dict[str, Any])
                                      "store is a class that implements the `Store` interface."),
     ({"skip": True}, TypeError, "skip must be a function"),
     ({"keyGenerator": "ip"}, TypeError, "key_generator must be a function"),
+    ({"limit": "5"}, TypeError, "limit must be a number, not '5'"),
+    ({"max": -1}, ValueError, "limit -1 is out of range"),
+    ({"statusCode": 42}, ValueError, "status_code 42 is out of range"),
 ])
 def test_bad_options_raise_at_configuration(options: dict[str, Any], error: type[Exception],
                                             message: str) -> None:
@@ -144,7 +147,7 @@ def test_handler_gets_options_and_req_rate_limit() -> None:
 
     app = served(rate_limit(limit=1, handler=handler))
     statuses(app, 1)
-    request(app).get("/").expect(429, {"window": 60000.0, "limit": 1, "used": 2,
+    request(app).get("/").expect(429, {"window": 60000, "limit": 1, "used": 2,
                                        "remaining": 0, "current": 2, "reset": True})
 
 
@@ -400,10 +403,10 @@ def test_redis_store_needs_exactly_one_connection() -> None:
         RedisStore(REDIS_URL, send_command=lambda *a: None)
 
 
-def get(port: int) -> tuple[int, dict[str, Any]]:
+def get(port: int, key: str) -> tuple[int, dict[str, Any]]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request("GET", "/", headers={"Connection": "close"})
+        conn.request("GET", "/", headers={"Connection": "close", "X-Key": key})
         response = conn.getresponse()
         body = json.loads(response.read())
     finally:
@@ -424,7 +427,7 @@ def test_redis_store_holds_one_limit_across_two_workers(prefix: str, tmp_path: P
 
         app = express()
         app.use(rate_limit(
-            limit={limit}, key_generator=lambda req: "everyone",
+            limit={limit}, key_generator=lambda req: req.get("x-key"),
             message=lambda req, res: {{"worker": os.getpid(), "used": req.rate_limit.used}},
             store=RedisStore({REDIS_URL!r}, prefix={prefix!r})))
         app.get("/", lambda req, res: res.json({{"worker": os.getpid(),
@@ -432,8 +435,13 @@ def test_redis_store_holds_one_limit_across_two_workers(prefix: str, tmp_path: P
     """))
     answers: list[tuple[int, dict[str, Any]]] = []
     with ExpresspyRun(str(app_file), "--workers", "2") as server:
+        # The port accepts once one worker listens; wait (on a key of its own) for the other.
+        deadline = time.monotonic() + 20
+        while len({get(server.port, "warm-up")[1]["worker"] for _ in range(10)}) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
+            time.sleep(0.2)
         while len(answers) < 300:
-            answers.append(get(server.port))
+            answers.append(get(server.port, "everyone"))
             workers = {body["worker"] for _, body in answers}
             if len(answers) > limit + 2 and len(workers) == 2:
                 break

@@ -111,13 +111,24 @@ def _window_ms(settings: Mapping[str, Any]) -> float:
         return 60_000.0
     name, value = given[0]
     if isinstance(value, timedelta):
-        return value.total_seconds() * 1000
+        ms = value.total_seconds() * 1000
+        return int(ms) if ms.is_integer() else ms
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"rate_limit(): {name} must be a number or a timedelta, not {value!r}")
     ms = float(value) * (1000 if name == "window" else 1)
     if not math.isfinite(ms) or ms <= 0:
         raise ValueError(f"rate_limit(): {name} must be a positive finite number, not {value!r}")
-    return ms
+    return int(ms) if ms.is_integer() else ms
+
+
+def _check_number(name: str, value: Any, low: float, high: float = math.inf) -> None:
+    """A number option (or a function giving one) in [low, high], else TypeError/ValueError."""
+    if callable(value) and name == "limit":
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"rate_limit(): {name} must be a number, not {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"rate_limit(): {name} {value!r} is out of range")
 
 
 def _standard(value: Any) -> Any:
@@ -179,8 +190,10 @@ class RateLimitConfig:
         self.window_ms = _window_ms(settings)
         limit = settings["limit"] if settings["limit"] is not _UNSET else settings["max"]
         self.limit: Any = 5 if limit is _UNSET or limit is None else limit
+        _check_number("limit", self.limit, 0)
         self.message: Any = settings["message"]
         self.status_code: int = settings["status_code"]
+        _check_number("status_code", self.status_code, 100, 999)
         legacy = settings["legacy_headers"]
         legacy = settings["headers"] if legacy is _UNSET or legacy is None else legacy
         self.legacy_headers = True if legacy is _UNSET or legacy is None else bool(legacy)
@@ -348,7 +361,7 @@ class RateLimit:
             if take_back:
                 await _maybe_await(config.store.decrement(key))
 
-        def start(task_done: Any = None) -> None:
+        def start() -> None:
             task = loop.create_task(settle())
             _pending.add(task)
             task.add_done_callback(_finished)
