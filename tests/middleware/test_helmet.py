@@ -232,3 +232,23 @@ def test_app_use_helmet_without_calling_it_is_a_clear_error() -> None:
     res = request(app).get("/").expect(500)
     assert "It appears you have done something like `app.use(helmet)`, but it should be " \
            "`app.use(helmet())`." in res.text
+
+
+@pytest.mark.parametrize(("alias", "header"), [
+    ("hsts", "strict-transport-security"),
+    ("no_sniff", "x-content-type-options"),
+    ("dns_prefetch_control", "x-dns-prefetch-control"),
+    ("ie_no_open", "x-download-options"),
+    ("frameguard", "x-frame-options"),
+    ("permitted_cross_domain_policies", "x-permitted-cross-domain-policies"),
+    ("xss_filter", "x-xss-protection"),
+])
+def test_each_legacy_name_turns_its_header_off(alias: str, header: str) -> None:
+    assert header in headers_of(helmet())
+    assert header not in headers_of(helmet(**{alias: False}))
+    assert header not in headers_of(helmet({"".join(
+        part if i == 0 else part.title() for i, part in enumerate(alias.split("_"))): False}))
+
+
+def test_hide_powered_by_false_keeps_x_powered_by() -> None:
+    assert headers_of(helmet(hide_powered_by=False))["x-powered-by"] == "Express"

@@ -44,5 +44,7 @@ app.get('/info', limiter({ limit: 3 }), (req, res) => {
   const { limit, used, remaining } = req.rateLimit;
   res.json({ limit, used, remaining, hasReset: req.rateLimit.resetTime instanceof Date });
 });
+// The default key: the client's IP (draft-8's pk is a hash of the key, so it shows the key).
+app.get('/by-ip', rateLimit({ limit: 1, standardHeaders: 'draft-8', legacyHeaders: false }), ok);
 
 module.exports = app;

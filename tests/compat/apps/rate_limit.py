@@ -58,3 +58,5 @@ app.get("/skip-ok", limiter(skip_successful_requests=True), outcome)
 app.get("/skip-failed", limiter(skip_failed_requests=True), outcome)
 app.get("/limit-fn", limiter(limit=lambda req: int(req.get("x-limit"))), ok)
 app.get("/info", limiter(limit=3), info)
+# The default key: the client's IP (draft-8's pk is a hash of the key, so it shows the key).
+app.get("/by-ip", rate_limit(limit=1, standard_headers="draft-8", legacy_headers=False), ok)
