@@ -396,6 +396,20 @@ def test_redis_store_reset_expiry_on_change_and_send_command(prefix: str) -> Non
     assert hits == 2 and ttl > 9000
 
 
+def test_unreachable_redis_fails_fast_as_a_500_or_passes_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def limiter(**options: Any) -> Any:
+        return rate_limit(store=RedisStore("redis://127.0.0.1:1/0", timeout=0.5), **options)
+
+    started = time.monotonic()
+    res = request(served(limiter())).get("/").expect(500)
+    assert res.text.startswith("ConnectionError: ")
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        request(served(limiter(pass_on_store_error=True))).get("/").expect(200, "ok")
+    assert "error from store, allowing request without rate-limiting" in caplog.text
+    assert time.monotonic() - started < 5
+
+
 def test_redis_store_needs_exactly_one_connection() -> None:
     with pytest.raises(TypeError, match="either client or send_command"):
         RedisStore()
