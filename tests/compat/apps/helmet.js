@@ -92,5 +92,17 @@ app.get('/standalone', helmet.frameguard({ action: 'deny' }), helmet.hsts({ maxA
   helmet.contentSecurityPolicy({ useDefaults: false, directives: { defaultSrc: "'self'" } }),
   helmet.xPoweredBy(), helmet.referrerPolicy(), ok);
 app.get('/error-page', helmet(), (req, res, next) => next(new Error('boom')));
+app.get('/from-defaults', helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      ...helmet.contentSecurityPolicy.getDefaultDirectives(),
+      'script-src': ["'self'", 'https://cdn.example'],
+    },
+  },
+}), ok);
+const guarded = express.Router();
+guarded.use(helmet());
+app.use('/guarded', guarded);
 
 module.exports = app;

@@ -91,3 +91,13 @@ app.get("/standalone", helmet.frameguard(action="deny"), helmet.hsts({"maxAge": 
         helmet.contentSecurityPolicy(use_defaults=False, directives={"defaultSrc": "'self'"}),
         helmet.x_powered_by(), helmet.referrer_policy(), ok)
 app.get("/error-page", helmet(), boom)
+app.get("/from-defaults", helmet(content_security_policy={
+    "use_defaults": False,
+    "directives": {
+        **helmet.content_security_policy.get_default_directives(),
+        "script-src": ["'self'", "https://cdn.example"],
+    },
+}), ok)
+guarded = express.Router()
+guarded.use(helmet())
+app.use("/guarded", guarded)
