@@ -15,21 +15,26 @@ from expresspy.middleware.body import json, raw, text, urlencoded
 from expresspy.middleware.compression import compression
 from expresspy.middleware.cookie_parser import cookie_parser
 from expresspy.middleware.cors import cors
+from expresspy.middleware.helmet import helmet
 from expresspy.middleware.logger import logger
 from expresspy.middleware.method_override import method_override
 from expresspy.middleware.multer import multer
 from expresspy.middleware.multipart import multipart
+from expresspy.middleware.rate_limit import rate_limit, rateLimit
 from expresspy.middleware.static import static
 
 __all__ = [
     "compression",
     "cookie_parser",
     "cors",
+    "helmet",
     "json",
     "logger",
     "method_override",
     "multer",
     "multipart",
+    "rateLimit",
+    "rate_limit",
     "raw",
     "static",
     "text",

@@ -86,6 +86,7 @@ class Script:
     secrets: dict[str, str]  # cookie name (or "*") -> the secret that signs it
     steps: tuple[Step, ...]
     headers: tuple[str, ...] = COMPARED_HEADERS  # the compared headers, lower case
+    clock_headers: tuple[str, ...] = ()  # compared headers whose numbers are read off a clock
 
 
 @dataclass
@@ -184,6 +185,7 @@ def load_script(path: Path) -> list[Script]:
             _secrets(raw.get("secret")),
             steps,
             COMPARED_HEADERS + tuple(h.lower() for h in raw.get("compare_headers", ())),
+            tuple(h.lower() for h in raw.get("clock_headers", ())),
         )
         for env in envs
     ]
@@ -382,6 +384,28 @@ def _relative_date(text: str, now: datetime) -> str:
     return f"<Date{round(distance / 10) * 10:+d}s>"
 
 
+#: In a clock header: the whole value, or a `reset=`/`t=` parameter, when it is a number.
+CLOCK_NUMBER = re.compile(r"^(?P<whole>\d+)$|(?P<name>\b(?:reset|t)=)(?P<value>\d+)")
+#: Numbers at least this large are Unix times (seconds), smaller ones are seconds from now.
+UNIX_TIME_FLOOR = 1_000_000_000
+
+
+def _clock_view(value: str, now: datetime) -> str:
+    """A clock header's numbers to ten seconds: Unix times as their distance from the
+    response's Date (``<Date+60s>``), delays as ``<~60s>``; like cookie dates, this keeps a
+    unit error visible while ignoring the second that passes between the two replays."""
+
+    def relative(match: re.Match[str]) -> str:
+        number = int(match["whole"] or match["value"])
+        if number >= UNIX_TIME_FLOOR:
+            shown = f"<Date{round((number - now.timestamp()) / 10) * 10:+d}s>"
+        else:
+            shown = f"<~{round(number / 10) * 10}s>"
+        return (match["name"] or "") + shown
+
+    return CLOCK_NUMBER.sub(relative, value)
+
+
 def _body_view(exchange: Exchange, stack: str | None) -> str:
     text = exchange.body.decode("utf-8", errors="backslashreplace")
     if stack is None:
@@ -413,6 +437,7 @@ def view(
     ids: SessionIds,
     secrets: dict[str, str],
     headers: tuple[str, ...] = COMPARED_HEADERS,
+    clock_headers: tuple[str, ...] = (),
 ) -> dict[str, str]:
     """The compared fields of one exchange, each as text (ABSENT for a missing header).
 
@@ -426,15 +451,17 @@ def view(
         "reason": exchange.reason,
         "body": _body_view(exchange, stack),
     }
+    now = _response_date(exchange)
     for name in headers:
         value = exchange.header(name)
+        if value is not None and name in clock_headers:
+            value = _clock_view(value, now)
         fields[f"header:{name}"] = ABSENT if value is None else value
     if stack is not None and fields["header:content-length"] != ABSENT:
         # The length follows the stack's length (also for HEAD, which has no body to compare);
         # only its presence is compared.
         fields["header:content-length"] = "<length of a stack page>"
     cookies = [v for k, v in exchange.headers if k.lower() == "set-cookie"]
-    now = _response_date(exchange)
     fields["set-cookie"] = "\n".join(_cookie_view(c, ids, secrets, now) for c in cookies) or ABSENT
     return fields
 
@@ -447,7 +474,7 @@ def views(script: Script, exchanges: list[Exchange]) -> list[dict[str, str]]:
     ids = SessionIds()
     stacks = [None if script.env == "production" else s.stack for s in script.steps]
     return [
-        view(e, stack, ids, script.secrets, script.headers)
+        view(e, stack, ids, script.secrets, script.headers, script.clock_headers)
         for stack, e in zip(stacks, exchanges, strict=True)
     ]
 
