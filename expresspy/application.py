@@ -14,6 +14,7 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from expresspy import finalhandler
+from expresspy.environment import environment
 from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
 from expresspy.refcycle import release
@@ -67,7 +68,7 @@ class Application(MethodsMixin):
         self._default_configuration()
 
     def _default_configuration(self) -> None:
-        env = os.environ.get("EXPRESSPY_ENV") or "development"
+        env = environment()
         self.set("env", env)
         self.set("x-powered-by", True)
         self.set("etag", "weak")

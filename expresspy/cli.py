@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from .environment import environment
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.errors import AddressInUse
 from .server.loader import AppImportError, AppNotFound, load_app, watch_root
@@ -293,8 +294,9 @@ def _reload(target: str, config: ServerConfig, reload_dirs: tuple[str, ...]) -> 
     import logging
 
     logging.getLogger("expresspy.server").info(
-        "expresspy listening on %s (reloading on changes in %s)",
+        "expresspy listening on %s (reloading on changes in %s, %s)",
         listen_url(config, sock),
         ", ".join(str(p) for p in paths),
+        environment(),
     )
     return reloader.run()

@@ -11,6 +11,7 @@ import ssl
 import stat
 import time
 
+from ..environment import environment
 from .config import ServerConfig
 from .connection import HTTPConnection, ServerState
 from .errors import naming_a_taken_address
@@ -113,7 +114,8 @@ class Server:
         self._tick()
         parser = state.parser.name
         if sock is None:
-            logger.info("expresspy listening on %s (%s parser)", self.url, parser)
+            logger.info("expresspy listening on %s (%s parser, %s)", self.url, parser,
+                        environment())
         else:
             # Whoever bound the shared socket (supervisor, reloader) announced the address.
             logger.info("worker %d serving %s (%s parser)", os.getpid(), self.url, parser)

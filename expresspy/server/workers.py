@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import NoReturn
 
+from ..environment import environment
 from .config import ServerConfig
 from .errors import naming_a_taken_address
 from .loader import AppImportError
@@ -94,10 +95,11 @@ class Supervisor:
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         logger.info(
-            "expresspy listening on %s (%d workers, supervisor pid %d)",
+            "expresspy listening on %s (%d workers, supervisor pid %d, %s)",
             listen_url(self.config, self._sock),
             self.workers,
             os.getpid(),
+            environment(),
         )
         try:
             for _ in range(self.workers):

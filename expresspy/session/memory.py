@@ -16,6 +16,7 @@ import os
 import time
 from typing import Any, NamedTuple
 
+from ..environment import in_production
 from .cookie import now_ms
 from .errors import CorruptSessionRecord
 from .patch import META_KEY, SessionPatch, apply_patch
@@ -39,8 +40,6 @@ WORKERS_WARNING = (
     "are lost at random. Use SQLiteStore (one machine) or RedisStore, which all workers share."
 )
 
-#: Environment variables read, in order, to decide whether this is production.
-ENVIRONMENT_VARIABLES = ("EXPRESSPY_ENV", "NODE_ENV")
 #: Set by `expresspy run --workers N` (N > 1) before it starts the worker processes.
 WORKERS_VARIABLE = "EXPRESSPY_WORKERS"
 
@@ -63,15 +62,6 @@ def worker_count() -> int:
         return int(os.environ.get(WORKERS_VARIABLE) or 1)
     except ValueError:
         return 1
-
-
-def in_production() -> bool:
-    """True when ``EXPRESSPY_ENV`` (or else ``NODE_ENV``) is ``production``."""
-    for variable in ENVIRONMENT_VARIABLES:
-        value = os.environ.get(variable)
-        if value:
-            return value == "production"
-    return False
 
 
 class MemoryStore(Store):

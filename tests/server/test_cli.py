@@ -42,7 +42,7 @@ def test_http_flag_selects_the_parser(tmp_path: Path, backend: str) -> None:
         pytest.skip(MISSING)
     write_app(tmp_path)
     with expresspy(["run", "app.py", "--port", "0", "--http", backend], tmp_path) as proc:
-        proc.wait_for(rf"listening on \S+ \({backend} parser\)")
+        proc.wait_for(rf"listening on \S+ \({backend} parser, \w+\)")
         assert _get(proc.port()).startswith(b"hello pid=")
 
 
