@@ -20,7 +20,7 @@ from .config import ServerConfig
 from .cycle import RequestCycle
 from .precheck import HeadLimits, ProtocolFailure
 from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead, parser_class
-from .timers import Phase, PhaseTimer
+from .timers import Phase, PhaseTimer, WriteStallWatch
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
 
@@ -80,10 +80,13 @@ class HTTPConnection(asyncio.Protocol):
         "_cycle",
         "_drain_waiter",
         "_eof",
+        "_next_waits",
         "_parser",
+        "_queued",
         "_read_paused",
         "_requests",
         "_server",
+        "_stall",
         "_stopped",
         "_task",
         "_timer",
@@ -111,7 +114,11 @@ class HTTPConnection(asyncio.Protocol):
         self._read_paused = False
         self._write_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
+        self._next_waits = False  # a pipelined request waits for the client to read
+        self._queued = 0  # bytes handed to the transport so far
         self._timer = PhaseTimer(loop, config, self._on_expiry)
+        self._stall = WriteStallWatch(loop, config.write_timeout, self._bytes_taken,
+                                      self._on_write_stall)
         # Each request's task starts from a copy of this, never from the previous request's
         # context (a pipelined request is started from inside that request's task).
         self._context = contextvars.copy_context()
@@ -155,12 +162,14 @@ class HTTPConnection(asyncio.Protocol):
         self._parser.feed_eof()
         self._process()
         # Keep the write side open for a response still to come (TLS cannot half-close).
-        return self._cycle is not None and not self.state.config.is_tls
+        waiting = self._cycle is not None or self._next_waits
+        return waiting and not self.state.config.is_tls
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Tell the app (http.disconnect), wake waiters, forget the connection."""
         self._closed = True
         self._timer.cancel()
+        self._stall.stop()
         self.state.connections.discard(self)
         cycle = self._cycle
         if cycle is not None and not cycle.response_complete:
@@ -169,13 +178,20 @@ class HTTPConnection(asyncio.Protocol):
         self._wake_drain()
 
     def pause_writing(self) -> None:
-        """The transport buffer passed the high-water mark: make the app's send() wait."""
+        """The transport buffer passed the high-water mark: make the app's send() wait, start
+        no further request, and close the connection if the client reads nothing for
+        ``write_timeout`` seconds."""
         self._write_paused = True
+        self._stall.start()
 
     def resume_writing(self) -> None:
-        """The client caught up: let the app send again."""
+        """The client caught up: let the app send again, serve the next pipelined request."""
         self._write_paused = False
+        self._stall.stop()
         self._wake_drain()
+        if self._next_waits and not self._closed:
+            self._next_waits = False
+            self._start_next()
 
     # -- the parser loop -------------------------------------------------------------------
 
@@ -271,7 +287,7 @@ class HTTPConnection(asyncio.Protocol):
         transport = self._transport
         assert transport is not None
         self._stopped = True
-        transport.write(error_response(status, reason))
+        self.write(error_response(status, reason))
         if self._config.access_log and access_logger.isEnabledFor(logging.INFO):
             access_logger.info('%s - "-" %d', _client_text(self._client), status)
         if transport.can_write_eof() and not self._eof:
@@ -318,6 +334,7 @@ class HTTPConnection(asyncio.Protocol):
         """Queue bytes for the client (dropped once the connection is closing)."""
         transport = self._transport
         if transport is not None and not transport.is_closing():
+            self._queued += len(data)
             transport.write(data)
 
     async def drain(self) -> None:
@@ -357,12 +374,23 @@ class HTTPConnection(asyncio.Protocol):
         if not cycle.keep_alive or self.state.shutting_down:
             self._close()
             return
+        self._cycle = None
+        if self._write_paused:
+            # The client is not reading what we send. The next request's response would only
+            # pile up in the buffer (pipelining: a client can send a thousand requests at
+            # once), so start none and read nothing until it catches up (resume_writing).
+            self._next_waits = True
+            self._pause_reading()
+            return
+        self._start_next()
+
+    def _start_next(self) -> None:
+        """Get ready for the next request: parse what is pipelined, else wait (keep-alive)."""
         pipelined = self._parser.buffered
         if self._eof and not pipelined:
             # The client half-closed and every request it sent has been answered.
             self._close()
             return
-        self._cycle = None
         self._parser.start_next_request()
         if self._read_paused:
             self._resume_reading()
@@ -442,10 +470,28 @@ class HTTPConnection(asyncio.Protocol):
 
     def _close(self) -> None:
         self._stopped = True
-        if self._transport is not None and not self._closed:
+        transport = self._transport
+        if transport is not None and not self._closed:
             self._closed = True
-            self._transport.close()
+            transport.close()
+            if transport.get_write_buffer_size():
+                # close() waits for the buffer to be sent: not forever to a client that stalls.
+                self._stall.start()
         self._timer.cancel()
+
+    def _bytes_taken(self) -> int:
+        """Bytes the client has taken so far (queued minus still buffered)."""
+        transport = self._transport
+        return self._queued - (transport.get_write_buffer_size() if transport else 0)
+
+    def _on_write_stall(self) -> None:
+        """The client read nothing for ``write_timeout`` seconds: drop the connection (the app,
+        if still sending, sees the disconnect)."""
+        logger.debug("client %s read nothing for %g s (write_timeout): closing",
+                     self._client, self._config.write_timeout)
+        self._stopped = True
+        if self._transport is not None:
+            self._transport.abort()
 
     def _pause_reading(self) -> None:
         if not self._read_paused and not self._closed:
