@@ -371,7 +371,7 @@ class HTTPConnection(asyncio.Protocol):
                 cycle.status,
                 cycle.body_sent,
             )
-        if not cycle.keep_alive or self.state.shutting_down:
+        if not cycle.keep_alive:
             self._close()
             return
         self._cycle = None
@@ -401,6 +401,9 @@ class HTTPConnection(asyncio.Protocol):
             self.loop.call_soon(self._process_next)
         else:
             self._timer.arm(Phase.KEEP_ALIVE)
+            if self.state.shutting_down:
+                # This response said keep-alive before the shutdown began (see shutdown()).
+                self._close_when_idle()
 
     def transport_for_sendfile(self) -> asyncio.Transport | None:
         """The transport when os.sendfile can write to it directly (plain TCP)."""
@@ -409,24 +412,31 @@ class HTTPConnection(asyncio.Protocol):
     # -- server control --------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Graceful shutdown: close now if idle, else after the response in flight.
+        """Graceful shutdown (the server stopped accepting): close only between requests, and
+        only once the client was told or had time to notice.
 
-        A connection that has not sent its first request yet (just accepted: the request is
-        usually on its way), or holds part of a request head, is not idle: it gets
-        ``FIRST_REQUEST_GRACE`` seconds for the head, is then served with ``Connection:
-        close``, and is closed if no head came. Closing it at once would drop a request the
-        client has already sent, with no answer (seen in rolling restarts, ``--workers``).
+        A response not yet begun will say ``Connection: close``, and the connection closes
+        after it. A connection without a request in progress (idle keep-alive, just accepted,
+        or holding part of a head), or whose response in flight already said keep-alive, gets
+        ``IDLE_GRACE`` seconds from now (or from the end of that response) to send a request,
+        which is served with ``Connection: close``; if none comes, it is closed. Closing at
+        once would reset a request the client has already sent on it, unanswered (a busy
+        keep-alive client sends the next request the moment it has read a response: seen as
+        read errors in rolling restarts, ``--workers``).
         """
         cycle = self._cycle
         if cycle is not None and not cycle.response_complete:
-            cycle.keep_alive = False
-        elif cycle is None and (self._requests == 0 or self._parser.buffered):
-            self.loop.call_later(FIRST_REQUEST_GRACE, self._close_if_no_request)
-        else:
-            self._close()
+            if not cycle.head_written:
+                cycle.keep_alive = False
+            # else response_done sees shutting_down and starts the grace then.
+        elif not self._next_waits:
+            self._close_when_idle()
+
+    def _close_when_idle(self) -> None:
+        self.loop.call_later(IDLE_GRACE, self._close_if_no_request)
 
     def _close_if_no_request(self) -> None:
-        if self._cycle is None:
+        if self._cycle is None and not self._next_waits:
             self._close()
 
     def abort(self) -> None:
@@ -538,9 +548,12 @@ def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
     return context.run(loop.create_task, coro)
 
 
-FIRST_REQUEST_GRACE = 1.0
-"""Seconds a graceful shutdown waits for the request head of a connection that has not sent
-one yet (see ``HTTPConnection.shutdown``)."""
+IDLE_GRACE = 1.0
+"""Seconds a graceful shutdown gives a connection without a request in progress to send one
+(served with ``Connection: close``) before closing it (see ``HTTPConnection.shutdown``). A
+busy keep-alive client's next request arrives within milliseconds; one silent for a second
+is idle, and closing it races only with a request sent at that very moment (inherent to
+HTTP keep-alive: RFC 9112 §9.3.1 lets clients retry such requests)."""
 
 # The usual methods as str, to skip a decode per request.
 _METHODS = {m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
