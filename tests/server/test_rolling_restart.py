@@ -9,6 +9,7 @@ connection with ``Connection: close`` and closes only then, never under a reques
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
 import time
@@ -148,3 +149,106 @@ def test_shutdown_closes_keep_alive_connections_only_between_requests() -> None:
         stopper.join(5)
         for sock in (idle, silent, streaming):
             sock.close()
+
+
+def live_children(parent: int) -> set[int]:
+    """Pids of the processes whose parent is ``parent`` (from /proc), zombies excluded."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def wait_until(check: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return bool(check())
+
+
+def test_a_worker_killed_during_a_roll_is_replaced(tmp_path: Path) -> None:
+    """SIGHUP while the old workers drain slow requests, then kill -9 the first new worker:
+    the supervisor logs the loss, starts another, finishes the roll, and ends with two live
+    workers that serve (none of them old or killed)."""
+    write_app(tmp_path)
+    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
+    with expresspy(args, tmp_path) as proc:
+        port = proc.port()
+        supervisor = proc.popen.pid
+        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+        old = live_children(supervisor)
+        slow = [connect(port, timeout=15) for _ in range(6)]
+        for sock in slow:  # spread over both old workers by the kernel
+            sock.sendall(b"GET /slow?3 HTTP/1.1\r\nHost: a\r\n\r\n")
+        time.sleep(0.3)
+        proc.signal(signal.SIGHUP)
+        assert wait_until(lambda: live_children(supervisor) - old, 15)
+        new = min(live_children(supervisor) - old)
+        proc.wait_for(rf"worker {new} serving")
+        time.sleep(0.2)  # an old worker is retiring now, draining its slow requests
+        os.kill(new, signal.SIGKILL)
+        proc.wait_for(rf"worker {new} was killed by SIGKILL; starting a new one", 5)
+        for sock in slow:
+            response = read_responses(sock, 1, timeout=10)[0]
+            assert (response.status, response.headers["connection"]) == (200, "close")
+            sock.close()
+        proc.wait_for("workers replaced", 15)
+        assert wait_until(lambda: len(live_children(supervisor)) == 2, 10)
+        final = live_children(supervisor)
+        assert not final & (old | {new})
+        answered = {exchange_pid(port) for _ in range(40)}
+        assert answered == {str(pid) for pid in final}
+        proc.signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+
+
+def test_a_roll_to_code_that_cannot_load_keeps_the_old_workers(tmp_path: Path) -> None:
+    """SIGHUP with a broken app.py: the new worker fails to boot, the old ones keep serving;
+    after a fix, the next SIGHUP rolls every worker over to the new code."""
+    write_app(tmp_path, mark="v1")
+    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
+    with expresspy(args, tmp_path) as proc:
+        port = proc.port()
+        supervisor = proc.popen.pid
+        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+        old = live_children(supervisor)
+        (tmp_path / "app.py").write_text("raise RuntimeError('broken deploy')\n")
+        proc.signal(signal.SIGHUP)
+        proc.wait_for("new worker failed to start; keeping the old ones")
+        assert live_children(supervisor) == old
+        assert {mark_and_pid(port)[0] for _ in range(10)} == {"v1"}
+        write_app(tmp_path, mark="v2")
+        proc.signal(signal.SIGHUP)
+        proc.wait_for("workers replaced", 15)
+        assert wait_until(lambda: not live_children(supervisor) & old, 10)
+        assert {mark_and_pid(port)[0] for _ in range(10)} == {"v2"}
+        proc.signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+
+
+def test_workers_that_cannot_load_the_app_stop_the_supervisor(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("raise RuntimeError('broken')\n")
+    with expresspy(["run", "app.py", "--port", "0", "--workers", "2"], tmp_path) as proc:
+        assert proc.wait(20) == 1
+        proc.wait_for("did not start")
+
+
+def mark_and_pid(port: int) -> tuple[str, str]:
+    with connect(port) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        mark, pid = read_responses(sock, 1)[0].body.split()[:2]
+    return mark.decode(), pid.decode().removeprefix("pid=")
+
+
+def exchange_pid(port: int) -> str:
+    return mark_and_pid(port)[1]
