@@ -37,7 +37,9 @@ class BigResponses:
             return
         self.calls += 1
         await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": body_for(scope["path"])})
+        path = scope["path"]
+        body = b"x" * (16 << 20) if path == "/huge" else body_for(path)
+        await send({"type": "http.response.body", "body": body})
 
 
 def body_for(path: str) -> bytes:
@@ -98,6 +100,20 @@ def test_a_client_that_reads_nothing_is_closed_after_the_write_timeout() -> None
             assert app.calls <= MOST_RESPONSES_BUFFERED
         finally:
             sock.close()
+
+
+def test_a_closing_connection_does_not_wait_forever_for_a_client_that_reads_nothing() -> None:
+    """A last response (Connection: close) bigger than the socket buffers, never read: the
+    close that waits for the buffer to be sent gives up after the write timeout."""
+    app = BigResponses()
+    with running(app, write_timeout=0.5) as srv:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.connect(("127.0.0.1", srv.port))
+        with sock:
+            sock.sendall(b"GET /huge HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            assert wait_until(lambda: app.calls == 1, 5.0)
+            assert wait_until(lambda: srv.server.connection_count == 0, 5.0)
 
 
 def test_a_client_that_reads_slowly_gets_every_response_intact() -> None:
