@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .rawhttp import Response, parse_responses, running
+from .rawhttp import Response, parse_responses, running, wait_until
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -52,21 +52,18 @@ def pipeline(count: int) -> bytes:
     return b"".join(b"GET /%d HTTP/1.1\r\nHost: a\r\n\r\n" % i for i in range(count))
 
 
-def non_reading_client(port: int) -> socket.socket:
+def small_window_client(port: int) -> socket.socket:
+    """A client socket with a 64 KiB receive buffer (so the kernel holds little for it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
     sock.connect(("127.0.0.1", port))
-    sock.sendall(pipeline(REQUESTS))
     return sock
 
 
-def wait_until(check: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()  # type: ignore[no-any-return]
+def non_reading_client(port: int) -> socket.socket:
+    sock = small_window_client(port)
+    sock.sendall(pipeline(REQUESTS))
+    return sock
 
 
 def test_a_client_that_reads_nothing_stops_response_generation() -> None:
@@ -106,14 +103,10 @@ def test_a_closing_connection_does_not_wait_forever_for_a_client_that_reads_noth
     """A last response (Connection: close) bigger than the socket buffers, never read: the
     close that waits for the buffer to be sent gives up after the write timeout."""
     app = BigResponses()
-    with running(app, write_timeout=0.5) as srv:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-        sock.connect(("127.0.0.1", srv.port))
-        with sock:
-            sock.sendall(b"GET /huge HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-            assert wait_until(lambda: app.calls == 1, 5.0)
-            assert wait_until(lambda: srv.server.connection_count == 0, 5.0)
+    with running(app, write_timeout=0.5) as srv, small_window_client(srv.port) as sock:
+        sock.sendall(b"GET /huge HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        assert wait_until(lambda: app.calls == 1, 5.0)
+        assert wait_until(lambda: srv.server.connection_count == 0, 5.0)
 
 
 def test_a_client_that_reads_slowly_gets_every_response_intact() -> None:
@@ -124,10 +117,7 @@ def test_a_client_that_reads_slowly_gets_every_response_intact() -> None:
     count = 200
     app = BigResponses()
     with running(app, write_timeout=2.0) as srv:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-        sock.connect(("127.0.0.1", srv.port))
-        with sock:
+        with small_window_client(srv.port) as sock:
             sock.sendall(pipeline(count))
             time.sleep(0.6)  # read nothing for a while, but less than the write timeout
             peak = app.calls

@@ -13,6 +13,8 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import pytest
 
 from .conftest import BACKENDS, MISSING, have_backend
 from .proc import Proc, expresspy, write_app
-from .rawhttp import connect, read_responses, read_until_close, running
+from .rawhttp import connect, read_responses, read_until_close, running, wait_until
 
 CLIENTS = 24
 LOAD_SECONDS = 6.0
@@ -167,13 +169,18 @@ def live_children(parent: int) -> set[int]:
     return found
 
 
-def wait_until(check: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return bool(check())
+@contextmanager
+def two_workers(folder: Path) -> Iterator[tuple[Proc, int, int]]:
+    """``expresspy run app.py --workers 2`` in ``folder`` once both workers run: (process,
+    port, supervisor pid); stopped with SIGTERM afterwards (exit status 0 asserted)."""
+    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
+    with expresspy(args, folder) as proc:
+        port = proc.port()
+        supervisor = proc.popen.pid
+        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+        yield proc, port, supervisor
+        proc.signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
 
 
 def test_a_worker_killed_during_a_roll_is_replaced(tmp_path: Path) -> None:
@@ -181,11 +188,7 @@ def test_a_worker_killed_during_a_roll_is_replaced(tmp_path: Path) -> None:
     the supervisor logs the loss, starts another, finishes the roll, and ends with two live
     workers that serve (none of them old or killed)."""
     write_app(tmp_path)
-    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
-    with expresspy(args, tmp_path) as proc:
-        port = proc.port()
-        supervisor = proc.popen.pid
-        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+    with two_workers(tmp_path) as (proc, port, supervisor):
         old = live_children(supervisor)
         slow = [connect(port, timeout=15) for _ in range(6)]
         for sock in slow:  # spread over both old workers by the kernel
@@ -208,19 +211,13 @@ def test_a_worker_killed_during_a_roll_is_replaced(tmp_path: Path) -> None:
         assert not final & (old | {new})
         answered = {exchange_pid(port) for _ in range(40)}
         assert answered == {str(pid) for pid in final}
-        proc.signal(signal.SIGTERM)
-        assert proc.wait(20) == 0
 
 
 def test_a_roll_to_code_that_cannot_load_keeps_the_old_workers(tmp_path: Path) -> None:
     """SIGHUP with a broken app.py: the new worker fails to boot, the old ones keep serving;
     after a fix, the next SIGHUP rolls every worker over to the new code."""
     write_app(tmp_path, mark="v1")
-    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
-    with expresspy(args, tmp_path) as proc:
-        port = proc.port()
-        supervisor = proc.popen.pid
-        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+    with two_workers(tmp_path) as (proc, port, supervisor):
         old = live_children(supervisor)
         (tmp_path / "app.py").write_text("raise RuntimeError('broken deploy')\n")
         proc.signal(signal.SIGHUP)
@@ -232,8 +229,6 @@ def test_a_roll_to_code_that_cannot_load_keeps_the_old_workers(tmp_path: Path) -
         proc.wait_for("workers replaced", 15)
         assert wait_until(lambda: not live_children(supervisor) & old, 10)
         assert {mark_and_pid(port)[0] for _ in range(10)} == {"v2"}
-        proc.signal(signal.SIGTERM)
-        assert proc.wait(20) == 0
 
 
 def test_workers_that_cannot_load_the_app_stop_the_supervisor(tmp_path: Path) -> None:
