@@ -247,3 +247,31 @@ def mark_and_pid(port: int) -> tuple[str, str]:
 
 def exchange_pid(port: int) -> str:
     return mark_and_pid(port)[1]
+
+
+def test_sigterm_during_a_roll_lets_the_retiring_workers_finish(tmp_path: Path) -> None:
+    """SIGTERM while old workers drain slow requests: the supervisor stops at once, without a
+    second SIGTERM to the retiring workers (which would drop their requests): every slow
+    request still gets its whole response."""
+    write_app(tmp_path)
+    args = ["run", "app.py", "--port", "0", "--workers", "2", "--no-access-log"]
+    with expresspy(args, tmp_path) as proc:
+        port = proc.port()
+        supervisor = proc.popen.pid
+        assert wait_until(lambda: len(live_children(supervisor)) == 2, 15)
+        old = live_children(supervisor)
+        slow = [connect(port, timeout=15) for _ in range(6)]
+        for sock in slow:
+            sock.sendall(b"GET /slow?2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        time.sleep(0.3)
+        proc.signal(signal.SIGHUP)
+        assert wait_until(lambda: live_children(supervisor) - old, 15)
+        time.sleep(0.5)  # the new worker is ready, an old one retiring
+        proc.signal(signal.SIGTERM)
+        for sock in slow:
+            response = read_responses(sock, 1, timeout=10)[0]
+            assert (response.status, response.headers["connection"]) == (200, "close")
+            sock.close()
+        assert proc.wait(20) == 0
+        with pytest.raises(AssertionError):
+            proc.wait_for("second signal|cancelling", timeout=1)
