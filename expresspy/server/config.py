@@ -123,6 +123,13 @@ class ServerConfig:
         "waits for the client.",
         "uvicorn's flow control: 64 KiB",
     )
+    write_timeout: float = _limit(
+        60.0,
+        "--write-timeout",
+        "Seconds a connection may go without the client reading anything while a response "
+        "waits to be sent (its write buffer is over flow_high_water); then it is closed.",
+        "nginx send_timeout: 60 s between two successful writes",
+    )
     max_chunk_line: int = _limit(
         4096,
         "--max-chunk-line",

@@ -20,7 +20,7 @@ from .config import ServerConfig
 from .cycle import RequestCycle
 from .precheck import HeadLimits, ProtocolFailure
 from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead, parser_class
-from .timers import Phase, PhaseTimer
+from .timers import Phase, PhaseTimer, WriteStallWatch
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
 
@@ -80,10 +80,13 @@ class HTTPConnection(asyncio.Protocol):
         "_cycle",
         "_drain_waiter",
         "_eof",
+        "_next_waits",
         "_parser",
+        "_queued",
         "_read_paused",
         "_requests",
         "_server",
+        "_stall",
         "_stopped",
         "_task",
         "_timer",
@@ -111,7 +114,11 @@ class HTTPConnection(asyncio.Protocol):
         self._read_paused = False
         self._write_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
+        self._next_waits = False  # a pipelined request waits for the client to read
+        self._queued = 0  # bytes handed to the transport so far
         self._timer = PhaseTimer(loop, config, self._on_expiry)
+        self._stall = WriteStallWatch(loop, config.write_timeout, self._bytes_taken,
+                                      self._on_write_stall)
         # Each request's task starts from a copy of this, never from the previous request's
         # context (a pipelined request is started from inside that request's task).
         self._context = contextvars.copy_context()
@@ -155,12 +162,14 @@ class HTTPConnection(asyncio.Protocol):
         self._parser.feed_eof()
         self._process()
         # Keep the write side open for a response still to come (TLS cannot half-close).
-        return self._cycle is not None and not self.state.config.is_tls
+        waiting = self._cycle is not None or self._next_waits
+        return waiting and not self.state.config.is_tls
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Tell the app (http.disconnect), wake waiters, forget the connection."""
         self._closed = True
         self._timer.cancel()
+        self._stall.stop()
         self.state.connections.discard(self)
         cycle = self._cycle
         if cycle is not None and not cycle.response_complete:
@@ -169,13 +178,20 @@ class HTTPConnection(asyncio.Protocol):
         self._wake_drain()
 
     def pause_writing(self) -> None:
-        """The transport buffer passed the high-water mark: make the app's send() wait."""
+        """The transport buffer passed the high-water mark: make the app's send() wait, start
+        no further request, and close the connection if the client reads nothing for
+        ``write_timeout`` seconds."""
         self._write_paused = True
+        self._stall.start()
 
     def resume_writing(self) -> None:
-        """The client caught up: let the app send again."""
+        """The client caught up: let the app send again, serve the next pipelined request."""
         self._write_paused = False
+        self._stall.stop()
         self._wake_drain()
+        if self._next_waits and not self._closed:
+            self._next_waits = False
+            self._start_next()
 
     # -- the parser loop -------------------------------------------------------------------
 
@@ -271,7 +287,7 @@ class HTTPConnection(asyncio.Protocol):
         transport = self._transport
         assert transport is not None
         self._stopped = True
-        transport.write(error_response(status, reason))
+        self.write(error_response(status, reason))
         if self._config.access_log and access_logger.isEnabledFor(logging.INFO):
             access_logger.info('%s - "-" %d', _client_text(self._client), status)
         if transport.can_write_eof() and not self._eof:
@@ -318,6 +334,7 @@ class HTTPConnection(asyncio.Protocol):
         """Queue bytes for the client (dropped once the connection is closing)."""
         transport = self._transport
         if transport is not None and not transport.is_closing():
+            self._queued += len(data)
             transport.write(data)
 
     async def drain(self) -> None:
@@ -354,15 +371,26 @@ class HTTPConnection(asyncio.Protocol):
                 cycle.status,
                 cycle.body_sent,
             )
-        if not cycle.keep_alive or self.state.shutting_down:
+        if not cycle.keep_alive:
             self._close()
             return
+        self._cycle = None
+        if self._write_paused:
+            # The client is not reading what we send. The next request's response would only
+            # pile up in the buffer (pipelining: a client can send a thousand requests at
+            # once), so start none and read nothing until it catches up (resume_writing).
+            self._next_waits = True
+            self._pause_reading()
+            return
+        self._start_next()
+
+    def _start_next(self) -> None:
+        """Get ready for the next request: parse what is pipelined, else wait (keep-alive)."""
         pipelined = self._parser.buffered
         if self._eof and not pipelined:
             # The client half-closed and every request it sent has been answered.
             self._close()
             return
-        self._cycle = None
         self._parser.start_next_request()
         if self._read_paused:
             self._resume_reading()
@@ -373,6 +401,9 @@ class HTTPConnection(asyncio.Protocol):
             self.loop.call_soon(self._process_next)
         else:
             self._timer.arm(Phase.KEEP_ALIVE)
+            if self.state.shutting_down:
+                # This response said keep-alive before the shutdown began (see shutdown()).
+                self._close_when_idle()
 
     def transport_for_sendfile(self) -> asyncio.Transport | None:
         """The transport when os.sendfile can write to it directly (plain TCP)."""
@@ -381,24 +412,31 @@ class HTTPConnection(asyncio.Protocol):
     # -- server control --------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Graceful shutdown: close now if idle, else after the response in flight.
+        """Graceful shutdown (the server stopped accepting): close only between requests, and
+        only once the client was told or had time to notice.
 
-        A connection that has not sent its first request yet (just accepted: the request is
-        usually on its way), or holds part of a request head, is not idle: it gets
-        ``FIRST_REQUEST_GRACE`` seconds for the head, is then served with ``Connection:
-        close``, and is closed if no head came. Closing it at once would drop a request the
-        client has already sent, with no answer (seen in rolling restarts, ``--workers``).
+        A response not yet begun will say ``Connection: close``, and the connection closes
+        after it. A connection without a request in progress (idle keep-alive, just accepted,
+        or holding part of a head), or whose response in flight already said keep-alive, gets
+        ``IDLE_GRACE`` seconds from now (or from the end of that response) to send a request,
+        which is served with ``Connection: close``; if none comes, it is closed. Closing at
+        once would reset a request the client has already sent on it, unanswered (a busy
+        keep-alive client sends the next request the moment it has read a response: seen as
+        read errors in rolling restarts, ``--workers``).
         """
         cycle = self._cycle
         if cycle is not None and not cycle.response_complete:
-            cycle.keep_alive = False
-        elif cycle is None and (self._requests == 0 or self._parser.buffered):
-            self.loop.call_later(FIRST_REQUEST_GRACE, self._close_if_no_request)
-        else:
-            self._close()
+            if not cycle.head_written:
+                cycle.keep_alive = False
+            # else response_done sees shutting_down and starts the grace then.
+        elif not self._next_waits:
+            self._close_when_idle()
+
+    def _close_when_idle(self) -> None:
+        self.loop.call_later(IDLE_GRACE, self._close_if_no_request)
 
     def _close_if_no_request(self) -> None:
-        if self._cycle is None:
+        if self._cycle is None and not self._next_waits:
             self._close()
 
     def abort(self) -> None:
@@ -442,10 +480,28 @@ class HTTPConnection(asyncio.Protocol):
 
     def _close(self) -> None:
         self._stopped = True
-        if self._transport is not None and not self._closed:
+        transport = self._transport
+        if transport is not None and not self._closed:
             self._closed = True
-            self._transport.close()
+            transport.close()
+            if transport.get_write_buffer_size():
+                # close() waits for the buffer to be sent: not forever to a client that stalls.
+                self._stall.start()
         self._timer.cancel()
+
+    def _bytes_taken(self) -> int:
+        """Bytes the client has taken so far (queued minus still buffered)."""
+        transport = self._transport
+        return self._queued - (transport.get_write_buffer_size() if transport else 0)
+
+    def _on_write_stall(self) -> None:
+        """The client read nothing for ``write_timeout`` seconds: drop the connection (the app,
+        if still sending, sees the disconnect)."""
+        logger.debug("client %s read nothing for %g s (write_timeout): closing",
+                     self._client, self._config.write_timeout)
+        self._stopped = True
+        if self._transport is not None:
+            self._transport.abort()
 
     def _pause_reading(self) -> None:
         if not self._read_paused and not self._closed:
@@ -492,9 +548,12 @@ def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
     return context.run(loop.create_task, coro)
 
 
-FIRST_REQUEST_GRACE = 1.0
-"""Seconds a graceful shutdown waits for the request head of a connection that has not sent
-one yet (see ``HTTPConnection.shutdown``)."""
+IDLE_GRACE = 1.0
+"""Seconds a graceful shutdown gives a connection without a request in progress to send one
+(served with ``Connection: close``) before closing it (see ``HTTPConnection.shutdown``). A
+busy keep-alive client's next request arrives within milliseconds; one silent for a second
+is idle, and closing it races only with a request sent at that very moment (inherent to
+HTTP keep-alive: RFC 9112 §9.3.1 lets clients retry such requests)."""
 
 # The usual methods as str, to skip a decode per request.
 _METHODS = {m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",

@@ -12,6 +12,9 @@ more than the rest of the bookkeeping, so ``arm`` only records the phase and its
 the pending handle whenever that fires no later than the new deadline; when it fires early it
 re-arms itself for the remaining time. A long-lived keep-alive connection so schedules about one
 handle per ``keep_alive_timeout``, not one per request.
+
+The write side has its own watch (``WriteStallWatch``): it runs only while a response waits for
+a client that does not read, whatever phase the read side is in.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from enum import IntEnum
 
 from .config import ServerConfig
 
-__all__ = ["LINGER_SECONDS", "Phase", "PhaseTimer"]
+__all__ = ["LINGER_SECONDS", "Phase", "PhaseTimer", "WriteStallWatch"]
 
 LINGER_SECONDS = 2.0
 """How long a connection we answered with an error keeps reading (and dropping) what the
@@ -120,3 +123,55 @@ class PhaseTimer:
             return
         phase, self.phase = self.phase, Phase.NONE
         self._on_expiry(phase)
+
+
+class WriteStallWatch:
+    """Calls ``on_stall()`` once the client has read nothing for ``timeout`` seconds.
+
+    Started when the connection's write buffer goes over its high-water mark and stopped when
+    it drains back under the low mark. ``sent()`` returns how many bytes the client has taken
+    so far (any monotonic count); the watch looks at it every quarter of ``timeout``, so a
+    stalled client is acted on between ``timeout`` and 1.25 x ``timeout`` after its last read.
+    Costs nothing while the client keeps up (no handle is scheduled).
+    """
+
+    __slots__ = ("_handle", "_last", "_loop", "_on_stall", "_sent", "_since", "_timeout")
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        timeout: float,
+        sent: Callable[[], int],
+        on_stall: Callable[[], object],
+    ) -> None:
+        self._loop = loop
+        self._timeout = timeout
+        self._sent = sent
+        self._on_stall = on_stall
+        self._handle: asyncio.TimerHandle | None = None
+        self._last = 0
+        self._since = 0.0
+
+    def start(self) -> None:
+        """Begin watching (no-op when already watching)."""
+        if self._handle is None:
+            self._last = self._sent()
+            self._since = self._loop.time()
+            self._handle = self._loop.call_later(self._timeout / 4, self._check)
+
+    def stop(self) -> None:
+        """Stop watching: the client caught up or the connection closed."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        sent = self._sent()
+        if sent != self._last:
+            self._last, self._since = sent, now
+        elif now - self._since >= self._timeout:
+            self._handle = None
+            self._on_stall()
+            return
+        self._handle = self._loop.call_later(self._timeout / 4, self._check)

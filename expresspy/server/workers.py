@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NoReturn
 
 from ..environment import environment
@@ -67,9 +68,32 @@ def listen_url(config: ServerConfig, sock: socket.socket) -> str:
     return f"{'https' if config.is_tls else 'http'}://{host}:{port}"
 
 
+@dataclass(eq=False)
+class _Worker:
+    """One forked worker as the supervisor sees it."""
+
+    pid: int
+    ready_fd: int | None
+    """Read end of the pipe the worker reports ready on (None once read or closed)."""
+    deadline: float
+    """``time.monotonic()`` by which it must report ready."""
+    roll: bool
+    """Spawned by a SIGHUP roll, as the extra worker that lets an old one retire."""
+    ready: bool = False
+    """It reported that it listens (it serves)."""
+    retiring: bool = False
+    """Asked to stop (SIGTERM): it finishes its requests and exits; it is not replaced."""
+
+
 class Supervisor:
     """Runs ``workers`` processes serving ``load()`` on one shared socket. ``run()`` blocks and
-    returns the exit status: 0 after a clean stop, 1 when workers cannot boot."""
+    returns the exit status: 0 after a clean stop, 1 when workers cannot boot.
+
+    Everything happens in one loop that never blocks for long (``_TICK``), so a signal, a
+    dead worker or a worker reporting ready is acted on at once, whatever else is under way:
+    a worker that dies is replaced even in the middle of a roll, and a SIGTERM during a roll
+    stops everything.
+    """
 
     def __init__(
         self,
@@ -82,8 +106,8 @@ class Supervisor:
         self.config = config
         self.workers = workers
         self.log_level = log_level
-        self._children: set[int] = set()
-        self._retiring: set[int] = set()
+        self._workers: dict[int, _Worker] = {}
+        self._to_replace: list[int] = []  # old workers the current roll still has to retire
         self._signals: list[int] = []
         self._restarts: list[float] = []
         self._sock: socket.socket | None = None
@@ -102,12 +126,13 @@ class Supervisor:
             environment(),
         )
         try:
-            for _ in range(self.workers):
-                if not self._spawn_ready():
-                    self._stop(signal.SIGKILL)
-                    return 1
+            if not self._boot():
+                self._stop(signal.SIGKILL)
+                return 1
             return self._loop()
         finally:
+            for worker in self._workers.values():
+                _close_ready(worker)
             self._sock.close()
             if self.config.uds is not None and os.path.exists(self.config.uds):
                 os.unlink(self.config.uds)
@@ -115,22 +140,41 @@ class Supervisor:
     def _on_signal(self, signum: int, frame: object) -> None:
         self._signals.append(signum)
 
+    # -- the loop --------------------------------------------------------------------------
+
+    def _boot(self) -> bool:
+        """Start the first workers together; False as soon as one fails to get ready."""
+        for _ in range(self.workers):
+            self._spawn(roll=False)
+        while not all(w.ready for w in self._workers.values()):
+            for worker in self._check_ready():
+                logger.error("worker %d did not start (see its error above)", worker.pid)
+                return False
+            time.sleep(_TICK)
+        return True
+
     def _loop(self) -> int:
         while True:
             while self._signals:
                 signum = self._signals.pop(0)
                 if signum == signal.SIGHUP:
-                    self._roll()
+                    self._begin_roll()
                 else:
                     logger.info("%s received: stopping workers", signal.Signals(signum).name)
                     self._stop(signal.SIGTERM)
                     return 0
-            status = self._reap_and_restart()
+            status = self._reap_and_replace()
             if status is not None:
                 return status
+            self._check_ready()
+            self._advance_roll()
             time.sleep(_TICK)
 
-    def _spawn(self) -> tuple[int, int]:
+    def _active(self) -> list[_Worker]:
+        """Workers serving or starting, not retiring."""
+        return [w for w in self._workers.values() if not w.retiring]
+
+    def _spawn(self, roll: bool) -> _Worker:
         assert self._sock is not None
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -138,78 +182,139 @@ class Supervisor:
             os.close(read_end)
             _worker_main(self.load, self.config, self._sock, write_end, self.log_level)
         os.close(write_end)
-        self._children.add(pid)
-        return pid, read_end
+        worker = _Worker(pid, read_end, time.monotonic() + _READY_TIMEOUT, roll)
+        self._workers[pid] = worker
+        return worker
 
-    def _spawn_ready(self) -> bool:
-        pid, read_end = self._spawn()
-        try:
-            ready, _, _ = select.select([read_end], [], [], _READY_TIMEOUT)
-            ok = bool(ready) and os.read(read_end, 1) == b"1"
-        finally:
-            os.close(read_end)
-        if not ok:
-            logger.error("worker %d did not start (see its error above)", pid)
-        return ok
+    def _check_ready(self) -> list[_Worker]:
+        """Mark the workers that reported ready. Return those that will not: exited first
+        (their pipe closed; reaping them says why) or past their deadline (killed; a roll
+        waiting for one is abandoned)."""
+        failed: list[_Worker] = []
+        starting = {w.ready_fd: w for w in self._workers.values() if w.ready_fd is not None}
+        if starting:
+            readable, _, _ = select.select(list(starting), [], [], 0)
+            for fd in readable:
+                worker = starting[fd]
+                worker.ready = os.read(fd, 1) == b"1"
+                _close_ready(worker)
+                if not worker.ready:
+                    failed.append(worker)
+        now = time.monotonic()
+        for worker in list(self._workers.values()):
+            if not (worker.ready or worker.retiring) and now > worker.deadline:
+                logger.error("worker %d not ready after %g s; killing it", worker.pid,
+                             _READY_TIMEOUT)
+                self._retire(worker, signal.SIGKILL)
+                if worker.roll:
+                    self._abandon_roll()
+                failed.append(worker)
+        return failed
 
-    def _reap_and_restart(self) -> int | None:
+    def _reap_and_replace(self) -> int | None:
+        """Forget the workers that exited; replace each one that was not asked to stop."""
         for pid, status in _reap():
-            self._children.discard(pid)
-            if pid in self._retiring:
-                self._retiring.discard(pid)
+            worker = self._workers.pop(pid, None)
+            if worker is None:
+                continue
+            _close_ready(worker)
+            if worker.retiring:
+                logger.info("worker %d stopped", pid)
                 continue
             code = os.waitstatus_to_exitcode(status)
             if code == BOOT_ERROR:
+                if worker.roll:
+                    self._abandon_roll()
+                    continue
                 logger.error("worker %d could not load the app; stopping", pid)
                 self._stop(signal.SIGTERM)
                 return 1
-            logger.warning("worker %d exited with status %d; starting a new one", pid, code)
+            how = f"was killed by {_signal_name(-code)}" if code < 0 else (
+                f"exited with status {code}")
+            logger.warning("worker %d %s; starting a new one", pid, how)
             now = time.monotonic()
             self._restarts = [t for t in self._restarts if now - t < _CRASH_WINDOW[1]] + [now]
             if len(self._restarts) > _CRASH_WINDOW[0]:
                 logger.error("workers keep crashing; stopping")
                 self._stop(signal.SIGTERM)
                 return 1
-            _, read_end = self._spawn()
-            os.close(read_end)
+        # A roll's extra worker counts: while it starts, N are active without a replacement.
+        while len(self._active()) < self.workers:
+            self._spawn(roll=False)
         return None
 
-    def _roll(self) -> None:
-        """SIGHUP: replace each worker by a new one, one at a time, never below N ready."""
+    # -- SIGHUP ----------------------------------------------------------------------------
+
+    def _begin_roll(self) -> None:
+        """SIGHUP: replace every current worker, one at a time, never below N serving."""
         logger.info("SIGHUP received: replacing workers one by one")
-        for old in list(self._children):
-            if not self._spawn_ready():
-                logger.error("new worker failed to start; keeping the old ones")
-                return
-            self._retiring.add(old)
-            _kill(old, signal.SIGTERM)
-            self._wait_for({old}, self.config.graceful_timeout + 5)
+        self._to_replace = [w.pid for w in self._active()]
+
+    def _advance_roll(self) -> None:
+        """One step of a roll: retire an old worker once a new one serves beside the N, or
+        start the next new one."""
+        workers = self._workers
+        self._to_replace = [p for p in self._to_replace if p in workers and not workers[p].retiring]
+        active = self._active()
+        serving = [w for w in active if w.ready]
+        if len(serving) > self.workers:
+            old = self._to_replace.pop(0) if self._to_replace else serving[0].pid
+            self._retire(self._workers[old], signal.SIGTERM)
+            if not self._to_replace:
+                logger.info("workers replaced")
+        elif self._to_replace and len(active) == self.workers and len(serving) == len(active):
+            self._spawn(roll=True)
+
+    def _abandon_roll(self) -> None:
+        logger.error("new worker failed to start; keeping the old ones")
+        self._to_replace.clear()
+
+    def _retire(self, worker: _Worker, signum: int) -> None:
+        worker.retiring = True
+        _close_ready(worker)
+        _kill(worker.pid, signum)
+
+    # -- stopping --------------------------------------------------------------------------
 
     def _stop(self, signum: int) -> None:
-        for pid in list(self._children):
-            _kill(pid, signum)
-        self._retiring |= self._children
+        # Retiring workers already got their SIGTERM: a second one would drop their requests.
+        for worker in self._active():
+            self._retire(worker, signum)
         grace = self.config.graceful_timeout + 5
-        if not self._wait_for(set(self._children), grace, signal_kills=True):
-            for pid in list(self._children):
+        if not self._wait_for(set(self._workers), grace, signal_kills=True):
+            for pid in list(self._workers):
                 _kill(pid, signal.SIGKILL)
-            self._wait_for(set(self._children), 5.0)
+            self._wait_for(set(self._workers), 5.0)
 
     def _wait_for(self, pids: set[int], timeout: float, signal_kills: bool = False) -> bool:
         """Reap until ``pids`` have all exited or ``timeout`` seconds pass. With
         ``signal_kills`` (while stopping), a further SIGINT/SIGTERM kills them at once."""
         deadline = time.monotonic() + timeout
-        while pids & self._children and time.monotonic() < deadline:
+        while pids & self._workers.keys() and time.monotonic() < deadline:
             for pid, _ in _reap():
-                self._children.discard(pid)
-                self._retiring.discard(pid)
+                worker = self._workers.pop(pid, None)
+                if worker is not None:
+                    _close_ready(worker)
             if signal_kills and any(s in (signal.SIGINT, signal.SIGTERM) for s in self._signals):
                 self._signals.clear()
                 logger.warning("second signal: killing workers")
-                for pid in pids & self._children:
+                for pid in pids & self._workers.keys():
                     _kill(pid, signal.SIGKILL)
             time.sleep(_TICK)
-        return not pids & self._children
+        return not pids & self._workers.keys()
+
+
+def _close_ready(worker: _Worker) -> None:
+    if worker.ready_fd is not None:
+        os.close(worker.ready_fd)
+        worker.ready_fd = None
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
 def _reap() -> list[tuple[int, int]]:
@@ -254,7 +359,7 @@ def _worker_main(  # pragma: no cover - runs in the child process
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
         def ready() -> None:
-            # A restarted worker's supervisor does not wait for this: the pipe may be closed.
+            # The supervisor may have stopped waiting (it retired us): the pipe may be closed.
             with contextlib.suppress(OSError):
                 os.write(ready_fd, b"1")
             os.close(ready_fd)

@@ -255,6 +255,17 @@ def _dechunk(data: bytes) -> tuple[bytes, bytes] | None:
         data = data[line_end + 2 + size + 2 :]
 
 
+def wait_until(check: Any, timeout: float = 10.0) -> bool:
+    """Poll ``check()`` every 50 ms until it is true (True) or ``timeout`` seconds pass (its
+    last value)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return bool(check())
+
+
 def json_body(response: Response) -> Any:
     """The response body decoded as JSON."""
     return json.loads(response.body)

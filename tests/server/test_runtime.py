@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .proc import expresspy, write_app
-from .rawhttp import exchange, parse_responses, read_until_close
+from .rawhttp import exchange, parse_responses, read_until_close, wait_until
 
 GET = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
 
@@ -28,30 +28,21 @@ def _pids(port: int, attempts: int = 40) -> set[str]:
     return {_body(port).split()[1].decode() for _ in range(attempts)}
 
 
-def _wait_until(check, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_workers_share_the_socket_restart_and_roll(tmp_path: Path) -> None:
     write_app(tmp_path)
     with expresspy(["run", "app.py", "--port", "0", "--workers", "2"], tmp_path) as proc:
         port = proc.port()
         proc.wait_for("2 workers")
         seen = set()
-        assert _wait_until(lambda: len(seen.update(_pids(port, 10)) or seen) == 2)
+        assert wait_until(lambda: len(seen.update(_pids(port, 10)) or seen) == 2)
         # A crashed worker is replaced.
         exchange(port, GET.replace(b"GET /", b"GET /crash"))
         proc.wait_for(r"exited with status 7; starting a new one")
-        assert _wait_until(lambda: len(_pids(port, 20) - seen) >= 1)
+        assert wait_until(lambda: len(_pids(port, 20) - seen) >= 1)
         # SIGHUP: every worker replaced, one by one, the server answering throughout.
         before = _pids(port, 30)
         proc.signal(signal.SIGHUP)
-        assert _wait_until(lambda: not (_pids(port, 10) & before), 20)
+        assert wait_until(lambda: not (_pids(port, 10) & before), 20)
         proc.signal(signal.SIGTERM)
         assert proc.wait() == 0
 
@@ -125,11 +116,11 @@ def test_reload_restarts_on_change_keeping_the_address(tmp_path: Path) -> None:
     app = write_app(tmp_path, mark="first")
     with expresspy(["run", "app.py", "--port", "0", "--reload"], tmp_path) as proc:
         port = proc.port()
-        assert _wait_until(lambda: _try_body(port).startswith(b"first"))
+        assert wait_until(lambda: _try_body(port).startswith(b"first"))
         time.sleep(0.5)  # let the watcher settle before the edit
         write_app(tmp_path, mark="second")
         os.utime(app)
-        assert _wait_until(lambda: _try_body(port).startswith(b"second"), 15)
+        assert wait_until(lambda: _try_body(port).startswith(b"second"), 15)
         proc.signal(signal.SIGINT)
         assert proc.wait() == 0
 
