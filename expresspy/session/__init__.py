@@ -14,6 +14,7 @@ from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
 from .errors import (
     CorruptSessionRecord,
+    SessionStoreBusy,
     SessionStoreTimeout,
     SessionStoreUnavailable,
     SessionTooLarge,
@@ -43,6 +44,7 @@ __all__ = [
     "SessionOperation",
     "SessionOptions",
     "SessionPatch",
+    "SessionStoreBusy",
     "SessionStoreTimeout",
     "SessionStoreUnavailable",
     "SessionTooLarge",

@@ -6,37 +6,105 @@ JSON; its TTL follows the cookie's expiry (``ceil((expires - now) / 1000)`` seco
 connect-redis with the same prefix and secret therefore shares sessions with this one.
 
 Needs the ``redis`` extra (``pip install 'expresspy[redis]'``); uses ``redis.asyncio``.
+
+Under load: a client made from a URL has a *waiting* pool of ``pool_size`` connections. A
+request that finds them all in use waits for one (as long as the session middleware's
+``store_timeout`` allows, or ``pool_timeout``) instead of failing, and a pool that stays full
+is reported as :class:`SessionStoreBusy` (load), never as "Redis unreachable". ``merge`` runs
+as one server-side script (expresspy/session/redis_merge.py), so concurrent writers of one
+session never starve each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import asyncio
+import functools
+import random
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from .errors import CorruptSessionRecord, SessionStoreBusy
 from .patch import SessionPatch, apply_patch
+from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
 from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["RedisStore"]
+__all__ = ["PoolExhausted", "RedisStore"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 #: Keys fetched per SCAN step by all()/length()/clear() (connect-redis's scanCount).
 SCAN_COUNT = 100
-#: Attempts of merge() when another client keeps changing the key between WATCH and EXEC.
-MERGE_ATTEMPTS = 50
+#: Connections a client made from a URL may open (redis-py's default pool size too).
+POOL_SIZE = 100
+#: Longest pause (seconds) between two attempts of a WATCH merge that met a conflict.
+MAX_BACKOFF = 0.05
 
 
-def _connect(url: str, timeout: float) -> Redis:
-    """A ``redis.asyncio`` client for ``url``, with bounded connect and operation times."""
+class PoolExhausted(Exception):
+    """Every pooled connection stayed in use for the whole wait (load, not an outage)."""
+
+
+def _connect(url: str, timeout: float, pool_size: int, pool_timeout: float | None) -> Redis:
+    """A ``redis.asyncio`` client for ``url`` with bounded connect and operation times and a
+    pool of ``pool_size`` connections that waits for a free one (``pool_timeout`` seconds at
+    most, ``None``: until the caller gives up) instead of failing at once."""
     try:
-        from redis.asyncio import from_url
+        from redis.asyncio import BlockingConnectionPool, Redis
+        from redis.exceptions import ConnectionError as RedisConnectionError
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "RedisStore needs the redis package: pip install 'expresspy[redis]'"
         ) from exc
-    client: Redis = from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-    return client
+
+    class WaitingPool(BlockingConnectionPool):
+        """redis-py's blocking pool, whose timeout says "busy" rather than "unreachable"."""
+
+        async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await super().get_connection(*args, **kwargs)  # type: ignore[no-untyped-call]
+            except RedisConnectionError as exc:  # raised for the pool's own timeout too
+                if isinstance(exc.__cause__, asyncio.TimeoutError):
+                    raise PoolExhausted(
+                        f"all {self.max_connections} connections stayed in use for "
+                        f"{self.timeout:g} s; raise pool_size or add workers") from exc
+                raise
+
+    pool = WaitingPool.from_url(url, max_connections=pool_size, timeout=pool_timeout,
+                                socket_timeout=timeout, socket_connect_timeout=timeout)
+    return Redis.from_pool(pool)
+
+
+def _busy_is_load(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Report a full connection pool as :class:`SessionStoreBusy` (503, load), not as the
+    ``ConnectionError`` redis-py raises for it, which would read as "Redis is down"."""
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except Exception as exc:
+            busy = _as_busy(method.__name__, exc)
+            if busy is None:
+                raise
+            raise busy from exc
+
+    return call
+
+
+def _as_busy(operation: str, exc: Exception) -> SessionStoreBusy | None:
+    """The :class:`SessionStoreBusy` that ``exc`` stands for, or None for any other error."""
+    from redis.exceptions import MaxConnectionsError
+
+    if isinstance(exc, PoolExhausted):
+        return SessionStoreBusy(operation, str(exc))
+    if isinstance(exc, MaxConnectionsError):  # a client passed in, whose pool never waits
+        return SessionStoreBusy(operation, "the client's connection pool is full; give it a "
+                                "BlockingConnectionPool or pass a URL")  # fmt: skip
+    return None
 
 
 class RedisStore(Store):
@@ -48,6 +116,11 @@ class RedisStore(Store):
     expiry; ``disable_touch`` makes ``touch`` a no-op. ``serializer`` has ``dumps``/``loads``
     (compact JSON by default, as ``JSON.stringify``). ``timeout`` (seconds) bounds connecting
     and every command when a URL is given, so an unreachable Redis fails fast.
+
+    With a URL the store opens at most ``pool_size`` connections per process; a call that
+    finds them all busy waits for one, for ``pool_timeout`` seconds at most (``None``, the
+    default: until the session middleware's ``store_timeout`` ends the wait with a 503), and
+    then fails with :class:`SessionStoreBusy` (503, load), not as an outage.
     """
 
     def __init__(
@@ -60,8 +133,16 @@ class RedisStore(Store):
         disable_touch: bool = False,
         serializer: Serializer = JSON,
         timeout: float = 2.0,
+        pool_size: int = POOL_SIZE,
+        pool_timeout: float | None = None,
     ) -> None:
-        self.client: Redis = _connect(client, timeout) if isinstance(client, str) else client
+        if not isinstance(pool_size, int) or isinstance(pool_size, bool) or pool_size < 1:
+            raise ValueError(f"pool_size must be a positive int, not {pool_size!r}")
+        if pool_timeout is not None and not pool_timeout > 0:
+            raise ValueError(f"pool_timeout must be a positive number of seconds or None, "
+                             f"not {pool_timeout!r}")  # fmt: skip
+        self.client: Redis = (_connect(client, timeout, pool_size, pool_timeout)
+                              if isinstance(client, str) else client)  # fmt: skip
         from redis import exceptions as redis_errors
 
         #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
@@ -72,6 +153,9 @@ class RedisStore(Store):
         self.disable_ttl = disable_ttl
         self.disable_touch = disable_touch
         self.serializer = serializer
+        self.pool_size = pool_size
+        self.pool_timeout = pool_timeout
+        self._merge_sha: str | None = None  # the merge script's SHA1 once Redis has it
 
     async def aclose(self) -> None:
         """Close the connections of a client this store made from a URL.
@@ -89,11 +173,13 @@ class RedisStore(Store):
             return self.ttl(session)
         return ttl_seconds(session, self.ttl)
 
+    @_busy_is_load
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         raw = await self.client.get(self.prefix + sid)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
 
+    @_busy_is_load
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
         await self._write(self.client, sid, session)
@@ -106,16 +192,50 @@ class RedisStore(Store):
         ttl = self._ttl(session)
         return target.set(key, value, ex=ttl) if ttl > 0 else target.delete(key)
 
+    @_busy_is_load
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
-        """Apply ``patch`` with optimistic locking (``WATCH``, ``GET``, ``MULTI``, write,
-        ``EXEC``; retried when another client wrote the key in between).
+        """Apply ``patch`` atomically; False when the key is gone and the patch may not
+        create it.
 
-        False when the key is gone and the patch may not create it.
+        With the default serializer and a fixed ``ttl`` this is one server-side script
+        (read, merge, write in one step, so concurrent merges never conflict). A custom
+        serializer or a ``ttl`` function (which needs the merged record) uses optimistic
+        locking instead, retried after a random pause while other clients win the race:
+        never given up, so only the middleware's ``store_timeout`` bounds it.
         """
+        if self.serializer is JSON and not callable(self.ttl):
+            return await self._merge_by_script(sid, patch, self.ttl)
+        return await self._merge_by_watch(sid, patch)
+
+    async def _merge_by_script(self, sid: str, patch: SessionPatch, default_ttl: int) -> bool:
+        from redis.exceptions import NoScriptError
+
+        # The merged record's cookie is the patch's, so its TTL is known before the merge.
+        cookie_only = {"cookie": dict(patch.cookie)}
+        ttl = None if self.disable_ttl else ttl_seconds(cookie_only, default_ttl)
+        args = merge_arguments(patch, ttl, self.serializer)
+        key = self.prefix + sid
+        result: Any = None
+        if self._merge_sha is not None:
+            try:
+                result = await self.client.evalsha(self._merge_sha, 1, key, *args)
+            except NoScriptError:  # Redis restarted or SCRIPT FLUSH: send the script again
+                result = None
+        if result is None:
+            self._merge_sha = await self.client.script_load(MERGE_SCRIPT)
+            result = await self.client.evalsha(self._merge_sha, 1, key, *args)
+        if int(result) == CORRUPT:
+            raise CorruptSessionRecord("RedisStore", "not a JSON object")
+        if int(result) == CORRUPT_EXPIRY:
+            raise CorruptSessionRecord("RedisStore", "its cookie.expires is not a date")
+        return int(result) == 1
+
+    async def _merge_by_watch(self, sid: str, patch: SessionPatch) -> bool:
         from redis.exceptions import WatchError
 
         key = self.prefix + sid
-        for _ in range(MERGE_ATTEMPTS):
+        attempt = 0
+        while True:
             async with self.client.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(key)
@@ -130,24 +250,31 @@ class RedisStore(Store):
                     await pipe.execute()
                     return True
                 except WatchError:
-                    continue
-        raise RuntimeError(f"merge of a session gave up after {MERGE_ATTEMPTS} conflicts")
+                    pass
+            # Another client wrote the key first: wait a random, growing pause so the
+            # contenders spread out instead of colliding again at once.
+            attempt += 1
+            await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2 ** min(attempt, 16))))
 
+    @_busy_is_load
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """``EXPIRE key ttl`` (no-op with ``disable_touch`` or ``disable_ttl``)."""
         if self.disable_touch or self.disable_ttl:
             return
         await self.client.expire(self.prefix + sid, self._ttl(session))
 
+    @_busy_is_load
     async def destroy(self, sid: str) -> None:
         """``DEL prefix+sid``."""
         await self.client.delete(self.prefix + sid)
 
+    @_busy_is_load
     async def ids(self) -> list[str]:
         """Every session id under the prefix (``SCAN MATCH prefix*``)."""
         keys = await self._keys()
         return [key[len(self.prefix) :] for key in keys]
 
+    @_busy_is_load
     async def all(self) -> dict[str, SessionRecord]:
         """Every session by id (connect-redis also puts the id in each record as ``id``)."""
         keys = await self._keys()
@@ -161,10 +288,12 @@ class RedisStore(Store):
                 records[sid] = {**self.serializer.loads(raw), "id": sid}
         return records
 
+    @_busy_is_load
     async def length(self) -> int:
         """How many sessions there are under the prefix."""
         return len(await self._keys())
 
+    @_busy_is_load
     async def clear(self) -> None:
         """Delete every session under the prefix."""
         keys = await self._keys()
