@@ -18,12 +18,12 @@ session never starve each other.
 from __future__ import annotations
 
 import asyncio
-import functools
 import random
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .errors import CorruptSessionRecord, SessionStoreBusy
+from .load import reports_load
 from .patch import SessionPatch, apply_patch
 from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
 from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PoolExhausted", "RedisStore"]
 
-T = TypeVar("T")
-P = ParamSpec("P")
 
 #: Keys fetched per SCAN step by all()/length()/clear() (connect-redis's scanCount).
 SCAN_COUNT = 100
@@ -78,25 +76,10 @@ def _connect(url: str, timeout: float, pool_size: int, pool_timeout: float | Non
     return Redis.from_pool(pool)
 
 
-def _busy_is_load(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Report a full connection pool as :class:`SessionStoreBusy` (503, load), not as the
-    ``ConnectionError`` redis-py raises for it, which would read as "Redis is down"."""
-
-    @functools.wraps(method)
-    async def call(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await method(*args, **kwargs)
-        except Exception as exc:
-            busy = _as_busy(method.__name__, exc)
-            if busy is None:
-                raise
-            raise busy from exc
-
-    return call
-
-
-def _as_busy(operation: str, exc: Exception) -> SessionStoreBusy | None:
-    """The :class:`SessionStoreBusy` that ``exc`` stands for, or None for any other error."""
+def _as_busy(store: Any, operation: str, exc: Exception) -> SessionStoreBusy | None:
+    """The :class:`SessionStoreBusy` that ``exc`` stands for (a full connection pool, which
+    redis-py reports as a ``ConnectionError`` that would read as "Redis is down"), or None
+    for any other error."""
     from redis.exceptions import MaxConnectionsError
 
     if isinstance(exc, PoolExhausted):
@@ -173,13 +156,13 @@ class RedisStore(Store):
             return self.ttl(session)
         return ttl_seconds(session, self.ttl)
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         raw = await self.client.get(self.prefix + sid)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
         await self._write(self.client, sid, session)
@@ -192,7 +175,7 @@ class RedisStore(Store):
         ttl = self._ttl(session)
         return target.set(key, value, ex=ttl) if ttl > 0 else target.delete(key)
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
         """Apply ``patch`` atomically; False when the key is gone and the patch may not
         create it.
@@ -256,25 +239,25 @@ class RedisStore(Store):
             attempt += 1
             await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2 ** min(attempt, 16))))
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """``EXPIRE key ttl`` (no-op with ``disable_touch`` or ``disable_ttl``)."""
         if self.disable_touch or self.disable_ttl:
             return
         await self.client.expire(self.prefix + sid, self._ttl(session))
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def destroy(self, sid: str) -> None:
         """``DEL prefix+sid``."""
         await self.client.delete(self.prefix + sid)
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def ids(self) -> list[str]:
         """Every session id under the prefix (``SCAN MATCH prefix*``)."""
         keys = await self._keys()
         return [key[len(self.prefix) :] for key in keys]
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def all(self) -> dict[str, SessionRecord]:
         """Every session by id (connect-redis also puts the id in each record as ``id``)."""
         keys = await self._keys()
@@ -288,12 +271,12 @@ class RedisStore(Store):
                 records[sid] = {**self.serializer.loads(raw), "id": sid}
         return records
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def length(self) -> int:
         """How many sessions there are under the prefix."""
         return len(await self._keys())
 
-    @_busy_is_load
+    @reports_load(_as_busy)
     async def clear(self) -> None:
         """Delete every session under the prefix."""
         keys = await self._keys()

@@ -87,6 +87,18 @@ def hammer(port: int, requests: Sequence[tuple[str, str]]) -> list[Reply]:
     return asyncio.run(burst())
 
 
+def failures(replies: Sequence[Reply]) -> dict[str, int]:
+    """Each failed reply's status and last error line (the exception of a dev error page),
+    counted: what a failing assertion shows."""
+    found: collections.Counter[str] = collections.Counter()
+    for reply in replies:
+        if reply.status != 200:
+            text = reply.body.decode("utf-8", "replace").replace("<br>", "\n")
+            lines = [line for line in re.sub(r"<[^>]+>", "\n", text).splitlines() if line.strip()]
+            found[f"{reply.status} {lines[-1].strip() if lines else ''}"[:300]] += 1
+    return dict(found)
+
+
 def statuses(replies: Sequence[Reply]) -> dict[int, int]:
     """How many replies had each status."""
     return dict(collections.Counter(reply.status for reply in replies))
