@@ -18,13 +18,15 @@ session never starve each other.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .errors import CorruptSessionRecord, SessionStoreBusy
 from .load import reports_load
 from .patch import SessionPatch, apply_patch
+from .redis_client import CallGate, PoolExhausted, is_cluster, make_client
 from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
 from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
 
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PoolExhausted", "RedisStore"]
 
+T = TypeVar("T")
+P = ParamSpec("P")
+
 
 #: Keys fetched per SCAN step by all()/length()/clear() (connect-redis's scanCount).
 SCAN_COUNT = 100
@@ -40,40 +45,6 @@ SCAN_COUNT = 100
 POOL_SIZE = 100
 #: Longest pause (seconds) between two attempts of a WATCH merge that met a conflict.
 MAX_BACKOFF = 0.05
-
-
-class PoolExhausted(Exception):
-    """Every pooled connection stayed in use for the whole wait (load, not an outage)."""
-
-
-def _connect(url: str, timeout: float, pool_size: int, pool_timeout: float | None) -> Redis:
-    """A ``redis.asyncio`` client for ``url`` with bounded connect and operation times and a
-    pool of ``pool_size`` connections that waits for a free one (``pool_timeout`` seconds at
-    most, ``None``: until the caller gives up) instead of failing at once."""
-    try:
-        from redis.asyncio import BlockingConnectionPool, Redis
-        from redis.exceptions import ConnectionError as RedisConnectionError
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "RedisStore needs the redis package: pip install 'expresspy[redis]'"
-        ) from exc
-
-    class WaitingPool(BlockingConnectionPool):
-        """redis-py's blocking pool, whose timeout says "busy" rather than "unreachable"."""
-
-        async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return await super().get_connection(*args, **kwargs)  # type: ignore[no-untyped-call]
-            except RedisConnectionError as exc:  # raised for the pool's own timeout too
-                if isinstance(exc.__cause__, asyncio.TimeoutError):
-                    raise PoolExhausted(
-                        f"all {self.max_connections} connections stayed in use for "
-                        f"{self.timeout:g} s; raise pool_size or add workers") from exc
-                raise
-
-    pool = WaitingPool.from_url(url, max_connections=pool_size, timeout=pool_timeout,
-                                socket_timeout=timeout, socket_connect_timeout=timeout)
-    return Redis.from_pool(pool)
 
 
 def _as_busy(store: Any, operation: str, exc: Exception) -> SessionStoreBusy | None:
@@ -90,10 +61,29 @@ def _as_busy(store: Any, operation: str, exc: Exception) -> SessionStoreBusy | N
     return None
 
 
+def _store_call(
+    method: Callable[Concatenate[RedisStore, P], Awaitable[T]],
+) -> Callable[Concatenate[RedisStore, P], Awaitable[T]]:
+    """A public store method: within the store's call gate (Cluster and Sentinel clients),
+    and with a full pool reported as load (:class:`SessionStoreBusy`)."""
+
+    @functools.wraps(method)
+    async def call(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if store._gate is None:
+            return await method(store, *args, **kwargs)
+        async with store._gate:
+            return await method(store, *args, **kwargs)
+
+    return reports_load(_as_busy)(call)
+
+
 class RedisStore(Store):
     """Sessions in Redis (connect-redis's layout).
 
-    ``client`` is a URL (``"redis://127.0.0.1:6379/0"``) or a ``redis.asyncio.Redis``.
+    ``client`` is a URL (``"redis://127.0.0.1:6379/0"``; ``redis+cluster://host:port,...``
+    for a Redis Cluster; ``redis+sentinel://host:port,.../service`` for the master a set of
+    Sentinels names) or a client: a ``redis.asyncio.Redis`` (one made by
+    ``Sentinel.master_for`` too) or a ``redis.asyncio.RedisCluster``.
     ``prefix`` is put before every id. ``ttl`` is in seconds (or ``fn(record) -> seconds``)
     and only used for sessions whose cookie has no expiry. ``disable_ttl`` stores keys without
     expiry; ``disable_touch`` makes ``touch`` a no-op. ``serializer`` has ``dumps``/``loads``
@@ -104,6 +94,11 @@ class RedisStore(Store):
     finds them all busy waits for one, for ``pool_timeout`` seconds at most (``None``, the
     default: until the session middleware's ``store_timeout`` ends the wait with a 503), and
     then fails with :class:`SessionStoreBusy` (503, load), not as an outage.
+
+    ``wait_replicas=N`` makes every write wait (``WAIT``, on the connection that wrote) until
+    N replicas have it, ``wait_timeout`` seconds at most; a write fewer replicas confirmed
+    fails (503), so a save the app acknowledged survives a failover to a replica. (Writes of
+    a ``merge`` that falls back to ``WATCH`` are not waited for.)
     """
 
     def __init__(
@@ -118,14 +113,27 @@ class RedisStore(Store):
         timeout: float = 2.0,
         pool_size: int = POOL_SIZE,
         pool_timeout: float | None = None,
+        wait_replicas: int = 0,
+        wait_timeout: float = 1.0,
     ) -> None:
         if not isinstance(pool_size, int) or isinstance(pool_size, bool) or pool_size < 1:
             raise ValueError(f"pool_size must be a positive int, not {pool_size!r}")
         if pool_timeout is not None and not pool_timeout > 0:
             raise ValueError(f"pool_timeout must be a positive number of seconds or None, "
                              f"not {pool_timeout!r}")  # fmt: skip
-        self.client: Redis = (_connect(client, timeout, pool_size, pool_timeout)
-                              if isinstance(client, str) else client)  # fmt: skip
+        if isinstance(client, str):
+            made, gated = make_client(client, timeout, pool_size, pool_timeout)
+            self.client: Redis = made
+            #: Bounds concurrent calls when the client's pool cannot wait (Cluster, Sentinel).
+            self._gate = CallGate(pool_size, pool_timeout) if gated else None
+        else:
+            self.client, self._gate = client, None
+        self._cluster = is_cluster(self.client)
+        if isinstance(wait_replicas, bool) or not isinstance(wait_replicas, int) \
+                or wait_replicas < 0:
+            raise ValueError(f"wait_replicas must be an int >= 0, not {wait_replicas!r}")
+        self.wait_replicas = wait_replicas
+        self.wait_timeout = wait_timeout
         from redis import exceptions as redis_errors
 
         #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
@@ -156,16 +164,44 @@ class RedisStore(Store):
             return self.ttl(session)
         return ttl_seconds(session, self.ttl)
 
-    @reports_load(_as_busy)
+    @_store_call
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         raw = await self.client.get(self.prefix + sid)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
 
-    @reports_load(_as_busy)
+    @_store_call
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
-        await self._write(self.client, sid, session)
+        key, value = self.prefix + sid, self.serializer.dumps(session)
+        if self.disable_ttl:
+            await self._send_write(key, "SET", key, value)
+            return
+        ttl = self._ttl(session)
+        if ttl > 0:
+            await self._send_write(key, "SET", key, value, "EX", ttl)
+        else:
+            await self._send_write(key, "DEL", key)
+
+    async def _send_write(self, key: str, *command: Any) -> Any:
+        """Run one write command on ``key``; with ``wait_replicas``, followed by ``WAIT`` on
+        the same connection (one pipeline to the key's node), and refused when fewer replicas
+        confirmed it."""
+        if not self.wait_replicas:
+            return await self.client.execute_command(*command)  # type: ignore[no-untyped-call]
+        pipe = self.client.pipeline(transaction=False)
+        pipe.execute_command(*command)
+        wait = ("WAIT", self.wait_replicas, max(1, round(self.wait_timeout * 1000)))
+        if self._cluster:  # WAIT has no key: send it to the node that owns this one
+            node = self.client.get_node_from_key(key)  # type: ignore[attr-defined]
+            pipe.execute_command(*wait, target_nodes=node)
+        else:
+            pipe.execute_command(*wait)
+        result, confirmed = await pipe.execute()
+        if int(confirmed) < self.wait_replicas:
+            raise TimeoutError(f"a session write reached {confirmed} of {self.wait_replicas} "
+                               f"replica(s) within {self.wait_timeout:g} s")  # fmt: skip
+        return result
 
     def _write(self, target: Any, sid: str, session: SessionRecord) -> Any:
         """Queue or run connect-redis's write of ``session`` on a client or a pipeline."""
@@ -175,7 +211,7 @@ class RedisStore(Store):
         ttl = self._ttl(session)
         return target.set(key, value, ex=ttl) if ttl > 0 else target.delete(key)
 
-    @reports_load(_as_busy)
+    @_store_call
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
         """Apply ``patch`` atomically; False when the key is gone and the patch may not
         create it.
@@ -201,12 +237,12 @@ class RedisStore(Store):
         result: Any = None
         if self._merge_sha is not None:
             try:
-                result = await self.client.evalsha(self._merge_sha, 1, key, *args)
-            except NoScriptError:  # Redis restarted or SCRIPT FLUSH: send the script again
+                result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
+            except NoScriptError:  # a restart, SCRIPT FLUSH or a failover: load it again
                 result = None
         if result is None:
             self._merge_sha = await self.client.script_load(MERGE_SCRIPT)
-            result = await self.client.evalsha(self._merge_sha, 1, key, *args)
+            result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
         if int(result) == CORRUPT:
             raise CorruptSessionRecord("RedisStore", "not a JSON object")
         if int(result) == CORRUPT_EXPIRY:
@@ -239,31 +275,36 @@ class RedisStore(Store):
             attempt += 1
             await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2 ** min(attempt, 16))))
 
-    @reports_load(_as_busy)
+    @_store_call
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """``EXPIRE key ttl`` (no-op with ``disable_touch`` or ``disable_ttl``)."""
         if self.disable_touch or self.disable_ttl:
             return
-        await self.client.expire(self.prefix + sid, self._ttl(session))
+        key = self.prefix + sid
+        await self._send_write(key, "EXPIRE", key, self._ttl(session))
 
-    @reports_load(_as_busy)
+    @_store_call
     async def destroy(self, sid: str) -> None:
         """``DEL prefix+sid``."""
-        await self.client.delete(self.prefix + sid)
+        key = self.prefix + sid
+        await self._send_write(key, "DEL", key)
 
-    @reports_load(_as_busy)
+    @_store_call
     async def ids(self) -> list[str]:
         """Every session id under the prefix (``SCAN MATCH prefix*``)."""
         keys = await self._keys()
         return [key[len(self.prefix) :] for key in keys]
 
-    @reports_load(_as_busy)
+    @_store_call
     async def all(self) -> dict[str, SessionRecord]:
         """Every session by id (connect-redis also puts the id in each record as ``id``)."""
         keys = await self._keys()
         if not keys:
             return {}
-        values = await self.client.mget(keys)
+        if self._cluster:  # keys in several hash slots: one MGET per slot
+            values = await self.client.mget_nonatomic(keys)  # type: ignore[attr-defined]
+        else:
+            values = await self.client.mget(keys)
         records: dict[str, SessionRecord] = {}
         for key, raw in zip(keys, values, strict=True):
             if raw is not None:
@@ -271,12 +312,12 @@ class RedisStore(Store):
                 records[sid] = {**self.serializer.loads(raw), "id": sid}
         return records
 
-    @reports_load(_as_busy)
+    @_store_call
     async def length(self) -> int:
         """How many sessions there are under the prefix."""
         return len(await self._keys())
 
-    @reports_load(_as_busy)
+    @_store_call
     async def clear(self) -> None:
         """Delete every session under the prefix."""
         keys = await self._keys()
