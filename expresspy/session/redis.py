@@ -193,7 +193,7 @@ class RedisStore(Store):
         pipe.execute_command(*command)
         wait = ("WAIT", self.wait_replicas, max(1, round(self.wait_timeout * 1000)))
         if self._cluster:  # WAIT has no key: send it to the node that owns this one
-            await self.client.initialize()  # type: ignore[attr-defined]  # the slot map, once
+            await self.client.initialize()  # the slot map, once
             node = self.client.get_node_from_key(key)  # type: ignore[attr-defined]
             pipe.execute_command(*wait, target_nodes=node)
         else:
