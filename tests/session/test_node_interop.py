@@ -39,12 +39,12 @@ def backend(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The shared store: the Node app's script and environment, and the expresspy store."""
     if request.param == "redis":
         prefix = request.getfixturevalue("redis_prefix")
-        return {"script": "app.js", "modules": NODE_DIR,
-                "env": {"REDIS_URL": REDIS_URL, "PREFIX": prefix},
+        return {"modules": NODE_DIR,
+                "env": {"STORE": "redis", "REDIS_URL": REDIS_URL, "PREFIX": prefix},
                 "store": lambda: RedisStore(REDIS_URL, prefix=prefix)}  # fmt: skip
     schema = request.getfixturevalue("pg_schema")
-    return {"script": "app_pg.js", "modules": COMPAT_NODE_DIR,
-            "env": {"DATABASE_URL": POSTGRES_URL, "SCHEMA": schema},
+    return {"modules": COMPAT_NODE_DIR,  # whose pinned packages include connect-pg-simple 10
+            "env": {"STORE": "postgres", "DATABASE_URL": POSTGRES_URL, "SCHEMA": schema},
             "store": lambda: PostgresStore(POSTGRES_URL, schema_name=schema)}  # fmt: skip
 
 
@@ -58,7 +58,7 @@ def node_app(backend: dict[str, Any]) -> Iterator[str]:
     env = {**os.environ, "NODE_PATH": str(ensure_node_modules(backend["modules"])), "PORT": "0",
            "SECRET": SECRET, "NODE_ENV": "test", **backend["env"]}  # fmt: skip
     proc = subprocess.Popen(
-        ["node", str(NODE_DIR / backend["script"])], env=env, text=True,
+        ["node", str(NODE_DIR / "app.js")], env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
