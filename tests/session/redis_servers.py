@@ -60,19 +60,19 @@ class _Processes:
         lines = [f"port {port}", "bind 127.0.0.1", "protected-mode no", "save ''",
                  "appendonly no", f"dir {folder}", "loglevel warning", *config]  # fmt: skip
         (folder / "redis.conf").write_text("\n".join(lines) + "\n")
-        self._run(port, sentinel)
+        self._run(port, sentinel=sentinel)
 
-    def _run(self, port: int, sentinel: bool = False) -> None:
+    def _run(self, port: int, *extra: str, sentinel: bool = False) -> None:
         folder = self.root / str(port)
         with open(folder / "log", "ab") as log:  # the child keeps its own descriptor
             self.procs[port] = subprocess.Popen(
-                ["redis-server", str(folder / "redis.conf"), *(["--sentinel"] if sentinel
-                                                               else [])],
+                ["redis-server", str(folder / "redis.conf"), *extra,
+                 *(["--sentinel"] if sentinel else [])],
                 stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
-    def restart(self, port: int) -> None:
-        """Start a killed server again with its configuration (it rejoins as a replica)."""
-        self._run(port)
+    def restart(self, port: int, *extra: str) -> None:
+        """Start a killed server again with its configuration and ``extra`` arguments."""
+        self._run(port, *extra)
 
     def kill(self, port: int) -> None:
         """SIGKILL one server (a crash: no goodbye to its peers)."""

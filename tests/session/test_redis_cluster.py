@@ -25,7 +25,7 @@ COOKIE = {"originalMaxAge": 600000, "expires": "2099-01-01T00:00:00.000Z", "http
           "path": "/"}  # fmt: skip
 PREFIX = "sess:"
 #: Seconds a failover test may take after the kill before it gives up.
-RECOVERY_TIMEOUT = 30.0
+RECOVERY_TIMEOUT = 40.0
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,9 @@ def assert_sentinel_failover(deployment: LocalSentinel) -> None:
             return await _write_through_a_failover(
                 store, sids, lambda: deployment.processes.kill(old),
                 lambda: deployment.current_master() == deployment.replica,
-                lambda: deployment.processes.restart(old))
+                # back as the new master's replica, as Sentinel would reconfigure it
+                lambda: deployment.processes.restart(
+                    old, "--replicaof", "127.0.0.1", str(deployment.replica)))
         finally:
             await store.aclose()
 
