@@ -8,6 +8,8 @@ import logging
 import math
 import re
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -231,3 +233,14 @@ def test_an_unreachable_server_is_a_prompt_503(refused_url: str,
         .expect(503, re.compile("session store get\\(\\) is unavailable")).response
     assert response.headers.get("retry-after") == "1"
     assert time.monotonic() - started < 5  # the connect timeout, not store_timeout (10 s)
+
+
+def test_a_missing_extra_is_a_clear_import_error() -> None:
+    code = ("import sys; sys.modules['psycopg_pool'] = None\n"
+            "from expresspy.session import PostgresStore\n"
+            "try:\n    PostgresStore('postgresql://x')\n"
+            "except ImportError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)  # fmt: skip
+    assert done.stdout.strip() == ("PostgresStore needs psycopg 3 and psycopg-pool: "
+                                   "pip install 'expresspy[postgres]'")

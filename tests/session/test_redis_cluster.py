@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 from redis.cluster import ClusterNode, RedisCluster
 
 from expresspy import express, session
@@ -34,9 +35,13 @@ def cluster() -> Iterator[LocalCluster]:
         yield running
 
 
-def test_every_store_operation_works_across_hash_slots(cluster: LocalCluster) -> None:
+@pytest.mark.parametrize("given", ["url", "client"])
+def test_every_store_operation_works_across_hash_slots(cluster: LocalCluster, given: str) -> None:
     async def main() -> None:
-        store = RedisStore(cluster.url, prefix="contract:")
+        client: Any = cluster.url
+        if given == "client":
+            client = redis.asyncio.RedisCluster(host="127.0.0.1", port=cluster.ports[0])
+        store = RedisStore(client, prefix=f"contract-{given}:")
         try:
             sids = [f"s{i}" for i in range(30)]  # spread over the three masters' slots
             for n, sid in enumerate(sids):
@@ -56,6 +61,8 @@ def test_every_store_operation_works_across_hash_slots(cluster: LocalCluster) ->
             assert await store.length() == 0
         finally:
             await store.aclose()
+            if given == "client":
+                await client.aclose()
 
     asyncio.run(main())
 

@@ -26,8 +26,10 @@ SECRET = "load"
 def counter_app(store: Any, **options: Any) -> Any:
     """``/visit`` counts visits in the session; ``/put?k=&v=`` sets one key; ``/get``."""
     app = express()
+    # A generous store_timeout: the test machine is shared, and a burst slowed down by other
+    # processes is not what these tests are about (a full pool failed at once before).
     app.use(session(store=store, secret=SECRET, resave=False, save_uninitialized=False,
-                    cookie={"maxAge": 600_000}, **options))  # fmt: skip
+                    cookie={"maxAge": 600_000}, store_timeout=30, **options))  # fmt: skip
 
     @app.get("/visit")
     def visit(req: Any, res: Any) -> None:
