@@ -244,3 +244,29 @@ def test_a_missing_extra_is_a_clear_import_error() -> None:
                           timeout=60, check=True)  # fmt: skip
     assert done.stdout.strip() == ("PostgresStore needs psycopg 3 and psycopg-pool: "
                                    "pip install 'expresspy[postgres]'")
+
+
+def test_a_pool_passed_in_is_used_and_left_open(pg_schema: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from psycopg_pool import AsyncConnectionPool
+
+    async def main() -> None:
+        # no autocommit: the pool's connection() commits at the end of each block
+        pool = AsyncConnectionPool(POSTGRES_URL, min_size=1, max_size=2, open=False)
+        await pool.open()
+        store = PostgresStore({"pool": pool, "schemaName": pg_schema})
+        await store.set("p", _record(user="pooled"))
+        await store.aclose()
+        assert not pool.closed  # its owner closes it
+        async with pool.connection() as conn:
+            cursor = await conn.execute(f'SELECT sess->>\'user\' FROM "{pg_schema}"."session"')
+            assert await cursor.fetchall() == [("pooled",)]
+        await pool.close()
+        monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)  # connect-pg-simple's fallback
+        from_env = PostgresStore(schema_name=pg_schema)
+        try:
+            assert (await from_env.get("p"))["user"] == "pooled"  # type: ignore[index]
+        finally:
+            await from_env.aclose()
+
+    asyncio.run(main())
