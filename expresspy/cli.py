@@ -66,14 +66,52 @@ def sessions_group() -> None:
 @click.argument("target")
 def sessions_prune_command(target: str) -> None:
     """Delete the expired sessions of the app TARGET's stores now (run it from cron)."""
-    from .session import prune_command
+    _sessions(target, "prune")
+
+
+@sessions_group.command("count")
+@click.argument("target")
+def sessions_count_command(target: str) -> None:
+    """How many live sessions each store of the app TARGET holds."""
+    _sessions(target, "count")
+
+
+@sessions_group.command("list")
+@click.argument("target")
+def sessions_list_command(target: str) -> None:
+    """The live sessions of the app TARGET: one line per id, with its expiry."""
+    _sessions(target, "list")
+
+
+@sessions_group.command("show")
+@click.argument("target")
+@click.argument("session_id")
+def sessions_show_command(target: str, session_id: str) -> None:
+    """The stored record (JSON) of session SESSION_ID of the app TARGET."""
+    _sessions(target, "show", session_id)
+
+
+@sessions_group.command("destroy")
+@click.argument("target")
+@click.argument("session_id")
+def sessions_destroy_command(target: str, session_id: str) -> None:
+    """Delete session SESSION_ID of the app TARGET (that user is logged out)."""
+    _sessions(target, "destroy", session_id)
+
+
+def _sessions(target: str, action: str, session_id: str | None = None) -> None:
+    """Run one ``expresspy sessions`` action; exit 1 when no store could do it."""
+    from .session.admin import sessions_action
 
     try:
-        results = prune_command(_load_or_fail(target))
+        reports = sessions_action(_load_or_fail(target), action, session_id)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
-    for result in results:
-        click.echo(result.describe())
+    for report in reports:
+        for line in report.lines:
+            click.echo(line, err=not report.ok)
+    if not any(report.ok for report in reports):
+        sys.exit(1)
 
 
 def _load_or_fail(target: str, load: Callable[[], Any] | None = None) -> Any:

@@ -14,6 +14,7 @@ from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
 from .errors import (
     CorruptSessionRecord,
+    SessionStoreBusy,
     SessionStoreTimeout,
     SessionStoreUnavailable,
     SessionTooLarge,
@@ -34,6 +35,7 @@ __all__ = [
     "CookieStore",
     "CorruptSessionRecord",
     "MemoryStore",
+    "PostgresStore",
     "RedisStore",
     "ReservedSessionKey",
     "SQLiteStore",
@@ -43,6 +45,7 @@ __all__ = [
     "SessionOperation",
     "SessionOptions",
     "SessionPatch",
+    "SessionStoreBusy",
     "SessionStoreTimeout",
     "SessionStoreUnavailable",
     "SessionTooLarge",
@@ -54,9 +57,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # RedisStore imports redis lazily (an optional extra), so it is loaded on first use.
+    # RedisStore and PostgresStore need optional extras (redis; psycopg), so they are loaded
+    # on first use, and a missing extra is a clear ImportError only then.
     if name == "RedisStore":
         from .redis import RedisStore
 
         return RedisStore
+    if name == "PostgresStore":
+        from .postgres import PostgresStore
+
+        return PostgresStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..errors import HTTPError
 
-__all__ = ["CorruptSessionRecord", "SessionStoreTimeout", "SessionStoreUnavailable",
-           "SessionTooLarge"]
+__all__ = ["CorruptSessionRecord", "SessionStoreBusy", "SessionStoreTimeout",
+           "SessionStoreUnavailable", "SessionTooLarge"]
 
 
 class SessionStoreUnavailable(HTTPError):
@@ -34,6 +34,16 @@ class SessionStoreTimeout(SessionStoreUnavailable):
             operation, f"session store {operation}() did not answer within {seconds:g} s"
         )
         self.seconds = seconds
+
+
+class SessionStoreBusy(SessionStoreUnavailable):
+    """The store is healthy but every connection to it stayed in use for as long as the call
+    could wait (a full connection pool): 503 with Retry-After, reported as load, not as an
+    outage. More connections (the store's ``pool_size``) or more workers are the remedy.
+    """
+
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(operation, f"session store {operation}() is busy: {detail}")
 
 
 class SessionTooLarge(HTTPError):

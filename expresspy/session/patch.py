@@ -2,7 +2,8 @@
 
 Stores that implement ``merge(sid, patch)`` apply a :class:`SessionPatch` to the stored record
 atomically (MemoryStore on the event loop, SQLiteStore in one ``BEGIN IMMEDIATE`` transaction,
-RedisStore with ``WATCH``/``MULTI``). The middleware uses it in two ways:
+RedisStore with one server-side script, PostgresStore in one transaction holding the row
+lock). The middleware uses it in two ways:
 
 * in every mode, a save of a session that was loaded from the store is a *replacing* patch with
   ``create=False``: it overwrites the record only if the record still exists, so a request that

@@ -6,48 +6,99 @@ JSON; its TTL follows the cookie's expiry (``ceil((expires - now) / 1000)`` seco
 connect-redis with the same prefix and secret therefore shares sessions with this one.
 
 Needs the ``redis`` extra (``pip install 'expresspy[redis]'``); uses ``redis.asyncio``.
+
+Under load: a client made from a URL has a *waiting* pool of ``pool_size`` connections. A
+request that finds them all in use waits for one (as long as the session middleware's
+``store_timeout`` allows, or ``pool_timeout``) instead of failing, and a pool that stays full
+is reported as :class:`SessionStoreBusy` (load), never as "Redis unreachable". ``merge`` runs
+as one server-side script (expresspy/session/redis_merge.py), so concurrent writers of one
+session never starve each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import asyncio
+import functools
+import random
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
+from .errors import CorruptSessionRecord, SessionStoreBusy
+from .load import reports_load
 from .patch import SessionPatch, apply_patch
+from .redis_client import CallGate, PoolExhausted, is_cluster, make_client
+from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
 from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["RedisStore"]
+__all__ = ["PoolExhausted", "RedisStore"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
 
 #: Keys fetched per SCAN step by all()/length()/clear() (connect-redis's scanCount).
 SCAN_COUNT = 100
-#: Attempts of merge() when another client keeps changing the key between WATCH and EXEC.
-MERGE_ATTEMPTS = 50
+#: Connections a client made from a URL may open (redis-py's default pool size too).
+POOL_SIZE = 100
+#: Longest pause (seconds) between two attempts of a WATCH merge that met a conflict.
+MAX_BACKOFF = 0.05
 
 
-def _connect(url: str, timeout: float) -> Redis:
-    """A ``redis.asyncio`` client for ``url``, with bounded connect and operation times."""
-    try:
-        from redis.asyncio import from_url
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "RedisStore needs the redis package: pip install 'expresspy[redis]'"
-        ) from exc
-    client: Redis = from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-    return client
+def _as_busy(store: Any, operation: str, exc: Exception) -> SessionStoreBusy | None:
+    """The :class:`SessionStoreBusy` that ``exc`` stands for (a full connection pool, which
+    redis-py reports as a ``ConnectionError`` that would read as "Redis is down"), or None
+    for any other error."""
+    from redis.exceptions import MaxConnectionsError
+
+    if isinstance(exc, PoolExhausted):
+        return SessionStoreBusy(operation, str(exc))
+    if isinstance(exc, MaxConnectionsError):  # a client passed in, whose pool never waits
+        return SessionStoreBusy(operation, "the client's connection pool is full; give it a "
+                                "BlockingConnectionPool or pass a URL")  # fmt: skip
+    return None
+
+
+def _store_call(
+    method: Callable[Concatenate[RedisStore, P], Awaitable[T]],
+) -> Callable[Concatenate[RedisStore, P], Awaitable[T]]:
+    """A public store method: within the store's call gate (Cluster and Sentinel clients),
+    and with a full pool reported as load (:class:`SessionStoreBusy`)."""
+
+    @functools.wraps(method)
+    async def call(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if store._gate is None:
+            return await method(store, *args, **kwargs)
+        async with store._gate:
+            return await method(store, *args, **kwargs)
+
+    return reports_load(_as_busy)(call)
 
 
 class RedisStore(Store):
     """Sessions in Redis (connect-redis's layout).
 
-    ``client`` is a URL (``"redis://127.0.0.1:6379/0"``) or a ``redis.asyncio.Redis``.
+    ``client`` is a URL (``"redis://127.0.0.1:6379/0"``; ``redis+cluster://host:port,...``
+    for a Redis Cluster; ``redis+sentinel://host:port,.../service`` for the master a set of
+    Sentinels names) or a client: a ``redis.asyncio.Redis`` (one made by
+    ``Sentinel.master_for`` too) or a ``redis.asyncio.RedisCluster``.
     ``prefix`` is put before every id. ``ttl`` is in seconds (or ``fn(record) -> seconds``)
     and only used for sessions whose cookie has no expiry. ``disable_ttl`` stores keys without
     expiry; ``disable_touch`` makes ``touch`` a no-op. ``serializer`` has ``dumps``/``loads``
     (compact JSON by default, as ``JSON.stringify``). ``timeout`` (seconds) bounds connecting
     and every command when a URL is given, so an unreachable Redis fails fast.
+
+    With a URL the store opens at most ``pool_size`` connections per process; a call that
+    finds them all busy waits for one, for ``pool_timeout`` seconds at most (``None``, the
+    default: until the session middleware's ``store_timeout`` ends the wait with a 503), and
+    then fails with :class:`SessionStoreBusy` (503, load), not as an outage.
+
+    ``wait_replicas=N`` makes every write wait (``WAIT``, on the connection that wrote) until
+    N replicas have it, ``wait_timeout`` seconds at most; a write fewer replicas confirmed
+    fails (503), so a save the app acknowledged survives a failover to a replica. (Writes of
+    a ``merge`` that falls back to ``WATCH`` are not waited for.)
     """
 
     def __init__(
@@ -60,8 +111,29 @@ class RedisStore(Store):
         disable_touch: bool = False,
         serializer: Serializer = JSON,
         timeout: float = 2.0,
+        pool_size: int = POOL_SIZE,
+        pool_timeout: float | None = None,
+        wait_replicas: int = 0,
+        wait_timeout: float = 1.0,
     ) -> None:
-        self.client: Redis = _connect(client, timeout) if isinstance(client, str) else client
+        if not isinstance(pool_size, int) or isinstance(pool_size, bool) or pool_size < 1:
+            raise ValueError(f"pool_size must be a positive int, not {pool_size!r}")
+        if pool_timeout is not None and not pool_timeout > 0:
+            raise ValueError(f"pool_timeout must be a positive number of seconds or None, "
+                             f"not {pool_timeout!r}")  # fmt: skip
+        if isinstance(client, str):
+            made, gated = make_client(client, timeout, pool_size, pool_timeout)
+            self.client: Redis = made
+            #: Bounds concurrent calls when the client's pool cannot wait (Cluster, Sentinel).
+            self._gate = CallGate(pool_size, pool_timeout) if gated else None
+        else:
+            self.client, self._gate = client, None
+        self._cluster = is_cluster(self.client)
+        if isinstance(wait_replicas, bool) or not isinstance(wait_replicas, int) \
+                or wait_replicas < 0:
+            raise ValueError(f"wait_replicas must be an int >= 0, not {wait_replicas!r}")
+        self.wait_replicas = wait_replicas
+        self.wait_timeout = wait_timeout
         from redis import exceptions as redis_errors
 
         #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
@@ -72,6 +144,9 @@ class RedisStore(Store):
         self.disable_ttl = disable_ttl
         self.disable_touch = disable_touch
         self.serializer = serializer
+        self.pool_size = pool_size
+        self.pool_timeout = pool_timeout
+        self._merge_sha: str | None = None  # the merge script's SHA1 once Redis has it
 
     async def aclose(self) -> None:
         """Close the connections of a client this store made from a URL.
@@ -89,14 +164,45 @@ class RedisStore(Store):
             return self.ttl(session)
         return ttl_seconds(session, self.ttl)
 
+    @_store_call
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         raw = await self.client.get(self.prefix + sid)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
 
+    @_store_call
     async def set(self, sid: str, session: SessionRecord) -> None:
         """``SET key value EX ttl`` (plain ``SET`` with ``disable_ttl``; ``DEL`` if ttl <= 0)."""
-        await self._write(self.client, sid, session)
+        key, value = self.prefix + sid, self.serializer.dumps(session)
+        if self.disable_ttl:
+            await self._send_write(key, "SET", key, value)
+            return
+        ttl = self._ttl(session)
+        if ttl > 0:
+            await self._send_write(key, "SET", key, value, "EX", ttl)
+        else:
+            await self._send_write(key, "DEL", key)
+
+    async def _send_write(self, key: str, *command: Any) -> Any:
+        """Run one write command on ``key``; with ``wait_replicas``, followed by ``WAIT`` on
+        the same connection (one pipeline to the key's node), and refused when fewer replicas
+        confirmed it."""
+        if not self.wait_replicas:
+            return await self.client.execute_command(*command)  # type: ignore[no-untyped-call]
+        pipe = self.client.pipeline(transaction=False)
+        pipe.execute_command(*command)
+        wait = ("WAIT", self.wait_replicas, max(1, round(self.wait_timeout * 1000)))
+        if self._cluster:  # WAIT has no key: send it to the node that owns this one
+            await self.client.initialize()  # the slot map, once
+            node = self.client.get_node_from_key(key)  # type: ignore[attr-defined]
+            pipe.execute_command(*wait, target_nodes=node)
+        else:
+            pipe.execute_command(*wait)
+        result, confirmed = await pipe.execute()
+        if int(confirmed) < self.wait_replicas:
+            raise TimeoutError(f"a session write reached {confirmed} of {self.wait_replicas} "
+                               f"replica(s) within {self.wait_timeout:g} s")  # fmt: skip
+        return result
 
     def _write(self, target: Any, sid: str, session: SessionRecord) -> Any:
         """Queue or run connect-redis's write of ``session`` on a client or a pipeline."""
@@ -106,16 +212,50 @@ class RedisStore(Store):
         ttl = self._ttl(session)
         return target.set(key, value, ex=ttl) if ttl > 0 else target.delete(key)
 
+    @_store_call
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
-        """Apply ``patch`` with optimistic locking (``WATCH``, ``GET``, ``MULTI``, write,
-        ``EXEC``; retried when another client wrote the key in between).
+        """Apply ``patch`` atomically; False when the key is gone and the patch may not
+        create it.
 
-        False when the key is gone and the patch may not create it.
+        With the default serializer and a fixed ``ttl`` this is one server-side script
+        (read, merge, write in one step, so concurrent merges never conflict). A custom
+        serializer or a ``ttl`` function (which needs the merged record) uses optimistic
+        locking instead, retried after a random pause while other clients win the race:
+        never given up, so only the middleware's ``store_timeout`` bounds it.
         """
+        if self.serializer is JSON and not callable(self.ttl):
+            return await self._merge_by_script(sid, patch, self.ttl)
+        return await self._merge_by_watch(sid, patch)
+
+    async def _merge_by_script(self, sid: str, patch: SessionPatch, default_ttl: int) -> bool:
+        from redis.exceptions import NoScriptError
+
+        # The merged record's cookie is the patch's, so its TTL is known before the merge.
+        cookie_only = {"cookie": dict(patch.cookie)}
+        ttl = None if self.disable_ttl else ttl_seconds(cookie_only, default_ttl)
+        args = merge_arguments(patch, ttl, self.serializer)
+        key = self.prefix + sid
+        result: Any = None
+        if self._merge_sha is not None:
+            try:
+                result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
+            except NoScriptError:  # a restart, SCRIPT FLUSH or a failover: load it again
+                result = None
+        if result is None:
+            self._merge_sha = await self.client.script_load(MERGE_SCRIPT)
+            result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
+        if int(result) == CORRUPT:
+            raise CorruptSessionRecord("RedisStore", "not a JSON object")
+        if int(result) == CORRUPT_EXPIRY:
+            raise CorruptSessionRecord("RedisStore", "its cookie.expires is not a date")
+        return int(result) == 1
+
+    async def _merge_by_watch(self, sid: str, patch: SessionPatch) -> bool:
         from redis.exceptions import WatchError
 
         key = self.prefix + sid
-        for _ in range(MERGE_ATTEMPTS):
+        attempt = 0
+        while True:
             async with self.client.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(key)
@@ -130,30 +270,42 @@ class RedisStore(Store):
                     await pipe.execute()
                     return True
                 except WatchError:
-                    continue
-        raise RuntimeError(f"merge of a session gave up after {MERGE_ATTEMPTS} conflicts")
+                    pass
+            # Another client wrote the key first: wait a random, growing pause so the
+            # contenders spread out instead of colliding again at once.
+            attempt += 1
+            await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2 ** min(attempt, 16))))
 
+    @_store_call
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """``EXPIRE key ttl`` (no-op with ``disable_touch`` or ``disable_ttl``)."""
         if self.disable_touch or self.disable_ttl:
             return
-        await self.client.expire(self.prefix + sid, self._ttl(session))
+        key = self.prefix + sid
+        await self._send_write(key, "EXPIRE", key, self._ttl(session))
 
+    @_store_call
     async def destroy(self, sid: str) -> None:
         """``DEL prefix+sid``."""
-        await self.client.delete(self.prefix + sid)
+        key = self.prefix + sid
+        await self._send_write(key, "DEL", key)
 
+    @_store_call
     async def ids(self) -> list[str]:
         """Every session id under the prefix (``SCAN MATCH prefix*``)."""
         keys = await self._keys()
         return [key[len(self.prefix) :] for key in keys]
 
+    @_store_call
     async def all(self) -> dict[str, SessionRecord]:
         """Every session by id (connect-redis also puts the id in each record as ``id``)."""
         keys = await self._keys()
         if not keys:
             return {}
-        values = await self.client.mget(keys)
+        if self._cluster:  # keys in several hash slots: one MGET per slot
+            values = await self.client.mget_nonatomic(keys)  # type: ignore[attr-defined]
+        else:
+            values = await self.client.mget(keys)
         records: dict[str, SessionRecord] = {}
         for key, raw in zip(keys, values, strict=True):
             if raw is not None:
@@ -161,10 +313,12 @@ class RedisStore(Store):
                 records[sid] = {**self.serializer.loads(raw), "id": sid}
         return records
 
+    @_store_call
     async def length(self) -> int:
         """How many sessions there are under the prefix."""
         return len(await self._keys())
 
+    @_store_call
     async def clear(self) -> None:
         """Delete every session under the prefix."""
         keys = await self._keys()

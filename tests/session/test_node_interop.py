@@ -1,9 +1,11 @@
-"""One login shared by a real Node app (express-session + connect-redis) and an expresspy app.
+"""One login shared by a real Node app and an expresspy app, through Redis (express-session +
+connect-redis) and through PostgreSQL (express-session + connect-pg-simple).
 
-Both use the same Redis key prefix, secret and cookie name. A login, a change and a logout on
-either side are seen by the other. Needs node and npm: the pinned packages of
-tests/session/node/ are installed once into the compat tests' npm cache (~/.cache/expresspy-compat
-or $EXPRESSPY_COMPAT_CACHE), never into the repository.
+Both use the same store (Redis key prefix, or PostgreSQL schema and table), secret and cookie
+name. A login, a change and a logout on either side are seen by the other. Needs node and npm:
+the pinned packages of tests/session/node/ (Redis) and tests/compat/node/ (PostgreSQL) are
+installed once into the compat tests' npm cache (~/.cache/expresspy-compat or
+$EXPRESSPY_COMPAT_CACHE), never into the repository.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from typing import Any
 import pytest
 
 from expresspy import express, session
+from expresspy.session.postgres import PostgresStore
 from expresspy.session.redis import RedisStore
 from expresspy.testing import request
+from tests.compat.harness import NODE_DIR as COMPAT_NODE_DIR
 from tests.compat.harness import ensure_node_modules
 
-from .conftest import REDIS_URL
+from .conftest import POSTGRES_URL, REDIS_URL
 
 NODE_DIR = Path(__file__).parent / "node"
 SECRET = "shared between Node and Python"
@@ -30,16 +34,29 @@ SECRET = "shared between Node and Python"
 START_TIMEOUT = 20
 
 
+@pytest.fixture(params=["redis", "postgres"])
+def backend(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The shared store: the Node app's script and environment, and the expresspy store."""
+    if request.param == "redis":
+        prefix = request.getfixturevalue("redis_prefix")
+        return {"modules": NODE_DIR,
+                "env": {"STORE": "redis", "REDIS_URL": REDIS_URL, "PREFIX": prefix},
+                "store": lambda: RedisStore(REDIS_URL, prefix=prefix)}  # fmt: skip
+    schema = request.getfixturevalue("pg_schema")
+    return {"modules": COMPAT_NODE_DIR,  # whose pinned packages include connect-pg-simple 10
+            "env": {"STORE": "postgres", "DATABASE_URL": POSTGRES_URL, "SCHEMA": schema},
+            "store": lambda: PostgresStore(POSTGRES_URL, schema_name=schema)}  # fmt: skip
+
+
 @pytest.fixture
-def node_app(redis_prefix: str) -> Iterator[str]:
-    """The Node app's base URL, on the test's Redis prefix."""
+def node_app(backend: dict[str, Any]) -> Iterator[str]:
+    """The Node app's base URL, on the test's store."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{' and '.join(missing)} not found: install Node.js >= 18 with npm "
                     "(e.g. `apt-get install nodejs npm`) to run the Node interop test")  # fmt: skip
-    env = {**os.environ, "NODE_PATH": str(ensure_node_modules(NODE_DIR)), "PORT": "0",
-           "SECRET": SECRET, "REDIS_URL": REDIS_URL, "PREFIX": redis_prefix,
-           "NODE_ENV": "test"}  # fmt: skip
+    env = {**os.environ, "NODE_PATH": str(ensure_node_modules(backend["modules"])), "PORT": "0",
+           "SECRET": SECRET, "NODE_ENV": "test", **backend["env"]}  # fmt: skip
     proc = subprocess.Popen(
         ["node", str(NODE_DIR / "app.js")], env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -54,10 +71,9 @@ def node_app(redis_prefix: str) -> Iterator[str]:
         proc.wait(START_TIMEOUT)
 
 
-def python_app(prefix: str) -> Any:
+def python_app(store: Any) -> Any:
     """The same app as app.js, in expresspy."""
     app = express()
-    store = RedisStore(REDIS_URL, prefix=prefix)
     app.use(session(store=store, secret=SECRET, resave=False, save_uninitialized=False,
                     cookie={"maxAge": 60000}))  # fmt: skip
 
@@ -103,9 +119,12 @@ class Browser:
 
 
 @pytest.mark.parametrize("first", ["node", "python"])
-def test_login_change_and_logout_are_shared(node_app: str, redis_prefix: str, first: str) -> None:
+def test_login_change_and_logout_are_shared(
+    node_app: str, backend: dict[str, Any], first: str
+) -> None:
     other = "python" if first == "node" else "node"
-    clients = {"node": request(node_app), "python": request(python_app(redis_prefix), server=True)}
+    clients = {"node": request(node_app),
+               "python": request(python_app(backend["store"]()), server=True)}  # fmt: skip
     browser = Browser(clients)
     browser.get(first, "/login?user=ann")
     assert browser.get(other, "/me") == {"user": "ann", "color": None}  # login seen

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 
@@ -18,11 +19,12 @@ from expresspy.cookies import sign
 from expresspy.session import MemoryStore, SQLiteStore, prune_command
 from expresspy.session.errors import CorruptSessionRecord, SessionStoreUnavailable
 from expresspy.session.patch import SessionPatch
+from expresspy.session.postgres import PostgresStore
 from expresspy.session.prune import PruneResult
 from expresspy.session.redis import RedisStore
 from expresspy.testing import agent, request
 
-from .conftest import REDIS_URL
+from .conftest import POSTGRES_URL, REDIS_URL
 from .test_middleware import set_cookies
 
 
@@ -185,6 +187,10 @@ def plant(store: Any, sid: str, raw: str) -> None:
         with store._lock:
             store._db.execute("INSERT INTO sessions VALUES (?, ?, ?)",
                               (sid, raw, int(time.time() * 1000) + 60_000))
+    elif isinstance(store, PostgresStore):
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"INSERT INTO {store.quoted_table()} VALUES (%s, %s, now() + '1 min')",
+                         (sid, raw))
     else:
         client = redis.Redis.from_url(REDIS_URL)
         client.set(store.prefix + sid, raw)
@@ -197,6 +203,10 @@ def test_a_corrupt_record_is_an_error_in_every_store(make_store: Any, raw: str) 
     # later overwriting the record); RedisStore did for a non-object
     store = make_store()
     sid = "c" * 32
+    if isinstance(store, PostgresStore) and raw == "{not json":
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            plant(store, sid, raw)  # a json column refuses what is not JSON
+        return
     plant(store, sid, raw)
     app = user_app(store)
     app.set("env", "production")
@@ -211,7 +221,7 @@ def test_a_corrupt_record_is_an_error_in_every_store(make_store: Any, raw: str) 
         try:
             await fresh.merge(sid, SessionPatch({}, create=False))
         finally:
-            if isinstance(fresh, RedisStore):
+            if isinstance(fresh, (RedisStore, PostgresStore)):
                 await fresh.aclose()
 
     with pytest.raises(CorruptSessionRecord, match="a stored session record is corrupt"):

@@ -1,18 +1,31 @@
-// The Node side of tests/session/test_node_interop.py: express-session + connect-redis with the
-// settings the expresspy side uses. PORT, REDIS_URL, PREFIX and SECRET come from the test.
+// The Node side of tests/session/test_node_interop.py: express-session with the settings the
+// expresspy side uses, on connect-redis (STORE=redis: REDIS_URL, PREFIX) or connect-pg-simple
+// (STORE=postgres: DATABASE_URL, SCHEMA). PORT and SECRET come from the test too.
 'use strict'
 
 const express = require('express')
 const session = require('express-session')
-const { RedisStore } = require('connect-redis')
-const { createClient } = require('redis')
 
-async function main () {
+async function makeStore () {
+  if (process.env.STORE === 'postgres') {
+    const PgStore = require('connect-pg-simple')(session)
+    return new PgStore({
+      conString: process.env.DATABASE_URL,
+      schemaName: process.env.SCHEMA,
+      pruneSessionInterval: false
+    })
+  }
+  const { RedisStore } = require('connect-redis')
+  const { createClient } = require('redis')
   const client = createClient({ url: process.env.REDIS_URL })
   await client.connect()
+  return new RedisStore({ client, prefix: process.env.PREFIX })
+}
+
+async function main () {
   const app = express()
   app.use(session({
-    store: new RedisStore({ client, prefix: process.env.PREFIX }),
+    store: await makeStore(),
     secret: process.env.SECRET,
     resave: false,
     saveUninitialized: false,

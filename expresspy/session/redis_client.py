@@ -1,0 +1,150 @@
+"""The redis-py client a RedisStore makes from a URL: one server, a Cluster, or via Sentinel.
+
+* ``redis://host:port/db`` (``rediss://``, ``unix://``): one server, through a *waiting*
+  pool (a full pool makes a call wait for a connection, then fail as load, not as an outage);
+* ``redis+cluster://host:port[,host:port...]``: a Redis Cluster, found from any of the
+  listed nodes (``rediss+cluster://`` for TLS);
+* ``redis+sentinel://host:port[,host:port...]/service[/db]``: the current master of
+  ``service``, as the listed Sentinels report it (followed across failovers).
+
+User and password go in the URL as usual (``redis+cluster://user:secret@host:port``).
+Cluster and Sentinel clients have no waiting pool in redis-py: the store bounds its own
+concurrent calls to ``pool_size`` instead (see :class:`CallGate`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import unquote
+
+__all__ = ["CallGate", "PoolExhausted", "is_cluster", "make_client"]
+
+
+class PoolExhausted(Exception):
+    """Every pooled connection stayed in use for the whole wait (load, not an outage)."""
+
+
+def _redis() -> Any:
+    """The ``redis.asyncio`` package, or a clear error naming the extra."""
+    try:
+        import redis.asyncio
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "RedisStore needs the redis package: pip install 'expresspy[redis]'"
+        ) from exc
+    return redis.asyncio
+
+
+def is_cluster(client: Any) -> bool:
+    """True for a ``redis.asyncio.RedisCluster`` (whose multi-key commands must not cross
+    hash slots)."""
+    return type(client).__name__ == "RedisCluster" or hasattr(client, "get_node_from_key")
+
+
+def make_client(url: str, timeout: float, pool_size: int, pool_timeout: float | None
+                ) -> tuple[Any, bool]:
+    """The client for ``url`` and whether the store must bound its own concurrency (True for
+    Cluster and Sentinel, whose pools fail at once when full)."""
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower()
+    if scheme in ("redis+cluster", "rediss+cluster"):
+        return _cluster(rest, scheme.startswith("rediss"), timeout, pool_size), True
+    if scheme in ("redis+sentinel", "rediss+sentinel"):
+        return _sentinel(rest, scheme.startswith("rediss"), timeout, pool_size), True
+    return _single(url, timeout, pool_size, pool_timeout), False
+
+
+def _single(url: str, timeout: float, pool_size: int, pool_timeout: float | None) -> Any:
+    """One server through a pool of ``pool_size`` connections that waits for a free one
+    (``pool_timeout`` seconds at most; ``None``: until the caller gives up)."""
+    redis_asyncio = _redis()
+    from redis.asyncio import BlockingConnectionPool
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    class WaitingPool(BlockingConnectionPool):
+        """redis-py's blocking pool, whose timeout says "busy" rather than "unreachable"."""
+
+        async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await super().get_connection(*args, **kwargs)  # type: ignore[no-untyped-call]
+            except RedisConnectionError as exc:  # raised for the pool's own timeout too
+                if isinstance(exc.__cause__, asyncio.TimeoutError):
+                    raise PoolExhausted(
+                        f"all {self.max_connections} connections stayed in use for "
+                        f"{self.timeout:g} s; raise pool_size or add workers") from exc
+                raise
+
+    pool = WaitingPool.from_url(url, max_connections=pool_size, timeout=pool_timeout,
+                                socket_timeout=timeout, socket_connect_timeout=timeout)
+    return redis_asyncio.Redis.from_pool(pool)
+
+
+def _hosts(rest: str) -> tuple[list[tuple[str, int]], str | None, str | None, str]:
+    """``user:password@h1:p1,h2:p2/path`` -> hosts, user, password and path."""
+    netloc, _, path = rest.partition("/")
+    userinfo, _, hostlist = netloc.rpartition("@")
+    user, _, password = userinfo.partition(":") if userinfo else ("", "", "")
+    hosts = []
+    for item in hostlist.split(","):
+        host, _, port = item.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"RedisStore: expected host:port in the URL, not {item!r}")
+        hosts.append((host.strip("[]"), int(port)))
+    return hosts, unquote(user) or None, unquote(password) or None, path
+
+
+def _cluster(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
+    redis_asyncio = _redis()
+    from redis.asyncio.cluster import ClusterNode
+
+    hosts, user, password, _ = _hosts(rest)
+    return redis_asyncio.RedisCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in hosts], username=user,
+        password=password, ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
+        max_connections=pool_size)
+
+
+def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
+    _redis()
+    from redis.asyncio.sentinel import Sentinel
+
+    hosts, user, password, path = _hosts(rest)
+    service, _, db = path.strip("/").partition("/")
+    if not service:
+        raise ValueError("RedisStore: a redis+sentinel:// URL names the service after the "
+                         "hosts: redis+sentinel://host:26379/mymaster")  # fmt: skip
+    sentinel = Sentinel(hosts, socket_timeout=timeout, socket_connect_timeout=timeout)
+    return sentinel.master_for(service, db=int(db or 0), username=user, password=password,
+                               ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
+                               max_connections=pool_size)  # fmt: skip
+
+
+class CallGate:
+    """At most ``size`` store calls at a time; a call waits for a free place up to ``timeout``
+    seconds (``None``: until the caller gives up), then fails with :class:`PoolExhausted`.
+
+    Used for clients whose pools raise at once when full: with each call holding at most one
+    connection per node, no pool can run out.
+    """
+
+    def __init__(self, size: int, timeout: float | None) -> None:
+        self.size = size
+        self.timeout = timeout
+        self._semaphore: asyncio.Semaphore | None = None  # made on the loop that uses it
+
+    async def __aenter__(self) -> None:
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.size)
+        if self.timeout is None:
+            await self._semaphore.acquire()
+            return
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), self.timeout)
+        except asyncio.TimeoutError:
+            raise PoolExhausted(f"all {self.size} connections stayed in use for "
+                                f"{self.timeout:g} s; raise pool_size or add workers") from None
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        assert self._semaphore is not None
+        self._semaphore.release()
