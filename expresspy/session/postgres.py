@@ -26,7 +26,7 @@ import random
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..middleware._options import gather
+from ..options import gather
 from .cookie import now_ms
 from .errors import SessionStoreBusy
 from .load import reports_load
