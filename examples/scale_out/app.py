@@ -1,13 +1,15 @@
-"""One app, several instances, one login: sessions in Redis behind a load balancer.
+"""One app, several instances, one login: sessions in a shared store behind a load balancer.
 
     INSTANCE=a expresspy run examples/scale_out/app.py --port 3001 --workers 2
     INSTANCE=b expresspy run examples/scale_out/app.py --port 3002 --workers 2
     nginx -c "$PWD/examples/scale_out/nginx.conf" -p /tmp/   # then open http://127.0.0.1:8080/
 
 Each instance (and each of its workers) is a separate process with its own memory, so the
-sessions live in Redis (REDIS_URL, default redis://127.0.0.1:6379/0): whichever instance the
-load balancer picks for a request sees the same login. Every answer names the instance and the
-process that served it (the X-Instance header and the page), so you can watch the round robin.
+sessions live in a shared store: Redis (REDIS_URL, default redis://127.0.0.1:6379/0), or
+PostgreSQL with SESSION_STORE=postgres (DATABASE_URL, connect-pg-simple's `session` table,
+created when missing). Whichever instance the load balancer picks sees the same login. Every
+answer names the instance and the process that served it (the X-Instance header and the page),
+so you can watch the round robin.
 
 Sign in with POST /login (username "ann", password "wonderland"), then GET / a few times.
 """
@@ -18,12 +20,23 @@ import hmac
 import os
 
 from expresspy import express, session
-from expresspy.session import RedisStore
+from expresspy.session import PostgresStore, RedisStore
 
 INSTANCE = os.environ.get("INSTANCE", "instance")
 
 #: The demo's one user. A real app keeps hashed passwords in a database (see examples/login).
 USERS = {"ann": "wonderland"}
+
+
+def shared_store():
+    """The store every instance reads: Redis, or PostgreSQL with SESSION_STORE=postgres."""
+    if os.environ.get("SESSION_STORE") == "postgres":
+        return PostgresStore(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+                             table_name=os.environ.get("SESSION_TABLE", "session"),
+                             create_table_if_missing=True)
+    return RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+                      prefix=os.environ.get("SESSION_PREFIX", "sess:"))
+
 
 app = express()
 # nginx on the same machine forwards the client's address and scheme (X-Forwarded-*).
@@ -33,8 +46,7 @@ app.use(session(
     secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
     resave=False,
     save_uninitialized=False,
-    store=RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                     prefix=os.environ.get("SESSION_PREFIX", "sess:")),
+    store=shared_store(),
     cookie={"http_only": True, "same_site": "lax"},
 ))
 
@@ -73,6 +85,6 @@ async def login(req, res):
 
 @app.post("/logout")
 async def logout(req, res):
-    """End the session everywhere: the record in Redis is deleted."""
+    """End the session everywhere: the record in the store is deleted."""
     await req.session.destroy()
     res.json({"user": None})

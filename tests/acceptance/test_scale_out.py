@@ -1,11 +1,11 @@
 """examples/scale_out: two instances (each `--workers 2`) behind nginx share one login.
 
 The test runs what docs/deploy.md describes: two `expresspy run` instances on their own ports,
-sessions in the real Redis, and Debian's nginx with the example's own nginx.conf (only its
-ports and prefix changed) as a round-robin load balancer. It logs in through nginx, checks
-that every following request sees the login whichever instance and worker answers, then kills
-one instance outright (SIGKILL, workers too) and checks that no session is lost: the
-survivor serves the same login with the page count still climbing by one per request.
+sessions in the real Redis or the real PostgreSQL, and Debian's nginx with the example's own
+nginx.conf (only its ports and prefix changed) as a round-robin load balancer. It logs in
+through nginx, checks that every following request sees the login whichever instance and worker
+answers, then kills one instance outright (SIGKILL, workers too) and checks that no session is
+lost: the survivor serves the same login with the page count still climbing by one per request.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import shutil
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
 
@@ -26,6 +28,40 @@ from tests.acceptance.serving import ROOT, ExpresspyRun, free_port
 
 EXAMPLE = "examples/scale_out/app.py"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+class SharedStore:
+    """Where the instances keep sessions for one test: its own Redis prefix or its own
+    PostgreSQL table, emptied of everything afterwards."""
+
+    def __init__(self, kind: str, redis_prefix: str) -> None:
+        self.kind = kind
+        self.redis_prefix = redis_prefix
+        self.table = f"scale_out_{uuid.uuid4().hex}"
+
+    def env(self) -> dict[str, str]:
+        if self.kind == "redis":
+            return {"SESSION_PREFIX": self.redis_prefix}
+        return {"SESSION_STORE": "postgres", "DATABASE_URL": POSTGRES_URL,
+                "SESSION_TABLE": self.table}
+
+    def records(self) -> int:
+        """How many session records the store holds."""
+        if self.kind == "redis":
+            client = redis.Redis(host="127.0.0.1", port=6379)
+            try:
+                return len(list(client.scan_iter(self.redis_prefix + "*")))
+            finally:
+                client.close()
+        with psycopg.connect(POSTGRES_URL) as conn:
+            row = conn.execute(f'SELECT count(*) FROM "{self.table}"').fetchone()
+            return int(row[0]) if row else 0
+
+    def drop(self) -> None:
+        if self.kind == "postgres":
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+                conn.execute(f'DROP TABLE IF EXISTS "{self.table}"')
 
 
 def _nginx_config(folder: Path, listen: int, upstreams: list[int]) -> Path:
@@ -128,9 +164,12 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path(NGINX).exists(), reason="needs nginx: bash .ci/install-nginx.sh")
-def test_two_instances_behind_nginx_share_one_login(redis_prefix: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["redis", "postgres"])
+def test_two_instances_behind_nginx_share_one_login(kind: str, redis_prefix: str,
+                                                    tmp_path: Path) -> None:
+    store = SharedStore(kind, redis_prefix)
     ports, listen = [free_port(), free_port()], free_port()
-    env = {"SESSION_PREFIX": redis_prefix, "EXPRESSPY_ENV": "production"}
+    env = {**store.env(), "EXPRESSPY_ENV": "production"}
     instances = [ExpresspyRun(EXAMPLE, "--workers", "2", port=port, env={**env, "INSTANCE": name})
                  for name, port in zip("ab", ports, strict=True)]
     balancer: Nginx | None = None
@@ -160,8 +199,10 @@ def test_two_instances_behind_nginx_share_one_login(redis_prefix: str, tmp_path:
         status, body, _ = stranger.request("GET", "/")
         assert (status, body["user"], stranger.cookie) == (200, None, None)
 
+        assert store.records() == 1  # the login's, shared; the stranger saved nothing
+
         # One instance dies without warning; nginx moves on to the other, and the session,
-        # kept in Redis, is all there: the count goes on from where it was.
+        # kept in the shared store, is all there: the count goes on from where it was.
         _kill_instance(instances[0])
         for views in range(31, 41):
             status, body, _ = browser.request("GET", "/")
@@ -172,11 +213,10 @@ def test_two_instances_behind_nginx_share_one_login(redis_prefix: str, tmp_path:
         assert (status, body) == (200, {"user": None})
         status, body, _ = browser.request("GET", "/")
         assert (status, body["user"]) == (200, None)
-        client = redis.Redis(host="127.0.0.1", port=6379)
-        assert list(client.scan_iter(redis_prefix + "*")) == []
-        client.close()
+        assert store.records() == 0
     finally:
         if balancer is not None:
             balancer.stop()
         for instance in instances:
             instance.stop()
+        store.drop()
