@@ -230,11 +230,13 @@ class Authenticate:
     # -- the custom callback ----------------------------------------------------------------
 
     def _call_back(self, site: CallbackSite, next: Next, *args: Any) -> None:
-        """Run the custom callback with as many of ``args`` as it takes, where the
-        middleware was called; what it raises becomes ``next(err)``."""
+        """Run the custom callback where the middleware was called, with as many of ``args``
+        as it takes (missing ones as None: JavaScript passes ``undefined``); what it raises
+        becomes ``next(err)``."""
         callback = self.callback
         assert callback is not None
-        given = args[: self.callback_arity]
+        arity = min(self.callback_arity, 4)
+        given = (*args, *(None,) * 4)[:arity]
         if inspect.iscoroutinefunction(callback):
             async def run_async() -> None:
                 try:
