@@ -13,7 +13,8 @@ app.use(flash())
 
 app.get("/add", lambda req, res: res.json(
     {"count": req.flash(req.query.get("type"), req.query.get("msg"))}))
-app.get("/add-array", lambda req, res: res.json({"count": req.flash("info", ["one", "two", "three"])}))
+app.get("/add-array",
+        lambda req, res: res.json({"count": req.flash("info", ["one", "two", "three"])}))
 
 
 @app.get("/add-format")

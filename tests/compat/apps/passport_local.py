@@ -95,7 +95,8 @@ app.post("/login", passport.authenticate("local", {"successRedirect": "/me",
 app.post("/login-plain", passport.authenticate("local"),
          lambda req, res: res.json({**view(req), "authInfo": req.auth_info}))
 app.post("/login-message", passport.authenticate(
-    "local", failure_message=True, failure_redirect="/me", bad_request_message="Both fields, please."))
+    "local", failure_message=True, failure_redirect="/me",
+    bad_request_message="Both fields, please."))
 app.post("/login-flash-text", passport.authenticate(
     "local", failure_flash="Invalid username or password.", success_flash="Signed in.",
     success_message=True, success_redirect="/me", failure_redirect="/flashes"))
