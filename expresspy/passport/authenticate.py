@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
 from typing import Any
 
 from expresspy.callbacks import CallbackSite, running_loop
@@ -104,7 +104,7 @@ class Authenticate:
         if target is None:
             # In a worker thread before passport.initialize()/session() recorded the loop:
             # the dispatcher awaits what a handler returns, so registered middleware runs.
-            return self.run(req, res, next)
+            return _Deferred(self.run(req, res, next), next)
         site = CallbackSite.here(target)
         work = self.run(req, res, next, site)
         if loop is target:
@@ -249,6 +249,34 @@ class Authenticate:
             task.add_done_callback(_RUNNING.discard)
             return
         site.run(_guarded, callback, given, next)
+
+
+class _Deferred:
+    """A run that can only start when awaited (no event loop known to the calling thread).
+
+    The dispatcher awaits what a registered middleware returns, so that case works. A direct
+    call from a plain ``def`` handler discards it: then, when it is dropped unawaited, the
+    request fails with an error that says how to fix it, instead of waiting forever.
+    """
+
+    def __init__(self, work: Coroutine[Any, Any, None], next: Next) -> None:
+        self.work: Coroutine[Any, Any, None] | None = work
+        self.next = next
+
+    def __await__(self) -> Generator[Any, None, None]:
+        work, self.work = self.work, None
+        if work is None:
+            raise RuntimeError("this passport.authenticate() run was already awaited")
+        return work.__await__()
+
+    def __del__(self) -> None:
+        if self.work is not None:
+            self.work.close()
+            self.next(RuntimeError(
+                "passport.authenticate(...)(req, res, next) was called from a plain def "
+                "handler before the request's event loop was known: add "
+                "app.use(passport.initialize()) (or passport.session()) before this route, "
+                "or call it from an async def handler"))
 
 
 def _guarded(callback: Callable[..., Any], args: tuple[Any, ...], next: Next) -> None:

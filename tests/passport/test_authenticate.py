@@ -202,3 +202,22 @@ def test_sync_handlers_inline_setting_runs_plain_callbacks_on_the_loop() -> None
     app.set("sync handlers", "inline")
     form(request(app).post("/login"), "username=a&password=b").expect(200)
     assert seen == [False, True]  # a worker thread by default, the loop when inline
+
+
+def test_without_initialize_registered_middleware_works_and_a_direct_call_fails_clearly() -> None:
+    from expresspy import express, session
+
+    passport = make_passport()
+    app = express()
+    app.use(express.urlencoded())
+    app.use(session(secret="s", resave=False, save_uninitialized=False))
+    app.post("/login", passport.authenticate("local"), lambda req, res: res.send("in"))
+
+    @app.post("/direct")
+    def direct(req: Any, res: Any, next: Any) -> None:
+        passport.authenticate("local", lambda err, user: res.send("never"))(req, res, next)
+
+    app.use(lambda err, req, res, next: res.status(500).send(str(err)))
+    form(request(app).post("/login"), "username=ann&password=secret").expect(200, "in")
+    response = form(request(app).post("/direct"), "username=ann&password=secret").expect(500)
+    assert "add app.use(passport.initialize())" in response.response.text
