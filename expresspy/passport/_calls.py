@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from expresspy.callbacks import running_loop
+from expresspy.router.handler import Handler
 
 __all__ = ["UNDEFINED", "call_user", "js_truthy", "positional_arity", "takes_done"]
 
@@ -51,24 +52,14 @@ def js_truthy(value: Any) -> bool:
 
 
 def positional_arity(fn: Callable[..., Any]) -> int:
-    """The number of positional parameters ``fn`` takes (``*args`` counts as many: 99)."""
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return 99
-    count = 0
-    for param in signature.parameters.values():
-        if param.kind is param.VAR_POSITIONAL:
-            return 99
-        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            count += 1
-    return count
+    """The number of positional parameters ``fn`` takes, read as the router reads a handler's
+    (``*args`` counts as 3)."""
+    return Handler(fn).arity
 
 
 def takes_done(fn: Callable[..., Any], values: int) -> bool:
     """True when ``fn`` takes a ``done`` callback after ``values`` positional values."""
-    arity = positional_arity(fn)
-    return arity != 99 and arity > values
+    return positional_arity(fn) > values
 
 
 async def call_user(req: Any, fn: Callable[..., Any], args: tuple[Any, ...],

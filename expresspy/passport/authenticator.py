@@ -171,66 +171,58 @@ class Authenticator:
     transformAuthInfo = transform_auth_info
 
     async def serialize(self, user: Any, req: Any = None) -> Any:
-        """Run the serializer chain; raises when no serializer gives a value."""
-        for layer in self._serializers:
-            err, obj = await _chain_call(layer, req, user)
-            if err == "pass":
-                err = None
-            if js_truthy(err):
-                raise err if isinstance(err, BaseException) else RuntimeError(str(err))
-            if js_truthy(obj) or (obj == 0 and not isinstance(obj, bool)):
-                return obj
-        raise RuntimeError("Failed to serialize user into session")
+        """Run the serializer chain; raises when no serializer gives a value (0 is one)."""
+        found, obj = await _chain(self._serializers, req, user, _serialized)
+        if not found:
+            raise RuntimeError("Failed to serialize user into session")
+        return obj
 
     async def deserialize(self, obj: Any, req: Any = None) -> Any:
         """Run the deserializer chain: the user, or False when a deserializer said None/False
         (the user is gone); raises when none answers."""
-        for layer in self._deserializers:
-            err, user = await _chain_call(layer, req, obj)
-            if err == "pass":
-                err = None
-            if js_truthy(err):
-                raise err if isinstance(err, BaseException) else RuntimeError(str(err))
-            if js_truthy(user):
-                return user
-            if user is None or user is False:
-                return False
-        raise RuntimeError("Failed to deserialize user out of session")
+        found, user = await _chain(self._deserializers, req, obj, _deserialized)
+        if not found:
+            raise RuntimeError("Failed to deserialize user out of session")
+        return user if js_truthy(user) else False
 
     async def transform(self, info: Any, req: Any = None) -> Any:
         """Run the info transformers; ``info`` itself when none gives a value."""
-        for layer in self._info_transformers:
-            arity = positional_arity(layer)
-            if arity == 1:
-                err, values = await call_user(req, layer, (info,), with_done=False)
-            else:
-                err, values = await call_user(req, layer, (req, info) if arity == 3 else (info,),
-                                              with_done=True)
-            tinfo = values[0] if values else UNDEFINED
-            if err == "pass":
-                err = None
-            if js_truthy(err):
-                raise err if isinstance(err, BaseException) else RuntimeError(str(err))
-            if js_truthy(tinfo):
-                return tinfo
-        return info
+        found, transformed = await _chain(self._info_transformers, req, info, js_truthy)
+        return transformed if found else info
 
 
 Passport = Authenticator
 
 
-async def _chain_call(layer: UserCallback, req: Any, value: Any) -> tuple[Any, Any]:
-    """One (de)serializer: ``(req, value, done)``, ``(value, done)`` or ``(value)`` -> value.
+async def _chain(layers: list[UserCallback], req: Any, value: Any,
+                 answers: Callable[[Any], bool]) -> tuple[bool, Any]:
+    """Run a passport chain on ``value``: ``(True, result)`` from the first layer whose result
+    ``answers``, or ``(False, None)``. ``done("pass")`` and ``done()`` go on; an error raises.
 
-    ``done()`` with no value gives UNDEFINED (next in the chain); the return form's None is a
-    value (for a deserializer: the user is gone).
+    A layer takes ``(req, value, done)``, ``(value, done)`` or ``(value)`` (and returns).
     """
-    arity = positional_arity(layer)
-    if arity == 3:
-        err, values = await call_user(req, layer, (req, value), with_done=True)
-    else:
-        err, values = await call_user(req, layer, (value,), with_done=arity == 2)
-    return err, values[0] if values else UNDEFINED
+    for layer in layers:
+        arity = positional_arity(layer)
+        args = (req, value) if arity == 3 else (value,)
+        err, results = await call_user(req, layer, args, with_done=arity in (2, 3))
+        if err == "pass":
+            err = None
+        if js_truthy(err):
+            raise err if isinstance(err, BaseException) else RuntimeError(str(err))
+        result = results[0] if results else UNDEFINED
+        if answers(result):
+            return True, result
+    return False, None
+
+
+def _serialized(obj: Any) -> bool:
+    """passport: ``obj || obj === 0``."""
+    return js_truthy(obj) or (obj == 0 and not isinstance(obj, bool))
+
+
+def _deserialized(user: Any) -> bool:
+    """passport: a user, or an explicit null/false (the user is gone)."""
+    return js_truthy(user) or user is None or user is False
 
 
 def _callable(fn: Any, what: str) -> UserCallback:

@@ -61,7 +61,7 @@ def attach(req: Any, instance: Any, user_property: str | None = None) -> Passpor
         state.instance = instance
     if user_property:
         state.user_property = user_property
-    if state.user_property not in vars(req):  # reads None, not AttributeError, until set
+    if getattr(req, state.user_property, None) is None:  # reads None until a login sets it
         setattr(req, state.user_property, None)
     if getattr(req, "logIn", None) is None:
         req.login = req.logIn = _login_method(req, state)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.compat.harness import Server, node_tools_missing, start
+from tests.compat.harness import Server, node_tools_missing, shared_pair
 from tests.compat.replay import CookieJar, SessionIds, parse_step, send, view
 
 SECRET = {"connect.sid": "passport-redis-secret"}
@@ -26,19 +25,11 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """passport_redis in Node and in Python, sharing one key prefix."""
-    reason = node_tools_missing()
-    if reason is not None:
-        pytest.skip(reason)
-    logs: Path = tmp_path_factory.mktemp("passport-interop-logs")
-    shared = {"COMPAT_REDIS_PREFIX": f"passport-interop-{os.getpid()}:"}
-    servers: dict[str, Server] = {}
-    try:
-        for runtime in ("express", "expresspy"):
-            servers[runtime] = start(runtime, "passport_redis", "development", logs, shared)
+    if node_tools_missing() is not None:
+        pytest.skip(node_tools_missing())
+    prefix = f"passport-interop-{os.getpid()}:"
+    with shared_pair("passport_redis", prefix, tmp_path_factory.mktemp("logs")) as servers:
         yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def walk(pair: dict[str, Server], hops: list[tuple[str, str, str | None]]) -> list[str]:
