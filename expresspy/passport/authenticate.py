@@ -117,7 +117,8 @@ class Authenticate:
     async def run(self, req: Any, res: Any, next: Next, site: CallbackSite | None = None
                   ) -> None:
         """Authenticate ``req``; every failure ends in ``next(err)`` or the callback."""
-        site = site or CallbackSite.here(asyncio.get_running_loop())
+        if site is None:
+            site = CallbackSite.here(asyncio.get_running_loop())
         try:
             await self._authenticate(req, res, next, site)
         except Exception as exc:

@@ -41,6 +41,7 @@ from expresspy.passport.strategy import Strategy
 __all__ = ["Authenticator"]
 
 UserCallback = Callable[..., Any]
+Layer = tuple[UserCallback, int]
 
 
 class Authenticator:
@@ -53,9 +54,10 @@ class Authenticator:
     def __init__(self) -> None:
         self.key = "passport"
         self._strategies: dict[str, Strategy] = {}
-        self._serializers: list[UserCallback] = []
-        self._deserializers: list[UserCallback] = []
-        self._info_transformers: list[UserCallback] = []
+        # Each callback with its number of parameters, read once (it picks the calling form).
+        self._serializers: list[Layer] = []
+        self._deserializers: list[Layer] = []
+        self._info_transformers: list[Layer] = []
         self.use(SessionStrategy(self.deserialize, key=self.key))
         self.session_manager = SessionManager(self.serialize, key=self.key)
 
@@ -149,7 +151,7 @@ class Authenticator:
 
     def serialize_user(self, fn: UserCallback) -> UserCallback:
         """Register a serializer (usable as a decorator): user -> what the session stores."""
-        self._serializers.append(_callable(fn, "serialize_user"))
+        self._serializers.append(_layer(fn, "serialize_user"))
         return fn
 
     serializeUser = serialize_user
@@ -157,7 +159,7 @@ class Authenticator:
     def deserialize_user(self, fn: UserCallback) -> UserCallback:
         """Register a deserializer (usable as a decorator): stored value -> user (None/False:
         the user is gone and the login is dropped)."""
-        self._deserializers.append(_callable(fn, "deserialize_user"))
+        self._deserializers.append(_layer(fn, "deserialize_user"))
         return fn
 
     deserializeUser = deserialize_user
@@ -165,7 +167,7 @@ class Authenticator:
     def transform_auth_info(self, fn: UserCallback) -> UserCallback:
         """Register an info transformer: ``fn(info)`` returns, ``fn(info, done)`` or
         ``fn(req, info, done)`` calls back; the result becomes ``req.auth_info``."""
-        self._info_transformers.append(_callable(fn, "transform_auth_info"))
+        self._info_transformers.append(_layer(fn, "transform_auth_info"))
         return fn
 
     transformAuthInfo = transform_auth_info
@@ -194,15 +196,14 @@ class Authenticator:
 Passport = Authenticator
 
 
-async def _chain(layers: list[UserCallback], req: Any, value: Any,
+async def _chain(layers: list[Layer], req: Any, value: Any,
                  answers: Callable[[Any], bool]) -> tuple[bool, Any]:
     """Run a passport chain on ``value``: ``(True, result)`` from the first layer whose result
     ``answers``, or ``(False, None)``. ``done("pass")`` and ``done()`` go on; an error raises.
 
     A layer takes ``(req, value, done)``, ``(value, done)`` or ``(value)`` (and returns).
     """
-    for layer in layers:
-        arity = positional_arity(layer)
+    for layer, arity in layers:
         args = (req, value) if arity == 3 else (value,)
         err, results = await call_user(req, layer, args, with_done=arity in (2, 3))
         if err == "pass":
@@ -225,7 +226,7 @@ def _deserialized(user: Any) -> bool:
     return js_truthy(user) or user is None or user is False
 
 
-def _callable(fn: Any, what: str) -> UserCallback:
+def _layer(fn: Any, what: str) -> Layer:
     if not callable(fn):
         raise TypeError(f"passport.{what}() needs a function, got {type(fn).__name__}")
-    return fn  # type: ignore[no-any-return]
+    return fn, positional_arity(fn)

@@ -52,15 +52,19 @@ def normalize_options(options: Mapping[str, Any] | None,
 
 
 def attach(req: Any, instance: Any, user_property: str | None = None) -> PassportRequest:
-    """Give ``req`` passport's state and methods (call on the request's event loop)."""
+    """Give ``req`` passport's state and methods (call on the request's event loop).
+
+    The first call on a request binds the methods; later ones (``passport.session()`` after
+    ``initialize()``) only update the state.
+    """
     state: PassportRequest | None = getattr(req, "_passport", None)
-    if state is None:
-        state = PassportRequest(instance, asyncio.get_running_loop())
-        req._passport = state
-    else:
+    if state is not None:
         state.instance = instance
-    if user_property:
-        state.user_property = user_property
+        if user_property:
+            state.user_property = user_property
+        return state
+    state = PassportRequest(instance, asyncio.get_running_loop(), user_property or "user")
+    req._passport = state
     if getattr(req, state.user_property, None) is None:  # reads None until a login sets it
         setattr(req, state.user_property, None)
     if getattr(req, "logIn", None) is None:
