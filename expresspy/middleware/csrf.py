@@ -163,7 +163,10 @@ class CsrfProtection:
         except Exception as exc:  # a getter's failure (or no session) is the request's error
             next(exc)
             return
-        next() if valid else next(self.invalid_csrf_token_error())
+        if valid:
+            next()
+        else:
+            next(self.invalid_csrf_token_error())
 
 
 def csrf(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> CsrfProtection:

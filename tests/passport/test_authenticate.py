@@ -221,3 +221,29 @@ def test_without_initialize_registered_middleware_works_and_a_direct_call_fails_
     form(request(app).post("/login"), "username=ann&password=secret").expect(200, "in")
     response = form(request(app).post("/direct"), "username=ann&password=secret").expect(500)
     assert "add app.use(passport.initialize())" in response.response.text
+
+
+def test_flash_options_as_dicts_and_true() -> None:
+    def verify(username: str, password: str, done: Any) -> None:
+        if password == "ok":
+            done(None, {"id": 1, "username": username}, {"message": "Hi", "type": "greeting"})
+        else:
+            done(None, False, {"message": "No", "type": "warning"})
+
+    passport = make_passport(verify)
+    app = make_app(passport)
+    app.post("/dict", passport.authenticate("local", failure_flash={"message": "Custom"},
+                                            failure_redirect="/f"))
+    app.post("/typed", passport.authenticate("local", failure_flash={"type": "oops"},
+                                             failure_redirect="/f"))
+    app.post("/true", passport.authenticate("local", failure_flash=True, failure_redirect="/f"))
+    app.post("/ok", passport.authenticate("local", success_flash=True, keep_session_info=True,
+                                          success_redirect="/f"))
+    app.get("/f", lambda req, res: res.json(req.flash()))
+    client = agent(app)
+    for path in ("/dict", "/typed", "/true"):
+        form(client.post(path), "username=a&password=x").expect(302)
+    form(client.post("/ok"), "username=a&password=ok").expect(302)
+    # a dict's missing type is the default ("error"), never the info's; True takes the info's
+    client.get("/f").expect(200, {"error": ["Custom"], "oops": ["No"], "warning": ["No"],
+                                  "greeting": ["Hi"]})

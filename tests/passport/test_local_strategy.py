@@ -127,3 +127,20 @@ def test_misconfiguration_is_refused() -> None:
         LocalStrategy()
     with pytest.raises(TypeError, match="unknown option 'usernamefield'"):
         LocalStrategy(sync_return, usernamefield="email")
+
+
+@pytest.mark.parametrize("body", [
+    {"username": ["ann", "bob"], "password": "secret"},  # a repeated field
+    {"username": {"$ne": None}, "password": "secret"},  # an operator object (NoSQL injection)
+    {"username": "ann", "password": ""},
+    {"username": None, "password": "secret"},
+])
+def test_credentials_that_are_not_plain_values_are_missing(body: dict[str, Any]) -> None:
+    seen: list[Any] = []
+
+    def verify(username: str, password: str) -> Any:
+        seen.append(username)
+        return check(username, password)
+
+    request(login_app(verify)).post("/login").send(body).expect(400, "Bad Request")
+    assert seen == []  # verify never sees them
