@@ -1,10 +1,12 @@
 """One login shared by a Node app (passport + passport-local + express-session + connect-redis)
 and an expresspy app (passport + LocalStrategy + session() + RedisStore), through one Redis.
 
-Both serve tests/compat/apps/passport_redis.{js,py} with the same key prefix, secret and cookie
+Both serve tests/compat/apps/auth_redis.{js,py} with the same key prefix, secret and cookie
 name: a login on either side is recognised by the other (the ``passport`` key of the session
-record has one layout), and a logout on either side ends it for both. Needs node and npm (the
-pinned packages are installed once into the compat tests' npm cache) and Redis on 127.0.0.1.
+record has one layout), and a logout on either side ends it for both. Flash messages
+(connect-flash's ``flash`` key) and CSRF tokens (csrf-sync's ``csrfToken`` key) cross over too.
+Needs node and npm (the pinned packages are installed once into the compat tests' npm cache) and
+Redis on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -24,26 +27,39 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
-    """passport_redis in Node and in Python, sharing one key prefix."""
+    """auth_redis in Node and in Python, sharing one key prefix."""
     if node_tools_missing() is not None:
         pytest.skip(node_tools_missing())
     prefix = f"passport-interop-{os.getpid()}:"
-    with shared_pair("passport_redis", prefix, tmp_path_factory.mktemp("logs")) as servers:
+    with shared_pair("auth_redis", prefix, tmp_path_factory.mktemp("logs")) as servers:
         yield servers
 
 
-def walk(pair: dict[str, Server], hops: list[tuple[str, str, str | None]]) -> list[str]:
-    """Send each (runtime, path, form body or None: GET) with one cookie jar; return bodies."""
-    jar, ids, bodies = CookieJar(), SessionIds(), []
-    for index, (runtime, path, body) in enumerate(hops, start=1):
-        raw: dict[str, object] = {"name": f"{runtime}{index}", "path": path}
+class Browser:
+    """One cookie jar sent to both runtimes (one host, so a browser would do the same)."""
+
+    def __init__(self, pair: dict[str, Server]) -> None:
+        self.pair = pair
+        self.jar, self.ids = CookieJar(), SessionIds()
+
+    def send(self, runtime: str, path: str, body: str | None = None,
+             headers: dict[str, str] | None = None, status: int = 200) -> Any:
+        """GET (or POST a form when ``body`` is given); return the parsed JSON body."""
+        raw: dict[str, Any] = {"name": runtime, "path": path, "headers": dict(headers or {})}
         if body is not None:
-            raw.update(method="POST", headers=FORM, body=body)
-        exchange = send(pair[runtime].port, parse_step(raw, index), jar, SECRET)
-        assert exchange.error is None, (runtime, path, exchange.error, pair[runtime].log_tail())
-        assert exchange.status == 200, (runtime, path, exchange.status, exchange.body)
-        bodies.append(view(exchange, None, ids, SECRET)["body"])
-    return bodies
+            raw.update(method="POST", body=body)
+            raw["headers"].update(FORM)
+        exchange = send(self.pair[runtime].port, parse_step(raw, 1), self.jar, SECRET)
+        log = self.pair[runtime].log_tail()
+        assert exchange.error is None, (runtime, path, exchange.error, log)
+        assert exchange.status == status, (runtime, path, exchange.status, exchange.body, log)
+        return json.loads(view(exchange, None, self.ids, SECRET)["body"])
+
+
+def walk(pair: dict[str, Server], hops: list[tuple[str, str, str | None]]) -> list[Any]:
+    """Send each (runtime, path, form body or None: GET) with one cookie jar; return bodies."""
+    browser = Browser(pair)
+    return [browser.send(runtime, path, body) for runtime, path, body in hops]
 
 
 RECORD = {
@@ -69,7 +85,7 @@ def test_login_on_one_side_is_seen_and_ended_by_the_other(
             (other, "/me", None),
         ],
     )
-    assert [json.loads(body) for body in bodies] == [
+    assert bodies == [
         {"user": "ann"},
         {"user": "ann"},  # the other runtime deserialized the stored login
         RECORD,
@@ -92,6 +108,21 @@ def test_a_user_serialized_by_node_is_deserialized_by_python_and_back(
             ("express", "/record", None),
         ],
     )
-    assert [json.loads(body) for body in bodies] == [
+    assert bodies == [
         {"user": "ann"}, {"user": "ann"}, {"user": "ann"}, RECORD,
     ]
+
+
+@pytest.mark.parametrize("first", ["express", "expresspy"])
+def test_flash_messages_and_csrf_tokens_cross_over(pair: dict[str, Server], first: str) -> None:
+    other = "expresspy" if first == "express" else "express"
+    browser = Browser(pair)
+    assert browser.send(first, "/flash-add?msg=one") == {"count": 1}
+    assert browser.send(other, "/flash-add?msg=two") == {"count": 2}
+    assert browser.send(first, "/flash-read") == ["one", "two"]
+    assert browser.send(other, "/flash-read") == []  # consumed on the other side
+    token = browser.send(first, "/csrf-token")["token"]
+    assert browser.send(other, "/csrf-token") == {"token": token}  # the same stored token
+    assert browser.send(other, "/csrf-check", "", {"X-CSRF-Token": token}) == {"ok": True}
+    refused = browser.send(other, "/csrf-check", "", {"X-CSRF-Token": token[::-1]}, status=403)
+    assert refused == {"code": "EBADCSRFTOKEN"}

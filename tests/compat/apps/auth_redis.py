@@ -1,4 +1,5 @@
-"""passport + LocalStrategy over session() with RedisStore; twin of passport_redis.js."""
+"""passport + LocalStrategy, flash() and csrf() over session() with RedisStore; twin of
+auth_redis.js."""
 
 import json
 import os
@@ -6,6 +7,7 @@ import os
 import redis
 
 from expresspy import express, passport, session
+from expresspy.middleware import csrf, flash
 from expresspy.passport import LocalStrategy
 from expresspy.session import RedisStore
 
@@ -29,12 +31,22 @@ app = express()
 app.use(express.urlencoded({"extended": False}))
 app.use(session(store=RedisStore(URL, prefix=PREFIX), secret="passport-redis-secret",
                 resave=False, save_uninitialized=False, cookie={"maxAge": 60000}))
+app.use(flash())
 app.use(passport.initialize())
 app.use(passport.session())
 
 app.post("/login", passport.authenticate("local"),
          lambda req, res: res.json({"user": req.user["username"]}))
 app.get("/me", lambda req, res: res.json({"user": req.user["username"] if req.user else None}))
+app.get("/flash-add", lambda req, res: res.json({"count": req.flash("info", req.query["msg"])}))
+app.get("/flash-read", lambda req, res: res.json(req.flash("info")))
+
+protection = csrf()
+app.get("/csrf-token", protection, lambda req, res: res.json({"token": req.csrf_token()}))
+app.post("/csrf-check", protection, lambda req, res: res.json({"ok": True}))
+app.use(lambda err, req, res, next: res.status(getattr(err, "status", 500)).json(
+    {"code": getattr(err, "code", None)}))
+
 app.post("/logout", lambda req, res, next: req.logout(
     lambda err: next(err) if err else res.json({"out": True})))
 
