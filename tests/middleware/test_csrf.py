@@ -40,7 +40,7 @@ def token_of(client: Any) -> str:
 
 
 def test_token_shape_and_stability() -> None:
-    client = agent(csrf_app())
+    client = agent(csrf_app(), server=True)
     token = token_of(client)
     assert re.fullmatch(r"[0-9a-f]{256}", token)  # 128 random bytes, as csrf-sync
     assert token_of(client) == token  # one token per session
@@ -49,14 +49,14 @@ def test_token_shape_and_stability() -> None:
 
 @pytest.mark.parametrize("header", ["X-CSRF-Token", "CSRF-Token", "XSRF-Token", "X-XSRF-Token"])
 def test_every_token_header_is_accepted(header: str) -> None:
-    client = agent(csrf_app())
+    client = agent(csrf_app(), server=True)
     token = token_of(client)
     client.post("/transfer").set(header, token).expect(200, {"ok": True})
     client.delete("/transfer").set(header, token).expect(200, {"deleted": True})
 
 
 def test_body_field_json_and_form() -> None:
-    client = agent(csrf_app())
+    client = agent(csrf_app(), server=True)
     token = token_of(client)
     client.post("/transfer").type("form").send(f"_csrf={token}").expect(200)
     client.post("/transfer").send({"_csrf": token}).expect(200)
@@ -64,7 +64,7 @@ def test_body_field_json_and_form() -> None:
 
 
 def test_refusals() -> None:
-    client = agent(csrf_app())
+    client = agent(csrf_app(), server=True)
     token = token_of(client)
     client.post("/transfer").expect(403, BAD)
     client.post("/transfer").set("X-CSRF-Token", token[:-1] + "0").expect(403, BAD)

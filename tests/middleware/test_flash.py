@@ -31,7 +31,7 @@ def flash_app(**options: Any) -> Any:
 
 
 def test_queue_read_consume_and_read_all() -> None:
-    client = agent(flash_app())
+    client = agent(flash_app(), server=True)
     client.get("/queue").expect(200, {
         "counts": [1, 3, 1],
         "stored": {"info": ["one", "two", "three"], "error": ["sync failed 2 times"]},

@@ -87,7 +87,7 @@ def callback_app(kind: str) -> Any:
 @pytest.mark.parametrize("kind", ["def", "async awaited", "async not awaited", "async cb"])
 def test_custom_callback_from_every_kind_of_handler(kind: str) -> None:
     app = callback_app(kind)
-    client = agent(app)
+    client = agent(app, server=True)
     form(client.post("/login"), "username=ann&password=bad").expect(401)
     form(client.post("/login"), "username=bob&password=hunter2").expect(200, {"user": "bob"})
     client.get("/me").expect(200, {"user": "bob", "authenticated": True,

@@ -60,7 +60,7 @@ def login_app() -> Any:
 
 @pytest.mark.parametrize("path", ["/login-cb/ann", "/login-await/ann", "/login-thread/ann"])
 def test_login_regenerates_the_session_and_stores_the_user(path: str) -> None:
-    client = agent(login_app())
+    client = agent(login_app(), server=True)
     first = sid(client.get("/visit").expect(200, {"visits": 1}).response)
     second = sid(client.get(path).expect(200).response)
     assert first and second and first != second  # a new session id: no fixation
@@ -70,14 +70,14 @@ def test_login_regenerates_the_session_and_stores_the_user(path: str) -> None:
 
 
 def test_keep_session_info_keeps_the_old_data() -> None:
-    client = agent(login_app())
+    client = agent(login_app(), server=True)
     client.get("/visit").expect(200, {"visits": 1})
     client.get("/login-await/bob?keep=1").expect(200, {"ok": True, "visits": 1})
     client.get("/visit").expect(200, {"visits": 2})
 
 
 def test_logout_removes_the_user_and_regenerates() -> None:
-    client = agent(login_app())
+    client = agent(login_app(), server=True)
     client.get("/login-cb/ann").expect(200, {"ok": True})
     client.get("/visit").expect(200, {"visits": 1})
     client.get("/logout-await?keep=1").expect(200, {"authenticated": False, "unauth": True,
