@@ -18,6 +18,10 @@ from typing import Any
 
 from expresspy.application import Application
 from expresspy.errors import HTTPError
+
+# Imported here for the same reason as `session` below: `passport` is the shared
+# Authenticator, not the `expresspy.passport` package.
+from expresspy.passport import passport
 from expresspy.request import Request
 from expresspy.response import Response
 from expresspy.router import Route, Router
@@ -74,5 +78,6 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "express",
+    "passport",
     "session",
 ]

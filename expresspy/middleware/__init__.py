@@ -15,6 +15,8 @@ from expresspy.middleware.body import json, raw, text, urlencoded
 from expresspy.middleware.compression import compression
 from expresspy.middleware.cookie_parser import cookie_parser
 from expresspy.middleware.cors import cors
+from expresspy.middleware.csrf import csrf
+from expresspy.middleware.flash import flash
 from expresspy.middleware.helmet import helmet
 from expresspy.middleware.logger import logger
 from expresspy.middleware.method_override import method_override
@@ -27,6 +29,8 @@ __all__ = [
     "compression",
     "cookie_parser",
     "cors",
+    "csrf",
+    "flash",
     "helmet",
     "json",
     "logger",

@@ -8,6 +8,7 @@ the pinned Node packages once into a cache folder outside the repository, and st
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -206,3 +208,21 @@ def _spawn(runtime: str, app: str, env: str, log_dir: Path, extra_env: dict[str,
         command, cwd=REPO_ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT
     )
     return Server(runtime, app, env, port, command, process, Path(log_name), log)
+
+
+@contextlib.contextmanager
+def shared_pair(app: str, prefix: str, log_dir: Path) -> Iterator[dict[str, Server]]:
+    """``apps/APP.js`` in Node and ``apps/APP.py`` in Python on one Redis key prefix.
+
+    For the interop tests: both apps read the prefix from COMPAT_REDIS_PREFIX, so they share
+    sessions. Yields ``{"express": ..., "expresspy": ...}`` and stops both on exit.
+    """
+    servers: dict[str, Server] = {}
+    try:
+        for runtime in ("express", "expresspy"):
+            servers[runtime] = start(runtime, app, "development", log_dir,
+                                     {"COMPAT_REDIS_PREFIX": prefix})
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import Server, node_tools_missing, start
+from .harness import Server, node_tools_missing, shared_pair
 from .replay import CookieJar, SessionIds, parse_step, send, view
 
 SECRET = {"connect.sid": "redis-secret"}
@@ -27,15 +27,8 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]
     if reason is not None:
         pytest.skip(reason)
     logs: Path = tmp_path_factory.mktemp("interop-logs")
-    shared = {"COMPAT_REDIS_PREFIX": f"compat-interop-{os.getpid()}:"}
-    servers: dict[str, Server] = {}
-    try:
-        for runtime in ("express", "expresspy"):
-            servers[runtime] = start(runtime, "redis_sessions", "development", logs, shared)
+    with shared_pair("redis_sessions", f"compat-interop-{os.getpid()}:", logs) as servers:
         yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def walk(pair: dict[str, Server], hops: list[tuple[str, str]]) -> list[tuple[str, str]]:
