@@ -16,12 +16,12 @@ a blocking database lookup never stalls the server; ``async def`` callbacks run 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
 
 from expresspy.callbacks import running_loop
+from expresspy.runtime.handler import Handler
 
 __all__ = ["UNDEFINED", "call_user", "js_truthy", "positional_arity", "takes_done"]
 
@@ -54,22 +54,7 @@ def js_truthy(value: Any) -> bool:
 def positional_arity(fn: Callable[..., Any]) -> int:
     """The number of positional parameters ``fn`` takes, read as the router reads a handler's
     (``*args`` counts as 3)."""
-    return int(_handler_class()(fn).arity)
-
-
-def _handler_class() -> Any:
-    """The router's Handler class (it reads arities for registration).
-
-    Looked up by name because main moved it from ``expresspy.router.handler`` to
-    ``expresspy.runtime.handler`` (9fd0c2e) while this code was written: after the merge this
-    is a plain import of the latter.
-    """
-    for module in ("expresspy.runtime.handler", "expresspy.router.handler"):
-        try:
-            return importlib.import_module(module).Handler
-        except ImportError:
-            continue
-    raise ImportError("expresspy's Handler class was not found")
+    return int(Handler(fn).arity)
 
 
 def takes_done(fn: Callable[..., Any], values: int) -> bool:
