@@ -26,7 +26,7 @@ from .patch import SessionPatch
 from .prune import prune_command
 from .session import ReservedSessionKey, Session
 from .sqlite import SQLiteStore
-from .store import JSON, Serializer, Store
+from .store import JSON, Serializer, SessionStore, Store, StoreCapabilities, capabilities_of
 
 __all__ = [
     "JSON",
@@ -43,10 +43,13 @@ __all__ = [
     "SessionOperation",
     "SessionOptions",
     "SessionPatch",
+    "SessionStore",
     "SessionStoreTimeout",
     "SessionStoreUnavailable",
     "SessionTooLarge",
     "Store",
+    "StoreCapabilities",
+    "capabilities_of",
     "generate_session_id",
     "prune_command",
     "session",

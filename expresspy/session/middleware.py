@@ -103,7 +103,7 @@ class RequestSession:
         self.next = next
         self.store = opts.store
         self.calls = calls
-        self.in_cookie = bool(getattr(opts.store, "in_cookie", False))
+        self.in_cookie = calls.in_cookie
         self.loop = asyncio.get_running_loop()
         self.cookie_id: str | None = None  # the id the client sent, if valid
         self.original_id: str | None = None
