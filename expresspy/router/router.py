@@ -463,7 +463,7 @@ class Router(MethodsMixin):
                 continue
             state = states[name] = _ParamState(value)
             for callback in callbacks:
-                nxt = Next(req._wakeup)
+                nxt = Next(req._exchange)
                 args = (req, res, nxt, value, name)[: callback.arity]
                 outcome = yield callback, args, nxt
                 state.value = req.params.get(name)

@@ -4,17 +4,17 @@ thread pool of plain ``def`` handlers. Knows nothing of paths or routes (express
 from expresspy.runtime.dispatch import DONE, Step, Walk, drive, step_for
 from expresspy.runtime.executor import SYNC_HANDLER_THREADS, SyncHandlers
 from expresspy.runtime.handler import Handler, flatten_handlers
-from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Next, Wakeup
+from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Exchange, Next
 
 __all__ = [
     "DONE",
     "NEXT_STACK_ATTRIBUTE",
     "SYNC_HANDLER_THREADS",
+    "Exchange",
     "Handler",
     "Next",
     "Step",
     "SyncHandlers",
-    "Wakeup",
     "Walk",
     "drive",
     "flatten_handlers",

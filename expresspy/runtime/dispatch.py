@@ -26,7 +26,7 @@ from inspect import isawaitable
 from typing import Any
 
 from expresspy.runtime.handler import Handler
-from expresspy.runtime.next import Next
+from expresspy.runtime.next import Exchange, Next
 
 logger = logging.getLogger("expresspy")
 
@@ -42,7 +42,7 @@ Walk = Generator[Step, Any, Any]
 
 def step_for(handler: Handler, err: object, req: Any, res: Any) -> Step:
     """The step running `handler` for `req` (with `err` for an error handler)."""
-    nxt = Next(req._wakeup)
+    nxt = Next(req._exchange)
     if handler.handles_errors:
         return handler, (err, req, res, nxt), nxt
     return handler, (req, res, nxt)[: handler.arity], nxt
@@ -59,26 +59,26 @@ def _raised(handler: Handler, nxt: Next, exc: Exception) -> Any:
 _UNSETTLED: Any = object()
 
 
-def _settled(nxt: Next, res: Any) -> Any:
+def _settled(nxt: Next, res: Any, exchange: Exchange) -> Any:
     """What a handler that returned settled on: its `next` value, DONE when it ended the
     response, else _UNSETTLED (it will do either later, from a callback: wait with `_settle`).
     """
     if nxt.called:
         return nxt.value
-    return DONE if res.finished or res._gone else _UNSETTLED
+    return DONE if res.finished or exchange.gone else _UNSETTLED
 
 
-async def _settle(nxt: Next, res: Any, wakeup: Any) -> Any:
+async def _settle(nxt: Next, res: Any, exchange: Exchange) -> Any:
     """Wait until a handler that returned calls `next` (DONE once it ends the response)."""
     while not nxt.called:
-        if res.finished or res._gone:  # answered, or nobody left to answer
+        if res.finished or exchange.gone:  # answered, or nobody left to answer
             return DONE
-        waiter = wakeup.arm()
-        if nxt.called or res.finished or res._gone:
-            wakeup.disarm()
+        waiter = exchange.arm()
+        if nxt.called or res.finished or exchange.gone:
+            exchange.disarm()
             continue
         await waiter
-        wakeup.disarm()
+        exchange.disarm()
     return nxt.value
 
 
@@ -154,7 +154,7 @@ class _SyncRun:
             else:
                 if result is not None and isawaitable(result):
                     return _AWAIT, (step, result)
-                outcome = _settled(nxt, res)
+                outcome = _settled(nxt, res, req._exchange)
                 if outcome is _UNSETTLED:
                     return _SETTLE, step
             try:
@@ -171,7 +171,7 @@ async def drive(walk: Walk, req: Any, res: Any) -> Any:
         kind, payload = _RUN, walk.send(None)
     except StopIteration as stop:
         return stop.value
-    wakeup = req._wakeup
+    exchange = req._exchange
     while True:
         if kind == _FINISHED:
             return payload
@@ -186,18 +186,18 @@ async def drive(walk: Walk, req: Any, res: Any) -> Any:
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
-                outcome = _settled(nxt, res)
+                outcome = _settled(nxt, res, exchange)
                 if outcome is _UNSETTLED:
-                    outcome = await _settle(nxt, res, wakeup)
+                    outcome = await _settle(nxt, res, exchange)
         else:
-            outcome = await _resume(kind, payload, res, wakeup)
+            outcome = await _resume(kind, payload, res, exchange)
         try:
             kind, payload = _RUN, walk.send(outcome)
         except StopIteration as stop:
             return stop.value
 
 
-async def _resume(kind: int, payload: Any, res: Any, wakeup: Any) -> Any:
+async def _resume(kind: int, payload: Any, res: Any, exchange: Exchange) -> Any:
     """The outcome of a sync step the thread handed back unsettled: await what the handler
     returned (`_AWAIT`), then wait for its `next` or the end of the response."""
     if kind == _AWAIT:
@@ -208,7 +208,7 @@ async def _resume(kind: int, payload: Any, res: Any, wakeup: Any) -> Any:
             return _raised(handler, nxt, exc)
     else:
         _, _, nxt = payload
-    return await _settle(nxt, res, wakeup)
+    return await _settle(nxt, res, exchange)
 
 
 async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, Any]:
