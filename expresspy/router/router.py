@@ -14,21 +14,41 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from expresspy.http.methods import HTTP_METHODS
 from expresspy.http.url import pathname_of, protohost_of, url_pathname
 from expresspy.router.pattern import Params, PathMatcher, PathSpec, request_segment
 from expresspy.router.route import Route
-from expresspy.runtime.dispatch import DONE, Walk, drive, step_for
+from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
 
 # HTTP_METHODS and url_pathname live in expresspy.http; re-exported for older imports.
-__all__ = ["HTTP_METHODS", "Layer", "MethodsMixin", "RouteInfo", "Router", "merge_params",
-           "path_text", "split_use_arguments", "url_pathname"]
+__all__ = [
+    "HTTP_METHODS",
+    "Layer",
+    "MethodsMixin",
+    "RouteInfo",
+    "RoutedRequest",
+    "Router",
+    "merge_params",
+    "path_text",
+    "split_use_arguments",
+    "url_pathname",
+]
 
 logger = logging.getLogger("expresspy")
+
+
+class RoutedRequest(DispatchedRequest, Protocol):
+    """What routing needs of `req` beyond dispatch: the URL and method it matches (read again
+    before each layer, so middleware may rewrite them), and the mount state it rewrites."""
+
+    url: str
+    method: str
+    base_url: str
+    params: Any
 
 
 
@@ -335,7 +355,7 @@ class Router(MethodsMixin):
         """Walk the stack for `req`; return DONE, an error, or None when the stack ran out."""
         return await drive(self.walk(req, res, err), req, res)
 
-    def walk(self, req: Any, res: Any, err: object = None) -> Walk:
+    def walk(self, req: RoutedRequest, res: Any, err: object = None) -> Walk:
         """The walk of the stack for `req` (see `expresspy.runtime.dispatch`): yields the
         handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
@@ -441,7 +461,8 @@ class Router(MethodsMixin):
         return layer_error
 
     def _param_steps(
-        self, params: dict[str, Any], req: Any, res: Any, states: dict[str, _ParamState]
+        self, params: dict[str, Any], req: RoutedRequest, res: Any,
+        states: dict[str, _ParamState]
     ) -> Walk:
         """Run `router.param` callbacks for the matched parameters, once per value per request.
 
@@ -490,7 +511,7 @@ class _MountPoint:
         self.protohost = protohost
         self.parent_url = parent_url
 
-    def enter(self, req: Any) -> bool:
+    def enter(self, req: RoutedRequest) -> bool:
         removed, protohost = self.removed, self.protohost
         if not removed:
             return False
@@ -500,7 +521,7 @@ class _MountPoint:
         req.base_url = self.parent_url + (removed[:-1] if removed.endswith("/") else removed)
         return slash_added
 
-    def leave(self, req: Any, slash_added: bool) -> None:
+    def leave(self, req: RoutedRequest, slash_added: bool) -> None:
         removed, protohost = self.removed, self.protohost
         if slash_added:
             url = req.url

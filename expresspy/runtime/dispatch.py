@@ -23,12 +23,40 @@ import contextvars
 import logging
 from collections.abc import Generator
 from inspect import isawaitable
-from typing import Any
+from typing import Any, Protocol
 
+from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.handler import Handler
 from expresspy.runtime.next import Exchange, Next
 
 logger = logging.getLogger("expresspy")
+
+
+class RunningApp(Protocol):
+    """What dispatch needs of the app a request is in (`req.app`): where its plain `def`
+    handlers run."""
+
+    @property
+    def _sync(self) -> SyncHandlers: ...
+
+
+class DispatchedRequest(Protocol):
+    """What dispatch needs of `req`: its app, its exchange state, and `req.next` to set."""
+
+    next: Any
+
+    @property
+    def app(self) -> RunningApp: ...
+
+    @property
+    def _exchange(self) -> Exchange: ...
+
+
+class DispatchedResponse(Protocol):
+    """What dispatch needs of `res`: whether it was ended."""
+
+    @property
+    def finished(self) -> bool: ...
 
 # Returned by dispatch when a handler ended the response without calling next.
 DONE: Any = object()
@@ -40,7 +68,7 @@ Walk = Generator[Step, Any, Any]
 """A router walk: yields steps, receives their outcomes, returns its own outcome."""
 
 
-def step_for(handler: Handler, err: object, req: Any, res: Any) -> Step:
+def step_for(handler: Handler, err: object, req: DispatchedRequest, res: object) -> Step:
     """The step running `handler` for `req` (with `err` for an error handler)."""
     nxt = Next(req._exchange)
     if handler.handles_errors:
@@ -59,7 +87,7 @@ def _raised(handler: Handler, nxt: Next, exc: Exception) -> Any:
 _UNSETTLED: Any = object()
 
 
-def _settled(nxt: Next, res: Any, exchange: Exchange) -> Any:
+def _settled(nxt: Next, res: DispatchedResponse, exchange: Exchange) -> Any:
     """What a handler that returned settled on: its `next` value, DONE when it ended the
     response, else _UNSETTLED (it will do either later, from a callback: wait with `_settle`).
     """
@@ -68,7 +96,7 @@ def _settled(nxt: Next, res: Any, exchange: Exchange) -> Any:
     return DONE if res.finished or exchange.gone else _UNSETTLED
 
 
-async def _settle(nxt: Next, res: Any, exchange: Exchange) -> Any:
+async def _settle(nxt: Next, res: DispatchedResponse, exchange: Exchange) -> Any:
     """Wait until a handler that returned calls `next` (DONE once it ends the response)."""
     while not nxt.called:
         if res.finished or exchange.gone:  # answered, or nobody left to answer
@@ -99,8 +127,8 @@ class _SyncRun:
 
     __slots__ = ("app", "cancelled", "context", "error", "outcome", "req", "res", "step", "walk")
 
-    def __init__(self, walk: Walk, req: Any, res: Any, context: contextvars.Context | None
-                 ) -> None:
+    def __init__(self, walk: Walk, req: DispatchedRequest, res: DispatchedResponse,
+                 context: contextvars.Context | None) -> None:
         self.walk = walk
         self.req = req
         self.res = res
@@ -165,7 +193,7 @@ class _SyncRun:
                 return _RUN, step
 
 
-async def drive(walk: Walk, req: Any, res: Any) -> Any:
+async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> Any:
     """Run `walk` to its end and return its outcome (DONE, an error, None, "router")."""
     try:
         kind, payload = _RUN, walk.send(None)
@@ -197,7 +225,8 @@ async def drive(walk: Walk, req: Any, res: Any) -> Any:
             return stop.value
 
 
-async def _resume(kind: int, payload: Any, res: Any, exchange: Exchange) -> Any:
+async def _resume(kind: int, payload: Any, res: DispatchedResponse, exchange: Exchange
+                  ) -> Any:
     """The outcome of a sync step the thread handed back unsettled: await what the handler
     returned (`_AWAIT`), then wait for its `next` or the end of the response."""
     if kind == _AWAIT:
@@ -211,7 +240,8 @@ async def _resume(kind: int, payload: Any, res: Any, exchange: Exchange) -> Any:
     return await _settle(nxt, res, exchange)
 
 
-async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, Any]:
+async def _run_sync(walk: Walk, step: Step, req: DispatchedRequest, res: DispatchedResponse
+                    ) -> tuple[int, Any]:
     """Run a plain `def` step (and the sync steps after it) where the app runs sync code."""
     executor = req.app._sync.executor()
     if executor is None:

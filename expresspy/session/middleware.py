@@ -21,7 +21,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..cookies import parse_cookie_header, sign, unsign
 from ..options import Middleware
@@ -36,6 +36,9 @@ from .store import JSON, SessionRecord
 from .store_calls import StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
+
+if TYPE_CHECKING:
+    from ..outgoing import ErrorResponder
 
 log = logging.getLogger("expresspy.session")
 
@@ -84,6 +87,36 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     return session_middleware
 
 
+class SessionRequest(Protocol):
+    """What the session machinery needs of `req`: the headers it reads the cookie from, the
+    URL it checks the cookie path against, and the attributes it sets."""
+
+    session: Any  # the Session, or None once the handler removed it
+    session_id: Any  # a str, unless the app overwrote it (express-session checks where it matters)
+    session_store: Any
+    original_url: str
+
+    def get(self, name: str) -> str | None:
+        """A request header."""
+
+
+class SessionResponse(Protocol):
+    """What the session machinery needs of `res`: two lifecycle hooks, appending a header,
+    and the app's error responder (for a failing session callback)."""
+
+    @property
+    def app(self) -> ErrorResponder: ...
+
+    def on_headers(self, fn: Callable[[Any], None]) -> None:
+        """Run `fn(res)` as the headers freeze."""
+
+    def before_finish(self, fn: Callable[[], Any]) -> None:
+        """Await `fn()` before the response's last bytes go out."""
+
+    def append(self, field: str, value: Any = ...) -> Any:
+        """Append a header value."""
+
+
 class RequestSession:
     """The session machinery of one request: load, then save/touch/set-cookie at the end."""
 
@@ -92,8 +125,8 @@ class RequestSession:
         opts: SessionOptions,
         calls: StoreCalls,
         cookie_options: CookieOptions,
-        req: Any,
-        res: Any,
+        req: SessionRequest,
+        res: SessionResponse,
         next: Callable[..., Any],
     ) -> None:
         self.opts = opts
