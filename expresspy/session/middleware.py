@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..cookies import parse_cookie_header, sign, unsign
 from ..options import Middleware
+from . import decisions
 from .cookie import CookieOptions, SessionCookie, now_ms
 from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
@@ -291,42 +292,33 @@ class RequestSession:
             return f"unserialisable:{id(sess)}:{object()!r}"
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def is_modified(self, sess: Session, now: SessionHash | None = None) -> bool:
-        """The id changed (regenerate) or the data did.
-
-        ``now``: the session's hash at this decision point, shared by every check made there.
-        """
-        return self.original_id != sess.id or self.original_hash != _at(sess, now)()
-
-    def is_saved(self, sess: Session, now: SessionHash | None = None) -> bool:
-        """Saved during this request and unchanged since."""
-        return self.original_id == sess.id and self.saved_hash == _at(sess, now)()
-
     def should_save(self, now: SessionHash | None = None) -> bool:
-        """express-session's ``shouldSave``."""
+        """express-session's ``shouldSave`` for this request's session."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
-        if not self.opts.save_uninitialized and not self.saved_hash and self.cookie_id != sid:
-            return self.is_modified(sess, now)
-        return not self.is_saved(sess, now)
+        return decisions.should_save(
+            self.opts.save_uninitialized, self.cookie_id, sid, sess.id, self.original_id,
+            self.original_hash, self.saved_hash, _at(sess, now))
 
     def should_touch(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldTouch``: a loaded, unmodified session."""
         sid = self.req.session_id
-        return isinstance(sid, str) and self.cookie_id == sid and not self.should_save(now)
+        return isinstance(sid, str) and decisions.should_touch(
+            self.cookie_id, sid, self.should_save(now))
 
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
-        """express-session's ``shouldSetCookie``."""
+        """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
+        is re-sent on every save and idle-timeout refresh too)."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
-        if self.cookie_id != sid:
-            return self.opts.save_uninitialized or self.is_modified(sess, now)
-        if self.in_cookie:  # the cookie is the record: every save and refresh re-sends it
+        if self.in_cookie and self.cookie_id == sid:
             return self.opts.rolling or self.should_save(now) or self.needs_refresh()
-        return self.opts.rolling or (
-            sess.cookie.expires is not None and self.is_modified(sess, now))
+        return decisions.should_set_cookie(
+            self.opts.save_uninitialized, self.opts.rolling, self.cookie_id, sid, sess.id,
+            sess.cookie.expires is not None, self.original_id, self.original_hash,
+            _at(sess, now))
 
     def needs_refresh(self) -> bool:
         """The idle-timeout clock of a loaded session should be written back."""
