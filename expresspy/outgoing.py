@@ -105,7 +105,7 @@ class ServerResponse:
 
     def _set_known(self, name: str, value: str) -> None:
         """`set_header` for a lower-case constant `name` and a value the framework built from
-        safe parts (digits, a tag it computed): skips `check_header`, ~0.15 µs a header."""
+        safe parts (digits, a tag it computed): skips `check_header`."""
         if self.headers_sent:
             raise HeadersSentError()
         self._headers[name] = value

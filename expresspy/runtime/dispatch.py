@@ -141,9 +141,8 @@ class _SyncRun:
 
     def run_and_report(self, loop: asyncio.AbstractEventLoop,
                        done: asyncio.Future[tuple[int, Any]]) -> None:
-        """`run` `self.step` in a worker thread, the outcome set on `done` from the loop.
-        Lighter than `run_in_executor`, which chains a second future to the loop's (~13 µs a
-        hop)."""
+        """`run` `self.step` in a worker thread, the outcome set on `done` from the loop
+        (lighter than `run_in_executor`: docs/performance.md, "Small costs avoided")."""
         step, self.step = self.step, None
         if self.cancelled or step is None:
             return

@@ -54,9 +54,9 @@ class StoreCalls:
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
             ConnectionError, TimeoutError, *capabilities.unavailable_errors)
-        # Whether each store method is ``async def``, by its function: inspect's check costs
-        # about a microsecond and ran on every call. Keyed by the function itself, so a
-        # method replaced on the store later is looked at afresh.
+        # Whether each store method is ``async def``, by its function (inspect's check is
+        # not free: docs/performance.md). Keyed by the function itself, so a method replaced
+        # on the store later is looked at afresh.
         self.is_async: dict[Any, bool] = {}
 
     async def call(self, operation: str, *args: Any) -> Any:
