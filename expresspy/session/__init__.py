@@ -10,6 +10,9 @@ See docs/sessions.md for every option (and its unit), the stores and how to choo
 
 from __future__ import annotations
 
+import sys
+import types
+
 from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
 from .errors import (
@@ -63,3 +66,19 @@ def __getattr__(name: str) -> object:
 
         return RedisStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _SessionPackage(types.ModuleType):
+    """``expresspy.session`` is both this package and the ``session()`` middleware factory.
+
+    ``from expresspy import session`` gives the package, and calling it is calling
+    :func:`session`; so ``session(secret=...)``, ``session.MemoryStore`` and
+    ``import expresspy.session as sessions`` all name one object, whichever was imported
+    first.
+    """
+
+    # The function itself, not a wrapper: no extra frame, so warnings still name the caller.
+    __call__ = staticmethod(session)
+
+
+sys.modules[__name__].__class__ = _SessionPackage
