@@ -359,22 +359,18 @@ class Router(MethodsMixin):
         """The walk of the stack for `req` (see `expresspy.runtime.dispatch`): yields the
         handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
-        Choosing the next layer is :meth:`_Selection.next_layer`; this runs each one: its
+        Choosing the next layer is :meth:`_matching_layers`; this runs each one: its
         parameters, its `router.param` callbacks, then its route or its middleware (mounted
-        at its path). The path and the method are read again before each layer, as Express
-        does, so a middleware may rewrite `req.url` or `req.method` to re-route the request.
+        at its path).
         """
         if not req.url:  # no pathname to match: Express runs no layer at all
             return err
+        protohost = protohost_of(req.url)
         parent_url: str = req.base_url
         parent_params: Any = req.params
         param_states: dict[str, _ParamState] | None = None  # made when a router.param runs
-        select = _Selection(self, req, err)
-        while True:
-            found = select.next_layer()
-            if found is None:
-                break
-            layer, matched, params = found
+        state = _WalkState(err, [] if req.method == "OPTIONS" else None)
+        for layer, matched, params in self._matching_layers(req, protohost, state):
             # The matcher builds a fresh Params per match, so it becomes req.params as it is.
             req.params = Params(merge_params(params, parent_params)) if self.merge_params \
                 else params
@@ -386,7 +382,7 @@ class Router(MethodsMixin):
                     return DONE
                 if outcome is not None:
                     if outcome != "route":
-                        select.error = select.error or outcome
+                        state.error = state.error or outcome
                     continue
             route = layer.route
             if route is not None:
@@ -394,10 +390,10 @@ class Router(MethodsMixin):
             else:
                 handler = layer.handler
                 assert handler is not None
-                if not (handler.handles_errors if select.error is not None
+                if not (handler.handles_errors if state.error is not None
                         else handler.handles_requests):
                     continue
-                mount = _MountPoint(matched, select.protohost, parent_url) if matched else None
+                mount = _MountPoint(matched, protohost, parent_url) if matched else None
                 slash_added = mount is not None and mount.enter(req)
                 try:
                     if type(handler.fn) is Router:
@@ -408,23 +404,73 @@ class Router(MethodsMixin):
                         except Exception as exc:  # a failing walk, as a failing handler
                             outcome = exc
                     else:
-                        outcome = yield step_for(handler, select.error, req, res)
+                        outcome = yield step_for(handler, state.error, req, res)
                 finally:
                     if mount is not None:
                         mount.leave(req, slash_added)
             if outcome is DONE:
                 return DONE
             if outcome == "router":
-                select.error = None
+                state.error = None
                 break
-            select.error = None if outcome == "route" else outcome
+            state.error = None if outcome == "route" else outcome
         req.base_url = parent_url
         req.params = parent_params
-        options_methods = select.options_methods
-        if options_methods and select.error is None:
+        options_methods = state.options_methods
+        if options_methods and state.error is None:
             _send_options(res, options_methods)
             return DONE
-        return select.error
+        return state.error
+
+    def _matching_layers(self, req: RoutedRequest, protohost: str, state: _WalkState
+                         ) -> Iterator[tuple[Layer, str, dict[str, Any]]]:
+        """The layers of one walk, in order: each whose path matches the request's path and
+        whose route (if any) handles its method, with the path part it matched and its
+        parameters. The path and the method are read again before each layer, as Express
+        does, so a middleware may rewrite `req.url` or `req.method` to re-route the request.
+        A malformed %-escape in a parameter becomes the walk's error (400).
+        """
+        stack = self._stack
+        position = -1
+        seen_url: str | None = None
+        path = ""
+        seen_path: str | None = None
+        candidates: tuple[int, ...] = ()
+        next_candidate = 0
+        while True:
+            url: str = req.url
+            if url is not seen_url:  # the same object as last time: the path is unchanged
+                seen_url = url
+                path = pathname_of(url, protohost)
+            if path != seen_path:  # first pass, or a middleware rewrote req.url
+                seen_path = path
+                segment = request_segment(path)
+                candidates = self._candidates(segment if self.case_sensitive
+                                              else segment.lower())
+                next_candidate = bisect.bisect_right(candidates, position)
+            if next_candidate >= len(candidates):
+                return
+            position = candidates[next_candidate]
+            next_candidate += 1
+            layer = stack[position]
+            try:
+                found = layer.matcher.match(path)
+            except Exception as exc:
+                state.error = state.error or exc
+                continue
+            if found is None:
+                continue
+            route = layer.route
+            if route is not None:
+                if state.error is not None:
+                    continue
+                method: str = req.method
+                if not route.handles_method(method):
+                    if state.options_methods is not None:
+                        state.options_methods.extend(route.allowed_methods())
+                    if method != "HEAD":
+                        continue
+            yield layer, found[0], found[1]
 
     def _param_steps(
         self, params: dict[str, Any], req: RoutedRequest, res: Any,
@@ -462,71 +508,16 @@ class Router(MethodsMixin):
         return None
 
 
-class _Selection:
-    """Choosing the layers of one walk, in order: the next layer whose path matches the
-    request's path now and whose route (if any) handles its method.
+class _WalkState:
+    """What choosing the layers and running them share during one walk: the pending error
+    (routes are skipped while there is one) and, for an OPTIONS request, the methods of the
+    routes that matched its path."""
 
-    Shared with the walk that runs them: `error` is the walk's pending error (routes are
-    skipped while there is one) and `options_methods` collects, for an OPTIONS request, the
-    methods of the routes that matched its path.
-    """
+    __slots__ = ("error", "options_methods")
 
-    __slots__ = ("candidates", "error", "next_candidate", "options_methods", "path", "position",
-                 "protohost", "req", "router", "seen_path", "seen_url")
-
-    def __init__(self, router: Router, req: RoutedRequest, err: object) -> None:
-        self.router = router
-        self.req = req
-        self.error = err
-        self.protohost = protohost_of(req.url)
-        self.options_methods: list[str] | None = [] if req.method == "OPTIONS" else None
-        self.position = -1  # the stack position of the last layer chosen
-        self.seen_url: str | None = None
-        self.path = ""
-        self.seen_path: str | None = None
-        self.candidates: tuple[int, ...] = ()
-        self.next_candidate = 0
-
-    def next_layer(self) -> tuple[Layer, str, dict[str, Any]] | None:
-        """The next matching layer with the path part it matched and its parameters, or None
-        when the stack ran out. A malformed %-escape in a parameter becomes the error (400)."""
-        req, router = self.req, self.router
-        while True:
-            url: str = req.url
-            if url is not self.seen_url:  # the same object as last time: the path is unchanged
-                self.seen_url = url
-                self.path = pathname_of(url, self.protohost)
-            path = self.path
-            if path != self.seen_path:  # first pass, or a middleware rewrote req.url
-                self.seen_path = path
-                segment = request_segment(path)
-                self.candidates = router._candidates(segment if router.case_sensitive
-                                                     else segment.lower())
-                self.next_candidate = bisect.bisect_right(self.candidates, self.position)
-            if self.next_candidate >= len(self.candidates):
-                return None
-            self.position = position = self.candidates[self.next_candidate]
-            self.next_candidate += 1
-            layer = router._stack[position]
-            try:
-                found = layer.matcher.match(path)
-            except Exception as exc:
-                self.error = self.error or exc
-                continue
-            if found is None:
-                continue
-            route = layer.route
-            if route is not None:
-                if self.error is not None:
-                    continue
-                method: str = req.method
-                if not route.handles_method(method):
-                    if self.options_methods is not None:
-                        self.options_methods.extend(route.allowed_methods())
-                    if method != "HEAD":
-                        continue
-            matched, params = found
-            return layer, matched, params
+    def __init__(self, error: object, options_methods: list[str] | None) -> None:
+        self.error = error
+        self.options_methods = options_methods
 
 
 class _MountPoint:
