@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from expresspy.application import Application
 from expresspy.errors import HTTPError
@@ -25,10 +25,12 @@ from expresspy.passport import passport
 from expresspy.request import Request
 from expresspy.response import Response
 from expresspy.router import Route, Router
+from expresspy.session import CookieStore, MemoryStore, SQLiteStore, Store
 
-# Imported here, not lazily: importing the `expresspy.session` package later would rebind the
-# name `expresspy.session` from the function to the package.
-from expresspy.session import CookieStore, MemoryStore, SQLiteStore, Store, session
+if TYPE_CHECKING:
+    from expresspy.session import session
+else:  # the package itself, which is callable as session() (expresspy/session/__init__.py)
+    from expresspy import session
 from expresspy.types import ErrorMiddleware, Middleware, Next, RequestHandler
 
 # Built-in middleware reachable as express.json(), express.static(), ... : module and name.

@@ -25,7 +25,7 @@ from expresspy.router.route import DONE, Route
 from expresspy.router.router import MethodsMixin, Router, path_text, split_use_arguments
 from expresspy.runtime.dispatch import drive
 from expresspy.runtime.executor import SyncHandlers
-from expresspy.runtime.next import Next, Wakeup
+from expresspy.runtime.next import Exchange, Next
 from expresspy.trust import TrustFunction, compile_trust
 
 logger = logging.getLogger("expresspy")
@@ -271,7 +271,7 @@ class Application(MethodsMixin):
                            ) -> None:
         loop = asyncio.get_running_loop()
         self._sync.start()
-        req = Request(self, scope, receive, Wakeup(loop))
+        req = Request(self, scope, receive, Exchange(loop))
         res = Response(self, req, send, loop)
         req.res = res
         if self._settings.get("x-powered-by"):

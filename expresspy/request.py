@@ -19,7 +19,7 @@ from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
 from expresspy.router.pattern import Params
-from expresspy.runtime.next import Wakeup
+from expresspy.runtime.next import Exchange
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -128,11 +128,11 @@ class Request:
             """Any attribute may be set (middleware and apps add their own)."""
 
     def __init__(self, app: Application, scope: MutableMapping[str, Any], receive: Receive,
-                 wakeup: Wakeup) -> None:
+                 exchange: Exchange) -> None:
         self.app = app
         self.scope = scope
         self._receive = receive
-        self._wakeup = wakeup
+        self._exchange = exchange
         self.method: str = scope["method"]
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")

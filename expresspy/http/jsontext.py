@@ -123,8 +123,9 @@ _PLAIN_DEPTH = 32  # deeper (or circular) values take the full conversion, which
 
 def _is_plain(value: Any, depth: int) -> bool:
     """Whether json.dumps already writes `value` exactly as JSON.stringify does, so `_to_js`
-    can be skipped (it costs ~1 µs a value): exact dicts with str keys, lists, str, int, bool,
-    None, and floats both print alike (finite, fractional, at least 1e-4)."""
+    can be skipped (docs/performance.md, "Small costs avoided"): exact dicts with str keys,
+    lists, str, int, bool, None, and floats both print alike (finite, fractional, at least
+    1e-4)."""
     cls = value.__class__
     if cls is dict:
         if depth > _PLAIN_DEPTH:

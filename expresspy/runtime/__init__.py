@@ -1,20 +1,32 @@
 """How handlers run: the driver of router walks, ``next``, handler calling conventions and the
 thread pool of plain ``def`` handlers. Knows nothing of paths or routes (expresspy.router)."""
 
-from expresspy.runtime.dispatch import DONE, Step, Walk, drive, step_for
+from expresspy.runtime.dispatch import (
+    DONE,
+    DispatchedRequest,
+    DispatchedResponse,
+    RunningApp,
+    Step,
+    Walk,
+    drive,
+    step_for,
+)
 from expresspy.runtime.executor import SYNC_HANDLER_THREADS, SyncHandlers
 from expresspy.runtime.handler import Handler, flatten_handlers
-from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Next, Wakeup
+from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Exchange, Next
 
 __all__ = [
     "DONE",
     "NEXT_STACK_ATTRIBUTE",
     "SYNC_HANDLER_THREADS",
+    "DispatchedRequest",
+    "DispatchedResponse",
+    "Exchange",
     "Handler",
     "Next",
+    "RunningApp",
     "Step",
     "SyncHandlers",
-    "Wakeup",
     "Walk",
     "drive",
     "flatten_handlers",

@@ -23,12 +23,40 @@ import contextvars
 import logging
 from collections.abc import Generator
 from inspect import isawaitable
-from typing import Any
+from typing import Any, Protocol
 
+from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.handler import Handler
-from expresspy.runtime.next import Next
+from expresspy.runtime.next import Exchange, Next
 
 logger = logging.getLogger("expresspy")
+
+
+class RunningApp(Protocol):
+    """What dispatch needs of the app a request is in (`req.app`): where its plain `def`
+    handlers run."""
+
+    @property
+    def _sync(self) -> SyncHandlers: ...
+
+
+class DispatchedRequest(Protocol):
+    """What dispatch needs of `req`: its app, its exchange state, and `req.next` to set."""
+
+    next: Any
+
+    @property
+    def app(self) -> RunningApp: ...
+
+    @property
+    def _exchange(self) -> Exchange: ...
+
+
+class DispatchedResponse(Protocol):
+    """What dispatch needs of `res`: whether it was ended."""
+
+    @property
+    def finished(self) -> bool: ...
 
 # Returned by dispatch when a handler ended the response without calling next.
 DONE: Any = object()
@@ -40,9 +68,9 @@ Walk = Generator[Step, Any, Any]
 """A router walk: yields steps, receives their outcomes, returns its own outcome."""
 
 
-def step_for(handler: Handler, err: object, req: Any, res: Any) -> Step:
+def step_for(handler: Handler, err: object, req: DispatchedRequest, res: object) -> Step:
     """The step running `handler` for `req` (with `err` for an error handler)."""
-    nxt = Next(req._wakeup)
+    nxt = Next(req._exchange)
     if handler.handles_errors:
         return handler, (err, req, res, nxt), nxt
     return handler, (req, res, nxt)[: handler.arity], nxt
@@ -59,26 +87,26 @@ def _raised(handler: Handler, nxt: Next, exc: Exception) -> Any:
 _UNSETTLED: Any = object()
 
 
-def _settled(nxt: Next, res: Any) -> Any:
+def _settled(nxt: Next, res: DispatchedResponse, exchange: Exchange) -> Any:
     """What a handler that returned settled on: its `next` value, DONE when it ended the
     response, else _UNSETTLED (it will do either later, from a callback: wait with `_settle`).
     """
     if nxt.called:
         return nxt.value
-    return DONE if res.finished or res._gone else _UNSETTLED
+    return DONE if res.finished or exchange.gone else _UNSETTLED
 
 
-async def _settle(nxt: Next, res: Any, wakeup: Any) -> Any:
+async def _settle(nxt: Next, res: DispatchedResponse, exchange: Exchange) -> Any:
     """Wait until a handler that returned calls `next` (DONE once it ends the response)."""
     while not nxt.called:
-        if res.finished or res._gone:  # answered, or nobody left to answer
+        if res.finished or exchange.gone:  # answered, or nobody left to answer
             return DONE
-        waiter = wakeup.arm()
-        if nxt.called or res.finished or res._gone:
-            wakeup.disarm()
+        waiter = exchange.arm()
+        if nxt.called or res.finished or exchange.gone:
+            exchange.disarm()
             continue
         await waiter
-        wakeup.disarm()
+        exchange.disarm()
     return nxt.value
 
 
@@ -99,8 +127,8 @@ class _SyncRun:
 
     __slots__ = ("app", "cancelled", "context", "error", "outcome", "req", "res", "step", "walk")
 
-    def __init__(self, walk: Walk, req: Any, res: Any, context: contextvars.Context | None
-                 ) -> None:
+    def __init__(self, walk: Walk, req: DispatchedRequest, res: DispatchedResponse,
+                 context: contextvars.Context | None) -> None:
         self.walk = walk
         self.req = req
         self.res = res
@@ -113,9 +141,8 @@ class _SyncRun:
 
     def run_and_report(self, loop: asyncio.AbstractEventLoop,
                        done: asyncio.Future[tuple[int, Any]]) -> None:
-        """`run` `self.step` in a worker thread, the outcome set on `done` from the loop.
-        Lighter than `run_in_executor`, which chains a second future to the loop's (~13 µs a
-        hop)."""
+        """`run` `self.step` in a worker thread, the outcome set on `done` from the loop
+        (lighter than `run_in_executor`: docs/performance.md, "Small costs avoided")."""
         step, self.step = self.step, None
         if self.cancelled or step is None:
             return
@@ -154,7 +181,7 @@ class _SyncRun:
             else:
                 if result is not None and isawaitable(result):
                     return _AWAIT, (step, result)
-                outcome = _settled(nxt, res)
+                outcome = _settled(nxt, res, req._exchange)
                 if outcome is _UNSETTLED:
                     return _SETTLE, step
             try:
@@ -165,13 +192,13 @@ class _SyncRun:
                 return _RUN, step
 
 
-async def drive(walk: Walk, req: Any, res: Any) -> Any:
+async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> Any:
     """Run `walk` to its end and return its outcome (DONE, an error, None, "router")."""
     try:
         kind, payload = _RUN, walk.send(None)
     except StopIteration as stop:
         return stop.value
-    wakeup = req._wakeup
+    exchange = req._exchange
     while True:
         if kind == _FINISHED:
             return payload
@@ -186,18 +213,19 @@ async def drive(walk: Walk, req: Any, res: Any) -> Any:
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
-                outcome = _settled(nxt, res)
+                outcome = _settled(nxt, res, exchange)
                 if outcome is _UNSETTLED:
-                    outcome = await _settle(nxt, res, wakeup)
+                    outcome = await _settle(nxt, res, exchange)
         else:
-            outcome = await _resume(kind, payload, res, wakeup)
+            outcome = await _resume(kind, payload, res, exchange)
         try:
             kind, payload = _RUN, walk.send(outcome)
         except StopIteration as stop:
             return stop.value
 
 
-async def _resume(kind: int, payload: Any, res: Any, wakeup: Any) -> Any:
+async def _resume(kind: int, payload: Any, res: DispatchedResponse, exchange: Exchange
+                  ) -> Any:
     """The outcome of a sync step the thread handed back unsettled: await what the handler
     returned (`_AWAIT`), then wait for its `next` or the end of the response."""
     if kind == _AWAIT:
@@ -208,10 +236,11 @@ async def _resume(kind: int, payload: Any, res: Any, wakeup: Any) -> Any:
             return _raised(handler, nxt, exc)
     else:
         _, _, nxt = payload
-    return await _settle(nxt, res, wakeup)
+    return await _settle(nxt, res, exchange)
 
 
-async def _run_sync(walk: Walk, step: Step, req: Any, res: Any) -> tuple[int, Any]:
+async def _run_sync(walk: Walk, step: Step, req: DispatchedRequest, res: DispatchedResponse
+                    ) -> tuple[int, Any]:
     """Run a plain `def` step (and the sync steps after it) where the app runs sync code."""
     executor = req.app._sync.executor()
     if executor is None:

@@ -1,8 +1,10 @@
-"""The `next` callable handed to every handler, safe to call from any thread.
+"""The `next` callable handed to every handler, safe to call from any thread, and the
+per-request :class:`Exchange` state it shares with the dispatcher and the response.
 
 A handler may call `next` while it runs or later, from a callback on another thread. The
 dispatcher checks after the handler returns; only if neither `next` was called nor the response
-ended does it park on a future, which `next()` or the end of the response wakes up.
+ended does it park on the exchange's latch, which `next()` or the end of the response (or the
+client going away) wakes up.
 """
 
 from __future__ import annotations
@@ -24,14 +26,17 @@ def _wake(waiter: asyncio.Future[None]) -> None:
         waiter.set_result(None)
 
 
-class Wakeup:
-    """A per-request latch the dispatcher parks on; `next` and `res.end` both trigger it."""
+class Exchange:
+    """The state of one request/response exchange that the dispatcher, every `next` and the
+    response share, made by the app for each request: the wake-up latch the dispatcher parks
+    on (`next` and the end of the response trigger it), and whether the client went away."""
 
-    __slots__ = ("_loop", "_waiter")
+    __slots__ = ("_loop", "_waiter", "gone")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._waiter: asyncio.Future[None] | None = None
+        self.gone = False  # the client left before the response was sent
 
     def arm(self) -> asyncio.Future[None]:
         """Create the future the dispatcher awaits (called on the loop thread)."""
@@ -59,12 +64,12 @@ class Next:
     Only the first call counts, as a second call would run the rest of the stack twice.
     """
 
-    __slots__ = ("called", "value", "wakeup")
+    __slots__ = ("called", "exchange", "value")
 
-    def __init__(self, wakeup: Wakeup) -> None:
+    def __init__(self, exchange: Exchange) -> None:
         self.called = False
         self.value: Any = None
-        self.wakeup = wakeup
+        self.exchange = exchange
 
     def __call__(self, err: Any = None) -> None:
         if self.called:
@@ -75,6 +80,6 @@ class Next:
             err.__dict__.setdefault(NEXT_STACK_ATTRIBUTE, traceback.extract_stack()[:-1])
         self.value = err
         self.called = True
-        wakeup = self.wakeup
-        if wakeup._waiter is not None:  # the usual caller runs before anyone parks: no call
-            wakeup.trigger()
+        exchange = self.exchange
+        if exchange._waiter is not None:  # the usual caller runs before anyone parks: no call
+            exchange.trigger()

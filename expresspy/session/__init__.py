@@ -10,6 +10,9 @@ See docs/sessions.md for every option (and its unit), the stores and how to choo
 
 from __future__ import annotations
 
+import sys
+import types
+
 from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
 from .errors import (
@@ -27,7 +30,7 @@ from .patch import SessionPatch
 from .prune import prune_command
 from .session import ReservedSessionKey, Session
 from .sqlite import SQLiteStore
-from .store import JSON, Serializer, Store
+from .store import JSON, Serializer, SessionStore, Store, StoreCapabilities, capabilities_of
 
 __all__ = [
     "JSON",
@@ -45,11 +48,14 @@ __all__ = [
     "SessionOperation",
     "SessionOptions",
     "SessionPatch",
+    "SessionStore",
     "SessionStoreBusy",
     "SessionStoreTimeout",
     "SessionStoreUnavailable",
     "SessionTooLarge",
     "Store",
+    "StoreCapabilities",
+    "capabilities_of",
     "generate_session_id",
     "prune_command",
     "session",
@@ -68,3 +74,19 @@ def __getattr__(name: str) -> object:
 
         return PostgresStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _SessionPackage(types.ModuleType):
+    """``expresspy.session`` is both this package and the ``session()`` middleware factory.
+
+    ``from expresspy import session`` gives the package, and calling it is calling
+    :func:`session`; so ``session(secret=...)``, ``session.MemoryStore`` and
+    ``import expresspy.session as sessions`` all name one object, whichever was imported
+    first.
+    """
+
+    # The function itself, not a wrapper: no extra frame, so warnings still name the caller.
+    __call__ = staticmethod(session)
+
+
+sys.modules[__name__].__class__ = _SessionPackage

@@ -30,7 +30,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..cookies import normalize_secrets
-from .store import JSON, SessionRecord, Store, is_expired
+from .store import JSON, SessionRecord, Store, StoreCapabilities, is_expired
 
 __all__ = ["MAX_COOKIE_BYTES", "CookieStore"]
 
@@ -55,6 +55,7 @@ class CookieStore(Store):
 
     #: Tells the middleware that the cookie holds the record.
     in_cookie = True
+    capabilities = StoreCapabilities(in_cookie=True)
 
     def __init__(
         self,

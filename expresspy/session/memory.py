@@ -20,7 +20,7 @@ from ..environment import in_production
 from .cookie import now_ms
 from .errors import CorruptSessionRecord
 from .patch import META_KEY, SessionPatch, apply_patch
-from .store import JSON, SessionRecord, Store, expires_ms, load_record
+from .store import JSON, SessionRecord, Store, StoreCapabilities, expires_ms, load_record
 
 __all__ = ["PRODUCTION_WARNING", "WORKERS_WARNING", "MemoryStore", "in_production",
            "worker_count"]
@@ -73,6 +73,7 @@ class MemoryStore(Store):
 
     #: Its calls never wait on I/O, so store_timeout need not guard them (see store_calls.py).
     never_blocks = True
+    capabilities = StoreCapabilities(merge=True, touch=True, prune=True, never_blocks=True)
 
     def __init__(self, *, prune_interval: float | None = 60.0) -> None:
         self.sessions: dict[str, str] = {}

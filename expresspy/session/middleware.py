@@ -21,12 +21,13 @@ import hashlib
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..cookies import parse_cookie_header, sign, unsign
+from ..cookies import parse_cookie_header
 from ..options import Middleware
+from . import decisions
+from .backends import Backend, backend_for
 from .cookie import CookieOptions, SessionCookie, now_ms
-from .errors import SessionTooLarge
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
@@ -36,6 +37,9 @@ from .store import JSON, SessionRecord
 from .store_calls import StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
+
+if TYPE_CHECKING:
+    from ..outgoing import ErrorResponder
 
 log = logging.getLogger("expresspy.session")
 
@@ -63,6 +67,7 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     """
     opts = parse_session_options(options, keywords)
     calls = StoreCalls(opts.store, opts.store_timeout, opts.concurrency == "merge")
+    backend = backend_for(opts.store, calls)
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         if req.session is not None:  # an outer session() already ran
@@ -75,13 +80,43 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
         if not request_path(req.original_url).startswith(cookie_options.path or "/"):
             next()
             return
-        state = RequestSession(opts, calls, cookie_options, req, res, next)
+        state = RequestSession(opts, calls, backend, cookie_options, req, res, next)
         await state.load()
 
     session_middleware.__name__ = "session"
     # Found by prune_command(app) and other tools that need the app's store.
     session_middleware.session_store = opts.store  # type: ignore[attr-defined]
     return session_middleware
+
+
+class SessionRequest(Protocol):
+    """What the session machinery needs of `req`: the headers it reads the cookie from, the
+    URL it checks the cookie path against, and the attributes it sets."""
+
+    session: Any  # the Session, or None once the handler removed it
+    session_id: Any  # a str, unless the app overwrote it (express-session checks where it matters)
+    session_store: Any
+    original_url: str
+
+    def get(self, name: str) -> str | None:
+        """A request header."""
+
+
+class SessionResponse(Protocol):
+    """What the session machinery needs of `res`: two lifecycle hooks, appending a header,
+    and the app's error responder (for a failing session callback)."""
+
+    @property
+    def app(self) -> ErrorResponder: ...
+
+    def on_headers(self, fn: Callable[[Any], None]) -> None:
+        """Run `fn(res)` as the headers freeze."""
+
+    def before_finish(self, fn: Callable[[], Any]) -> None:
+        """Await `fn()` before the response's last bytes go out."""
+
+    def append(self, field: str, value: Any = ...) -> Any:
+        """Append a header value."""
 
 
 class RequestSession:
@@ -91,9 +126,10 @@ class RequestSession:
         self,
         opts: SessionOptions,
         calls: StoreCalls,
+        backend: Backend,
         cookie_options: CookieOptions,
-        req: Any,
-        res: Any,
+        req: SessionRequest,
+        res: SessionResponse,
         next: Callable[..., Any],
     ) -> None:
         self.opts = opts
@@ -103,7 +139,7 @@ class RequestSession:
         self.next = next
         self.store = opts.store
         self.calls = calls
-        self.in_cookie = bool(getattr(opts.store, "in_cookie", False))
+        self.backend = backend  # where the record lives: the server's store or the cookie
         self.loop = asyncio.get_running_loop()
         self.cookie_id: str | None = None  # the id the client sent, if valid
         self.original_id: str | None = None
@@ -132,14 +168,10 @@ class RequestSession:
             self.next()
             return
         try:
-            if self.in_cookie:
-                record = self.cookie_record
-            else:
-                record = await self.calls.get(self.cookie_id)
+            record = await self.backend.load(self.cookie_id, self.cookie_record)
             if record and self.opts.lifetime.expired(record.get(META_KEY), now_ms()):
                 # Past the absolute or idle limit: gone, as if the store had expired it.
-                if not self.in_cookie:
-                    await self.calls.destroy(self.cookie_id)
+                await self.backend.expire(self.cookie_id)
                 record = None
             self.inflate(record) if record else self.generate()
         except Exception as exc:  # a failing store or a corrupt record: an error, never a
@@ -162,19 +194,14 @@ class RequestSession:
         return sid or None
 
     def _unsign(self, raw: object) -> str | None:
-        """Verify an ``s:``-prefixed value with every secret; anything else is no id.
+        """The id a cookie value carries, verified; None when it carries none.
 
         With a CookieStore the value is the signed record itself; it is kept for load().
         """
-        if self.in_cookie:
-            decoded = self.store.decode(raw, self.opts.secrets) if isinstance(raw, str) else None
-            if decoded is None:
-                return None
-            sid, self.cookie_record = decoded
-            return str(sid)
-        if not isinstance(raw, str) or not raw.startswith("s:"):
-            return None
-        return unsign(raw[2:], self.opts.secrets)
+        sid, record = self.backend.read(raw, self.opts.secrets)
+        if record is not None:
+            self.cookie_record = record
+        return sid or None
 
     def generate(self) -> None:
         """A new session for this request: the baseline its changes are seen against."""
@@ -258,42 +285,33 @@ class RequestSession:
             return f"unserialisable:{id(sess)}:{object()!r}"
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def is_modified(self, sess: Session, now: SessionHash | None = None) -> bool:
-        """The id changed (regenerate) or the data did.
-
-        ``now``: the session's hash at this decision point, shared by every check made there.
-        """
-        return self.original_id != sess.id or self.original_hash != _at(sess, now)()
-
-    def is_saved(self, sess: Session, now: SessionHash | None = None) -> bool:
-        """Saved during this request and unchanged since."""
-        return self.original_id == sess.id and self.saved_hash == _at(sess, now)()
-
     def should_save(self, now: SessionHash | None = None) -> bool:
-        """express-session's ``shouldSave``."""
+        """express-session's ``shouldSave`` for this request's session."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
-        if not self.opts.save_uninitialized and not self.saved_hash and self.cookie_id != sid:
-            return self.is_modified(sess, now)
-        return not self.is_saved(sess, now)
+        return decisions.should_save(
+            self.opts.save_uninitialized, self.cookie_id, sid, sess.id, self.original_id,
+            self.original_hash, self.saved_hash, _at(sess, now))
 
     def should_touch(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldTouch``: a loaded, unmodified session."""
         sid = self.req.session_id
-        return isinstance(sid, str) and self.cookie_id == sid and not self.should_save(now)
+        return isinstance(sid, str) and decisions.should_touch(
+            self.cookie_id, sid, self.should_save(now))
 
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
-        """express-session's ``shouldSetCookie``."""
+        """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
+        is re-sent on every save and idle-timeout refresh too)."""
         sid, sess = self.req.session_id, self.req.session
         if not isinstance(sid, str) or sess is None:
             return False
-        if self.cookie_id != sid:
-            return self.opts.save_uninitialized or self.is_modified(sess, now)
-        if self.in_cookie:  # the cookie is the record: every save and refresh re-sends it
+        if self.backend.cookie_is_record and self.cookie_id == sid:
             return self.opts.rolling or self.should_save(now) or self.needs_refresh()
-        return self.opts.rolling or (
-            sess.cookie.expires is not None and self.is_modified(sess, now))
+        return decisions.should_set_cookie(
+            self.opts.save_uninitialized, self.opts.rolling, self.cookie_id, sid, sess.id,
+            sess.cookie.expires is not None, self.original_id, self.original_hash,
+            _at(sess, now))
 
     def needs_refresh(self) -> bool:
         """The idle-timeout clock of a loaded session should be written back."""
@@ -342,7 +360,8 @@ class RequestSession:
         sess = self.req.session
         if sess is None:
             cleared = self.destroyed or self.should_destroy()
-            if self.cookie_id and cleared and (self.opts.clear_on_destroy or self.in_cookie):
+            if self.cookie_id and cleared and (
+                    self.opts.clear_on_destroy or self.backend.cookie_is_record):
                 res.append("Set-Cookie", self.expired_cookie())
             return
         # Nothing between here and the end of this method can change the data, so every
@@ -353,16 +372,13 @@ class RequestSession:
         if sess.cookie.secure and not is_secure(self.req, self.opts.proxy):
             return  # a Secure cookie over plain HTTP would be dropped by the browser
         self.touch_once()
-        if self.in_cookie:
-            value = self.store.encode(self.req.session_id, self.record(sess), self.opts.secrets)
+        backend = self.backend
+        record = None
+        if backend.cookie_is_record:  # the cookie carries the record: writing it saves it
+            record = self.record(sess)
             self.saved_hash = now()
-            header = sess.cookie.serialize(self.opts.name, value)
-            limit = self.store.max_cookie_bytes
-            if len(header.encode("utf-8")) > limit:
-                raise SessionTooLarge(len(header.encode("utf-8")), limit)
-        else:
-            value = "s:" + sign(self.req.session_id, self.opts.secrets[0])
-            header = sess.cookie.serialize(self.opts.name, value)
+        header = backend.cookie_header(self.opts.name, self.req.session_id, sess, record,
+                                       self.opts.secrets)
         res.append("Set-Cookie", header)
 
     def expired_cookie(self) -> str:
@@ -376,7 +392,7 @@ class RequestSession:
         if self.failure is not None:
             raise self.failure
         await self.wait_pending()
-        if self.in_cookie:
+        if self.backend.cookie_is_record:
             return  # the cookie, already set, is the whole record
         if self.should_destroy():
             await self.calls.destroy(self.req.session_id)
@@ -412,10 +428,11 @@ class RequestSession:
         """
         self.saved_hash = digest or self.hash(sess)
         record = record or self.record(sess)
-        existing = self.stored_id == sess.id
-        if self.in_cookie:
+        write = self.backend.save(sess.id, record, existing=self.stored_id == sess.id,
+                                  baseline=self.baseline)
+        if write is None:  # the cookie is the record
             return
-        await self.calls.save(sess.id, record, existing=existing, baseline=self.baseline)
+        await write
         self.stored_id = sess.id
         self.baseline = record_data(record)
 
@@ -475,7 +492,7 @@ class RequestSession:
         """See :meth:`Session.reload`."""
 
         async def work() -> None:
-            record = self.cookie_record if self.in_cookie else await self.calls.get(session.id)
+            record = await self.backend.load(session.id, self.cookie_record)
             if not record:
                 raise LookupError("failed to load session")
             self._attach(session_from_record(session.id, record, self))

@@ -20,6 +20,7 @@ from ..options import duration_ms
 from .cookie import CookieOptions, SessionCookie, parse_cookie_options
 from .lifetime import Lifetime
 from .memory import MemoryStore
+from .store import capabilities_of
 
 __all__ = ["SessionOptions", "generate_session_id", "parse_session_options"]
 
@@ -161,11 +162,12 @@ def _check_concurrency(merged: dict[str, Any]) -> None:
     if mode not in ("last-write", "merge"):
         raise ValueError(f'concurrency must be "last-write" or "merge", not {mode!r}')
     store = merged.get("store")
-    can_merge = store is None or callable(getattr(store, "merge", None))
-    if getattr(store, "in_cookie", False):
+    capabilities = capabilities_of(store)
+    can_merge = store is None or capabilities.merge
+    if capabilities.in_cookie:
         can_merge = mode != "merge"  # the cookie is the record: nothing to merge into
     needs = "concurrency='merge'" if mode == "merge" else None
-    if merged["lifetime"].idle_ms is not None and not getattr(store, "in_cookie", False):
+    if merged["lifetime"].idle_ms is not None and not capabilities.in_cookie:
         needs = needs or "idle_timeout"
     if needs and not can_merge:
         raise TypeError(

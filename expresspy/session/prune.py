@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .store import capabilities_of
+
 __all__ = ["PruneResult", "find_stores", "prune_command"]
 
 
@@ -70,10 +72,9 @@ def prune_command(target: Any) -> list[PruneResult]:
 
 
 def _prune(store: Any) -> int | None:
-    prune = getattr(store, "prune", None)
-    if not callable(prune):
+    if not capabilities_of(store).prune:
         return None
-    result = prune()
+    result = store.prune()
     if inspect.isawaitable(result):
         result = asyncio.run(_await(result))
     return int(result)

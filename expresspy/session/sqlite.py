@@ -23,7 +23,15 @@ from typing import Any, TypeVar
 
 from .cookie import now_ms
 from .patch import SessionPatch, apply_patch
-from .store import JSON, Serializer, SessionRecord, Store, expires_ms, load_record
+from .store import (
+    JSON,
+    Serializer,
+    SessionRecord,
+    Store,
+    StoreCapabilities,
+    expires_ms,
+    load_record,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -47,6 +55,8 @@ class SQLiteStore(Store):
     process's write lock. Records are JSON (``serializer``), one row per session:
     ``sid TEXT PRIMARY KEY, sess TEXT, expires INTEGER`` (ms since the epoch).
     """
+
+    capabilities = StoreCapabilities(merge=True, touch=True, prune=True)
 
     def __init__(
         self,

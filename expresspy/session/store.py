@@ -34,6 +34,14 @@ and gives the concurrency guarantees (docs/sessions.md, "Concurrency"): apply th
 :class:`~expresspy.session.patch.SessionPatch` atomically with ``apply_patch``.
 A store that is temporarily unusable may set ``ready = False``: requests then get no
 ``req.session`` at all, as express-session does when its store emits ``disconnect``.
+
+What a store offers beyond ``get``/``set``/``destroy`` is read once, when ``session()`` is
+built, into :class:`StoreCapabilities` (:func:`capabilities_of`). A store class may declare
+them with a ``capabilities`` class attribute (read from that class only, not inherited by
+subclasses); otherwise they are found as before, by looking for
+the optional methods and attributes (``merge``, ``touch``, ``prune``, ``never_blocks``,
+``unavailable_errors``, ``in_cookie``), so a store written to that older convention keeps
+working unchanged.
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ import inspect
 import json
 import math
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
 from .errors import CorruptSessionRecord
@@ -51,8 +60,11 @@ from .errors import CorruptSessionRecord
 __all__ = [
     "JSON",
     "Serializer",
+    "SessionStore",
     "Store",
+    "StoreCapabilities",
     "call_store",
+    "capabilities_of",
     "expires_ms",
     "is_expired",
     "load_record",
@@ -80,6 +92,64 @@ class Store:
     def destroy(self, sid: str) -> Any:
         """Delete the record of ``sid``; deleting a missing record is not an error."""
         raise NotImplementedError(f"{type(self).__name__} must implement destroy(sid)")
+
+
+@runtime_checkable
+class SessionStore(Protocol):
+    """What ``session()`` needs of a store: ``get``, ``set`` and ``destroy`` (plain or
+    ``async def``; see the module docstring), and ``ready``."""
+
+    ready: bool
+
+    def get(self, sid: str) -> Any:
+        """The record stored under ``sid``, or ``None``."""
+
+    def set(self, sid: str, session: SessionRecord) -> Any:
+        """Insert or replace the record of ``sid``."""
+
+    def destroy(self, sid: str) -> Any:
+        """Delete the record of ``sid``."""
+
+
+@dataclass(frozen=True)
+class StoreCapabilities:
+    """The optional parts of the store contract a store offers (read once per middleware).
+
+    ``merge``: an atomic ``merge(sid, patch) -> bool`` (the concurrency guarantees, needed by
+    ``concurrency="merge"`` and ``idle_timeout``); ``touch``: ``touch(sid, session)``;
+    ``prune``: ``prune() -> int`` (``expresspy sessions prune``); ``never_blocks``: its calls
+    never wait on I/O, so ``store_timeout`` need not guard them; ``unavailable_errors``: the
+    errors of its client library that mean "the back end is down" (503, not 500);
+    ``in_cookie``: the record travels in the cookie itself (CookieStore).
+    """
+
+    merge: bool = False
+    touch: bool = False
+    prune: bool = False
+    never_blocks: bool = False
+    unavailable_errors: tuple[type[BaseException], ...] = ()
+    in_cookie: bool = False
+
+
+def capabilities_of(store: Any) -> StoreCapabilities:
+    """What ``store`` offers: its declared ``capabilities``, else what its methods show.
+
+    ``never_blocks`` is read from the store's own class only, so a subclass that adds real
+    I/O to a store that never blocks keeps the timeout.
+    """
+    # Declared on the store's own class only: a subclass may drop a method (``merge = None``)
+    # or add I/O, so it declares its own or is probed.
+    declared = type(store).__dict__.get("capabilities")
+    if isinstance(declared, StoreCapabilities):
+        return declared
+    return StoreCapabilities(
+        merge=callable(getattr(store, "merge", None)),
+        touch=callable(getattr(store, "touch", None)),
+        prune=callable(getattr(store, "prune", None)),
+        never_blocks=bool(type(store).__dict__.get("never_blocks", False)),
+        unavailable_errors=tuple(getattr(store, "unavailable_errors", ())),
+        in_cookie=bool(getattr(store, "in_cookie", False)),
+    )
 
 
 class Serializer(Protocol):

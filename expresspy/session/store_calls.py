@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
-from .store import SessionRecord, store_call
+from .store import SessionRecord, capabilities_of, store_call
 
 __all__ = ["StoreCalls"]
 
@@ -43,18 +43,20 @@ class StoreCalls:
         self.store = store
         self.timeout = timeout
         self.merge_keys = merge_keys
-        self.can_merge = callable(getattr(store, "merge", None))
-        # A store whose own class says its calls never wait on I/O (MemoryStore) cannot hang,
-        # so its calls skip asyncio.wait_for (a task per call). Read from the concrete class
-        # only: a subclass that adds real I/O keeps the timeout.
-        self.never_blocks = bool(type(store).__dict__.get("never_blocks", False))
+        capabilities = capabilities_of(store)
+        self.can_merge = capabilities.merge
+        self.can_touch = capabilities.touch
+        self.in_cookie = capabilities.in_cookie
+        # A store that never waits on I/O (MemoryStore) cannot hang, so its calls skip
+        # asyncio.wait_for (a task per call).
+        self.never_blocks = capabilities.never_blocks
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
-            ConnectionError, TimeoutError, *getattr(store, "unavailable_errors", ()))
-        # Whether each store method is ``async def``, by its function: inspect's check costs
-        # about a microsecond and ran on every call. Keyed by the function itself, so a
-        # method replaced on the store later is looked at afresh.
+            ConnectionError, TimeoutError, *capabilities.unavailable_errors)
+        # Whether each store method is ``async def``, by its function (inspect's check is
+        # not free: docs/performance.md). Keyed by the function itself, so a method replaced
+        # on the store later is looked at afresh.
         self.is_async: dict[Any, bool] = {}
 
     async def call(self, operation: str, *args: Any) -> Any:
@@ -104,7 +106,7 @@ class StoreCalls:
 
     async def touch(self, sid: str, record: SessionRecord) -> None:
         """Push the expiry back, when the store can (``touch`` is optional)."""
-        if callable(getattr(self.store, "touch", None)):
+        if self.can_touch:
             await self.call("touch", sid, record)
 
     async def save(

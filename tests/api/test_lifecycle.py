@@ -28,6 +28,7 @@ def serve_once(app: Any, send_error: BaseException | None) -> list[dict[str, Any
 
     scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/",
              "query_string": b"", "headers": [], "http_version": "1.1"}
+    app.set("sync handlers", "inline")  # no thread pool left behind by a test without lifespan
     asyncio.run(app(scope, receive, send))
     return sent
 

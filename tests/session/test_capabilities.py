@@ -1,0 +1,89 @@
+"""What a store offers beyond get/set/destroy: declared by the built-in stores, probed for
+stores written to the older convention (optional methods and attributes), over real HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from expresspy import express, session
+from expresspy.session import (
+    CookieStore,
+    MemoryStore,
+    SQLiteStore,
+    StoreCapabilities,
+    capabilities_of,
+)
+from expresspy.testing import agent
+
+
+class StoreDown(Exception):
+    """A client library's "cannot reach the server" error."""
+
+
+class DuckStore:
+    """A store of the older convention: no base class, capabilities shown by its members."""
+
+    unavailable_errors = (StoreDown,)
+
+    def __init__(self) -> None:
+        self.records: dict[str, Any] = {}
+        self.down = False
+        self.touched: list[str] = []
+        self.ready = True
+
+    async def get(self, sid: str) -> Any:
+        if self.down:
+            raise StoreDown("no route to host")
+        return self.records.get(sid)
+
+    async def set(self, sid: str, record: Any) -> None:
+        self.records[sid] = record
+
+    async def destroy(self, sid: str) -> None:
+        self.records.pop(sid, None)
+
+    async def touch(self, sid: str, record: Any) -> None:
+        self.touched.append(sid)
+
+
+class NoMergeMemoryStore(MemoryStore):
+    merge = None  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(("store", "expected"), [
+    (MemoryStore(), StoreCapabilities(merge=True, touch=True, prune=True, never_blocks=True)),
+    (CookieStore(), StoreCapabilities(in_cookie=True)),
+    (NoMergeMemoryStore(), StoreCapabilities(touch=True, prune=True)),  # probed, not inherited
+    (DuckStore(), StoreCapabilities(touch=True, unavailable_errors=(StoreDown,))),
+])
+def test_capabilities_are_declared_or_probed(store: Any, expected: StoreCapabilities) -> None:
+    assert capabilities_of(store) == expected
+
+
+def test_sqlite_store_declares_merge_touch_and_prune(tmp_path: Any) -> None:
+    store = SQLiteStore(str(tmp_path / "s.db"))
+    try:
+        assert capabilities_of(store) == StoreCapabilities(merge=True, touch=True, prune=True)
+    finally:
+        store.close()
+
+
+def test_a_store_of_the_older_convention_is_touched_and_its_outage_is_a_503() -> None:
+    store = DuckStore()
+    app = express()
+    app.use(session(secret="s", store=store, resave=False, save_uninitialized=False))
+
+    @app.get("/login")
+    def login(req: Any, res: Any) -> None:
+        req.session.user = "ada"
+        res.send("in")
+
+    app.get("/me", lambda req, res: res.send(str(req.session.user)))
+    client = agent(app, server=True)
+    client.get("/login").expect(200, "in")
+    client.get("/me").expect(200, "ada")
+    assert len(store.touched) == 1
+    store.down = True
+    client.get("/me").expect(503)
