@@ -21,6 +21,7 @@ from .environment import environment
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.errors import AddressInUse
 from .server.loader import AppImportError, AppNotFound, load_app, watch_root
+from .server.loops import EVENT_LOOPS
 from .server.run import run as run_server
 
 __all__ = ["main"]
@@ -263,6 +264,14 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(HTTP_BACKENDS),
     help="Request parser: h11, or httptools (faster; pip install 'expresspy[speed]'); "
     "auto picks httptools when installed.",
+)
+@click.option(
+    "--loop",
+    default="asyncio",
+    show_default=True,
+    type=click.Choice(EVENT_LOOPS),
+    help="Event loop: asyncio, or uvloop (faster; pip install 'expresspy[speed]'); auto picks "
+    "uvloop when installed.",
 )
 @_with_limit_options
 def run_command(target: str, **options: Any) -> None:

@@ -7,6 +7,7 @@ import threading
 from types import TracebackType
 
 from .config import ServerConfig
+from .loops import run_on_loop
 from .server import Server
 from .types import ASGIApp
 
@@ -63,7 +64,7 @@ class BackgroundServer:
             self._thread.join(timeout)
 
     def _main(self) -> None:
-        asyncio.run(self._serve())
+        run_on_loop(self._serve(), self.server.config.loop)
 
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()

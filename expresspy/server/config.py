@@ -16,6 +16,8 @@ import importlib.util
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .loops import EventLoopName, resolve_loop
+
 __all__ = ["HTTP_BACKENDS", "LimitInfo", "ServerConfig", "limit_fields"]
 
 LifespanMode = Literal["auto", "on", "off"]
@@ -156,6 +158,9 @@ class ServerConfig:
     """Request parser: ``h11``, ``httptools`` (llhttp, several times faster; needs ``pip install
     'expresspy[speed]'``) or ``auto`` (httptools when installed, else h11). Both apply the same
     strict checks and answer bad input alike (docs/server.md, "Protocol back-ends")."""
+    loop: EventLoopName = "asyncio"
+    """Event loop: ``asyncio`` (the default), ``uvloop`` (needs ``pip install
+    'expresspy[speed]'``) or ``auto`` (uvloop when installed); see ``expresspy.server.loops``."""
 
     def __post_init__(self) -> None:
         if (self.certfile is None) != (self.keyfile is None):
@@ -174,6 +179,7 @@ class ServerConfig:
             raise ValueError(
                 "http='httptools' needs the httptools package: pip install 'expresspy[speed]'"
             )
+        resolve_loop(self.loop)  # an unknown name, or uvloop missing, fails here
         if self.max_request_line > self.max_header_bytes:
             raise ValueError("max_request_line cannot exceed max_header_bytes")
 

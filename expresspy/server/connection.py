@@ -13,7 +13,7 @@ import contextvars
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from .config import ServerConfig
@@ -127,18 +127,19 @@ class HTTPConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Register the connection, or answer 503 when the server is full."""
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # A stream transport: asyncio's own, or uvloop's (which does not subclass
+        # asyncio.Transport, so an isinstance check would refuse every uvloop connection).
+        stream = self._transport = cast(asyncio.Transport, transport)
         limit = self._config.max_connections
         if limit is not None and len(self.state.connections) >= limit:
             logger.warning("connection refused: max_connections (%d) reached", limit)
-            transport.write(error_response(503, "Server busy"))
+            stream.write(error_response(503, "Server busy"))
             self._close()
             return
         self.state.connections.add(self)
-        transport.set_write_buffer_limits(high=self._config.flow_high_water)
-        self._client = _address(transport.get_extra_info("peername"))
-        sockname = transport.get_extra_info("sockname")
+        stream.set_write_buffer_limits(high=self._config.flow_high_water)
+        self._client = _address(stream.get_extra_info("peername"))
+        sockname = stream.get_extra_info("sockname")
         self._server = _address(sockname) if isinstance(sockname, tuple) else (str(sockname), None)
         self._timer.arm(Phase.HEAD)
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from .config import ServerConfig
+from .loops import run_on_loop
 from .server import Server
 from .types import ASGIApp
 
@@ -83,8 +84,9 @@ def run(
     configure_logging(log_level)
     main_thread = threading.current_thread() is threading.main_thread()
     try:
-        asyncio.run(
-            serve(app, config, sock=sock, on_listen=on_listen, install_signal_handlers=main_thread)
+        run_on_loop(
+            serve(app, config, sock=sock, on_listen=on_listen, install_signal_handlers=main_thread),
+            (config or ServerConfig()).loop,
         )
     except KeyboardInterrupt:
         # Only reachable where signal handlers could not be installed (not the main thread).

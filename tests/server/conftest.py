@@ -1,8 +1,9 @@
 """The ``backend`` fixture: runs a test module once per request-parser back-end.
 
 A module that uses it (``pytestmark = pytest.mark.usefixtures("backend")``, or a fixture that
-takes ``backend``) runs its tests against h11 and then httptools; ``rawhttp.running`` starts
-servers with the back-end in force.
+takes ``backend``) runs its tests against h11, then httptools, then httptools on uvloop (the
+``speed`` extra's loop: uvloop's transports and scheduling differ from asyncio's);
+``rawhttp.running`` starts servers with the back-end and loop in force.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from . import rawhttp
 
 BACKENDS = ["h11", "httptools"]
+#: The fixture's runs: a back-end, and ``+uvloop`` for the same back-end on uvloop.
+RUNS = [*BACKENDS, "httptools+uvloop"]
 MISSING = "httptools is not installed: pip install 'expresspy[speed]' (the test extra has it)"
 
 
@@ -23,12 +26,16 @@ def have_backend(name: str) -> bool:
     return name != "httptools" or importlib.util.find_spec("httptools") is not None
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=RUNS)
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The back-end name; servers started through ``rawhttp.running`` use it meanwhile."""
-    name: str = request.param
+    """The back-end name; servers started through ``rawhttp.running`` use it (and its loop)
+    meanwhile."""
+    run: str = request.param
+    name, _, loop = run.partition("+")
     if not have_backend(name):
         pytest.skip(MISSING)
     previous = rawhttp.set_backend(name)
+    previous_loop = rawhttp.set_loop(loop or "asyncio")
     yield name
     rawhttp.set_backend(previous)
+    rawhttp.set_loop(previous_loop)

@@ -129,11 +129,23 @@ def set_backend(name: str) -> str:
     return previous
 
 
+_loop = "asyncio"
+
+
+def set_loop(name: str) -> str:
+    """Make ``running`` use event loop ``name`` (ServerConfig.loop); return the previous."""
+    global _loop
+    previous, _loop = _loop, name
+    return previous
+
+
 @contextlib.contextmanager
 def running(app: Any, **settings: Any) -> Iterator[BackgroundServer]:
     """A BackgroundServer on a free loopback port with ``settings`` applied to ServerConfig
-    (and the back-end chosen by ``set_backend`` unless ``settings`` names one)."""
+    (and the back-end and loop chosen by ``set_backend`` and ``set_loop`` unless ``settings``
+    names them)."""
     settings.setdefault("http", _backend)
+    settings.setdefault("loop", _loop)
     settings.setdefault("port", 0)
     settings.setdefault("access_log", False)
     settings.setdefault("graceful_timeout", 5.0)
