@@ -148,6 +148,8 @@ TARGETS = (
            "hello", "async", 50, "rps", 2.0),
     Target("hello, 50 conns, httptools back-end: >= 1.2x uvicorn-httptools",
            "expresspy-httptools", "uvicorn-httptools", "hello", "async", 50, "rps", 1.2),
+    Target("hello, 50 conns, httptools + uvloop: >= 1.2x uvicorn-httptools + uvloop",
+           "expresspy-uvloop", "uvicorn-uvloop", "hello", "async", 50, "rps", 1.2),
     Target("hello, 50 conns, def: >= 1.0x uvicorn-h11 def", "expresspy", "uvicorn-h11",
            "hello", "sync", 50, "rps", 1.0),
     Target("session, 50 conns: >= 2x Starlette sessions on uvicorn-h11", "expresspy",

@@ -17,6 +17,8 @@ from bench.setup_env import REPO_ROOT, Env
 PLAIN_WORKLOADS = frozenset({"hello", "session", "json", "static", "middleware", "routes"})
 """What every peer runs: the store workloads are for expresspy and Express (their stores)."""
 ALL_WORKLOADS = PLAIN_WORKLOADS | frozenset(STORE_WORKLOADS)
+UVLOOP_WORKLOADS = frozenset({"hello", "session"})
+"""What the uvloop variants run: the loop's share shows on these; the rest would only add time."""
 
 Command = Callable[[Env, int], list[str]]
 
@@ -71,13 +73,13 @@ def expresspy_command(extra: list[str]) -> Command:
     return command
 
 
-def uvicorn_command(http: str) -> Command:
-    """The command for uvicorn serving the Starlette app with protocol ``http``."""
+def uvicorn_command(http: str, loop: str = "asyncio") -> Command:
+    """The command for uvicorn serving the Starlette app with protocol ``http`` on ``loop``."""
 
     def command(env: Env, port: int) -> list[str]:
         return [str(env.python), "-m", "uvicorn", "bench.apps.starlette_app:app",
                 "--host", "127.0.0.1", "--port", str(port), "--http", http,
-                "--loop", "asyncio", "--no-access-log", "--log-level", "warning"]
+                "--loop", loop, "--no-access-log", "--log-level", "warning"]
 
     return command
 
@@ -115,6 +117,10 @@ def expresspy_servers(env: Env) -> tuple[list[Server], str | None]:
         Server("expresspy-httptools", "expresspy, built-in server (httptools)",
                expresspy_command([*quiet, "--http", "httptools"]), ("async", "sync"),
                workloads=ALL_WORKLOADS, env=python_env),
+        *([Server("expresspy-uvloop", "expresspy, built-in server (httptools, uvloop)",
+                  expresspy_command([*quiet, "--http", "httptools", "--loop", "uvloop"]),
+                  ("async",), workloads=UVLOOP_WORKLOADS, env=python_env)]
+          if "--loop" in help_text else []),
     ], None
 
 
@@ -127,6 +133,9 @@ def peer_servers() -> list[Server]:
         Server("uvicorn-httptools", "uvicorn --http httptools + Starlette",
                uvicorn_command("httptools"), ("async", "sync"), unsupported=no_sync_body,
                env=python_env),
+        Server("uvicorn-uvloop", "uvicorn --http httptools --loop uvloop + Starlette",
+               uvicorn_command("httptools", "uvloop"), ("async",),
+               workloads=UVLOOP_WORKLOADS, env=python_env),
         Server("flask-gunicorn", "Flask on gunicorn gthread (1 worker, 8 threads)",
                gunicorn_command, ("sync",), env=python_env),
         Server("express-node", "Node 20 + Express 5 + express-session", node_command, ("js",),
