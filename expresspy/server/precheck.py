@@ -199,9 +199,12 @@ _TRAILER_LINE = re.compile(
 )
 # At most 20 hex digits, as h11 allows, so the two parsers agree on every size they accept.
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,20}")
-# Extensions (after optional BWS): visible ASCII, obs-text, SP and HTAB; no other control byte,
-# so no bare CR. A size followed by spaces and nothing else is rejected.
-_CHUNK_EXT = re.compile(rb"([ \t]*;[\t \x21-\x7e\x80-\xff]*)?")
+# Extensions: ";" right after the size, then visible ASCII, obs-text, SP and HTAB; no other
+# control byte, so no bare CR. Nothing may stand between the size and the ";": RFC 9112 §7.1.1
+# writes BWS there, but h11 refuses it and llhttp accepted it, and two parsers in a chain that
+# disagree on where a chunk ends is request smuggling; refusing is the reading every parser
+# shares (issue 16). A size followed by spaces and nothing else is rejected too.
+_CHUNK_EXT = re.compile(rb"(;[\t \x21-\x7e\x80-\xff]*)?")
 
 _SIZE, _DATA, _DATA_END, _TRAILER, _DONE = range(5)
 
