@@ -98,7 +98,9 @@ class HTTPConnection(asyncio.Protocol):
         self.loop = loop
         config = state.config
         self._config = config
-        self._parser = state.parser(state.limits, config.max_chunk_line)
+        self._parser = state.parser(
+            state.limits, config.max_chunk_line, config.min_chunk_average
+        )
         self._transport: asyncio.Transport | None = None
         self._cycle: RequestCycle | None = None
         self._task: asyncio.Task[None] | None = None

@@ -69,8 +69,10 @@ class HttptoolsParser(HeadFramingParser):
     __slots__ = ("_body", "_body_done", "_fields", "_remaining")
     name = "httptools"
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
-        super().__init__(limits, max_chunk_line)
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
         self._body: list[bytes] = []
         self._remaining = 0  # Content-Length bytes still to come
         self._body_done = True

@@ -121,8 +121,10 @@ class HeadFramingParser:
     """What every back-end shares: the buffer, finding each head, the pre-checks, pausing.
 
     A back-end subclasses it and implements ``_parse_head`` (a complete, pre-checked head to a
-    ``RequestHead``), ``_feed_body`` and ``_next_body_event``. ``limits`` bounds each head;
-    ``max_chunk_line`` bounds a chunk-size line with its extensions.
+    ``RequestHead``), ``_feed_body`` and ``_next_body_event``. ``limits`` bounds each head (and
+    each trailer section); ``max_chunk_line`` bounds a chunk-size line with its extensions;
+    ``min_chunk_average`` is the smallest average chunk size (bytes) a chunked body of many
+    chunks may have (``ChunkedFramingCheck``; None: any).
     """
 
     __slots__ = (
@@ -133,15 +135,19 @@ class HeadFramingParser:
         "_head_started",
         "_limits",
         "_max_chunk_line",
+        "_min_chunk_average",
         "_scanned",
         "_state",
     )
     name: ClassVar[str] = ""
     """The back-end's name, as ``ServerConfig.http`` spells it (for the startup log line)."""
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
         self._limits = limits
         self._max_chunk_line = max_chunk_line
+        self._min_chunk_average = min_chunk_average
         self._buf = bytearray()
         self._scanned = 0
         self._state = _HEAD
@@ -208,7 +214,9 @@ class HeadFramingParser:
         result = self._parse_head(head)
         self._state = _BODY
         if result.chunked:
-            self._chunk_check = ChunkedFramingCheck(self._max_chunk_line)
+            self._chunk_check = ChunkedFramingCheck(
+                self._max_chunk_line, self._limits, self._min_chunk_average
+            )
         if buf:
             rest = bytes(buf)
             buf.clear()
@@ -237,10 +245,49 @@ class HeadFramingParser:
 
 class _H11Reading(HeadFramingParser):
     """What both h11 back-ends share: the chunked pre-check in front of h11's body reading,
-    and h11's body events and errors turned into this module's events and failures."""
+    and h11's body events and errors turned into this module's events and failures.
 
-    __slots__ = ()
+    Body data is coalesced: every ``h11.Data`` at hand (one per chunk of a chunked body) is
+    joined into one event, so a body sent in many small chunks reaches the app in as few
+    messages as it arrived in reads, as with httptools."""
+
+    __slots__ = ("_end_pending",)
     name = "h11"
+
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
+        self._end_pending = False  # the body's end was read along with its last data
+
+    def start_next_request(self) -> None:
+        """Allow the next pipelined request to be parsed."""
+        super().start_next_request()
+        self._end_pending = False
+
+    def _next_body_event(self) -> Event:
+        if self._end_pending:
+            return self._end_of_request()
+        parts: list[bytes] = []
+        while True:
+            event = self._read_body_event()
+            if type(event) is not h11.Data:
+                break
+            parts.append(bytes(event.data))
+        if type(event) is h11.EndOfMessage:
+            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped
+            # here: they are never merged into the request headers.
+            if not parts:
+                return self._end_of_request()
+            self._end_pending = True
+        if not parts:
+            return NEED_DATA
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _read_body_event(self) -> object:
+        """The next h11 event of the body (h11.Data, h11.EndOfMessage, or None for more
+        bytes needed, or the end of a body-less request); raises ProtocolFailure."""
+        raise NotImplementedError
 
     def _feed_body(self, data: bytes) -> None:
         check = self._chunk_check
@@ -255,16 +302,6 @@ class _H11Reading(HeadFramingParser):
     def _take_body(self, data: bytes) -> None:
         """Hand body bytes that passed the pre-check to h11."""
         raise NotImplementedError
-
-    def _body_event(self, event: object) -> Event:
-        """The event for what h11 read from the body: a chunk, the end, or NEED_DATA."""
-        if type(event) is h11.Data:
-            return bytes(event.data)
-        if type(event) is h11.EndOfMessage:
-            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
-            # they are never merged into the request headers.
-            return self._end_of_request()
-        return NEED_DATA
 
     def _end_of_request(self) -> ParserState:
         """Hand bytes past this request (pipelined) back to the head buffer; END_OF_BODY."""
@@ -297,8 +334,10 @@ class H11Parser(_H11Reading):
 
     __slots__ = ("_body", "_reader")
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
-        super().__init__(limits, max_chunk_line)
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
         self._body = ReceiveBuffer()
         self._reader: ChunkedReader | ContentLengthReader | None = None
 
@@ -326,17 +365,17 @@ class H11Parser(_H11Reading):
     def _take_body(self, data: bytes) -> None:
         self._body += data
 
-    def _next_body_event(self) -> Event:
+    def _read_body_event(self) -> object:
         reader = self._reader
         if reader is None:
-            return self._end_of_request()
+            return h11.EndOfMessage()
         try:
             event = reader(self._body)
             if event is None and self._eof:
                 reader.read_eof()  # raises: the body was cut short
         except h11.ProtocolError as exc:
             raise self._body_failure(exc) from None
-        return self._body_event(event)
+        return event
 
     def _end_of_request(self) -> ParserState:
         if self._body:
@@ -355,8 +394,10 @@ class H11ConnectionParser(_H11Reading):
 
     __slots__ = ("_conn",)
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
-        super().__init__(limits, max_chunk_line)
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
         self._conn: h11.Connection | None = None
 
     def feed_eof(self) -> None:
@@ -387,14 +428,13 @@ class H11ConnectionParser(_H11Reading):
         assert self._conn is not None
         self._conn.receive_data(data)
 
-    def _next_body_event(self) -> Event:
+    def _read_body_event(self) -> object:
         conn = self._conn
         assert conn is not None
         try:
-            event = conn.next_event()
+            return conn.next_event()
         except h11.RemoteProtocolError as exc:
             raise self._body_failure(exc) from None
-        return self._body_event(event)
 
     def _end_of_request(self) -> ParserState:
         assert self._conn is not None
