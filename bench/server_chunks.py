@@ -6,7 +6,9 @@ and answers its length), server pinned to CPU 0, this client on CPU 1:
 - CPU seconds the server spends on one request carrying 3 MB as 1-byte chunks, and as one
   chunk (read from /proc before and after the request);
 - the median latency of a probe GET (10 per second) while two other connections stream
-  1-byte chunks as fast as they can, reconnecting whenever the server closes them.
+  1-byte chunks as fast as they can, reconnecting whenever the server closes them;
+- with ``--trailers``: the server's RSS before and after one connection sends an endless
+  trailer section (4 KB lines) for up to ``--seconds``, and how long until it was answered.
 
     python bench/server_chunks.py --http h11
     python bench/server_chunks.py --http httptools --seconds 10
@@ -112,11 +114,44 @@ def probe_latencies(port: int, seconds: float) -> list[float]:
     return out
 
 
+def endless_trailers(port: int, pid: int, seconds: float) -> str:
+    """Stream 4 KB trailer lines until the server answers or ``seconds`` pass; report RSS."""
+    from server_proc import rss_kib
+
+    before = rss_kib(pid)
+    lines = (b"X-T: " + b"a" * 4000 + b"\r\n") * 64
+    start = time.monotonic()
+    sent = 0
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
+        sock.sendall(HEAD + b"3\r\nabc\r\n0\r\n")
+        sock.settimeout(0.2)
+        while time.monotonic() - start < seconds and not answer:
+            try:
+                sock.sendall(lines)  # whole lines only: a partial send would garble them
+                sent += len(lines)
+                sock.setblocking(False)
+                with contextlib.suppress(BlockingIOError):
+                    answer = sock.recv(200)
+                sock.settimeout(0.2)
+            except TimeoutError:
+                answer = sock.recv(200)
+            except OSError:
+                break
+        took = time.monotonic() - start
+        peak = rss_kib(pid)
+    time.sleep(1.0)
+    return (f"endless trailers: answer {answer[:12]!r} after {took:.2f} s, {sent / 1e6:.1f} MB "
+            f"sent; server RSS {before / 1024:.0f} MiB before, {peak / 1024:.0f} MiB at the "
+            f"end, {rss_kib(pid) / 1024:.0f} MiB 1 s after the close")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--http", default="h11", choices=["h11", "httptools"])
     parser.add_argument("--megabytes", type=float, default=3.0)
     parser.add_argument("--seconds", type=float, default=8.0, help="probe phase length")
+    parser.add_argument("--trailers", action="store_true", help="only the trailer test")
     parser.add_argument("--server-args", default="", help="extra server flags, space-separated")
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -133,6 +168,9 @@ def main() -> None:
     proc = subprocess.Popen(cmd, cwd=here, stderr=subprocess.DEVNULL)
     try:
         _wait_for_port(port, proc)
+        if args.trailers:
+            print(f"{args.http}: {endless_trailers(port, proc.pid, args.seconds)}")
+            return
         size = int(args.megabytes * 1_000_000)
         for label, body in [
             ("1-byte chunks", b"1\r\nx\r\n" * size + b"0\r\n\r\n"),
