@@ -24,13 +24,23 @@ import re
 import httptools
 
 from .precheck import HeadLimits, ProtocolFailure
-from .protocol import NEED_DATA, Event, HeadFramingParser, RequestHead, make_head
+from .protocol import (
+    BODY_CUT_SHORT,
+    NEED_DATA,
+    Event,
+    HeadFramingParser,
+    RequestHead,
+    make_head,
+)
 
 __all__ = ["HttptoolsParser"]
 
 # h11's request-line grammar (RFC 9112 §3): token SP visible-ASCII target SP HTTP-version.
 _REQUEST_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP/([0-9]\.[0-9])")
 _LLHTTP_LINE = b"GET / HTTP/1.1"
+# llhttp reads only header lines here (the request line is ours), so what it refuses is one;
+# its own message goes to the debug log, as h11's does.
+_HEADER_FAILURE = "Invalid header field"
 
 
 # Whitespace at the end of a header line (OWS after a field value).
@@ -88,19 +98,19 @@ class HttptoolsParser(HeadFramingParser):
         raw = self._fields.raw
         try:
             _feed_llhttp(self._fields, _LLHTTP_LINE + head[line_end:])
-        except httptools.HttpParserError:
+        except httptools.HttpParserError as exc:
             raw.clear()
             if _TRAILING_OWS.search(head) is None:
-                raise ProtocolFailure(400, "Bad request") from None
+                raise ProtocolFailure(400, _HEADER_FAILURE, str(exc)) from None
             # llhttp refuses an HTAB at the end of a Transfer-Encoding value, which RFC 9110
             # §5.5 allows as OWS and h11 accepts. Values lose trailing OWS anyway, so parse
             # again without it (only on this rare path; a clean head is parsed once).
             try:
                 trimmed = _TRAILING_OWS.sub(b"\r\n", head[line_end:])
                 _feed_llhttp(self._fields, _LLHTTP_LINE + trimmed)
-            except httptools.HttpParserError:
+            except httptools.HttpParserError as exc:
                 raw.clear()
-                raise ProtocolFailure(400, "Bad request") from None
+                raise ProtocolFailure(400, _HEADER_FAILURE, str(exc)) from None
         headers = [(name.lower(), value.rstrip(b" \t")) for name, value in raw]
         raw.clear()
         _check_hosts(headers, version)
@@ -139,7 +149,7 @@ class HttptoolsParser(HeadFramingParser):
         if self._body_done:
             return self._end_of_body()
         if self._eof:
-            self._failure = ProtocolFailure(400, "Connection closed inside a request body")
+            self._failure = ProtocolFailure(400, BODY_CUT_SHORT)
             raise self._failure
         return NEED_DATA
 

@@ -25,14 +25,18 @@ __all__ = [
 class ProtocolFailure(Exception):
     """The request cannot be served: answer ``status`` (0 means close without answering).
 
-    ``reason`` is a short, client-safe explanation used as the response body and in the debug
-    log. The connection is closed after the answer in every case.
+    ``reason`` is the response body: a fixed text naming the failure class, the same for every
+    back-end and never made from request bytes (an error page that echoes them is a reflection
+    vector and tells a prober which parser answers). ``detail``, for the debug log only, may
+    say more (a back-end's own message, which can quote the request, escaped). The connection
+    is closed after the answer in every case.
     """
 
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(f"{status} {reason}")
+    def __init__(self, status: int, reason: str, detail: str = "") -> None:
+        super().__init__(f"{status} {reason} ({detail})" if detail else f"{status} {reason}")
         self.status = status
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - an h11 release that moved them
 from .precheck import ChunkedFramingCheck, HeadLimits, ProtocolFailure, check_head, find_head_end
 
 __all__ = [
+    "BODY_CUT_SHORT",
     "END_OF_BODY",
     "NEED_DATA",
     "PAUSED",
@@ -309,13 +310,34 @@ class _H11Reading(HeadFramingParser):
 
     def _body_failure(self, exc: h11.ProtocolError) -> ProtocolFailure:
         """Remember and return the failure for an h11 error in the body."""
-        self._failure = _failure_from(exc)
+        # The chunked pre-check refuses every malformed chunked body before h11 reads it, so
+        # what is left is a body cut short by the client's EOF.
+        reason = BODY_CUT_SHORT if self._eof else "Invalid chunked body"
+        self._failure = ProtocolFailure(exc.error_status_hint, reason, str(exc))
         return self._failure
 
 
-def _failure_from(exc: h11.ProtocolError) -> ProtocolFailure:
-    """h11's error as a ProtocolFailure, with the status h11 suggests."""
-    return ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
+BODY_CUT_SHORT: Final = "Connection closed inside a request body"
+"""The reason of the 400 for a body the client's EOF cut short (every back-end)."""
+
+# h11's messages quote the offending bytes, which must never reach the client (see
+# ProtocolFailure): each maps to the fixed reason the httptools back-end gives for the same
+# input, found by h11's message prefix; anything else is "Bad request".
+_H11_HEAD_REASONS = (
+    ("illegal request line", "Invalid request line"),
+    ("illegal header line", "Invalid header field"),
+    ("Missing mandatory Host", "Missing Host header"),
+    ("Found multiple Host", "More than one Host header"),
+)
+
+
+def _head_failure(exc: h11.ProtocolError) -> ProtocolFailure:
+    """h11's error in a head as a ProtocolFailure with a fixed reason (h11's text as detail)."""
+    text = str(exc)
+    for prefix, reason in _H11_HEAD_REASONS:
+        if text.startswith(prefix):
+            return ProtocolFailure(exc.error_status_hint, reason, text)
+    return ProtocolFailure(exc.error_status_hint, "Bad request", text)
 
 
 class H11Parser(_H11Reading):
@@ -347,7 +369,7 @@ class H11Parser(_H11Reading):
         try:
             event = maybe_read_from_IDLE_client(buffer)
         except h11.ProtocolError as exc:
-            raise _failure_from(exc) from None
+            raise _head_failure(exc) from None
         if event is None:  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         version = event.http_version.decode("ascii")
@@ -417,7 +439,7 @@ class H11ConnectionParser(_H11Reading):
         try:
             event = conn.next_event()
         except h11.RemoteProtocolError as exc:
-            raise _failure_from(exc) from None
+            raise _head_failure(exc) from None
         if not isinstance(event, h11.Request):  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         self._conn = conn
