@@ -293,19 +293,32 @@ class ChunkedFramingCheck:
                 continue
             if state == _DONE:
                 break
-            if not self._line:  # fast paths: a whole line at hand
-                if state == _DATA_END and data.startswith(b"\r\n", pos):
-                    pos += 2
-                    self._state = _SIZE
+            if state == _DATA_END:
+                pos = self._feed_data_end(data, pos)
+                continue
+            if state == _SIZE and not self._line:  # fast path: a whole size line at hand
+                line = _SIZE_LINE.match(data, pos)
+                if line is not None and line.end() - pos <= self._max_line:
+                    pos = line.end()
+                    self._start_chunk(int(line.group(1), 16))
                     continue
-                if state == _SIZE:
-                    line = _SIZE_LINE.match(data, pos)
-                    if line is not None and line.end() - pos <= self._max_line:
-                        pos = line.end()
-                        self._start_chunk(int(line.group(1), 16))
-                        continue
             pos = self._feed_line(data, pos)
         return pos
+
+    def _feed_data_end(self, data: bytes, pos: int) -> int:
+        # Checked byte by byte, not once the line is whole: h11 refuses a wrong first byte at
+        # once, and this check must always be the first to refuse, so that every back-end
+        # gives the same reason.
+        need = b"\r\n"[len(self._line) :]
+        got = data[pos : pos + len(need)]
+        if not need.startswith(got):
+            raise ProtocolFailure(400, "Chunk data not followed by CRLF")
+        if got == need:
+            self._line.clear()
+            self._state = _SIZE
+        else:
+            self._line += got
+        return pos + len(got)
 
     def _feed_line(self, data: bytes, pos: int) -> int:
         end = data.find(b"\n", pos)
@@ -322,11 +335,7 @@ class ChunkedFramingCheck:
         return stop
 
     def _on_line(self, line: bytes) -> None:
-        if self._state == _DATA_END:
-            if line:
-                raise ProtocolFailure(400, "Chunk data not followed by CRLF")
-            self._state = _SIZE
-        elif self._state == _SIZE:
+        if self._state == _SIZE:
             size = _CHUNK_SIZE.match(line)
             if size is None or _CHUNK_EXT.fullmatch(line, size.end()) is None:
                 raise ProtocolFailure(400, "Invalid chunk size")

@@ -448,7 +448,8 @@ class H11ConnectionParser(_H11Reading):
 
     def _take_body(self, data: bytes) -> None:
         assert self._conn is not None
-        self._conn.receive_data(data)
+        if data:  # h11 reads b"" as the end of the stream; that is feed_eof's to say
+            self._conn.receive_data(data)
 
     def _read_body_event(self) -> object:
         conn = self._conn
