@@ -317,6 +317,8 @@ class _H11Reading(HeadFramingParser):
         return self._failure
 
 
+_NO_BODY: Final = h11.EndOfMessage()  # the end of a request without a body (made once)
+
 BODY_CUT_SHORT: Final = "Connection closed inside a request body"
 """The reason of the 400 for a body the client's EOF cut short (every back-end)."""
 
@@ -390,7 +392,7 @@ class H11Parser(_H11Reading):
     def _read_body_event(self) -> object:
         reader = self._reader
         if reader is None:
-            return h11.EndOfMessage()
+            return _NO_BODY
         try:
             event = reader(self._body)
             if event is None and self._eof:
