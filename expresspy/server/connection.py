@@ -18,8 +18,9 @@ from urllib.parse import unquote
 
 from .config import ServerConfig
 from .cycle import RequestCycle
+from .parsers import parser_class
 from .precheck import HeadLimits, ProtocolFailure
-from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead, parser_class
+from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead
 from .timers import Phase, PhaseTimer
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response

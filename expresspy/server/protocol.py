@@ -6,7 +6,7 @@ strict pre-checks (``precheck.check_head``) before a back-end sees it, so both b
 bad input the same way. ``H11Parser`` (the default) hands the head and the body to h11, which
 applies its full grammar; a chunked body also goes through ``ChunkedFramingCheck`` first. The
 optional ``httptools_parser.HttptoolsParser`` has llhttp parse the head instead (much faster).
-``parser_class`` picks one for ``ServerConfig.http``.
+``parsers.parser_class`` picks one for ``ServerConfig.http``.
 
 h11 reads requests only: the response side is serialized by ``wire`` (much cheaper than h11's
 writer), so ``H11Parser`` calls h11's reading functions without the connection state machine
@@ -44,7 +44,6 @@ __all__ = [
     "RequestHead",
     "RequestParser",
     "make_head",
-    "parser_class",
 ]
 
 
@@ -522,18 +521,3 @@ def _h11_readers_work() -> bool:
 
 H11_READERS: Final = _READERS_IMPORTED and _h11_readers_work()
 """True when ``H11Parser`` can be used: h11's reading functions imported and passed a probe."""
-
-
-def parser_class(http: str) -> type[HeadFramingParser]:
-    """The back-end for ``ServerConfig.http``: ``"h11"``, ``"httptools"``, or ``"auto"``
-    (httptools when it is installed, else h11). Raises ImportError for ``"httptools"`` when the
-    package is missing (ServerConfig reports that earlier, with the extra to install)."""
-    if http == "h11":
-        return H11Parser if H11_READERS else H11ConnectionParser
-    try:
-        from .httptools_parser import HttptoolsParser
-    except ImportError:
-        if http == "httptools":
-            raise
-        return H11Parser
-    return HttptoolsParser

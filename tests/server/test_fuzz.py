@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from expresspy.server.parsers import parser_class
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
 from expresspy.server.protocol import (
     END_OF_BODY,
@@ -25,7 +26,6 @@ from expresspy.server.protocol import (
     H11Parser,
     HeadFramingParser,
     RequestHead,
-    parser_class,
 )
 
 from .conftest import MISSING, have_backend

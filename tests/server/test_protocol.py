@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from expresspy.server.config import ServerConfig, limit_fields
+from expresspy.server.parsers import parser_class
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
 from expresspy.server.protocol import (
     END_OF_BODY,
@@ -19,7 +20,6 @@ from expresspy.server.protocol import (
     H11Parser,
     HeadFramingParser,
     RequestHead,
-    parser_class,
 )
 from expresspy.server.wire import (
     InvalidResponse,
