@@ -20,10 +20,8 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,12 +35,10 @@ PROBE = b"GET /probe HTTP/1.1\r\nHost: a\r\n\r\n"
 async def app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     """Read the whole body, answer its length (and the lifespan handshake)."""
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            kind = message["type"].rsplit(".", 1)[-1]
-            await send({"type": f"lifespan.{kind}.complete"})
-            if kind == "shutdown":
-                return
+        from server_app import app as hello  # its lifespan handshake
+
+        await hello(scope, receive, send)
+        return
     size = 0
     while True:
         message = await receive()
@@ -156,18 +152,14 @@ def main() -> None:
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
-    from server_proc import _wait_for_port, cpu_seconds, free_port
+    from server_proc import SERVERS, cpu_seconds, server
 
-    port = free_port()
-    cmd = [sys.executable, "-m", "expresspy", "run", "server_chunks.py", "--port", str(port),
-           "--http", args.http, "--no-access-log", "--log-level", "warning",
-           *args.server_args.split()]
+    SERVERS["chunks"] = ["expresspy", "run", "server_chunks.py", "--port", "{port}", "--http",
+                         args.http, "--no-access-log", "--log-level", "warning"]
     if shutil.which("taskset"):
-        cmd = ["taskset", "-c", "0", *cmd]
-        os.sched_setaffinity(0, {1})
-    proc = subprocess.Popen(cmd, cwd=here, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_port(port, proc)
+        os.sched_setaffinity(0, {1})  # the server is pinned to CPU 0
+    with server("chunks", cpu=0, extra=args.server_args.split()) as srv:
+        port, proc = srv.port, srv.proc
         if args.trailers:
             print(f"{args.http}: {endless_trailers(port, proc.pid, args.seconds)}")
             return
@@ -199,13 +191,6 @@ def main() -> None:
               f"{statistics.median(loaded) * 1000:.1f} ms while 2 connections stream 1-byte "
               f"chunks (max {max(loaded) * 1000:.0f} ms, {len(loaded)} probes; streamers "
               f"opened {counts['connections']} connections, sent {counts['bytes']:,} chunks)")
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 if __name__ == "__main__":
