@@ -223,7 +223,8 @@ _SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;[\t \x21-\x7e\x80-\xff]*)?\r\n
 
 CHUNK_ALLOWANCE = 1024
 """Chunks a body may have before ``min_average`` applies: a short body in small pieces is never
-refused, whatever their size."""
+refused, whatever their size. 1,024 one-byte chunks cost about 4 ms of CPU with h11 and 1 ms
+with httptools (bench/server_chunks.py), so the allowance itself is cheap to grant."""
 
 _SIZE, _DATA, _DATA_END, _TRAILER, _DONE = range(5)
 
