@@ -6,7 +6,8 @@ and answers its length), server pinned to CPU 0, this client on CPU 1:
 - CPU seconds the server spends on one request carrying 3 MB as 1-byte chunks, and as one
   chunk (read from /proc before and after the request);
 - the median latency of a probe GET (10 per second) while two other connections stream
-  1-byte chunks as fast as they can, reconnecting whenever the server closes them;
+  1-byte chunks (``--stream-chunk``) as fast as they can, reconnecting whenever the server
+  closes them;
 - with ``--trailers``: the server's RSS before and after one connection sends an endless
   trailer section (4 KB lines) for up to ``--seconds``, and how long until it was answered.
 
@@ -81,9 +82,10 @@ def one_upload(port: int, body: bytes) -> bytes:
         return read_response(sock)
 
 
-def streamer(port: int, stop: threading.Event, counts: dict[str, int]) -> None:
-    """Stream 1-byte chunks until ``stop``; reconnect whenever the server closes."""
-    block = b"1\r\nx\r\n" * 8192
+def streamer(port: int, size: int, stop: threading.Event, counts: dict[str, int]) -> None:
+    """Stream ``size``-byte chunks until ``stop``; reconnect whenever the server closes."""
+    one = b"%x\r\n" % size + b"x" * size + b"\r\n"
+    block = one * max(1, 49152 // len(one))
     while not stop.is_set():
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
@@ -91,7 +93,7 @@ def streamer(port: int, stop: threading.Event, counts: dict[str, int]) -> None:
                 sock.sendall(HEAD)
                 while not stop.is_set():
                     sock.sendall(block)
-                    counts["bytes"] += len(block) // 6
+                    counts["chunks"] += len(block) // len(one)
         except OSError:
             continue
 
@@ -147,6 +149,8 @@ def main() -> None:
     parser.add_argument("--http", default="h11", choices=["h11", "httptools"])
     parser.add_argument("--megabytes", type=float, default=3.0)
     parser.add_argument("--seconds", type=float, default=8.0, help="probe phase length")
+    parser.add_argument("--stream-chunk", type=int, default=1,
+                        help="chunk size (bytes) of the two streaming connections")
     parser.add_argument("--trailers", action="store_true", help="only the trailer test")
     parser.add_argument("--server-args", default="", help="extra server flags, space-separated")
     args = parser.parse_args()
@@ -178,8 +182,11 @@ def main() -> None:
                   f"wall {took:.2f} s, answer {status.decode()} {body_text!r}")
         idle = probe_latencies(port, 2.0)
         stop = threading.Event()
-        counts = {"connections": 0, "bytes": 0}
-        threads = [threading.Thread(target=streamer, args=(port, stop, counts)) for _ in range(2)]
+        counts = {"connections": 0, "chunks": 0}
+        threads = [
+            threading.Thread(target=streamer, args=(port, args.stream_chunk, stop, counts))
+            for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         time.sleep(0.5)
@@ -188,9 +195,10 @@ def main() -> None:
         for thread in threads:
             thread.join(10)
         print(f"{args.http}: probe median {statistics.median(idle) * 1000:.1f} ms idle, "
-              f"{statistics.median(loaded) * 1000:.1f} ms while 2 connections stream 1-byte "
-              f"chunks (max {max(loaded) * 1000:.0f} ms, {len(loaded)} probes; streamers "
-              f"opened {counts['connections']} connections, sent {counts['bytes']:,} chunks)")
+              f"{statistics.median(loaded) * 1000:.1f} ms while 2 connections stream "
+              f"{args.stream_chunk}-byte chunks (max {max(loaded) * 1000:.0f} ms, "
+              f"{len(loaded)} probes; streamers opened {counts['connections']} connections, "
+              f"sent {counts['chunks']:,} chunks)")
 
 
 if __name__ == "__main__":
