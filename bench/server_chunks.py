@@ -139,9 +139,11 @@ def endless_trailers(port: int, pid: int, seconds: float) -> str:
         took = time.monotonic() - start
         peak = rss_kib(pid)
     time.sleep(1.0)
-    return (f"endless trailers: answer {answer[:12]!r} after {took:.2f} s, {sent / 1e6:.1f} MB "
-            f"sent; server RSS {before / 1024:.0f} MiB before, {peak / 1024:.0f} MiB at the "
-            f"end, {rss_kib(pid) / 1024:.0f} MiB 1 s after the close")
+    return (
+        f"endless trailers: answer {answer[:12]!r} after {took:.2f} s, {sent / 1e6:.1f} MB "
+        f"sent; server RSS {before / 1024:.0f} MiB before, {peak / 1024:.0f} MiB at the "
+        f"end, {rss_kib(pid) / 1024:.0f} MiB 1 s after the close"
+    )
 
 
 def main() -> None:
@@ -149,8 +151,12 @@ def main() -> None:
     parser.add_argument("--http", default="h11", choices=["h11", "httptools"])
     parser.add_argument("--megabytes", type=float, default=3.0)
     parser.add_argument("--seconds", type=float, default=8.0, help="probe phase length")
-    parser.add_argument("--stream-chunk", type=int, default=1,
-                        help="chunk size (bytes) of the two streaming connections")
+    parser.add_argument(
+        "--stream-chunk",
+        type=int,
+        default=1,
+        help="chunk size (bytes) of the two streaming connections",
+    )
     parser.add_argument("--trailers", action="store_true", help="only the trailer test")
     parser.add_argument("--server-args", default="", help="extra server flags, space-separated")
     args = parser.parse_args()
@@ -158,8 +164,18 @@ def main() -> None:
     sys.path.insert(0, here)
     from server_proc import SERVERS, cpu_seconds, server
 
-    SERVERS["chunks"] = ["expresspy", "run", "server_chunks.py", "--port", "{port}", "--http",
-                         args.http, "--no-access-log", "--log-level", "warning"]
+    SERVERS["chunks"] = [
+        "expresspy",
+        "run",
+        "server_chunks.py",
+        "--port",
+        "{port}",
+        "--http",
+        args.http,
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     if shutil.which("taskset"):
         os.sched_setaffinity(0, {1})  # the server is pinned to CPU 0
     with server("chunks", cpu=0, extra=args.server_args.split()) as srv:
@@ -178,8 +194,10 @@ def main() -> None:
             took = time.monotonic() - start
             used = cpu_seconds(proc.pid) - before
             status, body_text = answer.split(b" ", 2)[1], answer.rpartition(b"\r\n")[2][:40]
-            print(f"{args.http}: {args.megabytes} MB as {label}: server CPU {used:.2f} s, "
-                  f"wall {took:.2f} s, answer {status.decode()} {body_text!r}")
+            print(
+                f"{args.http}: {args.megabytes} MB as {label}: server CPU {used:.2f} s, "
+                f"wall {took:.2f} s, answer {status.decode()} {body_text!r}"
+            )
         idle = probe_latencies(port, 2.0)
         stop = threading.Event()
         counts = {"connections": 0, "chunks": 0}
@@ -194,11 +212,13 @@ def main() -> None:
         stop.set()
         for thread in threads:
             thread.join(10)
-        print(f"{args.http}: probe median {statistics.median(idle) * 1000:.1f} ms idle, "
-              f"{statistics.median(loaded) * 1000:.1f} ms while 2 connections stream "
-              f"{args.stream_chunk}-byte chunks (max {max(loaded) * 1000:.0f} ms, "
-              f"{len(loaded)} probes; streamers opened {counts['connections']} connections, "
-              f"sent {counts['chunks']:,} chunks)")
+        print(
+            f"{args.http}: probe median {statistics.median(idle) * 1000:.1f} ms idle, "
+            f"{statistics.median(loaded) * 1000:.1f} ms while 2 connections stream "
+            f"{args.stream_chunk}-byte chunks (max {max(loaded) * 1000:.0f} ms, "
+            f"{len(loaded)} probes; streamers opened {counts['connections']} connections, "
+            f"sent {counts['chunks']:,} chunks)"
+        )
 
 
 if __name__ == "__main__":

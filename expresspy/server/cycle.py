@@ -316,7 +316,8 @@ class RequestCycle:
         elif codings and lengths:
             logger.warning(
                 "%s: the app set Transfer-Encoding and Content-Length; sent Content-Length "
-                "only (RFC 9112 §6.2)", self._request_text()
+                "only (RFC 9112 §6.2)",
+                self._request_text(),
             )
         kept: list[tuple[bytes, bytes]] = []
         length_seen = False
@@ -333,7 +334,10 @@ class RequestCycle:
         """The app's header lines with its wrong Content-Length replaced by ``actual``."""
         logger.warning(
             "%s: the app's Content-Length %d does not match its %d-byte body; sent %d",
-            self._request_text(), declared, actual, actual,
+            self._request_text(),
+            declared,
+            actual,
+            actual,
         )
         kept = [(n, v) for n, v in self._headers if n.lower() not in _FRAMING_NAMES]
         kept.append((b"content-length", b"%d" % actual))
@@ -364,7 +368,10 @@ class RequestCycle:
             # The client will wait for bytes that never come: only a close tells it.
             logger.warning(
                 "%s: the body ended after %d of the %d bytes its Content-Length declared; "
-                "connection closed", self._request_text(), self.body_sent, self._declared
+                "connection closed",
+                self._request_text(),
+                self.body_sent,
+                self._declared,
             )
             self.keep_alive = False
         return b""

@@ -29,25 +29,52 @@ CHUNKED = R + b"Transfer-Encoding: chunked\r\n\r\n"
 
 # (name, request, status, the body both back-ends answer with)
 CASES: list[tuple[str, bytes, int, bytes]] = [
-    ("space in a header name", b"GET / HTTP/1.1\r\nHost: a\r\nX " + MARK + b": b\r\n\r\n", 400,
-     b"Invalid header field"),
-    ("no colon", b"GET / HTTP/1.1\r\nHost: a\r\n" + MARK + b"\r\n\r\n", 400,
-     b"Invalid header field"),
-    ("bad method", b"G(" + MARK + b" / HTTP/1.1\r\nHost: a\r\n\r\n", 400,
-     b"Invalid request line"),
+    (
+        "space in a header name",
+        b"GET / HTTP/1.1\r\nHost: a\r\nX " + MARK + b": b\r\n\r\n",
+        400,
+        b"Invalid header field",
+    ),
+    (
+        "no colon",
+        b"GET / HTTP/1.1\r\nHost: a\r\n" + MARK + b"\r\n\r\n",
+        400,
+        b"Invalid header field",
+    ),
+    ("bad method", b"G(" + MARK + b" / HTTP/1.1\r\nHost: a\r\n\r\n", 400, b"Invalid request line"),
     ("no Host", b"GET /" + MARK + b" HTTP/1.1\r\n\r\n", 400, b"Missing Host header"),
-    ("two Host", b"GET / HTTP/1.1\r\nHost: a\r\nHost: " + MARK + b"\r\n\r\n", 400,
-     b"More than one Host header"),
+    (
+        "two Host",
+        b"GET / HTTP/1.1\r\nHost: a\r\nHost: " + MARK + b"\r\n\r\n",
+        400,
+        b"More than one Host header",
+    ),
     ("bad chunk size", CHUNKED + MARK + b"\r\n", 400, b"Invalid chunk size"),
     ("bad trailer", CHUNKED + b"0\r\n" + MARK + b"\r\n\r\n", 400, b"Malformed trailer field"),
-    ("bad Content-Length", R + b"Content-Length: " + MARK + b"\r\n\r\n", 400,
-     b"Invalid Content-Length"),
-    ("control byte", b"GET / HTTP/1.1\r\nHost: a\r\nX: \x01" + MARK + b"\r\n\r\n", 400,
-     b"Control character in request head"),
-    ("body cut short", R + b"Content-Length: 10\r\n\r\n" + MARK, 400,
-     b"Connection closed inside a request body"),
-    ("chunked body cut short", CHUNKED + b"7\r\n" + MARK, 400,
-     b"Connection closed inside a request body"),
+    (
+        "bad Content-Length",
+        R + b"Content-Length: " + MARK + b"\r\n\r\n",
+        400,
+        b"Invalid Content-Length",
+    ),
+    (
+        "control byte",
+        b"GET / HTTP/1.1\r\nHost: a\r\nX: \x01" + MARK + b"\r\n\r\n",
+        400,
+        b"Control character in request head",
+    ),
+    (
+        "body cut short",
+        R + b"Content-Length: 10\r\n\r\n" + MARK,
+        400,
+        b"Connection closed inside a request body",
+    ),
+    (
+        "chunked body cut short",
+        CHUNKED + b"7\r\n" + MARK,
+        400,
+        b"Connection closed inside a request body",
+    ),
 ]
 
 

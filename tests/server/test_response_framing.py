@@ -24,8 +24,11 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         return
     query = dict(parse_qsl(scope["query_string"].decode()))
     headers = [(b"content-type", b"text/plain")]
-    for key, name in (("te", b"Transfer-Encoding"), ("cl", b"Content-Length"),
-                      ("cl2", b"Content-Length")):
+    for key, name in (
+        ("te", b"Transfer-Encoding"),
+        ("cl", b"Content-Length"),
+        ("cl2", b"Content-Length"),
+    ):
         if key in query:
             headers.append((name, query[key].encode()))
     parts = query.get("parts", "hello").split(",")
@@ -68,9 +71,7 @@ def _framing_lines(head: bytes) -> list[bytes]:
     ]
 
 
-def test_app_transfer_encoding_gzip_is_dropped(
-    port: int, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_app_transfer_encoding_gzip_is_dropped(port: int, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="expresspy.server"):
         head, body, reused = _get(port, "te=gzip")
         streamed_head, streamed_body, _ = _get(port, "te=gzip&parts=a,b")
