@@ -138,6 +138,15 @@ class ServerConfig:
         "Longest chunk-size line (with extensions) of a chunked body; longer gets 400.",
         "RFC 9112 §7.1.1 asks servers to limit chunk extensions (4 KiB: security.md H-18)",
     )
+    min_chunk_average: int | None = _limit(
+        64,
+        "--min-chunk-average",
+        "Smallest average chunk size in bytes of a chunked request body past its first 1,024 "
+        "chunks; smaller gets 400 and a close (each chunk costs the server the same work, "
+        "however small).",
+        "none in nginx, Node or uvicorn; Go's net/http bounds chunk overhead against data "
+        "(CVE-2023-39326) but lets 1-byte chunks through",
+    )
 
     access_log: bool = True
     """Log one line per response on the ``expresspy.access`` logger (INFO)."""

@@ -18,8 +18,9 @@ from urllib.parse import unquote
 
 from .config import ServerConfig
 from .cycle import RequestCycle
+from .parsers import parser_class
 from .precheck import HeadLimits, ProtocolFailure
-from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead, parser_class
+from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead
 from .timers import Phase, PhaseTimer, WriteStallWatch
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
@@ -101,7 +102,9 @@ class HTTPConnection(asyncio.Protocol):
         self.loop = loop
         config = state.config
         self._config = config
-        self._parser = state.parser(state.limits, config.max_chunk_line)
+        self._parser = state.parser(
+            state.limits, config.max_chunk_line, config.min_chunk_average
+        )
         self._transport: asyncio.Transport | None = None
         self._cycle: RequestCycle | None = None
         self._task: asyncio.Task[None] | None = None

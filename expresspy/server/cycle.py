@@ -3,16 +3,25 @@
 The connection (``connection.HTTPConnection``) feeds body bytes in and owns the socket; this
 module turns them into ASGI messages and turns the app's messages into wire bytes (``wire``).
 
-Framing policy for the response, decided when the head is written:
+Framing policy for the response, decided when the head is written. The server owns framing:
 - HEAD, 1xx, 204 and 304 carry no body bytes (whatever the app sends is dropped);
 - a ``content-length`` from the app is honoured, and sending more than it declares raises;
+  but when the whole body comes in the first message and its length differs, the real length
+  replaces the app's (with a warning): the client would otherwise wait or misread;
 - otherwise a single ``http.response.body`` without ``more_body`` gets a computed
-  Content-Length, and a streamed body is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
+  Content-Length, and a streamed body is chunked (HTTP/1.1) or close-delimited (HTTP/1.0);
+- an app's ``transfer-encoding`` is never sent as is: ``chunked`` asks for chunked framing on
+  HTTP/1.1 (the server writes the header itself; HTTP/1.0 never gets it), any other coding
+  contradicts the body and is dropped with a warning (compression is ``content-encoding``);
+  with a ``content-length`` as well, the length wins (RFC 9112 §6.2 forbids sending both);
+- two different ``content-length`` values, or one that is not a number, raise
+  ``InvalidResponse`` (a 500 when nothing was sent yet).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any, Protocol
 
@@ -30,7 +39,10 @@ from .wire import (
 
 __all__ = ["CycleOwner", "RequestCycle"]
 
+logger = logging.getLogger("expresspy.server")
+
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+_FRAMING_NAMES = (b"content-length", b"transfer-encoding")
 _FILE_BLOCK = 256 * 1024  # bytes read per step when sendfile cannot be used
 
 
@@ -239,25 +251,31 @@ class RequestCycle:
 
     def _head_bytes(self, first_len: int, more: bool) -> bytes:
         """Decide the framing from the app's headers and the first body message; encode the head."""
-        lines, declared, app_chunked, close = header_block(self._headers)
+        lines, declared, reframe, close = header_block(self._headers)
+        app_chunked = False
+        if reframe:  # rare: the app set Transfer-Encoding, or Content-Length twice
+            lines, declared, app_chunked = self._app_framing()
         if close:
             self.keep_alive = False
         extra = b""
         status = self.status
         no_body = status in NO_BODY_STATUSES or status < 200
+        http11 = self.head.http_version == "1.1"
         if self.head.method == b"HEAD" or no_body:
             framing = ResponseFraming.NONE
             if declared < 0 and not more and not no_body and first_len:
                 extra = b"content-length: %d\r\n" % first_len
-        elif declared >= 0 and not app_chunked:
+        elif declared >= 0:
             framing = ResponseFraming.LENGTH
-        elif not more and not app_chunked:
+            if not more and declared != first_len:
+                lines = self._correct_length(declared, first_len)
+                declared = first_len
+        elif not more and not (app_chunked and http11):
             framing, declared = ResponseFraming.LENGTH, first_len
             extra = b"content-length: %d\r\n" % first_len
-        elif self.head.http_version == "1.1":
+        elif http11:
             framing = ResponseFraming.CHUNKED
-            if not app_chunked:
-                extra = b"transfer-encoding: chunked\r\n"
+            extra = b"transfer-encoding: chunked\r\n"
         else:
             framing = ResponseFraming.CLOSE
             self.keep_alive = False
@@ -279,6 +297,56 @@ class RequestCycle:
         self._head_written = True
         return head
 
+    def _app_framing(self) -> tuple[bytes, int, bool]:
+        """The app's headers without its Transfer-Encoding and with one Content-Length: (lines,
+        declared length or -1, whether the app asked for chunked framing). Warns about what
+        it drops; raises InvalidResponse for Content-Length values that disagree."""
+        codings = [v for n, v in self._headers if n.lower() == b"transfer-encoding"]
+        lengths = {v.strip(b" \t") for n, v in self._headers if n.lower() == b"content-length"}
+        if len(lengths) > 1:
+            raise InvalidResponse(f"conflicting content-length values {sorted(lengths)!r}")
+        chunked = bool(codings) and all(c.strip(b" \t").lower() == b"chunked" for c in codings)
+        if codings and not chunked:
+            logger.warning(
+                "%s: dropped Transfer-Encoding %r set by the app: the server frames the body "
+                "itself (for compression, set Content-Encoding)",
+                self._request_text(),
+                b", ".join(codings).decode("latin-1"),
+            )
+        elif codings and lengths:
+            logger.warning(
+                "%s: the app set Transfer-Encoding and Content-Length; sent Content-Length "
+                "only (RFC 9112 §6.2)",
+                self._request_text(),
+            )
+        kept: list[tuple[bytes, bytes]] = []
+        length_seen = False
+        for name, value in self._headers:
+            lower = name.lower()
+            if lower == b"transfer-encoding" or (lower == b"content-length" and length_seen):
+                continue
+            length_seen = length_seen or lower == b"content-length"
+            kept.append((name, value))
+        lines, declared, _, _ = header_block(kept)
+        return lines, declared, chunked and not lengths
+
+    def _correct_length(self, declared: int, actual: int) -> bytes:
+        """The app's header lines with its wrong Content-Length replaced by ``actual``."""
+        logger.warning(
+            "%s: the app's Content-Length %d does not match its %d-byte body; sent %d",
+            self._request_text(),
+            declared,
+            actual,
+            actual,
+        )
+        kept = [(n, v) for n, v in self._headers if n.lower() not in _FRAMING_NAMES]
+        kept.append((b"content-length", b"%d" % actual))
+        return header_block(kept)[0]
+
+    def _request_text(self) -> str:
+        head = self.head
+        return f"response to {head.method.decode('ascii')} {head.target.decode('ascii')}"
+
     def _frame(self, body: bytes) -> bytes:
         if not body:
             return b""
@@ -298,6 +366,13 @@ class RequestCycle:
             return CHUNKED_END
         if self._framing == ResponseFraming.LENGTH and self.body_sent < self._declared:
             # The client will wait for bytes that never come: only a close tells it.
+            logger.warning(
+                "%s: the body ended after %d of the %d bytes its Content-Length declared; "
+                "connection closed",
+                self._request_text(),
+                self.body_sent,
+                self._declared,
+            )
             self.keep_alive = False
         return b""
 

@@ -12,20 +12,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ChunkedFramingCheck", "HeadLimits", "ProtocolFailure", "check_head", "find_head_end"]
+__all__ = [
+    "CHUNK_ALLOWANCE",
+    "ChunkedFramingCheck",
+    "HeadLimits",
+    "ProtocolFailure",
+    "check_head",
+    "find_head_end",
+]
 
 
 class ProtocolFailure(Exception):
     """The request cannot be served: answer ``status`` (0 means close without answering).
 
-    ``reason`` is a short, client-safe explanation used as the response body and in the debug
-    log. The connection is closed after the answer in every case.
+    ``reason`` is the response body: a fixed text naming the failure class, the same for every
+    back-end and never made from request bytes (an error page that echoes them is a reflection
+    vector and tells a prober which parser answers). ``detail``, for the debug log only, may
+    say more (a back-end's own message, which can quote the request, escaped). The connection
+    is closed after the answer in every case.
     """
 
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(f"{status} {reason}")
+    def __init__(self, status: int, reason: str, detail: str = "") -> None:
+        super().__init__(f"{status} {reason} ({detail})" if detail else f"{status} {reason}")
         self.status = status
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +210,21 @@ _TRAILER_LINE = re.compile(
 )
 # At most 20 hex digits, as h11 allows, so the two parsers agree on every size they accept.
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,20}")
-# Extensions (after optional BWS): visible ASCII, obs-text, SP and HTAB; no other control byte,
-# so no bare CR. A size followed by spaces and nothing else is rejected.
-_CHUNK_EXT = re.compile(rb"([ \t]*;[\t \x21-\x7e\x80-\xff]*)?")
+# Extensions: ";" right after the size, then visible ASCII, obs-text, SP and HTAB; no other
+# control byte, so no bare CR. Nothing may stand between the size and the ";": RFC 9112 §7.1.1
+# writes BWS there, but h11 refuses it and llhttp accepted it, and two parsers in a chain that
+# disagree on where a chunk ends is request smuggling; refusing is the reading every parser
+# shares (issue 16). A size followed by spaces and nothing else is rejected too.
+_CHUNK_EXT = re.compile(rb"(;[\t \x21-\x7e\x80-\xff]*)?")
+
+# A whole chunk-size line in one piece, the common case: matched in one step (the slow path,
+# ``_feed_line``, handles lines split across reads and explains failures).
+_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;[\t \x21-\x7e\x80-\xff]*)?\r\n")
+
+CHUNK_ALLOWANCE = 1024
+"""Chunks a body may have before ``min_average`` applies: a short body in small pieces is never
+refused, whatever their size. 1,024 one-byte chunks cost about 4 ms of CPU with h11 and 1 ms
+with httptools (bench/server_chunks.py), so the allowance itself is cheap to grant."""
 
 _SIZE, _DATA, _DATA_END, _TRAILER, _DONE = range(5)
 
@@ -211,17 +234,42 @@ class ChunkedFramingCheck:
 
     With h11 it runs alongside h11's own decoder and only validates what h11 accepts but must
     not: chunk-size lines (no spaces, no signs, extensions without control bytes, a bounded
-    line) and trailer lines. The httptools back-end has it decode as well (``feed`` with an
-    ``out`` list), since llhttp there only parses heads. Feed every body byte in order.
+    line), trailer lines, and the limits below. The httptools back-end has it decode as well
+    (``feed`` with an ``out`` list), since llhttp there only parses heads. Feed every body
+    byte in order.
+
+    Limits: a chunk-size line (with extensions) or trailer line longer than ``max_line`` bytes
+    is a 400; the trailer section counts against the head's limits (``limits``: more than
+    ``max_header_bytes`` bytes or ``max_header_count`` fields is a 431); and once a body has
+    more than ``CHUNK_ALLOWANCE`` chunks, their average size must stay at or above
+    ``min_average`` bytes (400 otherwise; None turns this off), since every chunk costs the
+    server a fixed amount of work, however small it is.
     """
 
-    __slots__ = ("_line", "_max_line", "_remaining", "_state")
+    __slots__ = (
+        "_chunks",
+        "_data",
+        "_limits",
+        "_line",
+        "_max_line",
+        "_min_average",
+        "_remaining",
+        "_state",
+        "_trailer_bytes",
+        "_trailer_fields",
+    )
 
-    def __init__(self, max_line: int) -> None:
+    def __init__(
+        self, max_line: int, limits: HeadLimits, min_average: int | None = None
+    ) -> None:
         self._state = _SIZE
         self._line = bytearray()
         self._remaining = 0
         self._max_line = max_line
+        self._limits = limits
+        self._min_average = min_average
+        self._chunks = self._data = 0
+        self._trailer_bytes = self._trailer_fields = 0
 
     @property
     def done(self) -> bool:
@@ -231,10 +279,11 @@ class ChunkedFramingCheck:
     def feed(self, data: bytes, out: list[bytes] | None = None) -> int:
         """Check the next body bytes; return how many belong to this body (the rest, if any,
         is the next request). Chunk data is appended to ``out`` when given (never empty).
-        Raises ProtocolFailure(400) on a framing violation."""
+        Raises ProtocolFailure (400, or 431 for the trailer section) on a violation."""
         pos, size = 0, len(data)
-        while pos < size and self._state != _DONE:
-            if self._state == _DATA:
+        while pos < size:
+            state = self._state
+            if state == _DATA:
                 take = min(self._remaining, size - pos)
                 if out is not None:
                     out.append(data if take == size else data[pos : pos + take])
@@ -243,8 +292,34 @@ class ChunkedFramingCheck:
                 if self._remaining == 0:
                     self._state = _DATA_END
                 continue
+            if state == _DONE:
+                break
+            if state == _DATA_END:
+                pos = self._feed_data_end(data, pos)
+                continue
+            if state == _SIZE and not self._line:  # fast path: a whole size line at hand
+                line = _SIZE_LINE.match(data, pos)
+                if line is not None and line.end() - pos <= self._max_line:
+                    pos = line.end()
+                    self._start_chunk(int(line.group(1), 16))
+                    continue
             pos = self._feed_line(data, pos)
         return pos
+
+    def _feed_data_end(self, data: bytes, pos: int) -> int:
+        # Checked byte by byte, not once the line is whole: h11 refuses a wrong first byte at
+        # once, and this check must always be the first to refuse, so that every back-end
+        # gives the same reason.
+        need = b"\r\n"[len(self._line) :]
+        got = data[pos : pos + len(need)]
+        if not need.startswith(got):
+            raise ProtocolFailure(400, "Chunk data not followed by CRLF")
+        if got == need:
+            self._line.clear()
+            self._state = _SIZE
+        else:
+            self._line += got
+        return pos + len(got)
 
     def _feed_line(self, data: bytes, pos: int) -> int:
         end = data.find(b"\n", pos)
@@ -261,24 +336,42 @@ class ChunkedFramingCheck:
         return stop
 
     def _on_line(self, line: bytes) -> None:
-        if self._state == _DATA_END:
-            if line:
-                raise ProtocolFailure(400, "Chunk data not followed by CRLF")
-            self._state = _SIZE
-        elif self._state == _SIZE:
-            self._on_size_line(line)
+        if self._state == _SIZE:
+            size = _CHUNK_SIZE.match(line)
+            if size is None or _CHUNK_EXT.fullmatch(line, size.end()) is None:
+                raise ProtocolFailure(400, "Invalid chunk size")
+            self._start_chunk(int(size.group(), 16))
         elif not line:
             self._state = _DONE
         else:
-            field = _TRAILER_LINE.fullmatch(line)
-            if field is None:
-                raise ProtocolFailure(400, "Malformed trailer field")
-            if field.group(1).lower() in _FORBIDDEN_TRAILERS:
-                raise ProtocolFailure(400, "Forbidden field in trailer")
+            self._on_trailer_line(line)
 
-    def _on_size_line(self, line: bytes) -> None:
-        size = _CHUNK_SIZE.match(line)
-        if size is None or _CHUNK_EXT.fullmatch(line, size.end()) is None:
-            raise ProtocolFailure(400, "Invalid chunk size")
-        self._remaining = int(size.group(), 16)
-        self._state = _DATA if self._remaining else _TRAILER
+    def _start_chunk(self, size: int) -> None:
+        if not size:
+            self._state = _TRAILER
+            return
+        self._chunks += 1
+        self._data += size
+        if (
+            self._chunks > CHUNK_ALLOWANCE
+            and self._min_average is not None
+            and self._data < self._chunks * self._min_average
+        ):
+            raise ProtocolFailure(400, "Chunks too small")
+        self._remaining = size
+        self._state = _DATA
+
+    def _on_trailer_line(self, line: bytes) -> None:
+        # The same limits as the head: without them a client could send trailer lines for
+        # as long as the request timeout allows, and h11 would keep them all in memory.
+        self._trailer_bytes += len(line) + 2
+        self._trailer_fields += 1
+        if self._trailer_bytes > self._limits.max_header_bytes:
+            raise ProtocolFailure(431, "Trailer section too large")
+        if self._trailer_fields > self._limits.max_header_count:
+            raise ProtocolFailure(431, "Too many trailer fields")
+        field = _TRAILER_LINE.fullmatch(line)
+        if field is None:
+            raise ProtocolFailure(400, "Malformed trailer field")
+        if field.group(1).lower() in _FORBIDDEN_TRAILERS:
+            raise ProtocolFailure(400, "Forbidden field in trailer")

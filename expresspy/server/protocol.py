@@ -6,7 +6,7 @@ strict pre-checks (``precheck.check_head``) before a back-end sees it, so both b
 bad input the same way. ``H11Parser`` (the default) hands the head and the body to h11, which
 applies its full grammar; a chunked body also goes through ``ChunkedFramingCheck`` first. The
 optional ``httptools_parser.HttptoolsParser`` has llhttp parse the head instead (much faster).
-``parser_class`` picks one for ``ServerConfig.http``.
+``parsers.parser_class`` picks one for ``ServerConfig.http``.
 
 h11 reads requests only: the response side is serialized by ``wire`` (much cheaper than h11's
 writer), so ``H11Parser`` calls h11's reading functions without the connection state machine
@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - an h11 release that moved them
 from .precheck import ChunkedFramingCheck, HeadLimits, ProtocolFailure, check_head, find_head_end
 
 __all__ = [
+    "BODY_CUT_SHORT",
     "END_OF_BODY",
     "NEED_DATA",
     "PAUSED",
@@ -43,7 +44,6 @@ __all__ = [
     "RequestHead",
     "RequestParser",
     "make_head",
-    "parser_class",
 ]
 
 
@@ -121,8 +121,10 @@ class HeadFramingParser:
     """What every back-end shares: the buffer, finding each head, the pre-checks, pausing.
 
     A back-end subclasses it and implements ``_parse_head`` (a complete, pre-checked head to a
-    ``RequestHead``), ``_feed_body`` and ``_next_body_event``. ``limits`` bounds each head;
-    ``max_chunk_line`` bounds a chunk-size line with its extensions.
+    ``RequestHead``), ``_feed_body`` and ``_next_body_event``. ``limits`` bounds each head (and
+    each trailer section); ``max_chunk_line`` bounds a chunk-size line with its extensions;
+    ``min_chunk_average`` is the smallest average chunk size (bytes) a chunked body of many
+    chunks may have (``ChunkedFramingCheck``; None: any).
     """
 
     __slots__ = (
@@ -133,15 +135,19 @@ class HeadFramingParser:
         "_head_started",
         "_limits",
         "_max_chunk_line",
+        "_min_chunk_average",
         "_scanned",
         "_state",
     )
     name: ClassVar[str] = ""
     """The back-end's name, as ``ServerConfig.http`` spells it (for the startup log line)."""
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
         self._limits = limits
         self._max_chunk_line = max_chunk_line
+        self._min_chunk_average = min_chunk_average
         self._buf = bytearray()
         self._scanned = 0
         self._state = _HEAD
@@ -208,7 +214,9 @@ class HeadFramingParser:
         result = self._parse_head(head)
         self._state = _BODY
         if result.chunked:
-            self._chunk_check = ChunkedFramingCheck(self._max_chunk_line)
+            self._chunk_check = ChunkedFramingCheck(
+                self._max_chunk_line, self._limits, self._min_chunk_average
+            )
         if buf:
             rest = bytes(buf)
             buf.clear()
@@ -237,10 +245,49 @@ class HeadFramingParser:
 
 class _H11Reading(HeadFramingParser):
     """What both h11 back-ends share: the chunked pre-check in front of h11's body reading,
-    and h11's body events and errors turned into this module's events and failures."""
+    and h11's body events and errors turned into this module's events and failures.
 
-    __slots__ = ()
+    Body data is coalesced: every ``h11.Data`` at hand (one per chunk of a chunked body) is
+    joined into one event, so a body sent in many small chunks reaches the app in as few
+    messages as it arrived in reads, as with httptools."""
+
+    __slots__ = ("_end_pending",)
     name = "h11"
+
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
+        self._end_pending = False  # the body's end was read along with its last data
+
+    def start_next_request(self) -> None:
+        """Allow the next pipelined request to be parsed."""
+        super().start_next_request()
+        self._end_pending = False
+
+    def _next_body_event(self) -> Event:
+        if self._end_pending:
+            return self._end_of_request()
+        parts: list[bytes] = []
+        while True:
+            event = self._read_body_event()
+            if type(event) is not h11.Data:
+                break
+            parts.append(bytes(event.data))
+        if type(event) is h11.EndOfMessage:
+            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped
+            # here: they are never merged into the request headers.
+            if not parts:
+                return self._end_of_request()
+            self._end_pending = True
+        if not parts:
+            return NEED_DATA
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _read_body_event(self) -> object:
+        """The next h11 event of the body (h11.Data, h11.EndOfMessage, or None for more
+        bytes needed, or the end of a body-less request); raises ProtocolFailure."""
+        raise NotImplementedError
 
     def _feed_body(self, data: bytes) -> None:
         check = self._chunk_check
@@ -256,29 +303,42 @@ class _H11Reading(HeadFramingParser):
         """Hand body bytes that passed the pre-check to h11."""
         raise NotImplementedError
 
-    def _body_event(self, event: object) -> Event:
-        """The event for what h11 read from the body: a chunk, the end, or NEED_DATA."""
-        if type(event) is h11.Data:
-            return bytes(event.data)
-        if type(event) is h11.EndOfMessage:
-            # Trailers (event.headers) were checked by ChunkedFramingCheck and are dropped here:
-            # they are never merged into the request headers.
-            return self._end_of_request()
-        return NEED_DATA
-
     def _end_of_request(self) -> ParserState:
         """Hand bytes past this request (pipelined) back to the head buffer; END_OF_BODY."""
         raise NotImplementedError
 
     def _body_failure(self, exc: h11.ProtocolError) -> ProtocolFailure:
         """Remember and return the failure for an h11 error in the body."""
-        self._failure = _failure_from(exc)
+        # The chunked pre-check refuses every malformed chunked body before h11 reads it, so
+        # what is left is a body cut short by the client's EOF.
+        reason = BODY_CUT_SHORT if self._eof else "Invalid chunked body"
+        self._failure = ProtocolFailure(exc.error_status_hint, reason, str(exc))
         return self._failure
 
 
-def _failure_from(exc: h11.ProtocolError) -> ProtocolFailure:
-    """h11's error as a ProtocolFailure, with the status h11 suggests."""
-    return ProtocolFailure(exc.error_status_hint, str(exc) or "Bad request")
+_NO_BODY: Final = h11.EndOfMessage()  # the end of a request without a body (made once)
+
+BODY_CUT_SHORT: Final = "Connection closed inside a request body"
+"""The reason of the 400 for a body the client's EOF cut short (every back-end)."""
+
+# h11's messages quote the offending bytes, which must never reach the client (see
+# ProtocolFailure): each maps to the fixed reason the httptools back-end gives for the same
+# input, found by h11's message prefix; anything else is "Bad request".
+_H11_HEAD_REASONS = (
+    ("illegal request line", "Invalid request line"),
+    ("illegal header line", "Invalid header field"),
+    ("Missing mandatory Host", "Missing Host header"),
+    ("Found multiple Host", "More than one Host header"),
+)
+
+
+def _head_failure(exc: h11.ProtocolError) -> ProtocolFailure:
+    """h11's error in a head as a ProtocolFailure with a fixed reason (h11's text as detail)."""
+    text = str(exc)
+    for prefix, reason in _H11_HEAD_REASONS:
+        if text.startswith(prefix):
+            return ProtocolFailure(exc.error_status_hint, reason, text)
+    return ProtocolFailure(exc.error_status_hint, "Bad request", text)
 
 
 class H11Parser(_H11Reading):
@@ -297,8 +357,10 @@ class H11Parser(_H11Reading):
 
     __slots__ = ("_body", "_reader")
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
-        super().__init__(limits, max_chunk_line)
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
         self._body = ReceiveBuffer()
         self._reader: ChunkedReader | ContentLengthReader | None = None
 
@@ -308,7 +370,7 @@ class H11Parser(_H11Reading):
         try:
             event = maybe_read_from_IDLE_client(buffer)
         except h11.ProtocolError as exc:
-            raise _failure_from(exc) from None
+            raise _head_failure(exc) from None
         if event is None:  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         version = event.http_version.decode("ascii")
@@ -326,17 +388,17 @@ class H11Parser(_H11Reading):
     def _take_body(self, data: bytes) -> None:
         self._body += data
 
-    def _next_body_event(self) -> Event:
+    def _read_body_event(self) -> object:
         reader = self._reader
         if reader is None:
-            return self._end_of_request()
+            return _NO_BODY
         try:
             event = reader(self._body)
             if event is None and self._eof:
                 reader.read_eof()  # raises: the body was cut short
         except h11.ProtocolError as exc:
             raise self._body_failure(exc) from None
-        return self._body_event(event)
+        return event
 
     def _end_of_request(self) -> ParserState:
         if self._body:
@@ -355,8 +417,10 @@ class H11ConnectionParser(_H11Reading):
 
     __slots__ = ("_conn",)
 
-    def __init__(self, limits: HeadLimits, max_chunk_line: int = 4096) -> None:
-        super().__init__(limits, max_chunk_line)
+    def __init__(
+        self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
+    ) -> None:
+        super().__init__(limits, max_chunk_line, min_chunk_average)
         self._conn: h11.Connection | None = None
 
     def feed_eof(self) -> None:
@@ -376,7 +440,7 @@ class H11ConnectionParser(_H11Reading):
         try:
             event = conn.next_event()
         except h11.RemoteProtocolError as exc:
-            raise _failure_from(exc) from None
+            raise _head_failure(exc) from None
         if not isinstance(event, h11.Request):  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         self._conn = conn
@@ -385,16 +449,16 @@ class H11ConnectionParser(_H11Reading):
 
     def _take_body(self, data: bytes) -> None:
         assert self._conn is not None
-        self._conn.receive_data(data)
+        if data:  # h11 reads b"" as the end of the stream; that is feed_eof's to say
+            self._conn.receive_data(data)
 
-    def _next_body_event(self) -> Event:
+    def _read_body_event(self) -> object:
         conn = self._conn
         assert conn is not None
         try:
-            event = conn.next_event()
+            return conn.next_event()
         except h11.RemoteProtocolError as exc:
             raise self._body_failure(exc) from None
-        return self._body_event(event)
 
     def _end_of_request(self) -> ParserState:
         assert self._conn is not None
@@ -457,18 +521,3 @@ def _h11_readers_work() -> bool:
 
 H11_READERS: Final = _READERS_IMPORTED and _h11_readers_work()
 """True when ``H11Parser`` can be used: h11's reading functions imported and passed a probe."""
-
-
-def parser_class(http: str) -> type[HeadFramingParser]:
-    """The back-end for ``ServerConfig.http``: ``"h11"``, ``"httptools"``, or ``"auto"``
-    (httptools when it is installed, else h11). Raises ImportError for ``"httptools"`` when the
-    package is missing (ServerConfig reports that earlier, with the extra to install)."""
-    if http == "h11":
-        return H11Parser if H11_READERS else H11ConnectionParser
-    try:
-        from .httptools_parser import HttptoolsParser
-    except ImportError:
-        if http == "httptools":
-            raise
-        return H11Parser
-    return HttptoolsParser

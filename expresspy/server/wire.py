@@ -34,6 +34,7 @@ CHUNKED_END = b"0\r\n\r\n"
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(rb"[\x00\r\n]")
+_LENGTH = re.compile(rb"[ \t]*[0-9]{1,19}[ \t]*")
 # Node's reason phrases (what Express apps answer with), not Python's: 413 is "Payload Too
 # Large" there, "Request Entity Too Large" in http.HTTPStatus.
 _STATUS_LINES: dict[int, bytes] = {
@@ -94,7 +95,8 @@ def encode_head(status: int, headers: Iterable[tuple[bytes, bytes]], extra: byte
 HeaderBlock = tuple[bytes, int, bool, bool]
 """What ``header_block`` returns (a plain tuple: building a NamedTuple costs more than the
 rest): the app's headers as ``name: value`` CRLF lines, its Content-Length (-1 when none),
-whether it set Transfer-Encoding, whether its Connection header asks to close."""
+whether the framing headers need a closer look (the app set Transfer-Encoding, or
+Content-Length more than once: see ``cycle``), whether its Connection header asks to close."""
 
 
 _PLAIN, _CONTENT_LENGTH, _TRANSFER_ENCODING, _CLOSE = range(4)
@@ -112,7 +114,7 @@ def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
     """Validate and serialize the app's headers (see ``encode_head`` for what is rejected)."""
     parts = []
     declared = -1
-    chunked = close = False
+    reframe = close = False
     cached = _LINES.get
     for name, value in headers:
         try:
@@ -124,12 +126,13 @@ def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
         parts.append(line[0])
         if line[1]:
             if line[1] == _CONTENT_LENGTH:
+                reframe = reframe or declared >= 0
                 declared = line[2]
             elif line[1] == _TRANSFER_ENCODING:
-                chunked = True
+                reframe = True
             else:
                 close = True
-    return b"".join(parts), declared, chunked, close
+    return b"".join(parts), declared, reframe, close
 
 
 def _validated_line(name: bytes, value: bytes) -> _Line:
@@ -140,10 +143,9 @@ def _validated_line(name: bytes, value: bytes) -> _Line:
     lower = name.lower()
     kind, length = _PLAIN, -1
     if lower == b"content-length":
-        try:
-            kind, length = _CONTENT_LENGTH, int(value)
-        except ValueError:
-            raise InvalidResponse(f"invalid content-length {value!r}") from None
+        if _LENGTH.fullmatch(value) is None:  # int() would take "-5", "+5" and "5_0"
+            raise InvalidResponse(f"invalid content-length {value!r}")
+        kind, length = _CONTENT_LENGTH, int(value)
     elif lower == b"transfer-encoding":
         kind = _TRANSFER_ENCODING
     elif lower == b"connection" and b"close" in value.lower():

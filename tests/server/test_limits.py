@@ -307,3 +307,87 @@ def test_read_backpressure_pauses_a_client_the_app_does_not_read() -> None:
         sock.close()
     # Kernel buffers on both sides hold a few MiB at most; the rest of 100 MB never left.
     assert sent < 16 * 1024 * 1024
+
+
+def _stream_trailers(port: int, line: bytes, seconds: float) -> tuple[bytes, bool, int, float]:
+    """Send a chunked head and its last chunk, then ``line`` over and over (an endless trailer
+    section) for at most ``seconds`` or until the server answers. Returns (bytes read, closed,
+    trailer bytes sent, seconds from the first send to the close)."""
+    head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+    sent = 0
+    stream = line * 16
+    with connect(port) as sock:
+        start = time.monotonic()
+        sock.sendall(head)
+        sock.setblocking(False)
+        while time.monotonic() - start < seconds:
+            try:
+                if sock.recv(1, socket.MSG_PEEK):
+                    break  # the server has answered
+            except BlockingIOError:
+                pass
+            except OSError:
+                break
+            try:
+                offset = sent % len(stream)  # continue where a partial send stopped
+                sent += sock.send(stream[offset:] + stream[:offset])
+            except BlockingIOError:
+                time.sleep(0.001)
+            except OSError:
+                break
+        sock.setblocking(True)
+        raw, closed = read_until_close(sock, 3.0)
+        return raw, closed, sent, time.monotonic() - start
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [(b"X-T: " + b"a" * 4000 + b"\r\n", 431), (b"X: 1\r\n", 431)],
+    ids=["4KB lines", "short lines"],
+)
+def test_endless_trailer_section_is_cut_off(line: bytes, status: int) -> None:
+    """Issue 16 item 3: a trailer section counts against the head limits (max_header_bytes,
+    max_header_count): an endless one gets 431 and a close at once, on both back-ends,
+    instead of being buffered until the request timeout."""
+    app = EchoApp()
+    with running(app) as srv:
+        raw, closed, sent, elapsed = _stream_trailers(srv.port, line, 10.0)
+    assert raw.startswith(b"HTTP/1.1 %d " % status), raw[:80]
+    assert closed
+    assert elapsed < 5.0
+    # The server stopped reading soon after the limit: what was sent is at most the limit
+    # plus what the socket buffers on both sides hold.
+    assert sent < 16384 + 8 * 1024 * 1024
+    assert app.seen == []
+
+
+def test_trailer_section_within_the_limits_is_accepted() -> None:
+    """A trailer section just under max_header_count fields is read and dropped."""
+    app = EchoApp()
+    trailers = b"".join(b"X-%d: v\r\n" % i for i in range(100))
+    raw = (
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"3\r\nabc\r\n0\r\n" + trailers + b"\r\n"
+    )
+    with running(app) as srv:
+        responses, _ = exchange(srv.port, raw)
+        too_many, _ = exchange(srv.port, raw.replace(b"0\r\n", b"0\r\nX-100: v\r\n"))
+    assert [r.body for r in responses] == [b"POST / 3"]
+    assert [r.status for r in too_many] == [431]
+
+
+def test_many_tiny_chunks_get_400() -> None:
+    """Issue 16 item 9: past 1,024 chunks the average chunk must reach min_chunk_average
+    (64 bytes by default): 2,000 one-byte chunks get 400 and a close, and the app sees
+    http.disconnect, never the body; with the limit off they are served."""
+    head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    raw = head + b"1\r\nx\r\n" * 2000 + b"0\r\n\r\n"
+    app = EchoApp()
+    with running(app) as srv:
+        refused, closed = exchange(srv.port, raw)
+    assert [r.status for r in refused] == [400]
+    assert closed
+    assert app.seen == []
+    with running(EchoApp(), min_chunk_average=None) as srv:
+        served, _ = exchange(srv.port, raw)
+    assert [r.body for r in served] == [b"POST / 2000"]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from expresspy.server.config import ServerConfig, limit_fields
+from expresspy.server.parsers import parser_class
 from expresspy.server.precheck import HeadLimits, ProtocolFailure
 from expresspy.server.protocol import (
     END_OF_BODY,
@@ -19,7 +20,6 @@ from expresspy.server.protocol import (
     H11Parser,
     HeadFramingParser,
     RequestHead,
-    parser_class,
 )
 from expresspy.server.wire import (
     InvalidResponse,
@@ -264,3 +264,63 @@ def test_config_validation_and_limit_metadata() -> None:
         info.precedent and info.help and info.cli.startswith("--") for info in infos.values()
     )
     assert ServerConfig().display_url == "http://127.0.0.1:3000"
+
+
+CHUNKED_HEAD = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def test_small_chunks_are_coalesced_into_one_event(
+    parser_type: type[HeadFramingParser],
+) -> None:
+    """Issue 16 item 9: 1,000 one-byte chunks fed at once come out as one body event."""
+    body = b"1\r\nx\r\n" * 1000 + b"0\r\n\r\n"
+    out = events(CHUNKED_HEAD + body, parser_type=parser_type)
+    assert isinstance(out[0], RequestHead)
+    assert out[1:] == [b"x" * 1000, END_OF_BODY]
+
+
+def _chunked_outcome(
+    parser_type: type[HeadFramingParser], body: bytes, min_average: int | None
+) -> object:
+    parser = parser_type(LIMITS, 4096, min_average)
+    parser.feed(CHUNKED_HEAD + body)
+    received = b""
+    try:
+        while (event := parser.next_event()) not in (NEED_DATA, PAUSED, END_OF_BODY):
+            if isinstance(event, bytes):
+                received += event
+    except ProtocolFailure as failure:
+        return (failure.status, failure.reason)
+    return len(received)
+
+
+def test_min_chunk_average(parser_type: type[HeadFramingParser]) -> None:
+    """Past 1,024 chunks, the average chunk must be at least min_chunk_average bytes."""
+    tiny = b"1\r\nx\r\n"
+    end = b"0\r\n\r\n"
+    assert _chunked_outcome(parser_type, tiny * 1024 + end, 64) == 1024
+    assert _chunked_outcome(parser_type, tiny * 1025 + end, 64) == (400, "Chunks too small")
+    assert _chunked_outcome(parser_type, tiny * 5000 + end, None) == 5000
+    sixty_four = b"40\r\n" + b"y" * 64 + b"\r\n"
+    assert _chunked_outcome(parser_type, sixty_four * 3000 + end, 64) == 64 * 3000
+    # A few big chunks pay for many small ones.
+    mixed = b"100000\r\n" + b"z" * 0x100000 + b"\r\n" + tiny * 10000 + end
+    assert _chunked_outcome(parser_type, mixed, 64) == 0x100000 + 10000
+
+
+def test_trailer_section_counts_against_the_head_limits(
+    parser_type: type[HeadFramingParser],
+) -> None:
+    """Issue 16 item 3: trailer bytes and fields are bounded like a head's (431)."""
+    many = b"".join(b"X-%d: v\r\n" % i for i in range(100))
+    big = b"X: " + b"v" * 4000 + b"\r\n"
+    assert _chunked_outcome(parser_type, b"0\r\n" + many + b"\r\n", None) == 0
+    many += b"X-100: v\r\n"
+    assert _chunked_outcome(parser_type, b"0\r\n" + many + b"\r\n", None) == (
+        431,
+        "Too many trailer fields",
+    )
+    assert _chunked_outcome(parser_type, b"0\r\n" + big * 5, None) == (
+        431,
+        "Trailer section too large",
+    )

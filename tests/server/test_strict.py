@@ -99,6 +99,26 @@ REJECTED: list[tuple[str, bytes, int]] = [
         400,
     ),
     (
+        "I16-1 space before extension",
+        R + b"Transfer-Encoding: chunked\r\n\r\n5 ;a=b\r\nhello\r\n0\r\n\r\n" + SMUGGLED,
+        400,
+    ),
+    (
+        "I16-1 tab before extension",
+        R + b"Transfer-Encoding: chunked\r\n\r\n5\t;a\r\nhello\r\n0\r\n\r\n" + SMUGGLED,
+        400,
+    ),
+    (
+        "I16-1 space before last-chunk extension",
+        R + b"Transfer-Encoding: chunked\r\n\r\n0 ;x\r\n\r\n" + SMUGGLED,
+        400,
+    ),
+    (
+        "I16-1 control byte before extension",
+        R + b"Transfer-Encoding: chunked\r\n\r\n5\x0b;a\r\nhello\r\n0\r\n\r\n",
+        400,
+    ),
+    (
         "H-18 long extension",
         R + b"Transfer-Encoding: chunked\r\n\r\n3;" + b"a" * 5000 + b"\r\nxxx\r\n0\r\n\r\n",
         400,
@@ -130,7 +150,7 @@ REJECTED: list[tuple[str, bytes, int]] = [
 
 # Errors inside a chunked body: sent byte by byte, the head reached the app before the bad
 # bytes arrived, so the app is called and then sees http.disconnect instead of a whole body.
-BODY_LEVEL = ("H-15", "H-16", "H-17", "H-18", "H-19")
+BODY_LEVEL = ("H-15", "H-16", "H-17", "H-18", "H-19", "I16-1")
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +228,35 @@ def test_incomplete_chunked_body_then_eof_never_completes(server: tuple[EchoApp,
     assert closed
     assert b" 200 " not in raw
     assert len(app.seen) == before
+
+
+# Issue 16 item 10: optional whitespace (SP, HTAB) around a framing header's value is OWS
+# (RFC 9110 §5.5), allowed on both sides; both back-ends accept it and frame the body alike.
+OWS_FRAMING = [
+    b"Transfer-Encoding: chunked\t \r\n",
+    b"Transfer-Encoding: chunked \r\n",
+    b"Transfer-Encoding: chunked\t\r\n",
+    b"Transfer-Encoding:\tchunked\r\n",
+    b"Transfer-Encoding: \t chunked \t\r\n",
+    b"Transfer-Encoding:chunked\r\n",
+]
+OWS_LENGTH = [
+    b"Content-Length: 5\t \r\n",
+    b"Content-Length:\t5\r\n",
+    b"Content-Length: \t5\t\r\n",
+    b"Content-Length:5\r\n",
+]
+
+
+@pytest.mark.parametrize("piece", [None, 1], ids=["whole", "bytewise"])
+@pytest.mark.parametrize("line", OWS_FRAMING + OWS_LENGTH, ids=repr)
+def test_ows_around_framing_values_is_accepted(
+    server: tuple[EchoApp, int], line: bytes, piece: int | None
+) -> None:
+    app, port = server
+    body = b"5\r\nhello\r\n0\r\n\r\n" if line.startswith(b"Transfer") else b"hello"
+    raw = R + line + b"\r\n" + body + b"GET /next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    responses, closed = exchange(port, raw, piece)
+    assert [r.body for r in responses] == [b"POST /echo 5", b"GET /next 0"]
+    assert closed
+    assert app.seen[-2].body == b"hello"
