@@ -4,16 +4,12 @@
 // saveUninitialized variants; /<prefix>/stats counts the store's set, touch and destroy calls.
 const express = require('express');
 const session = require('express-session');
+const { countingStore } = require('./counting_store');
 
 const app = express();
 
 function mount(prefix, options) {
-  const store = new session.MemoryStore();
-  const calls = { set: 0, touch: 0, destroy: 0 };
-  for (const name of Object.keys(calls)) {
-    const original = store[name].bind(store);
-    store[name] = (...args) => { calls[name] += 1; return original(...args); };
-  }
+  const { store, calls } = countingStore();
   const sub = express();
   sub.use(session({ secret: 'regenerate', name: prefix.slice(1) + '.sid', store,
     cookie: { path: prefix }, ...options }));
