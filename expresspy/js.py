@@ -24,19 +24,26 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "Promise",
     "RegExp",
     "add",
     "is_nan",
+    "iso_string",
+    "join",
     "length",
     "loose_eq",
+    "now",
     "number",
     "number_string",
     "parse_float",
     "parse_int",
     "regex",
     "replace",
+    "resolved",
+    "set_timeout",
     "string",
     "stringify",
+    "to_fixed",
     "truthy",
     "undefined",
 ]
@@ -504,3 +511,118 @@ def _wrap(opening: str, closing: str, parts: list[str], indent: str, current: st
         return opening + ",".join(parts) + closing
     inner = current + indent
     return opening + "\n" + inner + (",\n" + inner).join(parts) + "\n" + current + closing
+
+
+def join(items: Iterable[Any], separator: str = ",") -> str:
+    """``array.join(separator)``: None items are empty, others go through :func:`string`."""
+    return separator.join("" if item is None or item is undefined else string(item)
+                          for item in items)
+
+
+def to_fixed(value: Any, digits: int = 0) -> str:
+    """``number.toFixed(digits)``: a tie rounds away from zero on the exact binary value.
+
+    ``to_fixed(2.5)`` is ``"3"`` (Python's ``f"{2.5:.0f}"`` is ``"2"``); NaN is ``"NaN"``;
+    numbers from 1e21 up print as :func:`number_string`.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    num = number(value)
+    if math.isnan(num):
+        return "NaN"
+    if abs(num) >= 1e21 or math.isinf(num):
+        return number_string(num)
+    exact = Decimal(num)  # the float's exact binary value, as the spec computes with
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    return text[1:] if text.startswith("-") and rounded == 0 else text
+
+
+def now() -> int:
+    """``Date.now()``: milliseconds since the epoch, as an int."""
+    import time
+
+    return time.time_ns() // 1_000_000
+
+
+def iso_string(moment: Any = None) -> str:
+    """``date.toISOString()``: UTC, milliseconds, ``Z`` (``2024-01-05T10:00:00.000Z``).
+
+    ``moment`` is a timezone-aware datetime (naive ones are taken as UTC), a number of
+    milliseconds since the epoch, or None for now.
+    """
+    from datetime import datetime, timezone
+
+    if moment is None:
+        moment = datetime.now(timezone.utc)
+    elif isinstance(moment, (int, float)):
+        moment = datetime.fromtimestamp(moment / 1000, timezone.utc)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    text: str = moment.strftime("%Y-%m-%dT%H:%M:%S.")
+    return text + f"{moment.microsecond // 1000:03d}Z"
+
+
+def set_timeout(callback: Callable[..., Any], delay: float = 0, *args: Any) -> Any:
+    """``setTimeout(callback, delay_ms, ...args)``: a started ``threading.Timer``.
+
+    Cancel it with ``.cancel()`` (``clearTimeout``). The callback runs on the timer's thread;
+    expresspy's ``res`` and ``req.session`` may be used from any thread.
+    """
+    import threading
+
+    timer = threading.Timer(max(0.0, float(delay)) / 1000, callback, args)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+class Promise:
+    """``new Promise((resolve, reject) => ...)`` as an awaitable, for ported async code.
+
+    The executor runs at once; ``resolve(value)`` and ``reject(error)`` may be called from any
+    thread (a :func:`set_timeout` callback, say). Create it inside a coroutine (an
+    ``async def`` handler): it belongs to the running event loop. Only ``await`` is supported;
+    ``.then`` chains are translated to ``await`` by ``expresspy port``.
+    """
+
+    def __init__(self, executor: Callable[[Callable[..., None], Callable[..., None]], Any]
+                 ) -> None:
+        import asyncio
+
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError("js.Promise needs a running event loop: create it in an "
+                               "`async def` function") from None
+        self._future: asyncio.Future[Any] = self._loop.create_future()
+        try:
+            executor(self._resolve, self._reject)
+        except Exception as exc:  # an executor that throws rejects the promise
+            self._reject(exc)
+
+    def _settle(self, method: str, value: Any) -> None:
+        def settle() -> None:
+            if not self._future.done():
+                getattr(self._future, method)(value)
+
+        self._loop.call_soon_threadsafe(settle)
+
+    def _resolve(self, value: Any = None) -> None:
+        self._settle("set_result", value)
+
+    def _reject(self, error: Any = None) -> None:
+        if not isinstance(error, BaseException):
+            error = Exception(string(error))
+        self._settle("set_exception", error)
+
+    def __await__(self) -> Any:
+        return self._future.__await__()
+
+
+async def resolved(value: Any = None) -> Any:
+    """``Promise.resolve(value)``: an awaitable of `value` (awaiting an awaitable awaits it)."""
+    if hasattr(value, "__await__"):
+        return await value
+    return value

@@ -1,0 +1,975 @@
+"""JavaScript statements, functions and classes as Python.
+
+Each statement is translated on its own: what it cannot translate becomes one
+`# TODO(port): FILE:LINE: <original>` line at its spot, and the rest of the file goes on. A
+function expression with a body becomes a named `def` placed just before the statement that
+uses it (named from its route: `app.get('/login', ...)` → `get_login`); assignments to a name
+of an enclosing function or of the module get their `nonlocal`/`global` line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .calls import PARAM_KINDS, ROUTE_METHODS, CallTranslator
+from .context import COMPARE, PRIMARY, TERNARY, Expr, Scope, Untranslatable
+from .literals import py_string
+from .naming import py_name, snake_case
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+__all__ = ["StatementTranslator"]
+
+INDENT = "    "
+#: A lambda longer than this becomes a def (PEP 8 prefers def; long lambdas read badly).
+LAMBDA_LIMIT = 60
+_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
+              "generator_function_declaration", "method_definition"}
+_AUGMENTED = {"+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>="}
+
+
+def indent(lines: list[str]) -> list[str]:
+    """Lines one level deeper (blank lines stay blank)."""
+    return [INDENT + line if line else line for line in lines]
+
+
+class StatementTranslator(CallTranslator):
+    """Statement, function and class rules (see the module doc)."""
+
+    exports: dict[str, str]
+    default_export: str | None = None
+    main_block: list[str]
+
+    # Provided by the module translator (imports depend on the project).
+    def require_binding(self, node: Node, target: Node | None, module: str) -> list[str]:
+        """`const X = require('m')` (or an import): the lines it becomes."""
+        raise Untranslatable(node)  # pragma: no cover - overridden
+
+    # -- blocks ---------------------------------------------------------------------------
+    def block(self, nodes: list[Node]) -> list[str]:
+        """Statements in order, comments kept, one blank line kept where the source had some."""
+        lines: list[str] = []
+        previous_end: int | None = None
+        for node in nodes:
+            if previous_end is not None and node.start_point[0] > previous_end + 1 and lines \
+                    and lines[-1] != "":
+                lines.append("")
+            lines.extend(self.statement(node))
+            previous_end = node.end_point[0]
+        return lines
+
+    def body(self, node: Node | None) -> list[str]:
+        """A statement or block as an indented Python suite (never empty)."""
+        if node is None:
+            lines: list[str] = []
+        elif node.type == "statement_block":
+            lines = self.block(list(node.named_children))
+        else:
+            lines = self.statement(node)
+        while lines and lines[-1] == "":
+            lines.pop()
+        if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+            lines.append("pass")
+        return indent(lines)
+
+    def statement(self, node: Node) -> list[str]:
+        """One statement: hoisted defs first, then pre-statements, then its own lines."""
+        if node.type == "comment":
+            return self.comment(node)
+        self.hoisted.append([])
+        self.pre.append([])
+        try:
+            own = self.translate_statement(node)
+            hoisted, pre = self.hoisted[-1], self.pre[-1]
+        except Untranslatable:
+            own, hoisted, pre = [self.todo(node)], [], []
+        finally:
+            self.hoisted.pop()
+            self.pre.pop()
+        if node.type not in ("comment", "empty_statement"):
+            self.statements += 1
+        return hoisted + pre + own
+
+    def comment(self, node: Node) -> list[str]:
+        """`// x` → `# x`; a block comment becomes one `#` line per line."""
+        text = self.text(node)
+        if text.startswith("//"):
+            return ["#" + (" " if not text[2:].startswith(" ") and text[2:] else "")
+                    + text[2:].rstrip()]
+        inner = text[2:-2].strip("*").strip("\n")
+        lines = []
+        for line in inner.splitlines():
+            line = line.strip()
+            if line.startswith("*"):
+                line = line[1:].strip()
+            lines.append(("# " + line).rstrip())
+        return lines or ["#"]
+
+    def translate_statement(self, node: Node) -> list[str]:
+        """Dispatch on the statement's type."""
+        method = getattr(self, "s_" + node.type, None)
+        if method is None:
+            raise Untranslatable(node, f"statement {node.type}")
+        result: list[str] = method(node)
+        return result
+
+    # -- declarations ---------------------------------------------------------------------
+    def s_lexical_declaration(self, node: Node) -> list[str]:
+        lines: list[str] = []
+        for declarator in node.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            lines.extend(self.declarator(declarator))
+        return lines
+
+    s_variable_declaration = s_lexical_declaration
+
+    def declarator(self, node: Node) -> list[str]:
+        """`name = value`, with require, functions and destructuring handled."""
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        assert name_node is not None
+        module = _required_module(self, value_node)
+        if module is not None:
+            assert value_node is not None
+            return self.require_binding(value_node, name_node, module)
+        if name_node.type == "identifier":
+            name = self.text(name_node)
+            if value_node is None:
+                return [f"{self.scope.declare(name, None)} = None"]
+            if value_node.type in _FUNCTIONS:
+                py = self.scope.declare(name, "function")
+                return self.function_def(value_node, py)
+            if value_node.type == "class":
+                return self.class_def(value_node, name)
+            self.name_hint.append(snake_case(name))
+            try:
+                value = self.expr(value_node)
+            finally:
+                self.name_hint.pop()
+            existing = self.scope.kinds.get(name)
+            py = self.scope.declare(name, value.kind if existing is None else existing)
+            return [f"{py} = {value.code}"]
+        if name_node.type in ("object_pattern", "array_pattern"):
+            if value_node is None:
+                raise Untranslatable(node, "pattern without value")
+            return self.destructure(name_node, self.expr(value_node))
+        raise Untranslatable(node, "declarator")
+
+    def destructure(self, pattern: Node, source: Expr) -> list[str]:
+        """`const { a, b: c = 1, ...rest } = src` and `const [x, y] = src` as assignments."""
+        lines: list[str] = []
+        if not _simple(source.code):
+            temp = self.unique("value")
+            lines.append(f"{temp} = {source.code}")
+            source = Expr(temp, source.kind)
+        if pattern.type == "array_pattern":
+            names = []
+            for child in pattern.named_children:
+                if child.type != "identifier":
+                    raise Untranslatable(pattern, "nested array pattern")
+                names.append(self.scope.declare(self.text(child), None))
+            if len(names) == 1:
+                return [*lines, f"{names[0]} = {source.at(PRIMARY)}[0]"]
+            return [*lines, f"{', '.join(names)} = {source.code}"]
+        taken: list[str] = []
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                key = self.text(child)
+                lines.append(f"{self.scope.declare(key, None)} = {self.read_key(source, key)}")
+                taken.append(key)
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                right = child.child_by_field_name("right")
+                assert left is not None and right is not None
+                key = self.text(left)
+                default = self.expr(right)
+                read = self.read_key(source, key)
+                py = self.scope.declare(key, default.kind)
+                lines.append(f"{py} = {read}")
+                lines.append(f"if {py} is None:")
+                lines.append(f"{INDENT}{py} = {default.code}")
+                taken.append(key)
+            elif child.type == "pair_pattern":
+                key_node = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
+                assert key_node is not None and value is not None
+                key = self.text(key_node).strip("'\"")
+                taken.append(key)
+                if value.type == "identifier":
+                    py = self.scope.declare(self.text(value), None)
+                    lines.append(f"{py} = {self.read_key(source, key)}")
+                elif value.type == "assignment_pattern":
+                    left = value.child_by_field_name("left")
+                    right = value.child_by_field_name("right")
+                    assert left is not None and right is not None
+                    py = self.scope.declare(self.text(left), None)
+                    lines.append(f"{py} = {self.read_key(source, key)}")
+                    lines.append(f"if {py} is None:")
+                    lines.append(f"{INDENT}{py} = {self.code(right)}")
+                else:
+                    raise Untranslatable(child, "nested pattern")
+            elif child.type == "rest_pattern":
+                rest = self.scope.declare(self.text(child.named_children[0]), "dict")
+                skip = ", ".join(py_string(k) for k in taken)
+                lines.append(f"{rest} = {{key: item for key, item in {source.at(PRIMARY)}.items() "
+                             f"if key not in ({skip}{',' if len(taken) == 1 else ''})}}")
+            else:
+                raise Untranslatable(child, "pattern")
+        return lines
+
+    def read_key(self, source: Expr, key: str) -> str:
+        """A destructured key: `.get` on data (missing → None), attributes on objects."""
+        if source.kind in ("req", "res", "app", "session", "instance", "self", "module",
+                           "namespace"):
+            return self.member(source, key).code
+        return f"{source.at(PRIMARY)}.get({py_string(key)})"
+
+    # -- functions ------------------------------------------------------------------------
+    def s_function_declaration(self, node: Node) -> list[str]:
+        name_node = node.child_by_field_name("name")
+        assert name_node is not None
+        name = self.text(name_node)
+        bound = self.scope.find(name)
+        if bound is not None and bound.kinds[name] == "function":
+            py = bound.names[name]
+        else:
+            py = self.scope.declare(name, "function")
+        return self.function_def(node, py)
+
+    def function_value(self, node: Node, hint: str) -> Expr:
+        """A function used as a value: a short lambda, else a def hoisted before the statement."""
+        body = node.child_by_field_name("body")
+        if body is not None and body.type != "statement_block" and not self.jinja and \
+                "async" not in self.text(node).split("(")[0].split("=>")[0]:
+            params = self.params(node)
+            if params is not None and all("=" not in p and "*" not in p for p in params):
+                self.push_scope()
+                self.declare_params(node)
+                pre: list[str] = []
+                self.pre.append(pre)
+                try:
+                    value = self.expr(body)
+                finally:
+                    self.pre.pop()
+                    self.pop_scope()
+                code = f"lambda {', '.join(params)}: {value.code}" if params else \
+                    f"lambda: {value.code}"
+                if not pre and len(code) <= LAMBDA_LIMIT and "\n" not in code:
+                    return Expr(code, "function", 0)
+        if self.jinja or not self.hoisted:
+            raise Untranslatable(node, "function in this position")
+        name = self.unique(hint)
+        self.hoisted[-1].extend(self.function_def(node, name))
+        return Expr(name, "function")
+
+    def params(self, node: Node) -> list[str] | None:
+        """The Python parameter list (names only; defaults as `name=value`)."""
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            return [py_name(self.text(single))]
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            return []
+        result = []
+        for child in params.named_children:
+            if child.type == "identifier":
+                result.append(py_name(self.text(child)))
+            elif child.type == "assignment_pattern":
+                left = child.child_by_field_name("left")
+                right = child.child_by_field_name("right")
+                if left is None or right is None or left.type != "identifier":
+                    return None
+                result.append(f"{py_name(self.text(left))}={self.code(right)}")
+            elif child.type == "rest_pattern":
+                result.append("*" + py_name(self.text(child.named_children[0])))
+            elif child.type == "object_pattern":
+                result.append(f"{self.unique('arg')}")
+            elif child.type == "comment":
+                continue
+            else:
+                return None
+        return result
+
+    def declare_params(self, node: Node) -> list[str]:
+        """Bind the parameters in the current scope; returns destructuring lines for the body."""
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            name = self.text(single)
+            self.scope.declare(name, PARAM_KINDS.get(name))
+            return []
+        params = node.child_by_field_name("parameters")
+        lines: list[str] = []
+        if params is None:
+            return lines
+        for child in params.named_children:
+            if child.type == "identifier":
+                name = self.text(child)
+                self.scope.declare(name, PARAM_KINDS.get(name))
+            elif child.type == "assignment_pattern":
+                left = child.child_by_field_name("left")
+                assert left is not None
+                self.scope.declare(self.text(left), None)
+            elif child.type == "rest_pattern":
+                self.scope.declare(self.text(child.named_children[0]), "list")
+            elif child.type == "object_pattern":
+                arg = f"arg{len(self.scope.kinds)}"
+                self.scope.declare(arg, None)
+                lines.extend(self.destructure(child, Expr(arg, None)))
+        return lines
+
+    def function_def(self, node: Node, name: str, decorators: tuple[str, ...] = ()) -> list[str]:
+        """A function node as `def name(...):` (async when it is, or when it awaits)."""
+        params = self.params(node)
+        if params is None:
+            raise Untranslatable(node, "parameters")
+        # Object patterns got generated names in `params`; bind those same names.
+        scope = self.push_scope()
+        self.is_async.append(self.text(node).lstrip().startswith("async"))
+        try:
+            pattern_lines = self._bind_params(node, params)
+            body_node = node.child_by_field_name("body")
+            if body_node is not None and body_node.type == "statement_block":
+                body = self.body(body_node)
+            elif body_node is not None:
+                self.hoisted.append([])
+                self.pre.append([])
+                try:
+                    value = self.expr(body_node)
+                    body = indent(self.hoisted[-1] + self.pre[-1] + [f"return {value.code}"])
+                finally:
+                    self.hoisted.pop()
+                    self.pre.pop()
+            else:
+                body = indent(["pass"])
+            is_async = self.is_async[-1]
+        finally:
+            self.is_async.pop()
+            self.pop_scope()
+        declarations = self.scope_declarations(scope)
+        head = f"{'async ' if is_async else ''}def {name}({', '.join(params)}):"
+        return [*decorators, head, *indent(declarations + pattern_lines), *body]
+
+    def _bind_params(self, node: Node, params: list[str]) -> list[str]:
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            self.scope.declare(self.text(single), PARAM_KINDS.get(self.text(single)))
+            return []
+        param_nodes = node.child_by_field_name("parameters")
+        lines: list[str] = []
+        if param_nodes is None:
+            return lines
+        index = 0
+        for child in param_nodes.named_children:
+            if child.type == "comment":
+                continue
+            if child.type == "identifier":
+                self.scope.declare(self.text(child), PARAM_KINDS.get(self.text(child)))
+            elif child.type == "assignment_pattern":
+                left = child.child_by_field_name("left")
+                assert left is not None
+                self.scope.declare(self.text(left), None)
+            elif child.type == "rest_pattern":
+                self.scope.declare(self.text(child.named_children[0]), "list")
+            elif child.type == "object_pattern":
+                arg = params[index]
+                self.scope.declare(arg, None, arg)
+                lines.extend(self.destructure(child, Expr(arg, None)))
+            index += 1
+        return lines
+
+    def scope_declarations(self, scope: Scope) -> list[str]:
+        """`global` / `nonlocal` lines for names the function assigns but does not bind."""
+        outer_names: dict[str, list[str]] = {"global": [], "nonlocal": []}
+        for name in sorted(scope.assigned):
+            if name in scope.kinds:
+                continue
+            owner = scope.parent.find(name) if scope.parent is not None else None
+            if owner is None:
+                continue
+            word = "global" if owner.parent is None else "nonlocal"
+            if not owner.is_function and owner.parent is not None:
+                continue  # a comprehension scope
+            outer_names[word].append(owner.names[name])
+        return [f"{word} {', '.join(names)}" for word, names in outer_names.items() if names]
+
+    def s_return_statement(self, node: Node) -> list[str]:
+        if not node.named_children:
+            return ["return"]
+        return [f"return {self.code(node.named_children[0])}"]
+
+    # -- classes ------------------------------------------------------------------------------
+    def s_class_declaration(self, node: Node) -> list[str]:
+        name_node = node.child_by_field_name("name")
+        assert name_node is not None
+        return self.class_def(node, self.text(name_node))
+
+    def class_def(self, node: Node, name: str) -> list[str]:
+        """A simple class: constructor → __init__, methods, static methods, getters."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        base = ""
+        kind = "class"
+        if heritage is not None:
+            parent = self.text(heritage.named_children[0])
+            if parent in ("Error", "TypeError"):
+                base, kind = "Exception", "error_class"
+            else:
+                base = self.scope.py(parent)
+        py = self.scope.declare(name, kind, name)
+        body_node = node.child_by_field_name("body")
+        assert body_node is not None
+        members: list[str] = []
+        for member in body_node.named_children:
+            if member.type == "comment":
+                members.extend(self.comment(member))
+                continue
+            if member.type != "method_definition":
+                raise Untranslatable(member, "class member")
+            members.extend([""] if members else [])
+            members.extend(self.method_def(member))
+        head = f"class {py}({base}):" if base else f"class {py}:"
+        return [head, *indent(members or ["pass"])]
+
+    def method_def(self, node: Node) -> list[str]:
+        """One method: `self` first; `static` and `get` become decorators."""
+        name_node = node.child_by_field_name("name")
+        assert name_node is not None
+        js_name = self.text(name_node)
+        words = [c.type for c in node.children if not c.is_named]
+        static = "static" in words
+        getter = "get" in words
+        name = "__init__" if js_name == "constructor" else snake_case(js_name)
+        lines = self.function_def(node, name)
+        head = lines[0]
+        if not static:
+            head = head.replace("(", "(self, ", 1).replace("(self, )", "(self)")
+        decorators = ["@staticmethod"] if static else (["@property"] if getter else [])
+        result = [*decorators, head, *lines[1:]]
+        return [line.replace("super(", "super().__init__(") if "super(" in line and
+                "super()." not in line else line for line in result]
+
+    # -- expression statements ----------------------------------------------------------
+    def s_expression_statement(self, node: Node) -> list[str]:
+        expr = node.named_children[0]
+        if expr.type == "string":
+            return []  # 'use strict' and other directives
+        if expr.type == "assignment_expression":
+            return self.assignment(expr)
+        if expr.type == "augmented_assignment_expression":
+            return self.augmented(expr)
+        if expr.type == "update_expression":
+            arg = expr.child_by_field_name("argument")
+            assert arg is not None
+            op = "+" if "++" in self.text(expr) else "-"
+            return [f"{self.target(arg)} {op}= 1"]
+        if expr.type == "unary_expression" and self.text(expr).startswith("delete"):
+            arg = expr.child_by_field_name("argument")
+            assert arg is not None
+            return self.delete(arg)
+        if expr.type == "call_expression":
+            special = self.special_call_statement(expr)
+            if special is not None:
+                return special
+        if expr.type == "sequence_expression":
+            lines: list[str] = []
+            for part in expr.named_children:
+                lines.extend(self.translate_statement_expression(part))
+            return lines
+        return [self.code(expr)]
+
+    def translate_statement_expression(self, node: Node) -> list[str]:
+        """One part of a comma sequence used as a statement."""
+        if node.type == "assignment_expression":
+            return self.assignment(node)
+        return [self.code(node)]
+
+    def delete(self, arg: Node) -> list[str]:
+        """`delete obj.key` → `obj.pop("key", None)` (no error when the key is missing)."""
+        if arg.type == "member_expression":
+            obj_node = arg.child_by_field_name("object")
+            prop_node = arg.child_by_field_name("property")
+            assert obj_node is not None and prop_node is not None
+            obj = self.expr(obj_node)
+            return [f"{obj.at(PRIMARY)}.pop({py_string(self.text(prop_node))}, None)"]
+        if arg.type == "subscript_expression":
+            obj_node = arg.child_by_field_name("object")
+            index_node = arg.child_by_field_name("index")
+            assert obj_node is not None and index_node is not None
+            return [f"{self.expr(obj_node).at(PRIMARY)}.pop({self.code(index_node)}, None)"]
+        raise Untranslatable(arg, "delete")
+
+    def assignment(self, node: Node) -> list[str]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        assert left is not None and right is not None
+        left_text = self.text(left)
+        if left_text == "module.exports" or left_text == "exports":
+            return self.module_exports(right)
+        if left_text.startswith(("module.exports.", "exports.")) and \
+                left.type == "member_expression" and self.scope.parent is None:
+            prop = left.child_by_field_name("property")
+            assert prop is not None
+            name = self.text(prop)
+            py = snake_case(name)
+            self.exports[name] = py
+            if right.type in _FUNCTIONS:
+                self.scope.declare(name, "function", py)
+                return self.function_def(right, py)
+            value = self.expr(right)
+            if value.code == py:
+                return []
+            self.scope.declare(name, value.kind, py)
+            return [f"{py} = {value.code}"]
+        if left.type in ("object_pattern", "array_pattern"):
+            return self.destructure(left, self.expr(right))
+        if left.type == "identifier" and right.type in _FUNCTIONS and \
+                self.scope.find(self.text(left)) is None:
+            py = self.scope.declare(self.text(left), "function")
+            return self.function_def(right, py)
+        hint = snake_case(left_text.split(".")[-1]) if "." in left_text else snake_case(left_text)
+        self.name_hint.append(hint)
+        try:
+            value = self.expr(right)
+        finally:
+            self.name_hint.pop()
+        return [f"{self.target(left)} = {value.code}"]
+
+    def module_exports(self, value_node: Node) -> list[str]:
+        """`module.exports = x`: the module's default export (importers import that name)."""
+        if value_node.type == "identifier":
+            self.default_export = self.scope.py(self.text(value_node))
+            return []
+        if value_node.type == "object" and all(
+                c.type in ("shorthand_property_identifier", "comment")
+                for c in value_node.named_children):
+            for child in value_node.named_children:
+                if child.type == "shorthand_property_identifier":
+                    name = self.text(child)
+                    self.exports[name] = self.scope.py(name)
+            return []
+        name = snake_case(self.module_path.rsplit(".", 1)[-1]) or "exported"
+        if value_node.type in _FUNCTIONS:
+            self.default_export = name
+            return self.function_def(value_node, name)
+        value = self.expr(value_node)
+        self.default_export = name
+        return [f"{name} = {value.code}"]
+
+    def augmented(self, node: Node) -> list[str]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        op_node = node.child_by_field_name("operator")
+        assert left is not None and right is not None and op_node is not None
+        op = self.text(op_node)
+        target = self.target(left)
+        value = self.expr(right)
+        if op in ("||=", "&&=", "??="):
+            test = {"||=": f"not {target}", "&&=": target, "??=": f"{target} is None"}[op]
+            return [f"if {test}:", f"{INDENT}{target} = {value.code}"]
+        if op == "+=" and value.kind not in ("int", "num", "str"):
+            self.need("from expresspy import js")
+            return [f"{target} = js.add({target}, {value.code})"]
+        if op not in _AUGMENTED:
+            raise Untranslatable(node, f"operator {op}")
+        return [f"{target} {op} {value.code}"]
+
+    def special_call_statement(self, node: Node) -> list[str] | None:
+        """Calls that become more than a call: route decorators, forEach, app.listen, .then."""
+        callee = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        assert callee is not None and args_node is not None
+        if callee.type != "member_expression":
+            return None
+        obj_node = callee.child_by_field_name("object")
+        prop_node = callee.child_by_field_name("property")
+        assert obj_node is not None and prop_node is not None
+        method = self.text(prop_node)
+        args = [c for c in args_node.named_children if c.type != "comment"]
+        if method == "forEach" and args:
+            return self.for_each(obj_node, args[0], node)
+        if method in ("then", "catch", "finally"):
+            return self.promise_chain(node)
+        kind = self.expr(obj_node).kind if obj_node.type == "identifier" else None
+        if kind == "app" and method == "listen" and self.scope.parent is None:
+            self.main_block.extend(self.statement_lines(node))
+            return []
+        if kind == "app" and method == "set" and len(args) == 2 and args[0].type == "string" \
+                and self.string_value(args[0]) == "view engine":
+            return self.view_engine_setting(obj_node, args[1])
+        if kind == "app" and method == "engine":
+            return []  # the engine is registered with the `view engine` setting
+        if kind in ("app", "router") and method in ROUTE_METHODS - {"use"} and len(args) == 2 \
+                and args[0].type == "string" and args[1].type in _FUNCTIONS and \
+                args[1].child_by_field_name("body") is not None and \
+                args[1].child_by_field_name("body").type == "statement_block":  # type: ignore[union-attr]
+            path = self.string_value(args[0])
+            from .naming import handler_name
+
+            name = self.unique(handler_name(method, path))
+            target = self.expr(obj_node).code
+            decorator = f"@{target}.{snake_case(method)}({py_string(path)})"
+            return self.function_def(args[1], name, (decorator,))
+        return None
+
+    def statement_lines(self, node: Node) -> list[str]:
+        """A call statement translated plainly (used for the main block)."""
+        self.hoisted.append([])
+        self.pre.append([])
+        try:
+            code = self.code(node)
+            return self.hoisted[-1] + self.pre[-1] + [code]
+        finally:
+            self.hoisted.pop()
+            self.pre.pop()
+
+    def view_engine_setting(self, app: Node, value: Node) -> list[str]:
+        """`app.set('view engine', 'ejs')` → our engine for the translated `.html` views."""
+        engine = self.string_value(value) if value.type == "string" else None
+        if engine not in ("ejs", "hbs", "handlebars"):
+            raise Untranslatable(value, "view engine")
+        self.view_engine = "ejs" if engine == "ejs" else "handlebars"
+        factory = "ejs_engine" if engine == "ejs" else "handlebars_engine"
+        self.need(f"from expresspy.port.engines import {factory}")
+        app_code = self.code(app)
+        return [f'{app_code}.engine("html", {factory}())', f'{app_code}.set("view engine", "html")']
+
+    def for_each(self, seq_node: Node, fn: Node, node: Node) -> list[str]:
+        """`xs.forEach((x, i) => {...})` → `for i, x in enumerate(xs):` (a return is continue)."""
+        if fn.type not in ("arrow_function", "function_expression"):
+            seq = self.expr(seq_node)
+            item = self.unique("item")
+            return [f"for {item} in {seq.code}:", f"{INDENT}{self.code(fn)}({item})"]
+        params = self.params(fn)
+        if params is None or len(params) > 2 or any("=" in p or "*" in p for p in params):
+            raise Untranslatable(node, "forEach callback")
+        body = fn.child_by_field_name("body")
+        assert body is not None
+        if _has_return(body):
+            raise Untranslatable(node, "return inside forEach")
+        seq = self.expr(seq_node)
+        self.declare_params(fn)
+        names = params or ["_"]
+        head = f"for {names[0]} in {seq.code}:" if len(names) == 1 else \
+            f"for {names[1]}, {names[0]} in enumerate({seq.code}):"
+        if body.type == "statement_block":
+            return [head, *self.body(body)]
+        return [head, *indent([self.code(body)])]
+
+    def promise_chain(self, node: Node) -> list[str]:
+        """`p.then(v => ...).catch(err => ...)` as a statement: try / await / except."""
+        steps: list[tuple[str, Node]] = []
+        current = node
+        while current.type == "call_expression":
+            callee = current.child_by_field_name("function")
+            args_node = current.child_by_field_name("arguments")
+            if callee is None or callee.type != "member_expression" or args_node is None:
+                break
+            prop = callee.child_by_field_name("property")
+            obj = callee.child_by_field_name("object")
+            assert prop is not None and obj is not None
+            method = self.text(prop)
+            if method not in ("then", "catch", "finally"):
+                break
+            args = [c for c in args_node.named_children if c.type != "comment"]
+            if len(args) != 1:
+                raise Untranslatable(node, "then with two callbacks")
+            steps.insert(0, (method, args[0]))
+            current = obj
+        if not self.is_async:
+            raise Untranslatable(node, "promise chain outside a function")
+        self.is_async[-1] = True
+        value = self.expr(current)
+        lines: list[str] = []
+        previous = value.at(PRIMARY)
+        tail: list[str] = []
+        handler: list[str] = []
+        for method, fn in steps:
+            if method == "then":
+                lines.extend(self.callback_inline(fn, f"await {previous}"))
+                previous = "None"
+            elif method == "catch":
+                handler = ["except Exception as err:" if _param_count(self, fn) else
+                           "except Exception:", *indent(self.callback_inline(fn, None,
+                                                                              error=True))]
+            else:
+                tail = ["finally:", *indent(self.callback_inline(fn, None))]
+        if not handler and not tail:
+            return lines
+        return ["try:", *indent(lines or ["pass"]), *handler, *tail]
+
+    def callback_inline(self, fn: Node, value: str | None, error: bool = False) -> list[str]:
+        """A `.then`/`.catch` callback's body placed inline, its parameter bound to `value`."""
+        if fn.type not in ("arrow_function", "function_expression"):
+            callee = self.code(fn)
+            if error:
+                return [f"{callee}(err)"]
+            return [f"{callee}({value})" if value else f"{callee}()"]
+        params = self.params(fn) or []
+        body = fn.child_by_field_name("body")
+        assert body is not None
+        lines: list[str] = []
+        if params:
+            kind = "error" if error else None
+            name = self.text(fn.child_by_field_name("parameter") or fn.child_by_field_name(
+                "parameters").named_children[0])  # type: ignore[union-attr]
+            py = self.scope.declare(name, kind, "err" if error else None)
+            if value is not None:
+                lines.append(f"{py} = {value}")
+        elif value is not None:
+            lines.append(value)
+        if body.type == "statement_block":
+            return lines + [line[len(INDENT):] if line.startswith(INDENT) else line
+                            for line in self.body(body)]
+        return [*lines, self.code(body)]
+
+    # -- control flow -----------------------------------------------------------------------
+    def s_if_statement(self, node: Node) -> list[str]:
+        cond = node.child_by_field_name("condition")
+        then = node.child_by_field_name("consequence")
+        other = node.child_by_field_name("alternative")
+        assert cond is not None
+        lines = [f"if {self.condition(self.expr(cond))}:", *self.body(then)]
+        while other is not None:
+            inner = [c for c in other.named_children if c.type != "comment"]
+            branch = inner[0] if inner else None
+            if branch is not None and branch.type == "if_statement":
+                cond2 = branch.child_by_field_name("condition")
+                assert cond2 is not None
+                lines.append(f"elif {self.condition(self.expr(cond2))}:")
+                lines.extend(self.body(branch.child_by_field_name("consequence")))
+                other = branch.child_by_field_name("alternative")
+            else:
+                lines.append("else:")
+                lines.extend(self.body(branch))
+                other = None
+        return lines
+
+    def s_statement_block(self, node: Node) -> list[str]:
+        return self.block(list(node.named_children))
+
+    def s_empty_statement(self, node: Node) -> list[str]:
+        return []
+
+    def s_break_statement(self, node: Node) -> list[str]:
+        return ["break"]
+
+    def s_continue_statement(self, node: Node) -> list[str]:
+        return ["continue"]
+
+    def s_throw_statement(self, node: Node) -> list[str]:
+        value = self.expr(node.named_children[0])
+        if value.kind == "error" or value.kind == "instance":
+            return [f"raise {value.code}"]
+        self.need("from expresspy import js")
+        return [f"raise Exception(js.string({value.code}))"]
+
+    def s_try_statement(self, node: Node) -> list[str]:
+        body = node.child_by_field_name("body")
+        handler = node.child_by_field_name("handler")
+        final = node.child_by_field_name("finalizer")
+        lines = ["try:", *self.body(body)]
+        if handler is not None:
+            param = handler.child_by_field_name("parameter")
+            if param is not None:
+                name = self.scope.declare(self.text(param), "error")
+                lines.append(f"except Exception as {name}:")
+            else:
+                lines.append("except Exception:")
+            lines.extend(self.body(handler.child_by_field_name("body")))
+        if final is not None:
+            lines.append("finally:")
+            lines.extend(self.body(final.named_children[0] if final.named_children else None))
+        return lines
+
+    def s_while_statement(self, node: Node) -> list[str]:
+        cond = node.child_by_field_name("condition")
+        assert cond is not None
+        return [f"while {self.condition(self.expr(cond))}:",
+                *self.body(node.child_by_field_name("body"))]
+
+    def s_do_statement(self, node: Node) -> list[str]:
+        cond = node.child_by_field_name("condition")
+        assert cond is not None
+        body = self.body(node.child_by_field_name("body"))
+        return ["while True:", *body, f"{INDENT}if not ({self.condition(self.expr(cond))}):",
+                f"{INDENT * 2}break"]
+
+    def s_for_in_statement(self, node: Node) -> list[str]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        assert left is not None and right is not None
+        of = any(self.text(c) == "of" for c in node.children if not c.is_named)
+        source = self.for_source(right, left)
+        if left.type == "identifier":
+            target = self.target(left)
+        elif left.type == "array_pattern":
+            names = [self.scope.declare(self.text(c), None) for c in left.named_children
+                     if c.type == "identifier"]
+            target = ", ".join(names)
+        elif left.type == "object_pattern":
+            item = self.unique("item")
+            head = [f"for {item} in {source}:"]
+            return head + indent(self.destructure(left, Expr(item, None))) + \
+                self.body(node.child_by_field_name("body"))
+        else:
+            raise Untranslatable(node, "for target")
+        if not of:
+            source = source  # for-in walks the keys: iterating a dict does too
+        return [f"for {target} in {source}:", *self.body(node.child_by_field_name("body"))]
+
+    def for_source(self, right: Node, left: Node) -> str:
+        """What a for-of walks: `Object.entries(o)` with a [k, v] pattern is `o.items()`."""
+        if right.type == "call_expression" and left.type == "array_pattern":
+            callee = right.child_by_field_name("function")
+            args = right.child_by_field_name("arguments")
+            if callee is not None and self.text(callee) == "Object.entries" and args is not None:
+                return f"{self.expr(args.named_children[0]).at(PRIMARY)}.items()"
+        return self.code(right)
+
+    def s_for_statement(self, node: Node) -> list[str]:
+        init = node.child_by_field_name("initializer")
+        cond = node.child_by_field_name("condition")
+        update = node.child_by_field_name("increment")
+        counted = self.counted_loop(init, cond, update)
+        if counted is not None:
+            return [counted, *self.body(node.child_by_field_name("body"))]
+        raise Untranslatable(node, "for loop")
+
+    def counted_loop(self, init: Node | None, cond: Node | None, update: Node | None
+                     ) -> str | None:
+        """`for (let i = A; i < B; i++)` → `for i in range(A, B):` (also `<=`, `i += 1`)."""
+        if init is None or cond is None or update is None:
+            return None
+        declarators = [c for c in init.named_children if c.type == "variable_declarator"]
+        if len(declarators) != 1:
+            return None
+        name_node = declarators[0].child_by_field_name("name")
+        start_node = declarators[0].child_by_field_name("value")
+        if name_node is None or start_node is None or name_node.type != "identifier":
+            return None
+        name = self.text(name_node)
+        if self.text(update).replace(" ", "") not in (f"{name}++", f"++{name}", f"{name}+=1"):
+            return None
+        cond_expr = cond.named_children[0] if cond.type == "expression_statement" else cond
+        if cond_expr.type != "binary_expression":
+            return None
+        left = cond_expr.child_by_field_name("left")
+        op = cond_expr.child_by_field_name("operator")
+        right = cond_expr.child_by_field_name("right")
+        if left is None or op is None or right is None or self.text(left) != name or \
+                self.text(op) not in ("<", "<="):
+            return None
+        py = self.scope.declare(name, "int")
+        start = self.expr(start_node)
+        stop = self.expr(right)
+        stop_code = stop.code if self.text(op) == "<" else f"{stop.at(11)} + 1"
+        if start.code == "0":
+            return f"for {py} in range({stop_code}):"
+        return f"for {py} in range({start.code}, {stop_code}):"
+
+    def s_switch_statement(self, node: Node) -> list[str]:
+        value_node = node.child_by_field_name("value")
+        body = node.child_by_field_name("body")
+        assert value_node is not None and body is not None
+        subject = self.expr(value_node)
+        lines: list[str] = []
+        pending: list[str] = []
+        for case in body.named_children:
+            if case.type == "comment":
+                continue
+            test = case.child_by_field_name("value")
+            statements = [c for c in case.named_children if c != test]
+            if test is not None:
+                pending.append(self.code(test))
+            if not statements:
+                continue  # falls through to the next case
+            last = [s for s in statements if s.type != "comment"][-1]
+            if last.type not in ("break_statement", "return_statement", "throw_statement",
+                                 "continue_statement"):
+                raise Untranslatable(case, "switch case that falls through")
+            kept = statements if last.type != "break_statement" else statements[:-1]
+            suite = indent(self.block(kept)) or indent(["pass"])
+            if test is None and not pending:
+                lines.extend(["else:", *suite] if lines else suite)
+                continue
+            if len(pending) == 1:
+                head = f"{subject.at(COMPARE + 1)} == {pending[0]}"
+            else:
+                head = f"{subject.at(COMPARE + 1)} in ({', '.join(pending)})"
+            lines.extend([f"{'elif' if lines else 'if'} {head}:", *suite])
+            pending = []
+        return lines
+
+    # -- modules (ES) -----------------------------------------------------------------------
+    def s_import_statement(self, node: Node) -> list[str]:
+        source = node.child_by_field_name("source")
+        assert source is not None
+        module = self.string_value(source)
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        return self.require_binding(node, clause, module)
+
+    def s_export_statement(self, node: Node) -> list[str]:
+        declaration = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        is_default = any(self.text(c) == "default" for c in node.children if not c.is_named)
+        if declaration is not None:
+            lines = self.translate_statement(declaration)
+            name_node = declaration.child_by_field_name("name")
+            if name_node is not None:
+                self.exports[self.text(name_node)] = self.scope.py(self.text(name_node))
+                if is_default:
+                    self.default_export = self.scope.py(self.text(name_node))
+            for declarator in declaration.named_children:
+                inner = declarator.child_by_field_name("name")
+                if declarator.type == "variable_declarator" and inner is not None:
+                    self.exports[self.text(inner)] = self.scope.py(self.text(inner))
+            return lines
+        if is_default and value is not None:
+            return self.module_exports(value)
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is not None:
+            for spec in clause.named_children:
+                name = spec.child_by_field_name("name")
+                if name is not None:
+                    self.exports[self.text(name)] = self.scope.py(self.text(name))
+            return []
+        raise Untranslatable(node, "export")
+
+    def condition_of(self, value: Expr) -> str:
+        """Alias kept for readability at call sites."""
+        return self.condition(value, TERNARY + 1)
+
+
+def _required_module(ctx: StatementTranslator, value: Node | None) -> str | None:
+    """The module name of `require('m')` (also `require('m').default`), else None."""
+    if value is None or value.type != "call_expression":
+        return None
+    callee = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    if callee is None or args is None or ctx.text(callee) != "require" or \
+            ctx.scope.find("require") is not None:
+        return None
+    first = args.named_children[0] if args.named_children else None
+    if first is None or first.type != "string":
+        return None
+    return ctx.string_value(first)
+
+
+def _simple(code: str) -> bool:
+    return code.replace(".", "").replace("_", "").isalnum()
+
+
+def _has_return(node: Node) -> bool:
+    """Whether a function body returns (outside nested functions)."""
+    for child in node.named_children:
+        if child.type == "return_statement":
+            return True
+        if child.type not in _FUNCTIONS and _has_return(child):
+            return True
+    return False
+
+
+def _param_count(ctx: StatementTranslator, fn: Node) -> int:
+    params = ctx.params(fn)
+    return len(params) if params is not None else 0
