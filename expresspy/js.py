@@ -35,6 +35,7 @@ __all__ = [
     "now",
     "number",
     "number_string",
+    "or_",
     "parse_float",
     "parse_int",
     "regex",
@@ -249,6 +250,15 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value != ""
     return True
+
+
+def or_(value: Any, default: Any) -> Any:
+    """``value || default`` by JavaScript's truthiness (NaN false, ``[]`` and ``{}`` true).
+
+    Unlike ``||``, `default` is evaluated before the call: ported code passes a literal or
+    a name here.
+    """
+    return value if truthy(value) else default
 
 
 def length(value: Any) -> int:

@@ -208,6 +208,9 @@ class CallTranslator(ExpressionTranslator):
         elif method == "listen":
             hint = "on_listen"
         args = self.args(args_node, hint)
+        if method == "listen" and args and args[0].kind != "int":
+            # Node accepts "3000" (process.env.PORT); the Python server wants an int.
+            args[0] = Expr(f"int({args[0].code})", "int", PRIMARY)
         kind = {"Router": "router", "route": "route"}.get(method)
         if obj.kind == "route" or (method in ROUTE_METHODS and method != "use"):
             kind = obj.kind
@@ -496,7 +499,8 @@ class CallTranslator(ExpressionTranslator):
             just = "rjust" if method == "padStart" else "ljust"
             return Expr(f"{self.as_string(obj)}.{just}({args[0].code}{fill})", "str", PRIMARY)
         if method == "repeat" and len(args) == 1:
-            return Expr(f"{subject} * {args[0].at(PRIMARY)}", "str", 11)
+            count = args[0].at(PRIMARY) if args[0].kind == "int" else f"int({args[0].code})"
+            return Expr(f"{subject} * {count}", "str", 11)
         if method in ("replace", "replaceAll") and len(args) == 2:
             self.need("from expresspy import js")
             every = ", replace_all=True" if method == "replaceAll" else ""

@@ -270,6 +270,10 @@ class ExpressionTranslator(Context):
             # `(x || 0) + 1`: a number literal as the default says x holds a number.
             kind = right.kind if left.kind is None and right_node.type == "number" \
                 else _same(left, right)
+            if left.kind in ("num", "list", "dict") and not self.jinja:
+                # NaN is true in Python and [] / {} are false: JavaScript's rule decides.
+                self.need("from expresspy import js")
+                return Expr(f"js.or_({left.code}, {right.code})", kind or right.kind, PRIMARY)
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
             none = "none" if self.jinja else "None"

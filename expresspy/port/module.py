@@ -13,7 +13,7 @@ from .context import Expr, LocalModule, Todo, Untranslatable
 from .naming import py_name, snake_case
 from .packages import PACKAGES
 from .parse import parse
-from .statements import INDENT, StatementTranslator, indent
+from .statements import StatementTranslator, indent
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -235,33 +235,33 @@ def _is_definition(line: str) -> bool:
 
 
 def _space_definitions(lines: list[str]) -> list[str]:
-    """Two blank lines around top-level functions and classes (PEP 8)."""
+    """Two blank lines around top-level functions and classes (PEP 8).
+
+    Comment lines directly above a definition (or above the statement after one) stay
+    attached to it: the blank lines go above the comments.
+    """
     result: list[str] = []
     in_definition = False
     for line in lines:
-        top = bool(line) and not line.startswith((INDENT, ")", "]", "}"))
-        starts = top and _is_definition(line) and not (result and result[-1].startswith("@"))
-        ends = top and in_definition and not _is_definition(line) and \
-            not line.startswith("#")
-        if starts or ends:
-            while result and result[-1] == "":
-                result.pop()
-            if result and not (result[-1].startswith("#") and starts and not in_definition):
-                result.extend(["", ""])
-            elif result and result[-1].startswith("#"):
-                # A comment right above a def belongs to it: blank lines go above the comment.
-                block: list[str] = []
-                while result and result[-1].startswith("#"):
-                    block.insert(0, result.pop())
-                while result and result[-1] == "":
-                    result.pop()
-                if result:
-                    result.extend(["", ""])
-                result.extend(block)
-        if top and not line.startswith("#"):
-            in_definition = _is_definition(line) or (in_definition and not ends and not top)
+        if line and not line.startswith((" ", ")", "]", "}", "#")):
+            after_decorator = bool(result) and result[-1].startswith("@")
+            is_definition = _is_definition(line)
+            if (is_definition or in_definition) and not after_decorator:
+                _two_blank_lines_above_comments(result)
+            in_definition = is_definition
         result.append(line)
     return result
+
+
+def _two_blank_lines_above_comments(result: list[str]) -> None:
+    comments: list[str] = []
+    while result and result[-1].startswith("#"):
+        comments.insert(0, result.pop())
+    while result and result[-1] == "":
+        result.pop()
+    if result:
+        result.extend(["", ""])
+    result.extend(comments)
 
 
 def _default_name(module: str) -> str:

@@ -10,6 +10,7 @@ pass reads what each file exports so that `require('./routes/todos')` becomes
 from __future__ import annotations
 
 import posixpath
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,13 +171,40 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
             target = _target(view, base, out, ".html", view.stem)
             plans.append((view, target, translated.text, translated.statements,
                           translated.todos))
+        if out is not None and root.is_dir():
+            plans.extend(_assets(root, out))
     existing = [t for _, t, _, _, _ in plans if t.exists()]
     if existing and not force and write:
         names = ", ".join(str(t) for t in existing[:5])
         raise PortError(f"would overwrite {names}; use --force to overwrite")
     for source_path, target, text, statements, todos in plans:
-        if write:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        if not write:
+            if statements >= 0:
+                result.written.append(WrittenFile(source_path, target, statements, todos))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if statements < 0:  # an asset, copied as it is
+            shutil.copyfile(source_path, target)
+            continue
+        target.write_text(text, encoding="utf-8")
         result.written.append(WrittenFile(source_path, target, statements, todos))
     return result
+
+
+def _assets(root: Path, out: Path) -> list[tuple[Path, Path, str, int, list[Todo]]]:
+    """The project's other files (static files, data), copied so OUT runs on its own.
+
+    Marked with a statement count of -1. package.json, lock files and anything in
+    node_modules or a dot-folder stay behind.
+    """
+    assets = []
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or any(p in SKIPPED_DIRS or p.startswith(".") for p in parts):
+            continue
+        if path.suffix in JS_SUFFIXES and not ("public" in parts or "static" in parts):
+            continue
+        if path.suffix in VIEW_SUFFIXES or path.name in ("package.json", "package-lock.json"):
+            continue
+        assets.append((path, out / path.relative_to(root), "", -1, []))
+    return assets

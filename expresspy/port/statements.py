@@ -23,7 +23,7 @@ __all__ = ["StatementTranslator"]
 
 INDENT = "    "
 #: A lambda longer than this becomes a def (PEP 8 prefers def; long lambdas read badly).
-LAMBDA_LIMIT = 60
+LAMBDA_LIMIT = 80
 _FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
               "generator_function_declaration", "method_definition"}
 _AUGMENTED = {"+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>="}
@@ -241,6 +241,12 @@ class StatementTranslator(CallTranslator):
     def function_value(self, node: Node, hint: str) -> Expr:
         """A function used as a value: a short lambda, else a def hoisted before the statement."""
         body = node.child_by_field_name("body")
+        if body is not None and body.type == "statement_block":
+            # `() => { console.log(x); }`: one call statement reads best as a lambda.
+            inner = list(body.named_children)
+            if len(inner) == 1 and inner[0].type == "expression_statement" and \
+                    inner[0].named_children[0].type == "call_expression":
+                body = inner[0].named_children[0]
         if body is not None and body.type != "statement_block" and not self.jinja and \
                 "async" not in self.text(node).split("(")[0].split("=>")[0]:
             params = self.params(node)
