@@ -273,7 +273,7 @@ class ExpressionTranslator(Context):
             if left.kind in ("num", "list", "dict") and not self.jinja:
                 # NaN is true in Python and [] / {} are false: JavaScript's rule decides.
                 self.need("from expresspy import js")
-                return Expr(f"js.or_({left.code}, {right.code})", kind or right.kind, PRIMARY)
+                return Expr(f"js.or_({left.code}, {right.code})", left.kind, PRIMARY)
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
             none = "none" if self.jinja else "None"

@@ -197,7 +197,7 @@ def _assets(root: Path, out: Path) -> list[tuple[Path, Path, str, int, list[Todo
     Marked with a statement count of -1. package.json, lock files and anything in
     node_modules or a dot-folder stay behind.
     """
-    assets = []
+    assets: list[tuple[Path, Path, str, int, list[Todo]]] = []
     for path in sorted(root.rglob("*")):
         parts = path.relative_to(root).parts
         if not path.is_file() or any(p in SKIPPED_DIRS or p.startswith(".") for p in parts):
