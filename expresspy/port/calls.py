@@ -214,7 +214,8 @@ class CallTranslator(ExpressionTranslator):
         kind = {"Router": "router", "route": "route"}.get(method)
         if obj.kind == "route" or (method in ROUTE_METHODS and method != "use"):
             kind = obj.kind
-        return Expr(f"{obj.at(PRIMARY)}.{snake_case(method)}({_join(args)})", kind, PRIMARY)
+        name = method if method[:1].isupper() else snake_case(method)
+        return Expr(f"{obj.at(PRIMARY)}.{name}({_join(args)})", kind, PRIMARY)
 
     def global_method(self, node: Node, obj: str, method: str, args_node: Node) -> Expr | None:
         """Methods of JavaScript's global objects (console, JSON, Math, Object, ...)."""

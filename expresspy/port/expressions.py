@@ -355,6 +355,8 @@ class ExpressionTranslator(Context):
             raise Untranslatable(node, "delete in an expression")
         arg = self.expr(arg_node)
         if op == "!":
+            if arg.prec == COMPARE and arg.code.count(" in ") == 1 and "(" not in arg.code:
+                return Expr(arg.code.replace(" in ", " not in "), "bool", COMPARE)
             return Expr(f"not {self.condition(arg, NOT)}", "bool", NOT)
         if op == "-":
             return Expr(f"-{arg.at(UNARY)}", arg.kind if arg.kind in _NUMERIC else "num", UNARY)
@@ -475,7 +477,9 @@ class ExpressionTranslator(Context):
         if kind == "res" and prop == "locals":
             return Expr(f"{base}.locals", "dict", PRIMARY)
         if kind in SNAKE_ATTRS:
-            return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
+            name = prop if prop[:1].isupper() else snake_case(prop)  # express.Router stays
+            return Expr(f"{base}.{name}", "router_factory" if prop == "Router" else None,
+                        PRIMARY)
         if kind == "namespace" or kind == "module":
             return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
         if kind in PLAIN_ATTRS:
