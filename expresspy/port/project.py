@@ -184,7 +184,7 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         if statements < 0:  # an asset, copied as it is
-            shutil.copyfile(source_path, target)
+            shutil.copy2(source_path, target)  # keeps the mtime: ETag and Last-Modified agree
             continue
         target.write_text(text, encoding="utf-8")
         result.written.append(WrittenFile(source_path, target, statements, todos))
