@@ -94,6 +94,8 @@ class CallTranslator(ExpressionTranslator):
         fn = self.expr_of_name(name)
         if kind == "express":
             return Expr(f"{fn}({_join(args)})", "app", PRIMARY)
+        if kind == "handlebars":  # the old `exphbs({...})` call
+            return Expr(f"handlebars_engine({_join(args)})", "engine", PRIMARY)
         if kind == "router_factory":
             return Expr(f"{fn}({_join(args)})", "router", PRIMARY)
         return Expr(f"{fn}({_join(args)})", None, PRIMARY)
@@ -148,6 +150,8 @@ class CallTranslator(ExpressionTranslator):
         kind = obj.kind
         if kind in ("app", "router", "route", "express") and not self.jinja:
             return self.express_call(obj, method, args_node)
+        if kind == "handlebars" and method in ("engine", "create"):
+            return Expr(f"handlebars_engine({_join(self.args(args_node))})", "engine", PRIMARY)
         if kind in ("path", "fs", "fs_promises", "crypto", "dotenv"):
             return self.builtin_call(node, obj, method, args_node)
         if kind in ("req", "res", "session", "passport", "instance", "self", "module",

@@ -30,6 +30,11 @@ HANDLEBARS_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'"
                       "`": "&#x60;", "=": "&#x3D;"}
 
 
+# String.prototype.trim's whitespace: WhiteSpace and LineTerminator code points.
+_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007" \
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
 def _escaper(table: dict[str, str]) -> Callable[[str], str]:
     translation = str.maketrans(table)
     return lambda text: text.translate(translation)
@@ -97,8 +102,9 @@ class _Engine:
     """One engine object: `engine(path, options, callback)` with its Jinja2 environments."""
 
     def __init__(self, escapes: dict[str, str], layout: str | None = None,
-                 layouts_dir: str | None = None) -> None:
+                 layouts_dir: str | None = None, trim: bool = False) -> None:
         self.escape = _escaper(escapes)
+        self.trim = trim
         self.layout = layout
         self.layouts_dir = layouts_dir
         self.environments: dict[tuple[tuple[str, ...], bool], Any] = {}
@@ -113,7 +119,7 @@ class _Engine:
         roots = _roots(path, options)
         env = self.environment(roots, bool(options.get("cache")))
         context = {k: v for k, v in options.items() if k != "_locals"}
-        html = env.get_template(_template_name(path, roots)).render(context)
+        html = self.finish(env.get_template(_template_name(path, roots)).render(context))
         layout = options.get("layout", self.layout)
         if layout and self.layout is not None:
             import markupsafe
@@ -122,8 +128,12 @@ class _Engine:
             name = os.path.splitext(str(layout))[0] + ".html"
             layout_path = os.path.join(os.path.abspath(folder), name)
             template = env.get_template(_template_name(layout_path, roots))
-            html = template.render({**context, "body": markupsafe.Markup(html)})
+            html = self.finish(template.render({**context, "body": markupsafe.Markup(html)}))
         callback(None, html)
+
+    def finish(self, html: str) -> str:
+        """express-handlebars trims what each view and layout renders."""
+        return html.strip(_JS_WHITESPACE) if self.trim else html
 
 
 def ejs_engine(options: Mapping[str, Any] | None = None) -> Engine:
@@ -141,4 +151,4 @@ def handlebars_engine(options: Mapping[str, Any] | None = None) -> Engine:
     opts = dict(options or {})
     default = opts.get("defaultLayout", opts.get("default_layout", "main"))
     layouts = opts.get("layoutsDir", opts.get("layouts_dir"))
-    return _Engine(HANDLEBARS_ESCAPES, default if default else "", layouts)
+    return _Engine(HANDLEBARS_ESCAPES, default if default else "", layouts, trim=True)

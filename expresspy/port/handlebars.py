@@ -113,6 +113,8 @@ class _Translator:
                 return f"loop.{name}"
             raise ValueError(text)
         parts = [p for p in re.split(r"[./]", text) if p]
+        if len(parts) > 1 and parts[-1] == "length":
+            return f"js.length({self.path(text[: text.rindex('length')].rstrip('./'))})"
         if parts and parts[0] == "this":
             parts = parts[1:]
             base = scope.this
@@ -195,10 +197,9 @@ class _Translator:
 
 def translate_handlebars(source: str, display: str) -> ViewResult:
     """Translate one Handlebars template (a view, a layout or a partial)."""
-    # express-handlebars renders a template file without its final newline (observed with
-    # express-handlebars 7.1: views, layouts and partials alike).
-    if source.endswith("\n"):
-        source = source[:-2] if source.endswith("\r\n") else source[:-1]
+    # express-handlebars trims every template's source before compiling it (and trims what a
+    # view and a layout render: the engine does that part).
+    source = source.strip()
     tags = _tags(source)
     cuts: dict[int, tuple[int, int]] = {}
     for tag in tags:

@@ -75,6 +75,8 @@ PACKAGES: dict[str, Package] = {
                            (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))),
     # View engines: the templates are translated to Jinja2; the app registers our engines.
     "ejs": Package((), None, "view_engine"),
-    "express-handlebars": Package((), None, "handlebars",
-                                  (("engine", "engine"), ("create", "create"))),
+    "express-handlebars": Package(("from expresspy.port.engines import handlebars_engine",),
+                                  "handlebars_engine", "handlebars",
+                                  (("engine", "handlebars_engine"),
+                                   ("create", "handlebars_engine"))),
 }

@@ -603,8 +603,12 @@ class StatementTranslator(CallTranslator):
         if kind == "app" and method == "set" and len(args) == 2 and args[0].type == "string" \
                 and self.string_value(args[0]) == "view engine":
             return self.view_engine_setting(obj_node, args[1])
-        if kind == "app" and method == "engine":
-            return []  # the engine is registered with the `view engine` setting
+        if kind == "app" and method == "engine" and len(args) == 2:
+            engine = self.expr(args[1])
+            if "handlebars_engine" not in engine.code:
+                raise Untranslatable(node, "view engine")
+            self.view_engine = "handlebars"
+            return [f'{self.code(obj_node)}.engine("html", {engine.code})']
         if kind in ("app", "router") and method in ROUTE_METHODS - {"use"} and len(args) == 2 \
                 and args[0].type == "string" and args[1].type in _FUNCTIONS and \
                 args[1].child_by_field_name("body") is not None and \
@@ -634,11 +638,14 @@ class StatementTranslator(CallTranslator):
         engine = self.string_value(value) if value.type == "string" else None
         if engine not in ("ejs", "hbs", "handlebars"):
             raise Untranslatable(value, "view engine")
+        app_code = self.code(app)
+        setting = f'{app_code}.set("view engine", "html")'
+        if self.view_engine is not None:
+            return [setting]  # app.engine(...) registered it already
         self.view_engine = "ejs" if engine == "ejs" else "handlebars"
         factory = "ejs_engine" if engine == "ejs" else "handlebars_engine"
         self.need(f"from expresspy.port.engines import {factory}")
-        app_code = self.code(app)
-        return [f'{app_code}.engine("html", {factory}())', f'{app_code}.set("view engine", "html")']
+        return [f'{app_code}.engine("html", {factory}())', setting]
 
     def for_each(self, seq_node: Node, fn: Node, node: Node) -> list[str]:
         """`xs.forEach((x, i) => {...})` → `for i, x in enumerate(xs):` (a return is continue)."""
