@@ -73,6 +73,8 @@ class CallTranslator(ExpressionTranslator):
             return self.call_method(node, obj_node, self.text(prop_node), args_node)
         if callee.type == "import":
             raise Untranslatable(node, "dynamic import")
+        if callee.type == "super":
+            return Expr(f"super().__init__({_join(self.args(args_node))})", None, PRIMARY)
         fn = self.expr(callee)
         return Expr(f"{fn.at(PRIMARY)}({_join(self.args(args_node))})", None, PRIMARY)
 
@@ -277,6 +279,9 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"list({args[0].at(PRIMARY)}.values())", "list", PRIMARY)
         if method == "entries" and len(args) == 1:
             return Expr(f"[list(item) for item in {args[0].at(PRIMARY)}.items()]", "list")
+        if method == "assign" and len(args) >= 2 and args[0].code == "{}":
+            merged = ", ".join(f"**{a.at(PRIMARY)}" for a in args[1:])
+            return Expr("{" + merged + "}", "dict")
         if method == "assign" and len(args) >= 2 and self.pre:
             self.pre[-1].extend(f"{args[0].at(PRIMARY)}.update({a.code})" for a in args[1:])
             return args[0]

@@ -451,9 +451,7 @@ class StatementTranslator(CallTranslator):
         if not static:
             head = head.replace("(", "(self, ", 1).replace("(self, )", "(self)")
         decorators = ["@staticmethod"] if static else (["@property"] if getter else [])
-        result = [*decorators, head, *lines[1:]]
-        return [line.replace("super(", "super().__init__(") if "super(" in line and
-                "super()." not in line else line for line in result]
+        return [*decorators, head, *lines[1:]]
 
     # -- expression statements ----------------------------------------------------------
     def s_expression_statement(self, node: Node) -> list[str]:
