@@ -67,7 +67,7 @@ def translate_ejs(source: str, display: str, folder: str = "") -> ViewResult:
     tail = text[position:]
     if trim_next:
         tail = re.sub(r"^(?:\r\n|\r|\n)", "", tail)
-    out.append(literal(tail.replace("<%%", "<%")))
+    out.append(literal(tail.replace("<%%", "<%").replace("%%>", "%>")))
     for block in reversed(blocks):
         out.append(tx.todo_at(source.count("\n") + 1, f"unclosed {block}"))
     return ViewResult("".join(out), tx.todos, count)

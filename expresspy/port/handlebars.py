@@ -83,7 +83,7 @@ class _Translator:
     def todo(self, tag: _Tag) -> str:
         item = Todo(self.display, tag.line, "{{" + tag.body + "}}")
         self.todos.append(item)
-        return "{# " + item.comment().replace("#}", "# }") + " #}"
+        return "{# " + item.comment()[2:].replace("#}", "# }") + " #}"
 
     def path(self, text: str) -> str:
         """A Handlebars path (`user.name`, `this`, `../title`, `@index`) as Jinja2."""

@@ -51,7 +51,7 @@ class TemplateExpressions(CallTranslator):
         """Record a TODO at a template line; returns the Jinja2 comment for its spot."""
         item = Todo(self.display, line, original)
         self.todos.append(item)
-        return "{# " + item.comment().replace("#}", "# }") + " #}"
+        return "{# " + item.comment()[2:].replace("#}", "# }") + " #}"
 
 
 def literal(text: str) -> str:
