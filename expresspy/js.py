@@ -608,7 +608,9 @@ class Promise:
                                "`async def` function") from None
         self._future: asyncio.Future[Any] = self._loop.create_future()
         try:
-            executor(self._resolve, self._reject)
+            # JavaScript lets the executor take fewer parameters than it is given.
+            wanted = _positional_count(executor)
+            executor(*(self._resolve, self._reject)[:wanted])
         except Exception as exc:  # an executor that throws rejects the promise
             self._reject(exc)
 
@@ -629,6 +631,18 @@ class Promise:
 
     def __await__(self) -> Any:
         return self._future.__await__()
+
+
+def _positional_count(fn: Callable[..., Any]) -> int:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return 2
+    return sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 async def resolved(value: Any = None) -> Any:

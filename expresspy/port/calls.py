@@ -100,6 +100,8 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"handlebars_engine({_join(args)})", "engine", PRIMARY)
         if kind == "router_factory":
             return Expr(f"{fn}({_join(args)})", "router", PRIMARY)
+        if fn in self.promise_functions:
+            return Expr(f"{fn}({_join(args)})", "promise", PRIMARY)
         return Expr(f"{fn}({_join(args)})", None, PRIMARY)
 
     def expr_of_name(self, name: str) -> str:

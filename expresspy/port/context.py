@@ -133,6 +133,9 @@ class Context:
         self.pre: list[list[str]] = []
         self.name_hint: list[str] = []
         self.is_async: list[bool] = []
+        self.returns_promise: list[bool] = []
+        # Functions of this file whose calls give awaitables (async, or returning a Promise).
+        self.promise_functions: set[str] = set()
         self.view_engine: str | None = None
 
     # -- small services -----------------------------------------------------------------

@@ -509,8 +509,10 @@ class ExpressionTranslator(Context):
         index = self.expr(index_node)
         if obj.kind == "reqdict" and not self.jinja:
             return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
-        if obj.kind == "session":
-            return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
+        if obj.kind in ("session", "dict") and not self.jinja:
+            # A missing key of an object reads as undefined, not an error.
+            key = index.code if index.kind == "str" else f"str({index.code})"
+            return Expr(f"{obj.at(PRIMARY)}.get({key})", None, PRIMARY)
         return Expr(f"{obj.at(PRIMARY)}[{index.code}]", None, PRIMARY)
 
     def target(self, node: Node) -> str:

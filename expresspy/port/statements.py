@@ -333,6 +333,7 @@ class StatementTranslator(CallTranslator):
         # Object patterns got generated names in `params`; bind those same names.
         scope = self.push_scope()
         self.is_async.append(self.text(node).lstrip().startswith("async"))
+        self.returns_promise.append(False)
         try:
             pattern_lines = self._bind_params(node, params)
             body_node = node.child_by_field_name("body")
@@ -350,9 +351,13 @@ class StatementTranslator(CallTranslator):
             else:
                 body = indent(["pass"])
             is_async = self.is_async[-1]
+            promising = self.returns_promise[-1]
         finally:
             self.is_async.pop()
+            self.returns_promise.pop()
             self.pop_scope()
+        if is_async or promising:
+            self.promise_functions.add(name)
         declarations = self.scope_declarations(scope)
         head = f"{'async ' if is_async else ''}def {name}({', '.join(params)}):"
         return [*decorators, head, *indent(declarations + pattern_lines), *body]
@@ -403,7 +408,14 @@ class StatementTranslator(CallTranslator):
     def s_return_statement(self, node: Node) -> list[str]:
         if not node.named_children:
             return ["return"]
-        return [f"return {self.code(node.named_children[0])}"]
+        value = self.expr(node.named_children[0])
+        if value.kind == "promise":
+            if self.returns_promise:
+                self.returns_promise[-1] = True
+            if self.is_async and self.is_async[-1]:
+                # An async function returning a promise resolves to the promise's value.
+                return [f"return await {value.at(14)}"]
+        return [f"return {value.code}"]
 
     # -- classes ------------------------------------------------------------------------------
     def s_class_declaration(self, node: Node) -> list[str]:
