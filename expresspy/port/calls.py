@@ -438,9 +438,24 @@ class CallTranslator(ExpressionTranslator):
                 self.pre[-1].append(f"removed = {seq}[{start}:{start} + {args[1].at(SUM)}]")
                 self.pre[-1].append(f"del {seq}[{start}:{start} + {args[1].at(SUM)}]")
                 return Expr("removed", "list")
+        if method == "sort" and obj.kind in ("list", None) and len(children) <= 1:
+            return self.sort_call(obj, args_node, children)
         if method == "forEach":
             raise Untranslatable(node, "forEach inside an expression")
         return None
+
+    def sort_call(self, obj: Expr, args_node: Node, children: list[Node]) -> Expr:
+        """`xs.sort(cmp)` sorts in place and returns xs; without cmp it compares as strings."""
+        if children:
+            self.need("import functools")
+            key = f"functools.cmp_to_key({self.args(args_node, 'compare')[0].code})"
+        else:
+            self.need("from expresspy import js")
+            key = "js.string"
+        if _simple_name(obj.code) and self.pre:
+            self.pre[-1].append(f"{obj.code}.sort(key={key})")
+            return obj
+        return Expr(f"sorted({obj.code}, key={key})", "list", PRIMARY)
 
     def comprehension(self, obj: Expr, method: str, params: list[str], body: Expr) -> Expr:
         """find/filter/map/some/every/findIndex with an expression callback as Python."""
@@ -549,6 +564,10 @@ class CallTranslator(ExpressionTranslator):
         if bound is None and name == "Promise":
             self.need("from expresspy import js")
             return Expr(f"js.Promise({_join(args)})", "promise", PRIMARY)
+        if bound is None and name == "Array" and not args:
+            return Expr("[]", "list")
+        if bound is None and name == "Object" and not args:
+            return Expr("{}", "dict")
         if bound is None and name in ("Map", "Set", "URL", "WeakMap"):
             raise Untranslatable(node, f"new {name}")
         kind = self.scope.kind(name) if ctor.type == "identifier" else None
@@ -559,6 +578,10 @@ class CallTranslator(ExpressionTranslator):
 
 def _join(args: list[Expr]) -> str:
     return ", ".join(a.code for a in args)
+
+
+def _simple_name(code: str) -> bool:
+    return code.replace(".", "").replace("_", "").isalnum()
 
 
 def _arity(ctx: ExpressionTranslator, node: Node) -> int:
