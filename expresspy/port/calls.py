@@ -187,7 +187,7 @@ class CallTranslator(ExpressionTranslator):
         if kind == "req" and method == "is":
             name = "is_"
         hint = snake_case(method)
-        if kind == "session":
+        if kind in ("session", "req", "res"):
             hint = f"after_{snake_case(method)}"
         args = self.args(args_node, hint)
         result_kind = None
@@ -552,7 +552,8 @@ class CallTranslator(ExpressionTranslator):
         args_node = node.child_by_field_name("arguments")
         assert ctor is not None
         name = self.text(ctor)
-        args = self.args(args_node, "executor") if args_node is not None else []
+        hint = "executor" if name == "Promise" else f"{snake_case(name)}_callback"
+        args = self.args(args_node, hint) if args_node is not None else []
         bound = self.scope.find(name) if ctor.type == "identifier" else None
         if bound is None and name in ("Error", "TypeError", "RangeError"):
             return Expr(f"Exception({_join(args)})", "error", PRIMARY)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["ExpressionTranslator"]
 
 #: req's data members: plain dicts whose missing keys JavaScript reads as undefined.
-REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "files", "file"}
+REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "file"}
 #: Kinds whose members are Python attributes (with snake_case names for Express's API).
 SNAKE_ATTRS = {"req", "res", "app", "router", "express", "route"}
 PLAIN_ATTRS = {"session", "instance", "self", "module", "class", "namespace", "passport"}

@@ -23,10 +23,10 @@ __all__ = ["ModuleResult", "format_python", "translate_module"]
 #: Seconds `ruff format` may take on one translated file.
 FORMAT_TIMEOUT = 20.0
 LINE_LENGTH = 100
-_STDLIB = ("import asyncio", "import builtins", "import functools", "import json", "import math", "import os",
-           "import random", "import re", "import secrets", "import sys", "import traceback",
-           "import uuid",
-           "from datetime", "from pathlib", "from types", "from urllib")
+_STDLIB = ("import asyncio", "import builtins", "import functools", "import json",
+           "import math", "import os", "import random", "import re", "import secrets",
+           "import sys", "import traceback", "import uuid", "from datetime", "from pathlib",
+           "from types", "from urllib")
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,15 @@ class ModuleTranslator(StatementTranslator):
             return Expr("load_dotenv", "dotenv")
         return Expr(package.expr or module, package.kind)
 
-    def require_binding(self, node: Node, target: Node | None, module: str) -> list[str]:
+    def require_binding(self, node: Node, target: Node | None, module: str,
+                        member: str | None = None) -> list[str]:
         if target is None:
             self.require_value(node, module)
             return []
         local = self.local_module(module)
         if local is not None:
+            if member is not None:
+                raise Untranslatable(node, "member of a local module")
             return self.bind_local(node, target, local)
         if module.startswith("."):
             raise Untranslatable(node, f"local module {module} not found")
@@ -93,16 +96,19 @@ class ModuleTranslator(StatementTranslator):
             raise Untranslatable(node, f"unknown package {module}")
         for line in package.imports:
             self.need(line)
-        for name_node, member in self.bindings(target):
+        bound = self.bindings(target)
+        if member is not None:
+            bound = [(bound[0][0], member)]
+        for name_node, member_name in bound:
             name = self.text(name_node)
-            if member is None:
+            if member_name is None:
                 py = package.expr or _default_name(module)
                 self.scope.declare(name, package.kind, py)
                 continue
-            mapped = package.member(member)
+            mapped = package.member(member_name)
             if mapped is None:
-                raise Untranslatable(node, f"{member} of {module}")
-            kind = {"Router": "router_factory"}.get(member, "function")
+                raise Untranslatable(node, f"{member_name} of {module}")
+            kind = {"Router": "router_factory"}.get(member_name, "function")
             self.scope.declare(name, kind, mapped)
         return []
 

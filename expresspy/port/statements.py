@@ -42,7 +42,8 @@ class StatementTranslator(CallTranslator):
     main_block: list[str]
 
     # Provided by the module translator (imports depend on the project).
-    def require_binding(self, node: Node, target: Node | None, module: str) -> list[str]:
+    def require_binding(self, node: Node, target: Node | None, module: str,
+                        member: str | None = None) -> list[str]:
         """`const X = require('m')` (or an import): the lines it becomes."""
         raise Untranslatable(node)  # pragma: no cover - overridden
 
@@ -134,6 +135,11 @@ class StatementTranslator(CallTranslator):
         if module is not None:
             assert value_node is not None
             return self.require_binding(value_node, name_node, module)
+        member = _required_member(self, value_node)
+        if member is not None and name_node.type == "identifier":
+            # `const LocalStrategy = require('passport-local').Strategy`
+            assert value_node is not None
+            return self.require_binding(value_node, name_node, member[0], member[1])
         if name_node.type == "identifier":
             name = self.text(name_node)
             if value_node is None:
@@ -977,6 +983,18 @@ def _required_module(ctx: StatementTranslator, value: Node | None) -> str | None
     if first is None or first.type != "string":
         return None
     return ctx.string_value(first)
+
+
+def _required_member(ctx: StatementTranslator, value: Node | None) -> tuple[str, str] | None:
+    """(module, member) of `require('m').member`, else None."""
+    if value is None or value.type != "member_expression":
+        return None
+    obj = value.child_by_field_name("object")
+    prop = value.child_by_field_name("property")
+    module = _required_module(ctx, obj)
+    if module is None or prop is None:
+        return None
+    return module, ctx.text(prop)
 
 
 def _simple(code: str) -> bool:
