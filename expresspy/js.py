@@ -27,8 +27,10 @@ __all__ = [
     "Promise",
     "RegExp",
     "add",
+    "escape_html",
     "is_nan",
     "iso_string",
+    "item",
     "join",
     "length",
     "loose_eq",
@@ -250,6 +252,30 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value != ""
     return True
+
+
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "'": "&#39;"})
+
+
+def escape_html(value: Any) -> str:
+    """The npm package escape-html: ``&<>"'`` as ``&amp; &lt; &gt; &quot; &#39;``."""
+    return string(value).translate(_HTML_ESCAPES) if value is not None else ""
+
+
+def item(container: Any, key: Any) -> Any:
+    """``container[key]`` as JavaScript reads it: None (undefined) when there is no such item.
+
+    A list (or string) takes ``"2"`` like ``2``; a key that is not an index in range is None.
+    A mapping is read with ``str(key)`` for number keys (object keys are strings).
+    """
+    if isinstance(container, Mapping):
+        text = number_string(key) if isinstance(key, (int, float)) else key
+        return container.get(text)
+    index = number(key)
+    if isinstance(index, int) and 0 <= index < len(container):
+        return container[index]
+    return None
 
 
 def or_(value: Any, default: Any) -> Any:

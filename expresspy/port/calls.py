@@ -96,6 +96,8 @@ class CallTranslator(ExpressionTranslator):
         fn = self.expr_of_name(name)
         if kind == "express":
             return Expr(f"{fn}({_join(args)})", "app", PRIMARY)
+        if kind == "error_factory":
+            return Expr(f"{fn}({_join(args)})", "error", PRIMARY)
         if kind == "handlebars":  # the old `exphbs({...})` call
             return Expr(f"handlebars_engine({_join(args)})", "engine", PRIMARY)
         if kind == "router_factory":

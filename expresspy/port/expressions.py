@@ -60,6 +60,9 @@ class ExpressionTranslator(Context):
     """Expression rules; `jinja` switches the output to Jinja2's expression syntax."""
 
     jinja = False
+    #: True while translating the value of `const name = {...}`: an object made only of
+    #: functions there is a namespace (attribute access), elsewhere it stays a dict.
+    namespace_ok = False
 
     # Provided by the statement translator (functions with bodies become hoisted defs).
     def function_value(self, node: Node, hint: str) -> Expr:  # pragma: no cover - overridden
@@ -233,7 +236,7 @@ class ExpressionTranslator(Context):
                 entries.append(f"{py_string(name)}: {value.code}")
             else:
                 raise Untranslatable(child, "object member")
-        if methods and len(methods) == len(entries) and not self.jinja:
+        if methods and len(methods) == len(entries) and not self.jinja and self.namespace_ok:
             # An object of functions is a namespace (`const db = { findAll() {...} }`).
             self.need("from types import SimpleNamespace")
             fields = ", ".join(f"{snake_case(name)}={code}" for name, code in methods)
@@ -509,6 +512,9 @@ class ExpressionTranslator(Context):
         index = self.expr(index_node)
         if obj.kind == "reqdict" and not self.jinja:
             return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
+        if obj.kind == "list" and index.kind not in ("int",) and not self.jinja:
+            self.need("from expresspy import js")
+            return Expr(f"js.item({obj.code}, {index.code})", None, PRIMARY)
         if obj.kind in ("session", "dict") and not self.jinja:
             # A missing key of an object reads as undefined, not an error.
             key = index.code if index.kind == "str" else f"str({index.code})"

@@ -61,7 +61,17 @@ class ModuleTranslator(StatementTranslator):
                 return self.local_modules[candidate]
         return None
 
+    def express_itself(self, module: str) -> bool:
+        """`require('../..')` in Express's own examples: the Express package itself."""
+        if not module.startswith(".") or self.local_module(module) is not None:
+            return False
+        base = posixpath.dirname(self.file_key)
+        key = posixpath.normpath(posixpath.join(base, module))
+        return key.startswith("..") and (key.endswith("..") or key.endswith("lib/express"))
+
     def require_value(self, node: Node, module: str) -> Expr:
+        if self.express_itself(module):
+            module = "express"
         local = self.local_module(module)
         if local is not None:
             if local.default is None:
@@ -84,6 +94,8 @@ class ModuleTranslator(StatementTranslator):
         if target is None:
             self.require_value(node, module)
             return []
+        if self.express_itself(module):
+            module = "express"
         local = self.local_module(module)
         if local is not None:
             if member is not None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 
 __all__ = ["handler_name", "module_name", "py_name", "snake_case"]
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z_]+")
 # Names a ported module may not shadow without surprises (they are used by translated code).
+# Third-party modules expresspy or ported code imports, which a project file must not hide.
+_SHADOWED = {"expresspy", "redis", "jinja2", "markupsafe", "h11", "httptools", "click",
+             "itsdangerous", "psycopg", "psycopg_pool", "dotenv", "tree_sitter", "wsproto"}
 _RESERVED = {"True", "False", "None", "js", "os", "re", "json", "math", "self"}
 
 
@@ -44,11 +48,17 @@ def py_name(name: str) -> str:
 
 
 def module_name(stem: str) -> str:
-    """A file stem as an importable module name (`multerErrorHandler` → `multer_error_handler`)."""
+    """A file stem as an importable module name (`multerErrorHandler` → `multer_error_handler`).
+
+    A name that would hide a standard-library module or a package expresspy imports
+    (`site.js`, `redis.js`) gets `_app` appended: `site_app.py`, `redis_app.py`.
+    """
     result = snake_case(stem)
     if result[:1].isdigit():
         result = "m_" + result
-    if keyword.iskeyword(result) or result in dir(builtins):
+    if result in _SHADOWED or result in getattr(sys, "stdlib_module_names", ()):
+        result += "_app"
+    elif keyword.iskeyword(result) or result in dir(builtins):
         result += "_"
     return result
 

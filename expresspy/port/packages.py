@@ -61,6 +61,8 @@ PACKAGES: dict[str, Package] = {
                              "class", (("RedisStore", "RedisStore"), ("default", "RedisStore"))),
     "connect-pg-simple": Package(("from expresspy.session import PostgresStore",),
                                  "PostgresStore", "store_factory"),
+    "http-errors": Package(("from expresspy import HTTPError",), "HTTPError", "error_factory"),
+    "escape-html": Package(("from expresspy import js",), "js.escape_html", "callable"),
     "dotenv": Package(("from dotenv import load_dotenv",), None, "dotenv",
                       (("config", "load_dotenv"),)),
     "path": Package(("import os",), None, "path"),

@@ -140,6 +140,9 @@ class StatementTranslator(CallTranslator):
             # `const LocalStrategy = require('passport-local').Strategy`
             assert value_node is not None
             return self.require_binding(value_node, name_node, member[0], member[1])
+        if name_node.type == "identifier" and value_node is not None and \
+                value_node.type == "assignment_expression":
+            return self.chained_export(name_node, value_node)
         if name_node.type == "identifier":
             name = self.text(name_node)
             if value_node is None:
@@ -150,10 +153,12 @@ class StatementTranslator(CallTranslator):
             if value_node.type == "class":
                 return self.class_def(value_node, name)
             self.name_hint.append(snake_case(name))
+            self.namespace_ok = value_node.type == "object"
             try:
                 value = self.expr(value_node)
             finally:
                 self.name_hint.pop()
+                self.namespace_ok = False
             existing = self.scope.kinds.get(name)
             py = self.scope.declare(name, value.kind if existing is None else existing)
             return [f"{py} = {value.code}"]
@@ -162,6 +167,23 @@ class StatementTranslator(CallTranslator):
                 raise Untranslatable(node, "pattern without value")
             return self.destructure(name_node, self.expr(value_node))
         raise Untranslatable(node, "declarator")
+
+    def chained_export(self, name_node: Node, value_node: Node) -> list[str]:
+        """`var app = module.exports = express()` / `var pets = exports.pets = []`."""
+        left = value_node.child_by_field_name("left")
+        right = value_node.child_by_field_name("right")
+        assert left is not None and right is not None
+        target = self.text(left)
+        if target not in ("module.exports", "exports") and not target.startswith("exports."):
+            raise Untranslatable(value_node, "chained assignment")
+        name = self.text(name_node)
+        value = self.expr(right)
+        py = self.scope.declare(name, value.kind)
+        if target.startswith("exports."):
+            self.exports[target.split(".", 1)[1]] = py
+        else:
+            self.default_export = py
+        return [f"{py} = {value.code}"]
 
     def destructure(self, pattern: Node, source: Expr) -> list[str]:
         """`const { a, b: c = 1, ...rest } = src` and `const [x, y] = src` as assignments."""
@@ -758,6 +780,14 @@ class StatementTranslator(CallTranslator):
         then = node.child_by_field_name("consequence")
         other = node.child_by_field_name("alternative")
         assert cond is not None
+        test = self.text(cond).strip("() ").replace(" ", "")
+        if test in ("!module.parent", "require.main===module") and other is None and \
+                self.scope.parent is None:
+            # Node's "run only when started directly" is Python's __main__ check.
+            body = self.body(then)
+            self.main_block.extend(line[len(INDENT):] if line.startswith(INDENT) else line
+                                   for line in body)
+            return []
         lines = [f"if {self.condition(self.expr(cond))}:", *self.body(then)]
         while other is not None:
             inner = [c for c in other.named_children if c.type != "comment"]
