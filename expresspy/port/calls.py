@@ -8,6 +8,7 @@ callback becomes a named function first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,9 @@ class CallTranslator(ExpressionTranslator):
         if callee.type == "super":
             return Expr(f"super().__init__({_join(self.args(args_node))})", None, PRIMARY)
         fn = self.expr(callee)
+        if fn.kind == "class" and callee.type == "call_expression":
+            # `require('connect-redis')(session)`: the old factory form gives the class.
+            return fn
         return Expr(f"{fn.at(PRIMARY)}({_join(self.args(args_node))})", None, PRIMARY)
 
     # -- plain functions ----------------------------------------------------------------------
@@ -192,6 +196,9 @@ class CallTranslator(ExpressionTranslator):
         if kind in ("session", "req", "res"):
             hint = f"after_{snake_case(method)}"
         args = self.args(args_node, hint)
+        if kind == "res" and method == "render" and args and args[0].kind == "str":
+            # res.render('index.ejs'): the translated view is index.html.
+            args[0] = Expr(re.sub(r'\.(ejs|hbs|handlebars)"$', '.html"', args[0].code), "str")
         result_kind = None
         if kind == "res" and method in ("status", "set", "cookie", "clearCookie", "type",
                                         "append", "vary", "location", "links", "attachment"):

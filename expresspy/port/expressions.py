@@ -41,7 +41,8 @@ __all__ = ["ExpressionTranslator"]
 REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "file"}
 #: Kinds whose members are Python attributes (with snake_case names for Express's API).
 SNAKE_ATTRS = {"req", "res", "app", "router", "express", "route"}
-PLAIN_ATTRS = {"session", "instance", "self", "module", "class", "namespace", "passport"}
+PLAIN_ATTRS = {"session", "instance", "self", "module", "class", "namespace", "passport",
+               "extensions"}
 _NUMERIC = {"int", "num"}
 _BINARY = {
     "-": ("-", SUM), "*": ("*", PRODUCT), "/": ("/", PRODUCT), "%": ("%", PRODUCT),
@@ -450,6 +451,8 @@ class ExpressionTranslator(Context):
         name = self.text(obj_node)
         if self.scope.find(name) is not None:
             return None
+        if name == "module" and prop == "parent" and not self.jinja:
+            return Expr('__name__ != "__main__"', "bool", COMPARE)
         if name == "Math" and prop in ("PI", "E"):
             self.need("import math")
             return Expr(f"math.{prop.lower()}", "num", PRIMARY)
@@ -479,6 +482,8 @@ class ExpressionTranslator(Context):
             return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
         if kind == "res" and prop == "locals":
             return Expr(f"{base}.locals", "dict", PRIMARY)
+        if kind == "app" and prop in ("request", "response"):
+            return Expr(f"{base}.{prop}", "extensions", PRIMARY)
         if kind in SNAKE_ATTRS:
             name = prop if prop[:1].isupper() else snake_case(prop)  # express.Router stays
             return Expr(f"{base}.{name}", "router_factory" if prop == "Router" else None,

@@ -567,6 +567,16 @@ class StatementTranslator(CallTranslator):
             return [f"{py} = {value.code}"]
         if left.type in ("object_pattern", "array_pattern"):
             return self.destructure(left, self.expr(right))
+        if left.type == "member_expression" and right.type in _FUNCTIONS:
+            obj_node = left.child_by_field_name("object")
+            prop_node = left.child_by_field_name("property")
+            assert obj_node is not None and prop_node is not None
+            if self.expr(obj_node).kind == "extensions":
+                # `app.response.message = function (msg) { this... }`: a method on every res.
+                name = self.unique(snake_case(self.text(prop_node)))
+                lines = self.function_def(right, name)
+                lines[0] = lines[0].replace("(", "(self, ", 1).replace("(self, )", "(self)")
+                return [*lines, f"{self.target(left)} = {name}"]
         if left.type == "identifier" and right.type in _FUNCTIONS and \
                 self.scope.find(self.text(left)) is None:
             py = self.scope.declare(self.text(left), "function")
