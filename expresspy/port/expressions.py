@@ -42,7 +42,7 @@ REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "f
 #: Kinds whose members are Python attributes (with snake_case names for Express's API).
 SNAKE_ATTRS = {"req", "res", "app", "router", "express", "route"}
 PLAIN_ATTRS = {"session", "instance", "self", "module", "class", "namespace", "passport",
-               "extensions"}
+               "extensions", "session_cookie"}
 _NUMERIC = {"int", "num"}
 _BINARY = {
     "-": ("-", SUM), "*": ("*", PRODUCT), "/": ("/", PRODUCT), "%": ("%", PRODUCT),
@@ -490,6 +490,8 @@ class ExpressionTranslator(Context):
                         PRIMARY)
         if kind == "namespace" or kind == "module":
             return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
+        if kind == "session" and prop == "cookie":
+            return Expr(f"{base}.cookie", "session_cookie", PRIMARY)
         if kind in PLAIN_ATTRS:
             return Expr(f"{base}.{prop}", None, PRIMARY)
         if kind == "error":

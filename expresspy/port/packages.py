@@ -31,6 +31,8 @@ class Package:
         return dict(self.members).get(name)
 
 
+_PATH_MEMBERS = ("join", "resolve", "basename", "dirname", "extname", "normalize")
+
 PACKAGES: dict[str, Package] = {
     "express": Package(("from expresspy import express",), "express", "express",
                        (("Router", "express.Router"), ("json", "express.json"),
@@ -65,8 +67,8 @@ PACKAGES: dict[str, Package] = {
     "escape-html": Package(("from expresspy import js",), "js.escape_html", "callable"),
     "dotenv": Package(("from dotenv import load_dotenv",), None, "dotenv",
                       (("config", "load_dotenv"),)),
-    "path": Package(("import os",), None, "path"),
-    "node:path": Package(("import os",), None, "path"),
+    "path": Package(("import os",), None, "path", tuple((m, m) for m in _PATH_MEMBERS)),
+    "node:path": Package(("import os",), None, "path", tuple((m, m) for m in _PATH_MEMBERS)),
     "fs": Package(("from pathlib import Path",), None, "fs"),
     "node:fs": Package(("from pathlib import Path",), None, "fs"),
     "fs/promises": Package(("from pathlib import Path",), None, "fs_promises"),

@@ -198,9 +198,12 @@ class StatementTranslator(CallTranslator):
                 if child.type != "identifier":
                     raise Untranslatable(pattern, "nested array pattern")
                 names.append(self.scope.declare(self.text(child), None))
+            # Missing items are undefined in JavaScript: pad with None instead of failing.
+            padding = ", ".join(["None"] * len(names))
             if len(names) == 1:
-                return [*lines, f"{names[0]} = {source.at(PRIMARY)}[0]"]
-            return [*lines, f"{', '.join(names)} = {source.code}"]
+                return [*lines, f"{names[0]} = [*{source.at(PRIMARY)}, None][0]"]
+            return [*lines, f"{', '.join(names)} = [*{source.at(PRIMARY)}, {padding}]"
+                            f"[:{len(names)}]"]
         taken: list[str] = []
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern":

@@ -7,6 +7,7 @@ tests/compat's replay machinery sends the scenario to both and compares the answ
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,14 +44,27 @@ def corpus_apps() -> list[str]:
     return sorted(p.name for p in CORPUS_DIR.iterdir() if (p / "app.js").is_file())
 
 
+def node_copy(app: str, out: Path) -> Path:
+    """A copy of corpus/APP for Node, with the pinned node_modules linked in.
+
+    ES modules resolve packages from a node_modules folder beside them (NODE_PATH is for
+    CommonJS only), so Node runs a copy, never the corpus folder itself.
+    """
+    target = out / "node" / app
+    shutil.copytree(CORPUS_DIR / app, target, copy_function=shutil.copy2)
+    (target / "node_modules").symlink_to(ensure_node_modules(), target_is_directory=True)
+    _whole_millisecond_mtimes(target)
+    return target
+
+
 def translate(app: str, out: Path) -> Path:
     """Translate corpus/APP into out/APP; returns the folder (fails on any TODO or error)."""
-    target = out / app
-    _whole_millisecond_mtimes(CORPUS_DIR / app)
+    target = out / "python" / app
     result = port([CORPUS_DIR / app], out=target, force=True)
     problems = [todo.comment() for todo in result.todos] + result.errors
     if problems:
         raise AssertionError(f"{app}: the translation is not complete:\n" + "\n".join(problems))
+    _whole_millisecond_mtimes(target)
     return target
 
 
@@ -59,10 +73,11 @@ def _whole_millisecond_mtimes(folder: Path) -> None:
 
     Node's fs rounds a fractional millisecond (the ETag of express.static shows it), while
     expresspy.http.etag.file_etag truncates it: a framework difference reported separately,
-    kept out of the port comparison.
+    kept out of the port comparison. Only the temporary copies are touched.
     """
     for path in folder.rglob("*"):
-        if path.is_file() and "public" in path.relative_to(folder).parts:
+        parts = path.relative_to(folder).parts
+        if "public" in parts and "node_modules" not in parts and path.is_file():
             seconds = int(path.stat().st_mtime)
             os.utime(path, (seconds, seconds))
 

@@ -12,7 +12,9 @@ from expresspy.cli import main
 from tests.compat.harness import Server, node_tools_missing
 from tests.compat.replay import Script, Step, compare, load_script, replay, views
 
-from .corpus import CORPUS_DIR, NOT_RUN, SCENARIOS_DIR, corpus_apps, start, translate
+from .corpus import (
+    CORPUS_DIR, NOT_RUN, SCENARIOS_DIR, corpus_apps, node_copy, start, translate,
+)
 
 SCRIPTS = [script for path in sorted(SCENARIOS_DIR.glob("*.json")) for script in load_script(path)
            if script.app not in NOT_RUN]
@@ -36,7 +38,7 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, R
     def record(script: Script) -> Recording:
         if script.name not in cache:
             try:
-                node = start("express", script.app, CORPUS_DIR / script.app, logs)
+                node = start("express", script.app, node_copy(script.app, out), logs)
                 servers.append(node)
                 python = start("expresspy", script.app, translate(script.app, out), logs)
                 servers.append(python)
