@@ -464,9 +464,9 @@ class CallTranslator(ExpressionTranslator):
                 self.pre[-1].append(f"del {seq}[{start}:{start} + {args[1].at(SUM)}]")
                 return Expr("removed", "list")
         if method == "reduce" and len(children) == 2:
-            fn = self.args(args_node, "combine")
+            combine, initial = self.args(args_node, "combine")
             self.need("import functools")
-            return Expr(f"functools.reduce({fn[0].code}, {obj.code}, {fn[1].code})", None,
+            return Expr(f"functools.reduce({combine.code}, {obj.code}, {initial.code})", None,
                         PRIMARY)
         if method == "sort" and obj.kind in ("list", None) and len(children) <= 1:
             return self.sort_call(obj, args_node, children)

@@ -13,7 +13,13 @@ from tests.compat.harness import Server, node_tools_missing
 from tests.compat.replay import Script, Step, compare, load_script, replay, views
 
 from .corpus import (
-    CORPUS_DIR, NOT_RUN, SCENARIOS_DIR, corpus_apps, node_copy, start, translate,
+    CORPUS_DIR,
+    NOT_RUN,
+    SCENARIOS_DIR,
+    corpus_apps,
+    node_copy,
+    start,
+    translate,
 )
 
 SCRIPTS = [script for path in sorted(SCENARIOS_DIR.glob("*.json")) for script in load_script(path)
