@@ -519,7 +519,10 @@ class ExpressionTranslator(Context):
         index = self.expr(index_node)
         if obj.kind == "reqdict" and not self.jinja:
             return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
-        if obj.kind == "list" and index.kind not in ("int",) and not self.jinja:
+        computed = index.kind != "int" and not (index.kind == "str" and index.code.startswith('"'))
+        if (obj.kind == "list" or (obj.kind is None and computed)) and index.kind != "int" \
+                and not self.jinja:
+            # `list[req.params.index]`: a string index, or one out of range, as JS reads it.
             self.need("from expresspy import js")
             return Expr(f"js.item({obj.code}, {index.code})", None, PRIMARY)
         if obj.kind in ("session", "dict") and not self.jinja:

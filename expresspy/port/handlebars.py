@@ -77,6 +77,7 @@ class _Translator:
         self.todos: list[Todo] = []
         self.scope = _Scope(None)
         self.blocks: list[str] = []
+        self.restored: list[bool] = []  # per open block: its {{else}} left the block's context
         self.count = 0
         self.names = 0
 
@@ -145,12 +146,17 @@ class _Translator:
                 if not self.blocks or self.blocks[-1] != name:
                     return self.todo(tag)
                 self.blocks.pop()
-                if name in ("each", "with"):
+                restored = self.restored.pop()
+                if name in ("each", "with") and not restored:
                     self.scope = self.scope.parent or self.scope
                 return "{% endfor %}" if name == "each" else (
-                    "{% endwith %}" if name == "with" else "{% endif %}")
+                    "{% endif %}{% endwith %}" if name == "with" else "{% endif %}")
             if kind == "else":
                 rest = body[4:].strip() if body.startswith("else") else ""
+                if self.blocks and self.blocks[-1] in ("each", "with") and not self.restored[-1]:
+                    # The inverse block runs in the outer context.
+                    self.scope = self.scope.parent or self.scope
+                    self.restored[-1] = True
                 if rest.startswith("if "):
                     return "{% elif " + self.condition(rest[3:]) + " %}"
                 return "{% else %}"
@@ -174,6 +180,8 @@ class _Translator:
 
     def open_block(self, tag: _Tag, body: str) -> str:
         name, _, argument = body.partition(" ")
+        if name in ("if", "unless", "each", "with"):
+            self.restored.append(False)
         if name == "if":
             self.blocks.append("if")
             return "{% if " + self.condition(argument) + " %}"
@@ -191,7 +199,7 @@ class _Translator:
             item = self.fresh("ctx")
             self.blocks.append("with")
             self.scope = _Scope(item, None, self.scope)
-            return "{% with " + item + " = " + value + " %}"
+            return "{% with " + item + " = " + value + " %}{% if " + item + " %}"
         raise ValueError(name)
 
 
