@@ -28,6 +28,7 @@ __all__ = [
     "RegExp",
     "add",
     "escape_html",
+    "is_finite",
     "is_nan",
     "iso_string",
     "item",
@@ -238,6 +239,12 @@ def is_nan(value: Any) -> bool:
     """JavaScript's global ``isNaN(value)``: true when ``Number(value)`` is NaN."""
     result = number(value)
     return isinstance(result, float) and math.isnan(result)
+
+
+def is_finite(value: Any) -> bool:
+    """JavaScript's global ``isFinite(value)``: ``Number(value)`` is neither NaN nor infinite."""
+    result = number(value)
+    return not (isinstance(result, float) and not math.isfinite(result))
 
 
 def truthy(value: Any) -> bool:
@@ -571,7 +578,8 @@ def to_fixed(value: Any, digits: int = 0) -> str:
     exact = Decimal(num)  # the float's exact binary value, as the spec computes with
     rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = f"{rounded:f}"
-    return text[1:] if text.startswith("-") and rounded == 0 else text
+    # JavaScript writes the sign when the number is below zero, even if it rounds to 0.
+    return text[1:] if text.startswith("-") and not num < 0 else text
 
 
 def now() -> int:

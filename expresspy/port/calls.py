@@ -104,6 +104,9 @@ class CallTranslator(ExpressionTranslator):
             global_call = self.global_call(node, name, args_node)
             if global_call is not None:
                 return global_call
+            if not self.jinja and name not in self.hoisted_names():
+                # A global of Node's without a rule (or a name from nowhere): never guess.
+                raise Untranslatable(node, f"unknown function {name}")
         kind = self.scope.kind(name)
         if kind is not None and kind.startswith("member:"):
             _, package_kind, member = kind.split(":")
@@ -122,6 +125,10 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"{fn}({_join(args)})", "promise", PRIMARY)
         return Expr(f"{fn}({_join(args)})", None, PRIMARY)
 
+    def hoisted_names(self) -> set[str]:
+        """Functions declared anywhere at the top of the file (JavaScript hoists them)."""
+        return self.declared_functions
+
     def expr_of_name(self, name: str) -> str:
         """The Python code a bound name reads as."""
         return self.expr_for_identifier(name).code
@@ -138,6 +145,7 @@ class CallTranslator(ExpressionTranslator):
         helpers = {"parseInt": ("parse_int", "num"), "parseFloat": ("parse_float", "num"),
                    "Number": ("number", "num"), "String": ("string", "str"),
                    "Boolean": ("truthy", "bool"), "isNaN": ("is_nan", "bool"),
+                   "isFinite": ("is_finite", "bool"),
                    "setTimeout": ("set_timeout", None)}
         if name in helpers:
             helper, kind = helpers[name]
@@ -185,6 +193,10 @@ class CallTranslator(ExpressionTranslator):
         text = self.string_call(obj, method, args_node)
         if text is not None:
             return text
+        if kind == "dict" and method not in ("hasOwnProperty",):
+            # A function stored in an object literal: `db.findAll()` → `db["findAll"]()`.
+            args = self.args(args_node, snake_case(method))
+            return Expr(f'{obj.at(PRIMARY)}["{method}"]({_join(args)})', None, PRIMARY)
         if method == "hasOwnProperty":
             key = self.args(args_node)[0]
             return Expr(f"{key.at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)

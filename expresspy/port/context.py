@@ -136,6 +136,8 @@ class Context:
         self.returns_promise: list[bool] = []
         # Functions of this file whose calls give awaitables (async, or returning a Promise).
         self.promise_functions: set[str] = set()
+        # Every `function name()` of the file: callable before their declaration, as in JS.
+        self.declared_functions: set[str] = set()
         self.view_engine: str | None = None
 
     # -- small services -----------------------------------------------------------------

@@ -61,9 +61,6 @@ class ExpressionTranslator(Context):
     """Expression rules; `jinja` switches the output to Jinja2's expression syntax."""
 
     jinja = False
-    #: True while translating the value of `const name = {...}`: an object made only of
-    #: functions there is a namespace (attribute access), elsewhere it stays a dict.
-    namespace_ok = False
 
     # Provided by the statement translator (functions with bodies become hoisted defs).
     def function_value(self, node: Node, hint: str) -> Expr:  # pragma: no cover - overridden
@@ -237,11 +234,6 @@ class ExpressionTranslator(Context):
                 entries.append(f"{py_string(name)}: {value.code}")
             else:
                 raise Untranslatable(child, "object member")
-        if methods and len(methods) == len(entries) and not self.jinja and self.namespace_ok:
-            # An object of functions is a namespace (`const db = { findAll() {...} }`).
-            self.need("from types import SimpleNamespace")
-            fields = ", ".join(f"{snake_case(name)}={code}" for name, code in methods)
-            return Expr(f"SimpleNamespace({fields})", "namespace", PRIMARY)
         return Expr("{" + ", ".join(entries) + "}", "dict")
 
     def property_key(self, key: Node) -> str:

@@ -189,6 +189,7 @@ class ModuleTranslator(StatementTranslator):
     def translate(self, root: Node) -> str:
         """The whole Python module for a parsed program."""
         nodes = list(root.named_children)
+        self.declared_functions = _function_names(root, self.source)
         header: list[str] = []
         while nodes and nodes[0].type == "comment":
             header.extend(self.comment(nodes.pop(0)))
@@ -233,6 +234,20 @@ class ModuleTranslator(StatementTranslator):
                 result.extend(sorted(_merge_from_imports(group),
                                      key=lambda s: (s.startswith("from"), s)))
         return result
+
+
+def _function_names(root: Node, source: bytes) -> set[str]:
+    """The names of every function declaration in the file, at any depth."""
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.add(source[name.start_byte:name.end_byte].decode())
+        stack.extend(node.named_children)
+    return names
 
 
 def _merge_from_imports(lines: list[str]) -> list[str]:

@@ -153,12 +153,10 @@ class StatementTranslator(CallTranslator):
             if value_node.type == "class":
                 return self.class_def(value_node, name)
             self.name_hint.append(snake_case(name))
-            self.namespace_ok = value_node.type == "object"
             try:
                 value = self.expr(value_node)
             finally:
                 self.name_hint.pop()
-                self.namespace_ok = False
             existing = self.scope.kinds.get(name)
             py = self.scope.declare(name, value.kind if existing is None else existing)
             return [f"{py} = {value.code}"]

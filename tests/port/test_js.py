@@ -104,6 +104,19 @@ ROWS: list[tuple[str, Callable[[], Any]]] = [
     ("'abc'.match(/\\d/)", lambda: js.regex(r"\d").match("abc")),
     ("/[]/.test('a')", lambda: js.regex("[]").test("a")),
     ("/a\\/b/.test('a/b')", lambda: js.regex(r"a\/b").test("a/b")),
+    # the helpers the translator uses for globals and methods
+    *[(f"isFinite({src})", (lambda v=v: js.is_finite(v)))
+      for src, v in [("'12'", "12"), ("'1e400'", "1e400"), ("'x'", "x"), ("''", "")]],
+    ("NaN || 5", lambda: js.or_(float("nan"), 5)),
+    ("[] || 5", lambda: js.or_([], 5)),
+    ("['a', 'b'][1]", lambda: js.item(["a", "b"], 1)),
+    ("['a', 'b']['1']", lambda: js.item(["a", "b"], "1")),
+    ("['a', 'b']['x']", lambda: js.item(["a", "b"], "x") is None and js.undefined),
+    ("({1: 'one'})[1]", lambda: js.item({"1": "one"}, 1)),
+    ("[1, null, undefined, [2, 3]].join('-')", lambda: js.join([1, None, None, [2, 3]], "-")),
+    *[(f"({n}).toFixed({d})", (lambda n=n, d=d: js.to_fixed(n, d)))
+      for n, d in [(2.5, 0), (1.005, 2), (-1.5, 0), (1e21, 2), (0.000001, 7), (-0.0001, 2)]],
+    ("new Date(1700000000123).toISOString()", lambda: js.iso_string(1700000000123)),
 ]
 
 
