@@ -329,30 +329,7 @@ class StatementTranslator(CallTranslator):
 
     def declare_params(self, node: Node) -> list[str]:
         """Bind the parameters in the current scope; returns destructuring lines for the body."""
-        single = node.child_by_field_name("parameter")
-        if single is not None:
-            name = self.text(single)
-            self.scope.declare(name, PARAM_KINDS.get(name))
-            return []
-        params = node.child_by_field_name("parameters")
-        lines: list[str] = []
-        if params is None:
-            return lines
-        for child in params.named_children:
-            if child.type == "identifier":
-                name = self.text(child)
-                self.scope.declare(name, PARAM_KINDS.get(name))
-            elif child.type == "assignment_pattern":
-                left = child.child_by_field_name("left")
-                assert left is not None
-                self.scope.declare(self.text(left), None)
-            elif child.type == "rest_pattern":
-                self.scope.declare(self.text(child.named_children[0]), "list")
-            elif child.type == "object_pattern":
-                arg = f"arg{len(self.scope.kinds)}"
-                self.scope.declare(arg, None)
-                lines.extend(self.destructure(child, Expr(arg, None)))
-        return lines
+        return self._bind_params(node, self.params(node) or [])
 
     def function_def(self, node: Node, name: str, decorators: tuple[str, ...] = ()) -> list[str]:
         """A function node as `def name(...):` (async when it is, or when it awaits)."""
@@ -392,6 +369,7 @@ class StatementTranslator(CallTranslator):
         return [*decorators, head, *indent(declarations + pattern_lines), *body]
 
     def _bind_params(self, node: Node, params: list[str]) -> list[str]:
+        """Bind parameters by kind (req, res, err, ...); `params` are their Python names."""
         single = node.child_by_field_name("parameter")
         if single is not None:
             self.scope.declare(self.text(single), PARAM_KINDS.get(self.text(single)))
