@@ -30,6 +30,7 @@ class _Tag:
     triple: bool
     body: str
     line: int
+    indent: str = ""  # the indentation of a standalone partial's line
 
     @property
     def kind(self) -> str:
@@ -164,7 +165,12 @@ class _Translator:
                 name = body[1:].strip()
                 if " " in name or self.scope.this is not None:
                     return self.todo(tag)
-                return '{% include "partials/' + name + '.html" %}'
+                include = '{% include "partials/' + name + '.html" %}'
+                if tag.indent:
+                    # A standalone partial is indented line by line with the tag's indentation.
+                    return ("{% filter indent(" + repr(tag.indent) + ", blank=True) %}" +
+                            include + "{% endfilter %}")
+                return include
             if " " in body:
                 return self.todo(tag)  # a helper call
             value = self.path(body)
@@ -216,6 +222,7 @@ def translate_handlebars(source: str, display: str) -> ViewResult:
             if tag.kind == ">":
                 # A standalone partial keeps its indentation (Handlebars indents the partial's
                 # lines with it) but loses the line's newline.
+                tag.indent = source[span[0]:tag.start]
                 span = (tag.start, span[1])
             cuts[tag.start] = span
     tx = _Translator(display)

@@ -68,6 +68,10 @@ HANDLEBARS: dict[str, dict[str, str]] = {
                                    "  </body>\n</html>\n",
         "partials/nav.handlebars": "<nav>{{user.name}}</nav>\n",
     },
+    "multi-line-partial-indented": {
+        "home.handlebars": "<ul>\n    {{> items}}\n</ul>\n",
+        "partials/items.handlebars": "<li>{{title}}</li>\n\n<li>two</li>\n",
+    },
 }
 
 _NODE_RENDER = """
