@@ -128,3 +128,16 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["port", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "no such file or folder" in result.output
+
+
+def test_without_tree_sitter_the_command_says_what_to_install(tmp_path: Path) -> None:
+    """The `port` extra is optional: without it, one clear line and exit status 1."""
+    (tmp_path / "app.js").write_text("const a = 1;\n")
+    code = ("import sys; sys.modules['tree_sitter'] = None; "
+            "from expresspy.cli import main; main(['port', 'app.js'])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False,
+                          env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1
+    assert "pip install 'expresspy[port]'" in done.stderr
+    assert "Traceback" not in done.stderr
