@@ -38,6 +38,10 @@ _UNMAPPED_BUILTINS = {
     "find", "some", "every", "findIndex", "sort", "splice", "concat", "toLocaleString",
     "toLocaleDateString", "toLocaleTimeString", "getTime", "getFullYear", "getMonth",
     "getDate", "getDay", "getHours", "getMinutes", "getSeconds", "valueOf", "toJSON",
+    "toString", "toFixed", "toISOString", "split", "replace", "replaceAll", "match", "slice",
+    "substring", "padStart", "padEnd", "repeat", "charAt", "includes", "indexOf", "trim",
+    "toLowerCase", "toUpperCase", "startsWith", "endsWith", "join", "push", "pop", "shift",
+    "unshift", "reverse",
 }
 _STRING_METHODS = {"toLowerCase": "lower", "toUpperCase": "upper", "trim": "strip",
                    "trimStart": "lstrip", "trimEnd": "rstrip", "startsWith": "startswith",
@@ -398,8 +402,10 @@ class CallTranslator(ExpressionTranslator):
                             f"encoding=\"utf-8\")", None, PRIMARY)
         if obj.kind == "crypto":
             if method == "randomUUID":
+                self.need("import uuid")
                 return Expr("str(uuid.uuid4())", "str", PRIMARY)
             if method == "randomBytes" and len(args) == 1:
+                self.need("import secrets")
                 return Expr(f"secrets.token_bytes({args[0].code})", "bytes", PRIMARY)
         if obj.kind == "dotenv" and method == "config":
             return Expr("load_dotenv()", None, PRIMARY)
@@ -579,6 +585,13 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"{args[0].at(PRIMARY)}.match({obj.code})", None, PRIMARY)
         if method == "toString" and not args:
             return Expr(self.as_string(obj), "str", PRIMARY)
+        if method == "toString" and obj.kind == "bytes" and len(args) == 1 and \
+                args[0].code in ('"hex"', '"base64"'):
+            # crypto.randomBytes(n).toString('hex')
+            if args[0].code == '"hex"':
+                return Expr(f"{subject}.hex()", "str", PRIMARY)
+            self.need("import base64")
+            return Expr(f"base64.b64encode({obj.code}).decode()", "str", PRIMARY)
         if method == "toFixed" and len(args) <= 1:
             self.need("from expresspy import js")
             return Expr(f"js.to_fixed({obj.code}{', ' + args[0].code if args else ''})", "str",

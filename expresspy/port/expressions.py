@@ -351,8 +351,9 @@ class ExpressionTranslator(Context):
             raise Untranslatable(node, "delete in an expression")
         arg = self.expr(arg_node)
         if op == "!":
-            if arg.prec == COMPARE and arg.code.count(" in ") == 1 and "(" not in arg.code:
-                return Expr(arg.code.replace(" in ", " not in "), "bool", COMPARE)
+            at = _top_level(arg.code, " in ")
+            if arg.prec == COMPARE and at >= 0:
+                return Expr(arg.code[:at] + " not in " + arg.code[at + 4:], "bool", COMPARE)
             return Expr(f"not {self.condition(arg, NOT)}", "bool", NOT)
         if op == "-":
             return Expr(f"-{arg.at(UNARY)}", arg.kind if arg.kind in _NUMERIC else "num", UNARY)
@@ -558,6 +559,27 @@ class ExpressionTranslator(Context):
 
     x_function_expression = x_arrow_function
     x_function = x_arrow_function
+
+
+def _top_level(code: str, word: str) -> int:
+    """Where `word` occurs outside brackets and strings in `code` (once), else -1."""
+    depth = 0
+    quote = ""
+    found = -1
+    for i, char in enumerate(code):
+        if quote:
+            quote = "" if char == quote and code[i - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and code.startswith(word, i):
+            if found >= 0:
+                return -1
+            found = i
+    return found
 
 
 def _same(a: Expr, b: Expr) -> str | None:

@@ -23,7 +23,7 @@ __all__ = ["ModuleResult", "format_python", "translate_module"]
 #: Seconds `ruff format` may take on one translated file.
 FORMAT_TIMEOUT = 20.0
 LINE_LENGTH = 100
-_STDLIB = ("import asyncio", "import builtins", "import functools", "import json",
+_STDLIB = ("import asyncio", "import base64", "import builtins", "import functools", "import json",
            "import math", "import os", "import random", "import re", "import secrets",
            "import sys", "import traceback", "import uuid", "from datetime", "from pathlib",
            "from types", "from urllib")

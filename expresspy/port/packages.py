@@ -73,9 +73,9 @@ PACKAGES: dict[str, Package] = {
     "node:fs": Package(("from pathlib import Path",), None, "fs"),
     "fs/promises": Package(("from pathlib import Path",), None, "fs_promises"),
     "node:fs/promises": Package(("from pathlib import Path",), None, "fs_promises"),
-    "crypto": Package(("import secrets", "import uuid"), None, "crypto",
+    "crypto": Package((), None, "crypto",
                       (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))),
-    "node:crypto": Package(("import secrets", "import uuid"), None, "crypto",
+    "node:crypto": Package((), None, "crypto",
                            (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))),
     # View engines: the templates are translated to Jinja2; the app registers our engines.
     "ejs": Package((), None, "view_engine"),
