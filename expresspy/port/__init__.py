@@ -7,7 +7,8 @@
 One module per concept: :mod:`.project` (the walk, file names, writing), :mod:`.parse`
 (tree-sitter, the optional `port` extra), :mod:`.module` (a file: imports, layout),
 :mod:`.statements`, :mod:`.expressions` and :mod:`.calls` (the JavaScript rules),
-:mod:`.packages` (npm packages and Node built-ins), :mod:`.ejs` and :mod:`.handlebars` (views),
+:mod:`.functions` (functions, classes), :mod:`.packages` (npm packages and Node
+built-ins), :mod:`.ejs` and :mod:`.handlebars` (views),
 :mod:`.engines` (the run-time view engines translated apps use), :mod:`.report` (the summary).
 JavaScript semantics that Python's idioms do not keep are in :mod:`expresspy.js`.
 """

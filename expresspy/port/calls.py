@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable
+from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, is_simple
 from .expressions import ExpressionTranslator
 from .naming import handler_name, snake_case
 
@@ -500,7 +500,7 @@ class CallTranslator(ExpressionTranslator):
         else:
             self.need("from expresspy import js")
             key = "js.string"
-        if _simple_name(obj.code) and self.pre:
+        if is_simple(obj.code) and self.pre:
             self.pre[-1].append(f"{obj.code}.sort(key={key})")
             return obj
         return Expr(f"sorted({obj.code}, key={key})", "list", PRIMARY)
@@ -634,10 +634,6 @@ class CallTranslator(ExpressionTranslator):
 
 def _join(args: list[Expr]) -> str:
     return ", ".join(a.code for a in args)
-
-
-def _simple_name(code: str) -> bool:
-    return code.replace(".", "").replace("_", "").isalnum()
 
 
 def _arity(ctx: ExpressionTranslator, node: Node) -> int:

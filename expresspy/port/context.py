@@ -14,7 +14,7 @@ from .naming import py_name
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["Context", "Expr", "LocalModule", "Scope", "Todo", "Untranslatable"]
+__all__ = ["Context", "Expr", "LocalModule", "Scope", "Todo", "Untranslatable", "is_simple"]
 
 #: Python's precedence levels, low to high, for parenthesising translated sub-expressions.
 LAMBDA, TERNARY, OR, AND, NOT, COMPARE, BITOR, BITXOR, BITAND, SHIFT, SUM, PRODUCT, UNARY, \
@@ -53,6 +53,11 @@ class Todo:
         first = self.original.strip().splitlines()[0] if self.original.strip() else ""
         more = " ..." if len(self.original.strip().splitlines()) > 1 else ""
         return f"# TODO(port): {self.file}:{self.line}: {first}{more}"
+
+
+def is_simple(code: str) -> bool:
+    """A name or a dotted attribute chain: safe to evaluate twice, fine as a method receiver."""
+    return code.replace(".", "").replace("_", "").isalnum()
 
 
 class Untranslatable(Exception):

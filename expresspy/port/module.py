@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .context import Expr, LocalModule, Todo, Untranslatable
+from .functions import indent
 from .naming import py_name, snake_case
 from .packages import PACKAGES
 from .parse import parse
-from .statements import StatementTranslator, indent
+from .statements import StatementTranslator
 
 if TYPE_CHECKING:
     from tree_sitter import Node
