@@ -143,6 +143,8 @@ class Context:
         self.promise_functions: set[str] = set()
         # Every `function name()` of the file: callable before their declaration, as in JS.
         self.declared_functions: set[str] = set()
+        # What `this` means inside a function assigned to an object's property (`app.x = ...`).
+        self.this_binding: list[Expr] = []
         self.view_engine: str | None = None
 
     # -- small services -----------------------------------------------------------------

@@ -108,6 +108,8 @@ class ExpressionTranslator(Context):
     x_shorthand_property_identifier = x_identifier
 
     def x_this(self, node: Node) -> Expr:
+        if self.this_binding:
+            return self.this_binding[-1]
         return Expr("self", "self")
 
     def x_null(self, node: Node) -> Expr:

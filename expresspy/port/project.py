@@ -10,6 +10,7 @@ pass reads what each file exports so that `require('./routes/todos')` becomes
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +78,24 @@ def _js_files(root: Path) -> list[Path]:
     return found
 
 
-def _view_files(root: Path) -> list[Path]:
+#: `app.engine('.html', require('ejs').__express)`: EJS templates under another extension.
+_EJS_ENGINE = re.compile(r"""\.engine\(\s*['"]\.?(\w+)['"]\s*,\s*require\(\s*['"]ejs['"]\s*\)""")
+
+
+def _ejs_extensions(sources: list[_Source]) -> set[str]:
+    """Extensions the app registers EJS for (besides .ejs itself)."""
+    found: set[str] = set()
+    for source in sources:
+        found.update("." + ext for ext in _EJS_ENGINE.findall(source.path.read_text("utf-8")))
+    return found - set(VIEW_SUFFIXES)
+
+
+def _view_files(root: Path, extra: set[str]) -> list[Path]:
     views = root / "views" if root.is_dir() else root.parent / "views"
     if not views.is_dir():
         return []
-    return sorted(p for p in views.rglob("*") if p.suffix in VIEW_SUFFIXES and p.is_file())
+    suffixes = set(VIEW_SUFFIXES) | extra
+    return sorted(p for p in views.rglob("*") if p.suffix in suffixes and p.is_file())
 
 
 def _source(path: Path, root: Path) -> _Source:
@@ -165,14 +179,16 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
             stem = source.module.rsplit(".", 1)[-1]
             target = _target(source.path, base, out, ".py", stem)
             plans.append((source.path, target, module.text, module.statements, module.todos))
-        for view in _view_files(root):
+        ejs_extensions = _ejs_extensions(sources)
+        for view in _view_files(root, ejs_extensions):
             display = view.relative_to(base).as_posix()
-            translated = translate_view(view, base / "views", display)
-            target = _target(view, base, out, ".html", view.stem)
+            as_ejs = view.suffix in ejs_extensions
+            translated = translate_view(view, base / "views", display, as_ejs)
+            target = _target(view, base, out, view.suffix if as_ejs else ".html", view.stem)
             plans.append((view, target, translated.text, translated.statements,
                           translated.todos))
         if out is not None and root.is_dir():
-            plans.extend(_assets(root, out))
+            plans.extend(_assets(root, out, ejs_extensions))
     existing = [t for _, t, _, _, _ in plans if t.exists()]
     if existing and not force and write:
         names = ", ".join(str(t) for t in existing[:5])
@@ -191,7 +207,8 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
     return result
 
 
-def _assets(root: Path, out: Path) -> list[tuple[Path, Path, str, int, list[Todo]]]:
+def _assets(root: Path, out: Path, ejs_extensions: set[str]
+            ) -> list[tuple[Path, Path, str, int, list[Todo]]]:
     """The project's other files (static files, data), copied so OUT runs on its own.
 
     Marked with a statement count of -1. package.json, lock files and anything in
@@ -206,5 +223,7 @@ def _assets(root: Path, out: Path) -> list[tuple[Path, Path, str, int, list[Todo
             continue
         if path.suffix in VIEW_SUFFIXES or path.name in ("package.json", "package-lock.json"):
             continue
+        if parts[0] == "views" and path.suffix in ejs_extensions:
+            continue  # a template translated in place (EJS registered for .html)
         assets.append((path, out / path.relative_to(root), "", -1, []))
     return assets

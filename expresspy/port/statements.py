@@ -9,6 +9,7 @@ of an enclosing function or of the module get their `nonlocal`/`global` line.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .calls import ROUTE_METHODS
@@ -254,7 +255,17 @@ class StatementTranslator(FunctionTranslator):
             obj_node = left.child_by_field_name("object")
             prop_node = left.child_by_field_name("property")
             assert obj_node is not None and prop_node is not None
-            if self.expr(obj_node).kind == "extensions":
+            owner = self.expr(obj_node)
+            if owner.kind in ("app", "router") and owner.code.isidentifier():
+                # `app.resource = function (path, obj) { this.get(...) }`: `this` is the app.
+                name = self.unique(snake_case(self.text(prop_node)))
+                self.this_binding.append(owner)
+                try:
+                    lines = self.function_def(right, name)
+                finally:
+                    self.this_binding.pop()
+                return [*lines, f"{owner.code}.{name} = {name}"]
+            if owner.kind == "extensions":
                 # `app.response.message = function (msg) { this... }`: a method on every res.
                 name = self.unique(snake_case(self.text(prop_node)))
                 lines = self.function_def(right, name)
@@ -334,6 +345,16 @@ class StatementTranslator(FunctionTranslator):
         if kind == "app" and method == "set" and len(args) == 2 and args[0].type == "string" \
                 and self.string_value(args[0]) == "view engine":
             return self.view_engine_setting(obj_node, args[1])
+        if kind == "app" and method == "engine" and len(args) == 2 and \
+                _EJS_HOOK.fullmatch(self.text(args[1]).replace(" ", "")):
+            # app.engine('.html', require('ejs').__express): EJS views under another extension.
+            ext = self.string_value(args[0]).lstrip(".") if args[0].type == "string" else None
+            if ext is None:
+                raise Untranslatable(node, "view engine extension")
+            self.view_engine = "ejs"
+            self.need("from expresspy.port.engines import ejs_engine")
+            out_ext = "html" if ext == "ejs" else ext
+            return [f'{self.code(obj_node)}.engine({py_string(out_ext)}, ejs_engine())']
         if kind == "app" and method == "engine" and len(args) == 2:
             engine = self.expr(args[1])
             if "handlebars_engine" not in engine.code:
@@ -367,9 +388,12 @@ class StatementTranslator(FunctionTranslator):
     def view_engine_setting(self, app: Node, value: Node) -> list[str]:
         """`app.set('view engine', 'ejs')` → our engine for the translated `.html` views."""
         engine = self.string_value(value) if value.type == "string" else None
+        app_code = self.code(app)
+        if self.view_engine is not None and engine not in ("ejs", "hbs", "handlebars"):
+            # An engine registered for its own extension (`app.engine('.html', ejs)`).
+            return [f'{app_code}.set("view engine", {py_string(str(engine))})']
         if engine not in ("ejs", "hbs", "handlebars"):
             raise Untranslatable(value, "view engine")
-        app_code = self.code(app)
         setting = f'{app_code}.set("view engine", "html")'
         if self.view_engine is not None:
             return [setting]  # app.engine(...) registered it already
@@ -706,6 +730,10 @@ def _required_module(ctx: StatementTranslator, value: Node | None) -> str | None
     if first is None or first.type != "string":
         return None
     return ctx.string_value(first)
+
+
+#: `require('ejs').__express` / `.renderFile`: EJS registered for some extension.
+_EJS_HOOK = re.compile(r"require\(['\"]ejs['\"]\)\.(__express|renderFile)")
 
 
 def _required_member(ctx: StatementTranslator, value: Node | None) -> tuple[str, str] | None:

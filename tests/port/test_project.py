@@ -141,3 +141,32 @@ def test_without_tree_sitter_the_command_says_what_to_install(tmp_path: Path) ->
     assert done.returncode == 1
     assert "pip install 'expresspy[port]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ejs_registered_for_html_translates_those_views(tmp_path: Path) -> None:
+    """`app.engine('.html', require('ejs').__express)`: views/*.html are EJS (Express's ejs
+    example); with -o they are written as Jinja2 under the same name."""
+    root = _project(tmp_path / "src", {
+        "index.js": "const express = require('express');\nconst app = express();\n"
+                    "app.engine('.html', require('ejs').__express);\n"
+                    "app.set('view engine', 'html');\n"
+                    "app.get('/', (req, res) => res.render('users', { n: 2.0 }));\n"
+                    "module.exports = app;\n",
+        "views/users.html": "<%- include('header.html') %><p><%= n %></p>\n",
+        "views/header.html": "<h1>Users</h1>\n",
+    })
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["port", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    index = (out / "index.py").read_text()
+    assert 'app.engine("html", ejs_engine())' in index
+    assert 'app.set("view engine", "html")' in index
+    assert (out / "views/users.html").read_text() == \
+        '{% include "header.html" %}<p>{{ n }}</p>\n'
+    check = subprocess.run(
+        [sys.executable, "-c", "from expresspy.testing import request; import index; "
+         "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')"],
+        cwd=out, capture_output=True, text=True, timeout=60, check=False,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert check.returncode == 0, check.stderr
