@@ -305,6 +305,13 @@ class ExpressionTranslator(Context):
         template = _TYPEOF.get(self.string_value(right))
         if template is None:
             return None
+        if self.jinja:
+            # In a template only the "is it defined" test has a Jinja2 spelling.
+            if self.string_value(right) != "undefined":
+                raise Untranslatable(left, "typeof in a template")
+            name = self.expr(argument).at(PRIMARY)
+            word = "defined" if op.startswith("!") else "undefined"
+            return Expr(f"{name} is {word}", "bool", COMPARE)
         test = template.format(x=self.expr(argument).at(PRIMARY))
         if op.startswith("!"):
             return Expr(f"not {test}" if " is " not in test else test.replace(" is ", " is not "),

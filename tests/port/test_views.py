@@ -44,6 +44,9 @@ EJS: dict[str, dict[str, str]] = {
                              "<%- include('parts/foot') %>\n",
                 "parts/head.ejs": "<h1><%= heading %></h1>\n",
                 "parts/foot.ejs": "<footer><%= title %></footer>\n"},
+    "typeof-undefined": {"index.ejs": "<% if (typeof nobody !== 'undefined') { %>yes<% } %>"
+                                      "<% if (typeof title === 'undefined') { %>no<% } %>"
+                                      "<%= typeof title !== 'undefined' ? title : '-' %>\n"},
     "template-literal-and-methods": {"index.ejs": "<%= `${user.name.toUpperCase()}:${tags.join('"
                                                   "/')}` %> <%= title.length %>\n"},
 }
