@@ -608,9 +608,32 @@ class StatementTranslator(FunctionTranslator):
         cond = node.child_by_field_name("condition")
         update = node.child_by_field_name("increment")
         counted = self.counted_loop(init, cond, update)
+        body = node.child_by_field_name("body")
         if counted is not None:
-            return [counted, *self.body(node.child_by_field_name("body"))]
-        raise Untranslatable(node, "for loop")
+            return [counted, *self.body(body)]
+        if body is None or _has_continue(body):
+            raise Untranslatable(node, "for loop")  # a while loop would skip the update
+        # Any other for loop: its parts around a while loop.
+        lines = self.statement(init) if init is not None and init.type != ";" else []
+        test = "True"
+        if cond is not None and cond.type not in (";", "empty_statement"):
+            cond_expr = cond.named_children[0] if cond.type == "expression_statement" else cond
+            test = self.condition(self.expr(cond_expr))
+        step = self.s_expression_statement_of(update) if update is not None else []
+        return [*lines, f"while {test}:", *self.body(body), *indent(step)]
+
+    def s_expression_statement_of(self, node: Node) -> list[str]:
+        """An expression (a for loop's update) translated as a statement."""
+        if node.type == "update_expression":
+            arg = node.child_by_field_name("argument")
+            assert arg is not None
+            return [f"{self.target(arg)} {'+' if '++' in self.text(node) else '-'}= 1"]
+        if node.type == "augmented_assignment_expression":
+            return self.augmented(node)
+        if node.type == "sequence_expression":
+            return [line for part in node.named_children
+                    for line in self.s_expression_statement_of(part)]
+        return self.translate_statement_expression(node)
 
     def counted_loop(self, init: Node | None, cond: Node | None, update: Node | None
                      ) -> str | None:
@@ -625,7 +648,9 @@ class StatementTranslator(FunctionTranslator):
         if name_node is None or start_node is None or name_node.type != "identifier":
             return None
         name = self.text(name_node)
-        if self.text(update).replace(" ", "") not in (f"{name}++", f"++{name}", f"{name}+=1"):
+        step = self.text(update).replace(" ", "")
+        down = step in (f"{name}--", f"--{name}", f"{name}-=1")
+        if step not in (f"{name}++", f"++{name}", f"{name}+=1") and not down:
             return None
         cond_expr = cond.named_children[0] if cond.type == "expression_statement" else cond
         if cond_expr.type != "binary_expression":
@@ -634,11 +659,14 @@ class StatementTranslator(FunctionTranslator):
         op = cond_expr.child_by_field_name("operator")
         right = cond_expr.child_by_field_name("right")
         if left is None or op is None or right is None or self.text(left) != name or \
-                self.text(op) not in ("<", "<="):
+                self.text(op) not in ((">", ">=") if down else ("<", "<=")):
             return None
         py = self.scope.declare(name, "int")
         start = self.expr(start_node)
         stop = self.expr(right)
+        if down:
+            end = stop.code if self.text(op) == ">" else f"{stop.at(11)} - 1"
+            return f"for {py} in range({start.code}, {end}, -1):"
         stop_code = stop.code if self.text(op) == "<" else f"{stop.at(11)} + 1"
         if start.code == "0":
             return f"for {py} in range({stop_code}):"
@@ -746,6 +774,20 @@ def _required_member(ctx: StatementTranslator, value: Node | None) -> tuple[str,
     if module is None or prop is None:
         return None
     return module, ctx.text(prop)
+
+
+def _has_continue(node: Node) -> bool:
+    """Whether a loop body continues (outside nested loops and functions)."""
+    for child in node.named_children:
+        if child.type == "continue_statement":
+            return True
+        nested = child.type in _FUNCTIONS or child.type.endswith(("for_statement",
+                                                                     "for_in_statement",
+                                                                     "while_statement",
+                                                                     "do_statement"))
+        if not nested and _has_continue(child):
+            return True
+    return False
 
 
 def _has_return(node: Node) -> bool:

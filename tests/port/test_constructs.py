@@ -61,6 +61,11 @@ CASES: dict[str, str] = {
     "for-of-entries": "const out = []; for (const [k, v] of Object.entries({ a: 1, b: 2 })) "
                       "{ out.push(`${k}=${v}`); } const result = out.join('&');",
     "while": "let n = 0; while (n < 3) { n++; } const result = n;",
+    "for-counting-down": "const xs = [1, 2, 3]; const out = [];\n"
+                         "for (let i = xs.length - 1; i >= 0; i--) { out.push(xs[i]); }\n"
+                         "for (let j = 10; j > 7; j -= 1) { out.push(j); } const result = out;",
+    "for-general": "const out = []; for (let a = 1, b = 1; a < 30; a = a + b, b = a - b) "
+                   "{ out.push(a); } const result = out;",
     "do-while": "let n = 10; do { n++; } while (n < 3); const result = n;",
     "try-catch-finally": "const log = []; try { throw new Error('boom'); } catch (err) "
                          "{ log.push(err.message); } finally { log.push('done'); } "
