@@ -665,7 +665,9 @@ class StatementTranslator(FunctionTranslator):
         start = self.expr(start_node)
         stop = self.expr(right)
         if down:
-            end = stop.code if self.text(op) == ">" else f"{stop.at(11)} - 1"
+            end = stop.code if self.text(op) == ">" else (
+                str(int(stop.code) - 1) if stop.code.lstrip("-").isdigit()
+                else f"{stop.at(11)} - 1")
             return f"for {py} in range({start.code}, {end}, -1):"
         stop_code = stop.code if self.text(op) == "<" else f"{stop.at(11)} + 1"
         if start.code == "0":
