@@ -58,6 +58,16 @@ def routes_command(target: str) -> None:
                    + row[3])
 
 
+def _register_port() -> None:
+    # The command lives with the translator; its heavy imports wait until it runs.
+    from .port.cli import port_command
+
+    main.add_command(port_command)
+
+
+_register_port()
+
+
 @main.group("sessions")
 def sessions_group() -> None:
     """Manage the session stores of an app."""

@@ -1,0 +1,202 @@
+"""Each JavaScript construct a tutorial uses: translated, run in Python, compared with Node.
+
+A case is a small program that leaves its answer in `result`; Node runs it as written, Python
+runs its translation, and both answers are compared as JSON.stringify writes them. Some cases
+also pin the Python the translator writes (the idiom, not only the behaviour).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from expresspy import js
+from expresspy.port.module import translate_module
+
+from .nodejs import NODE_TIMEOUT, require_node
+
+CASES: dict[str, str] = {
+    "const-let-var": "const a = 1; let b = 2; var c = a + b; b += c; const result = [a, b, c];",
+    "template-literal": "const n = 45.0; const u = undefined; const xs = [1, 2];\n"
+                        "const result = `n=${n} u=${u} xs=${xs} sum=${n + 1}`;",
+    "string-plus-number": "const id = '7'; const result = [id + 1, 1 + 2, 'x' + 2.50];",
+    "parse-int-lenient": "const result = [parseInt('2abc'), parseInt('abc'), Number('12px'), "
+                         "parseFloat('3.5kg')].map((v) => String(v));",
+    "arrow-expression": "const double = (x) => x * 2; const result = [1, 2, 3].map(double);",
+    "function-declaration": "function area(w, h = 2) { return w * h; }\n"
+                            "const result = [area(3), area(3, 4)];",
+    "closure-counter": "function makeCounter() { let count = 0;\n"
+                       "  return function () { count++; return count; }; }\n"
+                       "const next = makeCounter(); next(); const result = next();",
+    "global-counter": "let hits = 0; function hit() { hits += 1; }\n"
+                      "hit(); hit(); const result = hits;",
+    "object-literal": "const name = 'ann'; const key = 'age';\n"
+                      "const result = { name, [key]: 30, 'x-y': true, nested: { a: [1] } };",
+    "spread": "const base = { a: 1, b: 2 }; const more = [3, 4];\n"
+              "const result = { ...base, b: 5, list: [0, ...more] };",
+    "destructuring": "const user = { name: 'ann', role: undefined };\n"
+                     "const { name, role = 'guest', missing } = user;\n"
+                     "const [first, second] = [10, 20]; const result = [name, role, missing, "
+                     "first, second];",
+    "rest-destructuring": "const { a, ...others } = { a: 1, b: 2, c: 3 }; const result = others;",
+    "optional-chaining": "const a = { b: { c: 1 } }; const n = null;\n"
+                         "const result = [a?.b, n?.b];",
+    "nullish": "const zero = 0; const nothing = null;\n"
+               "const result = [zero ?? 5, nothing ?? 5, zero || 5];",
+    "ternary": "const age = 20; const result = age >= 18 ? 'adult' : 'minor';",
+    "if-else-chain": "function grade(s) { if (s > 89) { return 'A'; } else if (s > 79) "
+                     "{ return 'B'; } else { return 'C'; } }\n"
+                     "const result = [grade(95), grade(85), grade(10)];",
+    "switch": "function kind(x) { switch (x) { case 'a': case 'b': return 'early';\n"
+              "  case 'z': return 'late'; default: return 'other'; } }\n"
+              "const result = [kind('a'), kind('b'), kind('z'), kind('q')];",
+    "for-counted": "let total = 0; for (let i = 0; i < 5; i++) { total += i; } "
+                   "const result = total;",
+    "for-of": "const out = []; for (const x of [3, 1, 2]) { out.push(x * 10); } "
+              "const result = out;",
+    "for-in": "const keys = []; for (const k in { a: 1, b: 2 }) { keys.push(k); } "
+              "const result = keys;",
+    "for-of-entries": "const out = []; for (const [k, v] of Object.entries({ a: 1, b: 2 })) "
+                      "{ out.push(`${k}=${v}`); } const result = out.join('&');",
+    "while": "let n = 0; while (n < 3) { n++; } const result = n;",
+    "for-counting-down": "const xs = [1, 2, 3]; const out = [];\n"
+                         "for (let i = xs.length - 1; i >= 0; i--) { out.push(xs[i]); }\n"
+                         "for (let j = 10; j > 7; j -= 1) { out.push(j); } const result = out;",
+    "for-general": "const out = []; for (let a = 1, b = 1; a < 30; a = a + b, b = a - b) "
+                   "{ out.push(a); } const result = out;",
+    "do-while": "let n = 10; do { n++; } while (n < 3); const result = n;",
+    "try-catch-finally": "const log = []; try { throw new Error('boom'); } catch (err) "
+                         "{ log.push(err.message); } finally { log.push('done'); } "
+                         "const result = log;",
+    "class": "class Animal { constructor(name) { this.name = name; }\n"
+             "  speak() { return `${this.name} speaks`; }\n"
+             "  static create(n) { return new Animal(n); } }\n"
+             "const result = Animal.create('Rex').speak();",
+    "error-subclass": "class NotFound extends Error { constructor(m) { super(m); "
+                      "this.status = 404; } }\n"
+                      "let result; try { throw new NotFound('gone'); } catch (e) "
+                      "{ result = [e.message, e.status]; }",
+    "array-methods": "const xs = [5, 1, 4];\n"
+                     "const result = [xs.find((x) => x > 3), xs.findIndex((x) => x === 4), "
+                     "xs.some((x) => x > 4), xs.every((x) => x > 0), xs.includes(1), "
+                     "xs.indexOf(9), xs.filter((x, i) => i > 0), xs.slice(1), xs.join('-')];",
+    "array-mutation": "const xs = [1, 2, 3]; xs.push(4); xs.unshift(0); const last = xs.pop();"
+                      " const first = xs.shift(); const result = [xs, last, first];",
+    "for-each": "const out = []; [1, 2].forEach((x, i) => { out.push(x + i); }); "
+                "const result = out;",
+    "string-methods": "const s = '  Hello World  ';\n"
+                      "const result = [s.trim().toLowerCase(), s.trim().split(' '), "
+                      "s.includes('World'), s.trim().startsWith('He'), 'ab'.repeat(2), "
+                      "'7'.padStart(3, '0'), s.trim().slice(-5), s.indexOf('o'), "
+                      "'a-b-c'.replace('-', '+'), 'a-b-c'.replaceAll('-', '+')];",
+    "length-utf16": "const result = ['😀'.length, 'héllo'.length, [1, 2].length];",
+    "math": "const result = [Math.round(2.5), Math.round(-2.5), Math.floor(2.7), "
+            "Math.max(1, 5, 3), Math.min(...[4, 2]), Math.abs(-3)];",
+    "json": "const text = JSON.stringify({ a: [1, 2.0], b: 'x', c: null, d: 1e21 });\n"
+            "const result = [text, JSON.parse(text).a];",
+    "regex": "const re = /^[a-z]+$/i; const result = [re.test('Hello'), re.test('hi5'), "
+             "'2024-01-05'.replace(/-/g, '/'), /^\\d+$/.test('12\\n')];",
+    "loose-equality": "const result = ['1' == 1, null == undefined, 0 == '', '1' === 1];",
+    "truthiness": "const list = []; const obj = {}; const n = parseInt('x');\n"
+                  "const result = [list ? 'T' : 'F', obj ? 'T' : 'F', n ? 'T' : 'F', "
+                  "Boolean([]), Boolean(''), [0, NaN].map((v) => Boolean(v))];",
+    "typeof": "const f = () => 1; const result = [typeof 'x' === 'string', "
+              "typeof 1 === 'number', typeof f === 'function', typeof undefined === "
+              "'undefined'];",
+    "to-fixed": "const result = [(2.5).toFixed(0), (1.005).toFixed(2), (10).toFixed(1)];",
+    "delete": "const o = { a: 1, b: 2 }; delete o.a; const result = o;",
+    "update-in-expression": "let nextId = 1; const a = { id: nextId++ }; "
+                            "const b = { id: nextId++ }; const result = [a, b, nextId];",
+    "object-namespace": "const db = { add(a, b) { return a + b; }, twice: (x) => x * 2 };\n"
+                        "const result = [db.add(1, 2), db.twice(4)];",
+    "object-keys-values": "const o = { b: 1, a: 2 }; const result = [Object.keys(o), "
+                          "Object.values(o), Object.assign({}, o, { c: 3 })];",
+}
+
+IDIOMS = {
+    "arrow-expression": "def double(x):\n    return x * 2",
+    "array-methods": "next((x for x in xs if x > 3), None)",
+    "for-counted": "for i in range(5):",
+    "destructuring": 'name = user.get("name")',
+    "class": "class Animal:\n    def __init__(self, name):\n        self.name = name",
+    "global-counter": "global hits",
+    "closure-counter": "nonlocal count",
+    "optional-chaining": 'None if a is None else a["b"]',
+    "loose-equality": "js.loose_eq(",
+    "for-of-entries": "for k, v in {\"a\": 1, \"b\": 2}.items():",
+}
+
+
+def run_node(source: str) -> str:
+    """JSON.stringify(result) of a program, run by Node."""
+    done = subprocess.run(
+        [require_node(), "-e", source + "\nprocess.stdout.write(JSON.stringify(result));"],
+        capture_output=True, text=True, timeout=NODE_TIMEOUT, check=True,
+    )
+    return done.stdout
+
+
+def run_python(source: str) -> tuple[str, str]:
+    """The translation of a program and js.stringify(result) of running it."""
+    module = translate_module(source.encode(), "case.js", {}, "case", "case.js")
+    assert not module.todos, [t.comment() for t in module.todos]
+    namespace: dict[str, object] = {"__name__": "case"}
+    exec(compile(module.text, "case.py", "exec"), namespace)
+    return module.text, js.stringify(namespace["result"]) or ""
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_construct_runs_as_in_node(name: str) -> None:
+    """The translated program computes what Node computes."""
+    source = CASES[name]
+    python, answer = run_python(source)
+    assert answer == run_node(source), python
+    if name in IDIOMS:
+        assert IDIOMS[name] in python, python
+
+
+def test_untranslatable_construct_becomes_a_todo_in_place() -> None:
+    """A construct without a rule is kept as a TODO comment with FILE:LINE, never dropped."""
+    source = "const a = 1;\nconst m = new Map();\nconst b = 2;\n"
+    module = translate_module(source.encode(), "routes/x.js", {}, "routes.x", "routes/x")
+    assert [t.line for t in module.todos] == [2]
+    lines = module.text.splitlines()
+    assert "# TODO(port): routes/x.js:2: const m = new Map();" in lines
+    assert lines.index("a = 1") < lines.index("# TODO(port): routes/x.js:2: const m = new Map();")
+    assert "b = 2" in lines
+
+
+def test_unknown_package_is_a_todo() -> None:
+    """A package without a counterpart is kept as a TODO with its line."""
+    module = translate_module(b"const x = require('left-pad');\n", "a.js", {}, "a", "a")
+    assert [t.comment() for t in module.todos] == [
+        "# TODO(port): a.js:1: const x = require('left-pad');"]
+
+
+def test_comments_and_provenance_are_kept() -> None:
+    """The first line names the source; comments stay where they were."""
+    source = b"// top note\nconst a = 1; // trailing\n/* block\n * two */\nconst b = 2;\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    lines = text.splitlines()
+    assert lines[0] == "# Translated from a.js by `expresspy port`; edit it freely."
+    assert "# top note" in lines and "# block" in lines and "# two" in lines
+
+
+def test_syntax_error_is_one_line_with_file_line_column() -> None:
+    """Input that does not parse is reported as FILE:LINE:COL."""
+    from expresspy.port.parse import PortSyntaxError
+
+    with pytest.raises(PortSyntaxError) as info:
+        translate_module(b"const a = 1;\nif (a {\n", "bad.js", {}, "bad", "bad")
+    assert str(info.value).startswith("bad.js:2:")
+    assert "\n" not in str(info.value)
+
+
+def test_translation_is_valid_python_within_100_columns() -> None:
+    """Every case translates to code that compiles (run above) and keeps PEP 8's width."""
+    for source in CASES.values():
+        text = translate_module(source.encode(), "c.js", {}, "c", "c").text
+        assert all(len(line) <= 100 for line in text.splitlines()), text
+        json.dumps(text)
