@@ -33,9 +33,11 @@ LOOPBACK = PORT_DIR / "loopback.js"
 #: Apps whose middleware (multer, connect-flash, passport, helmet, rate limiting) is not on
 #: this branch yet: they are translated and checked, not run against Node.
 NOT_RUN: dict[str, str] = {
-    "multer_upload": "expresspy.middleware.multer is being written on another branch",
-    "flash_passport": "expresspy.passport and expresspy.middleware.flash are on other branches",
-    "security_headers": "expresspy.middleware.helmet and rate_limit are on other branches",
+    # Their middleware landed after the corpus was written; translated and --check'ed, but no
+    # request scenario compares them with Node yet.
+    "multer_upload": "no scenario yet (multer)",
+    "flash_passport": "no scenario yet (passport + connect-flash)",
+    "security_headers": "no scenario yet (helmet + express-rate-limit)",
 }
 
 
