@@ -28,6 +28,7 @@ from ..options import Middleware
 from . import decisions
 from .backends import Backend, backend_for
 from .cookie import CookieOptions, SessionCookie, now_ms
+from .insecure import warn_secure_cookie_over_http
 from .missing import session_of
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
@@ -373,7 +374,9 @@ class RequestSession:
         if not self.should_set_cookie(now):
             return
         if sess.cookie.secure and not is_secure(self.req, self.opts.proxy):
-            return  # a Secure cookie over plain HTTP would be dropped by the browser
+            # a Secure cookie over plain HTTP would be dropped by the browser: say so, once
+            warn_secure_cookie_over_http(self.opts, self.req)
+            return
         self.touch_once()
         backend = self.backend
         record = None
