@@ -23,6 +23,7 @@ __all__ = [
     "NOT_PORTED",
     "REQUEST_ALIASES",
     "REQUEST_SET_BY_MIDDLEWARE",
+    "UnknownAttributeError",
     "did_you_mean",
     "missing_attribute",
     "unset_attribute",
@@ -92,13 +93,35 @@ def unset_attribute(owner: Any, kind: str, name: str) -> Any:
 
 def missing_attribute(owner: Any, kind: str, name: str) -> AttributeError:
     """The AttributeError for a name `owner` does not have: why (a name not ported), or the
-    closest known names."""
-    reason = NOT_PORTED.get((kind, name))
+    closest known names (worked out only if the message is read: code that probes with
+    `getattr(req, name, default)` pays nothing for it)."""
     cls = type(owner).__name__
+    reason = NOT_PORTED.get((kind, name))
     if reason is not None:
         return AttributeError(f"'{cls}' object has no attribute {name!r}: {reason}")
-    known = _public_names(owner, kind)
-    return AttributeError(f"'{cls}' object has no attribute {name!r}{did_you_mean(name, known)}")
+    if name.startswith("_"):  # private names are probed by code, not typed by users
+        return AttributeError(f"'{cls}' object has no attribute {name!r}")
+    own = [n for n in getattr(owner, "__dict__", ()) if not n.startswith("_")]
+    return UnknownAttributeError(type(owner), kind, name, own)
+
+
+class UnknownAttributeError(AttributeError):
+    """An unset name that nothing defines; the message suggests the closest known name."""
+
+    def __init__(self, cls: type, kind: str, name: str, own: list[str]) -> None:
+        super().__init__(name)
+        self.name = name  # as Python's own AttributeError carries it
+        self._attr, self._cls, self._kind, self._own = name, cls, kind, own
+        self._message: str | None = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            known = {n for n in dir(self._cls) if not n.startswith("_")} | set(self._own)
+            if self._kind == "req":
+                known |= REQUEST_SET_BY_MIDDLEWARE
+            self._message = (f"'{self._cls.__name__}' object has no attribute {self._attr!r}"
+                             f"{did_you_mean(self._attr, known)}")
+        return self._message
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -112,11 +135,3 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-
-
-def _public_names(owner: Any, kind: str) -> set[str]:
-    names = {n for n in dir(type(owner)) if not n.startswith("_")}
-    names.update(n for n in getattr(owner, "__dict__", {}) if not n.startswith("_"))
-    if kind == "req":
-        names.update(REQUEST_SET_BY_MIDDLEWARE)
-    return names

@@ -108,9 +108,11 @@ def test_every_express_express_session_and_middleware_name_exists_with_its_alias
     request(app, server=True).get("/").expect(200, "walked")
     missing = {name: how for name, how in seen.items() if how not in ("ok", "not ported")}
     assert not missing
-    not_ported = sorted(name for name, how in seen.items() if how == "not ported")
-    assert not_ported == sorted(f"{kind}.{name}" for kind, name in NOT_PORTED
-                                if name in NAMES[kind] or name in map(snake, NAMES[kind]))
+    not_ported = {name for name, how in seen.items() if how == "not ported"}
+    # Removed in Express 5 or without a Python counterpart; Node's `on`/`once` may come later.
+    assert {"req.param", "req.socket", "res.sendfile", "res.writeHead", "res.write_head",
+            "app.del", "app.handle", "router.listRoutes"} <= not_ported
+    assert not_ported <= {f"{kind}.{name}" for kind, name in NOT_PORTED}
     assert len(seen) == 171  # every name above, in both spellings
 
 
