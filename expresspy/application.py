@@ -64,6 +64,7 @@ class Application(MethodsMixin):
         self.engines: dict[str, Callable[..., Any]] = {}
         self.cache: dict[str, Any] = {}  # compiled views, when the `view cache` setting is on
         self.request = Extensions()
+        self._unanswered = unanswered.Watch()  # the `response warning` setting
         self.response = Extensions()
         self._default_configuration()
 
@@ -279,7 +280,7 @@ class Application(MethodsMixin):
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
-        watchdog = unanswered.watch(loop, self._settings.get(unanswered.SETTING), req, res)
+        watched = self._unanswered.start(loop, self._settings.get(unanswered.SETTING), req, res)
         try:
             # router.run(req, res), without its coroutine frame
             outcome = await drive(self.router.walk(req, res), req, res)
@@ -290,8 +291,7 @@ class Application(MethodsMixin):
             if not res.headers_sent:
                 self.respond_error(req, res, exc)
         finally:
-            if watchdog is not None:
-                watchdog.cancel()
+            self._unanswered.stop(watched)
         await res.complete()
         release(req, res)
 

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from typing import Any
 
-__all__ = ["DEVELOPMENT_DEFAULT", "SETTING", "check_setting", "default_for", "watch"]
+__all__ = ["DEVELOPMENT_DEFAULT", "SETTING", "Watch", "check_setting", "default_for"]
 
 logger = logging.getLogger("expresspy")
 
@@ -31,13 +31,54 @@ def default_for(env: str) -> float | None:
     return None if env == "production" else DEVELOPMENT_DEFAULT
 
 
-def watch(loop: asyncio.AbstractEventLoop, seconds: Any, req: Any, res: Any
-          ) -> asyncio.TimerHandle | None:
-    """Arm the report for `req` (cancel the handle once the request is over); None when the
-    setting is off."""
-    if not seconds:
-        return None
-    return loop.call_later(seconds, _report, req, res, seconds)
+class Watch:
+    """The open requests of one app, checked only when the oldest one is due.
+
+    Per request this costs a dict insert and a pop (no timer per request: arming and
+    cancelling an asyncio timer for every request costs several times more); one timer,
+    armed while requests are open, reports those past their time.
+    """
+
+    __slots__ = ("_loop", "_open", "_timer")
+
+    def __init__(self) -> None:
+        self._open: dict[int, tuple[float, float, Any, Any]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, loop: asyncio.AbstractEventLoop, seconds: Any, req: Any, res: Any
+              ) -> int | None:
+        """Watch `req` for `seconds` (None/0: not at all); give the key to `stop`."""
+        if not seconds:
+            return None
+        key = id(req)
+        due = loop.time() + seconds
+        self._open[key] = (due, seconds, req, res)
+        if self._timer is None or self._loop is not loop:  # none armed, or on another loop
+            self._arm(loop, due)
+        return key
+
+    def stop(self, key: int | None) -> None:
+        """The request is over: forget it."""
+        if key is not None:
+            self._open.pop(key, None)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, due: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._loop = loop
+        self._timer = loop.call_at(due, self._sweep)
+
+    def _sweep(self) -> None:
+        loop, self._timer = self._loop, None
+        assert loop is not None
+        now = loop.time()
+        for key, (due, seconds, req, res) in list(self._open.items()):
+            if due <= now:
+                del self._open[key]  # reported once
+                _report(req, res, seconds)
+        if self._open:
+            self._arm(loop, min(entry[0] for entry in self._open.values()))
 
 
 def check_setting(seconds: Any) -> None:

@@ -72,3 +72,12 @@ def test_the_default_is_ten_seconds_outside_production(
 def test_a_bad_value_is_refused_when_set(bad: Any) -> None:
     with pytest.raises(ValueError, match='setting "response warning" must be a positive'):
         express().set("response warning", bad)
+
+
+def test_one_app_served_by_one_server_after_another_still_reports(
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = slow_app(0.5, 0.2)  # each test server runs its own event loop
+    with caplog.at_level(logging.WARNING, logger="expresspy"):
+        request(app, server=True).get("/users/1").expect(200, "late")
+        request(app, server=True).get("/users/2").expect(200, "late")
+    assert len(warnings_of(caplog)) == 2
