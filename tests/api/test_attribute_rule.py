@@ -20,6 +20,8 @@ from expresspy.attributes import NOT_PORTED
 from expresspy.session import MemoryStore
 from expresspy.testing import request
 
+from .helpers import error_message_app
+
 # Express 5.3.0's public names (camelCase as in JavaScript).
 EXPRESS_REQ = [
     # lib/request.js methods and getters
@@ -154,18 +156,7 @@ def test_session_id_and_session_store_have_their_camel_case_aliases() -> None:
 ])
 def test_an_unset_unknown_name_on_req_raises_with_a_did_you_mean(name: str, message: str
                                                                  ) -> None:
-    app = express()
-    app.set("env", "test")
-
-    @app.get("/")
-    def read(req: Any, res: Any) -> None:
-        try:
-            getattr(req, name)
-        except AttributeError as exc:
-            res.send(str(exc))
-        else:
-            res.send("no error")
-
+    app = error_message_app(lambda req: getattr(req, name))
     request(app, server=True).get("/").expect(200, message)
 
 

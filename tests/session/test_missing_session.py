@@ -11,6 +11,7 @@ from expresspy import express, session
 from expresspy.session import MemoryStore
 from expresspy.session.missing import SessionNotSetError
 from expresspy.testing import request
+from tests.api.helpers import error_message_app
 
 MESSAGE = ("req.session is not set: add app.use(session(...)) before this route "
            "(from expresspy import session)")
@@ -27,16 +28,8 @@ MESSAGE = ("req.session is not set: add app.use(session(...)) before this route 
     lambda s: list(s),
 ], ids=["attribute", "get", "item", "in", "set attribute", "set item", "method", "iterate"])
 def test_any_use_of_req_session_without_the_middleware_names_the_fix(use: Any) -> None:
-    app = express()
-
-    @app.get("/")
-    def handler(req: Any, res: Any) -> None:
-        try:
-            use(req.session)
-        except SessionNotSetError as exc:
-            assert isinstance(exc, AttributeError)
-            res.send(str(exc))
-
+    assert issubclass(SessionNotSetError, AttributeError)
+    app = error_message_app(lambda req: use(req.session), SessionNotSetError)
     request(app, server=True).get("/").expect(200, MESSAGE)
 
 
