@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from expresspy import finalhandler
+from expresspy import finalhandler, unanswered
 from expresspy.environment import environment
 from expresspy.extensions import Extensions
 from expresspy.http.etag import EtagFunction, compile_etag_setting
@@ -64,6 +64,7 @@ class Application(MethodsMixin):
         self.engines: dict[str, Callable[..., Any]] = {}
         self.cache: dict[str, Any] = {}  # compiled views, when the `view cache` setting is on
         self.request = Extensions()
+        self._unanswered = unanswered.Watch()  # the `response warning` setting
         self.response = Extensions()
         self._default_configuration()
 
@@ -80,6 +81,7 @@ class Application(MethodsMixin):
         self.set("views", os.path.abspath("views"))
         self.set("view cache", env == "production")
         self.set("sync handlers", "thread")
+        self.set(unanswered.SETTING, unanswered.default_for(env))
 
     # -- settings -------------------------------------------------------------------------
 
@@ -102,6 +104,8 @@ class Application(MethodsMixin):
             if val not in ("thread", "inline"):
                 raise ValueError('setting "sync handlers" must be "thread" or "inline"')
             self._sync.inline = val == "inline"
+        elif name == unanswered.SETTING:
+            unanswered.check_setting(val)
         return self
 
     def _setting(self, name: str) -> Any:
@@ -276,6 +280,7 @@ class Application(MethodsMixin):
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
+        watched = self._unanswered.start(loop, self._settings.get(unanswered.SETTING), req, res)
         try:
             # router.run(req, res), without its coroutine frame
             outcome = await drive(self.router.walk(req, res), req, res)
@@ -285,6 +290,8 @@ class Application(MethodsMixin):
             logger.exception("unhandled error while dispatching")
             if not res.headers_sent:
                 self.respond_error(req, res, exc)
+        finally:
+            self._unanswered.stop(watched)
         await res.complete()
         release(req, res)
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from expresspy.attributes import unset_attribute
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http.fresh import is_fresh
@@ -20,6 +21,7 @@ from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
 from expresspy.router.pattern import Params
 from expresspy.runtime.next import Exchange
+from expresspy.session.missing import NO_SESSION
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -98,16 +100,20 @@ class Request:
     _query_cache: tuple[str, Any] | None = None
 
     # Attributes middleware adds, declared for type checkers only (no value here: until a
-    # middleware sets one, reading it gives None, as JavaScript reads undefined). An app may
-    # set attributes of its own on `req` too; a misspelt read is a type error.
-    session: Session  # session(); None on requests it did not handle
+    # middleware sets one, reading it gives None, as JavaScript reads undefined; see
+    # expresspy/attributes.py). An app may set attributes of its own on `req` too; a misspelt
+    # read is a type error and, at run time, an AttributeError with a did-you-mean.
+    session: Session  # session(); None on requests it did not handle, NO_SESSION without it
     session_id: str | None
     sessionID: str | None
     session_store: Any
     original_method: str | None  # method_override()
+    originalMethod: str | None
     file: Any  # multer
     files: Any  # multer, multipart()
     user: Any  # passport
+    auth_info: Any
+    authInfo: Any
     login: Callable[..., Any]
     logIn: Callable[..., Any]
     logout: Callable[..., Any]
@@ -166,6 +172,23 @@ class Request:
         value = parser(raw) if parser is not None else {}
         self._query_cache = (raw, value)
         return value
+
+    # -- Node's http.IncomingMessage ------------------------------------------------------
+
+    @property
+    def http_version(self) -> str:
+        """The HTTP version the client spoke ("1.1", "1.0"); Node's `req.httpVersion`."""
+        return str(self.scope.get("http_version", "1.1"))
+
+    @property
+    def raw_headers(self) -> list[str]:
+        """Header names and values as received, flattened (`[name, value, name, value]`);
+        Node's `req.rawHeaders` (names in the case the server passed them: lower case
+        under ASGI)."""
+        flat: list[str] = []
+        for name, value in self.scope.get("headers", []):
+            flat += (name.decode("latin-1"), value.decode("latin-1"))
+        return flat
 
     # -- headers --------------------------------------------------------------------------
 
@@ -399,6 +422,8 @@ class Request:
         """Alias of `signed_cookies`."""
         return self.signed_cookies
 
+    httpVersion = http_version
+    rawHeaders = raw_headers
     acceptsEncodings = accepts_encodings
     acceptsCharsets = accepts_charsets
     acceptsLanguages = accepts_languages
@@ -406,12 +431,17 @@ class Request:
     if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt attribute is a type error
 
         def __getattr__(self, name: str) -> Any:
-            # Attributes middleware adds (req.session, req.user, ...) read as None when unset,
-            # the way JavaScript reads them as undefined.
+            # Only names no instance or class attribute answers get here: app.request
+            # extensions, then the attribute rule (expresspy/attributes.py).
             if name.startswith("__"):
                 raise AttributeError(name)
             found = find_extension(self.__dict__.get("app"), "request", name, self)
-            return None if found is MISSING else found
+            if found is not MISSING:
+                return found
+            if name == "session":  # no session middleware ran: say so on first use
+                return NO_SESSION
+            # Names middleware sets read None until set; any other name is an error.
+            return unset_attribute(self, "req", name)
 
 
 def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from expresspy import cookies
+from expresspy.attributes import missing_attribute
 from expresspy.callbacks import on_loop_thread
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
@@ -510,7 +511,7 @@ class Response(ServerResponse):
                 found = find_extension(self.__dict__.get("app"), "response", name, self)
                 if found is not MISSING:
                     return found
-            raise AttributeError(f"'Response' object has no attribute {name!r}")
+            raise missing_attribute(self, "res", name)  # why, or a did-you-mean
 
 def _js_json(value: Any) -> str:
     """JSON.stringify of a bad status code, for the error message."""

@@ -31,6 +31,7 @@ from typing import Any
 
 from expresspy.errors import HTTPError
 from expresspy.middleware._options import gather
+from expresspy.session.missing import session_of
 
 __all__ = ["CsrfProtection", "csrf", "default_token_getter"]
 
@@ -65,7 +66,7 @@ def default_token_getter(req: Any) -> Any:
 
 
 def _session_of(req: Any) -> Any:
-    session = getattr(req, "session", None)
+    session = session_of(req)
     if session is None:
         raise RuntimeError(
             "misconfigured csrf: req.session is missing; add the session() middleware before "

@@ -20,6 +20,7 @@ from typing import Any
 
 from expresspy.middleware._options import Middleware, gather
 from expresspy.middleware._utilformat import node_format
+from expresspy.session.missing import session_of
 
 __all__ = ["FlashWithoutSession", "flash"]
 
@@ -77,7 +78,7 @@ def read_or_queue(req: Any, type: str | None = None, message: Any = None, *args:
     An empty ``type`` or ``message`` (``""``, ``None``, ``0``) counts as absent, as in
     connect-flash. Raises :class:`FlashWithoutSession` when the request has no session.
     """
-    session = getattr(req, "session", None)
+    session = session_of(req)
     if session is None:
         raise FlashWithoutSession()
     messages = session.get(SESSION_KEY) or {}

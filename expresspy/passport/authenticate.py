@@ -34,6 +34,7 @@ from expresspy.http.statuses import phrase
 from expresspy.passport._calls import js_truthy, positional_arity, run_callable
 from expresspy.passport.request import PassportRequest, attach, login_work
 from expresspy.passport.strategy import Strategy
+from expresspy.session.missing import session_of
 from expresspy.session.operation import SessionOperation
 
 __all__ = ["Authenticate", "AuthenticationError", "UnknownStrategy"]
@@ -184,7 +185,7 @@ class Authenticate:
             await self._transform(req, info)
         target = options.get("success_return_to_or_redirect")
         if target:
-            session = getattr(req, "session", None)
+            session = session_of(req)
             if session is not None and session.get("returnTo"):
                 target = session.pop("returnTo")
             res.redirect(target)
@@ -329,7 +330,7 @@ def _remember(req: Any, option: Any, info: Any) -> None:
             message = info
     if not isinstance(message, str):
         return
-    session = getattr(req, "session", None)
+    session = session_of(req)
     if session is None:
         raise RuntimeError("the failure_message/success_message option needs a session: add "
                            "the session() middleware before passport")

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from expresspy.session.missing import session_of
+
 __all__ = ["NO_SESSION", "SessionManager", "SessionRequired"]
 
 NO_SESSION = ("Login sessions require session support. Did you forget to use the session() "
@@ -64,7 +66,7 @@ class SessionManager:
 
 
 def _session(req: Any) -> Any:
-    session = getattr(req, "session", None)
+    session = session_of(req)
     if session is None:
         raise SessionRequired()
     return session

@@ -15,6 +15,7 @@ from typing import Any
 from expresspy.passport._calls import js_truthy
 from expresspy.passport.session_manager import SessionRequired
 from expresspy.passport.strategy import Strategy
+from expresspy.session.missing import session_of
 
 __all__ = ["SessionStrategy"]
 
@@ -33,7 +34,7 @@ class SessionStrategy(Strategy):
 
     async def authenticate(self, req: Any, options: Mapping[str, Any]) -> None:
         """Deserialize the session's user into ``req.user``; then pass (or error)."""
-        session = getattr(req, "session", None)
+        session = session_of(req)
         if session is None:
             self.error(SessionRequired())
             return

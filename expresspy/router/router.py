@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from expresspy.attributes import missing_attribute
 from expresspy.http.methods import HTTP_METHODS
 from expresspy.http.url import pathname_of, protohost_of, url_pathname
 from expresspy.router.pattern import Params, PathMatcher, PathSpec, request_segment
@@ -169,7 +170,10 @@ class MethodsMixin:
             method = name.replace("_", "-")
             if method in HTTP_METHODS:
                 return lambda path, *handlers: self._method(method.upper(), path, handlers)
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            if name.startswith("__"):
+                raise AttributeError(name)
+            # why (a name not ported), or a did-you-mean (expresspy/attributes.py)
+            raise missing_attribute(self, "router" if isinstance(self, Router) else "app", name)
 
 
 class Router(MethodsMixin):

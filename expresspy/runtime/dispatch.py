@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.handler import Handler
 from expresspy.runtime.next import Exchange, Next
+from expresspy.runtime.returned import warn_returned_value
 
 logger = logging.getLogger("expresspy")
 
@@ -183,6 +184,8 @@ class _SyncRun:
                     return _AWAIT, (step, result)
                 outcome = _settled(nxt, res, req._exchange)
                 if outcome is _UNSETTLED:
+                    if result is not None:  # Flask's habit: the value is not the response
+                        warn_returned_value(handler, req, result)
                     return _SETTLE, step
             try:
                 step = walk.send(outcome)
@@ -209,31 +212,35 @@ async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> 
                 continue
             req.next = nxt
             try:
-                await handler.fn(*args)
+                result = await handler.fn(*args)
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
                 outcome = _settled(nxt, res, exchange)
                 if outcome is _UNSETTLED:
+                    if result is not None:  # FastAPI's habit: the value is not the response
+                        warn_returned_value(handler, req, result)
                     outcome = await _settle(nxt, res, exchange)
         else:
-            outcome = await _resume(kind, payload, res, exchange)
+            outcome = await _resume(kind, payload, req, res, exchange)
         try:
             kind, payload = _RUN, walk.send(outcome)
         except StopIteration as stop:
             return stop.value
 
 
-async def _resume(kind: int, payload: Any, res: DispatchedResponse, exchange: Exchange
-                  ) -> Any:
+async def _resume(kind: int, payload: Any, req: DispatchedRequest, res: DispatchedResponse,
+                  exchange: Exchange) -> Any:
     """The outcome of a sync step the thread handed back unsettled: await what the handler
     returned (`_AWAIT`), then wait for its `next` or the end of the response."""
     if kind == _AWAIT:
         (handler, _, nxt), awaitable = payload
         try:
-            await awaitable
+            result = await awaitable
         except Exception as exc:
             return _raised(handler, nxt, exc)
+        if result is not None and _settled(nxt, res, exchange) is _UNSETTLED:
+            warn_returned_value(handler, req, result)
     else:
         _, _, nxt = payload
     return await _settle(nxt, res, exchange)

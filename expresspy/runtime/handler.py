@@ -47,7 +47,8 @@ class Handler:
     `handles_requests` for those with at most three.
     """
 
-    __slots__ = ("arity", "fn", "handles_errors", "handles_requests", "is_async", "name")
+    __slots__ = ("__weakref__", "arity", "fn", "handles_errors", "handles_requests", "is_async",
+                 "name")
 
     def __init__(self, fn: HandlerFunc) -> None:
         if not callable(fn):

@@ -151,6 +151,7 @@ class Server:
         for conn in list(state.connections):
             conn.shutdown()
         deadline = time.monotonic() + self.config.graceful_timeout
+        self._announce_wait()
         while self._busy() and not self._forced and time.monotonic() < deadline:
             await asyncio.sleep(_SHUTDOWN_POLL)
         if self._busy():
@@ -177,6 +178,14 @@ class Server:
         if not self._stopped:
             loop = asyncio.get_running_loop()
             self._ticker = loop.call_at(loop.time() + 1.0 - time.time() % 1.0, self._tick)
+
+    def _announce_wait(self) -> None:
+        """Say what shutdown waits for, so a hanging request is not a silent 30 s pause."""
+        open_requests = sum(1 for conn in self._state.connections if conn.busy)
+        if open_requests and not self._forced:
+            logger.warning(
+                "waiting up to %g s for %d open request(s) to finish; press Ctrl-C again to "
+                "quit now", self.config.graceful_timeout, open_requests)
 
     def _busy(self) -> bool:
         # Idle connections were closed by conn.shutdown(); the others close after responding.

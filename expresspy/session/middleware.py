@@ -28,6 +28,8 @@ from ..options import Middleware
 from . import decisions
 from .backends import Backend, backend_for
 from .cookie import CookieOptions, SessionCookie, now_ms
+from .insecure import warn_secure_cookie_over_http
+from .missing import session_of
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
@@ -70,14 +72,16 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     backend = backend_for(opts.store, calls)
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
-        if req.session is not None:  # an outer session() already ran
+        if session_of(req) is not None:  # an outer session() already ran
             next()
             return
         if not getattr(opts.store, "ready", True):  # store down: no session at all
+            req.session = None  # None, not NO_SESSION: the middleware is there (missing.py)
             next()
             return
         cookie_options = opts.cookie_for(req)
         if not request_path(req.original_url).startswith(cookie_options.path or "/"):
+            req.session = None
             next()
             return
         state = RequestSession(opts, calls, backend, cookie_options, req, res, next)
@@ -287,7 +291,7 @@ class RequestSession:
 
     def should_save(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSave`` for this request's session."""
-        sid, sess = self.req.session_id, self.req.session
+        sid, sess = self.req.session_id, session_of(self.req)
         if not isinstance(sid, str) or sess is None:
             return False
         return decisions.should_save(
@@ -303,7 +307,7 @@ class RequestSession:
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
         is re-sent on every save and idle-timeout refresh too)."""
-        sid, sess = self.req.session_id, self.req.session
+        sid, sess = self.req.session_id, session_of(self.req)
         if not isinstance(sid, str) or sess is None:
             return False
         if self.backend.cookie_is_record and self.cookie_id == sid:
@@ -324,12 +328,12 @@ class RequestSession:
         return (
             bool(self.req.session_id)
             and self.opts.unset == "destroy"
-            and (self.req.session is None)
+            and (session_of(self.req) is None)
         )
 
     def touch_once(self) -> None:
         """Restart the cookie's lifetime once per request."""
-        if not self.touched and self.req.session is not None:
+        if not self.touched and session_of(self.req) is not None:
             self.req.session.touch()
             self.touched = True
 
@@ -357,7 +361,7 @@ class RequestSession:
 
     def set_cookie(self, res: Any) -> None:
         """The work of :meth:`on_headers`."""
-        sess = self.req.session
+        sess = session_of(self.req)
         if sess is None:
             cleared = self.destroyed or self.should_destroy()
             if self.cookie_id and cleared and (
@@ -370,7 +374,9 @@ class RequestSession:
         if not self.should_set_cookie(now):
             return
         if sess.cookie.secure and not is_secure(self.req, self.opts.proxy):
-            return  # a Secure cookie over plain HTTP would be dropped by the browser
+            # a Secure cookie over plain HTTP would be dropped by the browser: say so, once
+            warn_secure_cookie_over_http(self.opts, self.req)
+            return
         self.touch_once()
         backend = self.backend
         record = None
@@ -397,7 +403,7 @@ class RequestSession:
         if self.should_destroy():
             await self.calls.destroy(self.req.session_id)
             return
-        sess = self.req.session
+        sess = session_of(self.req)
         if sess is None:
             return
         self.touch_once()

@@ -18,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
+import sys
+import warnings
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
@@ -35,13 +38,31 @@ AnyFuture = asyncio.Future[Any] | concurrent.futures.Future[Any]
 class SessionOperation:
     """Handle on a running session store operation: awaitable, or ``.result()`` from a thread."""
 
-    __slots__ = ("_future", "_loop")
+    __slots__ = ("_future", "_loop", "_unused")
 
     def __init__(self, future: AnyFuture, loop: asyncio.AbstractEventLoop) -> None:
         self._future = future
         self._loop = loop
+        self._unused: tuple[str, str, int] | None = None
+
+    def must_be_used(self, call: str) -> SessionOperation:
+        """Warn if this handle is dropped without ``await`` or ``.result()``.
+
+        For ``regenerate()`` and ``reload()`` called without a callback: they still run, but
+        they replace ``req.session`` when they finish, so the code after an un-awaited call
+        works on the old session. express-session requires their callback (Node throws
+        without one); expresspy warns instead, with a ``RuntimeWarning`` at the caller's line,
+        as Python does for a coroutine that was never awaited.
+        """
+        self._unused = (call, *_caller_site())
+        return self
+
+    def __del__(self) -> None:
+        if self._unused is not None:
+            _warn_unused(*self._unused)
 
     def __await__(self) -> Generator[Any, None, None]:
+        self._unused = None
         future = self._future
         if isinstance(future, concurrent.futures.Future):
             future = asyncio.wrap_future(future, loop=self._loop)
@@ -57,6 +78,7 @@ class SessionOperation:
         Raises ``RuntimeError`` when called on the event loop thread, where blocking would
         deadlock: use ``await`` there.
         """
+        self._unused = None
         if running_loop() is self._loop:
             raise RuntimeError("SessionOperation.result() would block the event loop; await it")
         if isinstance(self._future, concurrent.futures.Future):
@@ -64,6 +86,33 @@ class SessionOperation:
             return
         waiter = asyncio.run_coroutine_threadsafe(_wait(self._future), self._loop)
         waiter.result(timeout)
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # expresspy/
+_warned_sites: dict[Any, Any] = {}  # the warnings registry: each call site warns once
+
+
+def _caller_site() -> tuple[str, int]:
+    """File and line of the nearest caller outside the expresspy package."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+def _warn_unused(call: str, filename: str, lineno: int) -> None:
+    message = (
+        f"req.session.{call}() was neither awaited nor given a callback: it runs in the "
+        f"background and replaces req.session when it is done, so the code after it still "
+        f"sees the old session. Write `await req.session.{call}()` in an async def handler, "
+        f"`req.session.{call}().result()` in a plain def handler, or pass a callback: "
+        f"`req.session.{call}(lambda err: ...)`"
+    )
+    try:
+        warnings.warn_explicit(message, RuntimeWarning, filename, lineno,
+                               registry=_warned_sites)
+    except Exception:  # interpreter shutdown, or warnings turned into errors (-W error)
+        log.warning("%s:%d: %s", filename, lineno, message)
 
 
 async def _wait(future: asyncio.Future[Any]) -> None:

@@ -221,11 +221,13 @@ class Session(MutableMapping[str, Any]):
 
         Call it after login to prevent session fixation. Data is not copied (as Express).
         """
-        return self._bound().regenerate(self, callback)
+        operation = self._bound().regenerate(self, callback)
+        return operation if callback is not None else operation.must_be_used("regenerate")
 
     def reload(self, callback: Callback | None = None) -> SessionOperation:
         """Replace ``req.session`` with the copy in the store (error if it is gone)."""
-        return self._bound().reload(self, callback)
+        operation = self._bound().reload(self, callback)
+        return operation if callback is not None else operation.must_be_used("reload")
 
     def _bound(self) -> SessionBinding:
         """The request this session belongs to; sessions built by hand have none."""

@@ -31,3 +31,18 @@ def wire_headers(response: Any, *skip: str) -> list[tuple[str, str]]:
     ignored = {"date", "x-powered-by", "connection", "keep-alive", *skip}
     return [(name.lower(), value) for name, value in response.headers.raw
             if name.lower() not in ignored]
+
+
+def error_message_app(read: Callable[[Any], Any], error: type[BaseException] = AttributeError
+                      ) -> Application:
+    """An app whose GET / runs `read(req)` and answers the message of the `error` it raised
+    (or "no error")."""
+    def handler(req: Any, res: Any) -> None:
+        try:
+            read(req)
+        except error as exc:
+            res.send(str(exc))
+        else:
+            res.send("no error")
+
+    return app_with(handler)
