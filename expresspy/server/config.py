@@ -136,6 +136,32 @@ class ServerConfig:
         "Longest chunk-size line (with extensions) of a chunked body; longer gets 400.",
         "RFC 9112 §7.1.1 asks servers to limit chunk extensions (4 KiB: security.md H-18)",
     )
+    ws_max_message_size: int | None = _limit(
+        16 * 1024 * 1024,
+        "--ws-max-message-size",
+        "Largest WebSocket message in bytes (all its fragments); larger closes the socket "
+        "with 1009 (Message Too Big).",
+        "uvicorn ws_max_size and websockets max_size: 16 MiB (Node ws maxPayload: 100 MiB)",
+    )
+    ws_ping_interval: float | None = _limit(
+        20.0,
+        "--ws-ping-interval",
+        "Seconds between the keep-alive pings the server sends on an idle WebSocket.",
+        "uvicorn ws_ping_interval and websockets ping_interval: 20 s",
+    )
+    ws_ping_timeout: float = _limit(
+        20.0,
+        "--ws-ping-timeout",
+        "Seconds to wait for the pong answering a keep-alive ping; then the socket is closed "
+        "with 1011.",
+        "uvicorn ws_ping_timeout and websockets ping_timeout: 20 s",
+    )
+    ws_close_timeout: float = _limit(
+        10.0,
+        "--ws-close-timeout",
+        "Seconds to wait for the client's answer to a close frame before dropping the socket.",
+        "websockets close_timeout: 10 s (Node ws: 30 s)",
+    )
 
     access_log: bool = True
     """Log one line per response on the ``expresspy.access`` logger (INFO)."""
@@ -152,6 +178,14 @@ class ServerConfig:
     """Add ``Date`` to responses that lack one (RFC 9110 §6.6.1 requires it of origin servers)."""
     keep_alive_header: bool = True
     """Add ``Connection: keep-alive`` and ``Keep-Alive: timeout=N`` as Node's http does."""
+    ws_per_message_deflate: bool = True
+    """Accept the permessage-deflate extension when a WebSocket client offers it (RFC 7692),
+    as Node ws and uvicorn do."""
+    ws_allowed_origins: tuple[str, ...] | None = None
+    """When set, a WebSocket upgrade whose ``Origin`` is not one of these (``"https://a.b"``,
+    scheme and host as browsers send it) gets 403: browsers send cookies with cross-site
+    WebSocket upgrades, so an app authenticating sockets by session cookie should set it (or
+    check ``req.get("origin")`` in a middleware). ``None`` accepts any origin, as Node ws."""
     http: HttpBackend = "auto"
     """Request parser: ``h11``, ``httptools`` (llhttp, several times faster; needs ``pip install
     'expresspy[speed]'``) or ``auto`` (httptools when installed, else h11). Both apply the same

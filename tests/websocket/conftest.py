@@ -11,7 +11,7 @@ from tests.acceptance.serving import ExpresspyRun
 APP = "tests/websocket/apps/wsapp.py"
 
 
-@pytest.fixture(scope="module", params=["uvicorn", "hypercorn"])
+@pytest.fixture(scope="module", params=["expresspy", "uvicorn", "hypercorn"])
 def served(request: pytest.FixtureRequest) -> Iterator[ExpresspyRun]:
     """The test app under each server in turn."""
     with ExpresspyRun(APP, server=request.param) as run:
