@@ -48,7 +48,10 @@ WS_MISSING = "WebSocket support needs wsproto: pip install 'expresspy[ws]'"
 _INBOX_MESSAGES = 16
 
 #: The extensions the app is offered: HTTP answers to an upgrade, and pings with pongs.
-_EXTENSIONS: dict[str, dict[str, Any]] = {"websocket.http.response": {}, "expresspy.websocket.ping": {}}
+_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "websocket.http.response": {},
+    "expresspy.websocket.ping": {},
+}
 
 _KEEPALIVE = b"expresspy-keepalive"
 
