@@ -96,8 +96,8 @@ def test_two_tabs_talk_over_the_websocket(browser: Any, chat: ExpresspyRun) -> N
 
 
 def test_the_socket_is_refused_without_a_session(chat: ExpresspyRun) -> None:
-    from websockets.sync.client import connect
     from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
 
     with pytest.raises(InvalidStatus) as refused:
         connect(chat.url.replace("http", "ws") + "/live", open_timeout=10)
