@@ -23,7 +23,7 @@ from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, Request
 from .timers import Phase, PhaseTimer, WriteStallWatch
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
-from .wshandshake import is_websocket_upgrade
+from .wshandshake import WS_MISSING, is_websocket_upgrade, wsproto_available
 
 __all__ = ["HTTPConnection", "ServerState"]
 
@@ -307,8 +307,6 @@ class HTTPConnection(asyncio.Protocol):
         """Hand the transport over to a WebSocket connection (``server.websocket``), which
         takes this connection's place in the server's set (so it counts in max_connections
         and hears the graceful shutdown)."""
-        from .websocket import WS_MISSING, WebSocketConnection, wsproto_available
-
         if not wsproto_available():
             logger.error("WebSocket upgrade refused: %s", WS_MISSING)
             self._reject(501, WS_MISSING)
@@ -323,6 +321,8 @@ class HTTPConnection(asyncio.Protocol):
         scope["type"] = "websocket"
         scope["scheme"] = "wss" if self.state.scheme == "https" else "ws"
         del scope["method"]
+        from .websocket import WebSocketConnection  # wsproto, imported at the first upgrade
+
         upgraded = WebSocketConnection(self.state.app, self._config, self.state.connections,
                                        transport, scope)
         transport.set_protocol(upgraded)

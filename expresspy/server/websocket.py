@@ -15,8 +15,8 @@ app as the ASGI `websocket` protocol (with the `websocket.http.response` extensi
   reading (dropped after ``write_timeout``);
 * graceful shutdown sends 1001 (Going Away); the connection counts in ``max_connections``.
 
-wsproto is the optional extra ``ws``: without it an upgrade is answered 501 with the command
-that installs it.
+wsproto is the optional extra ``ws``: this module is imported only at an upgrade, and
+``HTTPConnection`` answers 501 with the install command when wsproto is missing.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
+
+from wsproto.connection import Connection, ConnectionState, ConnectionType
+from wsproto.events import BytesMessage, CloseConnection, Ping, Pong, TextMessage
+from wsproto.extensions import PerMessageDeflate
 
 from .types import ASGIApp, ClientDisconnected, Message, Scope
 from .wire import error_response
@@ -38,11 +42,9 @@ from .wshandshake import (
 if TYPE_CHECKING:
     from .config import ServerConfig
 
-__all__ = ["WS_MISSING", "WebSocketConnection", "wsproto_available"]
+__all__ = ["WebSocketConnection"]
 
 logger = logging.getLogger("expresspy.server")
-
-WS_MISSING = "WebSocket support needs wsproto: pip install 'expresspy[ws]'"
 
 #: Messages received and not yet taken by the app before reading from the client pauses.
 _INBOX_MESSAGES = 16
@@ -54,15 +56,6 @@ _EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 
 _KEEPALIVE = b"expresspy-keepalive"
-
-
-def wsproto_available() -> bool:
-    """Whether the `ws` extra is installed."""
-    try:
-        import wsproto  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class WebSocketConnection(asyncio.Protocol):
@@ -170,8 +163,6 @@ class WebSocketConnection(asyncio.Protocol):
         elif kind == "websocket.close":
             self._start_close(int(message.get("code") or 1000), message.get("reason") or "")
         elif kind == "expresspy.websocket.ping":
-            from wsproto.events import Ping
-
             self._write(self._ws.send(Ping(payload=bytes(message.get("bytes") or b""))))
         else:
             raise RuntimeError(f"unexpected ASGI message {kind!r} on an open WebSocket")
@@ -200,9 +191,6 @@ class WebSocketConnection(asyncio.Protocol):
             raise RuntimeError(f"unexpected ASGI message {kind!r} before the WebSocket accept")
 
     def _accept(self, message: Message) -> None:
-        from wsproto.connection import Connection, ConnectionType
-        from wsproto.extensions import PerMessageDeflate
-
         subprotocol = message.get("subprotocol")
         if subprotocol is not None and subprotocol not in self._scope["subprotocols"]:
             raise RuntimeError(f"subprotocol {subprotocol!r} was not offered by the client")
@@ -280,14 +268,6 @@ class WebSocketConnection(asyncio.Protocol):
     # -- frames -------------------------------------------------------------------------------
 
     def _receive_frames(self, data: bytes) -> None:
-        from wsproto.events import (
-            BytesMessage,
-            CloseConnection,
-            Ping,
-            Pong,
-            TextMessage,
-        )
-
         self._ws.receive_data(data)
         for event in self._ws.events():
             if isinstance(event, (TextMessage, BytesMessage)):
@@ -324,9 +304,6 @@ class WebSocketConnection(asyncio.Protocol):
             self._pause_reading()  # the app is slower than the client: hold the client back
 
     def _on_close_frame(self, event: Any) -> None:
-        from wsproto.connection import ConnectionState
-        from wsproto.events import CloseConnection
-
         code, reason = int(event.code), event.reason or ""
         state = self._ws.state
         if state == ConnectionState.REMOTE_CLOSING:  # the client started: echo, then close
@@ -341,8 +318,6 @@ class WebSocketConnection(asyncio.Protocol):
     def _start_close(self, code: int, reason: str, drop: bool = False) -> None:
         """Send a close frame (once); wait ``ws_close_timeout`` for the answer, or not at all
         when `drop` (the client broke a rule: Node ws closes then too)."""
-        from wsproto.events import CloseConnection
-
         if self._close_sent or self._closed or self._ws is None:
             return
         self._close_sent = True
@@ -362,8 +337,6 @@ class WebSocketConnection(asyncio.Protocol):
             self._ping_handle = self.loop.call_later(interval, self._ping)
 
     def _ping(self) -> None:
-        from wsproto.events import Ping
-
         if self._closed or self._close_sent:
             return
         self._write(self._ws.send(Ping(payload=_KEEPALIVE)))
@@ -433,8 +406,6 @@ class WebSocketConnection(asyncio.Protocol):
 
 
 def _message_event(data: str | bytes) -> Any:
-    from wsproto.events import BytesMessage, TextMessage
-
     if isinstance(data, str):
         return TextMessage(data=data)
     return BytesMessage(data=bytes(data))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .wire import date_value, status_line
 
 __all__ = [
+    "WS_MISSING",
     "HandshakeRefusal",
     "accept_response",
     "check_handshake",
@@ -24,7 +25,10 @@ __all__ = [
     "http_response",
     "is_websocket_upgrade",
     "offered_subprotocols",
+    "wsproto_available",
 ]
+
+WS_MISSING = "WebSocket support needs wsproto: pip install 'expresspy[ws]'"
 
 #: RFC 6455 section 1.3: appended to the client's key before hashing.
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -136,3 +140,12 @@ def _header_line(name: bytes, value: bytes) -> bytes:
     if any(c in value for c in b"\r\n\0") or any(c in name for c in b"\r\n\0: "):
         raise ValueError(f"invalid header from the app: {name!r}")
     return name + b": " + value + b"\r\n"
+
+
+def wsproto_available() -> bool:
+    """Whether the `ws` extra (wsproto) can be imported."""
+    try:
+        import wsproto  # noqa: F401
+    except ImportError:
+        return False
+    return True
