@@ -26,12 +26,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor
 from typing import Any
 
-from expresspy.callbacks import on_loop_thread
+from expresspy.callbacks import CallbackSite, on_loop_thread
 from expresspy.websocket.emitter import Emitter
 
 __all__ = [
@@ -224,8 +225,15 @@ class WebSocket(Emitter):
             return self._resolved()
         if on_loop_thread(self._loop):
             return self._close_on_loop(code or 1000, text)
-        return asyncio.run_coroutine_threadsafe(self._close_coroutine(code or 1000, text),
-                                                self._loop)
+        # From a thread: through the loop's queue, so a send made after this stays after it.
+        outer: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def close_on_loop() -> None:
+            inner = self._close_on_loop(code or 1000, text)
+            inner.add_done_callback(lambda f: _copy_outcome(f, outer))
+
+        self._loop.call_soon_threadsafe(close_on_loop)
+        return outer
 
     def terminate(self) -> None:
         """Node's `ws.terminate()`: stop at once. Over ASGI this closes with 1000 without
@@ -280,13 +288,16 @@ class WebSocket(Emitter):
     # -- internals ----------------------------------------------------------------------------
 
     def _submit(self, message: dict[str, Any] | None,
-                callback: Callable[..., Any] | None) -> Any:
-        """Queue `message` (None: nothing to send, just report) from any thread."""
+                callback: Callable[..., Any] | None, site: CallbackSite | None = None) -> Any:
+        """Queue `message` (None: nothing to send, just report) from any thread; `callback`
+        runs where the call was made (expresspy.callbacks), on the loop or in a thread."""
+        if site is None and callback is not None:
+            site = CallbackSite.here(self._loop)
         if not on_loop_thread(self._loop):
             outer: concurrent.futures.Future[None] = concurrent.futures.Future()
 
             def submit() -> None:
-                inner = self._submit(message, callback)
+                inner = self._submit(message, callback, site)
                 inner.add_done_callback(lambda f: _copy_outcome(f, outer))
 
             self._loop.call_soon_threadsafe(submit)
@@ -294,8 +305,8 @@ class WebSocket(Emitter):
         future: asyncio.Future[None] = self._loop.create_future()
         # A caller that does not await must not get "exception was never retrieved" logs.
         future.add_done_callback(_retrieve)
-        if callback is not None:
-            future.add_done_callback(lambda f: _call_back(callback, f))
+        if callback is not None and site is not None:
+            future.add_done_callback(functools.partial(_call_back, callback, site))
         if self.ready_state != OPEN and (message is None or message["type"] != "websocket.close"):
             future.set_exception(WebSocketClosed(self.close_code or 1006, self.close_reason))
             return future
@@ -322,9 +333,6 @@ class WebSocket(Emitter):
         self.close_code, self.close_reason = code, reason
         self.start_reading()  # the server reports the end of the handshake as a disconnect
         return future
-
-    async def _close_coroutine(self, code: int, reason: str) -> None:
-        await self._close_on_loop(code, reason)
 
     async def _write_loop(self) -> None:
         while self._outbox:
@@ -423,8 +431,13 @@ def _retrieve(future: asyncio.Future[None]) -> None:
         future.exception()
 
 
-def _call_back(callback: Callable[..., Any], future: asyncio.Future[None]) -> None:
+def _call_back(callback: Callable[..., Any], site: CallbackSite,
+               future: asyncio.Future[None]) -> None:
     err = None if future.cancelled() else future.exception()
+    site.run(_guarded, callback, err)
+
+
+def _guarded(callback: Callable[..., Any], err: BaseException | None) -> None:
     try:
         callback(err)
     except Exception:

@@ -105,3 +105,34 @@ def test_ws_paths_must_be_strings() -> None:
     app = express()
     with pytest.raises(TypeError, match="requires a handler"):
         app.ws("/x", [])
+
+
+def test_node_send_callback_close_codes_and_sends_after_close() -> None:
+    seen: list[Any] = []
+    app = express()
+
+    @app.ws("/cb")
+    def node_style(ws: Any, req: Any) -> None:  # a plain def: runs in the app's thread pool
+        def on_message(data: Any) -> None:
+            ws.send("got " + data, lambda err: seen.append(("sent", err)))
+            try:
+                ws.close(1005)  # reserved: Node ws refuses it too
+            except TypeError as err:
+                seen.append(("refused", str(err)))
+            ws.close(4000, "done")
+            ws.send("too late", lambda err: seen.append(("late", type(err).__name__)))
+
+        ws.on("message", on_message)
+        ws.on("close", lambda code, reason: seen.append(("close", code, reason)))
+
+    sent = asyncio.run(talk(app, "/cb", [{"type": "websocket.connect"},
+                                         {"type": "websocket.receive", "text": "x"}]))
+    assert sent == [{"type": "websocket.accept", "subprotocol": None},
+                    {"type": "websocket.send", "text": "got x"},
+                    {"type": "websocket.close", "code": 4000, "reason": "done"}]
+    # The send made after close() fails, the one before succeeds once written. The callbacks
+    # run in a worker thread (the listener called from one: expresspy.callbacks), so their
+    # order against each other and the "close" event is not fixed.
+    assert seen[0] == ("refused", "First argument must be a valid error code number")
+    assert sorted(seen[1:], key=str) == [("close", 4000, ""), ("late", "WebSocketClosed"),
+                                         ("sent", None)]

@@ -3,7 +3,6 @@
 Served by the tests under the built-in server, uvicorn and hypercorn (tests/websocket).
 """
 
-import asyncio
 import json
 
 from expresspy import express, session
@@ -140,16 +139,3 @@ CLOSES = []
 @app.get("/closes")
 def closes(req, res):
     res.json(CLOSES)
-
-
-@app.ws("/slow")
-async def slow(ws, req):
-    """Reads one message a second: a fast writer must be held back, not buffered."""
-    count = 0
-    async for _ in ws:
-        count += 1
-        await asyncio.sleep(0.05)
-    SLOW.append(count)
-
-
-SLOW = []
