@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from wsproto.connection import Connection, ConnectionState, ConnectionType
 from wsproto.events import BytesMessage, CloseConnection, Ping, Pong, TextMessage
 from wsproto.extensions import PerMessageDeflate
+from wsproto.frame_protocol import CloseReason, FrameDecoder, FrameProtocol
 
 from .types import ASGIApp, ClientDisconnected, Message, Scope
 from .wire import error_response
@@ -196,7 +198,7 @@ class WebSocketConnection(asyncio.Protocol):
             raise RuntimeError(f"subprotocol {subprotocol!r} was not offered by the client")
         deflate, agreed = None, None
         if self._config.ws_per_message_deflate:
-            deflate = PerMessageDeflate()
+            deflate = _BoundedDeflate(self._config.ws_max_message_size)
             agreed = _negotiate(deflate, self._scope["headers"])
         key = self._key_or_refusal
         assert isinstance(key, bytes)
@@ -403,6 +405,31 @@ class WebSocketConnection(asyncio.Protocol):
                        self._stall_handle):
             if handle is not None:
                 handle.cancel()
+
+
+class _BoundedDeflate(PerMessageDeflate):
+    """permessage-deflate that stops inflating at the message size limit. wsproto inflates a
+    frame whole, so a small frame of compressed zeros could become gigabytes in memory before
+    any size check saw it (a "deflate bomb"); here it is a 1009 after at most limit + 1 bytes.
+    """
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__()
+        self._limit = limit
+
+    def frame_inbound_payload_data(self, proto: FrameDecoder | FrameProtocol, data: bytes
+                                   ) -> bytes | CloseReason:
+        decompressor = self._decompressor
+        if (self._limit is None or decompressor is None or not self._inbound_compressed
+                or not self._inbound_is_compressible):
+            return super().frame_inbound_payload_data(proto, data)
+        try:
+            inflated = decompressor.decompress(bytes(data), self._limit + 1)
+        except zlib.error:
+            return CloseReason.INVALID_FRAME_PAYLOAD_DATA
+        if decompressor.unconsumed_tail:  # more than the limit in this frame alone
+            return CloseReason.MESSAGE_TOO_BIG
+        return inflated
 
 
 def _message_event(data: str | bytes) -> Any:

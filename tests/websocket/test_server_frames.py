@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+import tracemalloc
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -238,6 +239,26 @@ def test_permessage_deflate_is_negotiated_and_inflated() -> None:
         plain = RawClient(server.port, handshake(extra=offer))
         assert b"sec-websocket-extensions" not in plain.headers
         plain.close()
+
+
+def test_a_deflate_bomb_is_1009_without_inflating_it() -> None:
+    """64 MiB of zeros compress to about 64 KiB: the server must stop inflating at its limit
+    (1 MiB here) instead of holding the whole 64 MiB first."""
+    offer = [(b"Sec-WebSocket-Extensions", b"permessage-deflate")]
+    compressor = zlib.compressobj(wbits=-15)
+    bomb = compressor.compress(bytes(64 * 1024 * 1024)) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    with rawhttp.running(EchoApp(), ws_max_message_size=1024 * 1024) as server:
+        client = RawClient(server.port, handshake(extra=offer))
+        tracemalloc.start()
+        try:
+            client.send(frame(BINARY, bomb[:-4], rsv1=True))
+            reply = client.read_frame()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert (reply.opcode, reply.close_code) == (CLOSE, 1009)
+        assert peak < 16 * 1024 * 1024, f"{peak} bytes allocated while refusing the bomb"
+        assert client.read_until_eof()
 
 
 def test_keepalive_ping_and_timeout_1011() -> None:
