@@ -9,13 +9,12 @@ import sys
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.server import rawhttp
-from tests.server.conftest import MISSING, have_backend
+from tests.server.conftest import backend  # noqa: F401 - the h11/httptools fixture
 
 from .frames import (
     ACCEPT,
@@ -31,16 +30,6 @@ from .frames import (
     frame,
     handshake,
 )
-
-
-@pytest.fixture(scope="module", params=["h11", "httptools"])
-def backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    name: str = request.param
-    if not have_backend(name):
-        pytest.skip(MISSING)
-    previous = rawhttp.set_backend(name)
-    yield name
-    rawhttp.set_backend(previous)
 
 
 class EchoApp:
