@@ -203,6 +203,7 @@ class WebSocketConnection(asyncio.Protocol):
         key = self._key_or_refusal
         assert isinstance(key, bytes)
         self._write(accept_response(key, subprotocol, agreed, message.get("headers") or ()))
+        self._scope["extensions"]["expresspy.websocket.extensions"] = agreed or ""
         self._ws = Connection(ConnectionType.SERVER,
                               extensions=[deflate] if agreed is not None and deflate else [])
         self._accepted = True

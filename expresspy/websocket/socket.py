@@ -145,8 +145,8 @@ class WebSocket(Emitter):
 
     @property
     def extensions(self) -> str:
-        """The negotiated extensions, as Node's `ws.extensions` ("" when the server does not
-        say)."""
+        """The negotiated extensions, as Node's `ws.extensions` (the built-in server says, as
+        "permessage-deflate; ..."; "" elsewhere)."""
         return str((self.scope.get("extensions") or {}).get("expresspy.websocket.extensions", ""))
 
     # -- the handshake (called by the upgrade, not by handlers) ------------------------------

@@ -188,3 +188,17 @@ def test_session_shared_between_http_and_websocket(served: ExpresspyRun) -> None
     assert who == {"user": "ann", "note": "from the socket"}
     assert reloaded == "reloaded ann"
     assert failed == "reload failed: failed to load session"
+
+
+def test_server_pings_where_the_server_offers_them(served: ExpresspyRun) -> None:
+    async def scenario() -> list[Any]:
+        async with connect(ws_url(served, "/ping")) as ws:
+            count = 3 if served.server == "expresspy" else 2
+            return sorted([await ws.recv() for _ in range(count)])
+
+    seen = run_async(scenario())
+    if served.server == "expresspy":  # the ping extension: a real ping, its pong heard
+        assert seen[1:] == ["pinged None", "pong hi"]
+        assert seen[0].startswith("extensions permessage-deflate")  # the client offered it
+    else:  # ASGI has no ping message: ws.ping only calls back; the server pings by itself
+        assert seen == ["extensions ", "pinged None"]

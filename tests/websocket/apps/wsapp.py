@@ -139,3 +139,10 @@ CLOSES = []
 @app.get("/closes")
 def closes(req, res):
     res.json(CLOSES)
+
+
+@app.ws("/ping")
+def pinger(ws, req):
+    ws.on("pong", lambda data: ws.send("pong " + data.decode()))
+    ws.ping(b"hi", None, lambda err: ws.send(f"pinged {err}"))
+    ws.send("extensions " + ws.extensions)
