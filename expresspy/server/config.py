@@ -110,32 +110,6 @@ class ServerConfig:
         "Concurrent connections; a connection beyond it gets 503 and a close.",
         "uvicorn limit_concurrency (off by default) answers 503; gunicorn worker_connections",
     )
-    graceful_timeout: float = _limit(
-        30.0,
-        "--graceful-timeout",
-        "Seconds in-flight requests get to finish after SIGTERM/SIGINT before they are cancelled.",
-        "gunicorn graceful_timeout: 30 s",
-    )
-    flow_high_water: int = _limit(
-        65536,
-        "--flow-high-water",
-        "Bytes buffered per connection, each way, before reading pauses or the app's send() "
-        "waits for the client.",
-        "uvicorn's flow control: 64 KiB",
-    )
-    write_timeout: float = _limit(
-        60.0,
-        "--write-timeout",
-        "Seconds a connection may go without the client reading anything while a response "
-        "waits to be sent (its write buffer is over flow_high_water); then it is closed.",
-        "nginx send_timeout: 60 s between two successful writes",
-    )
-    max_chunk_line: int = _limit(
-        4096,
-        "--max-chunk-line",
-        "Longest chunk-size line (with extensions) of a chunked body; longer gets 400.",
-        "RFC 9112 §7.1.1 asks servers to limit chunk extensions (4 KiB: security.md H-18)",
-    )
     ws_max_message_size: int | None = _limit(
         16 * 1024 * 1024,
         "--ws-max-message-size",
@@ -162,6 +136,32 @@ class ServerConfig:
         "Seconds to wait for the client's answer to a close frame before dropping the socket.",
         "websockets close_timeout: 10 s (Node ws: 30 s)",
     )
+    graceful_timeout: float = _limit(
+        30.0,
+        "--graceful-timeout",
+        "Seconds in-flight requests get to finish after SIGTERM/SIGINT before they are cancelled.",
+        "gunicorn graceful_timeout: 30 s",
+    )
+    flow_high_water: int = _limit(
+        65536,
+        "--flow-high-water",
+        "Bytes buffered per connection, each way, before reading pauses or the app's send() "
+        "waits for the client.",
+        "uvicorn's flow control: 64 KiB",
+    )
+    write_timeout: float = _limit(
+        60.0,
+        "--write-timeout",
+        "Seconds a connection may go without the client reading anything while a response "
+        "waits to be sent (its write buffer is over flow_high_water); then it is closed.",
+        "nginx send_timeout: 60 s between two successful writes",
+    )
+    max_chunk_line: int = _limit(
+        4096,
+        "--max-chunk-line",
+        "Longest chunk-size line (with extensions) of a chunked body; longer gets 400.",
+        "RFC 9112 §7.1.1 asks servers to limit chunk extensions (4 KiB: security.md H-18)",
+    )
 
     access_log: bool = True
     """Log one line per response on the ``expresspy.access`` logger (INFO)."""
@@ -171,13 +171,6 @@ class ServerConfig:
     """PEM private key matching ``certfile``."""
     root_path: str = ""
     """ASGI ``root_path`` passed to the app (the mount point when behind a path-prefix proxy)."""
-    lifespan: LifespanMode = "auto"
-    """``auto``: run the lifespan protocol, carry on if the app does not support it;
-    ``on``: a failing lifespan startup stops the server; ``off``: never send lifespan."""
-    date_header: bool = True
-    """Add ``Date`` to responses that lack one (RFC 9110 §6.6.1 requires it of origin servers)."""
-    keep_alive_header: bool = True
-    """Add ``Connection: keep-alive`` and ``Keep-Alive: timeout=N`` as Node's http does."""
     ws_per_message_deflate: bool = True
     """Accept the permessage-deflate extension when a WebSocket client offers it (RFC 7692),
     as Node ws and uvicorn do."""
@@ -186,6 +179,13 @@ class ServerConfig:
     scheme and host as browsers send it) gets 403: browsers send cookies with cross-site
     WebSocket upgrades, so an app authenticating sockets by session cookie should set it (or
     check ``req.get("origin")`` in a middleware). ``None`` accepts any origin, as Node ws."""
+    lifespan: LifespanMode = "auto"
+    """``auto``: run the lifespan protocol, carry on if the app does not support it;
+    ``on``: a failing lifespan startup stops the server; ``off``: never send lifespan."""
+    date_header: bool = True
+    """Add ``Date`` to responses that lack one (RFC 9110 §6.6.1 requires it of origin servers)."""
+    keep_alive_header: bool = True
+    """Add ``Connection: keep-alive`` and ``Keep-Alive: timeout=N`` as Node's http does."""
     http: HttpBackend = "auto"
     """Request parser: ``h11``, ``httptools`` (llhttp, several times faster; needs ``pip install
     'expresspy[speed]'``) or ``auto`` (httptools when installed, else h11). Both apply the same
