@@ -136,3 +136,22 @@ def test_node_send_callback_close_codes_and_sends_after_close() -> None:
     assert seen[0] == ("refused", "First argument must be a valid error code number")
     assert sorted(seen[1:], key=str) == [("close", 4000, ""), ("late", "WebSocketClosed"),
                                          ("sent", None)]
+
+
+def test_ws_routes_of_a_mounted_sub_app_and_a_plain_get_route_before_them() -> None:
+    app, sub = express(), express()
+
+    @sub.ws("/feed")
+    async def feed(ws: Any, req: Any) -> None:
+        await ws.send(f"{req.app is sub} {req.base_url} {req.original_url}")
+        await ws.close()
+
+    app.use("/sub", sub)
+    app.get("/blocked/.websocket", lambda req, res: res.status(418).send("teapot"))
+    app.ws("/blocked", feed)
+    sent = asyncio.run(talk(app, "/sub/feed", [{"type": "websocket.connect"}]))
+    assert sent[1] == {"type": "websocket.send", "text": "True /sub /sub/feed/.websocket"}
+    # A GET route at the rewritten path answers first, as it would under express-ws.
+    refused = asyncio.run(talk(app, "/blocked", [{"type": "websocket.connect"}],
+                               {"websocket.http.response": {}}))
+    assert refused[0]["status"] == 418
