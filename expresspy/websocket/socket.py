@@ -303,12 +303,10 @@ class WebSocket(Emitter):
             self._loop.call_soon_threadsafe(submit)
             return outer
         future: asyncio.Future[None] = self._loop.create_future()
-        # A caller that does not await must not get "exception was never retrieved" logs.
-        future.add_done_callback(_retrieve)
         if callback is not None and site is not None:
             future.add_done_callback(functools.partial(_call_back, callback, site))
         if self.ready_state != OPEN and (message is None or message["type"] != "websocket.close"):
-            future.set_exception(WebSocketClosed(self.close_code or 1006, self.close_reason))
+            _fail(future, WebSocketClosed(self.close_code or 1006, self.close_reason))
             return future
         if message is None:
             future.set_result(None)
@@ -354,7 +352,7 @@ class WebSocket(Emitter):
         while self._outbox:
             _, future = self._outbox.popleft()
             if not future.done():
-                future.set_exception(exc)
+                _fail(future, exc)
         self._queued_bytes = 0
 
     async def _read_loop(self) -> None:
@@ -426,9 +424,12 @@ def _size(message: dict[str, Any]) -> int:
     return len(payload) if payload is not None else 0
 
 
-def _retrieve(future: asyncio.Future[None]) -> None:
-    if not future.cancelled():
-        future.exception()
+def _fail(future: asyncio.Future[None], exc: BaseException) -> None:
+    """Fail a send's future. A caller that does not await must not get "exception was never
+    retrieved" logs: reading `exception()` marks it seen, and an awaiting caller still gets
+    the exception raised."""
+    future.set_exception(exc)
+    future.exception()
 
 
 def _call_back(callback: Callable[..., Any], site: CallbackSite,
