@@ -268,6 +268,10 @@ class Application(MethodsMixin):
             await self._handle_http(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
+        elif kind == "websocket":
+            from expresspy.websocket.upgrade import serve_websocket
+
+            await serve_websocket(self, scope, receive, send)
         else:
             raise RuntimeError(f"expresspy does not handle ASGI {kind!r} connections")
 

@@ -132,6 +132,26 @@ class MethodsMixin:
         """Handle every method at `path`."""
         return self._method(None, path, handlers)
 
+    def ws(self, path: PathSpec, *handlers: Any) -> Any:
+        """Handle WebSocket upgrades at `path` with `handler(ws, req[, next])`, express-ws's
+        `app.ws`: the upgrade runs the middleware chain first, as a GET to
+        `path + "/.websocket"` (see `expresspy.websocket.route`). Call and decorator forms."""
+        from expresspy.websocket.route import (
+            websocket_route_path,
+            wrap_websocket_handler,
+            wrap_websocket_handlers,
+        )
+
+        route_path = websocket_route_path(path)
+        if handlers:
+            return self._register("GET", route_path, wrap_websocket_handlers(handlers))
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self._register("GET", route_path, (wrap_websocket_handler(fn),))
+            return fn
+
+        return decorator
+
     if TYPE_CHECKING:
         # The rarer methods Node knows, made by __getattr__ at run time (m-search as m_search).
         acl: Callable[..., Any]

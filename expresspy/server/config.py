@@ -112,6 +112,32 @@ class ServerConfig:
         "Concurrent connections; a connection beyond it gets 503 and a close.",
         "uvicorn limit_concurrency (off by default) answers 503; gunicorn worker_connections",
     )
+    ws_max_message_size: int | None = _limit(
+        16 * 1024 * 1024,
+        "--ws-max-message-size",
+        "Largest WebSocket message in bytes (all its fragments); larger closes the socket "
+        "with 1009 (Message Too Big).",
+        "uvicorn ws_max_size and websockets max_size: 16 MiB (Node ws maxPayload: 100 MiB)",
+    )
+    ws_ping_interval: float | None = _limit(
+        20.0,
+        "--ws-ping-interval",
+        "Seconds between the keep-alive pings the server sends on an idle WebSocket.",
+        "uvicorn ws_ping_interval and websockets ping_interval: 20 s",
+    )
+    ws_ping_timeout: float = _limit(
+        20.0,
+        "--ws-ping-timeout",
+        "Seconds to wait for the pong answering a keep-alive ping; then the socket is closed "
+        "with 1011.",
+        "uvicorn ws_ping_timeout and websockets ping_timeout: 20 s",
+    )
+    ws_close_timeout: float = _limit(
+        10.0,
+        "--ws-close-timeout",
+        "Seconds to wait for the client's answer to a close frame before dropping the socket.",
+        "websockets close_timeout: 10 s (Node ws: 30 s)",
+    )
     graceful_timeout: float = _limit(
         30.0,
         "--graceful-timeout",
@@ -156,6 +182,14 @@ class ServerConfig:
     """PEM private key matching ``certfile``."""
     root_path: str = ""
     """ASGI ``root_path`` passed to the app (the mount point when behind a path-prefix proxy)."""
+    ws_per_message_deflate: bool = True
+    """Accept the permessage-deflate extension when a WebSocket client offers it (RFC 7692),
+    as Node ws and uvicorn do."""
+    ws_allowed_origins: tuple[str, ...] | None = None
+    """When set, a WebSocket upgrade whose ``Origin`` is not one of these (``"https://a.b"``,
+    scheme and host as browsers send it) gets 403: browsers send cookies with cross-site
+    WebSocket upgrades, so an app authenticating sockets by session cookie should set it (or
+    check ``req.get("origin")`` in a middleware). ``None`` accepts any origin, as Node ws."""
     lifespan: LifespanMode = "auto"
     """``auto``: run the lifespan protocol, carry on if the app does not support it;
     ``on``: a failing lifespan startup stops the server; ``off``: never send lifespan."""

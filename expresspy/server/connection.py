@@ -24,6 +24,7 @@ from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, Request
 from .timers import Phase, PhaseTimer, WriteStallWatch
 from .types import ASGIApp, ClientDisconnected, Scope
 from .wire import date_value, error_response
+from .wshandshake import WS_MISSING, is_websocket_upgrade, wsproto_available
 
 __all__ = ["HTTPConnection", "ServerState"]
 
@@ -38,7 +39,9 @@ class ServerState:
     config: ServerConfig
     scheme: str = "http"
     lifespan_state: dict[str, Any] = field(default_factory=dict)
-    connections: set[HTTPConnection] = field(default_factory=set)
+    connections: set[Any] = field(default_factory=set)
+    """Open connections: ``HTTPConnection``, or ``WebSocketConnection`` after an upgrade
+    (both have ``shutdown``, ``abort`` and ``busy``)."""
     shutting_down: bool = False
     asgi: dict[str, str] = field(default_factory=lambda: {"version": "3.0", "spec_version": "2.4"})
     limits: HeadLimits = field(init=False)
@@ -247,6 +250,9 @@ class HTTPConnection(asyncio.Protocol):
         if cap is not None and head.content_length is not None and head.content_length > cap:
             self._reject(413, "Request body too large")
             return
+        if is_websocket_upgrade(head.method, head.http_version, head.headers):
+            self._upgrade(head)
+            return
         max_requests = config.max_requests_per_connection
         keep_alive = (
             head.keep_alive
@@ -300,6 +306,34 @@ class HTTPConnection(asyncio.Protocol):
             self._timer.arm(Phase.LINGER)
         else:
             self._close()
+
+    def _upgrade(self, head: RequestHead) -> None:
+        """Hand the transport over to a WebSocket connection (``server.websocket``), which
+        takes this connection's place in the server's set (so it counts in max_connections
+        and hears the graceful shutdown)."""
+        if not wsproto_available():
+            logger.error("WebSocket upgrade refused: %s", WS_MISSING)
+            self._reject(501, WS_MISSING)
+            return
+        transport = self._transport
+        assert transport is not None
+        self._stopped = True
+        self._timer.cancel()
+        self._stall.stop()
+        self.state.connections.discard(self)
+        scope = self._scope(head)
+        scope["type"] = "websocket"
+        scope["scheme"] = "wss" if self.state.scheme == "https" else "ws"
+        del scope["method"]
+        from .websocket import WebSocketConnection  # wsproto, imported at the first upgrade
+
+        upgraded = WebSocketConnection(self.state.app, self._config, self.state.connections,
+                                       transport, scope)
+        transport.set_protocol(upgraded)
+        upgraded.start()
+        if self._read_paused:
+            self._read_paused = False
+            transport.resume_reading()
 
     # -- running the app -------------------------------------------------------------------
 

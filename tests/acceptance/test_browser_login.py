@@ -8,42 +8,24 @@ Needs Debian's `chromium` and `chromium-driver` packages and the `selenium` Pyth
 (`bash .ci/install-browser.sh` installs all three); without them the test is skipped.
 """
 
-import shutil
 import sqlite3
 from urllib.parse import unquote
 
 import pytest
 
+from tests.acceptance.browser import require_browser, start_browser
 from tests.acceptance.serving import ExpresspyRun, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-HOW_TO_ENABLE = ("needs headless Chromium: `apt-get install chromium chromium-driver` and "
-                 "`pip install selenium` (or run `bash .ci/install-browser.sh`)")
-
-webdriver = pytest.importorskip("selenium.webdriver", reason=HOW_TO_ENABLE)
-if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-    pytest.skip(HOW_TO_ENABLE, allow_module_level=True)
+webdriver = require_browser()
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage"]
-
 
 @pytest.fixture
 def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
-        options.add_argument(flag)
-    # An explicit driver path: Selenium Manager would otherwise try to download one.
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(30)
+    driver = start_browser(webdriver, tmp_path)
     yield driver
     driver.quit()
 

@@ -48,6 +48,7 @@ EXAMPLES = [
     ("examples/multi_worker/app.py", "/", 200, '"count":1'),
     ("examples/scale_out/app.py", "/", 200, '"user":null'),
     ("examples/shared_login/app.py", "/", 200, "served by Python"),
+    ("examples/chat/app.py", "/login", 200, "Enter the room"),
 ]
 
 
