@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, MutableMapping
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from expresspy import finalhandler
 from expresspy.environment import environment
@@ -22,7 +22,13 @@ from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
-from expresspy.router.router import MethodsMixin, Router, path_text, split_use_arguments
+from expresspy.router.router import (
+    MethodsMixin,
+    Router,
+    _use_decorator,
+    path_text,
+    split_use_arguments,
+)
 from expresspy.runtime.dispatch import drive
 from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.next import Exchange, Next
@@ -31,6 +37,7 @@ from expresspy.trust import TrustFunction, compile_trust
 logger = logging.getLogger("expresspy")
 
 QueryParser = Callable[[str], Any]
+_F = TypeVar("_F", bound=Callable[..., Any])
 _TRUST_NOTHING = compile_trust(False)
 
 def _compile_query_parser(value: Any) -> QueryParser | None:
@@ -65,6 +72,9 @@ class Application(MethodsMixin):
         self.cache: dict[str, Any] = {}  # compiled views, when the `view cache` setting is on
         self.request = Extensions()
         self.response = Extensions()
+        # ASGI servers decide "ASGI 3" by `app.__call__` being a coroutine function: they see
+        # the async entry point, while calling the app also ends a decorator (`__call__`).
+        self.__dict__["__call__"] = self._asgi
         self._default_configuration()
 
     def _default_configuration(self) -> None:
@@ -172,10 +182,21 @@ class Application(MethodsMixin):
             self._router._adapt = self._adapt_mounted  # type: ignore[method-assign]
         return self._router
 
-    def use(self, *args: Any) -> Application:
-        """Mount middleware, routers or whole sub-apps, optionally under a path prefix."""
+    @overload
+    def use(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def use(self, *args: Any) -> Application: ...
+
+    def use(self, *args: Any) -> Any:
+        """Mount middleware, routers or whole sub-apps, optionally under a path prefix.
+
+        Returns the app, as Express does; with a path only (`@app.use("/api")`) it returns
+        a decorator that mounts the function and gives it back unchanged."""
         path, handlers = split_use_arguments(args)
         if not handlers:
+            if args:  # `@app.use("/api")`: a decorator that mounts the function
+                return _use_decorator(self, path)
             raise TypeError("app.use() requires a middleware function")
         self.router.use(path, *handlers)
         return self
@@ -226,6 +247,9 @@ class Application(MethodsMixin):
         self.router._register(method, path, handlers)
         return self
 
+    def _append_to_last_route(self, fn: Any) -> Any:
+        return self.router._append_to_last_route(fn)
+
     def get(self, path: PathSpec, *handlers: Any) -> Any:
         """`app.get(name)` reads a setting; `app.get(path, *handlers)` routes GET requests."""
         if not handlers and isinstance(path, str) and not _looks_like_route(path):
@@ -257,7 +281,16 @@ class Application(MethodsMixin):
 
     # -- serving --------------------------------------------------------------------------
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+    def __call__(self, *args: Any) -> Any:
+        """`app(scope, receive, send)`: the ASGI 3 entry point (a coroutine to await).
+        `app(fn)`: the end of a decorator with middleware, `@app.get("/x", validate)`
+        (the call form registered the route and returned the app; `fn` becomes its last
+        handler and is returned unchanged)."""
+        if len(args) == 1:
+            return self._append_to_last_route(args[0])
+        return self._asgi(*args)
+
+    async def _asgi(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         """The ASGI 3 entry point."""
         kind = scope["type"]
         if kind == "http":

@@ -89,8 +89,14 @@ class MethodsMixin:
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
         raise NotImplementedError
 
+    def _append_to_last_route(self, fn: Any) -> Any:
+        raise NotImplementedError
+
     def _method(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
         if handlers:
+            # Call form: registers now and returns the router/app. When it was the head of
+            # a decorator (`@app.get("/x", validate)`), Python then calls the returned object
+            # with the function: see `_append_to_last_route`.
             return self._register(method, path, handlers)
 
         def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -195,6 +201,10 @@ class Router(MethodsMixin):
         self.case_sensitive = case_sensitive
         self.merge_params = merge_params
         self.strict = strict
+        # What introspection sees as `router.__call__` (ASGI servers, handler registration):
+        # the async middleware form, while calling the router also accepts one function.
+        self.__dict__["__call__"] = self._as_middleware
+        self._last_route: tuple[Route, str | None] | None = None
         self._stack: list[Layer] = []
         self.params: dict[str, list[Handler]] = {}
         # Layers that may match, by the request path's first segment (see `_candidates`).
@@ -236,6 +246,8 @@ class Router(MethodsMixin):
         """
         path, handlers = split_use_arguments(args)
         if not handlers:
+            if args:  # `@router.use("/api")`: a decorator that mounts the function
+                return _use_decorator(self, path)
             raise TypeError("argument handler is required")
         for fn in handlers:
             if not callable(fn):
@@ -268,8 +280,21 @@ class Router(MethodsMixin):
         return route
 
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
-        self.route(path).add(method, handlers)
+        route = self.route(path).add(method, handlers)
+        self._last_route = (route, method)
         return self
+
+    def _append_to_last_route(self, fn: Any) -> Any:
+        """Add `fn` after the handlers of the route registered last (the decorator form with
+        middleware, `@router.get("/x", validate)`) and return `fn` unchanged."""
+        if self._last_route is None or not callable(fn):
+            raise TypeError(
+                "a router is called as middleware with (req, res, next); called with one "
+                "function it only ends a decorator such as @router.get('/x', validate)")
+        route, method = self._last_route
+        self._last_route = None
+        route.add(method, (fn,))
+        return fn
 
     def param(self, name: str, fn: Callable[..., Any] | None = None) -> Any:
         """Register `fn(req, res, next, value, name)` for the route parameter `name`.
@@ -338,7 +363,15 @@ class Router(MethodsMixin):
 
     # -- dispatch -------------------------------------------------------------------------
 
-    async def __call__(self, req: Any, res: Any, next: Next) -> None:
+    def __call__(self, *args: Any) -> Any:
+        """`router(req, res, next)` runs it as middleware (a coroutine to await);
+        `router(fn)` ends a decorator with middleware, `@router.post("/", auth, validate)`:
+        `fn` becomes the last handler of the route registered just before."""
+        if len(args) == 1:
+            return self._append_to_last_route(args[0])
+        return self._as_middleware(*args)
+
+    async def _as_middleware(self, req: Any, res: Any, next: Next) -> None:
         """Run as middleware: walk the stack, then hand the outcome to the parent's `next`."""
         outcome = await self.run(req, res)
         if outcome is not DONE:
@@ -580,6 +613,15 @@ def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
         shifted[str(index + parent_count)] = params[str(index)]
     merged.update(shifted)
     return merged
+
+
+def _use_decorator(owner: Any, path: PathSpec) -> Callable[[Any], Any]:
+    """`@owner.use(path)`: mount the decorated function at `path` and return it unchanged."""
+    def decorator(fn: Any) -> Any:
+        owner.use(path, fn)
+        return fn
+
+    return decorator
 
 
 def split_use_arguments(args: tuple[Any, ...]) -> tuple[PathSpec, list[Any]]:
