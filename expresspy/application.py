@@ -345,23 +345,22 @@ class Application(MethodsMixin):
                 self._sync.shutdown()
                 return
 
-    def listen(self, port: int = 3000, callback: Callable[..., Any] | None = None,
-               host: str = "127.0.0.1", **options: Any) -> None:
+    def listen(self, *args: Any, **options: Any) -> None:
         """Serve the app with the built-in server until interrupted (blocks).
 
-        `callback()` runs once the server listens. As in Express 5, a failure to listen
-        (the port is taken, say) is passed to the callback, `callback(err)`, instead of being
-        raised; without a callback it is raised. Extra keyword options go to
-        `expresspy.server.ServerConfig` (limits, timeouts, TLS files).
+        Express's forms: `listen()`, `listen(port)`, `listen(port, cb)`,
+        `listen(port, host, cb)`, `listen(port, host, backlog, cb)`, `listen(path, cb)` (a
+        Unix socket), and the keywords `port`, `host` (127.0.0.1 unless told), `backlog`,
+        `callback`. `cb()` (or `cb(None)`) runs once the server listens; as in Express 5 a
+        failure to listen is passed to a callback that takes an argument, `cb(err)`. Without
+        one, a port in use prints one line and exits with status 1. Other keywords go to
+        `expresspy.server.ServerConfig` (limits, timeouts, TLS files), and
+        `access_log_format` picks the access log's format, as `expresspy run`'s flag does.
+        Under `expresspy run` the call is ignored (with one log line): the command serves.
         """
-        from expresspy.server import ServerConfig, run
+        from expresspy.listen import listen
 
-        try:
-            run(self, ServerConfig(host=host, port=port, **options), on_listen=callback)
-        except OSError as err:
-            if callback is None:
-                raise
-            callback(err)
+        listen(self, args, options)
 
 
 def _looks_like_route(path: str) -> bool:

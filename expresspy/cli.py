@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import os
 import socket
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 import click
 
 from .environment import environment
+from .listen import FROM_CLI_VARIABLE, install_access_log
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.errors import AddressInUse
 from .server.loader import AppImportError, AppNotFound, load_app, watch_root
@@ -150,12 +150,7 @@ def _with_access_log(load: Callable[[], Any], fmt: str) -> Callable[[], Any]:
 
     def load_logging() -> Any:
         app = load()
-        router = getattr(app, "router", None)
-        if router is not None and hasattr(router, "use_first"):
-            from .middleware.logger import access_log
-
-            router.use_first(access_log(fmt))
-            logging.getLogger("expresspy.access").setLevel(logging.WARNING)
+        install_access_log(app, fmt)
         return app
 
     return load_logging
@@ -280,6 +275,9 @@ def run_command(target: str, **options: Any) -> None:
     proxy_headers = options.pop("proxy_headers")
     allow_ips = options.pop("forwarded_allow_ips")
     config = _config(options)
+    # A module-level app.listen(...) in the app must not start a second server: it reads this
+    # (inherited by --workers and --reload children) and logs that it was ignored.
+    os.environ[FROM_CLI_VARIABLE] = "1"
     load: Callable[[], Any] = functools.partial(load_app, target)
     if proxy_headers:
         load = _trusting_proxies(load, allow_ips)
