@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, MutableMapping
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Coroutine, MutableMapping
+from typing import Any, Literal, TypeVar, overload
 
 from expresspy import finalhandler
 from expresspy.environment import environment
@@ -38,6 +38,13 @@ logger = logging.getLogger("expresspy")
 
 QueryParser = Callable[[str], Any]
 _F = TypeVar("_F", bound=Callable[..., Any])
+#: Express's settings, which `app.get(name)` reads (types only: any other name reads too).
+SettingName = Literal[
+    "case sensitive routing", "env", "etag", "jsonp callback name", "json escape",
+    "json replacer", "json spaces", "query parser", "strict routing", "subdomain offset",
+    "trust proxy", "view", "views", "view cache", "view engine", "x-powered-by",
+    "sync handlers",
+]
 _TRUST_NOTHING = compile_trust(False)
 
 def _compile_query_parser(value: Any) -> QueryParser | None:
@@ -250,6 +257,17 @@ class Application(MethodsMixin):
     def _append_to_last_route(self, fn: Any) -> Any:
         return self.router._append_to_last_route(fn)
 
+    # A setting's name is a str, as a path is: the first overload wins for those names, and
+    # makes this signature differ from the other methods' (hence the ignore).
+    @overload  # type: ignore[override]
+    def get(self, name: SettingName, /) -> Any: ...
+
+    @overload
+    def get(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def get(self, path: PathSpec, handler: Any, /, *handlers: Any) -> Application: ...
+
     def get(self, path: PathSpec, *handlers: Any) -> Any:
         """`app.get(name)` reads a setting; `app.get(path, *handlers)` routes GET requests."""
         if not handlers and isinstance(path, str) and not _looks_like_route(path):
@@ -280,6 +298,13 @@ class Application(MethodsMixin):
         return self.parent.path() + path_text(self.mountpath, joiner=",")
 
     # -- serving --------------------------------------------------------------------------
+
+    @overload
+    def __call__(self, fn: _F, /) -> _F: ...
+
+    @overload
+    def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any, /
+                 ) -> Coroutine[Any, Any, None]: ...
 
     def __call__(self, *args: Any) -> Any:
         """`app(scope, receive, send)`: the ASGI 3 entry point (a coroutine to await).

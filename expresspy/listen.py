@@ -14,6 +14,7 @@ Under `expresspy run` the command serves the app on its own `--host`/`--port`: a
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 import os
@@ -162,7 +163,7 @@ def install_access_log(app: Any, fmt: str) -> None:
     router = getattr(app, "router", None)
     if router is None or not hasattr(router, "use_first"):
         return
-    from expresspy.middleware.logger import access_log
-
+    # Looked up by name, as `express.json` is: the app's core does not depend on middleware.
+    access_log = importlib.import_module("expresspy.middleware.logger").access_log
     router.use_first(access_log(fmt))
     logging.getLogger("expresspy.access").setLevel(logging.WARNING)

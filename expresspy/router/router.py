@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from expresspy.http.methods import HTTP_METHODS
 from expresspy.http.url import pathname_of, protohost_of, url_pathname
@@ -23,6 +23,9 @@ from expresspy.router.route import Route
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # HTTP_METHODS and url_pathname live in expresspy.http; re-exported for older imports.
 __all__ = [
@@ -81,6 +84,22 @@ class _ParamState:
         self.error: object = None
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+_Owner = TypeVar("_Owner", covariant=True)
+
+
+class _Verb(Protocol[_Owner]):
+    """The type of `app.get`, `router.post`, ...: `r.get("/x", h1, h2)` registers and returns
+    the router or app; `r.get("/x")` and `r.get("/x", validate)` (as a decorator: the app or
+    router then takes the function) keep the decorated function's type."""
+
+    @overload
+    def __call__(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def __call__(self, path: PathSpec, handler: Any, /, *handlers: Any) -> _Owner: ...
+
+
 class MethodsMixin:
     """`get/post/put/patch/delete/options/head/all` and every other Node method, in call and
     decorator form: `r.get("/x", h1, h2)` registers and returns `r`; `@r.get("/x")` decorates.
@@ -105,70 +124,80 @@ class MethodsMixin:
 
         return decorator
 
-    def get(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle GET (and HEAD) requests at `path`."""
-        return self._method("GET", path, handlers)
-
-    def post(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle POST requests at `path`."""
-        return self._method("POST", path, handlers)
-
-    def put(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle PUT requests at `path`."""
-        return self._method("PUT", path, handlers)
-
-    def patch(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle PATCH requests at `path`."""
-        return self._method("PATCH", path, handlers)
-
-    def delete(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle DELETE requests at `path`."""
-        return self._method("DELETE", path, handlers)
-
-    def options(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle OPTIONS requests at `path` (replacing the automatic answer)."""
-        return self._method("OPTIONS", path, handlers)
-
-    def head(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle HEAD requests at `path` (without it, GET handlers answer HEAD)."""
-        return self._method("HEAD", path, handlers)
-
-    def all(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle every method at `path`."""
-        return self._method(None, path, handlers)
-
     if TYPE_CHECKING:
+        # Typed as `_Verb`: the call form returns the router (or app), `@r.get("/x")` and
+        # `@r.get("/x", validate)` keep the decorated function's type.
+        get: _Verb[Self]
+        post: _Verb[Self]
+        put: _Verb[Self]
+        patch: _Verb[Self]
+        delete: _Verb[Self]
+        options: _Verb[Self]
+        head: _Verb[Self]
+        all: _Verb[Self]
         # The rarer methods Node knows, made by __getattr__ at run time (m-search as m_search).
-        acl: Callable[..., Any]
-        bind: Callable[..., Any]
-        checkout: Callable[..., Any]
-        connect: Callable[..., Any]
-        copy: Callable[..., Any]
-        link: Callable[..., Any]
-        lock: Callable[..., Any]
-        m_search: Callable[..., Any]
-        merge: Callable[..., Any]
-        mkactivity: Callable[..., Any]
-        mkcalendar: Callable[..., Any]
-        mkcol: Callable[..., Any]
-        move: Callable[..., Any]
-        notify: Callable[..., Any]
-        propfind: Callable[..., Any]
-        proppatch: Callable[..., Any]
-        purge: Callable[..., Any]
-        query: Callable[..., Any]
-        rebind: Callable[..., Any]
-        report: Callable[..., Any]
-        search: Callable[..., Any]
-        source: Callable[..., Any]
-        subscribe: Callable[..., Any]
-        trace: Callable[..., Any]
-        unbind: Callable[..., Any]
-        unlink: Callable[..., Any]
-        unlock: Callable[..., Any]
-        unsubscribe: Callable[..., Any]
+        acl: _Verb[Self]
+        bind: _Verb[Self]
+        checkout: _Verb[Self]
+        connect: _Verb[Self]
+        copy: _Verb[Self]
+        link: _Verb[Self]
+        lock: _Verb[Self]
+        m_search: _Verb[Self]
+        merge: _Verb[Self]
+        mkactivity: _Verb[Self]
+        mkcalendar: _Verb[Self]
+        mkcol: _Verb[Self]
+        move: _Verb[Self]
+        notify: _Verb[Self]
+        propfind: _Verb[Self]
+        proppatch: _Verb[Self]
+        purge: _Verb[Self]
+        query: _Verb[Self]
+        rebind: _Verb[Self]
+        report: _Verb[Self]
+        search: _Verb[Self]
+        source: _Verb[Self]
+        subscribe: _Verb[Self]
+        trace: _Verb[Self]
+        unbind: _Verb[Self]
+        unlink: _Verb[Self]
+        unlock: _Verb[Self]
+        unsubscribe: _Verb[Self]
 
     else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def get(self, path, *handlers):
+            """Handle GET (and HEAD) requests at `path`."""
+            return self._method("GET", path, handlers)
+
+        def post(self, path, *handlers):
+            """Handle POST requests at `path`."""
+            return self._method("POST", path, handlers)
+
+        def put(self, path, *handlers):
+            """Handle PUT requests at `path`."""
+            return self._method("PUT", path, handlers)
+
+        def patch(self, path, *handlers):
+            """Handle PATCH requests at `path`."""
+            return self._method("PATCH", path, handlers)
+
+        def delete(self, path, *handlers):
+            """Handle DELETE requests at `path`."""
+            return self._method("DELETE", path, handlers)
+
+        def options(self, path, *handlers):
+            """Handle OPTIONS requests at `path` (replacing the automatic answer)."""
+            return self._method("OPTIONS", path, handlers)
+
+        def head(self, path, *handlers):
+            """Handle HEAD requests at `path` (without it, GET handlers answer HEAD)."""
+            return self._method("HEAD", path, handlers)
+
+        def all(self, path, *handlers):
+            """Handle every method at `path`."""
+            return self._method(None, path, handlers)
 
         def __getattr__(self, name: str) -> Any:
             # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
@@ -239,10 +268,17 @@ class Router(MethodsMixin):
 
     # -- registration ---------------------------------------------------------------------
 
+    @overload
+    def use(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def use(self, *args: Any) -> Router: ...
+
     def use(self, *args: Any) -> Any:
         """Mount middleware at a path prefix (default "/"): `use(fn)`, `use("/api", fn, ...)`.
 
-        Returns the router, so calls chain, as Express's do.
+        Returns the router, so calls chain, as Express's do; with a path only
+        (`@router.use("/api")`) a decorator that mounts the function and returns it.
         """
         path, handlers = split_use_arguments(args)
         if not handlers:
@@ -362,6 +398,12 @@ class Router(MethodsMixin):
                 yield layer.handler.fn
 
     # -- dispatch -------------------------------------------------------------------------
+
+    @overload
+    def __call__(self, fn: _F, /) -> _F: ...
+
+    @overload
+    def __call__(self, req: Any, res: Any, next: Next, /) -> Coroutine[Any, Any, None]: ...
 
     def __call__(self, *args: Any) -> Any:
         """`router(req, res, next)` runs it as middleware (a coroutine to await);
