@@ -60,23 +60,30 @@ def _as_port(value: object) -> int | None:
     return None
 
 
-def listen_target(args: tuple[Any, ...], keywords: dict[str, Any]) -> ListenTarget:
+def listen_target(args: tuple[Any, ...], keywords: dict[str, Any]
+                  ) -> tuple[ListenTarget, dict[str, Any]]:
     """Read `listen`'s positional arguments the way Node does (the callback is the last
-    argument when it is callable) plus the keywords `port`, `host`, `backlog`, `callback`.
-    Raises TypeError for an argument Node would reject."""
-    rest = list(args)
+    argument when it is callable) plus the keywords `port`, `host`, `backlog`, `callback`;
+    returns the target and the other keywords (server options). Raises TypeError for an
+    argument Node would reject."""
+    keywords = dict(keywords)
+    options = {k: keywords.pop(k) for k in list(keywords)
+               if k not in ("port", "host", "backlog", "callback")}
+    return _target(list(args), keywords), options
+
+
+def _target(rest: list[Any], keywords: dict[str, Any]) -> ListenTarget:
+    args_given = len(rest)
     callback = keywords.pop("callback", None)
     if rest and callable(rest[-1]):
         if callback is not None:
             raise TypeError("listen() got two callbacks")
         callback = rest.pop()
     if len(rest) > 3:
-        raise TypeError(f"listen() takes at most 4 arguments ({len(args)} given)")
+        raise TypeError(f"listen() takes at most 4 arguments ({args_given} given)")
     first = rest[0] if rest else keywords.pop("port", None)
     host = rest[1] if len(rest) > 1 else keywords.pop("host", None)
     backlog = rest[2] if len(rest) > 2 else keywords.pop("backlog", None)
-    if keywords:
-        raise TypeError(f"listen() got unexpected keyword arguments: {', '.join(keywords)}")
     if host is not None and not isinstance(host, str):
         raise TypeError(f"listen(): host must be a string, not {host!r}")
     if backlog is not None and _as_port(backlog) is None:
@@ -124,9 +131,7 @@ def listen(app: Any, args: tuple[Any, ...], keywords: dict[str, Any]) -> None:
     """
     from expresspy.server import AddressInUse, ServerConfig, run
 
-    options = {k: keywords.pop(k) for k in list(keywords)
-               if k not in ("port", "host", "backlog", "callback")}
-    target = listen_target(args, keywords)
+    target, options = listen_target(args, keywords)
     if os.environ.get(FROM_CLI_VARIABLE) == "1":
         logger.warning(
             "app.listen(%s) ignored: `expresspy run` serves this app on its own --host and "
