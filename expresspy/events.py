@@ -16,6 +16,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from expresspy.runtime.handler import positional_parameters
+
 __all__ = ["Emitter", "Listener", "call_with_arity", "positional_capacity", "spawn"]
 
 logger = logging.getLogger("expresspy")
@@ -24,18 +26,12 @@ Listener = Callable[..., Any]
 
 
 def positional_capacity(fn: Callable[..., Any]) -> int:
-    """How many positional arguments `fn` accepts (a large number for `*args`)."""
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):
+    """How many positional arguments `fn` accepts (a large number for `*args`, or when its
+    signature cannot be read)."""
+    found = positional_parameters(fn)
+    if found is None or found[1]:
         return 255
-    count = 0
-    for param in signature.parameters.values():
-        if param.kind is param.VAR_POSITIONAL:
-            return 255
-        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            count += 1
-    return count
+    return found[0]
 
 
 def call_with_arity(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
