@@ -32,6 +32,10 @@ _LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 @click.version_option(package_name="expresspy", prog_name="expresspy")
 def main() -> None:
     """expresspy: Express.js's programming model in Python."""
+    # Every command loads the app itself: a module-level app.listen(...) in it must not start
+    # a server (and block `expresspy routes`); it reads this, inherited by --workers and
+    # --reload children, and logs that it was ignored (Flask's FLASK_RUN_FROM_CLI).
+    os.environ[FROM_CLI_VARIABLE] = "1"
 
 
 @main.command("routes")
@@ -275,9 +279,6 @@ def run_command(target: str, **options: Any) -> None:
     proxy_headers = options.pop("proxy_headers")
     allow_ips = options.pop("forwarded_allow_ips")
     config = _config(options)
-    # A module-level app.listen(...) in the app must not start a second server: it reads this
-    # (inherited by --workers and --reload children) and logs that it was ignored.
-    os.environ[FROM_CLI_VARIABLE] = "1"
     load: Callable[[], Any] = functools.partial(load_app, target)
     if proxy_headers:
         load = _trusting_proxies(load, allow_ips)

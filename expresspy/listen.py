@@ -28,7 +28,7 @@ __all__ = ["FROM_CLI_VARIABLE", "ListenTarget", "listen", "listen_target"]
 logger = logging.getLogger("expresspy")
 
 FROM_CLI_VARIABLE = "EXPRESSPY_RUN_FROM_CLI"
-"""Set to "1" by `expresspy run` before it loads the app (inherited by its workers)."""
+"""Set to "1" by the `expresspy` command before it loads the app (inherited by workers)."""
 
 DEFAULT_PORT = 3000
 DEFAULT_HOST = "127.0.0.1"
@@ -134,8 +134,9 @@ def listen(app: Any, args: tuple[Any, ...], keywords: dict[str, Any]) -> None:
     target, options = listen_target(args, keywords)
     if os.environ.get(FROM_CLI_VARIABLE) == "1":
         logger.warning(
-            "app.listen(%s) ignored: `expresspy run` serves this app on its own --host and "
-            "--port (call app.listen under `if __name__ == \"__main__\":`)", target.address())
+            "app.listen(%s) ignored: the expresspy command serves this app itself "
+            "(`expresspy run`: on its --host and --port); call app.listen under "
+            "`if __name__ == \"__main__\":`", target.address())
         return
     access_log_format = options.pop("access_log_format", "dev")
     config_fields: dict[str, Any] = {"host": target.host, "port": target.port}

@@ -187,3 +187,12 @@ def test_expresspy_run_ignores_a_module_level_listen(tmp_path: Path) -> None:
     assert len(ignored) == 1, proc.log
     assert f"app.listen(127.0.0.1:{app_port}) ignored" in ignored[0]
     assert len(listening) == 1, proc.log  # no second server after Ctrl-C
+
+
+def test_expresspy_routes_is_not_blocked_by_a_module_level_listen(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP + f"app.listen({free_port()})\n")
+    result = subprocess.run([sys.executable, "-m", "expresspy", "routes", "app.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "GET" in result.stdout and "/" in result.stdout
+    assert "ignored: the expresspy command serves this app itself" in result.stderr
