@@ -153,3 +153,33 @@ def test_client_leaving_mid_body_emits_aborted_and_close_not_finish() -> None:
             time.sleep(0.3)
         wait_until(events, 4)
     assert events == ["data", "aborted", "res close", "req close"]
+
+
+def test_client_leaving_a_stream_emits_close_so_a_timer_can_stop() -> None:
+    import asyncio
+
+    app = express()
+    events: list[str] = []
+
+    @app.get("/events")
+    async def stream(req: Any, res: Any) -> None:
+        res.set_header("Content-Type", "text/event-stream")
+        res.write("data: hello\n\n")
+
+        async def tick() -> None:
+            while not res.finished and "req close" not in events:
+                await asyncio.sleep(0.05)
+                if not res.finished:
+                    res.write("data: tick\n\n")
+
+        task = asyncio.ensure_future(tick())
+        res.on("finish", lambda: events.append("finish"))
+        res.on("close", lambda: events.append("res close"))
+        req.on("close", lambda: (events.append("req close"), task.cancel()))
+
+    with running(app) as server:
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            client.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b"data: hello" in client.recv(65536)
+        wait_until(events, 2)
+    assert events == ["res close", "req close"]
