@@ -28,6 +28,8 @@ from expresspy.router import Route, Router
 from expresspy.session import CookieStore, MemoryStore, SQLiteStore, Store
 
 if TYPE_CHECKING:
+    from expresspy.middleware import body as _body
+    from expresspy.middleware.static import static as _static
     from expresspy.session import session
 else:  # the package itself, which is callable as session() (expresspy/session/__init__.py)
     from expresspy import session
@@ -53,12 +55,23 @@ class _Express:
         """Create a new application."""
         return Application()
 
-    def __getattr__(self, name: str) -> Any:
-        # Middleware modules are imported when first used, keeping `import expresspy` light.
-        if name in _MIDDLEWARE:
-            module, attr = _MIDDLEWARE[name]
-            return getattr(importlib.import_module(module), attr)
-        raise AttributeError(f"express has no attribute {name!r}")
+    if TYPE_CHECKING:
+        # What the type checker sees: the middleware factories themselves, with their
+        # signatures (a misspelt `express.jsno` is a type error, not Any).
+        json = staticmethod(_body.json)
+        urlencoded = staticmethod(_body.urlencoded)
+        text = staticmethod(_body.text)
+        raw = staticmethod(_body.raw)
+        static = staticmethod(_static)
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            # Middleware modules are imported when first used, keeping `import expresspy`
+            # light.
+            if name in _MIDDLEWARE:
+                module, attr = _MIDDLEWARE[name]
+                return getattr(importlib.import_module(module), attr)
+            raise AttributeError(f"express has no attribute {name!r}")
 
 
 express = _Express()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable, Coroutine, MutableMapping
+from typing import Any, Literal, TypeVar, overload
 
 from expresspy import finalhandler, unanswered
 from expresspy.environment import environment
@@ -22,7 +22,13 @@ from expresspy.request import Request, simple_query_parser
 from expresspy.response import Response
 from expresspy.router.pattern import PathSpec
 from expresspy.router.route import DONE, Route
-from expresspy.router.router import MethodsMixin, Router, path_text, split_use_arguments
+from expresspy.router.router import (
+    MethodsMixin,
+    Router,
+    _use_decorator,
+    path_text,
+    split_use_arguments,
+)
 from expresspy.runtime.dispatch import drive
 from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.next import Exchange, Next
@@ -31,6 +37,14 @@ from expresspy.trust import TrustFunction, compile_trust
 logger = logging.getLogger("expresspy")
 
 QueryParser = Callable[[str], Any]
+_F = TypeVar("_F", bound=Callable[..., Any])
+#: Express's settings, which `app.get(name)` reads (types only: any other name reads too).
+SettingName = Literal[
+    "case sensitive routing", "env", "etag", "jsonp callback name", "json escape",
+    "json replacer", "json spaces", "query parser", "strict routing", "subdomain offset",
+    "trust proxy", "view", "views", "view cache", "view engine", "x-powered-by",
+    "sync handlers",
+]
 _TRUST_NOTHING = compile_trust(False)
 
 def _compile_query_parser(value: Any) -> QueryParser | None:
@@ -66,6 +80,9 @@ class Application(MethodsMixin):
         self.request = Extensions()
         self._unanswered = unanswered.Watch()  # the `response warning` setting
         self.response = Extensions()
+        # ASGI servers decide "ASGI 3" by `app.__call__` being a coroutine function: they see
+        # the async entry point, while calling the app also ends a decorator (`__call__`).
+        self.__dict__["__call__"] = self._asgi
         self._default_configuration()
 
     def _default_configuration(self) -> None:
@@ -176,10 +193,21 @@ class Application(MethodsMixin):
             self._router._adapt = self._adapt_mounted  # type: ignore[method-assign]
         return self._router
 
-    def use(self, *args: Any) -> Application:
-        """Mount middleware, routers or whole sub-apps, optionally under a path prefix."""
+    @overload
+    def use(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def use(self, *args: Any) -> Application: ...
+
+    def use(self, *args: Any) -> Any:
+        """Mount middleware, routers or whole sub-apps, optionally under a path prefix.
+
+        Returns the app, as Express does; with a path only (`@app.use("/api")`) it returns
+        a decorator that mounts the function and gives it back unchanged."""
         path, handlers = split_use_arguments(args)
         if not handlers:
+            if args:  # `@app.use("/api")`: a decorator that mounts the function
+                return _use_decorator(self, path)
             raise TypeError("app.use() requires a middleware function")
         self.router.use(path, *handlers)
         return self
@@ -230,6 +258,20 @@ class Application(MethodsMixin):
         self.router._register(method, path, handlers)
         return self
 
+    def _append_to_last_route(self, fn: Any) -> Any:
+        return self.router._append_to_last_route(fn)
+
+    # A setting's name is a str, as a path is: the first overload wins for those names, and
+    # makes this signature differ from the other methods' (hence the ignore).
+    @overload  # type: ignore[override]
+    def get(self, name: SettingName, /) -> Any: ...
+
+    @overload
+    def get(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def get(self, path: PathSpec, handler: Any, /, *handlers: Any) -> Application: ...
+
     def get(self, path: PathSpec, *handlers: Any) -> Any:
         """`app.get(name)` reads a setting; `app.get(path, *handlers)` routes GET requests."""
         if not handlers and isinstance(path, str) and not _looks_like_route(path):
@@ -261,7 +303,23 @@ class Application(MethodsMixin):
 
     # -- serving --------------------------------------------------------------------------
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+    @overload
+    def __call__(self, fn: _F, /) -> _F: ...
+
+    @overload
+    def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any, /
+                 ) -> Coroutine[Any, Any, None]: ...
+
+    def __call__(self, *args: Any) -> Any:
+        """`app(scope, receive, send)`: the ASGI 3 entry point (a coroutine to await).
+        `app(fn)`: the end of a decorator with middleware, `@app.get("/x", validate)`
+        (the call form registered the route and returned the app; `fn` becomes its last
+        handler and is returned unchanged)."""
+        if len(args) == 1:
+            return self._append_to_last_route(args[0])
+        return self._asgi(*args)
+
+    async def _asgi(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         """The ASGI 3 entry point."""
         kind = scope["type"]
         if kind == "http":
@@ -323,23 +381,22 @@ class Application(MethodsMixin):
                 self._sync.shutdown()
                 return
 
-    def listen(self, port: int = 3000, callback: Callable[..., Any] | None = None,
-               host: str = "127.0.0.1", **options: Any) -> None:
+    def listen(self, *args: Any, **options: Any) -> None:
         """Serve the app with the built-in server until interrupted (blocks).
 
-        `callback()` runs once the server listens. As in Express 5, a failure to listen
-        (the port is taken, say) is passed to the callback, `callback(err)`, instead of being
-        raised; without a callback it is raised. Extra keyword options go to
-        `expresspy.server.ServerConfig` (limits, timeouts, TLS files).
+        Express's forms: `listen()`, `listen(port)`, `listen(port, cb)`,
+        `listen(port, host, cb)`, `listen(port, host, backlog, cb)`, `listen(path, cb)` (a
+        Unix socket), and the keywords `port`, `host` (127.0.0.1 unless told), `backlog`,
+        `callback`. `cb()` (or `cb(None)`) runs once the server listens; as in Express 5 a
+        failure to listen is passed to a callback that takes an argument, `cb(err)`. Without
+        one, a port in use prints one line and exits with status 1. Other keywords go to
+        `expresspy.server.ServerConfig` (limits, timeouts, TLS files), and
+        `access_log_format` picks the access log's format, as `expresspy run`'s flag does.
+        Under `expresspy run` the call is ignored (with one log line): the command serves.
         """
-        from expresspy.server import ServerConfig, run
+        from expresspy.listen import listen
 
-        try:
-            run(self, ServerConfig(host=host, port=port, **options), on_listen=callback)
-        except OSError as err:
-            if callback is None:
-                raise
-            callback(err)
+        listen(self, args, options)
 
 
 def _looks_like_route(path: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import os
 import socket
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 import click
 
 from .environment import environment
+from .listen import FROM_CLI_VARIABLE, install_access_log
 from .server.config import HTTP_BACKENDS, LimitInfo, ServerConfig, limit_fields
 from .server.errors import AddressInUse
 from .server.loader import AppImportError, AppNotFound, load_app, watch_root
@@ -33,6 +33,10 @@ _LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 @click.version_option(package_name="expresspy", prog_name="expresspy")
 def main() -> None:
     """expresspy: Express.js's programming model in Python."""
+    # Every command loads the app itself: a module-level app.listen(...) in it must not start
+    # a server (and block `expresspy routes`); it reads this, inherited by --workers and
+    # --reload children, and logs that it was ignored (Flask's FLASK_RUN_FROM_CLI).
+    os.environ[FROM_CLI_VARIABLE] = "1"
 
 
 @main.command("routes")
@@ -161,12 +165,7 @@ def _with_access_log(load: Callable[[], Any], fmt: str) -> Callable[[], Any]:
 
     def load_logging() -> Any:
         app = load()
-        router = getattr(app, "router", None)
-        if router is not None and hasattr(router, "use_first"):
-            from .middleware.logger import access_log
-
-            router.use_first(access_log(fmt))
-            logging.getLogger("expresspy.access").setLevel(logging.WARNING)
+        install_access_log(app, fmt)
         return app
 
     return load_logging

@@ -74,8 +74,19 @@ def finish(req: Request, res: Response, err: Any, env: str) -> None:
             status = 500
         message = phrase(status) if env == "production" else describe_error(exc)
         if env != "test":
-            logger.error("%s %s → %d", req.method, req.original_url, status, exc_info=exc)
+            log_error(req, status, exc)
     send_error_page(res, status, message, headers)
+
+
+def log_error(req: Request, status: int, exc: BaseException) -> None:
+    """Log an error answered by the error page: a client's bad input (4xx: a malformed body,
+    a too large one, a failed check) at INFO with its message and no traceback, since the
+    server did nothing wrong; a 5xx at ERROR with the traceback, to be fixed."""
+    if status < 500:
+        logger.info("%s %s → %d: %s", req.method, req.original_url, status,
+                    str(exc) or type(exc).__name__)
+    else:
+        logger.error("%s %s → %d", req.method, req.original_url, status, exc_info=exc)
 
 
 def send_error_page(res: Response, status: int, message: str,

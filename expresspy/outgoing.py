@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from expresspy.callbacks import on_loop_thread
+from expresspy.events import Emitter, call_with_arity
 from expresspy.http.asgi import ZERO_COPY_EXTENSION, BodySource, HeaderValue, Send
 from expresspy.http.headers import check_header
 
@@ -55,8 +56,13 @@ class HeadersSentError(RuntimeError):
         super().__init__("Cannot set headers after they are sent to the client")
 
 
-class ServerResponse:
-    """Status, headers and body of one response, and the hooks around sending it."""
+class ServerResponse(Emitter):
+    """Status, headers and body of one response, and the hooks around sending it.
+
+    Node's events (`res.on(...)`): "finish" once the response was handed to the server,
+    then "close"; only "close" when the client went away first. `req` emits "close" with
+    it (and "aborted" before it, when the client went away).
+    """
 
     # Defaults shared by every response until one is assigned: fewer stores per request (the
     # attributes read on every request stay on the instance, where reads are quickest).
@@ -66,13 +72,14 @@ class ServerResponse:
     _streaming = False
     _pump_task: asyncio.Future[None] | None = None
     _pump_wake: asyncio.Future[None] | None = None
+    _closed = False  # the on_finish hooks ran and "close" was emitted
     # Most responses register no hook and stream nothing: the hooks stay the shared empty
     # tuple until one is added, and the chunk list is made when streaming starts; four lists
     # fewer to make and free per request.
     _chunks: list[bytes]
     _on_headers: list[Callable[[Any], None]] | tuple[()] = ()
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
-    _on_finish: list[Callable[[Any], None]] | tuple[()] = ()
+    _on_finish: list[Callable[..., None]] | tuple[()] = ()
 
     def __init__(self, app: ErrorResponder, req: Request, send: Send,
                  loop: asyncio.AbstractEventLoop) -> None:
@@ -201,8 +208,9 @@ class ServerResponse:
         else:
             self._before_finish = [fn]
 
-    def on_finish(self, fn: Callable[[Any], None]) -> None:
-        """Run `fn(res)` once the response was handed to the server or the client left."""
+    def on_finish(self, fn: Callable[..., None]) -> None:
+        """Run `fn(res)` (or `fn()`, for a function of no argument) once the response was
+        handed to the server or the client left."""
         if self._on_finish:
             self._on_finish.append(fn)
         else:
@@ -289,7 +297,7 @@ class ServerResponse:
             return
         exchange.gone = True
         self.req.aborted = True
-        self._run_on_finish()
+        self._run_on_finish(finished=False)
         exchange.trigger()
 
     def _aborted(self, exc: BaseException) -> None:
@@ -302,17 +310,29 @@ class ServerResponse:
             logger.error("sending the response to %s %s failed", self.req.method,
                          self.req.original_url, exc_info=exc)
         self.req.aborted = True
-        self._run_on_finish()
+        self._run_on_finish(finished=False)
 
-    def _run_on_finish(self) -> None:
-        if not self._on_finish:
-            return
-        hooks, self._on_finish = self._on_finish, ()
-        for hook in hooks:
-            try:
-                hook(self)
-            except Exception:
-                logger.exception("on_finish hook failed")
+    def _run_on_finish(self, finished: bool = True) -> None:
+        """Run the on_finish hooks, then emit Node's events: res "finish" (when the response
+        was sent) and "close", req "aborted" (when it was not) and "close"; the events once
+        only (a hook added after may still run, on a later call, as before)."""
+        if self._on_finish:
+            hooks, self._on_finish = self._on_finish, ()
+            for hook in hooks:
+                try:
+                    call_with_arity(hook, (self,))
+                except Exception:
+                    logger.exception("on_finish hook %s failed",
+                                     getattr(hook, "__qualname__", hook))
+        if self._closed or (self._listeners is None and self.req._listeners is None):
+            return  # most responses: nobody listens
+        self._closed = True
+        if finished:
+            self.emit("finish")
+        else:
+            self.req.emit("aborted")
+        self.emit("close")
+        self.req.emit("close")
 
     def _wake_pump(self) -> None:
         if on_loop_thread(self._loop):

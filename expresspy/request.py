@@ -19,6 +19,7 @@ from expresspy.http.fresh import is_fresh
 from expresspy.http.negotiate import choose
 from expresspy.http.ranges import Ranges, parse_range
 from expresspy.http.typeis import has_body, type_is
+from expresspy.incoming import IncomingEvents
 from expresspy.router.pattern import Params
 from expresspy.runtime.next import Exchange
 from expresspy.session.missing import NO_SESSION
@@ -85,8 +86,11 @@ def simple_query_parser(query: str) -> dict[str, Any]:
     return parsed
 
 
-class Request:
-    """The incoming request, with Express's API. Created once per request by the app."""
+class Request(IncomingEvents):
+    """The incoming request, with Express's API. Created once per request by the app.
+
+    Node's events work too: `req.on("data"|"end"|"close"|"aborted", fn)` (expresspy.incoming).
+    """
 
     # Defaults shared by every request until one is assigned: fewer stores per request.
     base_url: str = ""

@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from expresspy.attributes import missing_attribute
 from expresspy.http.methods import HTTP_METHODS
@@ -24,6 +24,9 @@ from expresspy.router.route import Route
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # HTTP_METHODS and url_pathname live in expresspy.http; re-exported for older imports.
 __all__ = [
@@ -82,6 +85,22 @@ class _ParamState:
         self.error: object = None
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+_Owner = TypeVar("_Owner", covariant=True)
+
+
+class _Verb(Protocol[_Owner]):
+    """The type of `app.get`, `router.post`, ...: `r.get("/x", h1, h2)` registers and returns
+    the router or app; `r.get("/x")` and `r.get("/x", validate)` (as a decorator: the app or
+    router then takes the function) keep the decorated function's type."""
+
+    @overload
+    def __call__(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def __call__(self, path: PathSpec, handler: Any, /, *handlers: Any) -> _Owner: ...
+
+
 class MethodsMixin:
     """`get/post/put/patch/delete/options/head/all` and every other Node method, in call and
     decorator form: `r.get("/x", h1, h2)` registers and returns `r`; `@r.get("/x")` decorates.
@@ -90,8 +109,14 @@ class MethodsMixin:
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
         raise NotImplementedError
 
+    def _append_to_last_route(self, fn: Any) -> Any:
+        raise NotImplementedError
+
     def _method(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
         if handlers:
+            # Call form: registers now and returns the router/app. When it was the head of
+            # a decorator (`@app.get("/x", validate)`), Python then calls the returned object
+            # with the function: see `_append_to_last_route`.
             return self._register(method, path, handlers)
 
         def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,38 +124,6 @@ class MethodsMixin:
             return fn
 
         return decorator
-
-    def get(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle GET (and HEAD) requests at `path`."""
-        return self._method("GET", path, handlers)
-
-    def post(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle POST requests at `path`."""
-        return self._method("POST", path, handlers)
-
-    def put(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle PUT requests at `path`."""
-        return self._method("PUT", path, handlers)
-
-    def patch(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle PATCH requests at `path`."""
-        return self._method("PATCH", path, handlers)
-
-    def delete(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle DELETE requests at `path`."""
-        return self._method("DELETE", path, handlers)
-
-    def options(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle OPTIONS requests at `path` (replacing the automatic answer)."""
-        return self._method("OPTIONS", path, handlers)
-
-    def head(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle HEAD requests at `path` (without it, GET handlers answer HEAD)."""
-        return self._method("HEAD", path, handlers)
-
-    def all(self, path: PathSpec, *handlers: Any) -> Any:
-        """Handle every method at `path`."""
-        return self._method(None, path, handlers)
 
     def ws(self, path: PathSpec, *handlers: Any) -> Any:
         """Handle WebSocket upgrades at `path` with `handler(ws, req[, next])`, express-ws's
@@ -153,37 +146,79 @@ class MethodsMixin:
         return decorator
 
     if TYPE_CHECKING:
+        # Typed as `_Verb`: the call form returns the router (or app), `@r.get("/x")` and
+        # `@r.get("/x", validate)` keep the decorated function's type.
+        get: _Verb[Self]
+        post: _Verb[Self]
+        put: _Verb[Self]
+        patch: _Verb[Self]
+        delete: _Verb[Self]
+        options: _Verb[Self]
+        head: _Verb[Self]
+        all: _Verb[Self]
         # The rarer methods Node knows, made by __getattr__ at run time (m-search as m_search).
-        acl: Callable[..., Any]
-        bind: Callable[..., Any]
-        checkout: Callable[..., Any]
-        connect: Callable[..., Any]
-        copy: Callable[..., Any]
-        link: Callable[..., Any]
-        lock: Callable[..., Any]
-        m_search: Callable[..., Any]
-        merge: Callable[..., Any]
-        mkactivity: Callable[..., Any]
-        mkcalendar: Callable[..., Any]
-        mkcol: Callable[..., Any]
-        move: Callable[..., Any]
-        notify: Callable[..., Any]
-        propfind: Callable[..., Any]
-        proppatch: Callable[..., Any]
-        purge: Callable[..., Any]
-        query: Callable[..., Any]
-        rebind: Callable[..., Any]
-        report: Callable[..., Any]
-        search: Callable[..., Any]
-        source: Callable[..., Any]
-        subscribe: Callable[..., Any]
-        trace: Callable[..., Any]
-        unbind: Callable[..., Any]
-        unlink: Callable[..., Any]
-        unlock: Callable[..., Any]
-        unsubscribe: Callable[..., Any]
+        acl: _Verb[Self]
+        bind: _Verb[Self]
+        checkout: _Verb[Self]
+        connect: _Verb[Self]
+        copy: _Verb[Self]
+        link: _Verb[Self]
+        lock: _Verb[Self]
+        m_search: _Verb[Self]
+        merge: _Verb[Self]
+        mkactivity: _Verb[Self]
+        mkcalendar: _Verb[Self]
+        mkcol: _Verb[Self]
+        move: _Verb[Self]
+        notify: _Verb[Self]
+        propfind: _Verb[Self]
+        proppatch: _Verb[Self]
+        purge: _Verb[Self]
+        query: _Verb[Self]
+        rebind: _Verb[Self]
+        report: _Verb[Self]
+        search: _Verb[Self]
+        source: _Verb[Self]
+        subscribe: _Verb[Self]
+        trace: _Verb[Self]
+        unbind: _Verb[Self]
+        unlink: _Verb[Self]
+        unlock: _Verb[Self]
+        unsubscribe: _Verb[Self]
 
     else:  # hidden from mypy, so that a misspelt method is a type error
+
+        def get(self, path, *handlers):
+            """Handle GET (and HEAD) requests at `path`."""
+            return self._method("GET", path, handlers)
+
+        def post(self, path, *handlers):
+            """Handle POST requests at `path`."""
+            return self._method("POST", path, handlers)
+
+        def put(self, path, *handlers):
+            """Handle PUT requests at `path`."""
+            return self._method("PUT", path, handlers)
+
+        def patch(self, path, *handlers):
+            """Handle PATCH requests at `path`."""
+            return self._method("PATCH", path, handlers)
+
+        def delete(self, path, *handlers):
+            """Handle DELETE requests at `path`."""
+            return self._method("DELETE", path, handlers)
+
+        def options(self, path, *handlers):
+            """Handle OPTIONS requests at `path` (replacing the automatic answer)."""
+            return self._method("OPTIONS", path, handlers)
+
+        def head(self, path, *handlers):
+            """Handle HEAD requests at `path` (without it, GET handlers answer HEAD)."""
+            return self._method("HEAD", path, handlers)
+
+        def all(self, path, *handlers):
+            """Handle every method at `path`."""
+            return self._method(None, path, handlers)
 
         def __getattr__(self, name: str) -> Any:
             # The rarer methods Node knows (purge, propfind, query, m-search as m_search, ...).
@@ -219,6 +254,10 @@ class Router(MethodsMixin):
         self.case_sensitive = case_sensitive
         self.merge_params = merge_params
         self.strict = strict
+        # What introspection sees as `router.__call__` (ASGI servers, handler registration):
+        # the async middleware form, while calling the router also accepts one function.
+        self.__dict__["__call__"] = self._as_middleware
+        self._last_route: tuple[Route, str | None] | None = None
         self._stack: list[Layer] = []
         self.params: dict[str, list[Handler]] = {}
         # Layers that may match, by the request path's first segment (see `_candidates`).
@@ -253,13 +292,22 @@ class Router(MethodsMixin):
 
     # -- registration ---------------------------------------------------------------------
 
+    @overload
+    def use(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def use(self, *args: Any) -> Router: ...
+
     def use(self, *args: Any) -> Any:
         """Mount middleware at a path prefix (default "/"): `use(fn)`, `use("/api", fn, ...)`.
 
-        Returns the router, so calls chain, as Express's do.
+        Returns the router, so calls chain, as Express's do; with a path only
+        (`@router.use("/api")`) a decorator that mounts the function and returns it.
         """
         path, handlers = split_use_arguments(args)
         if not handlers:
+            if args:  # `@router.use("/api")`: a decorator that mounts the function
+                return _use_decorator(self, path)
             raise TypeError("argument handler is required")
         for fn in handlers:
             if not callable(fn):
@@ -292,8 +340,21 @@ class Router(MethodsMixin):
         return route
 
     def _register(self, method: str | None, path: PathSpec, handlers: tuple[Any, ...]) -> Any:
-        self.route(path).add(method, handlers)
+        route = self.route(path).add(method, handlers)
+        self._last_route = (route, method)
         return self
+
+    def _append_to_last_route(self, fn: Any) -> Any:
+        """Add `fn` after the handlers of the route registered last (the decorator form with
+        middleware, `@router.get("/x", validate)`) and return `fn` unchanged."""
+        if self._last_route is None or not callable(fn):
+            raise TypeError(
+                "a router is called as middleware with (req, res, next); called with one "
+                "function it only ends a decorator such as @router.get('/x', validate)")
+        route, method = self._last_route
+        self._last_route = None
+        route.add(method, (fn,))
+        return fn
 
     def param(self, name: str, fn: Callable[..., Any] | None = None) -> Any:
         """Register `fn(req, res, next, value, name)` for the route parameter `name`.
@@ -362,7 +423,21 @@ class Router(MethodsMixin):
 
     # -- dispatch -------------------------------------------------------------------------
 
-    async def __call__(self, req: Any, res: Any, next: Next) -> None:
+    @overload
+    def __call__(self, fn: _F, /) -> _F: ...
+
+    @overload
+    def __call__(self, req: Any, res: Any, next: Next, /) -> Coroutine[Any, Any, None]: ...
+
+    def __call__(self, *args: Any) -> Any:
+        """`router(req, res, next)` runs it as middleware (a coroutine to await);
+        `router(fn)` ends a decorator with middleware, `@router.post("/", auth, validate)`:
+        `fn` becomes the last handler of the route registered just before."""
+        if len(args) == 1:
+            return self._append_to_last_route(args[0])
+        return self._as_middleware(*args)
+
+    async def _as_middleware(self, req: Any, res: Any, next: Next) -> None:
         """Run as middleware: walk the stack, then hand the outcome to the parent's `next`."""
         outcome = await self.run(req, res)
         if outcome is not DONE:
@@ -604,6 +679,15 @@ def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
         shifted[str(index + parent_count)] = params[str(index)]
     merged.update(shifted)
     return merged
+
+
+def _use_decorator(owner: Any, path: PathSpec) -> Callable[[Any], Any]:
+    """`@owner.use(path)`: mount the decorated function at `path` and return it unchanged."""
+    def decorator(fn: Any) -> Any:
+        owner.use(path, fn)
+        return fn
+
+    return decorator
 
 
 def split_use_arguments(args: tuple[Any, ...]) -> tuple[PathSpec, list[Any]]:

@@ -16,19 +16,29 @@ from typing import Any
 HandlerFunc = Callable[..., Any]
 
 
-def _positional_arity(fn: HandlerFunc) -> int:
-    """Number of positional parameters `fn` takes; 3 for `*args` (it accepts `next`)."""
+def positional_parameters(fn: Callable[..., Any]) -> tuple[int, bool] | None:
+    """The number of named positional parameters of `fn` and whether it has `*args`; None
+    when its signature cannot be read (a builtin, say)."""
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        return 3
+        return None
     count = 0
     for param in sig.parameters.values():
         if param.kind is param.VAR_POSITIONAL:
-            return max(count, 3)
+            return count, True
         if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
             count += 1
-    return count
+    return count, False
+
+
+def _positional_arity(fn: HandlerFunc) -> int:
+    """Number of positional parameters `fn` takes; 3 for `*args` (it accepts `next`)."""
+    found = positional_parameters(fn)
+    if found is None:
+        return 3
+    count, varargs = found
+    return max(count, 3) if varargs else count
 
 
 def _is_async(fn: HandlerFunc) -> bool:

@@ -84,6 +84,10 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
             req.session = None
             next()
             return
+        if not opts.secrets and not _is_secret(getattr(req, "secret", None)):
+            # express-session's check, once the request is known to be the session's
+            next(RuntimeError("secret option required for sessions"))
+            return
         state = RequestSession(opts, calls, backend, cookie_options, req, res, next)
         await state.load()
 
@@ -91,6 +95,11 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     # Found by prune_command(app) and other tools that need the app's store.
     session_middleware.session_store = opts.store  # type: ignore[attr-defined]
     return session_middleware
+
+
+def _is_secret(value: object) -> bool:
+    """Whether `value` (cookie-parser's `req.secret`) can sign: a non-empty str or bytes."""
+    return isinstance(value, (str, bytes)) and bool(value)
 
 
 class SessionRequest(Protocol):
@@ -142,6 +151,8 @@ class RequestSession:
         self.res = res
         self.next = next
         self.store = opts.store
+        # express-session's `secret || [req.secret]`: cookie-parser's secret when it has none
+        self.secrets: tuple[str | bytes, ...] = opts.secrets or (getattr(req, "secret", ""),)
         self.calls = calls
         self.backend = backend  # where the record lives: the server's store or the cookie
         self.loop = asyncio.get_running_loop()
@@ -202,7 +213,7 @@ class RequestSession:
 
         With a CookieStore the value is the signed record itself; it is kept for load().
         """
-        sid, record = self.backend.read(raw, self.opts.secrets)
+        sid, record = self.backend.read(raw, self.secrets)
         if record is not None:
             self.cookie_record = record
         return sid or None
@@ -384,7 +395,7 @@ class RequestSession:
             record = self.record(sess)
             self.saved_hash = now()
         header = backend.cookie_header(self.opts.name, self.req.session_id, sess, record,
-                                       self.opts.secrets)
+                                       self.secrets)
         res.append("Set-Cookie", header)
 
     def expired_cookie(self) -> str:

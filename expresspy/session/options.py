@@ -96,7 +96,7 @@ def parse_session_options(
                 known = ", ".join(sorted(OPTION_NAMES))
                 raise ValueError(f"unknown session() option {key!r}; known options: {known}")
             merged[python_name] = value
-    merged["secrets"] = normalize_secrets(merged.pop("secret", None), "session()")
+    merged["secrets"] = _secrets(merged.pop("secret", None))
     merged["lifetime"] = Lifetime(
         _seconds_to_ms(merged.pop("absolute_timeout", None), "absolute_timeout"),
         _seconds_to_ms(merged.pop("idle_timeout", None), "idle_timeout"),
@@ -105,6 +105,22 @@ def parse_session_options(
     _default_with_warning(merged, "save_uninitialized", "saveUninitialized")
     _check(merged)
     return SessionOptions(**merged)
+
+
+def _secrets(secret: object) -> tuple[str | bytes, ...]:
+    """The secrets of the `secret` option; none when it is unset (None). Then, as in
+    express-session, each request uses cookie-parser's `req.secret`, and a request without
+    one fails with "secret option required for sessions" (a warning says so now)."""
+    if secret is None:
+        warnings.warn(
+            "session(): no secret option; it signs with cookie-parser's secret (req.secret) "
+            "and answers 500 to requests without one (deprecated in express-session); pass "
+            "secret='<a long random string>'",
+            FutureWarning,
+            stacklevel=4,
+        )
+        return ()
+    return normalize_secrets(secret, "session()")
 
 
 def _seconds_to_ms(value: float | timedelta | None, name: str) -> int | None:

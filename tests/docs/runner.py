@@ -14,17 +14,20 @@ import traceback
 from typing import Any
 
 
-def listen_once(app: Any, port: int = 3000, callback: Any = None, host: str = "127.0.0.1",
-                **options: Any) -> None:
-    """`app.listen` for the docs: serve for one request on a free port, then stop."""
+def listen_once(app: Any, *args: Any, **keywords: Any) -> None:
+    """`app.listen` for the docs (any of its forms): serve for one request on a free port,
+    then stop."""
     import urllib.error
     import urllib.request
 
+    from expresspy.listen import listen_target
     from expresspy.server import BackgroundServer, ServerConfig
 
-    with BackgroundServer(app, ServerConfig(host=host, port=0, **options)) as server:
-        if callback is not None:
-            callback()
+    target, options = listen_target(args, keywords)
+    options.pop("access_log_format", None)
+    with BackgroundServer(app, ServerConfig(host=target.host, port=0, **options)) as server:
+        if target.callback is not None:
+            target.callback()
         # Any HTTP answer, a 404 included, shows the server runs the app.
         with contextlib.suppress(urllib.error.HTTPError):
             urllib.request.urlopen(server.url + "/", timeout=10).close()

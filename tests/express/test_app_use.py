@@ -130,9 +130,14 @@ def test_app__use_middleware__should_accept_nested_arrays_of_middleware() -> Non
 
 
 def test_app__use_path_middleware__should_require_middleware() -> None:
+    # Deviation (issue 18): `app.use("/")` with a path only is the decorator form
+    # (`@app.use("/api")`), so the middleware is required when the decorator is applied.
     app = express()
     with pytest.raises(TypeError, match=re.escape("app.use() requires a middleware function")):
-        app.use("/")
+        app.use()
+    with pytest.raises(TypeError, match="argument handler must be a function"):
+        app.use("/")(None)
+    assert app.router.stack == []
 
 
 def _use_rejects(middleware: Any) -> None:

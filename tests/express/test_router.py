@@ -314,8 +314,14 @@ def test_router__all__should_support_using_all_to_capture_all_http_verbs() -> No
 
 
 def test_router__use__should_require_middleware() -> None:
+    # Deviation (issue 18): `router.use("/")` with a path only is the decorator form
+    # (`@router.use("/api")`); the middleware is required when the decorator is applied.
     with pytest.raises(TypeError, match="argument handler is required"):
-        Router().use("/")
+        Router().use()
+    router = Router()
+    with pytest.raises(TypeError, match="argument handler must be a function"):
+        router.use("/")(None)
+    assert router.stack == []
 
 
 def _use_rejects(middleware: Any) -> None:

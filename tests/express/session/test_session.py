@@ -89,9 +89,18 @@ def test_session__should_do_nothing_if_req_session_exists() -> None:
 
 
 def test_session__should_error_without_secret() -> None:
-    # expresspy refuses the misconfiguration when session() is called, not on each request.
-    with pytest.raises(ValueError, match="secret"):
-        create_server({"secret": None})
+    with pytest.warns(FutureWarning, match="no secret option"):
+        app = create_server({"secret": None})
+    request(app).get("/").expect(500, re.compile("secret.*required"))
+
+
+def test_session__should_get_secret_from_req_secret() -> None:
+    def setup(req: Any, res: Any) -> None:
+        req.secret = "keyboard cat"
+
+    with pytest.warns(FutureWarning, match="no secret option"):
+        app = create_server({"secret": None}, setup=setup)
+    request(app).get("/").expect(200, "")
 
 
 def test_session__should_create_a_new_session() -> None:
