@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from expresspy.request import Request
     from expresspy.response import Response
 
-__all__ = ["Middleware", "duration_ms", "gather", "parse_bytes", "snake"]
+__all__ = ["Middleware", "camel", "duration_ms", "gather", "option_name", "parse_bytes", "snake"]
 
 #: What every built-in middleware factory returns: an `async def mw(req, res, next)`
 #: (narrower than :data:`expresspy.types.Middleware`, which also admits plain functions).
@@ -42,6 +42,21 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 def snake(name: str) -> str:
     """`defaultCharset` → `default_charset`; snake_case names are returned unchanged."""
     return _CAMEL.sub(lambda m: "_" + m.group(1).lower(), name)
+
+
+def camel(name: str) -> str:
+    """`default_charset` → `defaultCharset`: the npm spelling of a Python option name."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def option_name(key: str, known: Collection[str]) -> str | None:
+    """The Python name of option `key` (itself, or the snake_case form of an npm camelCase
+    key) when it is one of `known`; None for an unknown option."""
+    if key in known:
+        return key
+    name = snake(key)
+    return name if name in known else None
 
 
 def gather(owner: str, given: Mapping[str, Any] | None, keywords: Mapping[str, Any],

@@ -30,6 +30,7 @@ from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
+from expresspy.options import option_name
 from expresspy.outgoing import HeadersSentError, ServerResponse
 
 if TYPE_CHECKING:
@@ -521,12 +522,11 @@ def _js_json(value: Any) -> str:
         return repr(value)
 
 
-_COOKIE_KEYS = {
-    "httpOnly": "http_only", "sameSite": "same_site", "http_only": "http_only",
-    "same_site": "same_site", "domain": "domain", "path": "path", "secure": "secure",
-    "partitioned": "partitioned", "priority": "priority", "expires": "expires",
-    "encode": "encode", "signed": "signed",
-}
+# res.cookie's options (Python names; Express's camelCase spellings map onto them).
+_COOKIE_OPTIONS = frozenset({
+    "http_only", "same_site", "domain", "path", "secure", "partitioned", "priority",
+    "expires", "encode", "signed",
+})
 
 
 def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -540,7 +540,7 @@ def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
             if value is not None:
                 opts["max_age_ms"] = _milliseconds(key, value)
             continue
-        target = _COOKIE_KEYS.get(key)
+        target = option_name(key, _COOKIE_OPTIONS)
         if target is None:
             raise TypeError(f"unknown cookie option {key!r}")
         if target in ("domain", "path") and isinstance(value, str):

@@ -458,77 +458,17 @@ class Router(MethodsMixin):
         """The walk of the stack for `req` (see `expresspy.runtime.dispatch`): yields the
         handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
-        Choosing the next layer is :meth:`_matching_layers`; this runs each one: its
-        parameters, its `router.param` callbacks, then its route or its middleware (mounted
-        at its path).
+        The path and the method are read again before each layer, as Express does, so a
+        middleware may rewrite `req.url` or `req.method` to re-route the request.
         """
         if not req.url:  # no pathname to match: Express runs no layer at all
             return err
         protohost = protohost_of(req.url)
         parent_url: str = req.base_url
         parent_params: Any = req.params
+        options_methods: list[str] | None = [] if req.method == "OPTIONS" else None
         param_states: dict[str, _ParamState] | None = None  # made when a router.param runs
-        state = _WalkState(err, [] if req.method == "OPTIONS" else None)
-        for layer, matched, params in self._matching_layers(req, protohost, state):
-            # The matcher builds a fresh Params per match, so it becomes req.params as it is.
-            req.params = Params(merge_params(params, parent_params)) if self.merge_params \
-                else params
-            if params and self.params:
-                if param_states is None:
-                    param_states = {}
-                outcome = yield from self._param_steps(params, req, res, param_states)
-                if outcome is DONE:
-                    return DONE
-                if outcome is not None:
-                    if outcome != "route":
-                        state.error = state.error or outcome
-                    continue
-            route = layer.route
-            if route is not None:
-                outcome = yield from route.steps(req, res)
-            else:
-                handler = layer.handler
-                assert handler is not None
-                if not (handler.handles_errors if state.error is not None
-                        else handler.handles_requests):
-                    continue
-                mount = _MountPoint(matched, protohost, parent_url) if matched else None
-                slash_added = mount is not None and mount.enter(req)
-                try:
-                    if type(handler.fn) is Router:
-                        # A mounted Router is walked in place instead of as a handler: no
-                        # driver of its own, and a run of sync layers continues through it.
-                        try:
-                            outcome = yield from handler.fn.walk(req, res)
-                        except Exception as exc:  # a failing walk, as a failing handler
-                            outcome = exc
-                    else:
-                        outcome = yield step_for(handler, state.error, req, res)
-                finally:
-                    if mount is not None:
-                        mount.leave(req, slash_added)
-            if outcome is DONE:
-                return DONE
-            if outcome == "router":
-                state.error = None
-                break
-            state.error = None if outcome == "route" else outcome
-        req.base_url = parent_url
-        req.params = parent_params
-        options_methods = state.options_methods
-        if options_methods and state.error is None:
-            _send_options(res, options_methods)
-            return DONE
-        return state.error
-
-    def _matching_layers(self, req: RoutedRequest, protohost: str, state: _WalkState
-                         ) -> Iterator[tuple[Layer, str, dict[str, Any]]]:
-        """The layers of one walk, in order: each whose path matches the request's path and
-        whose route (if any) handles its method, with the path part it matched and its
-        parameters. The path and the method are read again before each layer, as Express
-        does, so a middleware may rewrite `req.url` or `req.method` to re-route the request.
-        A malformed %-escape in a parameter becomes the walk's error (400).
-        """
+        layer_error: object = err
         stack = self._stack
         position = -1
         seen_url: str | None = None
@@ -548,28 +488,76 @@ class Router(MethodsMixin):
                                               else segment.lower())
                 next_candidate = bisect.bisect_right(candidates, position)
             if next_candidate >= len(candidates):
-                return
+                break
             position = candidates[next_candidate]
             next_candidate += 1
             layer = stack[position]
             try:
                 found = layer.matcher.match(path)
-            except Exception as exc:
-                state.error = state.error or exc
+            except Exception as exc:  # a malformed %-escape in a parameter: 400
+                layer_error = layer_error or exc
                 continue
             if found is None:
                 continue
+            matched, params = found
             route = layer.route
+            method: str = req.method
             if route is not None:
-                if state.error is not None:
+                if layer_error is not None:
                     continue
-                method: str = req.method
                 if not route.handles_method(method):
-                    if state.options_methods is not None:
-                        state.options_methods.extend(route.allowed_methods())
+                    if options_methods is not None:
+                        options_methods.extend(route.allowed_methods())
                     if method != "HEAD":
                         continue
-            yield layer, found[0], found[1]
+            # The matcher builds a fresh Params per match, so it becomes req.params as it is.
+            req.params = Params(merge_params(params, parent_params)) if self.merge_params \
+                else params
+            if params and self.params:
+                if param_states is None:
+                    param_states = {}
+                outcome = yield from self._param_steps(params, req, res, param_states)
+                if outcome is DONE:
+                    return DONE
+                if outcome is not None:
+                    if outcome != "route":
+                        layer_error = layer_error or outcome
+                    continue
+            if route is not None:
+                outcome = yield from route.steps(req, res)
+            else:
+                handler = layer.handler
+                assert handler is not None
+                if not (handler.handles_errors if layer_error is not None
+                        else handler.handles_requests):
+                    continue
+                mount = _MountPoint(matched, protohost, parent_url) if matched else None
+                slash_added = mount is not None and mount.enter(req)
+                try:
+                    if type(handler.fn) is Router:
+                        # A mounted Router is walked in place instead of as a handler: no
+                        # driver of its own, and a run of sync layers continues through it.
+                        try:
+                            outcome = yield from handler.fn.walk(req, res)
+                        except Exception as exc:  # a failing walk, as a failing handler
+                            outcome = exc
+                    else:
+                        outcome = yield step_for(handler, layer_error, req, res)
+                finally:
+                    if mount is not None:
+                        mount.leave(req, slash_added)
+            if outcome is DONE:
+                return DONE
+            if outcome == "router":
+                layer_error = None
+                break
+            layer_error = None if outcome == "route" else outcome
+        req.base_url = parent_url
+        req.params = parent_params
+        if options_methods and layer_error is None:
+            _send_options(res, options_methods)
+            return DONE
+        return layer_error
 
     def _param_steps(
         self, params: dict[str, Any], req: RoutedRequest, res: Any,
@@ -605,18 +593,6 @@ class Router(MethodsMixin):
                     state.error = outcome
                     return outcome
         return None
-
-
-class _WalkState:
-    """What choosing the layers and running them share during one walk: the pending error
-    (routes are skipped while there is one) and, for an OPTIONS request, the methods of the
-    routes that matched its path."""
-
-    __slots__ = ("error", "options_methods")
-
-    def __init__(self, error: object, options_methods: list[str] | None) -> None:
-        self.error = error
-        self.options_methods = options_methods
 
 
 class _MountPoint:

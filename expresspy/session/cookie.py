@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from ..cookies import serialize_cookie
-from ..options import duration_ms
+from ..options import camel, duration_ms, option_name
 
 __all__ = [
     "CookieOptions",
@@ -85,19 +85,10 @@ class CookieOptions:
     partitioned: bool | None = None
 
 
-#: Accepted keys of the ``cookie`` option, both spellings, mapped to CookieOptions fields.
-COOKIE_OPTION_KEYS: dict[str, str] = {
-    "path": "path",
-    "domain": "domain",
-    "http_only": "http_only",
-    "httpOnly": "http_only",
-    "secure": "secure",
-    "same_site": "same_site",
-    "sameSite": "same_site",
-    "priority": "priority",
-    "partitioned": "partitioned",
-    "expires": "expires",
-}
+#: The ``cookie`` option's CookieOptions fields (Express's camelCase spellings map onto them).
+COOKIE_OPTION_FIELDS = frozenset({
+    "path", "domain", "http_only", "secure", "same_site", "priority", "partitioned", "expires",
+})
 
 
 def parse_cookie_options(options: Mapping[str, Any] | CookieOptions | None) -> CookieOptions:
@@ -118,10 +109,11 @@ def parse_cookie_options(options: Mapping[str, Any] | CookieOptions | None) -> C
             fields["max_age_ms"] = duration_ms(value, unit_ms=1, name="maxAge")
         elif key == "max_age":
             fields["max_age_ms"] = duration_ms(value, unit_ms=1000, name="max_age")
-        elif key in COOKIE_OPTION_KEYS:
-            fields[COOKIE_OPTION_KEYS[key]] = value
+        elif (field := option_name(key, COOKIE_OPTION_FIELDS)) is not None:
+            fields[field] = value
         else:
-            known = ", ".join(sorted({*COOKIE_OPTION_KEYS, "maxAge", "max_age"}))
+            spellings = {*COOKIE_OPTION_FIELDS, *map(camel, COOKIE_OPTION_FIELDS)}
+            known = ", ".join(sorted({*spellings, "maxAge", "max_age"}))
             raise ValueError(f"unknown session cookie option {key!r}; known options: {known}")
     if fields.get("max_age_ms") is not None and fields.get("expires") is not None:
         raise ValueError("pass either max_age (seconds) / maxAge (ms) or expires, not both")

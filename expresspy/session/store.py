@@ -36,9 +36,9 @@ A store that is temporarily unusable may set ``ready = False``: requests then ge
 ``req.session`` at all, as express-session does when its store emits ``disconnect``.
 
 What a store offers beyond ``get``/``set``/``destroy`` is read once, when ``session()`` is
-built, into :class:`StoreCapabilities` (:func:`capabilities_of`). A store class may declare
-them with a ``capabilities`` class attribute (read from that class only, not inherited by
-subclasses); otherwise they are found as before, by looking for
+built, into :class:`StoreCapabilities` (:func:`capabilities_of`). A store may declare them
+as a ``capabilities`` attribute, set on the instance (in ``__init__``) or on its own class
+(not inherited by subclasses); otherwise they are found as before, by looking for
 the optional methods and attributes (``merge``, ``touch``, ``prune``, ``never_blocks``,
 ``unavailable_errors``, ``in_cookie``), so a store written to that older convention keeps
 working unchanged.
@@ -137,9 +137,12 @@ def capabilities_of(store: Any) -> StoreCapabilities:
     ``never_blocks`` is read from the store's own class only, so a subclass that adds real
     I/O to a store that never blocks keeps the timeout.
     """
-    # Declared on the store's own class only: a subclass may drop a method (``merge = None``)
-    # or add I/O, so it declares its own or is probed.
-    declared = type(store).__dict__.get("capabilities")
+    # Declared by the store itself (set in __init__, when they depend on a client library
+    # imported lazily) or by its own class only: a subclass may drop a method
+    # (``merge = None``) or add I/O, so it declares its own or is probed.
+    declared = getattr(store, "__dict__", {}).get("capabilities")
+    if not isinstance(declared, StoreCapabilities):
+        declared = type(store).__dict__.get("capabilities")
     if isinstance(declared, StoreCapabilities):
         return declared
     return StoreCapabilities(

@@ -62,6 +62,20 @@ def test_capabilities_are_declared_or_probed(store: Any, expected: StoreCapabili
     assert capabilities_of(store) == expected
 
 
+class LazyClientStore(DuckStore):
+    """Declares its capabilities in __init__, once its client library's errors are known."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.capabilities = StoreCapabilities(merge=False, touch=True,
+                                              unavailable_errors=(StoreDown, TimeoutError))
+
+
+def test_an_instance_may_declare_its_capabilities() -> None:
+    assert capabilities_of(LazyClientStore()) == StoreCapabilities(
+        touch=True, unavailable_errors=(StoreDown, TimeoutError))
+
+
 def test_sqlite_store_declares_merge_touch_and_prune(tmp_path: Any) -> None:
     store = SQLiteStore(str(tmp_path / "s.db"))
     try:

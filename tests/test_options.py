@@ -1,0 +1,41 @@
+"""expresspy/options.py: the one reading of option names (both spellings) and durations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from expresspy.options import camel, duration_ms, option_name, snake
+
+KNOWN = frozenset({"http_only", "same_site", "path", "max_age_ms"})
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("http_only", "http_only"),  # the Python name
+    ("httpOnly", "http_only"),  # Express's spelling
+    ("sameSite", "same_site"),
+    ("path", "path"),
+    ("httponly", None),  # neither spelling: a typo is refused, not guessed
+    ("http_Only", None),
+    ("HttpOnly", None),
+    ("secure", None),
+])
+def test_option_name(key: str, expected: str | None) -> None:
+    assert option_name(key, KNOWN) == expected
+
+
+@pytest.mark.parametrize("name", ["http_only", "same_site", "default_charset", "path"])
+def test_camel_and_snake_are_inverse(name: str) -> None:
+    assert snake(camel(name)) == name
+
+
+def test_duration_ms_reads_seconds_milliseconds_and_timedeltas() -> None:
+    assert duration_ms(1.5, unit_ms=1000) == 1500
+    assert duration_ms(250, unit_ms=1) == 250
+    assert duration_ms(timedelta(minutes=1), unit_ms=1000) == 60000
+    assert duration_ms(None, unit_ms=1) is None
+    with pytest.raises(TypeError, match="max_age must be a number or a timedelta"):
+        duration_ms("1d", unit_ms=1000, name="max_age")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must be a finite number"):
+        duration_ms(float("inf"), unit_ms=1)
