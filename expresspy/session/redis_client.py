@@ -114,7 +114,9 @@ def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
     if not service:
         raise ValueError("RedisStore: a redis+sentinel:// URL names the service after the "
                          "hosts: redis+sentinel://host:26379/mymaster")  # fmt: skip
-    sentinel = Sentinel(hosts, socket_timeout=timeout, socket_connect_timeout=timeout)
+    # redis-py types Sentinel's constructor in some releases and not in others (8.1 vs 8.2)
+    sentinel = Sentinel(  # type: ignore[no-untyped-call, unused-ignore]
+        hosts, socket_timeout=timeout, socket_connect_timeout=timeout)
     return sentinel.master_for(service, db=int(db or 0), username=user, password=password,
                                ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
                                max_connections=pool_size)  # fmt: skip
