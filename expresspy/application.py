@@ -317,6 +317,8 @@ class Application(MethodsMixin):
         handler and is returned unchanged)."""
         if len(args) == 1:
             return self._append_to_last_route(args[0])
+        if len(args) == 3 and args[0]["type"] == "http":  # per request: no coroutine between
+            return self._handle_http(*args)
         return self._asgi(*args)
 
     async def _asgi(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:

@@ -250,7 +250,7 @@ class HTTPConnection(asyncio.Protocol):
         if cap is not None and head.content_length is not None and head.content_length > cap:
             self._reject(413, "Request body too large")
             return
-        if is_websocket_upgrade(head.method, head.http_version, head.headers):
+        if head.upgrade and is_websocket_upgrade(head.method, head.http_version, head.headers):
             self._upgrade(head)
             return
         max_requests = config.max_requests_per_connection

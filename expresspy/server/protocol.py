@@ -74,7 +74,8 @@ class RequestHead:
     ``headers`` are (lower-cased name, value) byte pairs in arrival order, as ASGI wants them.
     ``keep_alive`` is what the client asked for (HTTP/1.1 without ``Connection: close``, or
     HTTP/1.0 with ``Connection: keep-alive``). ``content_length`` is None for chunked or empty
-    bodies without the header; ``expect`` is the lower-cased Expect value or None.
+    bodies without the header; ``expect`` is the lower-cased Expect value or None; ``upgrade``
+    says an Upgrade header is present (so only such heads are checked for a WebSocket).
     """
 
     method: bytes
@@ -85,6 +86,7 @@ class RequestHead:
     content_length: int | None
     chunked: bool
     expect: bytes | None
+    upgrade: bool = False
 
 
 Event = RequestHead | bytes | ParserState
@@ -477,6 +479,7 @@ def make_head(
     chunked = False
     expect: bytes | None = None
     connection = b""
+    upgrade = False
     for name, value in headers:
         if name == b"content-length":
             content_length = int(value)
@@ -486,13 +489,15 @@ def make_head(
             connection = value.lower()
         elif name == b"expect":
             expect = value.lower()
+        elif name == b"upgrade":
+            upgrade = True
     if not connection:
         keep_alive = version == "1.1"
     else:
         tokens = {token.strip() for token in connection.split(b",")}
         keep_alive = b"close" not in tokens if version == "1.1" else b"keep-alive" in tokens
     return RequestHead(
-        method, target, version, headers, keep_alive, content_length, chunked, expect
+        method, target, version, headers, keep_alive, content_length, chunked, expect, upgrade
     )
 
 
