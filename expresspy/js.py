@@ -27,6 +27,7 @@ __all__ = [
     "Promise",
     "RegExp",
     "add",
+    "defined",
     "escape_html",
     "is_finite",
     "is_nan",
@@ -491,6 +492,17 @@ def _ordered_items(value: Mapping[Any, Any]) -> Iterable[tuple[str, Any]]:
 def _omitted(value: Any) -> bool:
     """Values JSON.stringify leaves out of objects (and writes as null in arrays)."""
     return value is undefined or callable(value)
+
+
+def defined(value: dict[str, Any]) -> dict[str, Any]:
+    """An object literal without its keys whose value is :data:`undefined`.
+
+    ``{ field: req.body.caption }`` has the key with an undefined value in JavaScript, which
+    ``JSON.stringify`` and ``res.json`` leave out; ported code reads such a value with
+    ``.get(key, js.undefined)`` and passes the literal through ``defined``, so the key is
+    absent (and reads as None) instead of being sent as ``null``. Returns a new dict.
+    """
+    return {key: item for key, item in value.items() if item is not undefined}
 
 
 def stringify(value: Any, replacer: Any = None, space: int | str | None = None) -> str | None:

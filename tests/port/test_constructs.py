@@ -200,3 +200,35 @@ def test_translation_is_valid_python_within_100_columns() -> None:
         text = translate_module(source.encode(), "c.js", {}, "c", "c").text
         assert all(len(line) <= 100 for line in text.splitlines()), text
         json.dumps(text)
+
+
+def test_capitalised_member_of_a_package_keeps_its_name() -> None:
+    """`multer.MulterError` is a class on the module: it is not snake_cased."""
+    source = b"const multer = require('multer');\nconst E = multer.MulterError;\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "E = multer.MulterError" in text, text
+
+
+def test_undefined_request_value_is_left_out_of_sent_json() -> None:
+    """`res.json({ field: req.body.caption })` leaves out the key when caption is missing,
+    as JSON.stringify leaves out undefined; an explicit null stays."""
+    source = b"function send(req, res) { res.json({ a: 1, field: req.body.caption }); }\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert 'js.defined({"a": 1, "field": req.body.get("caption", js.undefined)})' in text, text
+    sent: list[object] = []
+
+    class Req:
+        body: dict[str, object] = {}
+
+    class Res:
+        def json(self, value: object) -> None:
+            sent.append(js.stringify(value))
+
+    namespace: dict[str, object] = {"__name__": "a"}
+    exec(compile(text, "a.py", "exec"), namespace)
+    send = namespace["send"]
+    assert callable(send)
+    send(Req(), Res())
+    Req.body = {"caption": None}
+    send(Req(), Res())
+    assert sent == ['{"a":1}', '{"a":1,"field":null}']
