@@ -164,7 +164,7 @@ class Context:
 
     def unique(self, base: str) -> str:
         """A module-unique function name from `base` (`get_login`, then `get_login_2`)."""
-        name = base
+        name = py_name(base)  # a keyword or a builtin the code calls gets a trailing `_`
         number = 2
         while name in self.used_names or self.scope.find(name) is not None:
             name = f"{base}_{number}"

@@ -36,7 +36,7 @@ from .naming import snake_case
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["ExpressionTranslator"]
+__all__ = ["TYPEOF_TESTS", "ExpressionTranslator"]
 
 #: req's data members: plain dicts whose missing keys JavaScript reads as undefined.
 REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "file"}
@@ -51,8 +51,10 @@ _BINARY = {
     ">=": (">=", COMPARE), "&": ("&", 8), "|": ("|", 6), "^": ("^", 7), "<<": ("<<", 9),
     ">>": (">>", 9),
 }
-_TYPEOF = {
-    "string": "isinstance({x}, str)", "number": "isinstance({x}, (int, float))",
+#: `typeof x === NAME` as Python tests of x.
+TYPEOF_TESTS = {
+    "string": "isinstance({x}, str)",
+    "number": "(isinstance({x}, (int, float)) and not isinstance({x}, bool))",
     "boolean": "isinstance({x}, bool)", "function": "callable({x})",
     "object": "isinstance({x}, (dict, list))", "undefined": "{x} is None",
 }
@@ -345,7 +347,7 @@ class ExpressionTranslator(Context):
         argument = left.child_by_field_name("argument")
         if operator is None or argument is None or self.text(operator) != "typeof":
             return None
-        template = _TYPEOF.get(self.string_value(right))
+        template = TYPEOF_TESTS.get(self.string_value(right))
         if template is None:
             return None
         if self.jinja:
@@ -571,6 +573,9 @@ class ExpressionTranslator(Context):
             # `list[req.params.index]`: a string index, or one out of range, as JS reads it.
             self.need("from expresspy import js")
             return Expr(f"js.item({obj.code}, {index.code})", None, PRIMARY)
+        if obj.kind in ("app", "router", "express") and not self.jinja:
+            # `app[method](path, handler)`: Express's methods are attributes here.
+            return Expr(f"getattr({obj.code}, {index.code})", None, PRIMARY)
         if obj.kind in ("session", "dict") and not self.jinja:
             # A missing key of an object reads as undefined, not an error.
             key = index.code if index.kind == "str" else f"str({index.code})"

@@ -113,6 +113,15 @@ CASES: dict[str, str] = {
                         "const result = [db.add(1, 2), db.twice(4)];",
     "object-keys-values": "const o = { b: 1, a: 2 }; const result = [Object.keys(o), "
                           "Object.values(o), Object.assign({}, o, { c: 3 })];",
+    "switch-typeof": "function kind(v) { switch (typeof v) {\n  case 'object': return 'obj';\n"
+                     "  case 'function': return 'fn';\n  case 'string': case 'number': "
+                     "return 'scalar';\n  default: return 'other'; } }\n"
+                     "const result = [kind({}), kind(() => 1), kind('s'), kind(2), kind(true)];",
+    "optional-parameter": "function walk(tree, prefix) { prefix = prefix || '';\n"
+                          "  return Object.keys(tree).map((k) => prefix + k); }\n"
+                          "const result = [walk({ a: 1 }), walk({ b: 1 }, '/x')];",
+    "function-named-like-a-builtin": "function list() { return 'listed'; }\n"
+                                     "const result = [list(), typeof [] === 'object'];",
 }
 
 IDIOMS = {
@@ -232,3 +241,49 @@ def test_undefined_request_value_is_left_out_of_sent_json() -> None:
     Req.body = {"caption": None}
     send(Req(), Res())
     assert sent == ['{"a":1}', '{"a":1,"field":null}']
+
+
+def test_connect_redis_store_translates_its_options() -> None:
+    """`new RedisStore(...)`: connect-redis's options as RedisStore's arguments; without a
+    client (connect-redis before 4 made its own) the store connects to the local Redis."""
+    source = (b"const session = require('express-session');\n"
+              b"const RedisStore = require('connect-redis')(session);\n"
+              b"const a = new RedisStore;\n"
+              b"const b = new RedisStore({ host: 'db', port: 6380, prefix: 'app:' });\n"
+              b"const c = new RedisStore({ client: redisClient, disableTouch: true, ttl: 60 });\n")
+    module = translate_module(source, "a.js", {}, "a", "a")
+    lines = module.text.splitlines()
+    assert 'a = RedisStore("redis://127.0.0.1:6379")' in lines, module.text
+    assert 'b = RedisStore("redis://db:6380", prefix="app:")' in lines, module.text
+    assert "c = RedisStore(redis_client, disable_touch=True, ttl=60)" in lines, module.text
+
+
+def test_cookie_session_becomes_session_with_a_cookie_store() -> None:
+    """cookie-session's options map onto session() with a CookieStore and its cookie name."""
+    source = (b"const cookieSession = require('cookie-session');\n"
+              b"const mw = cookieSession({ name: 'sess', keys: ['k1', 'k2'], "
+              b"maxAge: 60000 });\n")
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "from expresspy.session import CookieStore" in text, text
+    for entry in ('"name": "sess"', '"secret": ["k1", "k2"]', '"cookie": {"maxAge": 60000}',
+                  '"store": CookieStore()', '"resave": False', '"saveUninitialized": False'):
+        assert entry in text, text
+    from expresspy.session.middleware import session
+
+    assert callable(session({"name": "s", "secret": ["k1"], "cookie": {"maxAge": 60000},
+                             "resave": False, "saveUninitialized": False}))
+
+
+def test_console_log_substitutes_percent_s() -> None:
+    """console.log('%s %s', a, b) prints the substituted line, as util.format does."""
+    text = translate_module(b"const a = 1, b = 'x';\nconsole.log('%s and %s', a, b);\n",
+                            "a.js", {}, "a", "a").text
+    assert 'print("%s and %s" % (js.string(a), js.string(b)))' in text, text
+
+
+def test_app_method_chosen_by_name_is_getattr() -> None:
+    """`app[method](path, fn)` (route-map's style) calls the method named by the string."""
+    source = (b"const express = require('express'); const app = express();\n"
+              b"const method = 'get'; app[method]('/x', (req, res) => res.send('x'));\n")
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "getattr(app, method)(" in text, text
