@@ -218,9 +218,22 @@ class CallTranslator(ExpressionTranslator):
             # A String/Array method without a rule: calling it as a Python method would be
             # silently wrong.
             raise Untranslatable(node, f"method {method}")
+        if kind is None and obj_node.type == "identifier" and self.is_param(self.text(obj_node)):
+            # `obj.range(...)` on a parameter: an object literal (a dict here) or an instance.
+            self.need("from expresspy import js")
+            args = self.args(args_node, snake_case(method))
+            names = [py_string(method)] + ([py_string(snake_case(method))]
+                                           if snake_case(method) != method else [])
+            return Expr(f"js.method({obj.code}, {', '.join(names)})({_join(args)})", None,
+                        PRIMARY)
         # A method of an object we know nothing about (a namespace from another module, a
         # class instance): call it under its Python name.
         return self.attribute_call(obj, method, args_node, kind)
+
+    def is_param(self, name: str) -> bool:
+        """True when `name` is a plain parameter of the function that binds it."""
+        scope = self.scope.find(name)
+        return scope is not None and name in scope.params
 
     def attribute_call(self, obj: Expr, method: str, args_node: Node, kind: str | None) -> Expr:
         """A method of an expresspy or Python object: snake_case, arguments as they are."""

@@ -90,6 +90,7 @@ class Scope:
     kinds: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     assigned: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)  # the function's plain parameters
 
     def declare(self, js_name: str, kind: str | None, py: str | None = None) -> str:
         """Bind a JavaScript name here; returns its Python name."""

@@ -329,6 +329,10 @@ class ExpressionTranslator(Context):
         if op == "instanceof":
             return Expr(f"isinstance({left.code}, {right.code})", "bool", PRIMARY)
         if op == "in":
+            if right.kind in ("list", None) and not self.jinja:
+                # `id in users` of an array asks for an index, not an item.
+                self.need("from expresspy import js")
+                return Expr(f"js.has({right.code}, {left.code})", "bool", PRIMARY)
             return Expr(f"{left.at(COMPARE + 1)} in {right.at(COMPARE + 1)}", "bool", COMPARE)
         if op not in _BINARY:
             raise Untranslatable(node, f"operator {op}")

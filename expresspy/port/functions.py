@@ -168,6 +168,7 @@ class FunctionTranslator(CallTranslator):
                 continue
             if child.type == "identifier":
                 self.scope.declare(self.text(child), PARAM_KINDS.get(self.text(child)))
+                self.scope.params.add(self.text(child))
             elif child.type == "assignment_pattern":
                 left = child.child_by_field_name("left")
                 assert left is not None

@@ -225,7 +225,12 @@ class StatementTranslator(FunctionTranslator):
             obj_node = arg.child_by_field_name("object")
             index_node = arg.child_by_field_name("index")
             assert obj_node is not None and index_node is not None
-            return [f"{self.expr(obj_node).at(PRIMARY)}.pop({self.code(index_node)}, None)"]
+            obj = self.expr(obj_node)
+            if obj.kind in ("list", None):
+                # An array keeps its length; the item becomes a hole (null in JSON).
+                self.need("from expresspy import js")
+                return [f"js.delete({obj.code}, {self.code(index_node)})"]
+            return [f"{obj.at(PRIMARY)}.pop({self.code(index_node)}, None)"]
         raise Untranslatable(arg, "delete")
 
     def assignment(self, node: Node) -> list[str]:
@@ -684,22 +689,27 @@ class StatementTranslator(FunctionTranslator):
         subject = self.expr(value_node) if typeof is None else Expr("", None)
         lines: list[str] = []
         pending: list[str] = []
-        for case in body.named_children:
-            if case.type == "comment":
-                continue
+        has_default = False
+        cases = [c for c in body.named_children if c.type != "comment"]
+        for case in cases:
             test = case.child_by_field_name("value")
             statements = [c for c in case.named_children if c != test]
             if test is not None:
                 pending.append(self.code(test))
+            else:
+                has_default = True
             if not statements:
                 continue  # falls through to the next case
             last = [s for s in statements if s.type != "comment"][-1]
             if last.type not in ("break_statement", "return_statement", "throw_statement",
                                  "continue_statement"):
                 raise Untranslatable(case, "switch case that falls through")
-            kept = statements if last.type != "break_statement" else statements[:-1]
+            # The closing `break` goes (a comment after it, which belongs to the next case, stays).
+            kept = [s for s in statements if s != last or last.type != "break_statement"]
             suite = indent(self.block(kept)) or indent(["pass"])
-            if test is None and not pending:
+            if has_default and case != cases[-1]:
+                raise Untranslatable(case, "switch default before other cases")
+            if has_default:  # `case 'html': default:` is the default
                 lines.extend(["else:", *suite] if lines else suite)
                 continue
             if typeof is not None:

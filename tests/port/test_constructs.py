@@ -122,6 +122,13 @@ CASES: dict[str, str] = {
                           "const result = [walk({ a: 1 }), walk({ b: 1 }, '/x')];",
     "function-named-like-a-builtin": "function list() { return 'listed'; }\n"
                                      "const result = [list(), typeof [] === 'object'];",
+    "array-index-in-and-delete": "const xs = [1, 2, 3]; const had = 1 in xs; delete xs[1];\n"
+                                 "const result = [had, 5 in xs, xs, 'a' in { a: 1 }];",
+    "method-of-a-parameter": "function call(o) { return o.greet('x'); }\n"
+                             "const result = call({ greet: (n) => 'hi ' + n });",
+    "switch-default-grouped": "function f(x) { switch (x) { case 'a': return 1;\n"
+                              "  case 'b': default: return 2; } }\n"
+                              "const result = [f('a'), f('b'), f('z')];",
 }
 
 IDIOMS = {
