@@ -665,21 +665,10 @@ class CallTranslator(ExpressionTranslator):
         given none), so a store without `client` connects to that URL (default
         redis://127.0.0.1:6379, as the old package's default client did).
         """
-        options = args_node.named_children if args_node is not None else []
-        if len(options) > 1 or (options and options[0].type != "object"):
-            raise Untranslatable(node, "RedisStore options")
         client = None
         host, port = '"127.0.0.1"', "6379"
         keywords: list[str] = []
-        for pair in options[0].named_children if options else []:
-            if pair.type == "comment":
-                continue
-            key_node = pair.child_by_field_name("key")
-            value_node = pair.child_by_field_name("value")
-            if pair.type != "pair" or key_node is None or value_node is None:
-                raise Untranslatable(node, "RedisStore options")
-            key = self.text(key_node).strip("'\"")
-            value = self.expr(value_node)
+        for key, value in self.literal_options(node, args_node, "RedisStore options"):
             if key in ("client", "url"):
                 client = value.code
             elif key == "host":
@@ -698,6 +687,24 @@ class CallTranslator(ExpressionTranslator):
         return Expr(f"RedisStore({_join([Expr(client), *map(Expr, keywords)])})", "instance",
                     PRIMARY)
 
+    def literal_options(self, node: Node, args_node: Node | None,
+                        what: str) -> list[tuple[str, Expr]]:
+        """The (key, translated value) pairs of a call's one object-literal argument (none
+        without arguments); anything else (a variable, a spread) is Untranslatable."""
+        options = args_node.named_children if args_node is not None else []
+        options = [o for o in options if o.type != "comment"]
+        if len(options) > 1 or (options and options[0].type != "object"):
+            raise Untranslatable(node, what)
+        pairs: list[tuple[str, Expr]] = []
+        for pair in options[0].named_children if options else []:
+            if pair.type == "comment":
+                continue
+            key_node = pair.child_by_field_name("key")
+            value_node = pair.child_by_field_name("value")
+            if pair.type != "pair" or key_node is None or value_node is None:
+                raise Untranslatable(node, what)
+            pairs.append((self.text(key_node).strip("'\""), self.expr(value_node)))
+        return pairs
 
     def cookie_session(self, node: Node, args_node: Node) -> Expr:
         """`cookieSession(options)` as `session()` with a CookieStore (the whole session in a
@@ -708,20 +715,10 @@ class CallTranslator(ExpressionTranslator):
         named "session" unless `name` says otherwise, and, as with cookie-session, nothing is
         sent until the session holds something (`resave`/`saveUninitialized` false).
         """
-        options = args_node.named_children
-        if len(options) > 1 or (options and options[0].type != "object"):
-            raise Untranslatable(node, "cookie-session options")
         top = {"name": '"session"'}
         cookie: list[str] = []
-        for pair in options[0].named_children if options else []:
-            if pair.type == "comment":
-                continue
-            key_node = pair.child_by_field_name("key")
-            value_node = pair.child_by_field_name("value")
-            if pair.type != "pair" or key_node is None or value_node is None:
-                raise Untranslatable(node, "cookie-session options")
-            key = self.text(key_node).strip("'\"")
-            value = self.expr(value_node).code
+        for key, translated in self.literal_options(node, args_node, "cookie-session options"):
+            value = translated.code
             if key in ("keys", "secret"):
                 top["secret"] = value
             elif key == "name":
