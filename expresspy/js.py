@@ -27,7 +27,10 @@ __all__ = [
     "Promise",
     "RegExp",
     "add",
+    "defined",
+    "delete",
     "escape_html",
+    "has",
     "is_finite",
     "is_nan",
     "iso_string",
@@ -35,6 +38,7 @@ __all__ = [
     "join",
     "length",
     "loose_eq",
+    "method",
     "now",
     "number",
     "number_string",
@@ -491,6 +495,53 @@ def _ordered_items(value: Mapping[Any, Any]) -> Iterable[tuple[str, Any]]:
 def _omitted(value: Any) -> bool:
     """Values JSON.stringify leaves out of objects (and writes as null in arrays)."""
     return value is undefined or callable(value)
+
+
+def has(container: Any, key: Any) -> bool:
+    """JavaScript's ``key in container``: a key of a dict, or an index of a list (a number or
+    an integer-like string within its length). Items removed with :func:`delete` read as
+    null but still count as present (in JavaScript the hole is absent)."""
+    if isinstance(container, list):
+        index = str(key)
+        return bool(_ARRAY_INDEX.fullmatch(index)) and int(index) < len(container)
+    if isinstance(container, Mapping):
+        return key in container or str(key) in container
+    raise TypeError(f"Cannot use 'in' operator to search for '{key}' in {string(container)}")
+
+
+def delete(container: Any, key: Any) -> bool:
+    """JavaScript's ``delete container[key]``: a dict loses the key; a list item becomes None
+    (JSON writes a hole as null too) and the list keeps its length. Always True, as in
+    JavaScript's sloppy mode."""
+    if isinstance(container, list):
+        index = str(key)
+        if _ARRAY_INDEX.fullmatch(index) and int(index) < len(container):
+            container[int(index)] = None
+    elif isinstance(container, dict):
+        container.pop(key, None)
+        container.pop(str(key), None)
+    return True
+
+
+def method(value: Any, key: str, attribute: str | None = None) -> Any:
+    """``value.key`` about to be called, for a value that may be an object literal (a dict:
+    ``value[key]``) or an instance (``getattr(value, attribute or key)``; ported classes have
+    snake_case method names, hence ``attribute``). Raises KeyError/AttributeError when absent,
+    as calling undefined raises TypeError in JavaScript."""
+    if isinstance(value, Mapping):
+        return value[key]
+    return getattr(value, attribute or key)
+
+
+def defined(value: dict[str, Any]) -> dict[str, Any]:
+    """An object literal without its keys whose value is :data:`undefined`.
+
+    ``{ field: req.body.caption }`` has the key with an undefined value in JavaScript, which
+    ``JSON.stringify`` and ``res.json`` leave out; ported code reads such a value with
+    ``.get(key, js.undefined)`` and passes the literal through ``defined``, so the key is
+    absent (and reads as None) instead of being sent as ``null``. Returns a new dict.
+    """
+    return {key: item for key, item in value.items() if item is not undefined}
 
 
 def stringify(value: Any, replacer: Any = None, space: int | str | None = None) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, is_simple
 from .expressions import ExpressionTranslator
+from .literals import py_string
 from .naming import handler_name, snake_case
 
 if TYPE_CHECKING:
@@ -115,6 +116,8 @@ class CallTranslator(ExpressionTranslator):
         if kind is not None and kind.startswith("member:"):
             _, package_kind, member = kind.split(":")
             return self.builtin_call(node, Expr("", package_kind), member, args_node)
+        if kind == "cookie_session":
+            return self.cookie_session(node, args_node)
         args = self.args(args_node, snake_case(name) + "_callback")
         fn = self.expr_of_name(name)
         if kind == "express":
@@ -215,9 +218,22 @@ class CallTranslator(ExpressionTranslator):
             # A String/Array method without a rule: calling it as a Python method would be
             # silently wrong.
             raise Untranslatable(node, f"method {method}")
+        if kind is None and obj_node.type == "identifier" and self.is_param(self.text(obj_node)):
+            # `obj.range(...)` on a parameter: an object literal (a dict here) or an instance.
+            self.need("from expresspy import js")
+            args = self.args(args_node, snake_case(method))
+            names = [py_string(method)] + ([py_string(snake_case(method))]
+                                           if snake_case(method) != method else [])
+            return Expr(f"js.method({obj.code}, {', '.join(names)})({_join(args)})", None,
+                        PRIMARY)
         # A method of an object we know nothing about (a namespace from another module, a
         # class instance): call it under its Python name.
         return self.attribute_call(obj, method, args_node, kind)
+
+    def is_param(self, name: str) -> bool:
+        """True when `name` is a plain parameter of the function that binds it."""
+        scope = self.scope.find(name)
+        return scope is not None and name in scope.params
 
     def attribute_call(self, obj: Expr, method: str, args_node: Node, kind: str | None) -> Expr:
         """A method of an expresspy or Python object: snake_case, arguments as they are."""
@@ -273,8 +289,15 @@ class CallTranslator(ExpressionTranslator):
             extra = _CONSOLE[method]
             if extra:
                 self.need("import sys")
-            parts = [a.code for a in args] + ([extra] if extra else [])
-            return Expr(f"print({', '.join(parts)})", None, PRIMARY)
+            parts = [a.code for a in args]
+            if len(parts) > 1 and args[0].kind == "str" and parts[0].startswith('"') \
+                    and parts[0].count("%s") == len(parts) - 1 and "%" not in \
+                    parts[0].replace("%s", ""):
+                # console.log('%s %s', a, b) substitutes, as util.format does for %s.
+                self.need("from expresspy import js")
+                values = ", ".join(f"js.string({p})" for p in parts[1:])
+                parts = [f"{parts[0]} % ({values}{',' if len(parts) == 2 else ''})"]
+            return Expr(f"print({', '.join(parts + ([extra] if extra else []))})", None, PRIMARY)
         handlers: dict[str, Callable[[Node, str, Node], Expr | None]] = {
             "JSON": self.json_call, "Math": self.math_call, "Object": self.object_call,
             "Array": self.array_static, "Number": self.number_static, "Date": self.date_static,
@@ -628,8 +651,98 @@ class CallTranslator(ExpressionTranslator):
             raise Untranslatable(node, f"new {name}")
         kind = self.scope.kind(name) if ctor.type == "identifier" else None
         callee = self.expr(ctor)
+        if callee.code == "RedisStore" and kind == "class":
+            return self.redis_store(node, args_node)
         result = "error" if kind == "error_class" else "instance"
         return Expr(f"{callee.at(PRIMARY)}({_join(args)})", result, PRIMARY)
+
+
+    def redis_store(self, node: Node, args_node: Node | None) -> Expr:
+        """`new RedisStore(options)` of connect-redis as expresspy's `RedisStore(client, ...)`.
+
+        connect-redis takes `{ client, prefix, ttl, disableTTL, disableTouch, serializer }`;
+        versions before 4 made their own client from `host`/`port`/`url` (or a local Redis when
+        given none), so a store without `client` connects to that URL (default
+        redis://127.0.0.1:6379, as the old package's default client did).
+        """
+        client = None
+        host, port = '"127.0.0.1"', "6379"
+        keywords: list[str] = []
+        for key, value in self.literal_options(node, args_node, "RedisStore options"):
+            if key in ("client", "url"):
+                client = value.code
+            elif key == "host":
+                host = value.code
+            elif key == "port":
+                port = value.code
+            elif key in _REDIS_STORE_OPTIONS:
+                keywords.append(f"{_REDIS_STORE_OPTIONS[key]}={value.code}")
+            else:
+                raise Untranslatable(node, f"RedisStore option {key}")
+        if client is None:
+            parts = [h.strip('"') if h.startswith('"') or h.isdigit() else f"{{{h}}}"
+                     for h in (host, port)]
+            fixed = all("{" not in p for p in parts)
+            client = ("" if fixed else "f") + f'"redis://{parts[0]}:{parts[1]}"'
+        return Expr(f"RedisStore({_join([Expr(client), *map(Expr, keywords)])})", "instance",
+                    PRIMARY)
+
+    def literal_options(self, node: Node, args_node: Node | None,
+                        what: str) -> list[tuple[str, Expr]]:
+        """The (key, translated value) pairs of a call's one object-literal argument (none
+        without arguments); anything else (a variable, a spread) is Untranslatable."""
+        options = args_node.named_children if args_node is not None else []
+        options = [o for o in options if o.type != "comment"]
+        if len(options) > 1 or (options and options[0].type != "object"):
+            raise Untranslatable(node, what)
+        pairs: list[tuple[str, Expr]] = []
+        for pair in options[0].named_children if options else []:
+            if pair.type == "comment":
+                continue
+            key_node = pair.child_by_field_name("key")
+            value_node = pair.child_by_field_name("value")
+            if pair.type != "pair" or key_node is None or value_node is None:
+                raise Untranslatable(node, what)
+            pairs.append((self.text(key_node).strip("'\""), self.expr(value_node)))
+        return pairs
+
+    def cookie_session(self, node: Node, args_node: Node) -> Expr:
+        """`cookieSession(options)` as `session()` with a CookieStore (the whole session in a
+        signed cookie, as cookie-session keeps it).
+
+        cookie-session's `keys` (the first signs, all verify) and `secret` become `secret`;
+        its cookie attributes (`maxAge`, `path`, `sameSite`, ...) go to `cookie`; the cookie is
+        named "session" unless `name` says otherwise, and, as with cookie-session, nothing is
+        sent until the session holds something (`resave`/`saveUninitialized` false).
+        """
+        top = {"name": '"session"'}
+        cookie: list[str] = []
+        for key, translated in self.literal_options(node, args_node, "cookie-session options"):
+            value = translated.code
+            if key in ("keys", "secret"):
+                top["secret"] = value
+            elif key == "name":
+                top["name"] = value
+            elif key in _COOKIE_ATTRIBUTES:
+                cookie.append(f"{py_string(key)}: {value}")
+            elif not (key == "overwrite" and value == "True"):
+                raise Untranslatable(node, f"cookie-session option {key}")
+        self.need("from expresspy import session")
+        self.need("from expresspy.session import CookieStore")
+        entries = [f"{py_string(k)}: {v}" for k, v in top.items()]
+        if cookie:
+            entries.append('"cookie": {' + ", ".join(cookie) + "}")
+        entries += ['"store": CookieStore()', '"resave": False', '"saveUninitialized": False']
+        return Expr("session({" + ", ".join(entries) + "})", "callable", PRIMARY)
+
+
+#: cookie-session's cookie attributes, which express-session takes under `cookie`.
+_COOKIE_ATTRIBUTES = ("maxAge", "expires", "path", "domain", "sameSite", "secure", "httpOnly",
+                      "partitioned", "priority")
+
+#: connect-redis's option names and RedisStore's keywords.
+_REDIS_STORE_OPTIONS = {"prefix": "prefix", "ttl": "ttl", "disableTTL": "disable_ttl",
+                        "disableTouch": "disable_touch", "serializer": "serializer"}
 
 
 def _join(args: list[Expr]) -> str:

@@ -90,6 +90,7 @@ class Scope:
     kinds: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     assigned: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)  # the function's plain parameters
 
     def declare(self, js_name: str, kind: str | None, py: str | None = None) -> str:
         """Bind a JavaScript name here; returns its Python name."""
@@ -164,7 +165,7 @@ class Context:
 
     def unique(self, base: str) -> str:
         """A module-unique function name from `base` (`get_login`, then `get_login_2`)."""
-        name = base
+        name = py_name(base)  # a keyword or a builtin the code calls gets a trailing `_`
         number = 2
         while name in self.used_names or self.scope.find(name) is not None:
             name = f"{base}_{number}"

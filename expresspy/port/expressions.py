@@ -10,6 +10,7 @@ data is a dict read with `[...]`. Calls of known globals and methods are in :mod
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .context import (
@@ -35,7 +36,7 @@ from .naming import snake_case
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["ExpressionTranslator"]
+__all__ = ["TYPEOF_TESTS", "ExpressionTranslator"]
 
 #: req's data members: plain dicts whose missing keys JavaScript reads as undefined.
 REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "file"}
@@ -50,11 +51,20 @@ _BINARY = {
     ">=": (">=", COMPARE), "&": ("&", 8), "|": ("|", 6), "^": ("^", 7), "<<": ("<<", 9),
     ">>": (">>", 9),
 }
-_TYPEOF = {
-    "string": "isinstance({x}, str)", "number": "isinstance({x}, (int, float))",
+#: `typeof x === NAME` as Python tests of x.
+TYPEOF_TESTS = {
+    "string": "isinstance({x}, str)",
+    "number": "(isinstance({x}, (int, float)) and not isinstance({x}, bool))",
     "boolean": "isinstance({x}, bool)", "function": "callable({x})",
     "object": "isinstance({x}, (dict, list))", "undefined": "{x} is None",
 }
+
+
+#: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`.
+_MISSING_KEY_READ = re.compile(
+    r'(?P<base>\w+\.(?:body|query|params|cookies|signed_cookies|session))'
+    r'\.get\((?P<key>"[^"\\]*"|[\w.]+)\)'
+)
 
 
 class ExpressionTranslator(Context):
@@ -205,6 +215,8 @@ class ExpressionTranslator(Context):
     def x_object(self, node: Node) -> Expr:
         entries: list[str] = []
         methods: list[tuple[str, str]] = []
+        may_drop = False
+        sent = self.sent_as_json(node)
         for child in node.named_children:
             if child.type == "comment":
                 continue
@@ -224,7 +236,9 @@ class ExpressionTranslator(Context):
                     self.name_hint.pop()
                 if value.kind == "function":
                     methods.append((self.text(key_node).strip("'\""), value.code))
-                entries.append(f"{key}: {value.code}")
+                code = self.maybe_undefined(value_node, value) if sent else value.code
+                may_drop = may_drop or code != value.code
+                entries.append(f"{key}: {code}")
             elif child.type == "spread_element":
                 entries.append("**" + self.expr(child.named_children[0]).at(PRIMARY))
             elif child.type == "method_definition":
@@ -236,7 +250,38 @@ class ExpressionTranslator(Context):
                 entries.append(f"{py_string(name)}: {value.code}")
             else:
                 raise Untranslatable(child, "object member")
-        return Expr("{" + ", ".join(entries) + "}", "dict")
+        literal = "{" + ", ".join(entries) + "}"
+        if may_drop:
+            # `{ field: req.body.caption }` keeps the key only when the value is defined.
+            return Expr(f"js.defined({literal})", "dict", PRIMARY)
+        return Expr(literal, "dict")
+
+    @staticmethod
+    def sent_as_json(node: Node) -> bool:
+        """True for an object literal passed straight to `res.json`, `res.send` or
+        `JSON.stringify`, where a key with an undefined value is left out."""
+        args = node.parent
+        call = args.parent if args is not None and args.type == "arguments" else None
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is None or callee.type != "member_expression":
+            return False
+        prop = callee.child_by_field_name("property")
+        name = prop.text.decode() if prop is not None and prop.text is not None else ""
+        return name in ("json", "send", "stringify")
+
+    def maybe_undefined(self, node: Node, value: Expr) -> str:
+        """A property value read from a missing key, as `.get(key, js.undefined)`.
+
+        JavaScript keeps such a key with an undefined value, which JSON leaves out; the
+        object literal then goes through `js.defined` (see x_object). Other values unchanged.
+        """
+        if self.jinja or node.type not in ("member_expression", "subscript_expression"):
+            return value.code
+        match = _MISSING_KEY_READ.fullmatch(value.code)
+        if match is None:
+            return value.code
+        self.need("from expresspy import js")
+        return f"{match['base']}.get({match['key']}, js.undefined)"
 
     def property_key(self, key: Node) -> str:
         """An object literal key as a Python dict key."""
@@ -284,6 +329,10 @@ class ExpressionTranslator(Context):
         if op == "instanceof":
             return Expr(f"isinstance({left.code}, {right.code})", "bool", PRIMARY)
         if op == "in":
+            if right.kind in ("list", None) and not self.jinja:
+                # `id in users` of an array asks for an index, not an item.
+                self.need("from expresspy import js")
+                return Expr(f"js.has({right.code}, {left.code})", "bool", PRIMARY)
             return Expr(f"{left.at(COMPARE + 1)} in {right.at(COMPARE + 1)}", "bool", COMPARE)
         if op not in _BINARY:
             raise Untranslatable(node, f"operator {op}")
@@ -302,7 +351,7 @@ class ExpressionTranslator(Context):
         argument = left.child_by_field_name("argument")
         if operator is None or argument is None or self.text(operator) != "typeof":
             return None
-        template = _TYPEOF.get(self.string_value(right))
+        template = TYPEOF_TESTS.get(self.string_value(right))
         if template is None:
             return None
         if self.jinja:
@@ -491,7 +540,8 @@ class ExpressionTranslator(Context):
             return Expr(f"{base}.{name}", "router_factory" if prop == "Router" else None,
                         PRIMARY)
         if kind == "namespace" or kind == "module":
-            return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
+            name = prop if prop[:1].isupper() else snake_case(prop)  # multer.MulterError stays
+            return Expr(f"{base}.{name}", None, PRIMARY)
         if kind == "session" and prop == "cookie":
             return Expr(f"{base}.cookie", "session_cookie", PRIMARY)
         if kind in PLAIN_ATTRS:
@@ -527,6 +577,9 @@ class ExpressionTranslator(Context):
             # `list[req.params.index]`: a string index, or one out of range, as JS reads it.
             self.need("from expresspy import js")
             return Expr(f"js.item({obj.code}, {index.code})", None, PRIMARY)
+        if obj.kind in ("app", "router", "express") and not self.jinja:
+            # `app[method](path, handler)`: Express's methods are attributes here.
+            return Expr(f"getattr({obj.code}, {index.code})", None, PRIMARY)
         if obj.kind in ("session", "dict") and not self.jinja:
             # A missing key of an object reads as undefined, not an error.
             key = index.code if index.kind == "str" else f"str({index.code})"

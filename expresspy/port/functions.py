@@ -9,6 +9,7 @@ Express's (req, res, next, err) get their kinds.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .calls import PARAM_KINDS, CallTranslator
@@ -85,10 +86,15 @@ class FunctionTranslator(CallTranslator):
         params = node.child_by_field_name("parameters")
         if params is None:
             return []
-        result = []
+        result: list[str] = []
+        body = node.child_by_field_name("body")
+        body_text = self.text(body) if body is not None else ""
         for child in params.named_children:
             if child.type == "identifier":
-                result.append(py_name(self.text(child)))
+                name = self.text(child)
+                optional = _defaults_itself(name, body_text) or any("=" in p for p in result)
+                # `route = route || ''` in the body: callers may leave it out, as JS allows.
+                result.append(py_name(name) + ("=None" if optional else ""))
             elif child.type == "assignment_pattern":
                 left = child.child_by_field_name("left")
                 right = child.child_by_field_name("right")
@@ -162,6 +168,7 @@ class FunctionTranslator(CallTranslator):
                 continue
             if child.type == "identifier":
                 self.scope.declare(self.text(child), PARAM_KINDS.get(self.text(child)))
+                self.scope.params.add(self.text(child))
             elif child.type == "assignment_pattern":
                 left = child.child_by_field_name("left")
                 assert left is not None
@@ -331,3 +338,13 @@ class FunctionTranslator(CallTranslator):
                            "namespace"):
             return self.member(source, key).code
         return f"{source.at(PRIMARY)}.get({py_string(key)})"
+
+
+def _defaults_itself(name: str, body: str) -> bool:
+    """True when a function body gives parameter `name` a default (`name = name || x`,
+    `name ??= x`, `if (name === undefined)`): the parameter is optional."""
+    word = re.escape(name)
+    pattern = (rf"\b{word}\s*=\s*{word}\s*(\|\||\?\?)|\b{word}\s*(\|\||\?\?)="
+               rf"|\b{word}\s*===?\s*undefined\b|typeof\s+{word}\s*===?\s*'undefined'")
+    return re.search(pattern, body) is not None
+

@@ -122,6 +122,8 @@ class ModuleTranslator(StatementTranslator):
             if mapped is None:
                 raise Untranslatable(node, f"{member_name} of {module}")
             kind = {"Router": "router_factory"}.get(member_name, "function")
+            if package.kind == "class":
+                kind = "class"  # `const { RedisStore } = require('connect-redis')`
             if package.kind in ("crypto", "path", "fs", "fs_promises"):
                 # `const { randomUUID } = require('crypto')`: calls translate as the member's.
                 kind = f"member:{package.kind}:{member_name}"

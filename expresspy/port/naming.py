@@ -20,7 +20,11 @@ _NOT_WORD = re.compile(r"[^0-9a-zA-Z_]+")
 # Third-party modules expresspy or ported code imports, which a project file must not hide.
 _SHADOWED = {"expresspy", "redis", "jinja2", "markupsafe", "h11", "httptools", "click",
              "itsdangerous", "psycopg", "psycopg_pool", "dotenv", "tree_sitter", "wsproto"}
-_RESERVED = {"True", "False", "None", "js", "os", "re", "json", "math", "self"}
+_RESERVED = {"True", "False", "None", "js", "os", "re", "json", "math", "self",
+             # Builtins that translated code calls: a `function list()` must not hide them.
+             "abs", "all", "any", "bool", "callable", "dict", "Exception", "float", "getattr",
+             "int", "isinstance", "len", "list", "max", "min", "print", "range", "round",
+             "sorted", "str", "sum", "super", "tuple"}
 
 
 def snake_case(name: str) -> str:

@@ -61,6 +61,7 @@ PACKAGES: dict[str, Package] = {
                               (("Strategy", "LocalStrategy"),)),
     "connect-redis": Package(("from expresspy.session import RedisStore",), "RedisStore",
                              "class", (("RedisStore", "RedisStore"), ("default", "RedisStore"))),
+    "cookie-session": Package((), "session", "cookie_session"),
     "connect-pg-simple": Package(("from expresspy.session import PostgresStore",),
                                  "PostgresStore", "store_factory"),
     "http-errors": Package(("from expresspy import HTTPError",), "HTTPError", "error_factory"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .calls import ROUTE_METHODS
 from .context import COMPARE, PRIMARY, TERNARY, Expr, Untranslatable
+from .expressions import TYPEOF_TESTS
 from .functions import INDENT, FunctionTranslator, indent
 from .literals import py_string
 from .naming import snake_case
@@ -224,7 +225,12 @@ class StatementTranslator(FunctionTranslator):
             obj_node = arg.child_by_field_name("object")
             index_node = arg.child_by_field_name("index")
             assert obj_node is not None and index_node is not None
-            return [f"{self.expr(obj_node).at(PRIMARY)}.pop({self.code(index_node)}, None)"]
+            obj = self.expr(obj_node)
+            if obj.kind in ("list", None):
+                # An array keeps its length; the item becomes a hole (null in JSON).
+                self.need("from expresspy import js")
+                return [f"js.delete({obj.code}, {self.code(index_node)})"]
+            return [f"{obj.at(PRIMARY)}.pop({self.code(index_node)}, None)"]
         raise Untranslatable(arg, "delete")
 
     def assignment(self, node: Node) -> list[str]:
@@ -264,7 +270,8 @@ class StatementTranslator(FunctionTranslator):
                     lines = self.function_def(right, name)
                 finally:
                     self.this_binding.pop()
-                return [*lines, f"{owner.code}.{name} = {name}"]
+                attribute = snake_case(self.text(prop_node))
+                return [*lines, f"{owner.code}.{attribute} = {name}"]
             if owner.kind == "extensions":
                 # `app.response.message = function (msg) { this... }`: a method on every res.
                 name = self.unique(snake_case(self.text(prop_node)))
@@ -678,34 +685,60 @@ class StatementTranslator(FunctionTranslator):
         value_node = node.child_by_field_name("value")
         body = node.child_by_field_name("body")
         assert value_node is not None and body is not None
-        subject = self.expr(value_node)
+        typeof = self.typeof_subject(value_node)
+        subject = self.expr(value_node) if typeof is None else Expr("", None)
         lines: list[str] = []
         pending: list[str] = []
-        for case in body.named_children:
-            if case.type == "comment":
-                continue
+        has_default = False
+        cases = [c for c in body.named_children if c.type != "comment"]
+        for case in cases:
             test = case.child_by_field_name("value")
             statements = [c for c in case.named_children if c != test]
             if test is not None:
                 pending.append(self.code(test))
+            else:
+                has_default = True
             if not statements:
                 continue  # falls through to the next case
             last = [s for s in statements if s.type != "comment"][-1]
             if last.type not in ("break_statement", "return_statement", "throw_statement",
                                  "continue_statement"):
                 raise Untranslatable(case, "switch case that falls through")
-            kept = statements if last.type != "break_statement" else statements[:-1]
+            # The closing `break` goes (a comment after it, which belongs to the next case, stays).
+            kept = [s for s in statements if s != last or last.type != "break_statement"]
             suite = indent(self.block(kept)) or indent(["pass"])
-            if test is None and not pending:
+            if has_default and case != cases[-1]:
+                raise Untranslatable(case, "switch default before other cases")
+            if has_default:  # `case 'html': default:` is the default
                 lines.extend(["else:", *suite] if lines else suite)
                 continue
-            if len(pending) == 1:
+            if typeof is not None:
+                head = " or ".join(self.typeof_case(typeof, p, case) for p in pending)
+            elif len(pending) == 1:
                 head = f"{subject.at(COMPARE + 1)} == {pending[0]}"
             else:
                 head = f"{subject.at(COMPARE + 1)} in ({', '.join(pending)})"
             lines.extend([f"{'elif' if lines else 'if'} {head}:", *suite])
             pending = []
         return lines
+
+    def typeof_subject(self, node: Node) -> Expr | None:
+        """The operand of `switch (typeof x)` (cases then test isinstance), else None."""
+        while node.type == "parenthesized_expression" and node.named_children:
+            node = node.named_children[0]
+        operator = node.child_by_field_name("operator")
+        argument = node.child_by_field_name("argument")
+        if node.type != "unary_expression" or operator is None or argument is None \
+                or self.text(operator) != "typeof":
+            return None
+        return self.expr(argument)
+
+    def typeof_case(self, operand: Expr, label: str, case: Node) -> str:
+        """One `case 'object':` of `switch (typeof x)` as the test `typeof x === 'object'`."""
+        template = TYPEOF_TESTS.get(label.strip('"'))
+        if template is None or not label.startswith('"'):
+            raise Untranslatable(case, "typeof case")
+        return template.format(x=operand.at(PRIMARY))
 
     # -- modules (ES) -----------------------------------------------------------------------
     def s_import_statement(self, node: Node) -> list[str]:

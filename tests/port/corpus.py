@@ -30,15 +30,8 @@ CORPUS_DIR = PORT_DIR / "corpus"
 SCENARIOS_DIR = PORT_DIR / "scenarios"
 LOOPBACK = PORT_DIR / "loopback.js"
 
-#: Apps whose middleware (multer, connect-flash, passport, helmet, rate limiting) is not on
-#: this branch yet: they are translated and checked, not run against Node.
-NOT_RUN: dict[str, str] = {
-    # Their middleware landed after the corpus was written; translated and --check'ed, but no
-    # request scenario compares them with Node yet.
-    "multer_upload": "no scenario yet (multer)",
-    "flash_passport": "no scenario yet (passport + connect-flash)",
-    "security_headers": "no scenario yet (helmet + express-rate-limit)",
-}
+#: Apps translated and --check'ed but not run against Node, with the reason (none today).
+NOT_RUN: dict[str, str] = {}
 
 
 def corpus_apps() -> list[str]:

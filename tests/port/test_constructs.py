@@ -113,6 +113,22 @@ CASES: dict[str, str] = {
                         "const result = [db.add(1, 2), db.twice(4)];",
     "object-keys-values": "const o = { b: 1, a: 2 }; const result = [Object.keys(o), "
                           "Object.values(o), Object.assign({}, o, { c: 3 })];",
+    "switch-typeof": "function kind(v) { switch (typeof v) {\n  case 'object': return 'obj';\n"
+                     "  case 'function': return 'fn';\n  case 'string': case 'number': "
+                     "return 'scalar';\n  default: return 'other'; } }\n"
+                     "const result = [kind({}), kind(() => 1), kind('s'), kind(2), kind(true)];",
+    "optional-parameter": "function walk(tree, prefix) { prefix = prefix || '';\n"
+                          "  return Object.keys(tree).map((k) => prefix + k); }\n"
+                          "const result = [walk({ a: 1 }), walk({ b: 1 }, '/x')];",
+    "function-named-like-a-builtin": "function list() { return 'listed'; }\n"
+                                     "const result = [list(), typeof [] === 'object'];",
+    "array-index-in-and-delete": "const xs = [1, 2, 3]; const had = 1 in xs; delete xs[1];\n"
+                                 "const result = [had, 5 in xs, xs, 'a' in { a: 1 }];",
+    "method-of-a-parameter": "function call(o) { return o.greet('x'); }\n"
+                             "const result = call({ greet: (n) => 'hi ' + n });",
+    "switch-default-grouped": "function f(x) { switch (x) { case 'a': return 1;\n"
+                              "  case 'b': default: return 2; } }\n"
+                              "const result = [f('a'), f('b'), f('z')];",
 }
 
 IDIOMS = {
@@ -200,3 +216,81 @@ def test_translation_is_valid_python_within_100_columns() -> None:
         text = translate_module(source.encode(), "c.js", {}, "c", "c").text
         assert all(len(line) <= 100 for line in text.splitlines()), text
         json.dumps(text)
+
+
+def test_capitalised_member_of_a_package_keeps_its_name() -> None:
+    """`multer.MulterError` is a class on the module: it is not snake_cased."""
+    source = b"const multer = require('multer');\nconst E = multer.MulterError;\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "E = multer.MulterError" in text, text
+
+
+def test_undefined_request_value_is_left_out_of_sent_json() -> None:
+    """`res.json({ field: req.body.caption })` leaves out the key when caption is missing,
+    as JSON.stringify leaves out undefined; an explicit null stays."""
+    source = b"function send(req, res) { res.json({ a: 1, field: req.body.caption }); }\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert 'js.defined({"a": 1, "field": req.body.get("caption", js.undefined)})' in text, text
+    sent: list[object] = []
+
+    class Req:
+        body: dict[str, object] = {}
+
+    class Res:
+        def json(self, value: object) -> None:
+            sent.append(js.stringify(value))
+
+    namespace: dict[str, object] = {"__name__": "a"}
+    exec(compile(text, "a.py", "exec"), namespace)
+    send = namespace["send"]
+    assert callable(send)
+    send(Req(), Res())
+    Req.body = {"caption": None}
+    send(Req(), Res())
+    assert sent == ['{"a":1}', '{"a":1,"field":null}']
+
+
+def test_connect_redis_store_translates_its_options() -> None:
+    """`new RedisStore(...)`: connect-redis's options as RedisStore's arguments; without a
+    client (connect-redis before 4 made its own) the store connects to the local Redis."""
+    source = (b"const session = require('express-session');\n"
+              b"const RedisStore = require('connect-redis')(session);\n"
+              b"const a = new RedisStore;\n"
+              b"const b = new RedisStore({ host: 'db', port: 6380, prefix: 'app:' });\n"
+              b"const c = new RedisStore({ client: redisClient, disableTouch: true, ttl: 60 });\n")
+    module = translate_module(source, "a.js", {}, "a", "a")
+    lines = module.text.splitlines()
+    assert 'a = RedisStore("redis://127.0.0.1:6379")' in lines, module.text
+    assert 'b = RedisStore("redis://db:6380", prefix="app:")' in lines, module.text
+    assert "c = RedisStore(redis_client, disable_touch=True, ttl=60)" in lines, module.text
+
+
+def test_cookie_session_becomes_session_with_a_cookie_store() -> None:
+    """cookie-session's options map onto session() with a CookieStore and its cookie name."""
+    source = (b"const cookieSession = require('cookie-session');\n"
+              b"const mw = cookieSession({ name: 'sess', keys: ['k1', 'k2'], "
+              b"maxAge: 60000 });\n")
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "from expresspy.session import CookieStore" in text, text
+    for entry in ('"name": "sess"', '"secret": ["k1", "k2"]', '"cookie": {"maxAge": 60000}',
+                  '"store": CookieStore()', '"resave": False', '"saveUninitialized": False'):
+        assert entry in text, text
+    from expresspy.session.middleware import session
+
+    assert callable(session({"name": "s", "secret": ["k1"], "cookie": {"maxAge": 60000},
+                             "resave": False, "saveUninitialized": False}))
+
+
+def test_console_log_substitutes_percent_s() -> None:
+    """console.log('%s %s', a, b) prints the substituted line, as util.format does."""
+    text = translate_module(b"const a = 1, b = 'x';\nconsole.log('%s and %s', a, b);\n",
+                            "a.js", {}, "a", "a").text
+    assert 'print("%s and %s" % (js.string(a), js.string(b)))' in text, text
+
+
+def test_app_method_chosen_by_name_is_getattr() -> None:
+    """`app[method](path, fn)` (route-map's style) calls the method named by the string."""
+    source = (b"const express = require('express'); const app = express();\n"
+              b"const method = 'get'; app[method]('/x', (req, res) => res.send('x'));\n")
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "getattr(app, method)(" in text, text

@@ -8,7 +8,7 @@ const PORT = process.env.PORT || 3000;
 
 const upload = multer({
   dest: path.join(__dirname, 'uploads'),
-  limits: { fileSize: 1024 * 1024 },
+  limits: { fileSize: 1024 },
 });
 
 app.post('/avatar', upload.single('avatar'), (req, res) => {
