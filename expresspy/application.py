@@ -338,13 +338,15 @@ class Application(MethodsMixin):
     async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any
                            ) -> None:
         loop = asyncio.get_running_loop()
-        self._sync.start()
+        if self._sync.pool is None:  # the thread pool is made on the first request
+            self._sync.start()
         req = Request(self, scope, receive, Exchange(loop))
         res = Response(self, req, send, loop)
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
-        watched = self._unanswered.start(loop, self._settings.get(unanswered.SETTING), req, res)
+        seconds = self._settings.get(unanswered.SETTING)
+        watched = self._unanswered.start(loop, seconds, req, res) if seconds else None
         try:
             # router.run(req, res), without its coroutine frame
             outcome = await drive(self.router.walk(req, res), req, res)
@@ -355,7 +357,8 @@ class Application(MethodsMixin):
             if not res.headers_sent:
                 self.respond_error(req, res, exc)
         finally:
-            self._unanswered.stop(watched)
+            if watched is not None:
+                self._unanswered.stop(watched)
         await res.complete()
         release(req, res)
 
