@@ -12,9 +12,13 @@ from expresspy.session import (
     CookieStore,
     MemoryStore,
     SQLiteStore,
+    Store,
     StoreCapabilities,
     capabilities_of,
 )
+from expresspy.session.admin import sessions_action
+from expresspy.session.backends import CookieBackend, ServerBackend, backend_for
+from expresspy.session.store_calls import StoreCalls
 from expresspy.testing import agent
 
 
@@ -101,3 +105,19 @@ def test_a_store_of_the_older_convention_is_touched_and_its_outage_is_a_503() ->
     assert len(store.touched) == 1
     store.down = True
     client.get("/me").expect(503)
+
+
+def test_cookie_store_configures_the_cookie_back_end_and_is_not_a_store() -> None:
+    store = CookieStore()
+    assert not isinstance(store, Store)
+    assert [m for m in ("get", "set", "destroy") if hasattr(store, m)] == []
+    assert isinstance(backend_for(store, StoreCalls(store, None, False)), CookieBackend)
+    memory = MemoryStore()
+    assert isinstance(backend_for(memory, StoreCalls(memory, None, False)), ServerBackend)
+
+
+def test_the_sessions_command_names_a_cookie_store_given_directly() -> None:
+    [report] = sessions_action(CookieStore(), "count")
+    assert (report.store, report.ok) == ("CookieStore", False)
+    assert report.lines == ("CookieStore keeps each session in its client's cookie: there is "
+                            "nothing on the server to count",)
