@@ -11,6 +11,8 @@ from expresspy import express, session
 from expresspy.session import (
     CookieStore,
     MemoryStore,
+    PostgresStore,
+    RedisStore,
     SQLiteStore,
     Store,
     StoreCapabilities,
@@ -121,3 +123,27 @@ def test_the_sessions_command_names_a_cookie_store_given_directly() -> None:
     assert (report.store, report.ok) == ("CookieStore", False)
     assert report.lines == ("CookieStore keeps each session in its client's cookie: there is "
                             "nothing on the server to count",)
+
+
+class NoMergeRedisStore(RedisStore):
+    merge = None  # type: ignore[assignment]
+
+
+def test_redis_and_postgres_stores_declare_their_capabilities() -> None:
+    from psycopg import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    redis_store = RedisStore("redis://127.0.0.1:6379/0")  # no connection until a call
+    assert "capabilities" in vars(redis_store)  # declared, not probed
+    assert capabilities_of(redis_store) == StoreCapabilities(
+        merge=True, touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
+    postgres_store = PostgresStore("postgresql://postgres@127.0.0.1:5432/postgres")
+    assert "capabilities" in vars(postgres_store)
+    assert capabilities_of(postgres_store) == StoreCapabilities(
+        merge=True, touch=True, prune=True, unavailable_errors=(OperationalError,))
+    # A subclass is probed again (it may drop a method), as with a class declaration.
+    subclass = NoMergeRedisStore("redis://127.0.0.1:6379/0")
+    assert "capabilities" not in vars(subclass)
+    assert capabilities_of(subclass) == StoreCapabilities(
+        touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
