@@ -8,7 +8,8 @@
   (:func:`parse_bytes`).
 * **Durations**: `max_age`-style Python names are seconds, `maxAge`-style npm names are
   milliseconds, a `timedelta` is accepted for both (:func:`duration_ms`; docs/design.md,
-  Units). `send`'s lenient reading of "1d"-style strings is `expresspy.send.parse_duration_ms`.
+  Units). The npm package `ms`'s "1d"-style strings, which `send` reads leniently, are
+  :func:`ms_string`; `expresspy.send.parse_duration_ms` is send's policy over both.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from expresspy.types import Next
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from expresspy.request import Request
     from expresspy.response import Response
 
-__all__ = ["Middleware", "camel", "duration_ms", "gather", "option_name", "parse_bytes", "snake"]
+__all__ = ["MS_UNITS", "Middleware", "camel", "duration_ms", "gather", "ms_string", "option_name",
+           "parse_bytes", "snake"]
 
 #: What every built-in middleware factory returns: an `async def mw(req, res, next)`
 #: (narrower than :data:`expresspy.types.Middleware`, which also admits plain functions).
@@ -35,6 +37,20 @@ Middleware = Callable[["Request", "Response", Next], Awaitable[None]]
 _BYTE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}
 _BYTES = re.compile(r"([-+]?\d+(?:\.\d+)?) *(kb|mb|gb|tb|pb)", re.IGNORECASE)
 _LEADING_INT = re.compile(r"\s*([-+]?\d+)")
+
+# The npm package `ms`: a number and an optional unit ("1d", "2 hours", ".5h", "500").
+_MS_STRING = re.compile(r"(-?(?:\d+)?\.?\d+) *([a-z]+)?", re.IGNORECASE)
+#: The units of the npm package `ms`, in milliseconds.
+MS_UNITS: dict[str, float] = {
+    **dict.fromkeys(("years", "year", "yrs", "yr", "y"), 365.25 * 86_400_000),
+    **dict.fromkeys(("weeks", "week", "w"), 7 * 86_400_000),
+    **dict.fromkeys(("days", "day", "d"), 86_400_000),
+    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h"), 3_600_000),
+    **dict.fromkeys(("minutes", "minute", "mins", "min", "m"), 60_000),
+    **dict.fromkeys(("seconds", "second", "secs", "sec", "s"), 1000),
+    **dict.fromkeys(("milliseconds", "millisecond", "msecs", "msec", "ms"), 1),
+}
+_NOT_A_DURATION = "{name} must be a number or a timedelta, not {value!r}"
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -104,21 +120,44 @@ def parse_bytes(value: int | float | str | None, default: int, name: str = "limi
     raise ValueError(f'option {name} "{value}" is invalid')
 
 
-def duration_ms(
-    value: float | timedelta | None, *, unit_ms: int, name: str = "a duration"
-) -> int | None:
-    """Convert a duration to whole milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
+@overload
+def duration_ms(value: float | timedelta | None, *, unit_ms: float, name: str = ...,
+                invalid: str = ..., whole: Literal[True] = ...) -> int | None: ...
+@overload
+def duration_ms(value: float | timedelta | None, *, unit_ms: float, name: str = ...,
+                invalid: str = ..., whole: Literal[False]) -> float | None: ...
 
-    Raises ``TypeError`` naming ``name`` for anything but a number or a timedelta, and
-    ``ValueError`` for infinity or NaN (for no expiry, pass ``None``).
+
+def duration_ms(
+    value: float | timedelta | None, *, unit_ms: float, name: str = "a duration",
+    invalid: str = _NOT_A_DURATION, whole: bool = True,
+) -> int | float | None:
+    """Convert a duration to milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
+
+    Raises ``TypeError`` for anything but a number or a timedelta, worded by ``invalid`` (a
+    format string given ``name`` and ``value``, so each caller keeps the message its npm
+    package gives). With ``whole`` (the default) the result is whole milliseconds, truncated,
+    and infinity or NaN raise ``ValueError`` (for no expiry, pass ``None``); with
+    ``whole=False`` it is the exact float and a non-finite value is returned for the caller's
+    own policy (send clamps it, res.cookie lets the date arithmetic refuse it).
     """
     if value is None:
         return None
     if isinstance(value, timedelta):
-        return value // timedelta(milliseconds=1)
+        return value // timedelta(milliseconds=1) if whole else value / timedelta(milliseconds=1)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number or a timedelta, not {value!r}")
+        raise TypeError(invalid.format(name=name, value=value))
+    if not whole:
+        return float(value) * unit_ms
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, not {value!r} "
                          "(pass None for a cookie without an expiry)")
     return int(value * unit_ms)
+
+
+def ms_string(text: str) -> float | None:
+    """Milliseconds from a string as the npm package `ms` reads it ("1d", "2 hours", "500"
+    is 500 ms); None when it is not one."""
+    found = _MS_STRING.fullmatch(text.strip())
+    factor = MS_UNITS.get((found.group(2) or "ms").lower()) if found else None
+    return float(found.group(1)) * factor if found and factor is not None else None

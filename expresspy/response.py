@@ -30,7 +30,7 @@ from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
-from expresspy.options import option_name
+from expresspy.options import duration_ms, option_name
 from expresspy.outgoing import HeadersSentError, ServerResponse
 
 if TYPE_CHECKING:
@@ -537,8 +537,10 @@ def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
     opts: dict[str, Any] = {}
     for key, value in raw.items():
         if key in ("maxAge", "max_age"):
-            if value is not None:
-                opts["max_age_ms"] = _milliseconds(key, value)
+            if value is not None:  # Express's wording (cookie's serialize), then what we accept
+                opts["max_age_ms"] = duration_ms(
+                    value, unit_ms=1 if key == "maxAge" else 1000, name=key, whole=False,
+                    invalid="option {name} is invalid: {value!r} is not a number or a timedelta")
             continue
         target = option_name(key, _COOKIE_OPTIONS)
         if target is None:
@@ -548,11 +550,3 @@ def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
         opts[target] = value
     return opts
 
-
-def _milliseconds(key: str, value: Any) -> float:
-    if isinstance(value, timedelta):
-        return value.total_seconds() * 1000
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        # Express's wording (cookie's serialize), then what expresspy accepts instead
-        raise TypeError(f"option {key} is invalid: {value!r} is not a number or a timedelta")
-    return float(value) * (1 if key == "maxAge" else 1000)

@@ -53,6 +53,7 @@ from expresspy.http.asgi import Send
 from expresspy.http.etag import file_etag, node_mtime_ms
 from expresspy.http.fresh import is_conditional, is_fresh, precondition_failed, range_is_fresh
 from expresspy.http.ranges import ByteRange, content_range, parse_range
+from expresspy.options import duration_ms, ms_string
 
 if TYPE_CHECKING:
     from expresspy.response import Response
@@ -66,17 +67,6 @@ DOTFILES_POLICIES = ("allow", "deny", "ignore")
 
 _UP_PATH = re.compile(r"(?:^|[\\/])\.\.(?:[\\/]|$)")
 _BYTES_RANGE = re.compile(r"^ *bytes=")
-_DURATION = re.compile(r"(-?(?:\d+)?\.?\d+) *([a-z]+)?", re.IGNORECASE)
-# The units of the npm package ms, in milliseconds.
-DURATION_UNITS: dict[str, float] = {
-    **dict.fromkeys(("years", "year", "yrs", "yr", "y"), 365.25 * 86_400_000),
-    **dict.fromkeys(("weeks", "week", "w"), 7 * 86_400_000),
-    **dict.fromkeys(("days", "day", "d"), 86_400_000),
-    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h"), 3_600_000),
-    **dict.fromkeys(("minutes", "minute", "mins", "min", "m"), 60_000),
-    **dict.fromkeys(("seconds", "second", "secs", "sec", "s"), 1000),
-    **dict.fromkeys(("milliseconds", "millisecond", "msecs", "msec", "ms"), 1),
-}
 # Stat errors that mean "no such file" (404); any other is a 500, as in send.
 _NOT_FOUND_ERRNOS = frozenset({errno.ENOENT, errno.ENAMETOOLONG, errno.ENOTDIR})
 
@@ -100,22 +90,21 @@ class IsDirectoryError(SendError):
         super().__init__(404, "EISDIR, read", code="EISDIR", path=path)
 
 
-def parse_duration_ms(value: str | float | int | timedelta | None, *, unit_ms: float = 1
-                      ) -> float:
+def parse_duration_ms(value: str | float | int | timedelta | None, *, unit_ms: float = 1,
+                      name: str = "maxAge") -> float:
     """A max age in milliseconds: a number of `unit_ms`, a timedelta, or an ms-style string
-    ("1d", "2 hours", "500ms"). Unparsable values give 0, as send does; clamped to 0..1 year.
+    ("1d", "2 hours", "500ms"). Unparsable strings give 0, as send does; clamped to 0..1 year.
+    Another type raises TypeError naming option `name`.
     """
     if value is None or isinstance(value, bool):
-        ms = 0.0
-    elif isinstance(value, timedelta):
-        ms = value.total_seconds() * 1000
+        ms: float | None = 0.0
     elif isinstance(value, str):
-        found = _DURATION.fullmatch(value.strip())
-        factor = DURATION_UNITS.get((found.group(2) or "ms").lower()) if found else None
-        ms = float(found.group(1)) * factor if found and factor is not None else 0.0
+        ms = ms_string(value)
     else:
-        ms = float(value) * unit_ms
-    return min(max(0.0, ms), MAX_MAX_AGE_MS) if ms == ms else 0.0
+        ms = duration_ms(value, unit_ms=unit_ms, name=name, whole=False)
+    if ms is None or ms != ms:  # unparsable or NaN
+        return 0.0
+    return min(max(0.0, ms), MAX_MAX_AGE_MS)
 
 
 def _as_list(value: Any, name: str) -> tuple[str, ...]:
@@ -175,7 +164,7 @@ class SendOptions:
             name = cls.ALIASES.get(key, key)
             if name == "max_age":
                 values["max_age_ms"] = parse_duration_ms(
-                    value, unit_ms=1 if key in ("maxAge", "maxage") else 1000)
+                    value, unit_ms=1 if key in ("maxAge", "maxage") else 1000, name=key)
             elif name in ("extensions", "index"):
                 values[name] = _as_list(value, name)
             elif name in ("etag", "last_modified", "accept_ranges", "cache_control",

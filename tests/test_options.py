@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from expresspy.options import camel, duration_ms, option_name, snake
+from expresspy.options import camel, duration_ms, ms_string, option_name, snake
 
 KNOWN = frozenset({"http_only", "same_site", "path", "max_age_ms"})
 
@@ -39,3 +39,20 @@ def test_duration_ms_reads_seconds_milliseconds_and_timedeltas() -> None:
         duration_ms("1d", unit_ms=1000, name="max_age")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="must be a finite number"):
         duration_ms(float("inf"), unit_ms=1)
+
+
+def test_duration_ms_exact_keeps_fractions_and_passes_non_finite_through() -> None:
+    assert duration_ms(1.5, unit_ms=1, whole=False) == 1.5
+    assert duration_ms(timedelta(microseconds=1500), unit_ms=1, whole=False) == 1.5
+    assert duration_ms(float("inf"), unit_ms=1, whole=False) == float("inf")
+    with pytest.raises(TypeError, match=r"^option maxAge is invalid: 'x' is not a number"):
+        duration_ms("x", unit_ms=1, name="maxAge", whole=False,  # type: ignore[call-overload]
+                    invalid="option {name} is invalid: {value!r} is not a number")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("500", 500.0), ("1s", 1000.0), ("2 hours", 7_200_000.0), (".5h", 1_800_000.0),
+    ("1D", 86_400_000.0), ("-1m", -60_000.0), ("1 fortnight", None), ("soon", None),
+])
+def test_ms_string_reads_the_npm_ms_package_forms(text: str, expected: float | None) -> None:
+    assert ms_string(text) == expected

@@ -13,16 +13,29 @@ saved to, and what the cookie's value is.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ..cookies import sign, unsign
 from .errors import SessionTooLarge
 from .store import SessionRecord
 from .store_calls import StoreCalls
 
-__all__ = ["Backend", "CookieBackend", "ServerBackend", "backend_for"]
+__all__ = ["Backend", "CookieBackend", "CookieCodec", "ServerBackend", "backend_for"]
 
 Secret = str | bytes
+
+
+class CookieCodec(Protocol):
+    """The configuration of :class:`CookieBackend` (what :class:`CookieStore` provides)."""
+
+    max_cookie_bytes: int
+
+    def encode(self, sid: str, record: SessionRecord, secrets: Sequence[Secret]) -> str:
+        """The signed cookie value holding ``record`` under ``sid``."""
+
+    def decode(self, value: str, secrets: Sequence[Secret]
+               ) -> tuple[str, SessionRecord] | None:
+        """``(sid, record)`` from a cookie value; None when forged, malformed or expired."""
 
 
 class ServerBackend:
@@ -52,6 +65,10 @@ class ServerBackend:
         """Delete a record found past its lifetime limits."""
         await self.calls.destroy(sid)
 
+    async def destroy(self, sid: str) -> None:
+        """Delete the record of ``sid`` (req.session.destroy(), regenerate(), unset)."""
+        await self.calls.destroy(sid)
+
     def save(self, sid: str, record: SessionRecord, *, existing: bool,
              baseline: Mapping[str, Any] | None) -> Awaitable[bool] | None:
         """What to await to write the record (see :meth:`StoreCalls.save`)."""
@@ -64,14 +81,14 @@ class ServerBackend:
 
 
 class CookieBackend:
-    """The whole record, signed, in the cookie (a :class:`CookieStore`)."""
+    """The whole record, signed, in the cookie (configured by a :class:`CookieStore`)."""
 
     __slots__ = ("store",)
 
     #: The cookie is the record: every save and idle-timeout refresh re-sends it.
     cookie_is_record = True
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: CookieCodec) -> None:
         self.store = store
 
     def read(self, raw: object, secrets: Sequence[Secret]) -> tuple[str, SessionRecord | None]:
@@ -91,6 +108,9 @@ class CookieBackend:
     async def expire(self, sid: str) -> None:
         """Nothing to delete: the expired cookie is simply not adopted."""
 
+    async def destroy(self, sid: str) -> None:
+        """Nothing to delete on the server: the middleware expires the cookie."""
+
     def save(self, sid: str, record: SessionRecord, *, existing: bool,
              baseline: Mapping[str, Any] | None) -> Awaitable[bool] | None:
         """None: nothing to write, the cookie set as the headers froze is the record."""
@@ -100,6 +120,7 @@ class CookieBackend:
                       secrets: Sequence[Secret]) -> str:
         """The ``Set-Cookie`` value holding the record; :class:`SessionTooLarge` past the
         store's ``max_cookie_bytes``."""
+        assert record is not None  # the middleware always passes the record to this back-end
         header = str(sess.cookie.serialize(name, self.store.encode(sid, record, secrets)))
         size = len(header.encode("utf-8"))
         if size > self.store.max_cookie_bytes:
@@ -115,6 +136,7 @@ async def _value(value: SessionRecord | None) -> SessionRecord | None:
 
 
 def backend_for(store: Any, calls: StoreCalls) -> Backend:
-    """The strategy for ``store``: in the cookie when the store says so, else on the server."""
+    """The strategy for ``store``: in the cookie when it declares the cookie back-end
+    (``in_cookie``, as :class:`CookieStore` does), else on the server."""
     return CookieBackend(store) if calls.in_cookie else ServerBackend(calls)
 

@@ -30,7 +30,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..cookies import normalize_secrets
-from .store import JSON, SessionRecord, Store, StoreCapabilities, is_expired
+from .store import JSON, SessionRecord, StoreCapabilities, is_expired
 
 __all__ = ["MAX_COOKIE_BYTES", "CookieStore"]
 
@@ -44,16 +44,18 @@ SALT = "expresspy.session.CookieStore"
 Secret = str | bytes
 
 
-class CookieStore(Store):
-    """Sessions kept entirely in a signed cookie.
+class CookieStore:
+    """Sessions kept entirely in a signed cookie: ``session(store=CookieStore())``.
 
-    ``secret`` (str/bytes or a list; the first signs, all verify) defaults to the
-    ``session()`` secret. ``max_cookie_bytes`` is the largest Set-Cookie sent (4096).
-    The get/set/destroy methods exist for the Store contract and do nothing: the middleware
-    reads and writes the cookie through :meth:`decode` and :meth:`encode`.
+    Not a store (it has no ``get``/``set``/``destroy``, nothing is kept on the server): it is
+    the configuration of the signed-cookie back-end (session/backends.py,
+    :class:`~expresspy.session.backends.CookieBackend`), which reads and writes the cookie
+    through :meth:`decode` and :meth:`encode`. ``secret`` (str/bytes or a list; the first
+    signs, all verify) defaults to the ``session()`` secret. ``max_cookie_bytes`` is the
+    largest Set-Cookie sent (4096).
     """
 
-    #: Tells the middleware that the cookie holds the record.
+    #: Declares the cookie back-end: the cookie holds the record (session/backends.py).
     in_cookie = True
     capabilities = StoreCapabilities(in_cookie=True)
 
@@ -99,13 +101,3 @@ class CookieStore(Store):
         except ValueError:
             return None
         return sid, record
-
-    async def get(self, sid: str) -> None:
-        """Nothing is kept on the server."""
-        return None
-
-    async def set(self, sid: str, session: SessionRecord) -> None:
-        """Nothing is kept on the server (the middleware puts the record in the cookie)."""
-
-    async def destroy(self, sid: str) -> None:
-        """Nothing is kept on the server (the middleware expires the cookie)."""

@@ -412,7 +412,7 @@ class RequestSession:
         if self.backend.cookie_is_record:
             return  # the cookie, already set, is the whole record
         if self.should_destroy():
-            await self.calls.destroy(self.req.session_id)
+            await self.backend.destroy(self.req.session_id)
             return
         sess = session_of(self.req)
         if sess is None:
@@ -492,14 +492,14 @@ class RequestSession:
         if self.req.session is session:
             self.req.session = None
         self.destroyed = True
-        return self.start(self.calls.destroy(session.id), callback)
+        return self.start(self.backend.destroy(session.id), callback)
 
     def regenerate(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.regenerate`."""
 
         async def work() -> None:
             try:
-                await self.calls.destroy(self.req.session_id)
+                await self.backend.destroy(self.req.session_id)
             finally:
                 self.new_session()
 

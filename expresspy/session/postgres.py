@@ -31,7 +31,15 @@ from .cookie import now_ms
 from .errors import SessionStoreBusy
 from .load import reports_load
 from .patch import SessionPatch, apply_patch
-from .store import JSON, SessionRecord, Store, expires_ms, is_expired, load_record
+from .store import (
+    JSON,
+    SessionRecord,
+    Store,
+    StoreCapabilities,
+    expires_ms,
+    is_expired,
+    load_record,
+)
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
@@ -153,6 +161,12 @@ class PostgresStore(Store):
         self._healthy = False  # a connection was had since the last connection failure
         #: Errors meaning PostgreSQL cannot be reached: the middleware answers 503 for them.
         self.unavailable_errors = (psycopg.OperationalError,)
+        if type(self) is PostgresStore:  # a subclass declares its own or is probed (store.py)
+            # Declared here, not on the class: the error comes from psycopg, imported lazily.
+            # touch stays offered with disable_touch (it is then a no-op, as
+            # connect-pg-simple's).
+            self.capabilities = StoreCapabilities(
+                merge=True, touch=True, prune=True, unavailable_errors=self.unavailable_errors)
 
     # -- names and time ----------------------------------------------------------------------
 

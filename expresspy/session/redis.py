@@ -28,7 +28,15 @@ from .load import reports_load
 from .patch import SessionPatch, apply_patch
 from .redis_client import CallGate, PoolExhausted, is_cluster, make_client
 from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
-from .store import JSON, Serializer, SessionRecord, Store, load_record, ttl_seconds
+from .store import (
+    JSON,
+    Serializer,
+    SessionRecord,
+    Store,
+    StoreCapabilities,
+    load_record,
+    ttl_seconds,
+)
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -138,6 +146,11 @@ class RedisStore(Store):
 
         #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
         self.unavailable_errors = (redis_errors.ConnectionError, redis_errors.TimeoutError)
+        if type(self) is RedisStore:  # a subclass declares its own or is probed (store.py)
+            # Declared here, not on the class: the errors come from redis, imported lazily.
+            # touch stays offered with disable_touch (it is then a no-op, as connect-redis's).
+            self.capabilities = StoreCapabilities(
+                merge=True, touch=True, unavailable_errors=self.unavailable_errors)
         self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl

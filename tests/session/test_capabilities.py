@@ -11,10 +11,16 @@ from expresspy import express, session
 from expresspy.session import (
     CookieStore,
     MemoryStore,
+    PostgresStore,
+    RedisStore,
     SQLiteStore,
+    Store,
     StoreCapabilities,
     capabilities_of,
 )
+from expresspy.session.admin import sessions_action
+from expresspy.session.backends import CookieBackend, ServerBackend, backend_for
+from expresspy.session.store_calls import StoreCalls
 from expresspy.testing import agent
 
 
@@ -101,3 +107,43 @@ def test_a_store_of_the_older_convention_is_touched_and_its_outage_is_a_503() ->
     assert len(store.touched) == 1
     store.down = True
     client.get("/me").expect(503)
+
+
+def test_cookie_store_configures_the_cookie_back_end_and_is_not_a_store() -> None:
+    store = CookieStore()
+    assert not isinstance(store, Store)
+    assert [m for m in ("get", "set", "destroy") if hasattr(store, m)] == []
+    assert isinstance(backend_for(store, StoreCalls(store, None, False)), CookieBackend)
+    memory = MemoryStore()
+    assert isinstance(backend_for(memory, StoreCalls(memory, None, False)), ServerBackend)
+
+
+def test_the_sessions_command_names_a_cookie_store_given_directly() -> None:
+    [report] = sessions_action(CookieStore(), "count")
+    assert (report.store, report.ok) == ("CookieStore", False)
+    assert report.lines == ("CookieStore keeps each session in its client's cookie: there is "
+                            "nothing on the server to count",)
+
+
+class NoMergeRedisStore(RedisStore):
+    merge = None  # type: ignore[assignment]
+
+
+def test_redis_and_postgres_stores_declare_their_capabilities() -> None:
+    from psycopg import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    redis_store = RedisStore("redis://127.0.0.1:6379/0")  # no connection until a call
+    assert "capabilities" in vars(redis_store)  # declared, not probed
+    assert capabilities_of(redis_store) == StoreCapabilities(
+        merge=True, touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
+    postgres_store = PostgresStore("postgresql://postgres@127.0.0.1:5432/postgres")
+    assert "capabilities" in vars(postgres_store)
+    assert capabilities_of(postgres_store) == StoreCapabilities(
+        merge=True, touch=True, prune=True, unavailable_errors=(OperationalError,))
+    # A subclass is probed again (it may drop a method), as with a class declaration.
+    subclass = NoMergeRedisStore("redis://127.0.0.1:6379/0")
+    assert "capabilities" not in vars(subclass)
+    assert capabilities_of(subclass) == StoreCapabilities(
+        touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
