@@ -316,3 +316,47 @@ def test_without_wsproto_an_upgrade_gets_501(monkeypatch: pytest.MonkeyPatch) ->
         client = RawClient(server.port, handshake())
         assert client.status == 501
         assert b"pip install 'expresspy[ws]'" in client.body
+
+
+def error_recording_app(heard: list[tuple[Any, ...]]) -> Any:
+    """An expresspy app whose `ws` records its "error" and "close" events in order."""
+    from expresspy import express
+
+    app = express()
+
+    @app.ws("/")
+    def handler(ws: Any, req: Any) -> None:
+        ws.on("error", lambda err: heard.append(
+            ("error", type(err).__name__, err.close_code, ws.ready_state)))
+        ws.on("close", lambda code, reason: heard.append(("close", code)))
+
+    return app
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (frame(TEXT, b"caf\xc3"), 1007),  # not UTF-8
+    (frame(BINARY, b"y" * 1025), 1009),  # over ws_max_message_size
+    (frame(TEXT, b"hi", masked=False), 1002),  # an unmasked client frame
+], ids=["invalid-utf8", "oversize", "unmasked"])
+def test_a_protocol_error_fires_error_then_close(data: bytes, code: int) -> None:
+    heard: list[tuple[Any, ...]] = []
+    with rawhttp.running(error_recording_app(heard), ws_max_message_size=1024) as server:
+        client = RawClient(server.port, handshake())
+        client.send(data)
+        assert client.read_frame().close_code == code
+        assert client.read_until_eof()
+        assert rawhttp.wait_until(lambda: len(heard) >= 2)
+    assert heard[0] == ("error", "WebSocketProtocolError", code, 2)  # CLOSING, as in Node
+    assert heard[1][0] == "close"
+    assert len(heard) == 2
+
+
+def test_a_plain_asgi_app_hears_no_error_message() -> None:
+    app = EchoApp()
+    with rawhttp.running(app) as server:
+        client = RawClient(server.port, handshake())
+        client.send(frame(TEXT, b"caf\xc3"))
+        assert client.read_frame().close_code == 1007
+        assert rawhttp.wait_until(lambda: app.events)
+    assert [event["type"] for event in app.events] == ["websocket.disconnect"]
+
