@@ -70,10 +70,12 @@ class WebSocketConnection(asyncio.Protocol):
 
     Made by ``HTTPConnection`` with the transport it owned, which it then hands over with
     ``transport.set_protocol``; it takes that connection's place in the server's set.
+    ``early`` is what the client sent after the request head, before it saw the 101 (RFC 6455
+    asks clients to wait, not all do): its first frames, read once the app accepts.
     """
 
     def __init__(self, app: ASGIApp, config: ServerConfig, connections: set[Any],
-                 transport: asyncio.Transport, scope: Scope) -> None:
+                 transport: asyncio.Transport, scope: Scope, early: bytes = b"") -> None:
         self.loop = asyncio.get_running_loop()
         self._app = app
         self._config = config
@@ -99,7 +101,7 @@ class WebSocketConnection(asyncio.Protocol):
         self._read_paused = False
         self._write_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
-        self._pending = bytearray()  # bytes received before the accept
+        self._pending = bytearray(early)  # bytes received before the accept
         self._report_errors = False  # the app asked for expresspy.websocket.error messages
         self._ping_handle: asyncio.TimerHandle | None = None
         self._pong_handle: asyncio.TimerHandle | None = None

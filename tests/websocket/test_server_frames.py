@@ -360,3 +360,21 @@ def test_a_plain_asgi_app_hears_no_error_message() -> None:
         assert rawhttp.wait_until(lambda: app.events)
     assert [event["type"] for event in app.events] == ["websocket.disconnect"]
 
+
+@pytest.mark.parametrize("deny", [False, True])
+def test_frames_sent_with_the_handshake_are_kept(deny: bool) -> None:
+    # One sendall: head and two frames in the same packet, before the client saw the 101.
+    early = frame(TEXT, b"first") + frame(BINARY, b"\x00second")
+    app = EchoApp()
+    with rawhttp.running(app) as server:
+        client = RawClient(server.port, handshake("/deny" if deny else "/") + early)
+        if deny:  # refused over HTTP: the early bytes go nowhere, nothing breaks
+            assert (client.status, client.body) == (401, b"go away")
+            return
+        assert client.status == 101
+        assert client.read_frame().payload == b"first"
+        assert client.read_frame().payload == b"\x00second"
+        client.send(frame(TEXT, b"third"))
+        assert client.read_frame().payload == b"third"
+    assert [e.get("text") or e.get("bytes") for e in app.events[:3]] == [
+        "first", b"\x00second", "third"]
