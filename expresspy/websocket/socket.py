@@ -376,6 +376,7 @@ class WebSocket(Emitter):
 
     async def _read_loop(self) -> None:
         code, reason = 1006, ""
+        protocol_error = False
         try:
             while True:
                 message = await self._receive()
@@ -393,9 +394,14 @@ class WebSocket(Emitter):
                     await self.emit_async("ping", message.get("bytes", b""))
                 elif kind == ERROR_EXTENSION:
                     await self._protocol_error(message)
+                    protocol_error = True
         except Exception as exc:  # the server failed to read: the connection is gone
             logger.debug("WebSocket receive failed", exc_info=exc)
-        if self.close_code is not None and self.ready_state == CLOSING:
+        if protocol_error:
+            # Node ws stops reading at a protocol error, so it never sees a close frame from
+            # the client: its "close" then reports 1006 with no reason.
+            code, reason = 1006, ""
+        elif self.close_code is not None and self.ready_state == CLOSING:
             # We started the close: Node reports the code the peer answered with, which
             # servers give as the disconnect's code; keep ours when they give none.
             code = code if code not in (1005, 1006) else self.close_code
