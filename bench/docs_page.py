@@ -1,6 +1,9 @@
 """Write docs/benchmarks.md from a results file: date, machine, versions, tables, chart.
 
     python -m bench.docs_page bench/results/RUN.json
+
+Sections recorded by other benchmarks (e.g. bench/ws_echo.py's "## WebSockets") are written by
+hand below KEEP_MARKER in the page; rewriting the page keeps them as they are.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ Notes on the workloads:
   the signed-cookie peers lose concurrent increments (last write wins); every request still
   loads, changes and saves its session.
 """
+
+# Everything from this line to the end of the existing page survives a rewrite: the results of
+# benchmarks that are not part of `python -m bench` (their numbers are recorded by hand).
+KEEP_MARKER = "<!-- Sections below are kept as they are by `python -m bench --docs`. -->"
 
 MICRO_NOTE = """\
 `bench/micro_dispatch.py` calls each ASGI app directly with a prepared scope and a no-op `send`:
@@ -104,8 +111,14 @@ def caveat(data: dict[str, Any]) -> str | None:
             "Rerun `python -m bench --docs` on a quiet machine for reference numbers.")
 
 
-def page(data: dict[str, Any], chart: str | None) -> str:
-    """The whole markdown page."""
+def kept_sections(old_page: str) -> str:
+    """The hand-written tail of ``old_page``: from KEEP_MARKER (included) to the end, or ""."""
+    start = old_page.find(KEEP_MARKER)
+    return old_page[start:].rstrip("\n") + "\n" if start >= 0 else ""
+
+
+def page(data: dict[str, Any], chart: str | None, kept: str = "") -> str:
+    """The whole markdown page; ``kept`` (see kept_sections) is appended unchanged."""
     warning = caveat(data)
     parts = [INTRO, *([warning, ""] if warning else []), "## This run", "",
              machine_section(data), "", "## Servers", "",
@@ -118,13 +131,16 @@ def page(data: dict[str, Any], chart: str | None) -> str:
     if micro:
         parts += ["## In-process dispatch (no sockets)", "", MICRO_NOTE]
         parts += [block for result in micro for block in (result["markdown"], "")]
+    if kept:
+        parts.append(kept)
     return "\n".join(parts)
 
 
 def write(results: Path, output: Path = DEFAULT_OUTPUT) -> None:
     """Write the page for ``results``, linking the chart if it exists next to the page."""
     chart = output.with_suffix(".png")
-    output.write_text(page(report.load(results), chart.name if chart.exists() else None))
+    kept = kept_sections(output.read_text()) if output.exists() else ""
+    output.write_text(page(report.load(results), chart.name if chart.exists() else None, kept))
     print(f"wrote {output}")
 
 

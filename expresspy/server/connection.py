@@ -327,8 +327,10 @@ class HTTPConnection(asyncio.Protocol):
         del scope["method"]
         from .websocket import WebSocketConnection  # wsproto, imported at the first upgrade
 
+        # Bytes that came with the head (the client's first frames, sent before it saw the
+        # 101) are the WebSocket's: the parser still holds them.
         upgraded = WebSocketConnection(self.state.app, self._config, self.state.connections,
-                                       transport, scope)
+                                       transport, scope, self._parser.take_unparsed())
         transport.set_protocol(upgraded)
         upgraded.start()
         if self._read_paused:

@@ -115,6 +115,12 @@ class RequestParser(Protocol):
     def buffered(self) -> int:
         """Bytes held for a request not yet parsed (for read back-pressure)."""
 
+    def take_unparsed(self) -> bytes:
+        """Every byte received after the last head and not yet returned as an event, in order,
+        and forget them. For a head without a body whose connection switches protocols (a
+        WebSocket upgrade): those bytes belong to the new protocol. The parser must not be
+        used afterwards."""
+
 
 _HEAD, _BODY, _PAUSED = range(3)
 
@@ -173,6 +179,16 @@ class HeadFramingParser:
     def feed_eof(self) -> None:
         """The client will send nothing more."""
         self._eof = True
+
+    def take_unparsed(self) -> bytes:
+        """Bytes after the last head not yet parsed (see ``RequestParser.take_unparsed``)."""
+        data = self._take_unread_body() + bytes(self._buf)
+        self._buf.clear()
+        return data
+
+    def _take_unread_body(self) -> bytes:
+        """Bytes a back-end holds past the head that ``_buf`` does not (and forget them)."""
+        return b""
 
     def start_next_request(self) -> None:
         """Allow the next pipelined request to be parsed."""
@@ -390,6 +406,11 @@ class H11Parser(_H11Reading):
     def _take_body(self, data: bytes) -> None:
         self._body += data
 
+    def _take_unread_body(self) -> bytes:
+        data = bytes(self._body)
+        self._body = ReceiveBuffer()
+        return data
+
     def _read_body_event(self) -> object:
         reader = self._reader
         if reader is None:
@@ -453,6 +474,10 @@ class H11ConnectionParser(_H11Reading):
         assert self._conn is not None
         if data:  # h11 reads b"" as the end of the stream; that is feed_eof's to say
             self._conn.receive_data(data)
+
+    def _take_unread_body(self) -> bytes:
+        conn, self._conn = self._conn, None
+        return conn.trailing_data[0] if conn is not None else b""
 
     def _read_body_event(self) -> object:
         conn = self._conn

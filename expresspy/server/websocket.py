@@ -8,6 +8,9 @@ app as the ASGI `websocket` protocol (with the `websocket.http.response` extensi
   answers over HTTP, or closes before accepting (403);
 * a message larger than ``ws_max_message_size`` (all fragments together) closes with 1009, a
   text message that is not UTF-8 with 1007, an unmasked client frame with 1002 (wsproto);
+  an app that set ``expresspy.websocket.error`` in its ``websocket.accept`` hears of such a
+  protocol error (a message of that type, with the code and reason) just before the
+  ``websocket.disconnect``;
 * keep-alive: a ping every ``ws_ping_interval`` seconds, and a close with 1011 when its pong
   takes longer than ``ws_ping_timeout``;
 * backpressure both ways: at most ``_INBOX_MESSAGES`` messages wait for the app before
@@ -51,10 +54,12 @@ logger = logging.getLogger("expresspy.server")
 #: Messages received and not yet taken by the app before reading from the client pauses.
 _INBOX_MESSAGES = 16
 
-#: The extensions the app is offered: HTTP answers to an upgrade, and pings with pongs.
+#: The extensions the app is offered: HTTP answers to an upgrade, pings with pongs, and the
+#: client's protocol errors.
 _EXTENSIONS: dict[str, dict[str, Any]] = {
     "websocket.http.response": {},
     "expresspy.websocket.ping": {},
+    "expresspy.websocket.error": {},
 }
 
 _KEEPALIVE = b"expresspy-keepalive"
@@ -65,10 +70,12 @@ class WebSocketConnection(asyncio.Protocol):
 
     Made by ``HTTPConnection`` with the transport it owned, which it then hands over with
     ``transport.set_protocol``; it takes that connection's place in the server's set.
+    ``early`` is what the client sent after the request head, before it saw the 101 (RFC 6455
+    asks clients to wait, not all do): its first frames, read once the app accepts.
     """
 
     def __init__(self, app: ASGIApp, config: ServerConfig, connections: set[Any],
-                 transport: asyncio.Transport, scope: Scope) -> None:
+                 transport: asyncio.Transport, scope: Scope, early: bytes = b"") -> None:
         self.loop = asyncio.get_running_loop()
         self._app = app
         self._config = config
@@ -94,7 +101,8 @@ class WebSocketConnection(asyncio.Protocol):
         self._read_paused = False
         self._write_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
-        self._pending = bytearray()  # bytes received before the accept
+        self._pending = bytearray(early)  # bytes received before the accept
+        self._report_errors = False  # the app asked for expresspy.websocket.error messages
         self._ping_handle: asyncio.TimerHandle | None = None
         self._pong_handle: asyncio.TimerHandle | None = None
         self._close_handle: asyncio.TimerHandle | None = None
@@ -207,6 +215,7 @@ class WebSocketConnection(asyncio.Protocol):
         self._ws = Connection(ConnectionType.SERVER,
                               extensions=[deflate] if agreed is not None and deflate else [])
         self._accepted = True
+        self._report_errors = bool(message.get("expresspy.websocket.error"))
         self._schedule_ping()
         if self._pending:
             data, self._pending = bytes(self._pending), bytearray()
@@ -289,6 +298,7 @@ class WebSocketConnection(asyncio.Protocol):
         self._part_size += len(event.data)
         if limit is not None and self._part_size > limit:
             self._parts = []
+            self._report_protocol_error(1009, "Message too big")
             self._start_close(1009, "Message too big", drop=True)
             return False
         self._parts.append(event.data)
@@ -313,6 +323,7 @@ class WebSocketConnection(asyncio.Protocol):
             self._write(self._ws.send(event.response()))
         elif state == ConnectionState.OPEN:  # wsproto found a protocol error (1002, 1007)
             logger.debug("WebSocket protocol error from the client: %s (%d)", reason, code)
+            self._report_protocol_error(code, reason)
             self._write(self._ws.send(CloseConnection(code=code, reason=reason[:120])))
         self._close_sent = True
         self._tell_disconnect(code, reason)
@@ -363,6 +374,13 @@ class WebSocketConnection(asyncio.Protocol):
         self._transport.abort()
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _report_protocol_error(self, code: int, reason: str) -> None:
+        """Tell the app the client broke the protocol (Node ws's "error" event), before the
+        disconnect that follows."""
+        if self._report_errors and not self._disconnected:
+            self._inbox.put_nowait({"type": "expresspy.websocket.error", "code": code,
+                                    "reason": reason})
 
     def _tell_disconnect(self, code: int, reason: str) -> None:
         if not self._disconnected:

@@ -58,6 +58,10 @@ INBOX_SIZE = 16
 #: The ASGI extension (offered by expresspy's built-in server) that lets the app send pings
 #: and hear pongs; without it `ws.ping()` is a no-op and the server keeps the socket alive.
 PING_EXTENSION = "expresspy.websocket.ping"
+#: The server extension that reports the client's protocol errors before the disconnect; the
+#: app asks for them with this key set in its `websocket.accept` (other ASGI apps never see
+#: the message).
+ERROR_EXTENSION = "expresspy.websocket.error"
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -74,6 +78,19 @@ class WebSocketClosed(Exception):
     def __init__(self, code: int = 1005, reason: str = "") -> None:
         super().__init__(f"WebSocket is closed (code {code}{', ' + reason if reason else ''})")
         self.code = code
+        self.reason = reason
+
+
+class WebSocketProtocolError(Exception):
+    """What `ws.on("error", fn)` receives when the client broke the protocol (Node ws's
+    receiver errors): a text message that is not UTF-8, a message over the size limit, a bad
+    frame. `close_code` is the code the server closes with (Node's `err[kStatusCode]`):
+    1002, 1007 or 1009; the message is the close reason. The "close" event follows.
+    """
+
+    def __init__(self, close_code: int, reason: str = "") -> None:
+        super().__init__(reason or f"WebSocket protocol error (close code {close_code})")
+        self.close_code = close_code
         self.reason = reason
 
 
@@ -160,6 +177,8 @@ class WebSocket(Emitter):
         message: dict[str, Any] = {"type": "websocket.accept", "subprotocol": subprotocol}
         if headers:
             message["headers"] = headers
+        if ERROR_EXTENSION in (self.scope.get("extensions") or {}):
+            message[ERROR_EXTENSION] = True
         await self._send(message)
         self.protocol = subprotocol or ""
         self.ready_state = OPEN
@@ -357,6 +376,7 @@ class WebSocket(Emitter):
 
     async def _read_loop(self) -> None:
         code, reason = 1006, ""
+        protocol_error = False
         try:
             while True:
                 message = await self._receive()
@@ -372,13 +392,29 @@ class WebSocket(Emitter):
                     await self.emit_async("pong", message.get("bytes", b""))
                 elif kind == "expresspy.websocket.ping":
                     await self.emit_async("ping", message.get("bytes", b""))
+                elif kind == ERROR_EXTENSION:
+                    await self._protocol_error(message)
+                    protocol_error = True
         except Exception as exc:  # the server failed to read: the connection is gone
             logger.debug("WebSocket receive failed", exc_info=exc)
-        if self.close_code is not None and self.ready_state == CLOSING:
+        if protocol_error:
+            # Node ws stops reading at a protocol error, so it never sees a close frame from
+            # the client: its "close" then reports 1006 with no reason.
+            code, reason = 1006, ""
+        elif self.close_code is not None and self.ready_state == CLOSING:
             # We started the close: Node reports the code the peer answered with, which
             # servers give as the disconnect's code; keep ours when they give none.
             code = code if code not in (1005, 1006) else self.close_code
         await self._finish(code, reason)
+
+    async def _protocol_error(self, message: dict[str, Any]) -> None:
+        """The server closes because the client broke the protocol: as Node ws, the socket is
+        CLOSING and "error" fires (before "close")."""
+        if self.ready_state == OPEN:
+            self.ready_state = CLOSING
+        error = WebSocketProtocolError(int(message.get("code", 1002)), message.get("reason") or "")
+        if not await self.emit_async("error", error):
+            logger.debug("WebSocket protocol error from the client: %s", error)
 
     async def _deliver(self, data: Message) -> None:
         if self.listener_count("message"):

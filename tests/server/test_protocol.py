@@ -88,6 +88,36 @@ def test_pipelined_request_waits_for_start_next_request(
     assert isinstance(second, RequestHead) and second.target == b"/2"
 
 
+UPGRADE_HEAD = (
+    b"GET /chat HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize("split", [0, 20, len(UPGRADE_HEAD) - 1])
+def test_take_unparsed_returns_the_bytes_after_an_upgrade_head(
+    split: int, parser_type: type[HeadFramingParser]
+) -> None:
+    # A WebSocket frame (then bytes that look like HTTP) in the same read as the head's end.
+    after = b"\x81\x85\x01\x02\x03\x04hello\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"
+    parser = parser_type(LIMITS)
+    if split:
+        parser.feed(UPGRADE_HEAD[:split])
+        assert parser.next_event() is NEED_DATA
+    parser.feed(UPGRADE_HEAD[split:] + after)
+    head = parser.next_event()
+    assert isinstance(head, RequestHead) and head.target == b"/chat"
+    assert parser.take_unparsed() == after
+    assert parser.take_unparsed() == b""
+
+
+def test_take_unparsed_is_empty_after_a_head_alone(parser_type: type[HeadFramingParser]) -> None:
+    parser = parser_type(LIMITS)
+    parser.feed(UPGRADE_HEAD)
+    assert isinstance(parser.next_event(), RequestHead)
+    assert parser.take_unparsed() == b""
+
+
 @pytest.mark.parametrize(
     ("connection", "version", "keep_alive"),
     [

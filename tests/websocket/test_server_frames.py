@@ -316,3 +316,64 @@ def test_without_wsproto_an_upgrade_gets_501(monkeypatch: pytest.MonkeyPatch) ->
         client = RawClient(server.port, handshake())
         assert client.status == 501
         assert b"pip install 'expresspy[ws]'" in client.body
+
+
+def error_recording_app(heard: list[tuple[Any, ...]]) -> Any:
+    """An expresspy app whose `ws` records its "error" and "close" events in order."""
+    from expresspy import express
+
+    app = express()
+
+    @app.ws("/")
+    def handler(ws: Any, req: Any) -> None:
+        ws.on("error", lambda err: heard.append(
+            ("error", type(err).__name__, err.close_code, ws.ready_state)))
+        ws.on("close", lambda code, reason: heard.append(("close", code)))
+
+    return app
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (frame(TEXT, b"caf\xc3"), 1007),  # not UTF-8
+    (frame(BINARY, b"y" * 1025), 1009),  # over ws_max_message_size
+    (frame(TEXT, b"hi", masked=False), 1002),  # an unmasked client frame
+], ids=["invalid-utf8", "oversize", "unmasked"])
+def test_a_protocol_error_fires_error_then_close(data: bytes, code: int) -> None:
+    heard: list[tuple[Any, ...]] = []
+    with rawhttp.running(error_recording_app(heard), ws_max_message_size=1024) as server:
+        client = RawClient(server.port, handshake())
+        client.send(data)
+        assert client.read_frame().close_code == code
+        assert client.read_until_eof()
+        assert rawhttp.wait_until(lambda: len(heard) >= 2)
+    assert heard[0] == ("error", "WebSocketProtocolError", code, 2)  # CLOSING, as in Node
+    assert heard[1:] == [("close", 1006)]  # Node ws: no close frame read after the error
+
+
+def test_a_plain_asgi_app_hears_no_error_message() -> None:
+    app = EchoApp()
+    with rawhttp.running(app) as server:
+        client = RawClient(server.port, handshake())
+        client.send(frame(TEXT, b"caf\xc3"))
+        assert client.read_frame().close_code == 1007
+        assert rawhttp.wait_until(lambda: app.events)
+    assert [event["type"] for event in app.events] == ["websocket.disconnect"]
+
+
+@pytest.mark.parametrize("deny", [False, True])
+def test_frames_sent_with_the_handshake_are_kept(deny: bool) -> None:
+    # One sendall: head and two frames in the same packet, before the client saw the 101.
+    early = frame(TEXT, b"first") + frame(BINARY, b"\x00second")
+    app = EchoApp()
+    with rawhttp.running(app) as server:
+        client = RawClient(server.port, handshake("/deny" if deny else "/") + early)
+        if deny:  # refused over HTTP: the early bytes go nowhere, nothing breaks
+            assert (client.status, client.body) == (401, b"go away")
+            return
+        assert client.status == 101
+        assert client.read_frame().payload == b"first"
+        assert client.read_frame().payload == b"\x00second"
+        client.send(frame(TEXT, b"third"))
+        assert client.read_frame().payload == b"third"
+    assert [e.get("text") or e.get("bytes") for e in app.events[:3]] == [
+        "first", b"\x00second", "third"]
