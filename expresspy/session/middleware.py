@@ -29,7 +29,6 @@ from . import decisions
 from .backends import Backend, backend_for
 from .cookie import CookieOptions, SessionCookie, now_ms
 from .insecure import warn_secure_cookie_over_http
-from .missing import session_of
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
@@ -72,7 +71,10 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     backend = backend_for(opts.store, calls)
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
-        if session_of(req) is not None:  # an outer session() already ran
+        # req.session as this middleware attaches it (an instance attribute): read from the
+        # instance's dict, since an unset name would go through Request.__getattr__'s slow
+        # path on every request. None when no session() ran or it was unset.
+        if req.__dict__.get("session") is not None:  # an outer session() already ran
             next()
             return
         if not getattr(opts.store, "ready", True):  # store down: no session at all
@@ -302,7 +304,7 @@ class RequestSession:
 
     def should_save(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSave`` for this request's session."""
-        sid, sess = self.req.session_id, session_of(self.req)
+        sid, sess = self.req.session_id, self.req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
         return decisions.should_save(
@@ -318,7 +320,7 @@ class RequestSession:
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
         is re-sent on every save and idle-timeout refresh too)."""
-        sid, sess = self.req.session_id, session_of(self.req)
+        sid, sess = self.req.session_id, self.req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
         if self.backend.cookie_is_record and self.cookie_id == sid:
@@ -339,12 +341,12 @@ class RequestSession:
         return (
             bool(self.req.session_id)
             and self.opts.unset == "destroy"
-            and (session_of(self.req) is None)
+            and (self.req.__dict__.get("session") is None)
         )
 
     def touch_once(self) -> None:
         """Restart the cookie's lifetime once per request."""
-        if not self.touched and session_of(self.req) is not None:
+        if not self.touched and self.req.__dict__.get("session") is not None:
             self.req.session.touch()
             self.touched = True
 
@@ -372,7 +374,7 @@ class RequestSession:
 
     def set_cookie(self, res: Any) -> None:
         """The work of :meth:`on_headers`."""
-        sess = session_of(self.req)
+        sess = self.req.__dict__.get("session")
         if sess is None:
             cleared = self.destroyed or self.should_destroy()
             if self.cookie_id and cleared and (
@@ -414,7 +416,7 @@ class RequestSession:
         if self.should_destroy():
             await self.backend.destroy(self.req.session_id)
             return
-        sess = session_of(self.req)
+        sess = self.req.__dict__.get("session")
         if sess is None:
             return
         self.touch_once()
