@@ -55,18 +55,12 @@ REQUEST_SET_BY_MIDDLEWARE: frozenset[str] = frozenset({
 _REMOVED_IN_5 = "was removed in Express 5"
 _NO_SOCKET = ("expresspy has no Node socket object: use req.ip, req.secure, req.protocol or "
               "req.scope['client']")
-_EMITTER = ("Node's EventEmitter methods are not available on {kind} in this version: use "
-            "res.on_finish(fn) to run code once the response is sent")
 
 #: (kind, name) -> why the name is not there and what to use instead.
 NOT_PORTED: Mapping[tuple[str, str], str] = {
     ("req", "param"): f"req.param() {_REMOVED_IN_5}: use req.params, req.body or req.query",
     ("req", "socket"): _NO_SOCKET,
     ("req", "connection"): _NO_SOCKET,
-    ("req", "on"): _EMITTER.format(kind="req"),
-    ("req", "once"): _EMITTER.format(kind="req"),
-    ("res", "on"): _EMITTER.format(kind="res"),
-    ("res", "once"): _EMITTER.format(kind="res"),
     ("res", "sendfile"): f"res.sendfile() {_REMOVED_IN_5}: use res.send_file (res.sendFile)",
     ("res", "socket"): _NO_SOCKET.replace("req.ip", "res.req.ip"),
     ("res", "connection"): _NO_SOCKET.replace("req.ip", "res.req.ip"),
