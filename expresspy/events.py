@@ -18,7 +18,8 @@ from typing import Any
 
 from expresspy.runtime.handler import positional_parameters
 
-__all__ = ["Emitter", "Listener", "call_with_arity", "positional_capacity", "spawn"]
+__all__ = ["Emitter", "Listener", "ListenerRegistry", "call_with_arity", "positional_capacity",
+           "spawn"]
 
 logger = logging.getLogger("expresspy")
 
@@ -61,10 +62,14 @@ def _forget(task: asyncio.Future[Any]) -> None:
         logger.error("an async listener failed", exc_info=task.exception())
 
 
-class Emitter:
-    """The listener registry of Node's EventEmitter, kept per object and made on first use."""
+class ListenerRegistry:
+    """The listener registry of Node's EventEmitter (`on`, `once`, `off`, ...), kept per object
+    and made on first use. Each registration is a tuple whose first two items are the
+    listener and whether it is `once`; a subclass may append what it needs to call it
+    (`_entry`). How listeners are called is the subclass's: `Emitter.emit` here, an async
+    emit for the WebSocket object."""
 
-    _listeners: dict[str, list[tuple[Listener, bool]]] | None = None
+    _listeners: dict[str, list[tuple[Any, ...]]] | None = None
 
     def on(self, event: str, listener: Listener | None = None) -> Any:
         """Call `listener` each time `event` is emitted; returns self (chains, as in Node).
@@ -116,7 +121,30 @@ class Emitter:
 
     def listeners(self, event: str) -> list[Listener]:
         """The listeners of `event`, in the order they are called."""
-        return [fn for fn, _ in (self._listeners or {}).get(event, ())]
+        return [entry[0] for entry in (self._listeners or {}).get(event, ())]
+
+    def _entry(self, listener: Listener, once: bool) -> tuple[Any, ...]:
+        """What is kept for one registration (a subclass may add to it)."""
+        return (listener, once)
+
+    def _add_listener(self, event: str, listener: Listener, once: bool) -> None:
+        if not callable(listener):
+            raise TypeError(f'the "listener" argument must be a function, not {listener!r}')
+        if self._listeners is None:
+            self._listeners = {}
+        self._listeners.setdefault(event, []).append(self._entry(listener, once))
+
+    def _listener_decorator(self, event: str, once: bool) -> Callable[[Listener], Listener]:
+        def decorator(fn: Listener) -> Listener:
+            self._add_listener(event, fn, once)
+            return fn
+
+        return decorator
+
+
+class Emitter(ListenerRegistry):
+    """Node's EventEmitter on `req` and `res`: the registry, and `emit` calling listeners in
+    place (cut to their arity; an async listener is scheduled, not awaited)."""
 
     def emit(self, event: str, *args: Any) -> bool:
         """Call the listeners of `event` in order with `args` (cut to what each accepts);
@@ -133,17 +161,3 @@ class Emitter:
                 logger.exception("%s %r listener %s failed", type(self).__name__.lower(),
                                  event, getattr(fn, "__qualname__", fn))
         return True
-
-    def _add_listener(self, event: str, listener: Listener, once: bool) -> None:
-        if not callable(listener):
-            raise TypeError(f'the "listener" argument must be a function, not {listener!r}')
-        if self._listeners is None:
-            self._listeners = {}
-        self._listeners.setdefault(event, []).append((listener, once))
-
-    def _listener_decorator(self, event: str, once: bool) -> Callable[[Listener], Listener]:
-        def decorator(fn: Listener) -> Listener:
-            self._add_listener(event, fn, once)
-            return fn
-
-        return decorator
