@@ -30,6 +30,7 @@ from expresspy.http.headers import format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
+from expresspy.js import undefined
 from expresspy.options import duration_ms, option_name
 from expresspy.outgoing import HeadersSentError, ServerResponse
 
@@ -40,21 +41,9 @@ if TYPE_CHECKING:
 __all__ = ["UNDEFINED", "HeadersSentError", "Response", "js_string"]
 
 
-class _Undefined:
-    """JavaScript's `undefined`: `res.send()` (no body) differs from `res.send(None)` (null)."""
-
-    _instance: _Undefined | None = None
-
-    def __new__(cls) -> _Undefined:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-
-UNDEFINED: Any = _Undefined()
+#: JavaScript's `undefined` (expresspy.js): `res.send()` (no body) differs from `res.send(None)`
+#: (null).
+UNDEFINED: Any = undefined
 _FORBIDDEN = ("\r", "\n", "\0")
 
 

@@ -21,34 +21,15 @@ from collections.abc import Callable
 from typing import Any
 
 from expresspy.callbacks import running_loop
+from expresspy.js import truthy as js_truthy
+from expresspy.js import undefined
 from expresspy.runtime.handler import Handler
 
 __all__ = ["UNDEFINED", "call_user", "js_truthy", "positional_arity", "takes_done"]
 
 
-class _Undefined:
-    """JavaScript's ``undefined``: ``done()`` with no value, unlike ``done(None, None)``."""
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNDEFINED: Any = _Undefined()
-
-
-def js_truthy(value: Any) -> bool:
-    """JavaScript's truthiness: objects (also an empty dict or list) are true; None, False,
-    0, NaN and "" are not. passport's decisions (`if (!user)`) are made on it."""
-    if value is None or value is UNDEFINED or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, (int, float)):
-        return value == value and value != 0
-    if isinstance(value, str):
-        return value != ""
-    return True
+#: JavaScript's ``undefined``: ``done()`` with no value, unlike ``done(None, None)``.
+UNDEFINED: Any = undefined
 
 
 def positional_arity(fn: Callable[..., Any]) -> int:
