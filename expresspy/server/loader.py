@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -25,8 +26,10 @@ class AppImportError(Exception):
     """
 
 
+@functools.cache
 def _machinery_folders() -> tuple[str, ...]:
-    """Folders whose frames say nothing about the app: expresspy, importlib and click."""
+    """Folders whose frames say nothing about the app: expresspy, importlib and click (found
+    on the first failure, not at every import of the loader)."""
     folders = [Path(__file__).resolve().parent.parent, Path(importlib.__file__).resolve().parent]
     click_spec = importlib.util.find_spec("click")
     if click_spec is not None and click_spec.origin:
@@ -34,12 +37,9 @@ def _machinery_folders() -> tuple[str, ...]:
     return tuple(str(folder) + os.sep for folder in folders)
 
 
-_MACHINERY = _machinery_folders()
-
-
 def _is_machinery(filename: str) -> bool:
     return filename.startswith("<frozen importlib") or str(Path(filename).resolve()).startswith(
-        _MACHINERY)
+        _machinery_folders())
 
 
 def _without_machinery(summary: traceback.TracebackException) -> None:
