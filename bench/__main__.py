@@ -41,13 +41,19 @@ def csv(text: str) -> list[str]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--quick", action="store_true", help="smoke run: 1 round of 2 s per point")
     p.add_argument("--servers", type=csv, help="comma list of servers (default: all)")
-    p.add_argument("--workloads", type=csv,
-                   help=f"comma list of {', '.join(WORKLOADS)} (default: all but the "
-                        "session-STORE ones, which need Redis and PostgreSQL running)")
+    p.add_argument(
+        "--workloads",
+        type=csv,
+        help=f"comma list of {', '.join(WORKLOADS)} (default: all but the "
+        "session-STORE ones, which need Redis and PostgreSQL running)",
+    )
     p.add_argument("--flavours", type=csv, default=None, help="handler kinds: async,sync,js")
     p.add_argument("--connections", type=csv, default=["1", "50"], help="default: 1,50")
     p.add_argument("--duration", type=float, help="seconds per measurement (full: 10)")
@@ -57,8 +63,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--client-cpu", type=int, default=1, help="CPU wrk is pinned to")
     p.add_argument("--no-pin", action="store_true", help="do not pin (machines with 1 CPU)")
     p.add_argument("--micro", action="store_true", help="also run bench/micro_dispatch.py")
-    p.add_argument("--docs", action="store_true",
-                   help="write docs/benchmarks.md and docs/benchmarks.png from the results")
+    p.add_argument(
+        "--docs",
+        action="store_true",
+        help="write docs/benchmarks.md and docs/benchmarks.png from the results",
+    )
     p.add_argument("--report", type=Path, help="re-report a saved results file, no measuring")
     p.add_argument("--list", action="store_true", help="list servers and workloads, then exit")
     p.add_argument("--plan", action="store_true", help="print the plan and its duration, then exit")
@@ -70,11 +79,14 @@ def options(args: argparse.Namespace, log_dir: Path) -> Options:
     base = QUICK if args.quick else FULL
     pin = not args.no_pin and (os.cpu_count() or 1) >= 2
     return Options(
-        duration=args.duration or base["duration"], warmup=args.warmup if args.warmup
-        is not None else base["warmup"], runs=args.runs or int(base["runs"]),
+        duration=args.duration or base["duration"],
+        warmup=args.warmup if args.warmup is not None else base["warmup"],
+        runs=args.runs or int(base["runs"]),
         connections=tuple(int(c) for c in args.connections),
-        server_cpu=args.server_cpu if pin else None, client_cpu=args.client_cpu if pin else None,
-        static_dir=write_static_file(CACHE_DIR / "static"), log_dir=log_dir,
+        server_cpu=args.server_cpu if pin else None,
+        client_cpu=args.client_cpu if pin else None,
+        static_dir=write_static_file(CACHE_DIR / "static"),
+        log_dir=log_dir,
     )
 
 
@@ -103,23 +115,40 @@ def filter_flavours(servers: list[Server], flavours: list[str] | None) -> list[S
     return [s for s in kept if s.flavours]
 
 
-def results_data(servers: list[Server], opts: Options, env: Env, results: Results,
-                 skipped: list[dict[str, str]], started: datetime,
-                 host: dict[str, object]) -> dict[str, Any]:
+def results_data(
+    servers: list[Server],
+    opts: Options,
+    env: Env,
+    results: Results,
+    skipped: list[dict[str, str]],
+    started: datetime,
+    host: dict[str, object],
+) -> dict[str, Any]:
     """The results file's content (``host``: machine.describe() taken before measuring)."""
     return {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {**host, "load_average_end": machine.load_average()},
         "versions": versions(env),
-        "settings": {"duration_s": opts.duration, "warmup_s": opts.warmup, "runs": opts.runs,
-                     "connections": list(opts.connections), "server_cpu": opts.server_cpu,
-                     "client_cpu": opts.client_cpu, "wrk_threads": 1},
-        "servers": {s.name: {"description": s.description, "flavours": list(s.flavours)}
-                    for s in servers},
-        "workloads": {w.name: {"description": w.description, "flavoured": w.flavoured,
-                               "path": w.path} for w in WORKLOADS.values()},
-        "samples": results.samples, "rss": results.rss, "failures": results.failures,
+        "settings": {
+            "duration_s": opts.duration,
+            "warmup_s": opts.warmup,
+            "runs": opts.runs,
+            "connections": list(opts.connections),
+            "server_cpu": opts.server_cpu,
+            "client_cpu": opts.client_cpu,
+            "wrk_threads": 1,
+        },
+        "servers": {
+            s.name: {"description": s.description, "flavours": list(s.flavours)} for s in servers
+        },
+        "workloads": {
+            w.name: {"description": w.description, "flavoured": w.flavoured, "path": w.path}
+            for w in WORKLOADS.values()
+        },
+        "samples": results.samples,
+        "rss": results.rss,
+        "failures": results.failures,
         "skipped": skipped,
     }
 
@@ -138,10 +167,23 @@ def run_micro(env: Env) -> list[dict[str, Any]]:
     """Run the in-process dispatch micro-benchmark (both handler kinds) in the bench venv."""
     found = []
     for handlers in ("async", "sync"):
-        cmd = [str(env.python), "-m", "bench.micro_dispatch", "--json",
-               "--handlers", handlers, "--number", str(MICRO_CALLS)]
-        done = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+        cmd = [
+            str(env.python),
+            "-m",
+            "bench.micro_dispatch",
+            "--json",
+            "--handlers",
+            handlers,
+            "--number",
+            str(MICRO_CALLS),
+        ]
+        done = subprocess.run(
+            cmd,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        )
         if done.returncode != 0:
             print(f"micro_dispatch failed:\n{done.stderr[-2000:]}", flush=True)
             continue
@@ -152,8 +194,12 @@ def run_micro(env: Env) -> list[dict[str, Any]]:
 def write_docs(env: Env, results_path: Path) -> None:
     """Regenerate docs/benchmarks.png (bench venv's matplotlib) and docs/benchmarks.md."""
     for module in ("bench.chart", "bench.docs_page"):
-        subprocess.run([str(env.python), "-m", module, str(results_path)], cwd=REPO_ROOT,
-                       check=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+        subprocess.run(
+            [str(env.python), "-m", module, str(results_path)],
+            cwd=REPO_ROOT,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        )
 
 
 def measure(args: argparse.Namespace, env: Env) -> Path | None:
@@ -164,8 +210,11 @@ def measure(args: argparse.Namespace, env: Env) -> Path | None:
     workloads = [WORKLOADS[w] for w in (args.workloads or DEFAULT_WORKLOADS)]
     opts = options(args, RESULTS_DIR / "raw" / "logs" / started.strftime("%Y%m%dT%H%M%S"))
     configs = plan(servers, workloads)
-    print(f"{len(configs)} configurations x {opts.runs} rounds x {len(opts.connections)} "
-          f"connection counts; about {estimate_seconds(configs, opts) / 60:.1f} min", flush=True)
+    print(
+        f"{len(configs)} configurations x {opts.runs} rounds x {len(opts.connections)} "
+        f"connection counts; about {estimate_seconds(configs, opts) / 60:.1f} min",
+        flush=True,
+    )
     if args.plan:
         print("\n".join(f"  {config.label}" for config in configs))
         return None

@@ -67,19 +67,21 @@ def machine_section(data: dict[str, Any]) -> str:
     """When and where the run happened, and with what settings."""
     m, s = data["machine"], data["settings"]
     load = f"{m['load_average_start'][0]} at the start, {m['load_average_end'][0]} at the end"
-    return "\n".join([
-        f"- **Date**: {data['started']} (UTC), expresspy at commit `{m['revision']}`",
-        f"- **Machine**: {m['cores']} cores, {m['cpu_model']}, {m['memory_gb']} GiB, "
-        f"Linux {m['kernel']}; 1-minute load average {load}",
-        f"- **Pinning**: server on CPU {s['server_cpu']}, wrk on CPU {s['client_cpu']} "
-        f"({s['wrk_threads']} wrk thread)",
-        f"- **Method**: {s['runs']} round{'s' if s['runs'] != 1 else ''}, each server "
-        "started afresh per round, "
-        f"{s['warmup_s']:g} s warm-up, {s['duration_s']:g} s per measurement at "
-        f"{' and '.join(map(str, s['connections']))} connections; req/s is the median over "
-        "rounds (min-max shown), p50/p99 the median of each round's, RSS the peak (VmHWM) of the "
-        "server's processes",
-    ])
+    return "\n".join(
+        [
+            f"- **Date**: {data['started']} (UTC), expresspy at commit `{m['revision']}`",
+            f"- **Machine**: {m['cores']} cores, {m['cpu_model']}, {m['memory_gb']} GiB, "
+            f"Linux {m['kernel']}; 1-minute load average {load}",
+            f"- **Pinning**: server on CPU {s['server_cpu']}, wrk on CPU {s['client_cpu']} "
+            f"({s['wrk_threads']} wrk thread)",
+            f"- **Method**: {s['runs']} round{'s' if s['runs'] != 1 else ''}, each server "
+            "started afresh per round, "
+            f"{s['warmup_s']:g} s warm-up, {s['duration_s']:g} s per measurement at "
+            f"{' and '.join(map(str, s['connections']))} connections; req/s is the median over "
+            "rounds (min-max shown), p50/p99 the median of each round's, "
+            "RSS the peak (VmHWM) of the server's processes",
+        ]
+    )
 
 
 def versions_section(data: dict[str, Any]) -> str:
@@ -90,8 +92,9 @@ def versions_section(data: dict[str, Any]) -> str:
 
 def servers_section(data: dict[str, Any]) -> str:
     """What each server name in the tables stands for."""
-    return "\n".join(f"- **{name}**: {info['description']}"
-                     for name, info in data["servers"].items())
+    return "\n".join(
+        f"- **{name}**: {info['description']}" for name, info in data["servers"].items()
+    )
 
 
 def caveat(data: dict[str, Any]) -> str | None:
@@ -103,12 +106,16 @@ def caveat(data: dict[str, Any]) -> str | None:
     short = s["runs"] < 3 or s["duration_s"] < 10
     if not (busy or short):
         return None
-    length = (f"a shorter run than the reference ({s['runs']} x {s['duration_s']:g} s, "
-              "not 3 x 10 s)")
-    why = [text for flag, text in ((short, length),
-                                   (busy, "taken while other work loaded the machine")) if flag]
-    return (f"> **Caveat**: these numbers are {' and '.join(why)}; they are noisy. "
-            "Rerun `python -m bench --docs` on a quiet machine for reference numbers.")
+    length = f"a shorter run than the reference ({s['runs']} x {s['duration_s']:g} s, not 3 x 10 s)"
+    why = [
+        text
+        for flag, text in ((short, length), (busy, "taken while other work loaded the machine"))
+        if flag
+    ]
+    return (
+        f"> **Caveat**: these numbers are {' and '.join(why)}; they are noisy. "
+        "Rerun `python -m bench --docs` on a quiet machine for reference numbers."
+    )
 
 
 def kept_sections(old_page: str) -> str:
@@ -120,13 +127,31 @@ def kept_sections(old_page: str) -> str:
 def page(data: dict[str, Any], chart: str | None, kept: str = "") -> str:
     """The whole markdown page; ``kept`` (see kept_sections) is appended unchanged."""
     warning = caveat(data)
-    parts = [INTRO, *([warning, ""] if warning else []), "## This run", "",
-             machine_section(data), "", "## Servers", "",
-             servers_section(data), "", "## Results", ""]
+    parts = [
+        INTRO,
+        *([warning, ""] if warning else []),
+        "## This run",
+        "",
+        machine_section(data),
+        "",
+        "## Servers",
+        "",
+        servers_section(data),
+        "",
+        "## Results",
+        "",
+    ]
     if chart:
         parts += [f"![expresspy / peer ratios]({chart})", ""]
-    parts += [report.markdown(data), WORKLOAD_NOTES, "", "## Versions", "", versions_section(data),
-              ""]
+    parts += [
+        report.markdown(data),
+        WORKLOAD_NOTES,
+        "",
+        "## Versions",
+        "",
+        versions_section(data),
+        "",
+    ]
     micro = data.get("micro") or []
     if micro:
         parts += ["## In-process dispatch (no sockets)", "", MICRO_NOTE]

@@ -36,8 +36,9 @@ def load_average() -> list[float]:
 
 def source_revision() -> str:
     """The commit the measured expresspy source is at (read-only git query)."""
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     return done.stdout.strip() or "unknown"
 
 

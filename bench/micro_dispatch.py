@@ -39,12 +39,22 @@ Message = dict[str, Any]
 def http_scope(path: str) -> dict[str, Any]:
     """A GET request scope for ``path``, as a server would build it."""
     return {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:3000"), (b"user-agent", b"micro-dispatch"),
-                    (b"accept", b"*/*")],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 3000),
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:3000"),
+            (b"user-agent", b"micro-dispatch"),
+            (b"accept", b"*/*"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 3000),
     }
 
 
@@ -140,11 +150,18 @@ async def run_all(handlers: str, number: int, repeat: int) -> list[Timing]:
 def markdown(timings: list[Timing], handlers: str) -> str:
     """A table with each case and expresspy's speed relative to it."""
     ours = {t.name: t.best_us for t in timings if t.framework == "expresspy"}
-    rows = [[t.name, t.framework, f"{t.best_us:.1f}", f"{t.median_us:.1f}",
-             f"{t.calls_per_second:,.0f}", f"{t.best_us / ours[t.name]:.2f}x"]
-            for t in timings]
-    header = ["case", "app", "best µs/call", "median µs/call", "calls/s",
-              "expresspy speed-up"]
+    rows = [
+        [
+            t.name,
+            t.framework,
+            f"{t.best_us:.1f}",
+            f"{t.median_us:.1f}",
+            f"{t.calls_per_second:,.0f}",
+            f"{t.best_us / ours[t.name]:.2f}x",
+        ]
+        for t in timings
+    ]
+    header = ["case", "app", "best µs/call", "median µs/call", "calls/s", "expresspy speed-up"]
     return f"`{handlers}` handlers and middleware.\n\n" + md_table(header, rows)
 
 
@@ -164,9 +181,17 @@ def main() -> None:
     timings = asyncio.run(run_all(args.handlers, args.number, args.repeat))
     table = markdown(timings, args.handlers)
     if args.json:
-        print(json.dumps({"number": args.number, "repeat": args.repeat,
-                          "handlers": args.handlers, "markdown": table,
-                          "results": [asdict(t) for t in timings]}))
+        print(
+            json.dumps(
+                {
+                    "number": args.number,
+                    "repeat": args.repeat,
+                    "handlers": args.handlers,
+                    "markdown": table,
+                    "results": [asdict(t) for t in timings],
+                }
+            )
+        )
     else:
         print(table)
 

@@ -78,15 +78,20 @@ def signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def start(cmd: list[str], port: int, env: dict[str, str], cpu: int | None,
-          log_path: Path) -> RunningServer:
+def start(
+    cmd: list[str], port: int, env: dict[str, str], cpu: int | None, log_path: Path
+) -> RunningServer:
     """Start ``cmd`` (which listens on ``port``) from the repository root, pinned to ``cpu``,
     in its own process group, with ``env`` added to the environment."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = open(log_path, "wb")  # noqa: SIM115 (closed by RunningServer.stop)
     process = subprocess.Popen(
-        pinned(cmd, cpu), cwd=REPO_ROOT, env={**os.environ, **env},
-        stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        pinned(cmd, cpu),
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
     return RunningServer(process, port, log_path, log_file)

@@ -49,10 +49,13 @@ def summary_of(samples: list[dict[str, Any]], rss_kb: int | None) -> Summary:
     """The summary of one configuration's samples."""
     rps = [s["rps"] for s in samples]
     return Summary(
-        rps_median=statistics.median(rps), rps_min=min(rps), rps_max=max(rps),
+        rps_median=statistics.median(rps),
+        rps_min=min(rps),
+        rps_max=max(rps),
         p50_ms=statistics.median(s["p50_ms"] for s in samples),
         p99_ms=statistics.median(s["p99_ms"] for s in samples),
-        runs=len(samples), errors=sum(sum(s["errors"].values()) for s in samples),
+        runs=len(samples),
+        errors=sum(sum(s["errors"].values()) for s in samples),
         peak_rss_mb=rss_kb / 1024 if rss_kb else None,
     )
 
@@ -72,8 +75,14 @@ def peers(data: dict[str, Any]) -> list[str]:
     return [name for name in data["servers"] if name not in mine]
 
 
-def peer_key(data: dict[str, Any], table: dict[Key, Summary], peer: str,
-             workload: str, flavour: str, conns: int) -> Key | None:
+def peer_key(
+    data: dict[str, Any],
+    table: dict[Key, Summary],
+    peer: str,
+    workload: str,
+    flavour: str,
+    conns: int,
+) -> Key | None:
     """The peer measurement to compare with: same flavour, or the peer's only one.
 
     A peer with a single flavour (Flask: ``def``; Node; the bare loop) and a workload where
@@ -115,9 +124,18 @@ def ratios(data: dict[str, Any], table: dict[Key, Summary]) -> list[Ratio]:
             if other is None:
                 continue
             theirs = table[other]
-            found.append(Ratio(name, peer, workload, flavour, conns,
-                               mine.rps_median / theirs.rps_median,
-                               mine.p50_ms / theirs.p50_ms, mine.p99_ms / theirs.p99_ms))
+            found.append(
+                Ratio(
+                    name,
+                    peer,
+                    workload,
+                    flavour,
+                    conns,
+                    mine.rps_median / theirs.rps_median,
+                    mine.p50_ms / theirs.p50_ms,
+                    mine.p99_ms / theirs.p99_ms,
+                )
+            )
     return found
 
 
@@ -142,32 +160,103 @@ class Target:
 
 
 TARGETS = (
-    Target("hello, 50 conns, async: >= 1.5x uvicorn-h11", "expresspy", "uvicorn-h11",
-           "hello", "async", 50, "rps", 1.5),
-    Target("hello, 50 conns, async: >= 2x Node + Express", "expresspy", "express-node",
-           "hello", "async", 50, "rps", 2.0),
-    Target("hello, 50 conns, httptools back-end: >= 1.2x uvicorn-httptools",
-           "expresspy-httptools", "uvicorn-httptools", "hello", "async", 50, "rps", 1.2),
-    Target("hello, 50 conns, httptools + uvloop: >= 1.2x uvicorn-httptools + uvloop",
-           "expresspy-uvloop", "uvicorn-uvloop", "hello", "async", 50, "rps", 1.2),
-    Target("hello, 50 conns, def: >= 1.0x uvicorn-h11 def", "expresspy", "uvicorn-h11",
-           "hello", "sync", 50, "rps", 1.0),
-    Target("session, 50 conns: >= 2x Starlette sessions on uvicorn-h11", "expresspy",
-           "uvicorn-h11", "session", "async", 50, "rps", 2.0),
-    Target("session, 50 conns: >= 2x Node + express-session", "expresspy", "express-node",
-           "session", "async", 50, "rps", 2.0),
-    Target("hello p99 at 50 conns <= uvicorn-h11's", "expresspy", "uvicorn-h11",
-           "hello", "async", 50, "p99", 1.0),
-    Target("hello p50 at 1 conn <= uvicorn-h11's", "expresspy", "uvicorn-h11",
-           "hello", "async", 1, "p50", 1.0),
+    Target(
+        "hello, 50 conns, async: >= 1.5x uvicorn-h11",
+        "expresspy",
+        "uvicorn-h11",
+        "hello",
+        "async",
+        50,
+        "rps",
+        1.5,
+    ),
+    Target(
+        "hello, 50 conns, async: >= 2x Node + Express",
+        "expresspy",
+        "express-node",
+        "hello",
+        "async",
+        50,
+        "rps",
+        2.0,
+    ),
+    Target(
+        "hello, 50 conns, httptools back-end: >= 1.2x uvicorn-httptools",
+        "expresspy-httptools",
+        "uvicorn-httptools",
+        "hello",
+        "async",
+        50,
+        "rps",
+        1.2,
+    ),
+    Target(
+        "hello, 50 conns, httptools + uvloop: >= 1.2x uvicorn-httptools + uvloop",
+        "expresspy-uvloop",
+        "uvicorn-uvloop",
+        "hello",
+        "async",
+        50,
+        "rps",
+        1.2,
+    ),
+    Target(
+        "hello, 50 conns, def: >= 1.0x uvicorn-h11 def",
+        "expresspy",
+        "uvicorn-h11",
+        "hello",
+        "sync",
+        50,
+        "rps",
+        1.0,
+    ),
+    Target(
+        "session, 50 conns: >= 2x Starlette sessions on uvicorn-h11",
+        "expresspy",
+        "uvicorn-h11",
+        "session",
+        "async",
+        50,
+        "rps",
+        2.0,
+    ),
+    Target(
+        "session, 50 conns: >= 2x Node + express-session",
+        "expresspy",
+        "express-node",
+        "session",
+        "async",
+        50,
+        "rps",
+        2.0,
+    ),
+    Target(
+        "hello p99 at 50 conns <= uvicorn-h11's",
+        "expresspy",
+        "uvicorn-h11",
+        "hello",
+        "async",
+        50,
+        "p99",
+        1.0,
+    ),
+    Target(
+        "hello p50 at 1 conn <= uvicorn-h11's",
+        "expresspy",
+        "uvicorn-h11",
+        "hello",
+        "async",
+        1,
+        "p50",
+        1.0,
+    ),
 )
 
 
 def target_rows(found: list[Ratio]) -> list[tuple[Target, Ratio | None]]:
     """Each target with the ratio that measures it (None when the run did not cover it)."""
     index = {(r.ours, r.peer, r.workload, r.flavour, r.connections): r for r in found}
-    return [(t, index.get((t.ours, t.peer, t.workload, t.flavour, t.connections)))
-            for t in TARGETS]
+    return [(t, index.get((t.ours, t.peer, t.workload, t.flavour, t.connections))) for t in TARGETS]
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -185,8 +274,10 @@ def ratio_table(data: dict[str, Any], found: list[Ratio], mine: str) -> str:
         if r.ours == mine:
             cells[(r.workload, r.flavour, r.connections)][r.peer] = f"{r.rps:.2f}x"
     order = list(data["workloads"])
-    rows = [[w, f, str(c), *(cells[(w, f, c)].get(p, "—") for p in columns)]
-            for (w, f, c) in sorted(cells, key=lambda k: (order.index(k[0]), k[1], k[2]))]
+    rows = [
+        [w, f, str(c), *(cells[(w, f, c)].get(p, "—") for p in columns)]
+        for (w, f, c) in sorted(cells, key=lambda k: (order.index(k[0]), k[1], k[2]))
+    ]
     return md_table(["workload", "handlers", "conns", *(f"/ {p}" for p in columns)], rows)
 
 
@@ -208,8 +299,17 @@ def details_table(data: dict[str, Any], table: dict[Key, Summary]) -> str:
     servers = list(data["servers"])
     keys = sorted(table, key=lambda k: (order.index(k[1]), k[3], k[2], servers.index(k[0])))
     rows = [detail_row(key, table[key]) for key in keys]
-    header = ["workload", "conns", "handlers", "server", "req/s median (min-max)", "p50 ms",
-              "p99 ms", "peak RSS MB", "errors"]
+    header = [
+        "workload",
+        "conns",
+        "handlers",
+        "server",
+        "req/s median (min-max)",
+        "p50 ms",
+        "p99 ms",
+        "peak RSS MB",
+        "errors",
+    ]
     return md_table(header, rows)
 
 
@@ -217,15 +317,25 @@ def detail_row(key: Key, s: Summary) -> list[str]:
     """One line of the details table."""
     server, workload, flavour, conns = key
     rss = f"{s.peak_rss_mb:.0f}" if s.peak_rss_mb is not None else "—"
-    return [workload, str(conns), flavour, server,
-            f"{s.rps_median:,.0f} ({s.rps_min:,.0f}-{s.rps_max:,.0f})",
-            f"{s.p50_ms:.2f}", f"{s.p99_ms:.2f}", rss, str(s.errors)]
+    return [
+        workload,
+        str(conns),
+        flavour,
+        server,
+        f"{s.rps_median:,.0f} ({s.rps_min:,.0f}-{s.rps_max:,.0f})",
+        f"{s.p50_ms:.2f}",
+        f"{s.p99_ms:.2f}",
+        rss,
+        str(s.errors),
+    ]
 
 
 def failures_list(data: dict[str, Any]) -> str:
     """What could not run, one bullet each ("none" when everything ran)."""
-    lines = [f"- {f['server']} {f['workload']} {f['flavour']}: {first_line(f['reason'])}"
-             for f in data["failures"]]
+    lines = [
+        f"- {f['server']} {f['workload']} {f['flavour']}: {first_line(f['reason'])}"
+        for f in data["failures"]
+    ]
     lines += [f"- {s['name']}: {s['reason']}" for s in data.get("skipped", [])]
     return "\n".join(lines) if lines else "none"
 
@@ -241,13 +351,28 @@ def markdown(data: dict[str, Any]) -> str:
     found = ratios(data, table)
     parts = []
     for mine in ours(data):
-        parts += [f"### {mine} / peer, requests per second (median of each)", "",
-                  ratio_table(data, found, mine), ""]
+        parts += [
+            f"### {mine} / peer, requests per second (median of each)",
+            "",
+            ratio_table(data, found, mine),
+            "",
+        ]
     if not ours(data):
         parts += ["expresspy was not measured in this run.", ""]
-    parts += ["### Targets (issue 9)", "", targets_table(found), "",
-              "### All measurements", "", details_table(data, table), "",
-              "### Not measured", "", failures_list(data), ""]
+    parts += [
+        "### Targets (issue 9)",
+        "",
+        targets_table(found),
+        "",
+        "### All measurements",
+        "",
+        details_table(data, table),
+        "",
+        "### Not measured",
+        "",
+        failures_list(data),
+        "",
+    ]
     return "\n".join(parts)
 
 

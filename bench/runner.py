@@ -62,10 +62,12 @@ class Results:
 def plan(servers: Iterable[Server], workloads: Iterable[Workload]) -> list[Config]:
     """Every configuration to measure, workload by workload."""
     servers = list(servers)
-    return [Config(server, workload, flavour)
-            for workload in workloads
-            for server in servers
-            for flavour in server.flavours_for(workload.name, workload.flavoured)]
+    return [
+        Config(server, workload, flavour)
+        for workload in workloads
+        for server in servers
+        for flavour in server.flavours_for(workload.name, workload.flavoured)
+    ]
 
 
 def estimate_seconds(configs: list[Config], opts: Options) -> float:
@@ -76,8 +78,12 @@ def estimate_seconds(configs: list[Config], opts: Options) -> float:
 
 def tag(config: Config, run: int) -> dict[str, object]:
     """The fields that identify a record."""
-    return {"server": config.server.name, "workload": config.workload.name,
-            "flavour": config.flavour, "run": run}
+    return {
+        "server": config.server.name,
+        "workload": config.workload.name,
+        "flavour": config.flavour,
+        "run": run,
+    }
 
 
 def launch(config: Config, env: Env, opts: Options) -> RunningServer:
@@ -100,10 +106,11 @@ def measure(config: Config, server: RunningServer, env: Env, opts: Options) -> l
     config.workload.check(fetcher(server.port))
     url = f"http://127.0.0.1:{server.port}{config.workload.path}"
     if opts.warmup > 0:
-        run_wrk(env.wrk, url, config.workload, max(opts.connections), opts.warmup,
-                opts.client_cpu)
-    return [run_wrk(env.wrk, url, config.workload, conns, opts.duration, opts.client_cpu)
-            for conns in opts.connections]
+        run_wrk(env.wrk, url, config.workload, max(opts.connections), opts.warmup, opts.client_cpu)
+    return [
+        run_wrk(env.wrk, url, config.workload, conns, opts.duration, opts.client_cpu)
+        for conns in opts.connections
+    ]
 
 
 def run_once(config: Config, run: int, env: Env, opts: Options, results: Results) -> bool:
@@ -120,9 +127,12 @@ def run_once(config: Config, run: int, env: Env, opts: Options, results: Results
         server.stop()
     for conns, sample in zip(opts.connections, samples, strict=True):
         results.samples.append({**tag(config, run), "connections": conns, **sample.as_dict()})
-        print(f"  {config.label:<38} c={conns:<3} {sample.rps:>9.0f} req/s  "
-              f"p50 {sample.p50_ms:7.2f} ms  p99 {sample.p99_ms:7.2f} ms"
-              f"{error_note(sample)}", flush=True)
+        print(
+            f"  {config.label:<38} c={conns:<3} {sample.rps:>9.0f} req/s  "
+            f"p50 {sample.p50_ms:7.2f} ms  p99 {sample.p99_ms:7.2f} ms"
+            f"{error_note(sample)}",
+            flush=True,
+        )
     results.rss.append({**tag(config, run), "peak_rss_kb": rss})
     return True
 

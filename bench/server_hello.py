@@ -47,8 +47,10 @@ def main() -> None:
         rps = [r[0] for r in results[name]]
         cpu = [r[1] for r in results[name]]
         errors = sum(r[2] for r in results[name])
-        print(f"{name:22} {statistics.median(rps):12.0f} {min(rps):7.0f}-{max(rps):<7.0f} "
-              f"{statistics.median(cpu):10.1f} {errors:6d}")
+        print(
+            f"{name:22} {statistics.median(rps):12.0f} {min(rps):7.0f}-{max(rps):<7.0f} "
+            f"{statistics.median(cpu):10.1f} {errors:6d}"
+        )
 
 
 if __name__ == "__main__":

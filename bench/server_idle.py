@@ -21,8 +21,10 @@ import time
 from server_proc import cpu_model, load_average, rss_kib, server
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-KEEP_ALIVE = {"expresspy": ["--keep-alive-timeout", "300"], "uvicorn": ["--timeout-keep-alive",
-                                                                         "300"]}
+KEEP_ALIVE = {
+    "expresspy": ["--keep-alive-timeout", "300"],
+    "uvicorn": ["--timeout-keep-alive", "300"],
+}
 
 
 def read_response(sock: socket.socket) -> bytes:
@@ -70,10 +72,14 @@ def main() -> None:
         time.sleep(2.0)
         after = rss_kib(srv.pid)
     per = (held - before) * 1024 / max(1, len(clients))
-    print(f"server {args.server}: {len(clients)} idle keep-alive connections opened in "
-          f"{opened:.1f} s, held {args.hold:.0f} s; {len(sample)} sampled ones still served")
-    print(f"RSS before {before / 1024:.1f} MiB, with all open {held / 1024:.1f} MiB, "
-          f"after closing {after / 1024:.1f} MiB: {per / 1024:.2f} KiB per connection")
+    print(
+        f"server {args.server}: {len(clients)} idle keep-alive connections opened in "
+        f"{opened:.1f} s, held {args.hold:.0f} s; {len(sample)} sampled ones still served"
+    )
+    print(
+        f"RSS before {before / 1024:.1f} MiB, with all open {held / 1024:.1f} MiB, "
+        f"after closing {after / 1024:.1f} MiB: {per / 1024:.2f} KiB per connection"
+    )
 
 
 if __name__ == "__main__":

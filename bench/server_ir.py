@@ -69,7 +69,7 @@ class _Client(asyncio.Protocol):
         """Send the latest Set-Cookie back, as a browser would (the session workload)."""
         at = data.lower().find(b"\r\nset-cookie: ")
         if at >= 0:
-            cookie = data[at + 14:data.index(b"\r\n", at + 2)].split(b";", 1)[0]
+            cookie = data[at + 14 : data.index(b"\r\n", at + 2)].split(b";", 1)[0]
             self.request = REQUEST[:-2] + b"Cookie: " + cookie + b"\r\n\r\n"
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -80,8 +80,7 @@ class _Client(asyncio.Protocol):
 class _Canned(asyncio.Protocol):
     """The floor: answers each read with a fixed response, parsing nothing (``--http floor``)."""
 
-    RESPONSE = (b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\n"
-                + BODY)
+    RESPONSE = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\n" + BODY
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -106,18 +105,20 @@ async def start_uvicorn(asgi: Any, http: str) -> tuple[asyncio.AbstractServer, i
     import uvicorn
     from uvicorn.server import ServerState
 
-    config = uvicorn.Config(asgi, http=http, lifespan="off", access_log=False, loop="asyncio",
-                            log_level="warning")
+    config = uvicorn.Config(
+        asgi, http=http, lifespan="off", access_log=False, loop="asyncio", log_level="warning"
+    )
     config.load()
     state = ServerState()
     server = await asyncio.get_running_loop().create_server(
         lambda: config.http_protocol_class(config=config, server_state=state, app_state={}),
-        "127.0.0.1", 0)
+        "127.0.0.1",
+        0,
+    )
     return server, server.sockets[0].getsockname()[1]
 
 
-async def serve_requests(count: int, http: str, app_name: str = "raw", peer: bool = False
-                         ) -> float:
+async def serve_requests(count: int, http: str, app_name: str = "raw", peer: bool = False) -> float:
     """Serve ``count`` requests; return the seconds they took."""
     loop = asyncio.get_running_loop()
     asgi = load_app(app_name, peer)
@@ -127,8 +128,12 @@ async def serve_requests(count: int, http: str, app_name: str = "raw", peer: boo
     elif peer:
         canned, port = await start_uvicorn(asgi, http)
     else:
-        config = ServerConfig(port=0, access_log=False, http=http,  # type: ignore[arg-type, unused-ignore]
-                              max_requests_per_connection=None)
+        config = ServerConfig(
+            port=0,
+            access_log=False,
+            http=http,  # type: ignore[arg-type, unused-ignore]
+            max_requests_per_connection=None,
+        )
         server = Server(asgi, config)
         await server.start()
         port = server.port
@@ -150,9 +155,19 @@ def instructions(count: int, options: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             sys.executable, __file__, "--requests", str(count), *options],
-            check=True, capture_output=True, timeout=1800,
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--requests",
+                str(count),
+                *options,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=1800,
         )
         text = out.read_text(errors="replace")
     match = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
@@ -163,14 +178,22 @@ def instructions(count: int, options: list[str]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--http", default="httptools", choices=["h11", "httptools", "floor"],
-                        help="floor: a canned-response asyncio protocol (the cost of asyncio, "
-                        "the syscalls and the client)")
-    parser.add_argument("--app", default="raw", choices=["raw", "hello", "session"],
-                        help="raw: the framework-free ASGI app; hello/session: the harness's "
-                        "app for that workload")
-    parser.add_argument("--peer", action="store_true",
-                        help="serve with uvicorn + Starlette instead of expresspy")
+    parser.add_argument(
+        "--http",
+        default="httptools",
+        choices=["h11", "httptools", "floor"],
+        help="floor: a canned-response asyncio protocol (the cost of asyncio, "
+        "the syscalls and the client)",
+    )
+    parser.add_argument(
+        "--app",
+        default="raw",
+        choices=["raw", "hello", "session"],
+        help="raw: the framework-free ASGI app; hello/session: the harness's app for that workload",
+    )
+    parser.add_argument(
+        "--peer", action="store_true", help="serve with uvicorn + Starlette instead of expresspy"
+    )
     parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
     label = f"{'uvicorn+starlette' if args.peer else 'expresspy'} {args.http} {args.app}"

@@ -24,14 +24,56 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 SERVERS: dict[str, list[str]] = {
     # name: command line after "python -m"; {port} is filled in.
-    "expresspy-h11": ["expresspy", "run", "server_app.py", "--port", "{port}", "--http", "h11",
-                      "--no-access-log", "--log-level", "warning"],
-    "expresspy-httptools": ["expresspy", "run", "server_app.py", "--port", "{port}", "--http",
-                            "httptools", "--no-access-log", "--log-level", "warning"],
-    "uvicorn-h11": ["uvicorn", "server_app:app", "--port", "{port}", "--http", "h11", "--loop",
-                    "asyncio", "--no-access-log", "--log-level", "warning"],
-    "uvicorn-httptools": ["uvicorn", "server_app:app", "--port", "{port}", "--http", "httptools",
-                          "--loop", "asyncio", "--no-access-log", "--log-level", "warning"],
+    "expresspy-h11": [
+        "expresspy",
+        "run",
+        "server_app.py",
+        "--port",
+        "{port}",
+        "--http",
+        "h11",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ],
+    "expresspy-httptools": [
+        "expresspy",
+        "run",
+        "server_app.py",
+        "--port",
+        "{port}",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ],
+    "uvicorn-h11": [
+        "uvicorn",
+        "server_app:app",
+        "--port",
+        "{port}",
+        "--http",
+        "h11",
+        "--loop",
+        "asyncio",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ],
+    "uvicorn-httptools": [
+        "uvicorn",
+        "server_app:app",
+        "--port",
+        "{port}",
+        "--http",
+        "httptools",
+        "--loop",
+        "asyncio",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ],
 }
 
 
@@ -83,8 +125,9 @@ class Server:
 
 
 @contextmanager
-def server(name: str, cpu: int | None = 0, extra: list[str] | None = None,
-           nofile: int | None = None) -> Iterator[Server]:
+def server(
+    name: str, cpu: int | None = 0, extra: list[str] | None = None, nofile: int | None = None
+) -> Iterator[Server]:
     """Start server ``name`` (a key of SERVERS) pinned to ``cpu``; stop it on exit.
 
     ``nofile`` raises the open-file limit of the server process (for many connections)."""
@@ -101,8 +144,14 @@ def server(name: str, cpu: int | None = 0, extra: list[str] | None = None,
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
     env = dict(os.environ, PYTHONPATH=f"{REPO}:{BENCH}")
-    proc = subprocess.Popen(cmd, cwd=BENCH, env=env, preexec_fn=limits,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=BENCH,
+        env=env,
+        preexec_fn=limits,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_port(port, proc)
         yield Server(name, port, proc)
@@ -143,18 +192,25 @@ class WrkResult:
     def parse(cls, text: str) -> WrkResult:
         requests = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
-        errors = sum(int(n) for n in re.findall(
-            r"(?:connect|read|write|timeout) (\d+)", text))
+        errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
         non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx.*?(\d+)", text)) else 0
         latency = m.group(1) if (m := re.search(r"Latency\s+(\S+)", text)) else "?"
         return cls(requests, rps, errors, non2xx, latency)
 
 
-def wrk(port: int, seconds: float, connections: int = 50, cpu: int | None = 1,
-        path: str = "/") -> WrkResult:
+def wrk(
+    port: int, seconds: float, connections: int = 50, cpu: int | None = 1, path: str = "/"
+) -> WrkResult:
     """Run wrk (one thread) against the server for ``seconds``; bounded by a hard timeout."""
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
-           f"http://127.0.0.1:{port}{path}"]
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "5s",
+        f"http://127.0.0.1:{port}{path}",
+    ]
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True)

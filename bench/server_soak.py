@@ -47,8 +47,9 @@ def main() -> None:
     with server(args.server, cpu=0, extra=args.server_args.split()) as srv:
         samples: list[tuple[float, int]] = []
         start = time.monotonic()
-        wrk = subprocess.Popen([*cmd, f"http://127.0.0.1:{srv.port}/"], stdout=subprocess.PIPE,
-                               text=True)
+        wrk = subprocess.Popen(
+            [*cmd, f"http://127.0.0.1:{srv.port}/"], stdout=subprocess.PIPE, text=True
+        )
         try:
             while wrk.poll() is None and time.monotonic() - start < args.seconds + 30:
                 samples.append((time.monotonic() - start, rss_kib(srv.pid)))
@@ -61,11 +62,15 @@ def main() -> None:
     result = WrkResult.parse(out)
     rss = [r for _, r in samples]
     half = [s for s in samples if s[0] >= args.seconds / 2]
-    print(f"server {args.server}: {result.requests} requests in {args.seconds} s "
-          f"({result.rps:.0f} req/s), errors {result.errors}, non-2xx {result.non2xx}")
-    print(f"RSS (MiB): start {rss[0] / 1024:.1f}, end {rss[-1] / 1024:.1f}, "
-          f"min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f}; second-half slope "
-          f"{slope_kib_per_minute(half):+.0f} KiB/min over {len(samples)} samples")
+    print(
+        f"server {args.server}: {result.requests} requests in {args.seconds} s "
+        f"({result.rps:.0f} req/s), errors {result.errors}, non-2xx {result.non2xx}"
+    )
+    print(
+        f"RSS (MiB): start {rss[0] / 1024:.1f}, end {rss[-1] / 1024:.1f}, "
+        f"min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f}; second-half slope "
+        f"{slope_kib_per_minute(half):+.0f} KiB/min over {len(samples)} samples"
+    )
     tenths = [rss[min(len(rss) - 1, len(rss) * i // 10)] / 1024 for i in range(11)]
     print("RSS at each tenth of the run (MiB): " + " ".join(f"{r:.1f}" for r in tenths))
 

@@ -48,8 +48,12 @@ def expresspy_cli_help(env: Env) -> str | None:
     """The help text of ``expresspy run``, or ``None`` when the CLI is not ready yet."""
     try:
         done = subprocess.run(
-            [str(env.python), "-m", "expresspy", "run", "--help"], cwd=REPO_ROOT,
-            env=python_env(env), capture_output=True, text=True, timeout=30,
+            [str(env.python), "-m", "expresspy", "run", "--help"],
+            cwd=REPO_ROOT,
+            env=python_env(env),
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     except subprocess.TimeoutExpired:
         return None
@@ -67,8 +71,17 @@ def expresspy_command(extra: list[str]) -> Command:
     """The command for expresspy's built-in server, with ``extra`` options."""
 
     def command(env: Env, port: int) -> list[str]:
-        return [str(env.python), "-m", "expresspy", "run", "bench/apps/expresspy_app.py",
-                "--port", str(port), "--no-access-log", *extra]
+        return [
+            str(env.python),
+            "-m",
+            "expresspy",
+            "run",
+            "bench/apps/expresspy_app.py",
+            "--port",
+            str(port),
+            "--no-access-log",
+            *extra,
+        ]
 
     return command
 
@@ -77,18 +90,45 @@ def uvicorn_command(http: str, loop: str = "asyncio") -> Command:
     """The command for uvicorn serving the Starlette app with protocol ``http`` on ``loop``."""
 
     def command(env: Env, port: int) -> list[str]:
-        return [str(env.python), "-m", "uvicorn", "bench.apps.starlette_app:app",
-                "--host", "127.0.0.1", "--port", str(port), "--http", http,
-                "--loop", loop, "--no-access-log", "--log-level", "warning"]
+        return [
+            str(env.python),
+            "-m",
+            "uvicorn",
+            "bench.apps.starlette_app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--http",
+            http,
+            "--loop",
+            loop,
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
 
     return command
 
 
 def gunicorn_command(env: Env, port: int) -> list[str]:
     """The command for Flask on one gunicorn gthread worker."""
-    return [str(env.python), "-m", "gunicorn", "--worker-class", "gthread", "--workers", "1",
-            "--threads", "8", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "bench.apps.flask_app:app"]
+    return [
+        str(env.python),
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        "1",
+        "--threads",
+        "8",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "bench.apps.flask_app:app",
+    ]
 
 
 def node_command(env: Env, port: int) -> list[str]:
@@ -108,19 +148,47 @@ def expresspy_servers(env: Env) -> tuple[list[Server], str | None]:
         return [], "`python -m expresspy run --help` failed: the CLI is not ready yet"
     quiet = ["--log-level", "warning"] if "--log-level" in help_text else []
     if "--http" not in help_text:
-        return [Server("expresspy", "expresspy, built-in server", expresspy_command(quiet),
-                       ("async", "sync"), workloads=ALL_WORKLOADS, env=python_env)], None
+        return [
+            Server(
+                "expresspy",
+                "expresspy, built-in server",
+                expresspy_command(quiet),
+                ("async", "sync"),
+                workloads=ALL_WORKLOADS,
+                env=python_env,
+            )
+        ], None
     return [
-        Server("expresspy", "expresspy, built-in server (h11)",
-               expresspy_command([*quiet, "--http", "h11"]), ("async", "sync"),
-               workloads=ALL_WORKLOADS, env=python_env),
-        Server("expresspy-httptools", "expresspy, built-in server (httptools)",
-               expresspy_command([*quiet, "--http", "httptools"]), ("async", "sync"),
-               workloads=ALL_WORKLOADS, env=python_env),
-        *([Server("expresspy-uvloop", "expresspy, built-in server (httptools, uvloop)",
-                  expresspy_command([*quiet, "--http", "httptools", "--loop", "uvloop"]),
-                  ("async",), workloads=UVLOOP_WORKLOADS, env=python_env)]
-          if "--loop" in help_text else []),
+        Server(
+            "expresspy",
+            "expresspy, built-in server (h11)",
+            expresspy_command([*quiet, "--http", "h11"]),
+            ("async", "sync"),
+            workloads=ALL_WORKLOADS,
+            env=python_env,
+        ),
+        Server(
+            "expresspy-httptools",
+            "expresspy, built-in server (httptools)",
+            expresspy_command([*quiet, "--http", "httptools"]),
+            ("async", "sync"),
+            workloads=ALL_WORKLOADS,
+            env=python_env,
+        ),
+        *(
+            [
+                Server(
+                    "expresspy-uvloop",
+                    "expresspy, built-in server (httptools, uvloop)",
+                    expresspy_command([*quiet, "--http", "httptools", "--loop", "uvloop"]),
+                    ("async",),
+                    workloads=UVLOOP_WORKLOADS,
+                    env=python_env,
+                )
+            ]
+            if "--loop" in help_text
+            else []
+        ),
     ], None
 
 
@@ -128,19 +196,51 @@ def peer_servers() -> list[Server]:
     """The peers expresspy is compared with."""
     no_sync_body = frozenset({("json", "sync")})
     return [
-        Server("uvicorn-h11", "uvicorn --http h11 + Starlette", uvicorn_command("h11"),
-               ("async", "sync"), unsupported=no_sync_body, env=python_env),
-        Server("uvicorn-httptools", "uvicorn --http httptools + Starlette",
-               uvicorn_command("httptools"), ("async", "sync"), unsupported=no_sync_body,
-               env=python_env),
-        Server("uvicorn-uvloop", "uvicorn --http httptools --loop uvloop + Starlette",
-               uvicorn_command("httptools", "uvloop"), ("async",),
-               workloads=UVLOOP_WORKLOADS, env=python_env),
-        Server("flask-gunicorn", "Flask on gunicorn gthread (1 worker, 8 threads)",
-               gunicorn_command, ("sync",), env=python_env),
-        Server("express-node", "Node 20 + Express 5 + express-session", node_command, ("js",),
-               workloads=ALL_WORKLOADS - {"session-sqlite"},  # no Node store to match
-               env=lambda env: {"NODE_PATH": str(env.node_modules), "NODE_ENV": "production"}),
-        Server("bare-h11", "bare asyncio + h11, canned response", bare_command, ("async",),
-               workloads=frozenset({"hello"}), env=python_env),
+        Server(
+            "uvicorn-h11",
+            "uvicorn --http h11 + Starlette",
+            uvicorn_command("h11"),
+            ("async", "sync"),
+            unsupported=no_sync_body,
+            env=python_env,
+        ),
+        Server(
+            "uvicorn-httptools",
+            "uvicorn --http httptools + Starlette",
+            uvicorn_command("httptools"),
+            ("async", "sync"),
+            unsupported=no_sync_body,
+            env=python_env,
+        ),
+        Server(
+            "uvicorn-uvloop",
+            "uvicorn --http httptools --loop uvloop + Starlette",
+            uvicorn_command("httptools", "uvloop"),
+            ("async",),
+            workloads=UVLOOP_WORKLOADS,
+            env=python_env,
+        ),
+        Server(
+            "flask-gunicorn",
+            "Flask on gunicorn gthread (1 worker, 8 threads)",
+            gunicorn_command,
+            ("sync",),
+            env=python_env,
+        ),
+        Server(
+            "express-node",
+            "Node 20 + Express 5 + express-session",
+            node_command,
+            ("js",),
+            workloads=ALL_WORKLOADS - {"session-sqlite"},  # no Node store to match
+            env=lambda env: {"NODE_PATH": str(env.node_modules), "NODE_ENV": "production"},
+        ),
+        Server(
+            "bare-h11",
+            "bare asyncio + h11, canned response",
+            bare_command,
+            ("async",),
+            workloads=frozenset({"hello"}),
+            env=python_env,
+        ),
     ]

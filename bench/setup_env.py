@@ -170,13 +170,26 @@ def versions(env: Env) -> dict[str, str]:
         env.python,
         ["h11", "uvicorn", "starlette", "httptools", "flask", "werkzeug", "gunicorn", "matplotlib"],
     )
-    interpreter = subprocess.run([str(env.python), "-c", "import platform; "
-                                  "print(platform.python_implementation(), "
-                                  "platform.python_version())"],
-                                 capture_output=True, text=True).stdout.strip() or "unknown"
-    return {"python": interpreter, **python,
-            **node_versions(env.node_modules, ["express", "express-session"]),
-            "wrk": wrk_version(env.wrk)}
+    interpreter = (
+        subprocess.run(
+            [
+                str(env.python),
+                "-c",
+                "import platform; "
+                "print(platform.python_implementation(), "
+                "platform.python_version())",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        or "unknown"
+    )
+    return {
+        "python": interpreter,
+        **python,
+        **node_versions(env.node_modules, ["express", "express-session"]),
+        "wrk": wrk_version(env.wrk),
+    }
 
 
 if __name__ == "__main__":

@@ -51,8 +51,9 @@ Check = Callable[[Fetch], None]
 def fetcher(port: int) -> Fetch:
     """A function that sends one request to 127.0.0.1:``port`` and returns the whole reply."""
 
-    def fetch(method: str, path: str, body: str | None = None,
-              headers: dict[str, str] | None = None) -> Reply:
+    def fetch(
+        method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
             conn.request(method, path, body=body, headers=headers or {})
@@ -145,19 +146,39 @@ class Workload:
     """Whether ``async def`` and plain ``def`` handlers make a difference (not for static)."""
 
 
-WORKLOADS: dict[str, Workload] = {w.name: w for w in (
-    Workload("hello", "/", check_hello, "plain-text hello world"),
-    Workload("session", "/", check_session, "session counter, in-memory store, cookie kept",
-             lua=(LUA_DIR / "session.lua").read_text()),
-    Workload("json", "/", check_json, f"POST and echo a {JSON_BODY_SIZE} B JSON body",
-             lua=json_prelude()),
-    Workload("static", f"/{STATIC_FILE}", check_static, "a 1 MB static file", flavoured=False),
-    Workload("middleware", "/", check_hello, "hello world behind 10 pass-through middleware"),
-    Workload("routes", last_route_path(), check_routes, "the last of 200 parameterised routes"),
-    *(Workload(name, "/", check_session, f"session counter, sessions in {store}, cookie kept",
-               lua=(LUA_DIR / "session.lua").read_text())
-      for name, store in STORE_WORKLOADS.items()),
-)}
+WORKLOADS: dict[str, Workload] = {
+    w.name: w
+    for w in (
+        Workload("hello", "/", check_hello, "plain-text hello world"),
+        Workload(
+            "session",
+            "/",
+            check_session,
+            "session counter, in-memory store, cookie kept",
+            lua=(LUA_DIR / "session.lua").read_text(),
+        ),
+        Workload(
+            "json",
+            "/",
+            check_json,
+            f"POST and echo a {JSON_BODY_SIZE} B JSON body",
+            lua=json_prelude(),
+        ),
+        Workload("static", f"/{STATIC_FILE}", check_static, "a 1 MB static file", flavoured=False),
+        Workload("middleware", "/", check_hello, "hello world behind 10 pass-through middleware"),
+        Workload("routes", last_route_path(), check_routes, "the last of 200 parameterised routes"),
+        *(
+            Workload(
+                name,
+                "/",
+                check_session,
+                f"session counter, sessions in {store}, cookie kept",
+                lua=(LUA_DIR / "session.lua").read_text(),
+            )
+            for name, store in STORE_WORKLOADS.items()
+        ),
+    )
+}
 
 
 DEFAULT_WORKLOADS = [name for name in WORKLOADS if name not in STORE_WORKLOADS]

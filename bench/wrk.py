@@ -45,26 +45,39 @@ def parse(output: str) -> Sample:
     """The sample from wrk's output (raises ValueError when the result line is missing)."""
     for line in output.splitlines():
         if line.startswith(RESULT_MARK):
-            raw = json.loads(line[len(RESULT_MARK):])
+            raw = json.loads(line[len(RESULT_MARK) :])
             seconds = raw["duration_us"] / 1e6
             return Sample(
                 rps=raw["requests"] / seconds if seconds else 0.0,
-                p50_ms=raw["p50_us"] / 1000, p90_ms=raw["p90_us"] / 1000,
-                p99_ms=raw["p99_us"] / 1000, max_ms=raw["max_us"] / 1000,
-                requests=raw["requests"], errors=raw["errors"],
+                p50_ms=raw["p50_us"] / 1000,
+                p90_ms=raw["p90_us"] / 1000,
+                p99_ms=raw["p99_us"] / 1000,
+                max_ms=raw["max_us"] / 1000,
+                requests=raw["requests"],
+                errors=raw["errors"],
             )
     raise ValueError(f"no {RESULT_MARK.strip()} line in wrk output:\n{output[-2000:]}")
 
 
-def run_wrk(wrk: str, url: str, workload: Workload, connections: int, seconds: float,
-            cpu: int | None) -> Sample:
+def run_wrk(
+    wrk: str, url: str, workload: Workload, connections: int, seconds: float, cpu: int | None
+) -> Sample:
     """Load ``url`` with ``connections`` connections for ``seconds``, from one wrk thread."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-") as script:
         script.write(script_for(workload))
         script.flush()
-        cmd = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-               "--timeout", WRK_TIMEOUT, "-s", script.name, url]
-        done = subprocess.run(pinned(cmd, cpu), capture_output=True, text=True,
-                              timeout=seconds + 30)
+        cmd = [
+            wrk,
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            WRK_TIMEOUT,
+            "-s",
+            script.name,
+            url,
+        ]
+        done = subprocess.run(
+            pinned(cmd, cpu), capture_output=True, text=True, timeout=seconds + 30
+        )
     return parse(done.stdout + done.stderr)
-

@@ -42,11 +42,32 @@ class Peer:
     def command(self, port: int) -> list[str]:
         if self.name.startswith("expresspy"):
             http = self.name.rsplit("-", 1)[-1]
-            return [sys.executable, "-m", "expresspy", "run", str(HERE / "expresspy_echo.py"),
-                    "--port", str(port), "--http", http, "--no-access-log"]
+            return [
+                sys.executable,
+                "-m",
+                "expresspy",
+                "run",
+                str(HERE / "expresspy_echo.py"),
+                "--port",
+                str(port),
+                "--http",
+                http,
+                "--no-access-log",
+            ]
         if self.name == "uvicorn-starlette":
-            return [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "--port", str(port),
-                    "--no-access-log", "--log-level", "warning", "starlette_echo:app"]
+            return [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(HERE),
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "starlette_echo:app",
+            ]
         return ["node", str(HERE / "ws_echo.js")]
 
 
@@ -66,13 +87,27 @@ def node_modules() -> Path:
     return ensure_node_modules()
 
 
-def load(mode: str, port: int, connections: int, seconds: float, modules: Path
-         ) -> subprocess.Popen[str]:
+def load(
+    mode: str, port: int, connections: int, seconds: float, modules: Path
+) -> subprocess.Popen[str]:
     env = {**os.environ, "NODE_PATH": str(modules)}
     return subprocess.Popen(
-        pinned(["node", str(HERE / "load.js"), mode, f"ws://127.0.0.1:{port}/echo",
-                str(connections), str(seconds)], CLIENT_CPU),
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        pinned(
+            [
+                "node",
+                str(HERE / "load.js"),
+                mode,
+                f"ws://127.0.0.1:{port}/echo",
+                str(connections),
+                str(seconds),
+            ],
+            CLIENT_CPU,
+        ),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def rss_kb(pid: int) -> int:
@@ -87,8 +122,9 @@ def server_pid(server: RunningServer) -> int:
     return server.process.pid
 
 
-def measure(peer: Peer, args: argparse.Namespace, modules: Path, log_dir: Path
-            ) -> dict[str, object]:
+def measure(
+    peer: Peer, args: argparse.Namespace, modules: Path, log_dir: Path
+) -> dict[str, object]:
     port = free_port()
     env = {"PORT": str(port), "NODE_PATH": str(modules), "EXPRESSPY_ENV": "production"}
     server = start(peer.command(port), port, env, SERVER_CPU, log_dir / f"{peer.name}.log")
@@ -112,8 +148,10 @@ def measure(peer: Peer, args: argparse.Namespace, modules: Path, log_dir: Path
         line = holder.stdout.readline().strip()
         if line != "OPEN":
             holder.kill()
-            return {**result, "error": "idle sockets: " + (holder.stderr.read()
-                                                           if holder.stderr else "")[-500:]}
+            return {
+                **result,
+                "error": "idle sockets: " + (holder.stderr.read() if holder.stderr else "")[-500:],
+            }
         time.sleep(1.0)
         after = rss_kb(server_pid(server))
         holder.wait(30)
@@ -127,8 +165,9 @@ def measure(peer: Peer, args: argparse.Namespace, modules: Path, log_dir: Path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[1, 50])
+    parser.add_argument(
+        "--connections", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50]
+    )
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--only", default="", help="comma-separated peer names")
     args = parser.parse_args()

@@ -1,14 +1,14 @@
 """expresspy: Express.js's programming model in Python.
 
-    from expresspy import express, session
+from expresspy import express, session
 
-    app = express()
+app = express()
 
-    @app.get("/")
-    def home(req, res):
-        res.send("Hello")
+@app.get("/")
+def home(req, res):
+    res.send("Hello")
 
-    app.listen(3000)
+app.listen(3000)
 """
 
 from __future__ import annotations

@@ -40,12 +40,26 @@ QueryParser = Callable[[str], Any]
 _F = TypeVar("_F", bound=Callable[..., Any])
 #: Express's settings, which `app.get(name)` reads (types only: any other name reads too).
 SettingName = Literal[
-    "case sensitive routing", "env", "etag", "jsonp callback name", "json escape",
-    "json replacer", "json spaces", "query parser", "strict routing", "subdomain offset",
-    "trust proxy", "view", "views", "view cache", "view engine", "x-powered-by",
+    "case sensitive routing",
+    "env",
+    "etag",
+    "jsonp callback name",
+    "json escape",
+    "json replacer",
+    "json spaces",
+    "query parser",
+    "strict routing",
+    "subdomain offset",
+    "trust proxy",
+    "view",
+    "views",
+    "view cache",
+    "view engine",
+    "x-powered-by",
     "sync handlers",
 ]
 _TRUST_NOTHING = compile_trust(False)
+
 
 def _compile_query_parser(value: Any) -> QueryParser | None:
     if callable(value):
@@ -164,6 +178,7 @@ class Application(MethodsMixin):
         Works as a decorator too: `@app.on("startup")`.
         """
         if fn is None:
+
             def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
                 self._listeners.setdefault(event, []).append(f)
                 return f
@@ -183,8 +198,7 @@ class Application(MethodsMixin):
 
     @property
     def router(self) -> Router:
-        """The app's base router, created on first use with the routing settings of that moment.
-        """
+        """The app's base router, created on first use with the routing settings of that moment."""
         if self._router is None:
             self._router = Router(
                 case_sensitive=bool(self._setting("case sensitive routing")),
@@ -245,6 +259,7 @@ class Application(MethodsMixin):
     def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
         """Register a route-parameter callback (see `Router.param`); a decorator without fn."""
         if fn is None:
+
             def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
                 self.param(name, f)
                 return f
@@ -307,8 +322,9 @@ class Application(MethodsMixin):
     def __call__(self, fn: _F, /) -> _F: ...
 
     @overload
-    def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any, /
-                 ) -> Coroutine[Any, Any, None]: ...
+    def __call__(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, /
+    ) -> Coroutine[Any, Any, None]: ...
 
     def __call__(self, *args: Any) -> Any:
         """`app(scope, receive, send)`: the ASGI 3 entry point (a coroutine to await).
@@ -335,8 +351,7 @@ class Application(MethodsMixin):
         else:
             raise RuntimeError(f"expresspy does not handle ASGI {kind!r} connections")
 
-    async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any
-                           ) -> None:
+    async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         loop = asyncio.get_running_loop()
         if self._sync.pool is None:  # the thread pool is made on the first request
             self._sync.start()
@@ -406,4 +421,3 @@ class Application(MethodsMixin):
 
 def _looks_like_route(path: str) -> bool:
     return path.startswith("/") or path.startswith("*") or path.startswith("{")
-

@@ -42,19 +42,32 @@ REQUEST_ALIASES: Mapping[str, str] = {
     "rate_limit": "rateLimit",  # express-rate-limit
 }
 _ALIAS_OF: Mapping[str, str] = {
-    **REQUEST_ALIASES, **{camel: snake for snake, camel in REQUEST_ALIASES.items()},
-    "login": "logIn", "logIn": "login", "logout": "logOut", "logOut": "logout",  # passport
+    **REQUEST_ALIASES,
+    **{camel: snake for snake, camel in REQUEST_ALIASES.items()},
+    "login": "logIn",
+    "logIn": "login",
+    "logout": "logOut",
+    "logOut": "logout",  # passport
 }
 
 #: Every name a first-party middleware (or express-session) sets on `req`: they read None
 #: until set. `req.session` is special: see `expresspy.session.missing`.
-REQUEST_SET_BY_MIDDLEWARE: frozenset[str] = frozenset({
-    "session", "file", "files", "user", "flash", *_ALIAS_OF,
-})
+REQUEST_SET_BY_MIDDLEWARE: frozenset[str] = frozenset(
+    {
+        "session",
+        "file",
+        "files",
+        "user",
+        "flash",
+        *_ALIAS_OF,
+    }
+)
 
 _REMOVED_IN_5 = "was removed in Express 5"
-_NO_SOCKET = ("expresspy has no Node socket object: use req.ip, req.secure, req.protocol or "
-              "req.scope['client']")
+_NO_SOCKET = (
+    "expresspy has no Node socket object: use req.ip, req.secure, req.protocol or "
+    "req.scope['client']"
+)
 
 #: (kind, name) -> why the name is not there and what to use instead.
 NOT_PORTED: Mapping[tuple[str, str], str] = {
@@ -68,8 +81,10 @@ NOT_PORTED: Mapping[tuple[str, str], str] = {
     ("res", "write_head"): "res.writeHead() is not ported: use res.status(code).set(headers)",
     ("app", "del"): f"app.del() {_REMOVED_IN_5}: use app.delete",
     ("app", "handle"): "app.handle() is internal to Express: an expresspy app is an ASGI app",
-    ("router", "listRoutes"): ("router 2.3's listRoutes() is not ported with its shape: "
-                               "router.list_routes() lists every route, mounted ones too"),
+    ("router", "listRoutes"): (
+        "router 2.3's listRoutes() is not ported with its shape: "
+        "router.list_routes() lists every route, mounted ones too"
+    ),
 }
 
 
@@ -113,19 +128,23 @@ class UnknownAttributeError(AttributeError):
             known = {n for n in dir(self._cls) if not n.startswith("_")} | set(self._own)
             if self._kind == "req":
                 known |= REQUEST_SET_BY_MIDDLEWARE
-            self._message = (f"'{self._cls.__name__}' object has no attribute {self._attr!r}"
-                             f"{did_you_mean(self._attr, known)}")
+            self._message = (
+                f"'{self._cls.__name__}' object has no attribute {self._attr!r}"
+                f"{did_you_mean(self._attr, known)}"
+            )
         return self._message
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """"; did you mean 'x'?" (or "'x' or 'y'") for the names closest to `name`, else ""."""
+    """ "; did you mean 'x'?" (or "'x' or 'y'") for the names closest to `name`, else ""."""
     candidates = sorted(set(known))
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)
     if not close:  # a case slip (`req.sessionId`): compare case-insensitively as well
         lowered = {c.lower(): c for c in candidates}
-        close = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered),
-                                                               n=1, cutoff=0.7)]
+        close = [
+            lowered[m]
+            for m in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.7)
+        ]
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"

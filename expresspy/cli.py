@@ -54,12 +54,19 @@ def routes_command(target: str) -> None:
     rows = [("Methods", "Path", "Handler", "Location")]
     for route in router.list_routes():
         for handler in route.handlers:
-            rows.append((",".join(route.methods), route.path, _handler_name(handler),
-                         _handler_location(handler)))
+            rows.append(
+                (
+                    ",".join(route.methods),
+                    route.path,
+                    _handler_name(handler),
+                    _handler_location(handler),
+                )
+            )
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  "
-                   + row[3])
+        click.echo(
+            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        )
 
 
 def _register_port() -> None:
@@ -149,7 +156,7 @@ def _handler_location(handler: Any) -> str:
     filename = os.path.abspath(code.co_filename)
     cwd = os.getcwd() + os.sep
     if filename.startswith(cwd):
-        filename = filename[len(cwd):]
+        filename = filename[len(cwd) :]
     # co_firstlineno is the line of the first decorator, where the route is declared.
     return f"{filename}:{code.co_firstlineno}"
 
@@ -177,8 +184,10 @@ def _trusting_proxies(load: Callable[[], Any], allow_ips: str) -> Callable[[], A
     def load_trusting() -> Any:
         app = load()
         if not hasattr(app, "set") or not hasattr(app, "router"):
-            raise click.UsageError("--proxy-headers sets the `trust proxy` setting of an "
-                                   "expresspy app; this target is another kind of ASGI app")
+            raise click.UsageError(
+                "--proxy-headers sets the `trust proxy` setting of an "
+                "expresspy app; this target is another kind of ASGI app"
+            )
         app.set("trust proxy", True if allow_ips.strip() == "*" else allow_ips)
         return app
 
@@ -241,7 +250,7 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     default=True,
     show_default=True,
     help="One log line per response (an expresspy app: logger expresspy.requests; another "
-         "ASGI app: logger expresspy.access).",
+    "ASGI app: logger expresspy.access).",
 )
 @click.option(
     "--access-log-format",
@@ -249,16 +258,23 @@ def _with_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     type=click.Choice(["dev", "combined", "common", "short", "tiny"]),
     help="morgan's format for an expresspy app's access log; `combined` (with the date) "
-         "suits production. `dev` is coloured only on a terminal (never with NO_COLOR).",
+    "suits production. `dev` is coloured only on a terminal (never with NO_COLOR).",
 )
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(_LOG_LEVELS))
 @click.option("--root-path", default="", help="ASGI root_path (mount point behind a proxy).")
-@click.option("--proxy-headers", is_flag=True,
-              help="Trust X-Forwarded-For/-Proto/-Host from --forwarded-allow-ips "
-                   "(sets the app's `trust proxy`).")
-@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
-              help="Proxies to trust with --proxy-headers: addresses, CIDRs, "
-                   "loopback/linklocal/uniquelocal, or * for any.")
+@click.option(
+    "--proxy-headers",
+    is_flag=True,
+    help="Trust X-Forwarded-For/-Proto/-Host from --forwarded-allow-ips "
+    "(sets the app's `trust proxy`).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies to trust with --proxy-headers: addresses, CIDRs, "
+    "loopback/linklocal/uniquelocal, or * for any.",
+)
 @click.option(
     "--lifespan",
     default="auto",

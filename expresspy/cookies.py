@@ -247,12 +247,16 @@ def _check_prefix(name: str, *, secure: bool, path: str | None, domain: str | No
         return
     prefix = name[: name.index("-") + 1]
     if not secure:
-        raise ValueError(f"cookie {name!r}: the {prefix} prefix requires secure=True "
-                         "(browsers drop it otherwise)")
+        raise ValueError(
+            f"cookie {name!r}: the {prefix} prefix requires secure=True "
+            "(browsers drop it otherwise)"
+        )
     if name.lower().startswith(HOST_PREFIX) and (path != "/" or domain):
-        raise ValueError(f"cookie {name!r}: the {prefix} prefix requires path='/' and no "
-                         f"domain, not path={path!r} domain={domain!r} (browsers drop it "
-                         "otherwise)")
+        raise ValueError(
+            f"cookie {name!r}: the {prefix} prefix requires path='/' and no "
+            f"domain, not path={path!r} domain={domain!r} (browsers drop it "
+            "otherwise)"
+        )
 
 
 def _flags(http_only: bool, secure: bool, partitioned: bool) -> tuple[tuple[str, bool], ...]:
@@ -351,7 +355,8 @@ def normalize_secrets(value: object, owner: str) -> tuple[str | bytes, ...]:
         raise ValueError(
             f"{owner} needs a secret (got {problem}): pass secret='<a long random string>' "
             "(e.g. from secrets.token_hex(32), kept out of the code), or a non-empty list of "
-            "them to rotate secrets (the first signs, all verify)")
+            "them to rotate secrets (the first signs, all verify)"
+        )
     if isinstance(value, (str, bytes)):
         return (value,)
     assert isinstance(value, (list, tuple))  # _secret_problem checked it

@@ -18,8 +18,14 @@ from typing import Any
 
 from expresspy.runtime.handler import positional_parameters
 
-__all__ = ["Emitter", "Listener", "ListenerRegistry", "call_with_arity", "positional_capacity",
-           "spawn"]
+__all__ = [
+    "Emitter",
+    "Listener",
+    "ListenerRegistry",
+    "call_with_arity",
+    "positional_capacity",
+    "spawn",
+]
 
 logger = logging.getLogger("expresspy")
 
@@ -158,6 +164,10 @@ class Emitter(ListenerRegistry):
             try:
                 call_with_arity(fn, args)
             except Exception:
-                logger.exception("%s %r listener %s failed", type(self).__name__.lower(),
-                                 event, getattr(fn, "__qualname__", fn))
+                logger.exception(
+                    "%s %r listener %s failed",
+                    type(self).__name__.lower(),
+                    event,
+                    getattr(fn, "__qualname__", fn),
+                )
         return True

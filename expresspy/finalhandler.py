@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("expresspy")
 
+
 def error_page(message: str) -> bytes:
     """The HTML page finalhandler sends: the message escaped, newlines as <br>."""
     escaped = escape_html(message).replace("\n", "<br>").replace("  ", " &nbsp;")
@@ -31,15 +32,22 @@ def error_page(message: str) -> bytes:
 
 
 # Frames of the dispatcher, the thread pool and the event loop say nothing about the user's bug.
-_INTERNAL_FRAMES = (os.path.join("expresspy", "router", ""),
-                    os.path.join("expresspy", "runtime", ""), os.path.join("concurrent", "futures"),
-                    os.path.join("asyncio", ""), "threading.py")
+_INTERNAL_FRAMES = (
+    os.path.join("expresspy", "router", ""),
+    os.path.join("expresspy", "runtime", ""),
+    os.path.join("concurrent", "futures"),
+    os.path.join("asyncio", ""),
+    "threading.py",
+)
 
 
 def describe_error(err: BaseException) -> str:
     """The development-mode text of an error: its traceback without dispatcher frames."""
-    stack = (traceback.extract_tb(err.__traceback__) if err.__traceback__ is not None
-             else getattr(err, NEXT_STACK_ATTRIBUTE, []))
+    stack = (
+        traceback.extract_tb(err.__traceback__)
+        if err.__traceback__ is not None
+        else getattr(err, NEXT_STACK_ATTRIBUTE, [])
+    )
     frames = [f for f in stack if not any(part in f.filename for part in _INTERNAL_FRAMES)]
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
@@ -83,14 +91,16 @@ def log_error(req: Request, status: int, exc: BaseException) -> None:
     a too large one, a failed check) at INFO with its message and no traceback, since the
     server did nothing wrong; a 5xx at ERROR with the traceback, to be fixed."""
     if status < 500:
-        logger.info("%s %s → %d: %s", req.method, req.original_url, status,
-                    str(exc) or type(exc).__name__)
+        logger.info(
+            "%s %s → %d: %s", req.method, req.original_url, status, str(exc) or type(exc).__name__
+        )
     else:
         logger.error("%s %s → %d", req.method, req.original_url, status, exc_info=exc)
 
 
-def send_error_page(res: Response, status: int, message: str,
-                    headers: dict[str, str] | None = None) -> None:
+def send_error_page(
+    res: Response, status: int, message: str, headers: dict[str, str] | None = None
+) -> None:
     """Replace whatever the response had with finalhandler's page for `status`."""
     body = error_page(message)
     for name in ("content-encoding", "content-language", "content-range"):

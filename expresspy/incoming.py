@@ -83,7 +83,10 @@ class IncomingEvents(Emitter):
             logger.warning(
                 "%s on %s %s: the body was already read (by a body parser such as "
                 "express.json()?), so no 'data' or 'end' will come; read req.body instead",
-                why, self.method, self.original_url)
+                why,
+                self.method,
+                self.original_url,
+            )
             return
         self._reading = True
         loop = self._exchange._loop
@@ -99,8 +102,9 @@ class IncomingEvents(Emitter):
         except HTTPError as exc:
             # an abort is told by "aborted" and "close"
             if exc.type != "request.aborted" and not self.emit("error", exc):
-                logger.warning("reading the body of %s %s failed: %s", self.method,
-                               self.original_url, exc)
+                logger.warning(
+                    "reading the body of %s %s failed: %s", self.method, self.original_url, exc
+                )
             return
         self._body_ended = True
         self.emit("end")

@@ -80,8 +80,10 @@ undefined = _Undefined()
 NAN = float("nan")
 
 # JavaScript's WhiteSpace and LineTerminator code points, which parseInt/Number/trim skip.
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+_JS_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _DECIMAL_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
 _NUMBER_LITERAL = re.compile(
@@ -157,8 +159,7 @@ def string(value: Any) -> str:
     if isinstance(value, (bool, int, float)):
         return number_string(value)
     if isinstance(value, (list, tuple)):
-        return ",".join("" if item is None or item is undefined else string(item)
-                        for item in value)
+        return ",".join("" if item is None or item is undefined else string(item) for item in value)
     if isinstance(value, Mapping):
         return "[object Object]"
     return str(value)
@@ -265,8 +266,7 @@ def truthy(value: Any) -> bool:
     return True
 
 
-_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                               "'": "&#39;"})
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 
 def escape_html(value: Any) -> str:
@@ -379,11 +379,11 @@ def _translate_pattern(source: str, multiline: bool) -> str:
         elif char == "[":
             in_class = True
             out.append(char)
-            if source[i + 1: i + 2] == "]":  # JavaScript's [] matches nothing
+            if source[i + 1 : i + 2] == "]":  # JavaScript's [] matches nothing
                 out.append("^\\s\\S")
         elif char == "$" and not multiline:
             out.append(r"(?!(?s:.))")  # end of input only, never before a final newline
-        elif source.startswith("(?<", i) and source[i + 3: i + 4] not in ("=", "!"):
+        elif source.startswith("(?<", i) and source[i + 3 : i + 4] not in ("=", "!"):
             out.append("(?P<")
             i += 3
             continue
@@ -447,7 +447,7 @@ def _expand(template: str, match: re.Match[str]) -> str:
         if code == "`":
             return match.string[: match.start()]
         if code == "'":
-            return match.string[match.end():]
+            return match.string[match.end() :]
         if code.startswith("<"):
             return match.groupdict().get(code[1:-1]) or ""
         index = int(code)
@@ -458,8 +458,12 @@ def _expand(template: str, match: re.Match[str]) -> str:
     return _REPLACEMENT.sub(one, template)
 
 
-def replace(text: Any, pattern: str | RegExp, replacement: str | Callable[..., Any],
-            replace_all: bool = False) -> str:
+def replace(
+    text: Any,
+    pattern: str | RegExp,
+    replacement: str | Callable[..., Any],
+    replace_all: bool = False,
+) -> str:
     """``text.replace(pattern, replacement)`` (``replaceAll`` with ``replace_all=True``).
 
     A string pattern replaces its first occurrence only (all with ``replace_all``); a
@@ -485,8 +489,7 @@ _ARRAY_INDEX = re.compile(r"0|[1-9]\d{0,9}")
 def _ordered_items(value: Mapping[Any, Any]) -> Iterable[tuple[str, Any]]:
     """An object's own keys in JavaScript's order: integer-like keys ascending, then the rest."""
     keys = [str(k) for k in value]
-    indexes = sorted((k for k in keys if _ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1),
-                     key=int)
+    indexes = sorted((k for k in keys if _ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
     rest = [k for k in keys if k not in set(indexes)]
     lookup = {str(k): v for k, v in value.items()}
     return [(k, lookup[k]) for k in indexes + rest]
@@ -584,8 +587,9 @@ def _serialize(value: Any, keep: set[str] | None, indent: str, current: str) -> 
         return json.dumps(value, ensure_ascii=False)
     inner = current + indent
     if isinstance(value, (list, tuple)):
-        parts = ["null" if _omitted(item) else _serialize(item, keep, indent, inner)
-                 for item in value]
+        parts = [
+            "null" if _omitted(item) else _serialize(item, keep, indent, inner) for item in value
+        ]
         return _wrap("[", "]", parts, indent, current)
     if isinstance(value, Mapping):
         colon = ": " if indent else ":"
@@ -609,8 +613,9 @@ def _wrap(opening: str, closing: str, parts: list[str], indent: str, current: st
 
 def join(items: Iterable[Any], separator: str = ",") -> str:
     """``array.join(separator)``: None items are empty, others go through :func:`string`."""
-    return separator.join("" if item is None or item is undefined else string(item)
-                          for item in items)
+    return separator.join(
+        "" if item is None or item is undefined else string(item) for item in items
+    )
 
 
 def to_fixed(value: Any, digits: int = 0) -> str:
@@ -682,15 +687,15 @@ class Promise:
     ``.then`` chains are translated to ``await`` by ``expresspy port``.
     """
 
-    def __init__(self, executor: Callable[[Callable[..., None], Callable[..., None]], Any]
-                 ) -> None:
+    def __init__(self, executor: Callable[[Callable[..., None], Callable[..., None]], Any]) -> None:
         import asyncio
 
         try:
             self._loop = asyncio.get_running_loop()
         except RuntimeError:
-            raise RuntimeError("js.Promise needs a running event loop: create it in an "
-                               "`async def` function") from None
+            raise RuntimeError(
+                "js.Promise needs a running event loop: create it in an `async def` function"
+            ) from None
         self._future: asyncio.Future[Any] = self._loop.create_future()
         try:
             # JavaScript lets the executor take fewer parameters than it is given.

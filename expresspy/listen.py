@@ -60,15 +60,19 @@ def _as_port(value: object) -> int | None:
     return None
 
 
-def listen_target(args: tuple[Any, ...], keywords: dict[str, Any]
-                  ) -> tuple[ListenTarget, dict[str, Any]]:
+def listen_target(
+    args: tuple[Any, ...], keywords: dict[str, Any]
+) -> tuple[ListenTarget, dict[str, Any]]:
     """Read `listen`'s positional arguments the way Node does (the callback is the last
     argument when it is callable) plus the keywords `port`, `host`, `backlog`, `callback`;
     returns the target and the other keywords (server options). Raises TypeError for an
     argument Node would reject."""
     keywords = dict(keywords)
-    options = {k: keywords.pop(k) for k in list(keywords)
-               if k not in ("port", "host", "backlog", "callback")}
+    options = {
+        k: keywords.pop(k)
+        for k in list(keywords)
+        if k not in ("port", "host", "backlog", "callback")
+    }
     return _target(list(args), keywords), options
 
 
@@ -90,12 +94,12 @@ def _target(rest: list[Any], keywords: dict[str, Any]) -> ListenTarget:
         raise TypeError(f"listen(): backlog must be a number, not {backlog!r}")
     backlog_number = None if backlog is None else _as_port(backlog)
     if first is None:
-        return ListenTarget(host=host or DEFAULT_HOST, backlog=backlog_number,
-                            callback=callback)
+        return ListenTarget(host=host or DEFAULT_HOST, backlog=backlog_number, callback=callback)
     port = _as_port(first)
     if port is not None:
-        return ListenTarget(port=port, host=host or DEFAULT_HOST, backlog=backlog_number,
-                            callback=callback)
+        return ListenTarget(
+            port=port, host=host or DEFAULT_HOST, backlog=backlog_number, callback=callback
+        )
     if isinstance(first, (str, os.PathLike)):
         return ListenTarget(path=os.fspath(first), backlog=backlog_number, callback=callback)
     raise TypeError(f"listen(): port must be a number or a socket path, not {first!r}")
@@ -136,7 +140,9 @@ def listen(app: Any, args: tuple[Any, ...], keywords: dict[str, Any]) -> None:
         logger.warning(
             "app.listen(%s) ignored: the expresspy command serves this app itself "
             "(`expresspy run`: on its --host and --port); call app.listen under "
-            "`if __name__ == \"__main__\":`", target.address())
+            '`if __name__ == "__main__":`',
+            target.address(),
+        )
         return
     access_log_format = options.pop("access_log_format", "dev")
     config_fields: dict[str, Any] = {"host": target.host, "port": target.port}

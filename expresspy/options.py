@@ -26,8 +26,17 @@ if TYPE_CHECKING:
     from expresspy.request import Request
     from expresspy.response import Response
 
-__all__ = ["MS_UNITS", "Middleware", "camel", "duration_ms", "gather", "ms_string", "option_name",
-           "parse_bytes", "snake"]
+__all__ = [
+    "MS_UNITS",
+    "Middleware",
+    "camel",
+    "duration_ms",
+    "gather",
+    "ms_string",
+    "option_name",
+    "parse_bytes",
+    "snake",
+]
 
 #: What every built-in middleware factory returns: an `async def mw(req, res, next)`
 #: (narrower than :data:`expresspy.types.Middleware`, which also admits plain functions).
@@ -75,8 +84,12 @@ def option_name(key: str, known: Collection[str]) -> str | None:
     return name if name in known else None
 
 
-def gather(owner: str, given: Mapping[str, Any] | None, keywords: Mapping[str, Any],
-           defaults: Mapping[str, Any]) -> dict[str, Any]:
+def gather(
+    owner: str,
+    given: Mapping[str, Any] | None,
+    keywords: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+) -> dict[str, Any]:
     """Merge a camelCase dict and snake_case keywords over `defaults`.
 
     Keys are normalised to snake_case; a key not in `defaults` raises `TypeError` naming
@@ -87,8 +100,9 @@ def gather(owner: str, given: Mapping[str, Any] | None, keywords: Mapping[str, A
     merged = dict(defaults)
     items = list((given or {}).items()) + list(keywords.items())
     for key, value in items:
-        name = "max_age_ms" if key in ("maxAge", "maxage") and "max_age_ms" in defaults \
-            else snake(key)
+        name = (
+            "max_age_ms" if key in ("maxAge", "maxage") and "max_age_ms" in defaults else snake(key)
+        )
         if name not in defaults:
             known = ", ".join(sorted(k for k in defaults if not k.startswith("_")))
             raise TypeError(f"{owner}: unknown option {key!r} (known: {known})")
@@ -121,16 +135,32 @@ def parse_bytes(value: int | float | str | None, default: int, name: str = "limi
 
 
 @overload
-def duration_ms(value: float | timedelta | None, *, unit_ms: float, name: str = ...,
-                invalid: str = ..., whole: Literal[True] = ...) -> int | None: ...
+def duration_ms(
+    value: float | timedelta | None,
+    *,
+    unit_ms: float,
+    name: str = ...,
+    invalid: str = ...,
+    whole: Literal[True] = ...,
+) -> int | None: ...
 @overload
-def duration_ms(value: float | timedelta | None, *, unit_ms: float, name: str = ...,
-                invalid: str = ..., whole: Literal[False]) -> float | None: ...
+def duration_ms(
+    value: float | timedelta | None,
+    *,
+    unit_ms: float,
+    name: str = ...,
+    invalid: str = ...,
+    whole: Literal[False],
+) -> float | None: ...
 
 
 def duration_ms(
-    value: float | timedelta | None, *, unit_ms: float, name: str = "a duration",
-    invalid: str = _NOT_A_DURATION, whole: bool = True,
+    value: float | timedelta | None,
+    *,
+    unit_ms: float,
+    name: str = "a duration",
+    invalid: str = _NOT_A_DURATION,
+    whole: bool = True,
 ) -> int | float | None:
     """Convert a duration to milliseconds; ``unit_ms`` is 1000 for seconds, 1 for ms.
 
@@ -150,8 +180,10 @@ def duration_ms(
     if not whole:
         return float(value) * unit_ms
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value!r} "
-                         "(pass None for a cookie without an expiry)")
+        raise ValueError(
+            f"{name} must be a finite number, not {value!r} "
+            "(pass None for a cookie without an expiry)"
+        )
     return int(value * unit_ms)
 
 

@@ -34,11 +34,25 @@ __all__ = ["ErrorResponder", "HeadersSentError", "ServerResponse"]
 logger = logging.getLogger("expresspy")
 
 # Encoded forms of the header names responses carry most (a lookup instead of an encode).
-_NAME_BYTES = {name: name.encode("latin-1") for name in (
-    "x-powered-by", "content-type", "content-length", "etag", "set-cookie", "cache-control",
-    "last-modified", "accept-ranges", "vary", "location", "content-disposition",
-    "x-content-type-options", "content-security-policy", "transfer-encoding",
-)}
+_NAME_BYTES = {
+    name: name.encode("latin-1")
+    for name in (
+        "x-powered-by",
+        "content-type",
+        "content-length",
+        "etag",
+        "set-cookie",
+        "cache-control",
+        "last-modified",
+        "accept-ranges",
+        "vary",
+        "location",
+        "content-disposition",
+        "x-content-type-options",
+        "content-security-policy",
+        "transfer-encoding",
+    )
+}
 
 
 class ErrorResponder(Protocol):
@@ -81,8 +95,9 @@ class ServerResponse(Emitter):
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
     _on_finish: list[Callable[..., None]] | tuple[()] = ()
 
-    def __init__(self, app: ErrorResponder, req: Request, send: Send,
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, app: ErrorResponder, req: Request, send: Send, loop: asyncio.AbstractEventLoop
+    ) -> None:
         self.app = app
         self.req = req
         self._send = send
@@ -96,8 +111,7 @@ class ServerResponse(Emitter):
     # -- headers (Node's API) -------------------------------------------------------------
 
     def set_header(self, name: str, value: HeaderValue) -> None:
-        """Set a header exactly as given (no charset rule); CR/LF/NUL raise InvalidHeaderError.
-        """
+        """Set a header exactly as given (no charset rule); CR/LF/NUL raise InvalidHeaderError."""
         if self.headers_sent:
             raise HeadersSentError()
         if isinstance(value, list):
@@ -180,8 +194,11 @@ class ServerResponse(Emitter):
                 self._write(body)
             self._mark_finished()
             return self
-        if body and not self.has_header("Content-Length") and not self.has_header(
-                "Transfer-Encoding"):
+        if (
+            body
+            and not self.has_header("Content-Length")
+            and not self.has_header("Transfer-Encoding")
+        ):
             self.set_header("Content-Length", str(len(body)))
         return self._finish(body)
 
@@ -304,11 +321,16 @@ class ServerResponse(Emitter):
         """Sending failed: the client went away (an OSError, as ASGI servers raise then:
         routine, logged at debug level), or something else broke (logged as an error)."""
         if isinstance(exc, OSError):
-            logger.debug("response to %s %s aborted", self.req.method, self.req.original_url,
-                         exc_info=exc)
+            logger.debug(
+                "response to %s %s aborted", self.req.method, self.req.original_url, exc_info=exc
+            )
         else:
-            logger.error("sending the response to %s %s failed", self.req.method,
-                         self.req.original_url, exc_info=exc)
+            logger.error(
+                "sending the response to %s %s failed",
+                self.req.method,
+                self.req.original_url,
+                exc_info=exc,
+            )
         self.req.aborted = True
         self._run_on_finish(finished=False)
 
@@ -322,8 +344,9 @@ class ServerResponse(Emitter):
                 try:
                     call_with_arity(hook, (self,))
                 except Exception:
-                    logger.exception("on_finish hook %s failed",
-                                     getattr(hook, "__qualname__", hook))
+                    logger.exception(
+                        "on_finish hook %s failed", getattr(hook, "__qualname__", hook)
+                    )
         if self._closed or (self._listeners is None and self.req._listeners is None):
             return  # most responses: nobody listens
         self._closed = True
@@ -350,13 +373,19 @@ class ServerResponse(Emitter):
     async def _pump(self) -> None:
         """Send a streamed response as it is written; the last chunk waits for before_finish."""
         try:
-            await self._send({"type": "http.response.start", "status": self.status_code,
-                              "headers": self._header_list()})
+            await self._send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self._header_list(),
+                }
+            )
             while True:
                 while self._chunks:
                     chunk = self._chunks.pop(0)
-                    await self._send({"type": "http.response.body", "body": chunk,
-                                      "more_body": True})
+                    await self._send(
+                        {"type": "http.response.body", "body": chunk, "more_body": True}
+                    )
                 if self.finished and not self._chunks:
                     break
                 self._pump_wake = self._loop.create_future()
@@ -398,13 +427,19 @@ class ServerResponse(Emitter):
         # The head, then the body or body source (inline: a coroutine less per request).
         source, self._source = self._source, None
         try:
-            await self._send({"type": "http.response.start", "status": self.status_code,
-                              "headers": self._header_list()})
+            await self._send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self._header_list(),
+                }
+            )
             if source is not None:
                 await source.write_to(self._send, self._zero_copy())
             else:
-                await self._send({"type": "http.response.body", "body": self._body,
-                                  "more_body": False})
+                await self._send(
+                    {"type": "http.response.body", "body": self._body, "more_body": False}
+                )
         except Exception as exc:  # the client went away, or the file failed mid-way
             self._aborted(exc)  # reported through on_finish; nothing more to send
             return
@@ -428,4 +463,3 @@ class ServerResponse(Emitter):
     @statusCode.setter
     def statusCode(self, value: int) -> None:
         self.status_code = value
-

@@ -33,20 +33,56 @@ if TYPE_CHECKING:
 Receive = Callable[[], Any]
 
 # Headers Node keeps only the first of when a client repeats them (http.IncomingMessage).
-_FIRST_WINS = frozenset({
-    "age", "authorization", "content-length", "content-type", "etag", "expires", "from",
-    "host", "if-modified-since", "if-unmodified-since", "last-modified", "location",
-    "max-forwards", "proxy-authorization", "referer", "retry-after", "server", "user-agent",
-})
+_FIRST_WINS = frozenset(
+    {
+        "age",
+        "authorization",
+        "content-length",
+        "content-type",
+        "etag",
+        "expires",
+        "from",
+        "host",
+        "if-modified-since",
+        "if-unmodified-since",
+        "last-modified",
+        "location",
+        "max-forwards",
+        "proxy-authorization",
+        "referer",
+        "retry-after",
+        "server",
+        "user-agent",
+    }
+)
 
 
 # Decoded names of the headers clients send most, as servers pass them (lower case, ASGI).
-_HEADER_NAMES = {name.encode("latin-1"): name for name in (
-    "host", "user-agent", "accept", "accept-encoding", "accept-language", "connection",
-    "cookie", "content-type", "content-length", "cache-control", "referer", "origin",
-    "if-none-match", "if-modified-since", "x-forwarded-for", "x-forwarded-proto",
-    "authorization", "upgrade-insecure-requests", "sec-fetch-mode", "sec-fetch-site",
-)}
+_HEADER_NAMES = {
+    name.encode("latin-1"): name
+    for name in (
+        "host",
+        "user-agent",
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "connection",
+        "cookie",
+        "content-type",
+        "content-length",
+        "cache-control",
+        "referer",
+        "origin",
+        "if-none-match",
+        "if-modified-since",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "authorization",
+        "upgrade-insecure-requests",
+        "sec-fetch-mode",
+        "sec-fetch-site",
+    )
+}
 
 
 def _collect_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -137,8 +173,13 @@ class Request(IncomingEvents):
         def __setattr__(self, name: str, value: Any) -> None:
             """Any attribute may be set (middleware and apps add their own)."""
 
-    def __init__(self, app: Application, scope: MutableMapping[str, Any], receive: Receive,
-                 exchange: Exchange) -> None:
+    def __init__(
+        self,
+        app: Application,
+        scope: MutableMapping[str, Any],
+        receive: Receive,
+        exchange: Exchange,
+    ) -> None:
         self.app = app
         self.scope = scope
         self._receive = receive
@@ -168,7 +209,7 @@ class Request(IncomingEvents):
         """The query string parsed by the app's `query parser` setting (a new dict per URL)."""
         url = self.url
         cut = url.find("?")
-        raw = "" if cut < 0 else url[cut + 1:]
+        raw = "" if cut < 0 else url[cut + 1 :]
         cached = self._query_cache
         if cached is not None and cached[0] == raw:
             return cached[1]
@@ -214,7 +255,7 @@ class Request(IncomingEvents):
 
     @property
     def protocol(self) -> str:
-        """"https" over TLS, else "http"; a trusted proxy's X-Forwarded-Proto wins."""
+        """ "https" over TLS, else "http"; a trusted proxy's X-Forwarded-Proto wins."""
         scheme = "https" if self.scope.get("scheme") == "https" else "http"
         if not self._trusted_peer():
             return scheme
@@ -313,8 +354,11 @@ class Request(IncomingEvents):
         if not (200 <= status < 300 or status == 304):
             return False
         etag, modified = res.get_header("ETag"), res.get_header("Last-Modified")
-        return is_fresh(self.headers, etag if isinstance(etag, str) else None,
-                        modified if isinstance(modified, str) else None)
+        return is_fresh(
+            self.headers,
+            etag if isinstance(etag, str) else None,
+            modified if isinstance(modified, str) else None,
+        )
 
     @property
     def stale(self) -> bool:
@@ -350,18 +394,21 @@ class Request(IncomingEvents):
         As negotiator 1.x decides, "identity" is acceptable unless refused, and a request
         without Accept-Encoding accepts only "identity".
         """
-        return choose("accept-encoding", self.headers.get("accept-encoding"),
-                      _flatten_strings(encodings))
+        return choose(
+            "accept-encoding", self.headers.get("accept-encoding"), _flatten_strings(encodings)
+        )
 
     def accepts_charsets(self, *charsets: str | list[str]) -> str | list[str] | bool:
         """The best of `charsets` for Accept-Charset (any, without the header), or False."""
-        return choose("accept-charset", self.headers.get("accept-charset"),
-                      _flatten_strings(charsets))
+        return choose(
+            "accept-charset", self.headers.get("accept-charset"), _flatten_strings(charsets)
+        )
 
     def accepts_languages(self, *languages: str | list[str]) -> str | list[str] | bool:
         """The best of `languages` for Accept-Language (`en` matches `en-US`), or False."""
-        return choose("accept-language", self.headers.get("accept-language"),
-                      _flatten_strings(languages))
+        return choose(
+            "accept-language", self.headers.get("accept-language"), _flatten_strings(languages)
+        )
 
     def is_(self, *types: str | list[str]) -> str | bool | None:
         """Express's `req.is(types)`: the first of `types` matching Content-Type.
@@ -460,4 +507,3 @@ def _flatten_strings(values: tuple[str | list[str], ...]) -> list[str]:
 
 # `is` is a keyword, so `req.is_` is the spelling; getattr(req, "is") works for ported code.
 setattr(Request, "is", Request.is_)
-

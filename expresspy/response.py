@@ -70,8 +70,9 @@ class Response(ServerResponse):
 
     app: Application
 
-    def __init__(self, app: Application, req: Request, send: Send,
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, app: Application, req: Request, send: Send, loop: asyncio.AbstractEventLoop
+    ) -> None:
         super().__init__(app, req, send, loop)
         self.locals: dict[str, Any] = {}
 
@@ -83,11 +84,14 @@ class Response(ServerResponse):
         if isinstance(value, float) and value.is_integer():  # JavaScript has no 200 vs 200.0
             code = int(value)
         if not isinstance(code, int) or isinstance(code, bool):
-            raise TypeError(f"Invalid status code: {_js_json(code)}. "
-                            "Status code must be an integer.")
+            raise TypeError(
+                f"Invalid status code: {_js_json(code)}. Status code must be an integer."
+            )
         if not 99 < code < 1000:
-            raise ValueError(f"Invalid status code: {code}. "
-                             "Status code must be greater than 99 and less than 1000.")
+            raise ValueError(
+                f"Invalid status code: {code}. "
+                "Status code must be greater than 99 and less than 1000."
+            )
         self.status_code = code
         return self
 
@@ -122,8 +126,7 @@ class Response(ServerResponse):
         return self.get_header(field)
 
     def append(self, field: str, value: str | Sequence[str]) -> Response:
-        """Add value(s) to a header, keeping those already set (Set-Cookie stays one per line).
-        """
+        """Add value(s) to a header, keeping those already set (Set-Cookie stays one per line)."""
         previous = self.get(field)
         values = [value] if isinstance(value, str) else list(value)
         if previous:
@@ -137,8 +140,9 @@ class Response(ServerResponse):
         """
         if "/" in type_or_ext:
             return self.set("Content-Type", type_or_ext)
-        return self.set("Content-Type",
-                        mime.content_type(type_or_ext) or "application/octet-stream")
+        return self.set(
+            "Content-Type", mime.content_type(type_or_ext) or "application/octet-stream"
+        )
 
     content_type = type
     contentType = type
@@ -153,8 +157,10 @@ class Response(ServerResponse):
     def links(self, links: Mapping[str, str | Sequence[str]]) -> Response:
         """Append `<url>; rel="rel"` entries to the Link header (a list gives several)."""
         current = self.get("Link")
-        return self.set("Link", format_links(
-            ", ".join(current) if isinstance(current, list) else current, links))
+        return self.set(
+            "Link",
+            format_links(", ".join(current) if isinstance(current, list) else current, links),
+        )
 
     def location(self, url: Any) -> Response:
         """Set Location to `url`, percent-encoded as encodeurl does (valid escapes kept).
@@ -179,8 +185,9 @@ class Response(ServerResponse):
 
     # -- cookies --------------------------------------------------------------------------
 
-    def cookie(self, name: str, value: Any, options: Mapping[str, Any] | None = None,
-               **kwargs: Any) -> Response:
+    def cookie(
+        self, name: str, value: Any, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Response:
         """Append a Set-Cookie header, with every option of Express 5's `res.cookie`.
 
         Options (snake_case keywords or Express's camelCase in `options`): `domain`,
@@ -192,8 +199,11 @@ class Response(ServerResponse):
         ValueError, as does any value cookie@0.7 refuses.
         """
         opts = _cookie_options({**(options or {}), **kwargs})
-        text = "j:" + stringify(value) if isinstance(value, (dict, list)) or value is None \
+        text = (
+            "j:" + stringify(value)
+            if isinstance(value, (dict, list)) or value is None
             else js_string(value)
+        )
         _refuse_control_chars("a cookie value", text)
         if opts.pop("signed", False):
             secret = self.req.secret
@@ -208,8 +218,9 @@ class Response(ServerResponse):
             opts["path"] = "/"
         return self.append("Set-Cookie", cookies.serialize_cookie(name, text, **opts))
 
-    def clear_cookie(self, name: str, options: Mapping[str, Any] | None = None,
-                     **kwargs: Any) -> Response:
+    def clear_cookie(
+        self, name: str, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Response:
         """Expire a cookie now: give the same `path` and `domain` it was set with.
 
         Writes `name=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`; a max age is ignored.
@@ -249,8 +260,11 @@ class Response(ServerResponse):
             chunk = bytes(chunk)
         elif chunk is not UNDEFINED:
             return self.json(chunk)
-        data = None if chunk is UNDEFINED else (
-            chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        data = (
+            None
+            if chunk is UNDEFINED
+            else (chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        )
         return self._send_data(data)
 
     def _send_data(self, data: bytes | None) -> Response:
@@ -296,8 +310,9 @@ class Response(ServerResponse):
         """
         text = self._stringify(body)
         query = self.req.query
-        callback = query.get(self.app.get("jsonp callback name")) \
-            if isinstance(query, Mapping) else None
+        callback = (
+            query.get(self.app.get("jsonp callback name")) if isinstance(query, Mapping) else None
+        )
         if not self.get("Content-Type"):
             self.set("X-Content-Type-Options", "nosniff")
             self.set("Content-Type", "application/json")
@@ -313,8 +328,13 @@ class Response(ServerResponse):
         if body is UNDEFINED:
             return None
         app = self.app
-        return stringify(body, app.get("json replacer"), app.get("json spaces"),
-                         bool(app.get("json escape")), app.get("json encoder"))
+        return stringify(
+            body,
+            app.get("json replacer"),
+            app.get("json spaces"),
+            bool(app.get("json escape")),
+            app.get("json encoder"),
+        )
 
     def send_status(self, code: int) -> Response:
         """Set the status and send its reason phrase (or the number) as text/plain."""
@@ -339,12 +359,13 @@ class Response(ServerResponse):
             raise TypeError("res.redirect: the url must be a string")
         location = self.location(address).get("Location")
         assert isinstance(location, str)
-        phrase = STATUS_PHRASES.get(status, "undefined") if isinstance(status, int) \
-            else "undefined"
+        phrase = STATUS_PHRASES.get(status, "undefined") if isinstance(status, int) else "undefined"
         bodies = {
             "text": lambda: f"{phrase}. Redirecting to {location}",
-            "html": lambda: (f"<!DOCTYPE html><head><title>{phrase}</title></head><body><p>"
-                             f"{phrase}. Redirecting to {escape_html(location)}</p></body>"),
+            "html": lambda: (
+                f"<!DOCTYPE html><head><title>{phrase}</title></head><body><p>"
+                f"{phrase}. Redirecting to {escape_html(location)}</p></body>"
+            ),
         }
         choice = self._negotiate(list(bodies))
         text = bodies[choice]() if choice else ""
@@ -354,14 +375,17 @@ class Response(ServerResponse):
         return self._finish(encoded)  # type: ignore[no-any-return]
 
     def _negotiate(self, keys: list[str]) -> str | None:
-        """res.format's choice among `keys`: sets Vary and Content-Type; None when none fits.
-        """
+        """res.format's choice among `keys`: sets Vary and Content-Type; None when none fits."""
         self.vary("Accept")
         key = self.req.accepts(keys) if keys else False
         if not isinstance(key, str):
             return None
-        self.set("Content-Type", key.split(";", 1)[0].strip() if "/" in key
-                 else mime.lookup(key) or "application/octet-stream")
+        self.set(
+            "Content-Type",
+            key.split(";", 1)[0].strip()
+            if "/" in key
+            else mime.lookup(key) or "application/octet-stream",
+        )
         return key
 
     def format(self, handlers: Mapping[str, Callable[..., Any]]) -> Response:
@@ -379,8 +403,12 @@ class Response(ServerResponse):
         elif "default" in handlers:
             self._call_user(handlers["default"], self.req, self, nxt)
         else:
-            types = [k.split(";", 1)[0].strip() if "/" in k
-                     else mime.lookup(k) or "application/octet-stream" for k in keys]
+            types = [
+                k.split(";", 1)[0].strip()
+                if "/" in k
+                else mime.lookup(k) or "application/octet-stream"
+                for k in keys
+            ]
             self._next(HTTPError(406, types=types))
         return self
 
@@ -401,7 +429,7 @@ class Response(ServerResponse):
         from expresspy.runtime.handler import _positional_arity
 
         try:
-            result = fn(*args[:_positional_arity(fn)])
+            result = fn(*args[: _positional_arity(fn)])
         except Exception as exc:
             self._next(exc)
             return
@@ -422,8 +450,13 @@ class Response(ServerResponse):
 
     # -- files and views ------------------------------------------------------------------
 
-    def send_file(self, path: str, options: Mapping[str, Any] | Callable[..., Any] | None = None,
-                  callback: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    def send_file(
+        self,
+        path: str,
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        callback: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Stream the file at `path` (absolute, or relative to the `root` option).
 
         Options (see `expresspy.send.SendOptions`): `root`, `max_age` (s) / `maxAge` (ms),
@@ -441,9 +474,14 @@ class Response(ServerResponse):
 
     sendFile = send_file
 
-    def download(self, path: str, filename: str | Mapping[str, Any] | Callable[..., Any] |
-                 None = None, options: Mapping[str, Any] | Callable[..., Any] | None = None,
-                 callback: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    def download(
+        self,
+        path: str,
+        filename: str | Mapping[str, Any] | Callable[..., Any] | None = None,
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        callback: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Send the file at `path` as an attachment named `filename` (default: its base name).
 
         A relative `path` is resolved against the current directory unless `root` is given;
@@ -456,8 +494,9 @@ class Response(ServerResponse):
         if isinstance(filename, Mapping):
             filename, options = None, filename if options is None else options
         opts: dict[str, Any] = {**(options or {}), **kwargs}
-        headers = {"Content-Disposition": content_disposition(
-            os.path.basename(str(filename or path)))}
+        headers = {
+            "Content-Disposition": content_disposition(os.path.basename(str(filename or path)))
+        }
         for key, value in (opts.get("headers") or {}).items():
             if key.lower() != "content-disposition":
                 headers[key] = value
@@ -465,9 +504,12 @@ class Response(ServerResponse):
         full = path if opts.get("root") else os.path.abspath(path)
         self.send_file(full, opts, callback)
 
-    def render(self, view: str, options: Mapping[str, Any] | Callable[..., Any] | None = None,
-               callback: Callable[[BaseException | None, str | None], Any] | None = None
-               ) -> None:
+    def render(
+        self,
+        view: str,
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        callback: Callable[[BaseException | None, str | None], Any] | None = None,
+    ) -> None:
         """Render the view `view` with `app.locals`, `res.locals` and `options` merged.
 
         Without `callback` the HTML is sent (errors go to `next(err)`); with it,
@@ -503,6 +545,7 @@ class Response(ServerResponse):
                     return found
             raise missing_attribute(self, "res", name)  # why, or a did-you-mean
 
+
 def _js_json(value: Any) -> str:
     """JSON.stringify of a bad status code, for the error message."""
     try:
@@ -512,10 +555,20 @@ def _js_json(value: Any) -> str:
 
 
 # res.cookie's options (Python names; Express's camelCase spellings map onto them).
-_COOKIE_OPTIONS = frozenset({
-    "http_only", "same_site", "domain", "path", "secure", "partitioned", "priority",
-    "expires", "encode", "signed",
-})
+_COOKIE_OPTIONS = frozenset(
+    {
+        "http_only",
+        "same_site",
+        "domain",
+        "path",
+        "secure",
+        "partitioned",
+        "priority",
+        "expires",
+        "encode",
+        "signed",
+    }
+)
 
 
 def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -528,8 +581,12 @@ def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
         if key in ("maxAge", "max_age"):
             if value is not None:  # Express's wording (cookie's serialize), then what we accept
                 opts["max_age_ms"] = duration_ms(
-                    value, unit_ms=1 if key == "maxAge" else 1000, name=key, whole=False,
-                    invalid="option {name} is invalid: {value!r} is not a number or a timedelta")
+                    value,
+                    unit_ms=1 if key == "maxAge" else 1000,
+                    name=key,
+                    whole=False,
+                    invalid="option {name} is invalid: {value!r} is not a number or a timedelta",
+                )
             continue
         target = option_name(key, _COOKIE_OPTIONS)
         if target is None:
@@ -538,4 +595,3 @@ def _cookie_options(raw: Mapping[str, Any]) -> dict[str, Any]:
             _refuse_control_chars(f"cookie option {key}", value)
         opts[target] = value
     return opts
-

@@ -58,8 +58,14 @@ from expresspy.options import duration_ms, ms_string
 if TYPE_CHECKING:
     from expresspy.response import Response
 
-__all__ = ["IsDirectoryError", "SendError", "SendOptions", "parse_duration_ms", "serve_file",
-           "serve_path"]
+__all__ = [
+    "IsDirectoryError",
+    "SendError",
+    "SendOptions",
+    "parse_duration_ms",
+    "serve_file",
+    "serve_path",
+]
 
 MAX_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000  # send clamps max age to one year
 CHUNK_SIZE = 64 * 1024  # Node's fs.ReadStream highWaterMark: memory per streamed response
@@ -75,9 +81,16 @@ class SendError(HTTPError):
     """Why a file could not be sent: `status` (400/403/404/412/416/500) and, for file system
     errors, `code` ("ENOENT", ...) and `path`. A 416 carries `headers["Content-Range"]`."""
 
-    def __init__(self, status: int, message: str | None = None, *, code: str | None = None,
-                 path: str | None = None, headers: Mapping[str, str] | None = None,
-                 expose: bool | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        path: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        expose: bool | None = None,
+    ) -> None:
         super().__init__(status, message, headers=headers, expose=expose)
         self.code = code
         self.path = path
@@ -90,8 +103,9 @@ class IsDirectoryError(SendError):
         super().__init__(404, "EISDIR, read", code="EISDIR", path=path)
 
 
-def parse_duration_ms(value: str | float | int | timedelta | None, *, unit_ms: float = 1,
-                      name: str = "maxAge") -> float:
+def parse_duration_ms(
+    value: str | float | int | timedelta | None, *, unit_ms: float = 1, name: str = "maxAge"
+) -> float:
     """A max age in milliseconds: a number of `unit_ms`, a timedelta, or an ms-style string
     ("1d", "2 hours", "500ms"). Unparsable strings give 0, as send does; clamped to 0..1 year.
     Another type raises TypeError naming option `name`.
@@ -150,9 +164,13 @@ class SendOptions:
 
     # Option names as Express spells them and as Python does, to field names.
     ALIASES = {
-        "maxAge": "max_age", "maxage": "max_age", "lastModified": "last_modified",
-        "acceptRanges": "accept_ranges", "cacheControl": "cache_control",
-        "setHeaders": "set_headers", "followSymlinks": "follow_symlinks",
+        "maxAge": "max_age",
+        "maxage": "max_age",
+        "lastModified": "last_modified",
+        "acceptRanges": "accept_ranges",
+        "cacheControl": "cache_control",
+        "setHeaders": "set_headers",
+        "followSymlinks": "follow_symlinks",
     }
 
     @classmethod
@@ -164,11 +182,11 @@ class SendOptions:
             name = cls.ALIASES.get(key, key)
             if name == "max_age":
                 values["max_age_ms"] = parse_duration_ms(
-                    value, unit_ms=1 if key in ("maxAge", "maxage") else 1000, name=key)
+                    value, unit_ms=1 if key in ("maxAge", "maxage") else 1000, name=key
+                )
             elif name in ("extensions", "index"):
                 values[name] = _as_list(value, name)
-            elif name in ("etag", "last_modified", "accept_ranges", "cache_control",
-                          "immutable"):
+            elif name in ("etag", "last_modified", "accept_ranges", "cache_control", "immutable"):
                 values[name] = bool(value)
             elif name == "root":
                 values[name] = os.path.abspath(value) if value else None
@@ -234,8 +252,9 @@ def _check_symlinks(found: str, options: SendOptions) -> None:
     if os.path.commonpath([real, real_root]) != real_root:
         raise SendError(404)
     # The path as written, below the root, names the same file only when no link was on it.
-    if options.follow_symlinks is False and \
-            os.path.relpath(real, real_root) != os.path.relpath(found, options.root):
+    if options.follow_symlinks is False and os.path.relpath(real, real_root) != os.path.relpath(
+        found, options.root
+    ):
         raise SendError(404)
 
 
@@ -243,14 +262,12 @@ def _stat_error(err: OSError, path: str) -> SendError:
     status = 404 if err.errno in _NOT_FOUND_ERRNOS else 500
     code = errno.errorcode.get(err.errno or 0, "EUNKNOWN")
     # libuv's wording, as Node prints it: "ENOENT: no such file or directory, stat '...'"
-    reason = (err.strerror or "unknown error")
+    reason = err.strerror or "unknown error"
     reason = reason[:1].lower() + reason[1:]
-    return SendError(status, f"{code}: {reason}, stat '{path}'", code=code, path=path,
-                     expose=False)
+    return SendError(status, f"{code}: {reason}, stat '{path}'", code=code, path=path, expose=False)
 
 
-def _find_file(path: str, options: SendOptions, trailing_slash: bool
-               ) -> tuple[str, os.stat_result]:
+def _find_file(path: str, options: SendOptions, trailing_slash: bool) -> tuple[str, os.stat_result]:
     """Stat `path` the way send does: index files for a trailing slash, then extensions."""
     if trailing_slash and options.index:
         return _first_file([os.path.join(path, name) for name in options.index], None)
@@ -259,8 +276,9 @@ def _find_file(path: str, options: SendOptions, trailing_slash: bool
     except OSError as err:
         ends_with_sep = path.endswith("/")
         if err.errno == errno.ENOENT and not os.path.splitext(path)[1] and not ends_with_sep:
-            return _first_file([f"{path}.{ext}" for ext in options.extensions],
-                               _stat_error(err, path))
+            return _first_file(
+                [f"{path}.{ext}" for ext in options.extensions], _stat_error(err, path)
+            )
         raise _stat_error(err, path) from None
     if stat_module.S_ISDIR(info.st_mode):
         raise IsDirectoryError(path)
@@ -269,8 +287,7 @@ def _find_file(path: str, options: SendOptions, trailing_slash: bool
     return path, info
 
 
-def _first_file(candidates: list[str], error: SendError | None
-                ) -> tuple[str, os.stat_result]:
+def _first_file(candidates: list[str], error: SendError | None) -> tuple[str, os.stat_result]:
     for candidate in candidates:
         try:
             info = os.stat(candidate)
@@ -297,21 +314,28 @@ class FileBody:
     async def write_to(self, send: Send, zero_copy: bool) -> None:
         """Send the region, with zero-copy sendfile when offered, else 64 KiB chunks."""
         if zero_copy and self.length:
-            await send({"type": "http.response.zerocopysend", "file": self.file,
-                        "offset": self.offset, "count": self.length, "more_body": False})
+            await send(
+                {
+                    "type": "http.response.zerocopysend",
+                    "file": self.file,
+                    "offset": self.offset,
+                    "count": self.length,
+                    "more_body": False,
+                }
+            )
             return
         loop = asyncio.get_running_loop()
         position, remaining = self.offset, self.length
         fd = self.file.fileno()
         while remaining > 0:
-            block = await loop.run_in_executor(None, os.pread, fd,
-                                               min(CHUNK_SIZE, remaining), position)
+            block = await loop.run_in_executor(
+                None, os.pread, fd, min(CHUNK_SIZE, remaining), position
+            )
             if not block:
                 raise OSError(errno.EIO, "file shrank while it was being sent")
             position += len(block)
             remaining -= len(block)
-            await send({"type": "http.response.body", "body": block,
-                        "more_body": remaining > 0})
+            await send({"type": "http.response.body", "body": block, "more_body": remaining > 0})
         if not self.length:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
@@ -324,8 +348,7 @@ def _http_date(seconds: float) -> str:
     return formatdate(seconds, usegmt=True)
 
 
-def _set_file_headers(res: Response, path: str, info: os.stat_result,
-                      options: SendOptions) -> None:
+def _set_file_headers(res: Response, path: str, info: os.stat_result, options: SendOptions) -> None:
     """send's setHeader step: user headers first, then defaults only where none is set."""
     for name, value in options.headers.items():
         res.set_header(name, value if isinstance(value, list) else str(value))
@@ -348,8 +371,13 @@ def _set_file_headers(res: Response, path: str, info: os.stat_result,
 
 
 def _not_modified(res: Response) -> None:
-    for name in ("Content-Encoding", "Content-Language", "Content-Length", "Content-Range",
-                 "Content-Type"):
+    for name in (
+        "Content-Encoding",
+        "Content-Language",
+        "Content-Length",
+        "Content-Range",
+        "Content-Type",
+    ):
         res.remove_header(name)
     res.status_code = 304
     res._finish(b"")
@@ -357,8 +385,10 @@ def _not_modified(res: Response) -> None:
 
 def _validators(res: Response) -> tuple[str | None, str | None]:
     etag, modified = res.get_header("ETag"), res.get_header("Last-Modified")
-    return (etag if isinstance(etag, str) else None,
-            modified if isinstance(modified, str) else None)
+    return (
+        etag if isinstance(etag, str) else None,
+        modified if isinstance(modified, str) else None,
+    )
 
 
 def _select_range(res: Response, size: int, options: SendOptions) -> tuple[int, int]:
@@ -439,8 +469,9 @@ class RequestAbortedError(ConnectionError):
         super().__init__("Request aborted")
 
 
-def send_file(res: Response, path: str, options: Mapping[str, Any],
-              callback: Callable[..., Any] | None) -> None:
+def send_file(
+    res: Response, path: str, options: Mapping[str, Any], callback: Callable[..., Any] | None
+) -> None:
     """Express's res.sendFile: validate `path`, serve it, report the outcome.
 
     With `callback`, it gets `callback(err)` once: None after the file was handed to the
@@ -455,8 +486,9 @@ def send_file(res: Response, path: str, options: Mapping[str, Any],
         raise TypeError("path must be absolute or specify root to res.sendFile")
     # A root is where a path from the request is confined: by default a symlink may not lead
     # out of it either, as express.static decides (send itself follows every link).
-    opts = SendOptions.from_mapping({"follow_symlinks": "inside", **options,
-                                     "etag": res.app.enabled("etag")})
+    opts = SendOptions.from_mapping(
+        {"follow_symlinks": "inside", **options, "etag": res.app.enabled("etag")}
+    )
     try:
         serve_file(res, path, opts)
     except SendError as err:
@@ -471,7 +503,10 @@ def send_file(res: Response, path: str, options: Mapping[str, Any],
         site = CallbackSite.here(res._loop)
 
         def report(finished: Response) -> None:
-            site.run(finished._call_user, callback,
-                     RequestAbortedError() if finished.req.aborted else None)
+            site.run(
+                finished._call_user,
+                callback,
+                RequestAbortedError() if finished.req.aborted else None,
+            )
 
         res.on_finish(report)

@@ -46,8 +46,9 @@ class Watch:
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def start(self, loop: asyncio.AbstractEventLoop, seconds: Any, req: Any, res: Any
-              ) -> int | None:
+    def start(
+        self, loop: asyncio.AbstractEventLoop, seconds: Any, req: Any, res: Any
+    ) -> int | None:
         """Watch `req` for `seconds` (None/0: not at all); give the key to `stop`."""
         if not seconds:
             return None
@@ -86,8 +87,10 @@ def check_setting(seconds: Any) -> None:
     if seconds is None or seconds is False:
         return
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
-        raise ValueError(f'setting "{SETTING}" must be a positive number of seconds, or None '
-                         f"to turn it off; not {seconds!r}")
+        raise ValueError(
+            f'setting "{SETTING}" must be a positive number of seconds, or None '
+            f"to turn it off; not {seconds!r}"
+        )
 
 
 def _report(req: Any, res: Any, seconds: float) -> None:
@@ -100,4 +103,8 @@ def _report(req: Any, res: Any, seconds: float) -> None:
     logger.warning(
         "%s %s has had no response for %g s: does its handler call res.send(...) (or a "
         "middleware before it call next())? (app setting %r; None turns this off)",
-        req.method, path, seconds, SETTING)
+        req.method,
+        path,
+        seconds,
+        SETTING,
+    )

@@ -42,8 +42,10 @@ def _environment(search_path: tuple[str, ...], cache: bool) -> Any:
     try:
         import jinja2
     except ImportError as exc:  # the optional extra
-        raise RuntimeError("rendering templates with Jinja2 needs the jinja2 package: "
-                           "pip install 'expresspy[jinja2]'") from exc
+        raise RuntimeError(
+            "rendering templates with Jinja2 needs the jinja2 package: "
+            "pip install 'expresspy[jinja2]'"
+        ) from exc
     key = (search_path, cache)
     env = _ENVIRONMENTS.get(key)
     if env is None:
@@ -71,7 +73,9 @@ def jinja2_engine(path: str, options: dict[str, Any], callback: RenderCallback) 
 
 
 BUILTIN_ENGINES: dict[str, Engine] = {
-    ".html": jinja2_engine, ".jinja": jinja2_engine, ".jinja2": jinja2_engine,
+    ".html": jinja2_engine,
+    ".jinja": jinja2_engine,
+    ".jinja2": jinja2_engine,
     ".j2": jinja2_engine,
 }
 
@@ -91,9 +95,13 @@ class View:
     `name` (with the default engine's extension when it has none) and then `name/index.ext`.
     """
 
-    def __init__(self, name: str, default_engine: str | None = None,
-                 root: str | Sequence[str] | None = None,
-                 engines: dict[str, Engine] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        default_engine: str | None = None,
+        root: str | Sequence[str] | None = None,
+        engines: dict[str, Engine] | None = None,
+    ) -> None:
         engines = engines if engines is not None else {}
         self.name = name
         self.root = root
@@ -149,8 +157,11 @@ class View:
 
 def _lookup_error(view: View) -> LookupError:
     roots = [str(r) for r in _as_list(view.root)]
-    where = (f'directories "{", ".join(roots[:-1])}" or "{roots[-1]}"' if len(roots) > 1
-             else f'directory "{roots[0] if roots else view.root}"')
+    where = (
+        f'directories "{", ".join(roots[:-1])}" or "{roots[-1]}"'
+        if len(roots) > 1
+        else f'directory "{roots[0] if roots else view.root}"'
+    )
     err = LookupError(f'Failed to lookup view "{view.name}" in views {where}')
     err.view = view  # type: ignore[attr-defined]
     return err
@@ -162,8 +173,9 @@ def _view_cache(app: Application) -> dict[str, View]:
     return cache
 
 
-def render(app: Application, name: str, options: Mapping[str, Any] | None,
-           callback: RenderCallback) -> None:
+def render(
+    app: Application, name: str, options: Mapping[str, Any] | None, callback: RenderCallback
+) -> None:
     """Express's app.render: resolve `name` and call `callback(err, html)` exactly once.
 
     Lookup and engine errors reach the callback, never the caller; an exception raised by

@@ -49,8 +49,12 @@ def _run_on_a_terminal(folder: Path, env: dict[str, str]) -> bytes:
     """Run the app with stderr on a pseudo-terminal, GET / once, stop it; what it printed."""
     main, secondary = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "expresspy", "run", "app.py", "--port", "0"], cwd=folder,
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=secondary)
+        [sys.executable, "-m", "expresspy", "run", "app.py", "--port", "0"],
+        cwd=folder,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+    )
     os.close(secondary)
     output = b""
     try:
@@ -88,8 +92,7 @@ def test_no_color_keeps_a_terminal_plain(tmp_path: Path) -> None:
 def test_the_log_level_silences_request_lines(tmp_path: Path, level: str) -> None:
     _write_app(tmp_path)
     port = free_port()  # the startup line is INFO too: it will not tell the port
-    with expresspy(["run", "app.py", "--port", str(port), "--log-level", level],
-                   tmp_path) as proc:
+    with expresspy(["run", "app.py", "--port", str(port), "--log-level", level], tmp_path) as proc:
         _get_when_listening(f"http://127.0.0.1:{port}")
         _get(f"http://127.0.0.1:{port}")
         proc.signal()
@@ -116,4 +119,6 @@ def test_combined_format_for_production(tmp_path: Path) -> None:
         line = proc.wait_for(r"INFO .*GET /.*").group(0)
     assert re.fullmatch(
         r"INFO 127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "
-        r'"GET / HTTP/1\.1" 200 2 "-" "probe/1"', line), line
+        r'"GET / HTTP/1\.1" 200 2 "-" "probe/1"',
+        line,
+    ), line

@@ -46,8 +46,11 @@ def test_routes_lists_methods_paths_handlers_and_locations(tmp_path: Path) -> No
     lines = [line.split() for line in result.output.strip().splitlines()]
     assert lines[0] == ["Methods", "Path", "Handler", "Location"]
     rows = {(row[0], row[1], row[2]) for row in lines[1:]}
-    assert rows == {("GET", "/", "home"), ("POST", "/api/items/:id", "create_item"),
-                    ("ALL", "/api/any", "<lambda>")}
+    assert rows == {
+        ("GET", "/", "home"),
+        ("POST", "/api/items/:id", "create_item"),
+        ("ALL", "/api/any", "<lambda>"),
+    }
     home_row = next(row for row in lines[1:] if row[2] == "home")
     assert home_row[3] == f"{path}:7"  # the line of its @app.get decorator
 
@@ -71,8 +74,16 @@ def test_run_trusts_forwarded_headers_only_with_proxy_headers(tmp_path: Path) ->
     with expresspy(["run", str(path), "--port", "0", "--no-access-log"], tmp_path) as proc:
         proc.wait_for("listening on")
         assert _client_ip(proc.url()) == "127.0.0.1"
-    args = ["run", str(path), "--port", "0", "--no-access-log", "--proxy-headers",
-            "--forwarded-allow-ips", "loopback"]
+    args = [
+        "run",
+        str(path),
+        "--port",
+        "0",
+        "--no-access-log",
+        "--proxy-headers",
+        "--forwarded-allow-ips",
+        "loopback",
+    ]
     with expresspy(args, tmp_path) as proc:
         proc.wait_for("listening on")
         assert _client_ip(proc.url()) == "203.0.113.7"
@@ -113,13 +124,15 @@ def test_sessions_prune_deletes_expired_records_of_the_apps_store(tmp_path: Path
 
     asyncio.run(seed())
     app_file = tmp_path / "session_app.py"
-    app_file.write_text(textwrap.dedent(f"""
+    app_file.write_text(
+        textwrap.dedent(f"""
         from expresspy import SQLiteStore, express, session
 
         app = express()
         app.use(session(secret="s", resave=False, save_uninitialized=False,
                         store=SQLiteStore({str(database)!r})))
-    """))
+    """)
+    )
     result = CliRunner().invoke(main, ["sessions", "prune", str(app_file)])
     assert result.exit_code == 0, result.output
     assert result.output == "SQLiteStore: 1 expired session(s) deleted\n"
@@ -140,17 +153,18 @@ def _drain(proc: Any, seconds: float) -> str:
     return "".join(proc.log)
 
 
-def test_workers_import_the_app_only_in_workers_and_log_each_request_once(
-        tmp_path: Path) -> None:
+def test_workers_import_the_app_only_in_workers_and_log_each_request_once(tmp_path: Path) -> None:
     path = tmp_path / "marked_app.py"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         import os, sys
         from expresspy import express
 
         print(f"imported in {os.getpid()}", file=sys.stderr, flush=True)
         app = express()
         app.get("/", lambda req, res: res.send(str(os.getpid())))
-    """))
+    """)
+    )
     with expresspy(["run", str(path), "--port", "0", "--workers", "2"], tmp_path) as proc:
         proc.wait_for("listening on")
         imports: set[str] = set()

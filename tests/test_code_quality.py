@@ -1,4 +1,5 @@
-"""The package stays ruff- and mypy-clean: checked in the suite so CI gates on it."""
+"""The tree stays ruff-clean and ruff-formatted, the package mypy-clean: checked in the suite so
+CI gates on it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_ruff_is_clean() -> None:
-    result = _run("ruff", "check", "expresspy")
+    result = _run("ruff", "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied() -> None:
+    result = _run("ruff", "format", "--check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

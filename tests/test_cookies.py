@@ -307,17 +307,30 @@ def test_sign_rejects_empty_secret() -> None:
         sign("v", "")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("k", ("k",)), (b"k", (b"k",)), (["new", b"old"], ("new", b"old")), (("a",), ("a",)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("k", ("k",)),
+        (b"k", (b"k",)),
+        (["new", b"old"], ("new", b"old")),
+        (("a",), ("a",)),
+    ],
+)
 def test_normalize_secrets_accepts_one_or_a_list(value: Any, expected: tuple[Any, ...]) -> None:
     assert normalize_secrets(value, "thing()") == expected
 
 
-@pytest.mark.parametrize(("value", "problem"), [
-    (None, "None"), ("", "an empty secret"), ([], "an empty list"),
-    (["", "k"], "an empty secret at index 0"), (["k", 3], "a int at index 1"), ({"k"}, "a set"),
-])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (None, "None"),
+        ("", "an empty secret"),
+        ([], "an empty list"),
+        (["", "k"], "an empty secret at index 0"),
+        (["k", 3], "a int at index 1"),
+        ({"k"}, "a set"),
+    ],
+)
 def test_normalize_secrets_names_the_owner_and_what_to_pass(value: Any, problem: str) -> None:
     expected = rf"^thing\(\) needs a secret \(got {problem}\): pass secret="
     with pytest.raises(ValueError, match=expected):
@@ -327,15 +340,21 @@ def test_normalize_secrets_names_the_owner_and_what_to_pass(value: Any, problem:
 # --- cookie name prefixes (RFC 6265bis section 4.1.3; stricter than cookie@0.7.2) ----------
 
 
-@pytest.mark.parametrize(("name", "options", "message"), [
-    ("__Secure-id", {}, "the __Secure- prefix requires secure=True"),
-    ("__secure-id", {"path": "/"}, "the __secure- prefix requires secure=True"),
-    ("__Host-id", {"path": "/"}, "the __Host- prefix requires secure=True"),
-    ("__Host-id", {"secure": True}, "requires path='/' and no domain, not path=None"),
-    ("__Host-id", {"secure": True, "path": "/a"}, "requires path='/' and no domain"),
-    ("__HOST-id", {"secure": True, "path": "/", "domain": "example.com"},
-     "domain='example.com'"),
-])
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("__Secure-id", {}, "the __Secure- prefix requires secure=True"),
+        ("__secure-id", {"path": "/"}, "the __secure- prefix requires secure=True"),
+        ("__Host-id", {"path": "/"}, "the __Host- prefix requires secure=True"),
+        ("__Host-id", {"secure": True}, "requires path='/' and no domain, not path=None"),
+        ("__Host-id", {"secure": True, "path": "/a"}, "requires path='/' and no domain"),
+        (
+            "__HOST-id",
+            {"secure": True, "path": "/", "domain": "example.com"},
+            "domain='example.com'",
+        ),
+    ],
+)
 def test_serialize_cookie_enforces_name_prefixes(
     name: str, options: dict[str, Any], message: str
 ) -> None:
@@ -345,9 +364,12 @@ def test_serialize_cookie_enforces_name_prefixes(
 
 
 def test_serialize_cookie_accepts_prefixed_names_with_their_attributes() -> None:
-    assert serialize_cookie("__Secure-id", "v", secure=True, domain="example.com",
-                            path="/a") == "__Secure-id=v; Domain=example.com; Path=/a; Secure"
+    assert (
+        serialize_cookie("__Secure-id", "v", secure=True, domain="example.com", path="/a")
+        == "__Secure-id=v; Domain=example.com; Path=/a; Secure"
+    )
     assert serialize_cookie("__Host-id", "v", secure=True, path="/", http_only=True) == (
-        "__Host-id=v; Path=/; HttpOnly; Secure")
+        "__Host-id=v; Path=/; HttpOnly; Secure"
+    )
     assert serialize_cookie("_Host-id", "v") == "_Host-id=v"  # not a prefix
     assert cookies.requires_secure("__host-x") and not cookies.requires_secure("__Hostx")

@@ -22,15 +22,19 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NODE_ENV", raising=False)
 
 
-@pytest.mark.parametrize(("expresspy_env", "node_env", "expected"), [
-    (None, None, "development"),
-    (None, "production", "production"),
-    ("test", "production", "test"),
-    ("", "production", "production"),  # set but empty counts as unset
-    ("staging", None, "staging"),
-])
-def test_the_first_variable_set_wins(monkeypatch: pytest.MonkeyPatch, expresspy_env: str | None,
-                                     node_env: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("expresspy_env", "node_env", "expected"),
+    [
+        (None, None, "development"),
+        (None, "production", "production"),
+        ("test", "production", "test"),
+        ("", "production", "production"),  # set but empty counts as unset
+        ("staging", None, "staging"),
+    ],
+)
+def test_the_first_variable_set_wins(
+    monkeypatch: pytest.MonkeyPatch, expresspy_env: str | None, node_env: str | None, expected: str
+) -> None:
     for name, value in (("EXPRESSPY_ENV", expresspy_env), ("NODE_ENV", node_env)):
         if value is not None:
             monkeypatch.setenv(name, value)
@@ -63,8 +67,9 @@ def test_without_either_variable_tracebacks_show(monkeypatch: pytest.MonkeyPatch
     assert "secret detail" in response.text
 
 
-def test_the_startup_line_names_the_environment(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_startup_line_names_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NODE_ENV", "production")
     write_app(tmp_path)
     with expresspy(["run", "app.py", "--port", "0"], tmp_path) as proc:

@@ -105,8 +105,9 @@ def test_tampered_cookie_gets_a_fresh_empty_session(seed_server: BackgroundServe
     browser = Browser(seed_server.port)
     browser.get("/set-session")
     sid_value = browser.cookies["connect.sid"]
-    browser.cookies["connect.sid"] = sid_value[:-3] + ("AAA" if not sid_value.endswith("AAA")
-                                                       else "BBB")
+    browser.cookies["connect.sid"] = sid_value[:-3] + (
+        "AAA" if not sid_value.endswith("AAA") else "BBB"
+    )
     response, body = browser.get("/get-session")
     assert (response.status, body) == (200, b"Hello, None!")
     browser.cookies["connect.sid"] = "s%3Aunknown-session-id.bad"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SNIPPET = '''\
+SNIPPET = """\
 from expresspy import Middleware, Next, Request, Response, express
 
 app = express()
@@ -41,7 +41,7 @@ app.get("/", hello)
 app.purge("/cache", hello)
 app.m_search("/", hello)
 app.gett("/x")  # line 25
-'''
+"""
 
 EXPECTED = [
     (11, '"Request" has no attribute "sesion_typo"'),
@@ -54,15 +54,30 @@ def test_strict_mypy_rejects_misspelt_names_and_accepts_the_api(tmp_path: Path) 
     source = tmp_path / "app_under_check.py"
     source.write_text(SNIPPET)
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-incremental",
-         "--cache-dir", str(tmp_path / "cache"), "--hide-error-context", "--no-pretty",
-         "--show-error-codes", str(source)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file=",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--hide-error-context",
+            "--no-pretty",
+            "--show-error-codes",
+            str(source),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     errors = [
         (int(match[1]), match[2])
-        for match in re.finditer(r"^.*?:(\d+): error: (.*?)(?:  \[[a-z-]+\])?$",
-                                 result.stdout, re.MULTILINE)
+        for match in re.finditer(
+            r"^.*?:(\d+): error: (.*?)(?:  \[[a-z-]+\])?$", result.stdout, re.MULTILINE
+        )
     ]
     assert errors == EXPECTED, result.stdout + result.stderr

@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "tests" / "typing_app" / "typed_app.py"
 
 REQ_RES = "req: expresspy.request.Request, res: expresspy.response.Response"
-MIDDLEWARE = ("def (expresspy.request.Request, expresspy.response.Response, "
-              "expresspy.types.Next) -> typing.Awaitable[None]")
+MIDDLEWARE = (
+    "def (expresspy.request.Request, expresspy.response.Response, "
+    "expresspy.types.Next) -> typing.Awaitable[None]"
+)
 REVEALED = [
     f"def ({REQ_RES})",
     f"def ({REQ_RES}) -> typing.Coroutine[Any, Any, None]",
@@ -26,7 +28,7 @@ REVEALED = [
     f"{MIDDLEWARE}",
 ]
 
-MISUSE = '''\
+MISUSE = """\
 from expresspy import Request, Response, express
 
 app = express()
@@ -40,15 +42,29 @@ def home(req: Request, res: Response) -> None:
 home(1, 2)  # line 11
 express.jsno()  # line 12
 app.use(express.json(limit="1mb")).listen(3000)
-'''
+"""
 
 
 def strict_mypy(path: Path, tmp_path: Path) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-incremental",
-         "--cache-dir", str(tmp_path / "cache"), "--hide-error-context", "--no-pretty",
-         "--show-error-codes", str(path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file=",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--hide-error-context",
+            "--no-pretty",
+            "--show-error-codes",
+            str(path),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     return result.stdout + result.stderr
@@ -66,9 +82,12 @@ def test_strict_mypy_reports_misuse_of_decorated_handlers_and_express(tmp_path: 
     source = tmp_path / "misuse.py"
     source.write_text(MISUSE)
     output = strict_mypy(source, tmp_path)
-    errors = [(int(m[1]), m[2]) for m in
-              re.finditer(r"^.*?:(\d+): error: (.*?)  \[([a-z-]+)\]$", output, re.MULTILINE)]
+    errors = [
+        (int(m[1]), m[2])
+        for m in re.finditer(r"^.*?:(\d+): error: (.*?)  \[([a-z-]+)\]$", output, re.MULTILINE)
+    ]
     lines = sorted({line for line, _ in errors})
     assert lines == [11, 12], output
-    assert any(line == 12 and '"_Express" has no attribute "jsno"' in text
-               for line, text in errors), output
+    assert any(
+        line == 12 and '"_Express" has no attribute "jsno"' in text for line, text in errors
+    ), output

@@ -28,8 +28,11 @@ MIDDLEWARE_COUNT = 10
 SESSION_SECRET = "bench"
 """Secret every session middleware signs its cookie with."""
 
-STORE_WORKLOADS = {"session-sqlite": "sqlite", "session-redis": "redis",
-                   "session-postgres": "postgres"}
+STORE_WORKLOADS = {
+    "session-sqlite": "sqlite",
+    "session-redis": "redis",
+    "session-postgres": "postgres",
+}
 """The session-counter workloads whose sessions live in a store, and the store of each."""
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -85,11 +85,18 @@ async def passthrough_async(req: Any, res: Any, next: Callable[..., None]) -> No
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "sync": {
-        "hello": hello, "counter": counter, "echo": echo, "param": param, "pass": passthrough,
+        "hello": hello,
+        "counter": counter,
+        "echo": echo,
+        "param": param,
+        "pass": passthrough,
     },
     "async": {
-        "hello": hello_async, "counter": counter_async, "echo": echo_async,
-        "param": param_async, "pass": passthrough_async,
+        "hello": hello_async,
+        "counter": counter_async,
+        "echo": echo_async,
+        "param": param_async,
+        "pass": passthrough_async,
     },
 }
 
@@ -120,8 +127,7 @@ def build(cfg: Settings) -> Any:
         app.get("/", h["counter"])
     elif cfg.workload in STORE_WORKLOADS:
         store = session_store(STORE_WORKLOADS[cfg.workload], cfg)
-        app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True,
-                        store=store))
+        app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True, store=store))
         app.get("/", h["counter"])
     elif cfg.workload == "json":
         app.use(express.json())

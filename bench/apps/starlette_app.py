@@ -84,7 +84,9 @@ async def echo_async(request: Request) -> Response:
 HANDLERS: dict[str, dict[str, Endpoint]] = {
     "sync": {"hello": hello, "counter": counter, "param": param},
     "async": {
-        "hello": hello_async, "counter": counter_async, "param": param_async,
+        "hello": hello_async,
+        "counter": counter_async,
+        "param": param_async,
         "echo": echo_async,
     },
 }

@@ -19,40 +19,54 @@ from expresspy import express, session
 
 app = express()
 app.use(express.urlencoded())
-app.use(session(
-    secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
-    resave=False,
-    save_uninitialized=False,
-    cookie={"http_only": True, "same_site": "lax"},
-))
+app.use(
+    session(
+        secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
+        resave=False,
+        save_uninitialized=False,
+        cookie={"http_only": True, "same_site": "lax"},
+    )
+)
 
 clients = set()  # the open sockets of the room
 
 
 def page(title, body):
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
-            "<link rel='stylesheet' href='/chat.css'></head>"
-            f"<body><h1>{escape(title)}</h1>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        "<link rel='stylesheet' href='/chat.css'></head>"
+        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
+    )
 
 
 @app.get("/")
 def home(req, res):
     if not req.session.user:
         return res.redirect("/login")
-    res.send(page("Chat", f"""
+    res.send(
+        page(
+            "Chat",
+            f"""
 <p>Signed in as <b id="me">{escape(req.session.user)}</b>.
    <span id="status">connecting...</span> <a id="logout" href="/logout">Sign out</a></p>
 <ul id="messages"></ul>
 <form id="say"><input id="text" autocomplete="off" maxlength="500" autofocus>
 <button id="send">Send</button></form>
-<script src="/chat.js"></script>"""))
+<script src="/chat.js"></script>""",
+        )
+    )
 
 
 @app.get("/login")
 def login_form(req, res):
-    res.send(page("Sign in", """
+    res.send(
+        page(
+            "Sign in",
+            """
 <form method="post" action="/login"><label>Name <input id="name" name="name" maxlength="40"
-required></label> <button id="enter">Enter the room</button></form>"""))
+required></label> <button id="enter">Enter the room</button></form>""",
+        )
+    )
 
 
 @app.post("/login")
@@ -78,8 +92,10 @@ def script(req, res):
 
 @app.get("/chat.css")
 def style(req, res):
-    res.type("css").send("body{font-family:sans-serif;max-width:40em;margin:2em auto}"
-                         "#messages{list-style:none;padding:0}.system{color:#777}")
+    res.type("css").send(
+        "body{font-family:sans-serif;max-width:40em;margin:2em auto}"
+        "#messages{list-style:none;padding:0}.system{color:#777}"
+    )
 
 
 def same_site_signed_in(req, res, next):

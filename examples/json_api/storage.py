@@ -41,8 +41,7 @@ class Table:
 
 
 def loader(table: Table, kind: str) -> Callable[..., None]:
-    """A `router.param` callback: put the row named by the parameter on `req.<kind>`, or 404.
-    """
+    """A `router.param` callback: put the row named by the parameter on `req.<kind>`, or 404."""
 
     def load(req: Any, res: Any, next: Callable[..., None], value: str, name: str) -> None:
         row = table.get(int(value)) if value.isdigit() else None

@@ -23,14 +23,16 @@ app.set("views", os.path.join(HERE, "views"))
 app.set("view engine", "html")
 
 app.use(express.urlencoded())
-app.use(session(
-    secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
-    resave=False,
-    save_uninitialized=False,
-    clear_on_destroy=True,  # logging out also expires the cookie in the browser
-    store=SQLiteStore(os.environ.get("LOGIN_SESSION_DB", "login-sessions.db")),
-    cookie={"http_only": True, "same_site": "lax", "max_age": 8 * 3600},  # seconds
-))
+app.use(
+    session(
+        secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
+        resave=False,
+        save_uninitialized=False,
+        clear_on_destroy=True,  # logging out also expires the cookie in the browser
+        store=SQLiteStore(os.environ.get("LOGIN_SESSION_DB", "login-sessions.db")),
+        cookie={"http_only": True, "same_site": "lax", "max_age": 8 * 3600},  # seconds
+    )
+)
 app.use(csrf)
 app.use(flash_messages)
 
@@ -81,7 +83,8 @@ async def login(req, res):
     record = USERS.get(name)
     # scrypt takes tens of milliseconds: run it off the event loop.
     ok = record is not None and await asyncio.to_thread(
-        verify_password, password, record["password"])
+        verify_password, password, record["password"]
+    )
     if not ok:
         flash(req, "error", "Unknown user or wrong password.")
         return res.redirect("/login")

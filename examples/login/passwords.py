@@ -24,8 +24,9 @@ def verify_password(password: str, stored: str) -> bool:
     """Whether `password` matches the stored hash (False for a malformed one)."""
     try:
         scheme, n, r, p, salt, expected = stored.split("$")
-        digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt),
-                                n=int(n), r=int(r), p=int(p))
+        digest = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
     except ValueError:
         return False
     return scheme == "scrypt" and hmac.compare_digest(digest.hex(), expected)

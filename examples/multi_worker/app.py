@@ -15,13 +15,17 @@ from expresspy import express, session
 from expresspy.session import RedisStore
 
 app = express()
-app.use(session(
-    secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
-    resave=False,
-    save_uninitialized=False,
-    store=RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                     prefix=os.environ.get("SESSION_PREFIX", "sess:")),
-))
+app.use(
+    session(
+        secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
+        resave=False,
+        save_uninitialized=False,
+        store=RedisStore(
+            os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            prefix=os.environ.get("SESSION_PREFIX", "sess:"),
+        ),
+    )
+)
 
 
 @app.get("/")

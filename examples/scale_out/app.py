@@ -31,24 +31,30 @@ USERS = {"ann": "wonderland"}
 def shared_store():
     """The store every instance reads: Redis, or PostgreSQL with SESSION_STORE=postgres."""
     if os.environ.get("SESSION_STORE") == "postgres":
-        return PostgresStore(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-                             table_name=os.environ.get("SESSION_TABLE", "session"),
-                             create_table_if_missing=True)
-    return RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                      prefix=os.environ.get("SESSION_PREFIX", "sess:"))
+        return PostgresStore(
+            os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+            table_name=os.environ.get("SESSION_TABLE", "session"),
+            create_table_if_missing=True,
+        )
+    return RedisStore(
+        os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        prefix=os.environ.get("SESSION_PREFIX", "sess:"),
+    )
 
 
 app = express()
 # nginx on the same machine forwards the client's address and scheme (X-Forwarded-*).
 app.set("trust proxy", "loopback")
 app.use(express.urlencoded())
-app.use(session(
-    secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
-    resave=False,
-    save_uninitialized=False,
-    store=shared_store(),
-    cookie={"http_only": True, "same_site": "lax"},
-))
+app.use(
+    session(
+        secret=os.environ.get("SESSION_SECRET", "change-me: a dev-only secret"),
+        resave=False,
+        save_uninitialized=False,
+        store=shared_store(),
+        cookie={"http_only": True, "same_site": "lax"},
+    )
+)
 
 
 def name_the_instance(req, res, next):
@@ -65,8 +71,14 @@ async def home(req, res):
     """Who is signed in, and how many pages this session has seen (on any instance)."""
     if req.session.user:
         req.session.views = (req.session.views or 0) + 1
-    res.json({"user": req.session.user, "views": req.session.views,
-              "instance": INSTANCE, "pid": os.getpid()})
+    res.json(
+        {
+            "user": req.session.user,
+            "views": req.session.views,
+            "instance": INSTANCE,
+            "pid": os.getpid(),
+        }
+    )
 
 
 @app.post("/login")

@@ -34,34 +34,43 @@ def authenticate(name, password):
     user = USERS.get(name)
     if not user or not isinstance(password, str):
         return None
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(user["salt"]),
-                            n=16384, r=8, p=1, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode(), salt=bytes.fromhex(user["salt"]), n=16384, r=8, p=1, dklen=32
+    )
     return name if hmac.compare_digest(digest, bytes.fromhex(user["hash"])) else None
 
 
 def page(user, message=None):
     if user:
-        body = (f"<p>Signed in as <strong>{escape(user)}</strong>.</p>\n"
-                '<form method="post" action="/logout"><button>Sign out</button></form>')
+        body = (
+            f"<p>Signed in as <strong>{escape(user)}</strong>.</p>\n"
+            '<form method="post" action="/logout"><button>Sign out</button></form>'
+        )
     else:
-        body = ('<form method="post" action="/login">\n'
-                '<input name="username" placeholder="alice"> '
-                '<input name="password" type="password">\n<button>Sign in</button></form>')
+        body = (
+            '<form method="post" action="/login">\n'
+            '<input name="username" placeholder="alice"> '
+            '<input name="password" type="password">\n<button>Sign in</button></form>'
+        )
     note = f"<p>{escape(message)}</p>\n" if message else ""
-    return ("<!DOCTYPE html>\n<title>Shared login</title>\n"
-            f"<h1>Shared login, served by Python</h1>\n{note}{body}\n")
+    return (
+        "<!DOCTYPE html>\n<title>Shared login</title>\n"
+        f"<h1>Shared login, served by Python</h1>\n{note}{body}\n"
+    )
 
 
 app = express()
 app.use(express.urlencoded(extended=False))
-app.use(session(
-    name=COOKIE_NAME,
-    secret=SECRET,
-    store=RedisStore(REDIS_URL, prefix=PREFIX),
-    resave=False,
-    save_uninitialized=False,
-    cookie={"http_only": True, "same_site": "lax", "max_age": 60 * 60},
-))
+app.use(
+    session(
+        name=COOKIE_NAME,
+        secret=SECRET,
+        store=RedisStore(REDIS_URL, prefix=PREFIX),
+        resave=False,
+        save_uninitialized=False,
+        cookie={"http_only": True, "same_site": "lax", "max_age": 60 * 60},
+    )
+)
 
 
 @app.get("/")

@@ -38,8 +38,9 @@ def _parameter(name: str, value: str) -> str:
     raise TypeError(f"Invalid parameter value: {value}")
 
 
-def content_disposition(filename: str | None = None, disposition: str = "attachment",
-                        fallback: bool | str = True) -> str:
+def content_disposition(
+    filename: str | None = None, disposition: str = "attachment", fallback: bool | str = True
+) -> str:
     """The Content-Disposition value for `filename` (None gives just the disposition type).
 
     `fallback` False omits the ASCII `filename=` when the name needs `filename*`; a string is

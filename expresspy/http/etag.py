@@ -63,8 +63,10 @@ def file_etag(size: int, mtime_ns: int, *, weak: bool = True) -> str:
     """Return the ETag of a file from its size (bytes) and mtime (`st_mtime_ns`, integer
     nanoseconds), as `send`/`serve-static` do with Node's millisecond `stat.mtime`."""
     if not isinstance(mtime_ns, int):  # the float st_mtime (seconds) it once took
-        raise TypeError("file_etag() takes the mtime as st_mtime_ns (int nanoseconds), "
-                        f"not {type(mtime_ns).__name__}")
+        raise TypeError(
+            "file_etag() takes the mtime as st_mtime_ns (int nanoseconds), "
+            f"not {type(mtime_ns).__name__}"
+        )
     tag = f'"{size:x}-{node_mtime_ms(mtime_ns):x}"'
     return "W/" + tag if weak else tag
 

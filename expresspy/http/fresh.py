@@ -31,12 +31,14 @@ def parse_token_list(header: str) -> list[str]:
 
 def etag_matches(candidates: str, etag: str) -> bool:
     """Whether any tag of the list `candidates` matches `etag` by weak comparison."""
-    return any(tag in (etag, "W/" + etag) or "W/" + tag == etag
-               for tag in parse_token_list(candidates))
+    return any(
+        tag in (etag, "W/" + etag) or "W/" + tag == etag for tag in parse_token_list(candidates)
+    )
 
 
-def is_fresh(request_headers: Mapping[str, str], etag: str | None,
-             last_modified: str | None) -> bool:
+def is_fresh(
+    request_headers: Mapping[str, str], etag: str | None, last_modified: str | None
+) -> bool:
     """True when the client's cached copy (If-None-Match / If-Modified-Since) is still valid.
 
     `Cache-Control: no-cache` forces a full response; If-None-Match, when present, decides
@@ -61,12 +63,15 @@ def is_fresh(request_headers: Mapping[str, str], etag: str | None,
 
 def is_conditional(request_headers: Mapping[str, str]) -> bool:
     """Whether the request carries any of the four conditional headers send looks at."""
-    return any(request_headers.get(name) for name in (
-        "if-match", "if-unmodified-since", "if-none-match", "if-modified-since"))
+    return any(
+        request_headers.get(name)
+        for name in ("if-match", "if-unmodified-since", "if-none-match", "if-modified-since")
+    )
 
 
-def precondition_failed(request_headers: Mapping[str, str], etag: str | None,
-                        last_modified: str | None) -> bool:
+def precondition_failed(
+    request_headers: Mapping[str, str], etag: str | None, last_modified: str | None
+) -> bool:
     """True when If-Match or If-Unmodified-Since rules the request out (answer 412)."""
     match = request_headers.get("if-match")
     if match:
@@ -80,8 +85,9 @@ def precondition_failed(request_headers: Mapping[str, str], etag: str | None,
     return False
 
 
-def range_is_fresh(request_headers: Mapping[str, str], etag: str | None,
-                   last_modified: str | None) -> bool:
+def range_is_fresh(
+    request_headers: Mapping[str, str], etag: str | None, last_modified: str | None
+) -> bool:
     """If-Range: True when the Range header may be honoured (the validator still matches)."""
     if_range = request_headers.get("if-range")
     if not if_range:

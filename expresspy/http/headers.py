@@ -40,8 +40,9 @@ def check_header(name: str, value: str) -> None:
         if len(_CHECKED_NAMES) < _CHECKED_NAMES_MAX:
             _CHECKED_NAMES.add(name)
     # Printable ASCII (0x20-0x7E, the usual value) is valid: two C calls instead of a regex.
-    if not (isinstance(value, str) and value.isascii() and value.isprintable()) \
-            and _INVALID_VALUE_CHAR.search(value):
+    if not (
+        isinstance(value, str) and value.isascii() and value.isprintable()
+    ) and _INVALID_VALUE_CHAR.search(value):
         raise InvalidHeaderError(f"Invalid character in header content [{name!r}]")
 
 
@@ -90,8 +91,7 @@ def vary_value(current: str | Sequence[str] | None, fields: str | Sequence[str])
     for field in wanted:
         if not is_token(field):
             raise TypeError("field argument contains an invalid header name")
-    value = "" if current is None else (current if isinstance(current, str)
-                                        else ", ".join(current))
+    value = "" if current is None else (current if isinstance(current, str) else ", ".join(current))
     if value == "*":
         return value
     seen = [item.lower() for item in split_list(value)]

@@ -59,8 +59,13 @@ def _js_key(key: Any) -> str:
     return str(key)
 
 
-def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
-           allowed: frozenset[str] | None, active: set[int], default: Default = None) -> Any:
+def _to_js(
+    value: Any,
+    replacer: Callable[[str, Any], Any] | None,
+    allowed: frozenset[str] | None,
+    active: set[int],
+    default: Default = None,
+) -> Any:
     """Rewrite `value` (already through `_replace`) into what JSON.stringify would write.
 
     `active` holds the ids of the containers being converted (the path from the root), so a
@@ -100,8 +105,10 @@ def _to_js(value: Any, replacer: Callable[[str, Any], Any] | None,
     active.add(id(value))
     try:
         if not is_mapping:
-            return [_to_js(_replace(v, replacer, str(i)), replacer, allowed, active, default)
-                    for i, v in enumerate(value)]
+            return [
+                _to_js(_replace(v, replacer, str(i)), replacer, allowed, active, default)
+                for i, v in enumerate(value)
+            ]
         out: dict[str, Any] = {}
         for k, v in value.items():
             name = _js_key(k)
@@ -181,8 +188,17 @@ class _JSNumberEncoder(json.JSONEncoder):
     def iterencode(self, o: Any, _one_shot: bool = False) -> Any:
         encoder = json.encoder.encode_basestring  # ensure_ascii=False, as stringify uses
         return json.encoder._make_iterencode(  # type: ignore[attr-defined]
-            {}, self.default, encoder, self.indent, _float_text, self.key_separator,
-            self.item_separator, self.sort_keys, self.skipkeys, _one_shot)(o, 0)
+            {},
+            self.default,
+            encoder,
+            self.indent,
+            _float_text,
+            self.key_separator,
+            self.item_separator,
+            self.sort_keys,
+            self.skipkeys,
+            _one_shot,
+        )(o, 0)
 
 
 def _float_text(value: float) -> str:
@@ -210,8 +226,13 @@ def _custom_json(value: Any) -> Any:
 _COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = None,
-              escape: bool = False, default: Default = None) -> str:
+def stringify(
+    value: Any,
+    replacer: Replacer = None,
+    spaces: int | str | None = None,
+    escape: bool = False,
+    default: Default = None,
+) -> str:
     """JSON.stringify(value, replacer, spaces), plus Express's `json escape` (`<>&` → \\u00XX).
 
     `replacer` is a function `(key, value) -> value` (turning a value into None drops the
@@ -221,8 +242,11 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     in this module's docstring) and returns its replacement. Raises TypeError for values JSON
     cannot represent and for circular structures.
     """
-    allowed = frozenset(replacer) if isinstance(replacer, Sequence) and not isinstance(
-        replacer, str) else None
+    allowed = (
+        frozenset(replacer)
+        if isinstance(replacer, Sequence) and not isinstance(replacer, str)
+        else None
+    )
     fn = replacer if callable(replacer) else None
     indent: int | str | None = None
     if isinstance(spaces, int) and not isinstance(spaces, bool) and spaces > 0:
@@ -237,11 +261,15 @@ def stringify(value: Any, replacer: Replacer = None, spaces: int | str | None = 
     if indent is None:
         text = _COMPACT_ENCODER.encode(converted)
     else:
-        text = json.dumps(converted, ensure_ascii=False, separators=separators, indent=indent,
-                          allow_nan=False)
+        text = json.dumps(
+            converted, ensure_ascii=False, separators=separators, indent=indent, allow_nan=False
+        )
     if "e-" in text or "0.0000" in text:  # maybe a small float: redo with JavaScript's form
-        text = "".join(_JSNumberEncoder(ensure_ascii=False, separators=separators,
-                                        indent=indent, allow_nan=False).iterencode(converted))
+        text = "".join(
+            _JSNumberEncoder(
+                ensure_ascii=False, separators=separators, indent=indent, allow_nan=False
+            ).iterencode(converted)
+        )
     if escape:
         text = re.sub(r"[<>&]", lambda m: _HTML_ESCAPES[m.group()], text)
     return text

@@ -115,8 +115,10 @@ def _match_media(entry: Entry, offer: str) -> int | None:
     elif esub != "*":
         return None
     if entry.params:
-        if not all(v == "*" or v.lower() == offer_params.get(k, "").lower()
-                   for k, v in entry.params.items()):
+        if not all(
+            v == "*" or v.lower() == offer_params.get(k, "").lower()
+            for k, v in entry.params.items()
+        ):
             return None
         score |= 1
     return score
@@ -149,8 +151,12 @@ MATCHERS: dict[str, _Matcher] = {
 }
 
 # What a missing header means: everything (`*/*`, `*`), except for encodings (identity only).
-_MISSING_HEADER = {"accept": "*/*", "accept-charset": "*", "accept-encoding": "",
-                   "accept-language": "*"}
+_MISSING_HEADER = {
+    "accept": "*/*",
+    "accept-charset": "*",
+    "accept-encoding": "",
+    "accept-language": "*",
+}
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,8 @@ class _Priority:
 def _entries_for(kind: str, header: str | None) -> list[Entry]:
     entries = parse_header(_MISSING_HEADER[kind] if header is None else header)
     if kind == "accept-encoding" and not any(
-            _match_token(e, "identity") is not None for e in entries):
+        _match_token(e, "identity") is not None for e in entries
+    ):
         # negotiator adds identity with the lowest q present when the client did not mention it
         lowest = min([1.0, *(e.q if e.q == e.q and e.q else 1.0 for e in entries)])
         next_index = entries[-1].index + 1 if entries else 0
@@ -177,8 +184,9 @@ def _entries_for(kind: str, header: str | None) -> list[Entry]:
     return entries
 
 
-def _priority(matcher: _Matcher, entries: Sequence[Entry], offer: str,
-              offer_index: int) -> _Priority | None:
+def _priority(
+    matcher: _Matcher, entries: Sequence[Entry], offer: str, offer_index: int
+) -> _Priority | None:
     best: _Priority | None = None
     for entry in entries:
         score = matcher(entry, offer)

@@ -286,11 +286,9 @@ def _merge_keys(acc: _Object, source: _Array | _Object, limit: int) -> _Object:
             acc.overflow = max([source_overflow, *_numeric_keys(acc)])
         number = _parse_int(key)
         canonical = number is not None and str(number) == key
-        if acc.overflow is not None and canonical and number is not None \
-                and number > acc.overflow:
+        if acc.overflow is not None and canonical and number is not None and number > acc.overflow:
             acc.overflow = number
-        if acc.conflict is not None and canonical and number is not None \
-                and number > acc.conflict:
+        if acc.conflict is not None and canonical and number is not None and number > acc.conflict:
             acc.conflict = number
     return acc
 
@@ -364,7 +362,7 @@ def _read_pairs(text: str, options: QsOptions) -> dict[str, Any]:
         if cut < 0:
             key, value = _decode(part, charset), ""
         else:
-            key, value = _decode(part[:cut], charset), _decode(part[cut + 1:], charset)
+            key, value = _decode(part[:cut], charset), _decode(part[cut + 1 :], charset)
         if value and options.interpret_numeric_entities and charset == "iso-8859-1":
             value = _ENTITY.sub(_entity, value)
         if key in pairs:
@@ -390,13 +388,14 @@ def _split_key(key: str, options: QsOptions) -> list[str]:
         if close < 0:
             segments.append("[" + key[opened:] + "]")  # unterminated: one literal segment
             return segments
-        segments.append(key[opened:close + 1])
+        segments.append(key[opened : close + 1])
         collected += 1
         opened = key.find("[", close + 1)
     if opened >= 0:
         if options.strict_depth:
             raise DepthExceeded(
-                f"Input depth exceeded depth option of {options.depth} and strictDepth is true")
+                f"Input depth exceeded depth option of {options.depth} and strictDepth is true"
+            )
         segments.append("[" + key[opened:] + "]")
     return segments
 
@@ -424,8 +423,12 @@ def _build(chain: list[str], value: Any, limit: int) -> Any:
             continue
         name = _strip_brackets(segment)
         number = _parse_int(name)
-        is_index = (segment != name and number is not None and number >= 0
-                    and _is_canonical_int(name, number))
+        is_index = (
+            segment != name
+            and number is not None
+            and number >= 0
+            and _is_canonical_int(name, number)
+        )
         obj: _Array | _Object
         if is_index and number is not None and number < limit:
             obj = _Array()
@@ -468,15 +471,18 @@ def parse(text: str, options: QsOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     return plain
 
 
-def make_query_parser(*, depth: int = DEFAULT_OPTIONS.depth,
-                      array_limit: int = DEFAULT_OPTIONS.array_limit,
-                      parameter_limit: int | float = DEFAULT_OPTIONS.parameter_limit
-                      ) -> Callable[[str], dict[str, Any]]:
+def make_query_parser(
+    *,
+    depth: int = DEFAULT_OPTIONS.depth,
+    array_limit: int = DEFAULT_OPTIONS.array_limit,
+    parameter_limit: int | float = DEFAULT_OPTIONS.parameter_limit,
+) -> Callable[[str], dict[str, Any]]:
     """A `query parser` function with other limits: `app.set("query parser",
     make_query_parser(depth=10))`. Keys deeper than `depth` keep their rest as one literal key.
     """
-    options = replace(DEFAULT_OPTIONS, depth=depth, array_limit=array_limit,
-                      parameter_limit=parameter_limit)
+    options = replace(
+        DEFAULT_OPTIONS, depth=depth, array_limit=array_limit, parameter_limit=parameter_limit
+    )
     return lambda query: parse(query, options)
 
 

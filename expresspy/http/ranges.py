@@ -50,7 +50,7 @@ def _parse_one(size: int, spec: str) -> ByteRange | int | None:
     dash = spec.find("-")
     if dash < 0:
         return MALFORMED
-    start_text, end_text = spec[:dash].strip(), spec[dash + 1:].strip()
+    start_text, end_text = spec[:dash].strip(), spec[dash + 1 :].strip()
     start, end = _position(start_text), _position(end_text)
     if not start_text:  # suffix range: the last `end` bytes
         start, end = (None if end is None else size - end), size - 1
@@ -85,7 +85,7 @@ def parse_range(size: int, header: str, *, combine: bool = False) -> Ranges | in
     if equals < 0:
         return MALFORMED
     found: list[ByteRange] = []
-    for spec in header[equals + 1:].split(","):
+    for spec in header[equals + 1 :].split(","):
         item = _parse_one(size, spec)
         if item == MALFORMED:
             return MALFORMED

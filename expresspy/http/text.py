@@ -10,8 +10,13 @@ from urllib.parse import quote, unquote
 _URL_SAFE = "!#$&'()*+,-./:;=?@[\\]^_|~"
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
-_HTML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
-                 ord("'"): "&#39;"}
+_HTML_ESCAPES = {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+}
 
 
 def encode_url(url: str) -> str:
@@ -35,8 +40,10 @@ def html_page(title: str, body: str) -> str:
     `title` and `body` are inserted as they are: escape them first (`escape_html`). The body
     goes in a `<pre>`; the bytes match Express 5's pages exactly.
     """
-    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n</head>\n<body>\n<pre>{body}</pre>\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n<pre>{body}</pre>\n</body>\n</html>\n"
+    )
 
 
 def decode_param(value: str) -> str:

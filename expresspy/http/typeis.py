@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from expresspy.http import mime
 
 _MEDIA_TYPE = re.compile(
-    r" *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *")
+    r" *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *"
+)
 _ALIASES = {"urlencoded": "application/x-www-form-urlencoded", "multipart": "multipart/*"}
 
 
@@ -57,8 +58,9 @@ def matches(expected: str | None, actual: str) -> bool:
         return False
     wanted_sub = expected_parts[1]
     if wanted_sub.startswith("*+"):
-        return len(wanted_sub) <= len(actual_parts[1]) + 1 and \
-            actual_parts[1].endswith(wanted_sub[1:])
+        return len(wanted_sub) <= len(actual_parts[1]) + 1 and actual_parts[1].endswith(
+            wanted_sub[1:]
+        )
     return wanted_sub in ("*", actual_parts[1])
 
 

@@ -23,7 +23,7 @@ def pathname_of(url: str, protohost: str) -> str:
     """The path of `url` without its query (and without the protohost of absolute forms)."""
     query = url.find("?")
     path = url if query < 0 else url[:query]
-    return path[len(protohost):] if protohost and path.startswith(protohost) else path
+    return path[len(protohost) :] if protohost and path.startswith(protohost) else path
 
 
 def url_pathname(url: str) -> str:

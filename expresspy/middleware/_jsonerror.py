@@ -23,8 +23,7 @@ _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def reject_constant(name: str) -> object:
-    """`parse_constant` for json.loads: NaN and Infinity are not JSON, though Python reads them.
-    """
+    """`parse_constant` for json.loads: NaN and Infinity are not JSON, though Python reads them."""
     raise ValueError(name)
 
 
@@ -36,6 +35,7 @@ class _Invalid(Exception):
 
 def _utf16_units(text: str) -> str:
     """The text with each astral character split into its two surrogates (JS string units)."""
+
     def split(match: re.Match[str]) -> str:
         code = ord(match.group()) - 0x10000
         return chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF))
@@ -54,11 +54,13 @@ def token_message(text: str, pos: int) -> str:
     if len(text) < _SHORT_SOURCE:
         return f"Unexpected token '{char}', \"{text}\" is not valid JSON"
     if pos < _CONTEXT:
-        return f"Unexpected token '{char}', \"{text[:pos + _CONTEXT]}\"... is not valid JSON"
+        return f"Unexpected token '{char}', \"{text[: pos + _CONTEXT]}\"... is not valid JSON"
     if pos >= len(text) - _CONTEXT:
-        return f"Unexpected token '{char}', ...\"{text[pos - _CONTEXT:]}\" is not valid JSON"
-    return (f"Unexpected token '{char}', ...\"{text[pos - _CONTEXT:pos + _CONTEXT]}\"... "
-            "is not valid JSON")
+        return f"Unexpected token '{char}', ...\"{text[pos - _CONTEXT :]}\" is not valid JSON"
+    return (
+        f"Unexpected token '{char}', ...\"{text[pos - _CONTEXT : pos + _CONTEXT]}\"... "
+        "is not valid JSON"
+    )
 
 
 class _Scanner:
@@ -96,8 +98,9 @@ class _Scanner:
             char = self.skip_whitespace()
             if not stack:
                 if char:
-                    raise _Invalid("Unexpected non-whitespace character after JSON at position "
-                                   f"{self.pos}")
+                    raise _Invalid(
+                        f"Unexpected non-whitespace character after JSON at position {self.pos}"
+                    )
                 return
             closer = stack[-1]
             if char == closer:
@@ -140,12 +143,16 @@ class _Scanner:
     def property_name(self, *, first: bool) -> None:
         """A `"name" :` inside an object; V8 words the first member's errors specially."""
         if self.skip_whitespace() != '"':
-            raise self.fail("Expected property name or '}'" if first
-                            else "Expected double-quoted property name")
+            raise self.fail(
+                "Expected property name or '}'" if first else "Expected double-quoted property name"
+            )
         self.string()
         if self.skip_whitespace() != ":":
-            raise self.fail("Expected ':' after property name") if first \
+            raise (
+                self.fail("Expected ':' after property name")
+                if first
                 else self.unexpected(self.pos)
+            )
         self.pos += 1
 
     def scalar(self, char: str) -> None:
@@ -252,5 +259,5 @@ def strict_violation(text: str, first: str | None) -> str:
     index = units.find(first) if first else -1
     masked = units[:index] + "#" * (len(units) - index) if index >= 0 else ""
     message = v8_message(masked) or _END
-    restored = re.sub("#+", lambda m: units[index:index + len(m.group())], _utf16_units(message))
+    restored = re.sub("#+", lambda m: units[index : index + len(m.group())], _utf16_units(message))
     return _printable(restored)

@@ -51,8 +51,12 @@ def request_charset(req: Request) -> str | None:
 
 def charset_error(charset: str) -> HTTPError:
     """415 `charset.unsupported`, worded as body-parser words it."""
-    return HTTPError(415, f'unsupported charset "{charset.upper()}"', type="charset.unsupported",
-                     charset=charset.lower())
+    return HTTPError(
+        415,
+        f'unsupported charset "{charset.upper()}"',
+        type="charset.unsupported",
+        charset=charset.lower(),
+    )
 
 
 def find_codec(charset: str) -> codecs.CodecInfo | None:
@@ -88,8 +92,9 @@ class _Inflater(Protocol):
     def finish(self) -> None: ...
 
 
-def _zlib_error(exc: zlib.error | None, message: str = "unexpected end of file",
-                errno: int = -5) -> HTTPError:
+def _zlib_error(
+    exc: zlib.error | None, message: str = "unexpected end of file", errno: int = -5
+) -> HTTPError:
     if exc is not None:
         match = _ZLIB_MESSAGE.match(str(exc))
         if match:
@@ -174,15 +179,18 @@ def _streaming_brotli() -> Any:
 
 
 def _unsupported_encoding(encoding: str) -> HTTPError:
-    return HTTPError(415, f'unsupported content encoding "{encoding}"',
-                     type="encoding.unsupported", encoding=encoding)
+    return HTTPError(
+        415,
+        f'unsupported content encoding "{encoding}"',
+        type="encoding.unsupported",
+        encoding=encoding,
+    )
 
 
 _INFLATERS: dict[str, Callable[[], _Inflater | None]] = {
     "gzip": lambda: _ZlibInflater(gzip=True),
     "deflate": lambda: _ZlibInflater(gzip=False),
-    "br": lambda: _BrotliInflater(module) if (module := _streaming_brotli()) is not None
-    else None,
+    "br": lambda: _BrotliInflater(module) if (module := _streaming_brotli()) is not None else None,
 }
 
 
@@ -192,8 +200,9 @@ def inflater_for(req: Request, inflate: bool) -> _Inflater | None:
     if encoding == "identity":
         return None
     if not inflate:
-        raise HTTPError(415, "content encoding unsupported", type="encoding.unsupported",
-                        encoding=encoding)
+        raise HTTPError(
+            415, "content encoding unsupported", type="encoding.unsupported", encoding=encoding
+        )
     make = _INFLATERS.get(encoding)
     inflater = make() if make is not None else None
     if inflater is None:
@@ -237,7 +246,12 @@ async def read_body(req: Request, limit: int, inflate: bool = True) -> bytes:
     if inflater is not None:
         inflater.finish()
     if declared is not None and received != declared:
-        raise HTTPError(400, "request size did not match content length",
-                        type="request.size.invalid", expected=declared, length=declared,
-                        received=received)
+        raise HTTPError(
+            400,
+            "request size did not match content length",
+            type="request.size.invalid",
+            expected=declared,
+            length=declared,
+            received=received,
+        )
     return b"".join(parts)

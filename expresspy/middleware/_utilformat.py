@@ -30,7 +30,8 @@ _PLACEHOLDER = re.compile(r"%([sdifjoOc%])")
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
 _LEADING_INT = re.compile(r"^\s*([-+]?(?:0[xX][0-9a-fA-F]+|\d+))")
 _LEADING_FLOAT = re.compile(
-    r"^\s*([-+]?(?:Infinity|\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?))")
+    r"^\s*([-+]?(?:Infinity|\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?))"
+)
 _JS_INT = re.compile(r"[-+]?\d+|0[xX][0-9a-fA-F]+")
 #: util.inspect's default depth (nested levels shown before `[Object]`).
 INSPECT_DEPTH = 2
@@ -48,9 +49,9 @@ def node_format(fmt: Any, *args: Any) -> str:
     for match in _PLACEHOLDER.finditer(fmt):
         code = match.group(1)
         if code == "%":
-            pieces.append(fmt[last:match.start()] + "%")
+            pieces.append(fmt[last : match.start()] + "%")
         elif remaining:
-            pieces.append(fmt[last:match.start()] + _placeholder(code, remaining.pop(0)))
+            pieces.append(fmt[last : match.start()] + _placeholder(code, remaining.pop(0)))
         else:
             continue  # no argument left: the placeholder stays as written
         last = match.end()

@@ -103,8 +103,11 @@ class _Reader:
 
     def middleware(self) -> Middleware:
         async def parser(req: Any, res: Any, next: Callable[..., None]) -> None:
-            if _read.body_already_read(req) or not _read.has_body(req) \
-                    or not self.should_parse(req):
+            if (
+                _read.body_already_read(req)
+                or not _read.has_body(req)
+                or not self.should_parse(req)
+            ):
                 next()
                 return
             try:
@@ -124,8 +127,12 @@ def _run_verify(verify: Verify, req: Any, res: Any, buf: bytes, charset: str | N
     except Exception as exc:
         kind = getattr(exc, "type", None)
         # http-errors keeps a status the error carries; 403 otherwise, as body-parser does
-        raise HTTPError(status_of(exc) or 403, str(exc), type=kind if isinstance(kind, str)
-                        else "entity.verify.failed", body=buf) from exc
+        raise HTTPError(
+            status_of(exc) or 403,
+            str(exc),
+            type=kind if isinstance(kind, str) else "entity.verify.failed",
+            body=buf,
+        ) from exc
 
 
 def _type_checker(kind: TypeOption) -> Callable[[Any], bool]:
@@ -135,9 +142,14 @@ def _type_checker(kind: TypeOption) -> Callable[[Any], bool]:
     return lambda req: bool(req.is_(kinds))
 
 
-def _reader(name: str, settings: Mapping[str, Any], default_type: str,
-            parse: Callable[[Any, str | None], Any], default_charset: str | None,
-            valid_charset: Callable[[str], bool] | None = None) -> _Reader:
+def _reader(
+    name: str,
+    settings: Mapping[str, Any],
+    default_type: str,
+    parse: Callable[[Any, str | None], Any],
+    default_charset: str | None,
+    valid_charset: Callable[[str], bool] | None = None,
+) -> _Reader:
     verify = settings["verify"]
     if verify is not None and not callable(verify):
         raise TypeError("option verify must be function")
@@ -170,8 +182,9 @@ def _json_int(digits: str) -> int | float:
 
 # One decoder for every body: json.loads, given hooks, would build a new one (and compile its
 # scanner) per call.
-_JSON_DECODER = _json.JSONDecoder(object_pairs_hook=_js_object, parse_int=_json_int,
-                                  parse_constant=_jsonerror.reject_constant)
+_JSON_DECODER = _json.JSONDecoder(
+    object_pairs_hook=_js_object, parse_int=_json_int, parse_constant=_jsonerror.reject_constant
+)
 
 
 def _revive(holder: Any, key: str | int, reviver: Callable[[str, Any], Any]) -> Any:
@@ -191,8 +204,9 @@ def _revive(holder: Any, key: str | int, reviver: Callable[[str, Any], Any]) -> 
     return reviver(str(key), value)
 
 
-def _json_parser(strict: bool, reviver: Callable[[str, Any], Any] | None
-                 ) -> Callable[[Any, str | None], Any]:
+def _json_parser(
+    strict: bool, reviver: Callable[[str, Any], Any] | None
+) -> Callable[[Any, str | None], Any]:
     def parse(body: str, charset: str | None) -> Any:
         if not body:
             return {}  # body-parser special-cases an empty body, a common client mistake
@@ -203,8 +217,9 @@ def _json_parser(strict: bool, reviver: Callable[[str, Any], Any] | None
                 raise _parse_error(_jsonerror.strict_violation(body, first or None), body)
         try:
             if body[0] == "\ufeff":  # refused by json.loads before decoding; so here too
-                raise _json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)",
-                                            body, 0)
+                raise _json.JSONDecodeError(
+                    "Unexpected UTF-8 BOM (decode using utf-8-sig)", body, 0
+                )
             value = _JSON_DECODER.decode(body)
         except RecursionError:
             raise _parse_error("JSON nesting is too deep for the parser", body) from None
@@ -231,22 +246,33 @@ def json(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middle
     come first, as in JavaScript; duplicate keys keep the last value. A syntax error answers
     400 `entity.parse.failed` with V8's message. Numbers past 4300 digits become floats.
     """
-    settings = gather("express.json()", options, keywords,
-                      {**_COMMON, "strict": True, "reviver": None})
+    settings = gather(
+        "express.json()", options, keywords, {**_COMMON, "strict": True, "reviver": None}
+    )
     reviver = settings["reviver"]
     if reviver is not None and not callable(reviver):
         raise TypeError("option reviver must be function")
     parse = _json_parser(settings["strict"] is not False, reviver)
-    return _reader("jsonParser", settings, "application/json", parse, "utf-8",
-                   lambda charset: charset.startswith("utf-")).middleware()
+    return _reader(
+        "jsonParser",
+        settings,
+        "application/json",
+        parse,
+        "utf-8",
+        lambda charset: charset.startswith("utf-"),
+    ).middleware()
 
 
 # -- urlencoded ------------------------------------------------------------------------------
 
 
 def _positive(value: Any, name: str, *, allow_zero: bool = False) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
-            or value < (0 if allow_zero else 1):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value < (0 if allow_zero else 1)
+    ):
         kind = "a zero or a positive number" if allow_zero else "a positive number"
         raise TypeError(f"option {name} must be {kind}")
     return value if value == float("inf") else int(value)
@@ -258,8 +284,9 @@ def _parameter_count(body: str, limit: int | float) -> int | None:
     return None if count > limit else count
 
 
-def _urlencoded_parser(extended: bool, parameter_limit: int | float, depth: int
-                       ) -> Callable[[Any, str | None], Any]:
+def _urlencoded_parser(
+    extended: bool, parameter_limit: int | float, depth: int
+) -> Callable[[Any, str | None], Any]:
     def parse(body: str, charset: str | None) -> Any:
         if not body:
             return {}
@@ -276,8 +303,9 @@ def _urlencoded_parser(extended: bool, parameter_limit: int | float, depth: int
         try:
             return qs.parse(body, options)
         except qs.DepthExceeded:
-            raise HTTPError(400, "The input exceeded the depth",
-                            type="querystring.parse.rangeError", body=body) from None
+            raise HTTPError(
+                400, "The input exceeded the depth", type="querystring.parse.rangeError", body=body
+            ) from None
 
     return parse
 
@@ -291,9 +319,18 @@ def urlencoded(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> 
     `querystring.parse.rangeError`), `default_charset` ("utf-8" or "iso-8859-1"). Repeated
     keys give lists. The charset must be utf-8 or iso-8859-1 (415 otherwise).
     """
-    settings = gather("express.urlencoded()", options, keywords, {
-        **_COMMON, "extended": False, "parameter_limit": DEFAULT_PARAMETER_LIMIT,
-        "depth": DEFAULT_DEPTH, "default_charset": "utf-8"})
+    settings = gather(
+        "express.urlencoded()",
+        options,
+        keywords,
+        {
+            **_COMMON,
+            "extended": False,
+            "parameter_limit": DEFAULT_PARAMETER_LIMIT,
+            "depth": DEFAULT_DEPTH,
+            "default_charset": "utf-8",
+        },
+    )
     default_charset = settings["default_charset"] or "utf-8"
     if default_charset not in ("utf-8", "iso-8859-1"):
         raise TypeError("option defaultCharset must be either utf-8 or iso-8859-1")
@@ -301,9 +338,14 @@ def urlencoded(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> 
     parameter_limit = _positive(settings["parameter_limit"], "parameterLimit")
     depth = _positive(settings["depth"], "depth", allow_zero=True)
     parse = _urlencoded_parser(extended, parameter_limit, int(depth) if extended else 0)
-    return _reader("urlencodedParser", settings, "application/x-www-form-urlencoded", parse,
-                   default_charset,
-                   lambda charset: charset in ("utf-8", "iso-8859-1")).middleware()
+    return _reader(
+        "urlencodedParser",
+        settings,
+        "application/x-www-form-urlencoded",
+        parse,
+        default_charset,
+        lambda charset: charset in ("utf-8", "iso-8859-1"),
+    ).middleware()
 
 
 # -- text and raw ----------------------------------------------------------------------------
@@ -319,14 +361,15 @@ def text(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middle
     Extra option: `default_charset` (default "utf-8") for a Content-Type without one; any
     charset Python has a codec for is accepted (415 `charset.unsupported` otherwise).
     """
-    settings = gather("express.text()", options, keywords,
-                      {**_COMMON, "default_charset": "utf-8"})
-    return _reader("textParser", settings, "text/plain", _passthrough,
-                   settings["default_charset"] or "utf-8").middleware()
+    settings = gather("express.text()", options, keywords, {**_COMMON, "default_charset": "utf-8"})
+    return _reader(
+        "textParser", settings, "text/plain", _passthrough, settings["default_charset"] or "utf-8"
+    ).middleware()
 
 
 def raw(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
     """Read application/octet-stream bodies into `req.body` as bytes (no charset handling)."""
     settings = gather("express.raw()", options, keywords, dict(_COMMON))
-    return _reader("rawParser", settings, "application/octet-stream", _passthrough,
-                   None).middleware()
+    return _reader(
+        "rawParser", settings, "application/octet-stream", _passthrough, None
+    ).middleware()

@@ -40,14 +40,31 @@ DEFAULT_THRESHOLD = 1024
 FILE_STEP = 64 * 1024
 
 # mime-db marks these compressible; others match the `compressible` package's fallback rule.
-_COMPRESSIBLE = frozenset({
-    "application/javascript", "application/json", "application/ld+json",
-    "application/manifest+json", "application/xml", "application/xhtml+xml",
-    "application/rss+xml", "application/atom+xml", "application/wasm", "application/x-javascript",
-    "application/ecmascript", "application/graphql", "application/x-www-form-urlencoded",
-    "application/vnd.ms-fontobject", "application/x-font-ttf", "font/otf", "font/ttf",
-    "image/svg+xml", "image/bmp", "image/x-icon", "image/vnd.microsoft.icon",
-})
+_COMPRESSIBLE = frozenset(
+    {
+        "application/javascript",
+        "application/json",
+        "application/ld+json",
+        "application/manifest+json",
+        "application/xml",
+        "application/xhtml+xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/wasm",
+        "application/x-javascript",
+        "application/ecmascript",
+        "application/graphql",
+        "application/x-www-form-urlencoded",
+        "application/vnd.ms-fontobject",
+        "application/x-font-ttf",
+        "font/otf",
+        "font/ttf",
+        "image/svg+xml",
+        "image/bmp",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+)
 _COMPRESSIBLE_RULE = re.compile(r"^text/|\+(?:json|text|xml)$")
 _NO_TRANSFORM = re.compile(r"(?:^|,)\s*?no-transform\s*?(?:,|$)")
 
@@ -94,8 +111,9 @@ class _Compressor:
     def __init__(self, encoding: str, level: int, window_bits: int, mem_level: int) -> None:
         self._brotli = brotli_module().Compressor() if encoding == "br" else None
         wbits = window_bits + 16 if encoding == "gzip" else window_bits
-        self._zlib = None if self._brotli else zlib.compressobj(level, zlib.DEFLATED, wbits,
-                                                                  mem_level)
+        self._zlib = (
+            None if self._brotli else zlib.compressobj(level, zlib.DEFLATED, wbits, mem_level)
+        )
 
     def compress(self, data: bytes) -> bytes:
         if self._brotli is not None:
@@ -119,8 +137,7 @@ async def _read_region(message: Mapping[str, Any]) -> Any:
     if remaining is None:
         remaining = os.fstat(fd).st_size - offset
     while remaining > 0:
-        block = await loop.run_in_executor(None, os.pread, fd, min(FILE_STEP, remaining),
-                                           offset)
+        block = await loop.run_in_executor(None, os.pread, fd, min(FILE_STEP, remaining), offset)
         if not block:
             return
         offset += len(block)
@@ -130,6 +147,7 @@ async def _read_region(message: Mapping[str, Any]) -> Any:
 
 def _compressing_send(send: Send, compressor: _Compressor) -> Send:
     """Wrap the response's ASGI `send` so body messages go out compressed."""
+
     async def wrapped(message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "http.response.body":
@@ -145,8 +163,13 @@ def _compressing_send(send: Send, compressor: _Compressor) -> Send:
                 if data:
                     await send({"type": "http.response.body", "body": data, "more_body": True})
             more = message.get("more_body", False)
-            await send({"type": "http.response.body",
-                        "body": b"" if more else compressor.flush(), "more_body": more})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"" if more else compressor.flush(),
+                    "more_body": more,
+                }
+            )
         else:
             await send(message)
 
@@ -174,24 +197,37 @@ def _check_options(settings: Mapping[str, Any]) -> None:
     """Refuse options that would be ignored, and numbers zlib would refuse per response."""
     for name in _NOT_IMPLEMENTED:
         if settings[name] is not _NOT_GIVEN:
-            raise TypeError(f"compression(): option {name!r} is not implemented by expresspy; "
-                            "remove it (supported: threshold, level, filter, "
-                            "enforce_encoding, window_bits, mem_level)")
+            raise TypeError(
+                f"compression(): option {name!r} is not implemented by expresspy; "
+                "remove it (supported: threshold, level, filter, "
+                "enforce_encoding, window_bits, mem_level)"
+            )
     for name, (low, high) in _RANGES.items():
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"compression(): option {name} must be an int from {low} to "
-                             f"{high}, not {value!r}")
+            raise ValueError(
+                f"compression(): option {name} must be an int from {low} to {high}, not {value!r}"
+            )
     if settings["filter"] is not None and not callable(settings["filter"]):
         raise TypeError("compression(): option filter must be a function filter(req, res)")
 
 
 def compression(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
     """Middleware compressing responses; see the module docstring for the rules and options."""
-    settings = gather("compression()", options, keywords, {
-        "threshold": None, "level": zlib.Z_DEFAULT_COMPRESSION, "filter": None,
-        "enforce_encoding": "identity", "window_bits": zlib.MAX_WBITS, "mem_level": 8,
-        **dict.fromkeys(_NOT_IMPLEMENTED, _NOT_GIVEN)})
+    settings = gather(
+        "compression()",
+        options,
+        keywords,
+        {
+            "threshold": None,
+            "level": zlib.Z_DEFAULT_COMPRESSION,
+            "filter": None,
+            "enforce_encoding": "identity",
+            "window_bits": zlib.MAX_WBITS,
+            "mem_level": 8,
+            **dict.fromkeys(_NOT_IMPLEMENTED, _NOT_GIVEN),
+        },
+    )
     _check_options(settings)
     threshold = parse_bytes(settings["threshold"], DEFAULT_THRESHOLD, "threshold")
     accept_filter = settings["filter"] or _default_filter
@@ -210,8 +246,7 @@ def compression(options: Mapping[str, Any] | None = None, /, **keywords: Any) ->
             return None
         header = req.headers.get("accept-encoding")
         encoding = choose_encoding(header)
-        if header is None and settings["enforce_encoding"] in ("gzip", "deflate", "identity",
-                                                               "br"):
+        if header is None and settings["enforce_encoding"] in ("gzip", "deflate", "identity", "br"):
             encoding = settings["enforce_encoding"]
         return None if encoding in (None, "identity") else encoding
 
@@ -222,8 +257,9 @@ def compression(options: Mapping[str, Any] | None = None, /, **keywords: Any) ->
                 return
             response.set_header("Content-Encoding", encoding)
             response.remove_header("Content-Length")
-            compressor = _Compressor(encoding, level, settings["window_bits"],
-                                     settings["mem_level"])
+            compressor = _Compressor(
+                encoding, level, settings["window_bits"], settings["mem_level"]
+            )
             response._send = _compressing_send(response._send, compressor)
 
         res.on_headers(on_headers)

@@ -29,6 +29,7 @@ __all__ = ["cookie_parser", "json_cookie", "json_cookies", "signed_cookie", "sig
 
 Secret = str | bytes
 
+
 def _secrets(secret: Secret | Sequence[Secret] | None, owner: str) -> tuple[Secret, ...]:
     """None: no secret (signed cookies stay unparsed); anything else must be valid."""
     return () if secret is None else normalize_secrets(secret, owner)
@@ -71,8 +72,9 @@ def signed_cookie(value: Any, secret: Secret | Sequence[Secret] | None) -> Any:
     return False if unsigned is None else unsigned
 
 
-def signed_cookies(cookies: dict[str, Any], secret: Secret | Sequence[Secret] | None
-                   ) -> dict[str, Any]:
+def signed_cookies(
+    cookies: dict[str, Any], secret: Secret | Sequence[Secret] | None
+) -> dict[str, Any]:
     """Move every `s:` cookie out of `cookies` (in place) into the returned dict, unsigned."""
     found: dict[str, Any] = {}
     for name in list(cookies):

@@ -81,8 +81,9 @@ def _set_origin(res: Any, origin: Any, request_origin: str | None) -> None:
     res.vary("Origin")
 
 
-def _set_common(res: Any, settings: Mapping[str, Any], origin: Any,
-                request_origin: str | None) -> None:
+def _set_common(
+    res: Any, settings: Mapping[str, Any], origin: Any, request_origin: str | None
+) -> None:
     _set_origin(res, origin, request_origin)
     if settings["credentials"] is True:
         res.set_header("Access-Control-Allow-Credentials", "true")
@@ -109,8 +110,9 @@ def _set_preflight(req: Any, res: Any, settings: Mapping[str, Any]) -> None:
         res.set_header("Access-Control-Max-Age", str(max_age))
 
 
-async def _apply(req: Any, res: Any, next: Callable[..., None],
-                 settings: Mapping[str, Any]) -> None:
+async def _apply(
+    req: Any, res: Any, next: Callable[..., None], settings: Mapping[str, Any]
+) -> None:
     origin = settings["origin"]
     request_origin: str | None = req.headers.get("origin")
     if callable(origin) and not isinstance(origin, re.Pattern):
@@ -133,12 +135,16 @@ async def _apply(req: Any, res: Any, next: Callable[..., None],
     res.end()
 
 
-def cors(options: Mapping[str, Any] | Callable[[Any], Any] | None = None, /,
-         **keywords: Any) -> Middleware:
+def cors(
+    options: Mapping[str, Any] | Callable[[Any], Any] | None = None, /, **keywords: Any
+) -> Middleware:
     """Middleware adding CORS headers and answering preflights; see the module docstring."""
     delegate = options if callable(options) else None
-    fixed = None if delegate is not None else gather(
-        "cors()", options if isinstance(options, Mapping) else None, keywords, DEFAULTS)
+    fixed = (
+        None
+        if delegate is not None
+        else gather("cors()", options if isinstance(options, Mapping) else None, keywords, DEFAULTS)
+    )
 
     async def corsMiddleware(req: Any, res: Any, next: Callable[..., None]) -> None:
         settings = fixed

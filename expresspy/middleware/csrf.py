@@ -97,11 +97,14 @@ class CsrfProtection:
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self.ignored_methods = frozenset(m.upper() for m in settings["ignored_methods"])
         self.get_token_from_request: Callable[[Any], Any] = (
-            settings["get_token_from_request"] or default_token_getter)
+            settings["get_token_from_request"] or default_token_getter
+        )
         self.get_token_from_state: Callable[[Any], Any] = (
-            settings["get_token_from_state"] or _token_from_session)
+            settings["get_token_from_state"] or _token_from_session
+        )
         self.store_token_in_state: Callable[[Any, str | None], None] = (
-            settings["store_token_in_state"] or _store_in_session)
+            settings["store_token_in_state"] or _store_in_session
+        )
         self.size = int(settings["size"])
         if self.size < 16:
             raise ValueError(f"csrf(): size is {self.size} bytes; use at least 16 (128 bits)")

@@ -52,9 +52,16 @@ TokenFn = Callable[[Any, Any, "str | None"], "str | None"]
 FormatFn = Callable[[Mapping[str, TokenFn], Any, Any], "str | None"]
 
 _TOKEN = re.compile(r":([-\w]{2,})(?:\[([^\]]+)\])?")
-_UNSAFE = re.compile("[\u0000-\u001f\u007f-\u009f\u2028\u2029\"\\\\]")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-            "\t": "\\t"}
+_UNSAFE = re.compile('[\u0000-\u001f\u007f-\u009f\u2028\u2029"\\\\]')
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _START = "_logger_start"  # perf_counter() when the request reached the logger
 _HEADERS_AT = "_logger_headers_at"  # perf_counter() when the response headers were frozen
@@ -66,8 +73,10 @@ def escape(value: str) -> str:
 
 
 def _clf_date(now: datetime) -> str:
-    return (f"{now.day:02d}/{_MONTHS[now.month - 1]}/{now.year}:"
-            f"{now.hour:02d}:{now.minute:02d}:{now.second:02d} +0000")
+    return (
+        f"{now.day:02d}/{_MONTHS[now.month - 1]}/{now.year}:"
+        f"{now.hour:02d}:{now.minute:02d}:{now.second:02d} +0000"
+    )
 
 
 def _date(req: Any, res: Any, kind: str | None) -> str | None:
@@ -161,9 +170,11 @@ def compile_format(fmt: str) -> FormatFn:
     position = 0
     for match in _TOKEN.finditer(fmt):
         if match.group(1) not in TOKENS:
-            raise ValueError(f"logger format {fmt!r}: unknown token :{match.group(1)}; "
-                             "register it with expresspy.middleware.logger.token()")
-        pieces.append(fmt[position:match.start()])
+            raise ValueError(
+                f"logger format {fmt!r}: unknown token :{match.group(1)}; "
+                "register it with expresspy.middleware.logger.token()"
+            )
+        pieces.append(fmt[position : match.start()])
         pieces.append((match.group(1), match.group(2)))
         position = match.end()
     pieces.append(fmt[position:])
@@ -190,23 +201,33 @@ def _dev(tokens: Mapping[str, TokenFn], req: Any, res: Any) -> str | None:
 
 _DEV_COLORS = ((500, 31), (400, 33), (300, 36), (200, 32))
 _dev_compiled = {
-    color: compile_format(f"\x1b[0m:method :url \x1b[{color}m:status\x1b[0m "
-                          ":response-time ms - :res[content-length]\x1b[0m")
+    color: compile_format(
+        f"\x1b[0m:method :url \x1b[{color}m:status\x1b[0m "
+        ":response-time ms - :res[content-length]\x1b[0m"
+    )
     for color in (0, 31, 33, 36, 32)
 }
 
 #: Named formats, as morgan defines them; extend with `format()`.
 FORMATS: dict[str, FormatFn] = {
-    "combined": compile_format(':remote-addr - :remote-user [:date[clf]] ":method :url '
-                               'HTTP/:http-version" :status :res[content-length] ":referrer" '
-                               '":user-agent"'),
-    "common": compile_format(':remote-addr - :remote-user [:date[clf]] ":method :url '
-                             'HTTP/:http-version" :status :res[content-length]'),
-    "default": compile_format(':remote-addr - :remote-user [:date] ":method :url '
-                              'HTTP/:http-version" :status :res[content-length] ":referrer" '
-                              '":user-agent"'),
-    "short": compile_format(":remote-addr :remote-user :method :url HTTP/:http-version "
-                            ":status :res[content-length] - :response-time ms"),
+    "combined": compile_format(
+        ':remote-addr - :remote-user [:date[clf]] ":method :url '
+        'HTTP/:http-version" :status :res[content-length] ":referrer" '
+        '":user-agent"'
+    ),
+    "common": compile_format(
+        ':remote-addr - :remote-user [:date[clf]] ":method :url '
+        'HTTP/:http-version" :status :res[content-length]'
+    ),
+    "default": compile_format(
+        ':remote-addr - :remote-user [:date] ":method :url '
+        'HTTP/:http-version" :status :res[content-length] ":referrer" '
+        '":user-agent"'
+    ),
+    "short": compile_format(
+        ":remote-addr :remote-user :method :url HTTP/:http-version "
+        ":status :res[content-length] - :response-time ms"
+    ),
     "tiny": compile_format(":method :url :status :res[content-length] - :response-time ms"),
     "dev": _dev,
 }
@@ -232,6 +253,7 @@ def _writer(stream: Any, log: logging.Logger | str | None) -> Callable[[str], No
     if log is not None:
         target = logging.getLogger(log) if isinstance(log, str) else log
         return target.info
+
     def write(line: str) -> None:
         # sys.stdout is looked up per line, so redirections made later are honoured
         (sys.stdout if stream is None else stream).write(line + "\n")
@@ -239,12 +261,16 @@ def _writer(stream: Any, log: logging.Logger | str | None) -> Callable[[str], No
     return write
 
 
-def logger(fmt: str | FormatFn = "dev", options: Mapping[str, Any] | None = None, /,
-           **keywords: Any) -> Middleware:
+def logger(
+    fmt: str | FormatFn = "dev", options: Mapping[str, Any] | None = None, /, **keywords: Any
+) -> Middleware:
     """Access-log middleware; see the module docstring for formats, tokens and options."""
-    settings = gather("logger()", options, keywords,
-                      {"stream": None, "log": None, "immediate": False, "skip": None,
-                       "color": None})
+    settings = gather(
+        "logger()",
+        options,
+        keywords,
+        {"stream": None, "log": None, "immediate": False, "skip": None, "color": None},
+    )
     line_of = _format_function(fmt, settings["color"])
     write = _writer(settings["stream"], settings["log"])
     skip = settings["skip"]

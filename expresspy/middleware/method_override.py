@@ -53,8 +53,12 @@ def _getter(spec: str | Getter) -> Getter:
     return _header_getter(spec) if spec[:2].upper() == "X-" else _query_getter(spec)
 
 
-def method_override(getter: str | Getter = DEFAULT_GETTER,
-                    options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
+def method_override(
+    getter: str | Getter = DEFAULT_GETTER,
+    options: Mapping[str, Any] | None = None,
+    /,
+    **keywords: Any,
+) -> Middleware:
     """Return middleware that replaces `req.method` with the one the getter names.
 
     `methods` (default `["POST"]`; None for every method) limits which original methods may be
@@ -65,8 +69,7 @@ def method_override(getter: str | Getter = DEFAULT_GETTER,
     get = _getter(getter)
 
     # async: it never blocks, so it runs on the loop instead of hopping to a worker thread
-    async def method_override_middleware(req: Any, res: Any, next: Callable[..., None]
-                                         ) -> None:
+    async def method_override_middleware(req: Any, res: Any, next: Callable[..., None]) -> None:
         original = req.original_method or req.method
         req.original_method = original
         if allowed is not None and original not in allowed:

@@ -72,8 +72,16 @@ _LIMIT_ERRORS = {
 
 
 # python-multipart's MultipartParser callbacks, by the names it calls.
-_CALLBACK_NAMES = ("on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-                   "on_headers_finished", "on_part_data", "on_part_end", "on_end")
+_CALLBACK_NAMES = (
+    "on_part_begin",
+    "on_header_field",
+    "on_header_value",
+    "on_header_end",
+    "on_headers_finished",
+    "on_part_data",
+    "on_part_end",
+    "on_end",
+)
 
 
 def parser_callbacks(handler: object) -> dict[str, Callable[..., None]]:
@@ -110,16 +118,19 @@ def _load_parser() -> tuple[Any, Any, type[Exception]]:
         from python_multipart.exceptions import FormParserError
         from python_multipart.multipart import MultipartParser, parse_options_header
     except ImportError:
-        raise ImportError("multipart() needs python-multipart: "
-                          "pip install 'expresspy[multipart]'") from None
+        raise ImportError(
+            "multipart() needs python-multipart: pip install 'expresspy[multipart]'"
+        ) from None
     return MultipartParser, parse_options_header, FormParserError
 
 
 def _check_dest(dest: str) -> None:
     """Refuse a `dest` that is not a writable directory, before any request can fail on it."""
     if not os.path.isdir(dest) or not os.access(dest, os.W_OK | os.X_OK):
-        raise ValueError(f"multipart(): option dest {dest!r} is not an existing writable "
-                         "directory; create it or pass dest=None for the system's temp folder")
+        raise ValueError(
+            f"multipart(): option dest {dest!r} is not an existing writable "
+            "directory; create it or pass dest=None for the system's temp folder"
+        )
 
 
 @dataclass
@@ -145,7 +156,6 @@ class _Upload:
     pending: list[Callable[[], None]] = field(default_factory=list)
     out: BinaryIO | None = None  # the temp file being written (touched by the worker only)
     complete: bool = False  # the closing boundary was seen
-
 
     def check(self, limit: str, amount: int) -> None:
         if amount > self.limits[limit]:
@@ -183,7 +193,8 @@ class _Upload:
             originalname=params[b"filename"].decode("utf-8", "replace"),
             encoding=self.headers.get(b"content-transfer-encoding", b"7bit").decode("latin-1"),
             mimetype=self.headers.get(b"content-type", b"text/plain").decode("latin-1"),
-            path="")  # set by _open, in the worker thread
+            path="",
+        )  # set by _open, in the worker thread
         self.files.append(self.file)
         self.pending.append(functools.partial(self._open, self.file))
 
@@ -255,8 +266,8 @@ async def _flush(upload: _Upload) -> None:
 
 
 def _remove_later(upload: _Upload) -> Callable[[Any], None]:
-    """An on_finish hook deleting the temp files in a worker thread (the hook runs on the loop).
-    """
+    """An on_finish hook deleting the temp files in a worker thread (the hook runs on the loop)."""
+
     def remove(response: Any) -> None:
         try:
             loop = asyncio.get_running_loop()
@@ -284,20 +295,25 @@ async def _parse(req: Any, upload: _Upload, boundary: bytes) -> None:
 
 def multipart(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
     """Middleware parsing multipart/form-data into `req.body` and `req.files`."""
-    settings = gather("multipart()", options, keywords,
-                      {**DEFAULT_LIMITS, "dest": None, "limits": None})
+    settings = gather(
+        "multipart()", options, keywords, {**DEFAULT_LIMITS, "dest": None, "limits": None}
+    )
     for key, value in (settings.pop("limits") or {}).items():
         settings[snake(key) if snake(key) in DEFAULT_LIMITS else key] = value
-    limits = {name: parse_bytes(settings[name], default, name)
-              for name, default in DEFAULT_LIMITS.items()}
+    limits = {
+        name: parse_bytes(settings[name], default, name) for name, default in DEFAULT_LIMITS.items()
+    }
     dest = os.fspath(settings["dest"]) if settings["dest"] is not None else None
     if dest is not None:
         _check_dest(dest)
     _, parse_options, parse_error = _load_parser()
 
     async def multipartParser(req: Any, res: Any, next: Callable[..., None]) -> None:
-        if _read.body_already_read(req) or not _read.has_body(req) \
-                or not req.is_("multipart/form-data"):
+        if (
+            _read.body_already_read(req)
+            or not _read.has_body(req)
+            or not req.is_("multipart/form-data")
+        ):
             next()
             return
         _, params = parse_options(req.headers.get("content-type", "").encode("latin-1"))
@@ -316,8 +332,7 @@ def multipart(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> M
         except parse_error as exc:  # a malformed body: the client's fault
             error = HTTPError(400, f"Malformed multipart body: {exc}")
         except OSError as exc:  # a full or failing disk: ours, and its path stays private
-            error = HTTPError(500, "multipart(): could not store an uploaded file",
-                              expose=False)
+            error = HTTPError(500, "multipart(): could not store an uploaded file", expose=False)
             error.__cause__ = exc
         else:
             req.body = upload.fields

@@ -41,10 +41,20 @@ __all__ = ["static"]
 
 
 _DEFAULTS: Mapping[str, Any] = {
-    "index": "index.html", "redirect": True, "dotfiles": "ignore", "etag": True,
-    "last_modified": True, "accept_ranges": True, "cache_control": True, "immutable": False,
-    "max_age": None, "max_age_ms": None, "extensions": False, "fallthrough": True,
-    "set_headers": None, "follow_symlinks": "inside",
+    "index": "index.html",
+    "redirect": True,
+    "dotfiles": "ignore",
+    "etag": True,
+    "last_modified": True,
+    "accept_ranges": True,
+    "cache_control": True,
+    "immutable": False,
+    "max_age": None,
+    "max_age_ms": None,
+    "extensions": False,
+    "fallthrough": True,
+    "set_headers": None,
+    "follow_symlinks": "inside",
 }
 # Errors send raises only once the file was found (serve-static forwards those even when
 # falling through, as its "file" event switches forwarding on).
@@ -80,8 +90,17 @@ def _redirect_to_directory(req: Any, res: Any) -> None:
 
 def _send_options(root: str, settings: Mapping[str, Any]) -> SendOptions:
     given: dict[str, Any] = {
-        key: settings[key] for key in ("index", "dotfiles", "etag", "last_modified",
-                                       "accept_ranges", "cache_control", "immutable")}
+        key: settings[key]
+        for key in (
+            "index",
+            "dotfiles",
+            "etag",
+            "last_modified",
+            "accept_ranges",
+            "cache_control",
+            "immutable",
+        )
+    }
     given["extensions"] = settings["extensions"]
     if settings["max_age_ms"] is not None:
         given["maxAge"] = settings["max_age_ms"]
@@ -93,8 +112,9 @@ def _send_options(root: str, settings: Mapping[str, Any]) -> SendOptions:
     return SendOptions.from_mapping(given)
 
 
-def static(root: str | os.PathLike[str], options: Mapping[str, Any] | None = None, /,
-           **keywords: Any) -> Middleware:
+def static(
+    root: str | os.PathLike[str], options: Mapping[str, Any] | None = None, /, **keywords: Any
+) -> Middleware:
     """Middleware serving the files under `root`; see the module docstring for the options."""
     if not root:
         raise TypeError("root path required")

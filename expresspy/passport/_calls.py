@@ -43,8 +43,9 @@ def takes_done(fn: Callable[..., Any], values: int) -> bool:
     return positional_arity(fn) > values
 
 
-async def call_user(req: Any, fn: Callable[..., Any], args: tuple[Any, ...],
-                    with_done: bool) -> tuple[Any, tuple[Any, ...]]:
+async def call_user(
+    req: Any, fn: Callable[..., Any], args: tuple[Any, ...], with_done: bool
+) -> tuple[Any, tuple[Any, ...]]:
     """Call ``fn(*args[, done])`` and return ``(err, values)`` as ``done`` would receive them.
 
     Return form: the result is ``(None, (value,))`` (a returned tuple gives its items), an

@@ -86,12 +86,18 @@ class _Attempt:
 class Authenticate:
     """The middleware :meth:`Authenticator.authenticate` returns."""
 
-    def __init__(self, passport: Any, names: str | Strategy | Sequence[str | Strategy],
-                 options: Mapping[str, Any], callback: Callable[..., Any] | None) -> None:
+    def __init__(
+        self,
+        passport: Any,
+        names: str | Strategy | Sequence[str | Strategy],
+        options: Mapping[str, Any],
+        callback: Callable[..., Any] | None,
+    ) -> None:
         self.passport = passport
         self.multi = isinstance(names, (list, tuple))
         self.names: list[str | Strategy] = (
-            list(names) if isinstance(names, (list, tuple)) else [names])  # type: ignore[list-item]
+            list(names) if isinstance(names, (list, tuple)) else [names]  # type: ignore[list-item]
+        )
         self.options = dict(options)
         self.callback = callback
         self.callback_arity = positional_arity(callback) if callback is not None else 0
@@ -115,8 +121,7 @@ class Authenticate:
             return task
         return SessionOperation(asyncio.run_coroutine_threadsafe(work, target), target)
 
-    async def run(self, req: Any, res: Any, next: Next, site: CallbackSite | None = None
-                  ) -> None:
+    async def run(self, req: Any, res: Any, next: Next, site: CallbackSite | None = None) -> None:
         """Authenticate ``req``; every failure ends in ``next(err)`` or the callback."""
         if site is None:
             site = CallbackSite.here(asyncio.get_running_loop())
@@ -165,8 +170,16 @@ class Authenticate:
 
     # -- success ----------------------------------------------------------------------------
 
-    async def _succeeded(self, req: Any, res: Any, next: Next, site: CallbackSite,
-                         state: PassportRequest, user: Any, info: Any) -> None:
+    async def _succeeded(
+        self,
+        req: Any,
+        res: Any,
+        next: Next,
+        site: CallbackSite,
+        state: PassportRequest,
+        user: Any,
+        info: Any,
+    ) -> None:
         if self.callback is not None:
             self._call_back(site, next, None, user, info)
             return
@@ -200,12 +213,14 @@ class Authenticate:
 
     # -- failure ----------------------------------------------------------------------------
 
-    def _all_failed(self, req: Any, res: Any, next: Next, site: CallbackSite,
-                    failures: list[tuple[Any, Any]]) -> None:
+    def _all_failed(
+        self, req: Any, res: Any, next: Next, site: CallbackSite, failures: list[tuple[Any, Any]]
+    ) -> None:
         if self.callback is not None:
             if self.multi:
-                self._call_back(site, next, None, False, [f[0] for f in failures],
-                                [f[1] for f in failures])
+                self._call_back(
+                    site, next, None, False, [f[0] for f in failures], [f[1] for f in failures]
+                )
             else:
                 challenge, status = failures[0]
                 self._call_back(site, next, None, False, challenge, status)
@@ -240,6 +255,7 @@ class Authenticate:
         arity = min(self.callback_arity, 4)
         given = (*args, *(None,) * 4)[:arity]
         if inspect.iscoroutinefunction(callback):
+
             async def run_async() -> None:
                 try:
                     await callback(*given)
@@ -274,11 +290,14 @@ class _Deferred:
     def __del__(self) -> None:
         if self.work is not None:
             self.work.close()
-            self.next(RuntimeError(
-                "passport.authenticate(...)(req, res, next) was called from a plain def "
-                "handler before the request's event loop was known: add "
-                "app.use(passport.initialize()) (or passport.session()) before this route, "
-                "or call it from an async def handler"))
+            self.next(
+                RuntimeError(
+                    "passport.authenticate(...)(req, res, next) was called from a plain def "
+                    "handler before the request's event loop was known: add "
+                    "app.use(passport.initialize()) (or passport.session()) before this route, "
+                    "or call it from an async def handler"
+                )
+            )
 
 
 def _guarded(callback: Callable[..., Any], args: tuple[Any, ...], next: Next) -> None:
@@ -314,8 +333,10 @@ def _flash(req: Any, option: Any, info: Any, default_type: str) -> None:
         return
     flash = getattr(req, "flash", None)
     if flash is None:
-        raise RuntimeError("the failure_flash/success_flash option needs req.flash: add "
-                           "app.use(flash()) (expresspy.middleware) after session()")
+        raise RuntimeError(
+            "the failure_flash/success_flash option needs req.flash: add "
+            "app.use(flash()) (expresspy.middleware) after session()"
+        )
     flash(*chosen)
 
 
@@ -332,10 +353,11 @@ def _remember(req: Any, option: Any, info: Any) -> None:
         return
     session = session_of(req)
     if session is None:
-        raise RuntimeError("the failure_message/success_message option needs a session: add "
-                           "the session() middleware before passport")
+        raise RuntimeError(
+            "the failure_message/success_message option needs a session: add "
+            "the session() middleware before passport"
+        )
     messages = session.get("messages")
     if not isinstance(messages, list):
         messages = session["messages"] = []
     messages.append(message)
-

@@ -72,8 +72,10 @@ class Authenticator:
         else:
             key = name if isinstance(name, str) else None
         if not isinstance(strategy, Strategy):
-            raise TypeError(f"passport.use(): {strategy!r} is not a Strategy; subclass "
-                            "expresspy.passport.Strategy")
+            raise TypeError(
+                f"passport.use(): {strategy!r} is not a Strategy; subclass "
+                "expresspy.passport.Strategy"
+            )
         if not key:
             raise ValueError("Authentication strategies must have a name")
         self._strategies[key] = strategy
@@ -90,8 +92,9 @@ class Authenticator:
 
     # -- middleware ---------------------------------------------------------------------------
 
-    def initialize(self, options: Mapping[str, Any] | None = None, /,
-                   **keywords: Any) -> Middleware:
+    def initialize(
+        self, options: Mapping[str, Any] | None = None, /, **keywords: Any
+    ) -> Middleware:
         """Middleware giving each request ``req.login``/``logout``/``is_authenticated``.
 
         Option ``user_property`` (``userProperty``): the request attribute the user is set on
@@ -107,10 +110,14 @@ class Authenticator:
 
         return initialize
 
-    def authenticate(self, strategy: str | Strategy | Sequence[str | Strategy],
-                     options: Mapping[str, Any] | Callable[..., Any] | None = None,
-                     callback: Callable[..., Any] | None = None, /,
-                     **keywords: Any) -> Authenticate:
+    def authenticate(
+        self,
+        strategy: str | Strategy | Sequence[str | Strategy],
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        callback: Callable[..., Any] | None = None,
+        /,
+        **keywords: Any,
+    ) -> Authenticate:
         """Middleware that authenticates with ``strategy`` (a name, a Strategy, or a list).
 
         ``options`` as passport's dict (``{"failureRedirect": "/login"}``) and/or snake_case
@@ -126,10 +133,14 @@ class Authenticator:
         opts = normalize_options(options if isinstance(options, Mapping) else None, keywords)
         return Authenticate(self, strategy, opts, callback)
 
-    def authorize(self, strategy: str | Strategy | Sequence[str | Strategy],
-                  options: Mapping[str, Any] | Callable[..., Any] | None = None,
-                  callback: Callable[..., Any] | None = None, /,
-                  **keywords: Any) -> Authenticate:
+    def authorize(
+        self,
+        strategy: str | Strategy | Sequence[str | Strategy],
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        callback: Callable[..., Any] | None = None,
+        /,
+        **keywords: Any,
+    ) -> Authenticate:
         """``authenticate`` that sets ``req.account`` instead of logging in."""
         if callable(options) and callback is None:
             options, callback = None, options
@@ -137,8 +148,7 @@ class Authenticator:
         opts["assign_property"] = "account"
         return Authenticate(self, strategy, opts, callback)
 
-    def session(self, options: Mapping[str, Any] | None = None, /,
-                **keywords: Any) -> Middleware:
+    def session(self, options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
         """``authenticate("session")``: restore ``req.user`` from the session on each request."""
         run = self.authenticate("session", options, **keywords).run
 
@@ -196,8 +206,9 @@ class Authenticator:
 Passport = Authenticator
 
 
-async def _chain(layers: list[Layer], req: Any, value: Any,
-                 answers: Callable[[Any], bool]) -> tuple[bool, Any]:
+async def _chain(
+    layers: list[Layer], req: Any, value: Any, answers: Callable[[Any], bool]
+) -> tuple[bool, Any]:
     """Run a passport chain on ``value``: ``(True, result)`` from the first layer whose result
     ``answers``, or ``(False, None)``. ``done("pass")`` and ``done()`` go on; an error raises.
 

@@ -33,8 +33,12 @@ from expresspy.passport.strategy import Strategy
 
 __all__ = ["LocalStrategy"]
 
-_DEFAULTS = {"username_field": "username", "password_field": "password",
-             "pass_req_to_callback": False, "session": True}
+_DEFAULTS = {
+    "username_field": "username",
+    "password_field": "password",
+    "pass_req_to_callback": False,
+    "session": True,
+}
 
 
 class LocalStrategy(Strategy):
@@ -47,8 +51,13 @@ class LocalStrategy(Strategy):
 
     name = "local"
 
-    def __init__(self, options: Mapping[str, Any] | Callable[..., Any] | None = None,
-                 verify: Callable[..., Any] | None = None, /, **keywords: Any) -> None:
+    def __init__(
+        self,
+        options: Mapping[str, Any] | Callable[..., Any] | None = None,
+        verify: Callable[..., Any] | None = None,
+        /,
+        **keywords: Any,
+    ) -> None:
         if callable(options):
             options, verify = None, options
         if verify is None:

@@ -43,8 +43,9 @@ class PassportRequest:
         return self.instance.session_manager
 
 
-def normalize_options(options: Mapping[str, Any] | None,
-                      keywords: Mapping[str, Any]) -> dict[str, Any]:
+def normalize_options(
+    options: Mapping[str, Any] | None, keywords: Mapping[str, Any]
+) -> dict[str, Any]:
     """One options dict with snake_case keys, from passport's camelCase dict and keywords."""
     merged = dict(options or {})
     merged.update(keywords)
@@ -72,6 +73,7 @@ def attach(req: Any, instance: Any, user_property: str | None = None) -> Passpor
     if getattr(req, "logOut", None) is None:
         req.logout = req.logOut = _logout_method(req, state)
     if getattr(req, "isAuthenticated", None) is None:
+
         def is_authenticated() -> bool:
             """True when the request has a user (``req.user`` is set)."""
             return js_truthy(getattr(req, state.user_property, None))
@@ -93,8 +95,13 @@ def _split(options: Any, callback: Any) -> tuple[Mapping[str, Any] | None, Callb
 
 
 def _login_method(req: Any, state: PassportRequest) -> Callable[..., SessionOperation]:
-    def log_in(user: Any, options: Mapping[str, Any] | Callback | None = None,
-               callback: Callback | None = None, /, **keywords: Any) -> SessionOperation:
+    def log_in(
+        user: Any,
+        options: Mapping[str, Any] | Callback | None = None,
+        callback: Callback | None = None,
+        /,
+        **keywords: Any,
+    ) -> SessionOperation:
         """Log ``user`` in: set ``req.user``, regenerate the session and store the user in it.
 
         Options: ``session`` (False: only set ``req.user``), ``keep_session_info``
@@ -110,8 +117,9 @@ def _login_method(req: Any, state: PassportRequest) -> Callable[..., SessionOper
     return log_in
 
 
-async def login_work(req: Any, state: PassportRequest, user: Any,
-                     options: Mapping[str, Any]) -> None:
+async def login_work(
+    req: Any, state: PassportRequest, user: Any, options: Mapping[str, Any]
+) -> None:
     """``req.login``'s work: set ``req.user`` and, unless option ``session`` is false, log
     the user into the session; on failure ``req.user`` is unset again."""
     setattr(req, state.user_property, user)
@@ -129,8 +137,12 @@ def _with_session(options: Mapping[str, Any]) -> bool:
 
 
 def _logout_method(req: Any, state: PassportRequest) -> Callable[..., SessionOperation]:
-    def log_out(options: Mapping[str, Any] | Callback | None = None,
-                callback: Callback | None = None, /, **keywords: Any) -> SessionOperation:
+    def log_out(
+        options: Mapping[str, Any] | Callback | None = None,
+        callback: Callback | None = None,
+        /,
+        **keywords: Any,
+    ) -> SessionOperation:
         """Log out: unset ``req.user``, remove the user from the session, save, regenerate.
 
         Option ``keep_session_info`` (``keepSessionInfo``). ``callback(err_or_None)``.
@@ -143,8 +155,9 @@ def _logout_method(req: Any, state: PassportRequest) -> Callable[..., SessionOpe
     return log_out
 
 
-def _start(req: Any, state: PassportRequest, work: Coroutine[Any, Any, None],
-           callback: Callback | None) -> SessionOperation:
+def _start(
+    req: Any, state: PassportRequest, work: Coroutine[Any, Any, None], callback: Callback | None
+) -> SessionOperation:
     return start_operation(state.loop, work, callback, lambda exc: request_failed(req, exc))
 
 

@@ -18,8 +18,10 @@ from expresspy.session.missing import session_of
 
 __all__ = ["NO_SESSION", "SessionManager", "SessionRequired"]
 
-NO_SESSION = ("Login sessions require session support. Did you forget to use the session() "
-              "middleware (express-session)?")
+NO_SESSION = (
+    "Login sessions require session support. Did you forget to use the session() "
+    "middleware (express-session)?"
+)
 
 
 class SessionRequired(RuntimeError):

@@ -25,28 +25,114 @@ __all__ = ["PARAM_KINDS", "ROUTE_METHODS", "CallTranslator"]
 #: The methods of app/router/route that take handlers, named after their route.
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "all", "use", "head", "options"}
 #: Parameter names whose kind is known in any function (tutorials are consistent here).
-PARAM_KINDS = {"req": "req", "request": "req", "res": "res", "response": "res", "err": "error",
-               "error": "error", "next": "function", "done": "function", "cb": "function"}
-_MATH = {"floor": "math.floor", "ceil": "math.ceil", "sqrt": "math.sqrt", "trunc": "math.trunc",
-         "log": "math.log", "sin": "math.sin", "cos": "math.cos"}
-_CONSOLE = {"log": "", "info": "", "debug": "", "error": "file=sys.stderr",
-            "warn": "file=sys.stderr"}
+PARAM_KINDS = {
+    "req": "req",
+    "request": "req",
+    "res": "res",
+    "response": "res",
+    "err": "error",
+    "error": "error",
+    "next": "function",
+    "done": "function",
+    "cb": "function",
+}
+_MATH = {
+    "floor": "math.floor",
+    "ceil": "math.ceil",
+    "sqrt": "math.sqrt",
+    "trunc": "math.trunc",
+    "log": "math.log",
+    "sin": "math.sin",
+    "cos": "math.cos",
+}
+_CONSOLE = {
+    "log": "",
+    "info": "",
+    "debug": "",
+    "error": "file=sys.stderr",
+    "warn": "file=sys.stderr",
+}
 #: JavaScript String/Array/Object methods with no rule here: a TODO, never a guess.
 _UNMAPPED_BUILTINS = {
-    "reduce", "reduceRight", "flat", "flatMap", "fill", "copyWithin", "entries", "keys",
-    "values", "lastIndexOf", "findLast", "findLastIndex", "at", "localeCompare", "charCodeAt",
-    "codePointAt", "normalize", "search", "matchAll", "substr", "forEach", "map", "filter",
-    "find", "some", "every", "findIndex", "sort", "splice", "concat", "toLocaleString",
-    "toLocaleDateString", "toLocaleTimeString", "getTime", "getFullYear", "getMonth",
-    "getDate", "getDay", "getHours", "getMinutes", "getSeconds", "valueOf", "toJSON",
-    "toString", "toFixed", "toISOString", "split", "replace", "replaceAll", "match", "slice",
-    "substring", "padStart", "padEnd", "repeat", "charAt", "includes", "indexOf", "trim",
-    "toLowerCase", "toUpperCase", "startsWith", "endsWith", "join", "push", "pop", "shift",
-    "unshift", "reverse",
+    "reduce",
+    "reduceRight",
+    "flat",
+    "flatMap",
+    "fill",
+    "copyWithin",
+    "entries",
+    "keys",
+    "values",
+    "lastIndexOf",
+    "findLast",
+    "findLastIndex",
+    "at",
+    "localeCompare",
+    "charCodeAt",
+    "codePointAt",
+    "normalize",
+    "search",
+    "matchAll",
+    "substr",
+    "forEach",
+    "map",
+    "filter",
+    "find",
+    "some",
+    "every",
+    "findIndex",
+    "sort",
+    "splice",
+    "concat",
+    "toLocaleString",
+    "toLocaleDateString",
+    "toLocaleTimeString",
+    "getTime",
+    "getFullYear",
+    "getMonth",
+    "getDate",
+    "getDay",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "valueOf",
+    "toJSON",
+    "toString",
+    "toFixed",
+    "toISOString",
+    "split",
+    "replace",
+    "replaceAll",
+    "match",
+    "slice",
+    "substring",
+    "padStart",
+    "padEnd",
+    "repeat",
+    "charAt",
+    "includes",
+    "indexOf",
+    "trim",
+    "toLowerCase",
+    "toUpperCase",
+    "startsWith",
+    "endsWith",
+    "join",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "reverse",
 }
-_STRING_METHODS = {"toLowerCase": "lower", "toUpperCase": "upper", "trim": "strip",
-                   "trimStart": "lstrip", "trimEnd": "rstrip", "startsWith": "startswith",
-                   "endsWith": "endswith"}
+_STRING_METHODS = {
+    "toLowerCase": "lower",
+    "toUpperCase": "upper",
+    "trim": "strip",
+    "trimStart": "lstrip",
+    "trimEnd": "rstrip",
+    "startsWith": "startswith",
+    "endsWith": "endswith",
+}
 
 
 class CallTranslator(ExpressionTranslator):
@@ -149,11 +235,16 @@ class CallTranslator(ExpressionTranslator):
 
     def global_call(self, node: Node, name: str, args_node: Node) -> Expr | None:
         """JavaScript's global functions (parseInt, String, setTimeout, ...)."""
-        helpers = {"parseInt": ("parse_int", "num"), "parseFloat": ("parse_float", "num"),
-                   "Number": ("number", "num"), "String": ("string", "str"),
-                   "Boolean": ("truthy", "bool"), "isNaN": ("is_nan", "bool"),
-                   "isFinite": ("is_finite", "bool"),
-                   "setTimeout": ("set_timeout", None)}
+        helpers = {
+            "parseInt": ("parse_int", "num"),
+            "parseFloat": ("parse_float", "num"),
+            "Number": ("number", "num"),
+            "String": ("string", "str"),
+            "Boolean": ("truthy", "bool"),
+            "isNaN": ("is_nan", "bool"),
+            "isFinite": ("is_finite", "bool"),
+            "setTimeout": ("set_timeout", None),
+        }
         if name in helpers:
             helper, kind = helpers[name]
             args = self.args(args_node, "later" if name == "setTimeout" else "callback")
@@ -169,8 +260,7 @@ class CallTranslator(ExpressionTranslator):
             self.need("from urllib.parse import quote, unquote")
             self.need("from expresspy import js")
             if name == "encodeURIComponent":
-                return Expr(f"quote(js.string({args[0].code}), safe=\"!'()*-._~\")", "str",
-                            PRIMARY)
+                return Expr(f'quote(js.string({args[0].code}), safe="!\'()*-._~")', "str", PRIMARY)
             return Expr(f"unquote({args[0].code})", "str", PRIMARY)
         return None
 
@@ -191,8 +281,20 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"handlebars_engine({_join(self.args(args_node))})", "engine", PRIMARY)
         if kind in ("path", "fs", "fs_promises", "crypto", "dotenv"):
             return self.builtin_call(node, obj, method, args_node)
-        if kind in ("req", "res", "session", "passport", "instance", "self", "module",
-                    "namespace", "class", "callable", "session_factory", "multer_instance"):
+        if kind in (
+            "req",
+            "res",
+            "session",
+            "passport",
+            "instance",
+            "self",
+            "module",
+            "namespace",
+            "class",
+            "callable",
+            "session_factory",
+            "multer_instance",
+        ):
             return self.attribute_call(obj, method, args_node, kind)
         array = self.array_call(node, obj, method, args_node)
         if array is not None:
@@ -210,8 +312,11 @@ class CallTranslator(ExpressionTranslator):
         if kind == "error":
             return self.attribute_call(obj, method, args_node, kind)
         if kind == "regex":
-            return Expr(f"{obj.at(PRIMARY)}.{method}({_join(self.args(args_node))})",
-                        "bool" if method == "test" else None, PRIMARY)
+            return Expr(
+                f"{obj.at(PRIMARY)}.{method}({_join(self.args(args_node))})",
+                "bool" if method == "test" else None,
+                PRIMARY,
+            )
         if kind == "promise" and method in ("then", "catch", "finally"):
             raise Untranslatable(node, "promise chain inside an expression")
         if method in _UNMAPPED_BUILTINS:
@@ -222,10 +327,10 @@ class CallTranslator(ExpressionTranslator):
             # `obj.range(...)` on a parameter: an object literal (a dict here) or an instance.
             self.need("from expresspy import js")
             args = self.args(args_node, snake_case(method))
-            names = [py_string(method)] + ([py_string(snake_case(method))]
-                                           if snake_case(method) != method else [])
-            return Expr(f"js.method({obj.code}, {', '.join(names)})({_join(args)})", None,
-                        PRIMARY)
+            names = [py_string(method)] + (
+                [py_string(snake_case(method))] if snake_case(method) != method else []
+            )
+            return Expr(f"js.method({obj.code}, {', '.join(names)})({_join(args)})", None, PRIMARY)
         # A method of an object we know nothing about (a namespace from another module, a
         # class instance): call it under its Python name.
         return self.attribute_call(obj, method, args_node, kind)
@@ -248,8 +353,18 @@ class CallTranslator(ExpressionTranslator):
             # res.render('index.ejs'): the translated view is index.html.
             args[0] = Expr(re.sub(r'\.(ejs|hbs|handlebars)"$', '.html"', args[0].code), "str")
         result_kind = None
-        if kind == "res" and method in ("status", "set", "cookie", "clearCookie", "type",
-                                        "append", "vary", "location", "links", "attachment"):
+        if kind == "res" and method in (
+            "status",
+            "set",
+            "cookie",
+            "clearCookie",
+            "type",
+            "append",
+            "vary",
+            "location",
+            "links",
+            "attachment",
+        ):
             result_kind = "res"
         if kind in ("req",) and method in ("get", "header"):
             result_kind = "str"
@@ -290,17 +405,25 @@ class CallTranslator(ExpressionTranslator):
             if extra:
                 self.need("import sys")
             parts = [a.code for a in args]
-            if len(parts) > 1 and args[0].kind == "str" and parts[0].startswith('"') \
-                    and parts[0].count("%s") == len(parts) - 1 and "%" not in \
-                    parts[0].replace("%s", ""):
+            if (
+                len(parts) > 1
+                and args[0].kind == "str"
+                and parts[0].startswith('"')
+                and parts[0].count("%s") == len(parts) - 1
+                and "%" not in parts[0].replace("%s", "")
+            ):
                 # console.log('%s %s', a, b) substitutes, as util.format does for %s.
                 self.need("from expresspy import js")
                 values = ", ".join(f"js.string({p})" for p in parts[1:])
                 parts = [f"{parts[0]} % ({values}{',' if len(parts) == 2 else ''})"]
             return Expr(f"print({', '.join(parts + ([extra] if extra else []))})", None, PRIMARY)
         handlers: dict[str, Callable[[Node, str, Node], Expr | None]] = {
-            "JSON": self.json_call, "Math": self.math_call, "Object": self.object_call,
-            "Array": self.array_static, "Number": self.number_static, "Date": self.date_static,
+            "JSON": self.json_call,
+            "Math": self.math_call,
+            "Object": self.object_call,
+            "Array": self.array_static,
+            "Number": self.number_static,
+            "Date": self.date_static,
             "Promise": self.promise_static,
         }
         handler = handlers.get(obj)
@@ -320,8 +443,11 @@ class CallTranslator(ExpressionTranslator):
         args = self.args(args_node)
         if method in _MATH:
             self.need("import math")
-            return Expr(f"{_MATH[method]}({_join(args)})", "int" if method in (
-                "floor", "ceil", "trunc") else "num", PRIMARY)
+            return Expr(
+                f"{_MATH[method]}({_join(args)})",
+                "int" if method in ("floor", "ceil", "trunc") else "num",
+                PRIMARY,
+            )
         if method == "round" and len(args) == 1:
             # Math.round rounds halves up (2.5 → 3, -2.5 → -2); Python's round goes to even.
             self.need("import math")
@@ -371,8 +497,7 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"js.{helper}({_join(args)})", "num", PRIMARY)
         if method == "isInteger" and len(args) == 1:
             value = args[0].code
-            return Expr(f"isinstance({value}, int) and not isinstance({value}, bool)", "bool",
-                        3)
+            return Expr(f"isinstance({value}, int) and not isinstance({value}, bool)", "bool", 3)
         if method == "isNaN" and len(args) == 1:
             self.need("import math")
             value = args[0].code
@@ -400,9 +525,13 @@ class CallTranslator(ExpressionTranslator):
         args = self.args(args_node)
         joined = _join(args)
         if obj.kind == "path":
-            simple = {"join": "os.path.join", "basename": "os.path.basename",
-                      "dirname": "os.path.dirname", "normalize": "os.path.normpath",
-                      "isAbsolute": "os.path.isabs"}
+            simple = {
+                "join": "os.path.join",
+                "basename": "os.path.basename",
+                "dirname": "os.path.dirname",
+                "normalize": "os.path.normpath",
+                "isAbsolute": "os.path.isabs",
+            }
             if method in simple:
                 return Expr(f"{simple[method]}({joined})", "str", PRIMARY)
             if method == "resolve":
@@ -417,12 +546,14 @@ class CallTranslator(ExpressionTranslator):
                 return Expr(simple_fs[method].format(args[0].code), "bool", PRIMARY)
             if method in ("readFileSync", "readFile") and (method.endswith("Sync") or awaited):
                 if len(args) >= 2:
-                    return Expr(f"Path({args[0].code}).read_text(encoding=\"utf-8\")", "str",
-                                PRIMARY)
+                    return Expr(f'Path({args[0].code}).read_text(encoding="utf-8")', "str", PRIMARY)
                 return Expr(f"Path({args[0].code}).read_bytes()", None, PRIMARY)
             if method in ("writeFileSync", "writeFile") and (method.endswith("Sync") or awaited):
-                return Expr(f"Path({args[0].code}).write_text({args[1].code}, "
-                            f"encoding=\"utf-8\")", None, PRIMARY)
+                return Expr(
+                    f'Path({args[0].code}).write_text({args[1].code}, encoding="utf-8")',
+                    None,
+                    PRIMARY,
+                )
         if obj.kind == "crypto":
             if method == "randomUUID":
                 self.need("import uuid")
@@ -448,8 +579,11 @@ class CallTranslator(ExpressionTranslator):
             return None
         if body.type == "statement_block":
             statements = [c for c in body.named_children if c.type != "comment"]
-            if len(statements) != 1 or statements[0].type != "return_statement" or \
-                    not statements[0].named_children:
+            if (
+                len(statements) != 1
+                or statements[0].type != "return_statement"
+                or not statements[0].named_children
+            ):
                 return None
             body = statements[0].named_children[0]
         params = _param_names(self, node)
@@ -473,29 +607,36 @@ class CallTranslator(ExpressionTranslator):
             if inline is not None:
                 return self.comprehension(obj, method, *inline)
             fn = self.args(args_node, f"{method}_item")[0]
-            fallback = {"find": f"{self.builtin('next')}(filter({fn.code}, {obj.code}), None)",
-                        "filter": f"list(filter({fn.code}, {obj.code}))",
-                        "map": f"list(map({fn.code}, {obj.code}))",
-                        "some": f"any(map({fn.code}, {obj.code}))",
-                        "every": f"all(map({fn.code}, {obj.code}))"}
+            fallback = {
+                "find": f"{self.builtin('next')}(filter({fn.code}, {obj.code}), None)",
+                "filter": f"list(filter({fn.code}, {obj.code}))",
+                "map": f"list(map({fn.code}, {obj.code}))",
+                "some": f"any(map({fn.code}, {obj.code}))",
+                "every": f"all(map({fn.code}, {obj.code}))",
+            }
             if method in fallback:
-                return Expr(fallback[method], "list" if method in ("filter", "map") else None,
-                            PRIMARY)
+                return Expr(
+                    fallback[method], "list" if method in ("filter", "map") else None, PRIMARY
+                )
             return None
         simple: dict[str, Callable[[list[Expr]], Expr | None]] = {
-            "push": lambda a: Expr(f"{seq}.append({a[0].code})" if len(a) == 1
-                                   else f"{seq}.extend([{_join(a)}])", None, PRIMARY),
+            "push": lambda a: Expr(
+                f"{seq}.append({a[0].code})" if len(a) == 1 else f"{seq}.extend([{_join(a)}])",
+                None,
+                PRIMARY,
+            ),
             "pop": lambda a: Expr(f"{seq}.pop()", None, PRIMARY) if not a else None,
             "shift": lambda a: Expr(f"{seq}.pop(0)", None, PRIMARY) if not a else None,
-            "unshift": lambda a: Expr(f"{seq}.insert(0, {a[0].code})", None, PRIMARY)
-            if len(a) == 1 else None,
+            "unshift": lambda a: (
+                Expr(f"{seq}.insert(0, {a[0].code})", None, PRIMARY) if len(a) == 1 else None
+            ),
             "join": lambda a: self.join_call(obj, a),
-            "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list",
-                                     SUM),
+            "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list", SUM),
             "reverse": lambda a: Expr(f"{seq}.reverse()", None, PRIMARY) if not a else None,
         }
-        if method in simple and (obj.kind == "list" or method in ("push", "join", "shift",
-                                                                  "unshift", "pop")):
+        if method in simple and (
+            obj.kind == "list" or method in ("push", "join", "shift", "unshift", "pop")
+        ):
             return simple[method](self.args(args_node))
         if method == "splice" and obj.kind in ("list", None):
             args = self.args(args_node)
@@ -507,8 +648,9 @@ class CallTranslator(ExpressionTranslator):
         if method == "reduce" and len(children) == 2:
             combine, initial = self.args(args_node, "combine")
             self.need("import functools")
-            return Expr(f"functools.reduce({combine.code}, {obj.code}, {initial.code})", None,
-                        PRIMARY)
+            return Expr(
+                f"functools.reduce({combine.code}, {obj.code}, {initial.code})", None, PRIMARY
+            )
         if method == "sort" and obj.kind in ("list", None) and len(children) <= 1:
             return self.sort_call(obj, args_node, children)
         if method == "forEach":
@@ -548,8 +690,7 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"all({test} {loop})", "bool", PRIMARY)
         index = params[1] if len(params) == 2 else "index"
         found = f"({index} for {index}, {params[0]} in enumerate({seq}) if {test})"
-        return Expr(f"{next_}({found}, -1)",
-                    "int", PRIMARY)
+        return Expr(f"{next_}({found}, -1)", "int", PRIMARY)
 
     def builtin(self, name: str) -> str:
         """A built-in's name, or `builtins.name` where the file binds the name (`next`)."""
@@ -570,8 +711,11 @@ class CallTranslator(ExpressionTranslator):
         args = self.args(args_node)
         subject = obj.at(PRIMARY)
         if method in _STRING_METHODS and (method.startswith(("starts", "ends")) or not args):
-            return Expr(f"{subject}.{_STRING_METHODS[method]}({_join(args)})",
-                        "bool" if method.startswith(("starts", "ends")) else "str", PRIMARY)
+            return Expr(
+                f"{subject}.{_STRING_METHODS[method]}({_join(args)})",
+                "bool" if method.startswith(("starts", "ends")) else "str",
+                PRIMARY,
+            )
         if method == "includes" and len(args) == 1:
             return Expr(f"{args[0].at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)
         if method == "indexOf" and len(args) == 1:
@@ -602,14 +746,19 @@ class CallTranslator(ExpressionTranslator):
         if method in ("replace", "replaceAll") and len(args) == 2:
             self.need("from expresspy import js")
             every = ", replace_all=True" if method == "replaceAll" else ""
-            return Expr(f"js.replace({obj.code}, {args[0].code}, {args[1].code}{every})", "str",
-                        PRIMARY)
+            return Expr(
+                f"js.replace({obj.code}, {args[0].code}, {args[1].code}{every})", "str", PRIMARY
+            )
         if method == "match" and len(args) == 1 and args[0].kind == "regex":
             return Expr(f"{args[0].at(PRIMARY)}.match({obj.code})", None, PRIMARY)
         if method == "toString" and not args:
             return Expr(self.as_string(obj), "str", PRIMARY)
-        if method == "toString" and obj.kind == "bytes" and len(args) == 1 and \
-                args[0].code in ('"hex"', '"base64"'):
+        if (
+            method == "toString"
+            and obj.kind == "bytes"
+            and len(args) == 1
+            and args[0].code in ('"hex"', '"base64"')
+        ):
             # crypto.randomBytes(n).toString('hex')
             if args[0].code == '"hex"':
                 return Expr(f"{subject}.hex()", "str", PRIMARY)
@@ -617,8 +766,9 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"base64.b64encode({obj.code}).decode()", "str", PRIMARY)
         if method == "toFixed" and len(args) <= 1:
             self.need("from expresspy import js")
-            return Expr(f"js.to_fixed({obj.code}{', ' + args[0].code if args else ''})", "str",
-                        PRIMARY)
+            return Expr(
+                f"js.to_fixed({obj.code}{', ' + args[0].code if args else ''})", "str", PRIMARY
+            )
         if method == "toISOString" and not args:
             self.need("from expresspy import js")
             return Expr(f"js.iso_string({obj.code})", "str", PRIMARY)
@@ -656,7 +806,6 @@ class CallTranslator(ExpressionTranslator):
         result = "error" if kind == "error_class" else "instance"
         return Expr(f"{callee.at(PRIMARY)}({_join(args)})", result, PRIMARY)
 
-
     def redis_store(self, node: Node, args_node: Node | None) -> Expr:
         """`new RedisStore(options)` of connect-redis as expresspy's `RedisStore(client, ...)`.
 
@@ -680,15 +829,19 @@ class CallTranslator(ExpressionTranslator):
             else:
                 raise Untranslatable(node, f"RedisStore option {key}")
         if client is None:
-            parts = [h.strip('"') if h.startswith('"') or h.isdigit() else f"{{{h}}}"
-                     for h in (host, port)]
+            parts = [
+                h.strip('"') if h.startswith('"') or h.isdigit() else f"{{{h}}}"
+                for h in (host, port)
+            ]
             fixed = all("{" not in p for p in parts)
             client = ("" if fixed else "f") + f'"redis://{parts[0]}:{parts[1]}"'
-        return Expr(f"RedisStore({_join([Expr(client), *map(Expr, keywords)])})", "instance",
-                    PRIMARY)
+        return Expr(
+            f"RedisStore({_join([Expr(client), *map(Expr, keywords)])})", "instance", PRIMARY
+        )
 
-    def literal_options(self, node: Node, args_node: Node | None,
-                        what: str) -> list[tuple[str, Expr]]:
+    def literal_options(
+        self, node: Node, args_node: Node | None, what: str
+    ) -> list[tuple[str, Expr]]:
         """The (key, translated value) pairs of a call's one object-literal argument (none
         without arguments); anything else (a variable, a spread) is Untranslatable."""
         options = args_node.named_children if args_node is not None else []
@@ -737,12 +890,26 @@ class CallTranslator(ExpressionTranslator):
 
 
 #: cookie-session's cookie attributes, which express-session takes under `cookie`.
-_COOKIE_ATTRIBUTES = ("maxAge", "expires", "path", "domain", "sameSite", "secure", "httpOnly",
-                      "partitioned", "priority")
+_COOKIE_ATTRIBUTES = (
+    "maxAge",
+    "expires",
+    "path",
+    "domain",
+    "sameSite",
+    "secure",
+    "httpOnly",
+    "partitioned",
+    "priority",
+)
 
 #: connect-redis's option names and RedisStore's keywords.
-_REDIS_STORE_OPTIONS = {"prefix": "prefix", "ttl": "ttl", "disableTTL": "disable_ttl",
-                        "disableTouch": "disable_touch", "serializer": "serializer"}
+_REDIS_STORE_OPTIONS = {
+    "prefix": "prefix",
+    "ttl": "ttl",
+    "disableTTL": "disable_ttl",
+    "disableTouch": "disable_touch",
+    "serializer": "serializer",
+}
 
 
 def _join(args: list[Expr]) -> str:
@@ -775,4 +942,3 @@ def _param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
             return None
         names.append(ctx.text(child))
     return names
-

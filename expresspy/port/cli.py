@@ -11,11 +11,19 @@ __all__ = ["port_command"]
 
 @click.command("port")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
-              help="Write the translation under this folder (default: beside the sources).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the translation under this folder (default: beside the sources).",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@click.option("--check", is_flag=True,
-              help="Translate without writing; exit 1 if any TODO(port) or syntax error remains.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Translate without writing; exit 1 if any TODO(port) or syntax error remains.",
+)
 def port_command(paths: tuple[Path, ...], out: Path | None, force: bool, check: bool) -> None:
     """Translate Express apps (JavaScript) and their EJS/Handlebars views to expresspy.
 

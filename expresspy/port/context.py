@@ -17,8 +17,25 @@ if TYPE_CHECKING:
 __all__ = ["Context", "Expr", "LocalModule", "Scope", "Todo", "Untranslatable", "is_simple"]
 
 #: Python's precedence levels, low to high, for parenthesising translated sub-expressions.
-LAMBDA, TERNARY, OR, AND, NOT, COMPARE, BITOR, BITXOR, BITAND, SHIFT, SUM, PRODUCT, UNARY, \
-    POWER, AWAIT, PRIMARY, ATOM = range(17)
+(
+    LAMBDA,
+    TERNARY,
+    OR,
+    AND,
+    NOT,
+    COMPARE,
+    BITOR,
+    BITXOR,
+    BITAND,
+    SHIFT,
+    SUM,
+    PRODUCT,
+    UNARY,
+    POWER,
+    AWAIT,
+    PRIMARY,
+    ATOM,
+) = range(17)
 
 
 @dataclass(frozen=True)
@@ -121,9 +138,13 @@ class Scope:
 class Context:
     """One file's translation state (see the module doc)."""
 
-    def __init__(self, display: str, source: bytes,
-                 local_modules: dict[str, LocalModule] | None = None,
-                 module_path: str = "") -> None:
+    def __init__(
+        self,
+        display: str,
+        source: bytes,
+        local_modules: dict[str, LocalModule] | None = None,
+        module_path: str = "",
+    ) -> None:
         self.display = display
         self.source = source
         self.local_modules = local_modules or {}
@@ -151,7 +172,7 @@ class Context:
     # -- small services -----------------------------------------------------------------
     def text(self, node: Node) -> str:
         """The original source text of a node."""
-        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def need(self, line: str) -> None:
         """Record an import line the translated file needs."""

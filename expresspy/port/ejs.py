@@ -25,11 +25,14 @@ _ELSE = re.compile(r"^\}\s*else\s*\{$")
 _CLOSE = re.compile(r"^\}\s*\)?\s*;?$")
 _FOR_EACH = re.compile(
     r"^(.+)\.forEach\(\s*(?:function\s*\(\s*(\w+)\s*(?:,\s*(\w+)\s*)?\)|\(?\s*(\w+)\s*"
-    r"(?:,\s*(\w+)\s*)?\)?\s*=>)\s*\{$", re.DOTALL)
+    r"(?:,\s*(\w+)\s*)?\)?\s*=>)\s*\{$",
+    re.DOTALL,
+)
 _FOR_OF = re.compile(r"^for\s*\(\s*(?:const|let|var)\s+(\w+)\s+of\s+(.+)\)\s*\{$", re.DOTALL)
 _FOR_COUNT = re.compile(
     r"^for\s*\(\s*(?:let|var)\s+(\w+)\s*=\s*0\s*;\s*\1\s*<\s*(.+?)\s*;\s*\1\+\+\s*\)\s*\{$",
-    re.DOTALL)
+    re.DOTALL,
+)
 _DECLARE = re.compile(r"^(?:const|let|var)\s+(\w+)\s*=\s*(.+?);?$", re.DOTALL)
 _INCLUDE = re.compile(r"^include\(\s*(['\"])(.+?)\1\s*(?:,\s*(\{.*\}))?\s*\)\s*;?$", re.DOTALL)
 
@@ -49,7 +52,7 @@ def translate_ejs(source: str, display: str, folder: str = "") -> ViewResult:
     trim_next = False
     count = 0
     for match in _TAG.finditer(text):
-        chunk = text[position:match.start()]
+        chunk = text[position : match.start()]
         if trim_next:
             chunk = re.sub(r"^(?:\r\n|\r|\n)", "", chunk)
         out.append(literal(chunk.replace("<%%", "<%").replace("%%>", "%>")))
@@ -73,8 +76,9 @@ def translate_ejs(source: str, display: str, folder: str = "") -> ViewResult:
     return ViewResult("".join(out), tx.todos, count)
 
 
-def _tag(tx: TemplateExpressions, opener: str, code: str, line: int, blocks: list[str],
-         folder: str) -> str:
+def _tag(
+    tx: TemplateExpressions, opener: str, code: str, line: int, blocks: list[str], folder: str
+) -> str:
     """One tag's Jinja2 text."""
     if opener in ("=", "-"):
         include = _INCLUDE.match(code)

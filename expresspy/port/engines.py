@@ -26,13 +26,22 @@ RenderCallback = Callable[[BaseException | None, str | None], Any]
 Engine = Callable[[str, dict[str, Any], RenderCallback], Any]
 
 EJS_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
-HANDLEBARS_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
-                      "`": "&#x60;", "=": "&#x3D;"}
+HANDLEBARS_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#x27;",
+    "`": "&#x60;",
+    "=": "&#x3D;",
+}
 
 
 # String.prototype.trim's whitespace: WhiteSpace and LineTerminator code points.
-_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007" \
+_JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
     "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 def _escaper(table: dict[str, str]) -> Callable[[str], str]:
@@ -65,8 +74,9 @@ def _environment(roots: tuple[str, ...], escape: Callable[[str], str], cache: bo
         import jinja2
         import markupsafe
     except ImportError as exc:
-        raise RuntimeError("translated views render with Jinja2: "
-                           "pip install 'expresspy[jinja2]'") from exc
+        raise RuntimeError(
+            "translated views render with Jinja2: pip install 'expresspy[jinja2]'"
+        ) from exc
 
     def finalize(value: Any) -> str:
         if isinstance(value, markupsafe.Markup):
@@ -74,8 +84,11 @@ def _environment(roots: tuple[str, ...], escape: Callable[[str], str], cache: bo
         return escape(_printed(value))
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(roots)), autoescape=False, finalize=finalize,
-        keep_trailing_newline=True, auto_reload=not cache,
+        loader=jinja2.FileSystemLoader(list(roots)),
+        autoescape=False,
+        finalize=finalize,
+        keep_trailing_newline=True,
+        auto_reload=not cache,
     )
     env.filters["raw"] = lambda value: markupsafe.Markup(_printed(value))
     env.globals["js"] = js
@@ -87,8 +100,7 @@ def _roots(path: str, options: Mapping[str, Any]) -> tuple[str, ...]:
     settings = options.get("settings") or {}
     views = settings.get("views") if isinstance(settings, Mapping) else None
     listed = views if isinstance(views, (list, tuple)) else ([views] if views else [])
-    return tuple(dict.fromkeys([*(os.path.abspath(str(v)) for v in listed),
-                                os.path.dirname(path)]))
+    return tuple(dict.fromkeys([*(os.path.abspath(str(v)) for v in listed), os.path.dirname(path)]))
 
 
 def _template_name(path: str, roots: tuple[str, ...]) -> str:
@@ -101,8 +113,13 @@ def _template_name(path: str, roots: tuple[str, ...]) -> str:
 class _Engine:
     """One engine object: `engine(path, options, callback)` with its Jinja2 environments."""
 
-    def __init__(self, escapes: dict[str, str], layout: str | None = None,
-                 layouts_dir: str | None = None, trim: bool = False) -> None:
+    def __init__(
+        self,
+        escapes: dict[str, str],
+        layout: str | None = None,
+        layouts_dir: str | None = None,
+        trim: bool = False,
+    ) -> None:
         self.escape = _escaper(escapes)
         self.trim = trim
         self.layout = layout

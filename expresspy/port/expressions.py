@@ -42,27 +42,48 @@ __all__ = ["TYPEOF_TESTS", "ExpressionTranslator"]
 REQ_DATA = {"params", "query", "body", "cookies", "signedCookies", "headers", "file"}
 #: Kinds whose members are Python attributes (with snake_case names for Express's API).
 SNAKE_ATTRS = {"req", "res", "app", "router", "express", "route"}
-PLAIN_ATTRS = {"session", "instance", "self", "module", "class", "namespace", "passport",
-               "extensions", "session_cookie"}
+PLAIN_ATTRS = {
+    "session",
+    "instance",
+    "self",
+    "module",
+    "class",
+    "namespace",
+    "passport",
+    "extensions",
+    "session_cookie",
+}
 _NUMERIC = {"int", "num"}
 _BINARY = {
-    "-": ("-", SUM), "*": ("*", PRODUCT), "/": ("/", PRODUCT), "%": ("%", PRODUCT),
-    "**": ("**", POWER), "<": ("<", COMPARE), ">": (">", COMPARE), "<=": ("<=", COMPARE),
-    ">=": (">=", COMPARE), "&": ("&", 8), "|": ("|", 6), "^": ("^", 7), "<<": ("<<", 9),
+    "-": ("-", SUM),
+    "*": ("*", PRODUCT),
+    "/": ("/", PRODUCT),
+    "%": ("%", PRODUCT),
+    "**": ("**", POWER),
+    "<": ("<", COMPARE),
+    ">": (">", COMPARE),
+    "<=": ("<=", COMPARE),
+    ">=": (">=", COMPARE),
+    "&": ("&", 8),
+    "|": ("|", 6),
+    "^": ("^", 7),
+    "<<": ("<<", 9),
     ">>": (">>", 9),
 }
 #: `typeof x === NAME` as Python tests of x.
 TYPEOF_TESTS = {
     "string": "isinstance({x}, str)",
     "number": "(isinstance({x}, (int, float)) and not isinstance({x}, bool))",
-    "boolean": "isinstance({x}, bool)", "function": "callable({x})",
-    "object": "isinstance({x}, (dict, list))", "undefined": "{x} is None",
+    "boolean": "isinstance({x}, bool)",
+    "function": "callable({x})",
+    "object": "isinstance({x}, (dict, list))",
+    "undefined": "{x} is None",
 }
 
 
 #: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`.
 _MISSING_KEY_READ = re.compile(
-    r'(?P<base>\w+\.(?:body|query|params|cookies|signed_cookies|session))'
+    r"(?P<base>\w+\.(?:body|query|params|cookies|signed_cookies|session))"
     r'\.get\((?P<key>"[^"\\]*"|[\w.]+)\)'
 )
 
@@ -159,8 +180,9 @@ class ExpressionTranslator(Context):
         if all(value is None for _, value in parts):
             return Expr(py_string("".join(text for text, _ in parts)), "str")
         if self.jinja:
-            joined = [py_string(text) if value is None else self.as_string(value)
-                      for text, value in parts]
+            joined = [
+                py_string(text) if value is None else self.as_string(value) for text, value in parts
+            ]
             return Expr("(" + " ~ ".join(joined) + ")", "str")
         codes = [self.as_string(value, in_fstring=True) for _, value in parts if value]
         inner = "".join(codes)
@@ -169,8 +191,11 @@ class ExpressionTranslator(Context):
         if quote is None or "\\" in inner:
             # Python 3.10 f-strings cannot hold their own quote or a backslash inside {}:
             # join the pieces instead.
-            joined = [py_string(text) if value is None else self.as_string(value)
-                      for text, value in parts if value is not None or text]
+            joined = [
+                py_string(text) if value is None else self.as_string(value)
+                for text, value in parts
+                if value is not None or text
+            ]
             return Expr(" + ".join(joined), "str", SUM)
         pieces: list[str] = []
         for text, value in parts:
@@ -311,8 +336,11 @@ class ExpressionTranslator(Context):
             return Expr(f"{left.at(AND)} and {right.at(AND + 1)}", _same(left, right), AND)
         if op == "||":
             # `(x || 0) + 1`: a number literal as the default says x holds a number.
-            kind = right.kind if left.kind is None and right_node.type == "number" \
+            kind = (
+                right.kind
+                if left.kind is None and right_node.type == "number"
                 else _same(left, right)
+            )
             if left.kind in ("num", "list", "dict") and not self.jinja:
                 # NaN is true in Python and [] / {} are false: JavaScript's rule decides.
                 self.need("from expresspy import js")
@@ -320,8 +348,12 @@ class ExpressionTranslator(Context):
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
             none = "none" if self.jinja else "None"
-            return Expr(f"{left.at(TERNARY + 1)} if {left.at(COMPARE + 1)} is not {none} "
-                        f"else {right.at(TERNARY)}", _same(left, right), TERNARY)
+            return Expr(
+                f"{left.at(TERNARY + 1)} if {left.at(COMPARE + 1)} is not {none} "
+                f"else {right.at(TERNARY)}",
+                _same(left, right),
+                TERNARY,
+            )
         if op in ("===", "!==", "==", "!="):
             return self.equality(left, right, op)
         if op == "+":
@@ -337,8 +369,11 @@ class ExpressionTranslator(Context):
         if op not in _BINARY:
             raise Untranslatable(node, f"operator {op}")
         symbol, prec = _BINARY[op]
-        kind = "bool" if prec == COMPARE else ("int" if {left.kind, right.kind} == {"int"}
-                                               and op not in ("/",) else "num")
+        kind = (
+            "bool"
+            if prec == COMPARE
+            else ("int" if {left.kind, right.kind} == {"int"} and op not in ("/",) else "num")
+        )
         right_prec = prec + 1 if op != "**" else prec
         left_prec = prec if op != "**" else prec + 1
         return Expr(f"{left.at(left_prec)} {symbol} {right.at(right_prec)}", kind, prec)
@@ -363,8 +398,11 @@ class ExpressionTranslator(Context):
             return Expr(f"{name} is {word}", "bool", COMPARE)
         test = template.format(x=self.expr(argument).at(PRIMARY))
         if op.startswith("!"):
-            return Expr(f"not {test}" if " is " not in test else test.replace(" is ", " is not "),
-                        "bool", NOT)
+            return Expr(
+                f"not {test}" if " is " not in test else test.replace(" is ", " is not "),
+                "bool",
+                NOT,
+            )
         return Expr(test, "bool", COMPARE)
 
     def equality(self, left: Expr, right: Expr, op: str) -> Expr:
@@ -373,13 +411,13 @@ class ExpressionTranslator(Context):
         none = "none" if self.jinja else "None"
         if right.kind == "none" or left.kind == "none":
             subject = left if right.kind == "none" else right
-            return Expr(f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}",
-                        "bool", COMPARE)
+            return Expr(
+                f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}", "bool", COMPARE
+            )
         strict = op in ("===", "!==")
         if strict or (left.kind is not None and left.kind == right.kind):
             symbol = "!=" if negate else "=="
-            return Expr(f"{left.at(COMPARE + 1)} {symbol} {right.at(COMPARE + 1)}", "bool",
-                        COMPARE)
+            return Expr(f"{left.at(COMPARE + 1)} {symbol} {right.at(COMPARE + 1)}", "bool", COMPARE)
         self.need("from expresspy import js")
         call = f"js.loose_eq({left.code}, {right.code})"
         return Expr(f"not {call}" if negate else call, "bool", NOT if negate else PRIMARY)
@@ -395,8 +433,9 @@ class ExpressionTranslator(Context):
             if left.kind == "str" and right.kind == "str":
                 return Expr(f"{left.at(SUM)} + {right.at(SUM + 1)}", "str", SUM)
             pieces = [self.as_string(left), self.as_string(right)]
-            return Expr(f"{_paren(pieces[0], left)} + {_paren(pieces[1], right, SUM + 1)}",
-                        "str", SUM)
+            return Expr(
+                f"{_paren(pieces[0], left)} + {_paren(pieces[1], right, SUM + 1)}", "str", SUM
+            )
         self.need("from expresspy import js")
         return Expr(f"js.add({left.code}, {right.code})", None, PRIMARY)
 
@@ -411,7 +450,7 @@ class ExpressionTranslator(Context):
         if op == "!":
             at = _top_level(arg.code, " in ")
             if arg.prec == COMPARE and at >= 0:
-                return Expr(arg.code[:at] + " not in " + arg.code[at + 4:], "bool", COMPARE)
+                return Expr(arg.code[:at] + " not in " + arg.code[at + 4 :], "bool", COMPARE)
             return Expr(f"not {self.condition(arg, NOT)}", "bool", NOT)
         if op == "-":
             return Expr(f"-{arg.at(UNARY)}", arg.kind if arg.kind in _NUMERIC else "num", UNARY)
@@ -452,8 +491,9 @@ class ExpressionTranslator(Context):
         inner = self.expr(node.named_children[0])
         if self.is_async:
             self.is_async[-1] = True
-        return Expr(f"await {inner.at(AWAIT)}", inner.kind if inner.kind != "promise" else None,
-                    AWAIT)
+        return Expr(
+            f"await {inner.at(AWAIT)}", inner.kind if inner.kind != "promise" else None, AWAIT
+        )
 
     def x_update_expression(self, node: Node) -> Expr:
         # `id: nextId++` inside a statement: the increment runs just before the statement.
@@ -488,8 +528,9 @@ class ExpressionTranslator(Context):
         obj = self.expr(obj_node)
         access = self.member(obj, self.text(prop_node))
         if optional and not self.jinja:
-            return Expr(f"None if {obj.at(COMPARE + 1)} is None else {access.at(TERNARY)}",
-                        None, TERNARY)
+            return Expr(
+                f"None if {obj.at(COMPARE + 1)} is None else {access.at(TERNARY)}", None, TERNARY
+            )
         return access
 
     def special_member(self, obj_node: Node, prop: str) -> Expr | None:
@@ -537,8 +578,7 @@ class ExpressionTranslator(Context):
             return Expr(f"{base}.{prop}", "extensions", PRIMARY)
         if kind in SNAKE_ATTRS:
             name = prop if prop[:1].isupper() else snake_case(prop)  # express.Router stays
-            return Expr(f"{base}.{name}", "router_factory" if prop == "Router" else None,
-                        PRIMARY)
+            return Expr(f"{base}.{name}", "router_factory" if prop == "Router" else None, PRIMARY)
         if kind == "namespace" or kind == "module":
             name = prop if prop[:1].isupper() else snake_case(prop)  # multer.MulterError stays
             return Expr(f"{base}.{name}", None, PRIMARY)
@@ -572,8 +612,11 @@ class ExpressionTranslator(Context):
         if obj.kind == "reqdict" and not self.jinja:
             return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
         computed = index.kind != "int" and not (index.kind == "str" and index.code.startswith('"'))
-        if (obj.kind == "list" or (obj.kind is None and computed)) and index.kind != "int" \
-                and not self.jinja:
+        if (
+            (obj.kind == "list" or (obj.kind is None and computed))
+            and index.kind != "int"
+            and not self.jinja
+        ):
             # `list[req.params.index]`: a string index, or one out of range, as JS reads it.
             self.need("from expresspy import js")
             return Expr(f"js.item({obj.code}, {index.code})", None, PRIMARY)
@@ -659,4 +702,3 @@ def _raw_string(source: str) -> str:
     if '"' not in source and not source.endswith("\\") and "\n" not in source:
         return 'r"' + source + '"'
     return py_string(source)
-

@@ -25,8 +25,14 @@ __all__ = ["INDENT", "FunctionTranslator", "indent"]
 INDENT = "    "
 #: A lambda longer than this becomes a def (PEP 8 prefers def; long lambdas read badly).
 LAMBDA_LIMIT = 80
-_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
-              "generator_function_declaration", "method_definition"}
+_FUNCTIONS = {
+    "arrow_function",
+    "function_expression",
+    "function",
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+}
 
 
 def indent(lines: list[str]) -> list[str]:
@@ -52,11 +58,18 @@ class FunctionTranslator(CallTranslator):
         if body is not None and body.type == "statement_block":
             # `() => { console.log(x); }`: one call statement reads best as a lambda.
             inner = list(body.named_children)
-            if len(inner) == 1 and inner[0].type == "expression_statement" and \
-                    inner[0].named_children[0].type == "call_expression":
+            if (
+                len(inner) == 1
+                and inner[0].type == "expression_statement"
+                and inner[0].named_children[0].type == "call_expression"
+            ):
                 body = inner[0].named_children[0]
-        if body is not None and body.type != "statement_block" and not self.jinja and \
-                "async" not in self.text(node).split("(")[0].split("=>")[0]:
+        if (
+            body is not None
+            and body.type != "statement_block"
+            and not self.jinja
+            and "async" not in self.text(node).split("(")[0].split("=>")[0]
+        ):
             params = self.params(node)
             if params is not None and all("=" not in p and "*" not in p for p in params):
                 self.push_scope()
@@ -68,8 +81,11 @@ class FunctionTranslator(CallTranslator):
                 finally:
                     self.pre.pop()
                     self.pop_scope()
-                code = f"lambda {', '.join(params)}: {value.code}" if params else \
-                    f"lambda: {value.code}"
+                code = (
+                    f"lambda {', '.join(params)}: {value.code}"
+                    if params
+                    else f"lambda: {value.code}"
+                )
                 if not pre and len(code) <= LAMBDA_LIMIT and "\n" not in code:
                     return Expr(code, "function", 0)
         if self.jinja or not self.hoisted:
@@ -284,8 +300,10 @@ class FunctionTranslator(CallTranslator):
             padding = ", ".join(["None"] * len(names))
             if len(names) == 1:
                 return [*lines, f"{names[0]} = [*{source.at(PRIMARY)}, None][0]"]
-            return [*lines, f"{', '.join(names)} = [*{source.at(PRIMARY)}, {padding}]"
-                            f"[:{len(names)}]"]
+            return [
+                *lines,
+                f"{', '.join(names)} = [*{source.at(PRIMARY)}, {padding}][:{len(names)}]",
+            ]
         taken: list[str] = []
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern":
@@ -326,16 +344,26 @@ class FunctionTranslator(CallTranslator):
             elif child.type == "rest_pattern":
                 rest = self.scope.declare(self.text(child.named_children[0]), "dict")
                 skip = ", ".join(py_string(k) for k in taken)
-                lines.append(f"{rest} = {{key: item for key, item in {source.at(PRIMARY)}.items() "
-                             f"if key not in ({skip}{',' if len(taken) == 1 else ''})}}")
+                lines.append(
+                    f"{rest} = {{key: item for key, item in {source.at(PRIMARY)}.items() "
+                    f"if key not in ({skip}{',' if len(taken) == 1 else ''})}}"
+                )
             else:
                 raise Untranslatable(child, "pattern")
         return lines
 
     def read_key(self, source: Expr, key: str) -> str:
         """A destructured key: `.get` on data (missing → None), attributes on objects."""
-        if source.kind in ("req", "res", "app", "session", "instance", "self", "module",
-                           "namespace"):
+        if source.kind in (
+            "req",
+            "res",
+            "app",
+            "session",
+            "instance",
+            "self",
+            "module",
+            "namespace",
+        ):
             return self.member(source, key).code
         return f"{source.at(PRIMARY)}.get({py_string(key)})"
 
@@ -344,7 +372,8 @@ def _defaults_itself(name: str, body: str) -> bool:
     """True when a function body gives parameter `name` a default (`name = name || x`,
     `name ??= x`, `if (name === undefined)`): the parameter is optional."""
     word = re.escape(name)
-    pattern = (rf"\b{word}\s*=\s*{word}\s*(\|\||\?\?)|\b{word}\s*(\|\||\?\?)="
-               rf"|\b{word}\s*===?\s*undefined\b|typeof\s+{word}\s*===?\s*'undefined'")
+    pattern = (
+        rf"\b{word}\s*=\s*{word}\s*(\|\||\?\?)|\b{word}\s*(\|\||\?\?)="
+        rf"|\b{word}\s*===?\s*undefined\b|typeof\s+{word}\s*===?\s*'undefined'"
+    )
     return re.search(pattern, body) is not None
-

@@ -34,7 +34,7 @@ class _Tag:
 
     @property
     def kind(self) -> str:
-        """"#", "/", ">", "!", "else" or "" (a value)."""
+        """ "#", "/", ">", "!", "else" or "" (a value)."""
         head = self.body.strip()
         if head.startswith("!"):
             return "!"
@@ -46,9 +46,18 @@ class _Tag:
 
 
 def _tags(text: str) -> list[_Tag]:
-    return [_Tag(m.start(), m.end(), m.group(1) == "~", m.group(5) == "~", bool(m.group(2)),
-                 m.group(3), text.count("\n", 0, m.start()) + 1)
-            for m in _TAG.finditer(text)]
+    return [
+        _Tag(
+            m.start(),
+            m.end(),
+            m.group(1) == "~",
+            m.group(5) == "~",
+            bool(m.group(2)),
+            m.group(3),
+            text.count("\n", 0, m.start()) + 1,
+        )
+        for m in _TAG.finditer(text)
+    ]
 
 
 def _standalone(text: str, tag: _Tag) -> tuple[int, int] | None:
@@ -57,8 +66,8 @@ def _standalone(text: str, tag: _Tag) -> tuple[int, int] | None:
         return None
     line_start = text.rfind("\n", 0, tag.start) + 1
     line_end = text.find("\n", tag.end)
-    before = text[line_start:tag.start]
-    after = text[tag.end:] if line_end == -1 else text[tag.end:line_end]
+    before = text[line_start : tag.start]
+    after = text[tag.end :] if line_end == -1 else text[tag.end : line_end]
     if before.strip(" \t") or after.strip(" \t\r"):
         return None
     return line_start, (len(text) if line_end == -1 else line_end + 1)
@@ -67,8 +76,13 @@ def _standalone(text: str, tag: _Tag) -> tuple[int, int] | None:
 class _Scope:
     """Where names resolve: the root context, or a block's item (`this`)."""
 
-    def __init__(self, this: str | None, key: str | None = None,
-                 parent: _Scope | None = None, loop: bool = False) -> None:
+    def __init__(
+        self,
+        this: str | None,
+        key: str | None = None,
+        parent: _Scope | None = None,
+        loop: bool = False,
+    ) -> None:
         self.this, self.key, self.parent, self.loop = this, key, parent, loop
 
 
@@ -150,8 +164,11 @@ class _Translator:
                 restored = self.restored.pop()
                 if name in ("each", "with") and not restored:
                     self.scope = self.scope.parent or self.scope
-                return "{% endfor %}" if name == "each" else (
-                    "{% endif %}{% endwith %}" if name == "with" else "{% endif %}")
+                return (
+                    "{% endfor %}"
+                    if name == "each"
+                    else ("{% endif %}{% endwith %}" if name == "with" else "{% endif %}")
+                )
             if kind == "else":
                 rest = body[4:].strip() if body.startswith("else") else ""
                 if self.blocks and self.blocks[-1] in ("each", "with") and not self.restored[-1]:
@@ -168,8 +185,13 @@ class _Translator:
                 include = '{% include "partials/' + name + '.html" %}'
                 if tag.indent:
                     # A standalone partial is indented line by line with the tag's indentation.
-                    return ("{% filter indent(" + repr(tag.indent) + ", blank=True) %}" +
-                            include + "{% endfilter %}")
+                    return (
+                        "{% filter indent("
+                        + repr(tag.indent)
+                        + ", blank=True) %}"
+                        + include
+                        + "{% endfilter %}"
+                    )
                 return include
             if " " in body:
                 return self.todo(tag)  # a helper call
@@ -222,7 +244,7 @@ def translate_handlebars(source: str, display: str) -> ViewResult:
             if tag.kind == ">":
                 # A standalone partial keeps its indentation (Handlebars indents the partial's
                 # lines with it) but loses the line's newline.
-                tag.indent = source[span[0]:tag.start]
+                tag.indent = source[span[0] : tag.start]
                 span = (tag.start, span[1])
             cuts[tag.start] = span
     tx = _Translator(display)
@@ -232,7 +254,7 @@ def translate_handlebars(source: str, display: str) -> ViewResult:
     for index, tag in enumerate(tags):
         span = cuts.get(tag.start)
         text_end = span[0] if span is not None else tag.start
-        chunk = source[position:max(position, text_end)]
+        chunk = source[position : max(position, text_end)]
         if strip_next:
             chunk = chunk.lstrip()
         following = tags[index + 1] if index + 1 < len(tags) else None

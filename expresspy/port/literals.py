@@ -8,8 +8,19 @@ import re
 __all__ = ["decode_string", "number_literal", "py_string"]
 
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
-_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
-           "\n": "", "\r\n": "", "\u2028": "", "\u2029": ""}
+_SIMPLE = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "0": "\0",
+    "\n": "",
+    "\r\n": "",
+    "\u2028": "",
+    "\u2029": "",
+}
 
 
 def decode_string(body: str) -> str:

@@ -24,10 +24,25 @@ __all__ = ["ModuleResult", "format_python", "translate_module"]
 #: Seconds `ruff format` may take on one translated file.
 FORMAT_TIMEOUT = 20.0
 LINE_LENGTH = 100
-_STDLIB = ("import asyncio", "import base64", "import builtins", "import functools", "import json",
-           "import math", "import os", "import random", "import re", "import secrets",
-           "import sys", "import traceback", "import uuid", "from datetime", "from pathlib",
-           "from types", "from urllib")
+_STDLIB = (
+    "import asyncio",
+    "import base64",
+    "import builtins",
+    "import functools",
+    "import json",
+    "import math",
+    "import os",
+    "import random",
+    "import re",
+    "import secrets",
+    "import sys",
+    "import traceback",
+    "import uuid",
+    "from datetime",
+    "from pathlib",
+    "from types",
+    "from urllib",
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,14 @@ class ModuleResult:
 class ModuleTranslator(StatementTranslator):
     """Binds `require`/`import` to Python imports and assembles the module."""
 
-    def __init__(self, display: str, source: bytes, local_modules: dict[str, LocalModule],
-                 module_path: str, file_key: str) -> None:
+    def __init__(
+        self,
+        display: str,
+        source: bytes,
+        local_modules: dict[str, LocalModule],
+        module_path: str,
+        file_key: str,
+    ) -> None:
         super().__init__(display, source, local_modules, module_path)
         self.file_key = file_key
         self.exports = {}
@@ -90,8 +111,9 @@ class ModuleTranslator(StatementTranslator):
             return Expr("load_dotenv", "dotenv")
         return Expr(package.expr or module, package.kind)
 
-    def require_binding(self, node: Node, target: Node | None, module: str,
-                        member: str | None = None) -> list[str]:
+    def require_binding(
+        self, node: Node, target: Node | None, module: str, member: str | None = None
+    ) -> list[str]:
         if target is None:
             self.require_value(node, module)
             return []
@@ -172,8 +194,11 @@ class ModuleTranslator(StatementTranslator):
             if member is None:
                 py = py_name(name)
                 if local.default is None:
-                    self.need(f"import {local.module} as {py}" if local.module != py
-                              else f"import {local.module}")
+                    self.need(
+                        f"import {local.module} as {py}"
+                        if local.module != py
+                        else f"import {local.module}"
+                    )
                     self.scope.declare(name, "module", py)
                 else:
                     alias = "" if local.default == py else f" as {py}"
@@ -200,8 +225,7 @@ class ModuleTranslator(StatementTranslator):
         body = self.block(nodes)
         self.is_async.pop()
         body = _space_definitions(body)
-        lines = [f"# Translated from {self.display} by `expresspy port`; edit it freely.",
-                 *header]
+        lines = [f"# Translated from {self.display} by `expresspy port`; edit it freely.", *header]
         if header:
             lines.append("")
         imports = self.import_lines()
@@ -234,8 +258,9 @@ class ModuleTranslator(StatementTranslator):
             if group:
                 if result:
                     result.append("")
-                result.extend(sorted(_merge_from_imports(group),
-                                     key=lambda s: (s.startswith("from"), s)))
+                result.extend(
+                    sorted(_merge_from_imports(group), key=lambda s: (s.startswith("from"), s))
+                )
         return result
 
 
@@ -248,7 +273,7 @@ def _function_names(root: Node, source: bytes) -> set[str]:
         if node.type in ("function_declaration", "generator_function_declaration"):
             name = node.child_by_field_name("name")
             if name is not None:
-                names.add(source[name.start_byte:name.end_byte].decode())
+                names.add(source[name.start_byte : name.end_byte].decode())
         stack.extend(node.named_children)
     return names
 
@@ -315,18 +340,26 @@ def format_python(text: str) -> str:
     try:
         done = subprocess.run(
             [ruff, "format", f"--line-length={LINE_LENGTH}", "--stdin-filename", "port.py", "-"],
-            input=text, capture_output=True, text=True, timeout=FORMAT_TIMEOUT, check=False,
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=FORMAT_TIMEOUT,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return text
     return done.stdout if done.returncode == 0 else text
 
 
-def translate_module(source: bytes, display: str, local_modules: dict[str, LocalModule],
-                     module_path: str, file_key: str) -> ModuleResult:
+def translate_module(
+    source: bytes,
+    display: str,
+    local_modules: dict[str, LocalModule],
+    module_path: str,
+    file_key: str,
+) -> ModuleResult:
     """Translate one JavaScript file; raises PortSyntaxError when it does not parse."""
     root = parse(source, display)
     translator = ModuleTranslator(display, source, local_modules, module_path, file_key)
     text = format_python(translator.translate(root))
     return ModuleResult(text, translator.todos, translator.statements, translator.view_engine)
-

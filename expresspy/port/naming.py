@@ -18,13 +18,56 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z_]+")
 # Names a ported module may not shadow without surprises (they are used by translated code).
 # Third-party modules expresspy or ported code imports, which a project file must not hide.
-_SHADOWED = {"expresspy", "redis", "jinja2", "markupsafe", "h11", "httptools", "click",
-             "itsdangerous", "psycopg", "psycopg_pool", "dotenv", "tree_sitter", "wsproto"}
-_RESERVED = {"True", "False", "None", "js", "os", "re", "json", "math", "self",
-             # Builtins that translated code calls: a `function list()` must not hide them.
-             "abs", "all", "any", "bool", "callable", "dict", "Exception", "float", "getattr",
-             "int", "isinstance", "len", "list", "max", "min", "print", "range", "round",
-             "sorted", "str", "sum", "super", "tuple"}
+_SHADOWED = {
+    "expresspy",
+    "redis",
+    "jinja2",
+    "markupsafe",
+    "h11",
+    "httptools",
+    "click",
+    "itsdangerous",
+    "psycopg",
+    "psycopg_pool",
+    "dotenv",
+    "tree_sitter",
+    "wsproto",
+}
+_RESERVED = {
+    "True",
+    "False",
+    "None",
+    "js",
+    "os",
+    "re",
+    "json",
+    "math",
+    "self",
+    # Builtins that translated code calls: a `function list()` must not hide them.
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "callable",
+    "dict",
+    "Exception",
+    "float",
+    "getattr",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "max",
+    "min",
+    "print",
+    "range",
+    "round",
+    "sorted",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+}
 
 
 def snake_case(name: str) -> str:

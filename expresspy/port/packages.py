@@ -34,54 +34,95 @@ class Package:
 _PATH_MEMBERS = ("join", "resolve", "basename", "dirname", "extname", "normalize")
 
 PACKAGES: dict[str, Package] = {
-    "express": Package(("from expresspy import express",), "express", "express",
-                       (("Router", "express.Router"), ("json", "express.json"),
-                        ("urlencoded", "express.urlencoded"), ("static", "express.static"))),
-    "express-session": Package(("from expresspy import session",), "session", "session_factory",
-                               (("MemoryStore", "MemoryStore"), ("Store", "Store"))),
-    "body-parser": Package(("from expresspy import express",), "express", "express",
-                           (("json", "express.json"), ("urlencoded", "express.urlencoded"),
-                            ("text", "express.text"), ("raw", "express.raw"))),
-    "cookie-parser": Package(("from expresspy.middleware import cookie_parser",),
-                             "cookie_parser", "callable"),
+    "express": Package(
+        ("from expresspy import express",),
+        "express",
+        "express",
+        (
+            ("Router", "express.Router"),
+            ("json", "express.json"),
+            ("urlencoded", "express.urlencoded"),
+            ("static", "express.static"),
+        ),
+    ),
+    "express-session": Package(
+        ("from expresspy import session",),
+        "session",
+        "session_factory",
+        (("MemoryStore", "MemoryStore"), ("Store", "Store")),
+    ),
+    "body-parser": Package(
+        ("from expresspy import express",),
+        "express",
+        "express",
+        (
+            ("json", "express.json"),
+            ("urlencoded", "express.urlencoded"),
+            ("text", "express.text"),
+            ("raw", "express.raw"),
+        ),
+    ),
+    "cookie-parser": Package(
+        ("from expresspy.middleware import cookie_parser",), "cookie_parser", "callable"
+    ),
     "morgan": Package(("from expresspy.middleware import logger",), "logger", "callable"),
     "cors": Package(("from expresspy.middleware import cors",), "cors", "callable"),
-    "compression": Package(("from expresspy.middleware import compression",), "compression",
-                           "callable"),
-    "method-override": Package(("from expresspy.middleware import method_override",),
-                               "method_override", "callable"),
+    "compression": Package(
+        ("from expresspy.middleware import compression",), "compression", "callable"
+    ),
+    "method-override": Package(
+        ("from expresspy.middleware import method_override",), "method_override", "callable"
+    ),
     "serve-static": Package(("from expresspy import express",), "express.static", "callable"),
     "multer": Package(("from expresspy.middleware import multer",), "multer", "module"),
     "connect-flash": Package(("from expresspy.middleware import flash",), "flash", "callable"),
     "helmet": Package(("from expresspy.middleware import helmet",), "helmet", "callable"),
-    "express-rate-limit": Package(("from expresspy.middleware import rate_limit",), "rate_limit",
-                                  "callable", (("rateLimit", "rate_limit"),)),
+    "express-rate-limit": Package(
+        ("from expresspy.middleware import rate_limit",),
+        "rate_limit",
+        "callable",
+        (("rateLimit", "rate_limit"),),
+    ),
     "passport": Package(("from expresspy import passport",), "passport", "module"),
-    "passport-local": Package(("from expresspy.passport import LocalStrategy",), None, "module",
-                              (("Strategy", "LocalStrategy"),)),
-    "connect-redis": Package(("from expresspy.session import RedisStore",), "RedisStore",
-                             "class", (("RedisStore", "RedisStore"), ("default", "RedisStore"))),
+    "passport-local": Package(
+        ("from expresspy.passport import LocalStrategy",),
+        None,
+        "module",
+        (("Strategy", "LocalStrategy"),),
+    ),
+    "connect-redis": Package(
+        ("from expresspy.session import RedisStore",),
+        "RedisStore",
+        "class",
+        (("RedisStore", "RedisStore"), ("default", "RedisStore")),
+    ),
     "cookie-session": Package((), "session", "cookie_session"),
-    "connect-pg-simple": Package(("from expresspy.session import PostgresStore",),
-                                 "PostgresStore", "store_factory"),
+    "connect-pg-simple": Package(
+        ("from expresspy.session import PostgresStore",), "PostgresStore", "store_factory"
+    ),
     "http-errors": Package(("from expresspy import HTTPError",), "HTTPError", "error_factory"),
     "escape-html": Package(("from expresspy import js",), "js.escape_html", "callable"),
-    "dotenv": Package(("from dotenv import load_dotenv",), None, "dotenv",
-                      (("config", "load_dotenv"),)),
+    "dotenv": Package(
+        ("from dotenv import load_dotenv",), None, "dotenv", (("config", "load_dotenv"),)
+    ),
     "path": Package(("import os",), None, "path", tuple((m, m) for m in _PATH_MEMBERS)),
     "node:path": Package(("import os",), None, "path", tuple((m, m) for m in _PATH_MEMBERS)),
     "fs": Package(("from pathlib import Path",), None, "fs"),
     "node:fs": Package(("from pathlib import Path",), None, "fs"),
     "fs/promises": Package(("from pathlib import Path",), None, "fs_promises"),
     "node:fs/promises": Package(("from pathlib import Path",), None, "fs_promises"),
-    "crypto": Package((), None, "crypto",
-                      (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))),
-    "node:crypto": Package((), None, "crypto",
-                           (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))),
+    "crypto": Package(
+        (), None, "crypto", (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))
+    ),
+    "node:crypto": Package(
+        (), None, "crypto", (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))
+    ),
     # View engines: the templates are translated to Jinja2; the app registers our engines.
     "ejs": Package((), None, "view_engine"),
-    "express-handlebars": Package(("from expresspy.port.engines import handlebars_engine",),
-                                  "handlebars_engine", "handlebars",
-                                  (("engine", "handlebars_engine"),
-                                   ("create", "handlebars_engine"))),
+    "express-handlebars": Package(
+        ("from expresspy.port.engines import handlebars_engine",),
+        "handlebars_engine",
+        "handlebars",
+        (("engine", "handlebars_engine"), ("create", "handlebars_engine")),
+    ),
 }

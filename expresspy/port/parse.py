@@ -14,8 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PortSyntaxError", "parse"]
 
-INSTALL_HINT = ("expresspy port parses JavaScript with tree-sitter: "
-                "pip install 'expresspy[port]'")
+INSTALL_HINT = "expresspy port parses JavaScript with tree-sitter: pip install 'expresspy[port]'"
 
 
 class PortSyntaxError(Exception):
@@ -44,7 +43,7 @@ def parse(source: bytes, file: str) -> Node:
     if root.has_error:
         bad = _first_error(root) or root
         line, column = bad.start_point[0] + 1, bad.start_point[1] + 1
-        near = source[bad.start_byte:bad.end_byte].decode("utf-8", "replace").split("\n")[0]
+        near = source[bad.start_byte : bad.end_byte].decode("utf-8", "replace").split("\n")[0]
         raise PortSyntaxError(file, line, column, near[:40] or bad.type)
     return root
 

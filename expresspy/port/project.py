@@ -116,18 +116,18 @@ def _exports(source: _Source) -> LocalModule:
     declared: dict[str, str] = {}
     default: str | None = None
     for node in root.named_children:
-        text = code[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        text = code[node.start_byte : node.end_byte].decode("utf-8", "replace")
         if node.type in ("lexical_declaration", "variable_declaration"):
             for declarator in node.named_children:
                 name = declarator.child_by_field_name("name")
                 value = declarator.child_by_field_name("value")
                 if name is not None and value is not None and name.type == "identifier":
-                    value_text = code[value.start_byte:value.end_byte].decode()
-                    declared[code[name.start_byte:name.end_byte].decode()] = value_text
+                    value_text = code[value.start_byte : value.end_byte].decode()
+                    declared[code[name.start_byte : name.end_byte].decode()] = value_text
         stripped = text.replace(" ", "")
         for prefix in ("module.exports=", "exportdefault"):
             if stripped.startswith(prefix):
-                value_text = stripped[len(prefix):].rstrip(";")
+                value_text = stripped[len(prefix) :].rstrip(";")
                 if value_text.isidentifier():
                     default = value_text
                 elif not value_text.startswith("{"):
@@ -139,8 +139,11 @@ def _exports(source: _Source) -> LocalModule:
 
         return LocalModule(source.module, snake_case(default[1:]) or "exported")
     declared_value = declared.get(default, "")
-    kind = "router" if "Router(" in declared_value else (
-        "app" if "express()" in declared_value else None)
+    kind = (
+        "router"
+        if "Router(" in declared_value
+        else ("app" if "express()" in declared_value else None)
+    )
     return LocalModule(source.module, py_name(default), kind)
 
 
@@ -150,8 +153,9 @@ def _target(source: Path, base: Path, out: Path | None, suffix: str, name: str) 
     return folder / (name + suffix)
 
 
-def port(paths: list[Path], out: Path | None = None, force: bool = False,
-         write: bool = True) -> PortResult:
+def port(
+    paths: list[Path], out: Path | None = None, force: bool = False, write: bool = True
+) -> PortResult:
     """Translate each path (a file or a project folder); write the results unless `write`.
 
     Raises PortError before writing anything when a path is missing or an output exists
@@ -169,8 +173,9 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
         for source in sources:
             display = source.path.relative_to(base).as_posix()
             try:
-                module = translate_module(source.path.read_bytes(), display, local,
-                                          source.module, source.key)
+                module = translate_module(
+                    source.path.read_bytes(), display, local, source.module, source.key
+                )
             except PortSyntaxError as exc:
                 result.errors.append(str(exc))
                 continue
@@ -185,8 +190,7 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
             as_ejs = view.suffix in ejs_extensions
             translated = translate_view(view, base / "views", display, as_ejs)
             target = _target(view, base, out, view.suffix if as_ejs else ".html", view.stem)
-            plans.append((view, target, translated.text, translated.statements,
-                          translated.todos))
+            plans.append((view, target, translated.text, translated.statements, translated.todos))
         if out is not None and root.is_dir():
             plans.extend(_assets(root, out, ejs_extensions))
     existing = [t for _, t, _, _, _ in plans if t.exists()]
@@ -207,8 +211,9 @@ def port(paths: list[Path], out: Path | None = None, force: bool = False,
     return result
 
 
-def _assets(root: Path, out: Path, ejs_extensions: set[str]
-            ) -> list[tuple[Path, Path, str, int, list[Todo]]]:
+def _assets(
+    root: Path, out: Path, ejs_extensions: set[str]
+) -> list[tuple[Path, Path, str, int, list[Todo]]]:
     """The project's other files (static files, data), copied so OUT runs on its own.
 
     Marked with a statement count of -1. package.json, lock files and anything in

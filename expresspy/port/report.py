@@ -17,7 +17,9 @@ def summary(result: PortResult, cwd: Path | None = None) -> list[str]:
     todos = len(result.todos)
     lines.extend(result.errors)
     verb = "checked" if cwd is None else "written"
-    lines.append(f"{files} file{'s' if files != 1 else ''} {verb}, {statements} statements "
-                 f"and tags translated, {todos} TODO{'s' if todos != 1 else ''}"
-                 + (f", {len(result.errors)} with syntax errors" if result.errors else ""))
+    lines.append(
+        f"{files} file{'s' if files != 1 else ''} {verb}, {statements} statements "
+        f"and tags translated, {todos} TODO{'s' if todos != 1 else ''}"
+        + (f", {len(result.errors)} with syntax errors" if result.errors else "")
+    )
     return lines

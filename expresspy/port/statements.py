@@ -24,8 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = ["StatementTranslator"]
 
-_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
-              "generator_function_declaration", "method_definition"}
+_FUNCTIONS = {
+    "arrow_function",
+    "function_expression",
+    "function",
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+}
 _AUGMENTED = {"+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>="}
 
 
@@ -37,8 +43,9 @@ class StatementTranslator(FunctionTranslator):
     main_block: list[str]
 
     # Provided by the module translator (imports depend on the project).
-    def require_binding(self, node: Node, target: Node | None, module: str,
-                        member: str | None = None) -> list[str]:
+    def require_binding(
+        self, node: Node, target: Node | None, module: str, member: str | None = None
+    ) -> list[str]:
         """`const X = require('m')` (or an import): the lines it becomes."""
         raise Untranslatable(node)  # pragma: no cover - overridden
 
@@ -48,8 +55,12 @@ class StatementTranslator(FunctionTranslator):
         lines: list[str] = []
         previous_end: int | None = None
         for node in nodes:
-            if previous_end is not None and node.start_point[0] > previous_end + 1 and lines \
-                    and lines[-1] != "":
+            if (
+                previous_end is not None
+                and node.start_point[0] > previous_end + 1
+                and lines
+                and lines[-1] != ""
+            ):
                 lines.append("")
             lines.extend(self.statement(node))
             previous_end = node.end_point[0]
@@ -91,8 +102,9 @@ class StatementTranslator(FunctionTranslator):
         """`// x` → `# x`; a block comment becomes one `#` line per line."""
         text = self.text(node)
         if text.startswith("//"):
-            return ["#" + (" " if not text[2:].startswith(" ") and text[2:] else "")
-                    + text[2:].rstrip()]
+            return [
+                "#" + (" " if not text[2:].startswith(" ") and text[2:] else "") + text[2:].rstrip()
+            ]
         inner = text[2:-2].strip("*").strip("\n")
         lines = []
         for line in inner.splitlines():
@@ -135,8 +147,11 @@ class StatementTranslator(FunctionTranslator):
             # `const LocalStrategy = require('passport-local').Strategy`
             assert value_node is not None
             return self.require_binding(value_node, name_node, member[0], member[1])
-        if name_node.type == "identifier" and value_node is not None and \
-                value_node.type == "assignment_expression":
+        if (
+            name_node.type == "identifier"
+            and value_node is not None
+            and value_node.type == "assignment_expression"
+        ):
             return self.chained_export(name_node, value_node)
         if name_node.type == "identifier":
             name = self.text(name_node)
@@ -240,8 +255,11 @@ class StatementTranslator(FunctionTranslator):
         left_text = self.text(left)
         if left_text == "module.exports" or left_text == "exports":
             return self.module_exports(right)
-        if left_text.startswith(("module.exports.", "exports.")) and \
-                left.type == "member_expression" and self.scope.parent is None:
+        if (
+            left_text.startswith(("module.exports.", "exports."))
+            and left.type == "member_expression"
+            and self.scope.parent is None
+        ):
             prop = left.child_by_field_name("property")
             assert prop is not None
             name = self.text(prop)
@@ -278,8 +296,11 @@ class StatementTranslator(FunctionTranslator):
                 lines = self.function_def(right, name)
                 lines[0] = lines[0].replace("(", "(self, ", 1).replace("(self, )", "(self)")
                 return [*lines, f"{self.target(left)} = {name}"]
-        if left.type == "identifier" and right.type in _FUNCTIONS and \
-                self.scope.find(self.text(left)) is None:
+        if (
+            left.type == "identifier"
+            and right.type in _FUNCTIONS
+            and self.scope.find(self.text(left)) is None
+        ):
             py = self.scope.declare(self.text(left), "function")
             return self.function_def(right, py)
         hint = snake_case(left_text.split(".")[-1]) if "." in left_text else snake_case(left_text)
@@ -296,8 +317,9 @@ class StatementTranslator(FunctionTranslator):
             self.default_export = self.scope.py(self.text(value_node))
             return []
         if value_node.type == "object" and all(
-                c.type in ("shorthand_property_identifier", "comment")
-                for c in value_node.named_children):
+            c.type in ("shorthand_property_identifier", "comment")
+            for c in value_node.named_children
+        ):
             for child in value_node.named_children:
                 if child.type == "shorthand_property_identifier":
                     name = self.text(child)
@@ -349,11 +371,20 @@ class StatementTranslator(FunctionTranslator):
         if kind == "app" and method == "listen" and self.scope.parent is None:
             self.main_block.extend(self.statement_lines(node))
             return []
-        if kind == "app" and method == "set" and len(args) == 2 and args[0].type == "string" \
-                and self.string_value(args[0]) == "view engine":
+        if (
+            kind == "app"
+            and method == "set"
+            and len(args) == 2
+            and args[0].type == "string"
+            and self.string_value(args[0]) == "view engine"
+        ):
             return self.view_engine_setting(obj_node, args[1])
-        if kind == "app" and method == "engine" and len(args) == 2 and \
-                _EJS_HOOK.fullmatch(self.text(args[1]).replace(" ", "")):
+        if (
+            kind == "app"
+            and method == "engine"
+            and len(args) == 2
+            and _EJS_HOOK.fullmatch(self.text(args[1]).replace(" ", ""))
+        ):
             # app.engine('.html', require('ejs').__express): EJS views under another extension.
             ext = self.string_value(args[0]).lstrip(".") if args[0].type == "string" else None
             if ext is None:
@@ -361,17 +392,22 @@ class StatementTranslator(FunctionTranslator):
             self.view_engine = "ejs"
             self.need("from expresspy.port.engines import ejs_engine")
             out_ext = "html" if ext == "ejs" else ext
-            return [f'{self.code(obj_node)}.engine({py_string(out_ext)}, ejs_engine())']
+            return [f"{self.code(obj_node)}.engine({py_string(out_ext)}, ejs_engine())"]
         if kind == "app" and method == "engine" and len(args) == 2:
             engine = self.expr(args[1])
             if "handlebars_engine" not in engine.code:
                 raise Untranslatable(node, "view engine")
             self.view_engine = "handlebars"
             return [f'{self.code(obj_node)}.engine("html", {engine.code})']
-        if kind in ("app", "router") and method in ROUTE_METHODS - {"use"} and len(args) == 2 \
-                and args[0].type == "string" and args[1].type in _FUNCTIONS and \
-                args[1].child_by_field_name("body") is not None and \
-                args[1].child_by_field_name("body").type == "statement_block":  # type: ignore[union-attr]
+        if (
+            kind in ("app", "router")
+            and method in ROUTE_METHODS - {"use"}
+            and len(args) == 2
+            and args[0].type == "string"
+            and args[1].type in _FUNCTIONS
+            and args[1].child_by_field_name("body") is not None
+            and args[1].child_by_field_name("body").type == "statement_block"  # type: ignore[union-attr]
+        ):
             path = self.string_value(args[0])
             from .naming import handler_name
 
@@ -425,8 +461,11 @@ class StatementTranslator(FunctionTranslator):
         seq = self.expr(seq_node)
         self.declare_params(fn)
         names = params or ["_"]
-        head = f"for {names[0]} in {seq.code}:" if len(names) == 1 else \
-            f"for {names[1]}, {names[0]} in enumerate({seq.code}):"
+        head = (
+            f"for {names[0]} in {seq.code}:"
+            if len(names) == 1
+            else f"for {names[1]}, {names[0]} in enumerate({seq.code}):"
+        )
         if body.type == "statement_block":
             return [head, *self.body(body)]
         return [head, *indent([self.code(body)])]
@@ -464,9 +503,10 @@ class StatementTranslator(FunctionTranslator):
                 lines.extend(self.callback_inline(fn, f"await {previous}"))
                 previous = "None"
             elif method == "catch":
-                handler = ["except Exception as err:" if _param_count(self, fn) else
-                           "except Exception:", *indent(self.callback_inline(fn, None,
-                                                                              error=True))]
+                handler = [
+                    "except Exception as err:" if _param_count(self, fn) else "except Exception:",
+                    *indent(self.callback_inline(fn, None, error=True)),
+                ]
             else:
                 tail = ["finally:", *indent(self.callback_inline(fn, None))]
         if not handler and not tail:
@@ -486,16 +526,19 @@ class StatementTranslator(FunctionTranslator):
         lines: list[str] = []
         if params:
             kind = "error" if error else None
-            name = self.text(fn.child_by_field_name("parameter") or fn.child_by_field_name(
-                "parameters").named_children[0])  # type: ignore[union-attr]
+            name = self.text(
+                fn.child_by_field_name("parameter")
+                or fn.child_by_field_name("parameters").named_children[0]  # type: ignore[union-attr]
+            )
             py = self.scope.declare(name, kind, "err" if error else None)
             if value is not None:
                 lines.append(f"{py} = {value}")
         elif value is not None:
             lines.append(value)
         if body.type == "statement_block":
-            return lines + [line[len(INDENT):] if line.startswith(INDENT) else line
-                            for line in self.body(body)]
+            return lines + [
+                line[len(INDENT) :] if line.startswith(INDENT) else line for line in self.body(body)
+            ]
         return [*lines, self.code(body)]
 
     # -- control flow -----------------------------------------------------------------------
@@ -505,12 +548,16 @@ class StatementTranslator(FunctionTranslator):
         other = node.child_by_field_name("alternative")
         assert cond is not None
         test = self.text(cond).strip("() ").replace(" ", "")
-        if test in ("!module.parent", "require.main===module") and other is None and \
-                self.scope.parent is None:
+        if (
+            test in ("!module.parent", "require.main===module")
+            and other is None
+            and self.scope.parent is None
+        ):
             # Node's "run only when started directly" is Python's __main__ check.
             body = self.body(then)
-            self.main_block.extend(line[len(INDENT):] if line.startswith(INDENT) else line
-                                   for line in body)
+            self.main_block.extend(
+                line[len(INDENT) :] if line.startswith(INDENT) else line for line in body
+            )
             return []
         lines = [f"if {self.condition(self.expr(cond))}:", *self.body(then)]
         while other is not None:
@@ -568,15 +615,21 @@ class StatementTranslator(FunctionTranslator):
     def s_while_statement(self, node: Node) -> list[str]:
         cond = node.child_by_field_name("condition")
         assert cond is not None
-        return [f"while {self.condition(self.expr(cond))}:",
-                *self.body(node.child_by_field_name("body"))]
+        return [
+            f"while {self.condition(self.expr(cond))}:",
+            *self.body(node.child_by_field_name("body")),
+        ]
 
     def s_do_statement(self, node: Node) -> list[str]:
         cond = node.child_by_field_name("condition")
         assert cond is not None
         body = self.body(node.child_by_field_name("body"))
-        return ["while True:", *body, f"{INDENT}if not ({self.condition(self.expr(cond))}):",
-                f"{INDENT * 2}break"]
+        return [
+            "while True:",
+            *body,
+            f"{INDENT}if not ({self.condition(self.expr(cond))}):",
+            f"{INDENT * 2}break",
+        ]
 
     def s_for_in_statement(self, node: Node) -> list[str]:
         left = node.child_by_field_name("left")
@@ -587,14 +640,20 @@ class StatementTranslator(FunctionTranslator):
         if left.type == "identifier":
             target = self.target(left)
         elif left.type == "array_pattern":
-            names = [self.scope.declare(self.text(c), None) for c in left.named_children
-                     if c.type == "identifier"]
+            names = [
+                self.scope.declare(self.text(c), None)
+                for c in left.named_children
+                if c.type == "identifier"
+            ]
             target = ", ".join(names)
         elif left.type == "object_pattern":
             item = self.unique("item")
             head = [f"for {item} in {source}:"]
-            return head + indent(self.destructure(left, Expr(item, None))) + \
-                self.body(node.child_by_field_name("body"))
+            return (
+                head
+                + indent(self.destructure(left, Expr(item, None)))
+                + self.body(node.child_by_field_name("body"))
+            )
         else:
             raise Untranslatable(node, "for target")
         if not of:
@@ -638,12 +697,14 @@ class StatementTranslator(FunctionTranslator):
         if node.type == "augmented_assignment_expression":
             return self.augmented(node)
         if node.type == "sequence_expression":
-            return [line for part in node.named_children
-                    for line in self.s_expression_statement_of(part)]
+            return [
+                line
+                for part in node.named_children
+                for line in self.s_expression_statement_of(part)
+            ]
         return self.translate_statement_expression(node)
 
-    def counted_loop(self, init: Node | None, cond: Node | None, update: Node | None
-                     ) -> str | None:
+    def counted_loop(self, init: Node | None, cond: Node | None, update: Node | None) -> str | None:
         """`for (let i = A; i < B; i++)` → `for i in range(A, B):` (also `<=`, `i += 1`)."""
         if init is None or cond is None or update is None:
             return None
@@ -665,16 +726,27 @@ class StatementTranslator(FunctionTranslator):
         left = cond_expr.child_by_field_name("left")
         op = cond_expr.child_by_field_name("operator")
         right = cond_expr.child_by_field_name("right")
-        if left is None or op is None or right is None or self.text(left) != name or \
-                self.text(op) not in ((">", ">=") if down else ("<", "<=")):
+        if (
+            left is None
+            or op is None
+            or right is None
+            or self.text(left) != name
+            or self.text(op) not in ((">", ">=") if down else ("<", "<="))
+        ):
             return None
         py = self.scope.declare(name, "int")
         start = self.expr(start_node)
         stop = self.expr(right)
         if down:
-            end = stop.code if self.text(op) == ">" else (
-                str(int(stop.code) - 1) if stop.code.lstrip("-").isdigit()
-                else f"{stop.at(11)} - 1")
+            end = (
+                stop.code
+                if self.text(op) == ">"
+                else (
+                    str(int(stop.code) - 1)
+                    if stop.code.lstrip("-").isdigit()
+                    else f"{stop.at(11)} - 1"
+                )
+            )
             return f"for {py} in range({start.code}, {end}, -1):"
         stop_code = stop.code if self.text(op) == "<" else f"{stop.at(11)} + 1"
         if start.code == "0":
@@ -701,8 +773,12 @@ class StatementTranslator(FunctionTranslator):
             if not statements:
                 continue  # falls through to the next case
             last = [s for s in statements if s.type != "comment"][-1]
-            if last.type not in ("break_statement", "return_statement", "throw_statement",
-                                 "continue_statement"):
+            if last.type not in (
+                "break_statement",
+                "return_statement",
+                "throw_statement",
+                "continue_statement",
+            ):
                 raise Untranslatable(case, "switch case that falls through")
             # The closing `break` goes (a comment after it, which belongs to the next case, stays).
             kept = [s for s in statements if s != last or last.type != "break_statement"]
@@ -728,8 +804,12 @@ class StatementTranslator(FunctionTranslator):
             node = node.named_children[0]
         operator = node.child_by_field_name("operator")
         argument = node.child_by_field_name("argument")
-        if node.type != "unary_expression" or operator is None or argument is None \
-                or self.text(operator) != "typeof":
+        if (
+            node.type != "unary_expression"
+            or operator is None
+            or argument is None
+            or self.text(operator) != "typeof"
+        ):
             return None
         return self.expr(argument)
 
@@ -786,8 +866,12 @@ def _required_module(ctx: StatementTranslator, value: Node | None) -> str | None
         return None
     callee = value.child_by_field_name("function")
     args = value.child_by_field_name("arguments")
-    if callee is None or args is None or ctx.text(callee) != "require" or \
-            ctx.scope.find("require") is not None:
+    if (
+        callee is None
+        or args is None
+        or ctx.text(callee) != "require"
+        or ctx.scope.find("require") is not None
+    ):
         return None
     first = args.named_children[0] if args.named_children else None
     if first is None or first.type != "string":
@@ -816,10 +900,9 @@ def _has_continue(node: Node) -> bool:
     for child in node.named_children:
         if child.type == "continue_statement":
             return True
-        nested = child.type in _FUNCTIONS or child.type.endswith(("for_statement",
-                                                                     "for_in_statement",
-                                                                     "while_statement",
-                                                                     "do_statement"))
+        nested = child.type in _FUNCTIONS or child.type.endswith(
+            ("for_statement", "for_in_statement", "while_statement", "do_statement")
+        )
         if not nested and _has_continue(child):
             return True
     return False

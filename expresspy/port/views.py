@@ -61,15 +61,15 @@ def literal(text: str) -> str:
     return text
 
 
-def translate_view(path: Path, views_root: Path, display: str, as_ejs: bool = False
-                   ) -> ViewResult:
+def translate_view(path: Path, views_root: Path, display: str, as_ejs: bool = False) -> ViewResult:
     """Translate one template file by its extension (`.ejs`, `.hbs`, `.handlebars`).
 
     `as_ejs` reads it as EJS whatever its extension (`app.engine('.html', ejs.__express)`).
     """
     text = path.read_text(encoding="utf-8")
-    relative_dir = path.parent.relative_to(views_root).as_posix() if \
-        path.is_relative_to(views_root) else ""
+    relative_dir = (
+        path.parent.relative_to(views_root).as_posix() if path.is_relative_to(views_root) else ""
+    )
     if path.suffix == ".ejs" or as_ejs:
         from .ejs import translate_ejs
 
@@ -77,4 +77,3 @@ def translate_view(path: Path, views_root: Path, display: str, as_ejs: bool = Fa
     from .handlebars import translate_handlebars
 
     return translate_handlebars(text, display)
-

@@ -269,9 +269,7 @@ class CompiledPath:
     ignore_case: bool = False  # the regex's IGNORECASE, as a bool: RegexFlag's `&` is Python code
 
 
-def compile_string(
-    path: str, *, end: bool, strict: bool, sensitive: bool
-) -> CompiledPath:
+def compile_string(path: str, *, end: bool, strict: bool, sensitive: bool) -> CompiledPath:
     """Compile a string path with Express's router options.
 
     `end` False makes a prefix match (for `app.use`), which must stop at a `/` or the end.
@@ -305,8 +303,14 @@ def compile_string(
     literal = None
     if not tokens or (len(tokens) == 1 and isinstance(tokens[0], _Text)):
         literal = path if sensitive else path.lower()
-    return CompiledPath(re.compile(pattern, flags), tuple(names), frozenset(wildcards), literal,
-                        None if segments is None else frozenset(segments), not sensitive)
+    return CompiledPath(
+        re.compile(pattern, flags),
+        tuple(names),
+        frozenset(wildcards),
+        literal,
+        None if segments is None else frozenset(segments),
+        not sensitive,
+    )
 
 
 def _first_segment(tokens: Sequence[_Text | _Param]) -> str | None:

@@ -55,7 +55,6 @@ class RoutedRequest(DispatchedRequest, Protocol):
     params: Any
 
 
-
 class Layer:
     """One entry of a router's stack: a path matcher and a handler or a Route."""
 
@@ -284,7 +283,8 @@ class Router(MethodsMixin):
         if len(self._by_segment) >= 4096:  # bound the cache against random first segments
             self._by_segment.clear()
         found = tuple(
-            position for position, layer in enumerate(self._stack)
+            position
+            for position, layer in enumerate(self._stack)
             if layer.matcher.first_segments is None or segment in layer.matcher.first_segments
         )
         self._by_segment[segment] = found
@@ -350,7 +350,8 @@ class Router(MethodsMixin):
         if self._last_route is None or not callable(fn):
             raise TypeError(
                 "a router is called as middleware with (req, res, next); called with one "
-                "function it only ends a decorator such as @router.get('/x', validate)")
+                "function it only ends a decorator such as @router.get('/x', validate)"
+            )
         route, method = self._last_route
         self._last_route = None
         route.add(method, (fn,))
@@ -364,6 +365,7 @@ class Router(MethodsMixin):
         Without `fn`, returns a decorator: `@router.param("id")`.
         """
         if fn is None:
+
             def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
                 self.param(name, f)
                 return f
@@ -388,8 +390,11 @@ class Router(MethodsMixin):
         for layer in self._stack:
             path = prefix + path_text(layer.path)
             if layer.route is not None:
-                routes.append(RouteInfo(layer.route.listed_methods(), path,
-                                        [h.fn for _, h in layer.route.stack]))
+                routes.append(
+                    RouteInfo(
+                        layer.route.listed_methods(), path, [h.fn for _, h in layer.route.stack]
+                    )
+                )
                 continue
             assert layer.handler is not None
             mounted = _mounted_router(layer.handler.fn)
@@ -484,8 +489,7 @@ class Router(MethodsMixin):
             if path != seen_path:  # first pass, or a middleware rewrote req.url
                 seen_path = path
                 segment = request_segment(path)
-                candidates = self._candidates(segment if self.case_sensitive
-                                              else segment.lower())
+                candidates = self._candidates(segment if self.case_sensitive else segment.lower())
                 next_candidate = bisect.bisect_right(candidates, position)
             if next_candidate >= len(candidates):
                 break
@@ -511,8 +515,9 @@ class Router(MethodsMixin):
                     if method != "HEAD":
                         continue
             # The matcher builds a fresh Params per match, so it becomes req.params as it is.
-            req.params = Params(merge_params(params, parent_params)) if self.merge_params \
-                else params
+            req.params = (
+                Params(merge_params(params, parent_params)) if self.merge_params else params
+            )
             if params and self.params:
                 if param_states is None:
                     param_states = {}
@@ -528,8 +533,9 @@ class Router(MethodsMixin):
             else:
                 handler = layer.handler
                 assert handler is not None
-                if not (handler.handles_errors if layer_error is not None
-                        else handler.handles_requests):
+                if not (
+                    handler.handles_errors if layer_error is not None else handler.handles_requests
+                ):
                     continue
                 mount = _MountPoint(matched, protohost, parent_url) if matched else None
                 slash_added = mount is not None and mount.enter(req)
@@ -560,8 +566,7 @@ class Router(MethodsMixin):
         return layer_error
 
     def _param_steps(
-        self, params: dict[str, Any], req: RoutedRequest, res: Any,
-        states: dict[str, _ParamState]
+        self, params: dict[str, Any], req: RoutedRequest, res: Any, states: dict[str, _ParamState]
     ) -> Walk:
         """Run `router.param` callbacks for the matched parameters, once per value per request.
 
@@ -614,7 +619,7 @@ class _MountPoint:
         removed, protohost = self.removed, self.protohost
         if not removed:
             return False
-        url = protohost + req.url[len(protohost) + len(removed):]
+        url = protohost + req.url[len(protohost) + len(removed) :]
         slash_added = not protohost and not url.startswith("/")
         req.url = "/" + url if slash_added else url
         req.base_url = self.parent_url + (removed[:-1] if removed.endswith("/") else removed)
@@ -624,12 +629,15 @@ class _MountPoint:
         removed, protohost = self.removed, self.protohost
         if slash_added:
             url = req.url
-            if url == "/" or url.startswith("/?") or (removed.endswith("/")
-                                                        and url.startswith("/")):
+            if (
+                url == "/"
+                or url.startswith("/?")
+                or (removed.endswith("/") and url.startswith("/"))
+            ):
                 req.url = url[1:]
         if removed:
             req.base_url = self.parent_url
-            req.url = protohost + removed + req.url[len(protohost):]
+            req.url = protohost + removed + req.url[len(protohost) :]
 
 
 def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
@@ -659,6 +667,7 @@ def merge_params(params: dict[str, Any], parent: Any) -> dict[str, Any]:
 
 def _use_decorator(owner: Any, path: PathSpec) -> Callable[[Any], Any]:
     """`@owner.use(path)`: mount the decorated function at `path` and return it unchanged."""
+
     def decorator(fn: Any) -> Any:
         owner.use(path, fn)
         return fn

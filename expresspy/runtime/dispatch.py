@@ -59,6 +59,7 @@ class DispatchedResponse(Protocol):
     @property
     def finished(self) -> bool: ...
 
+
 # Returned by dispatch when a handler ended the response without calling next.
 DONE: Any = object()
 
@@ -128,8 +129,13 @@ class _SyncRun:
 
     __slots__ = ("app", "cancelled", "context", "error", "outcome", "req", "res", "step", "walk")
 
-    def __init__(self, walk: Walk, req: DispatchedRequest, res: DispatchedResponse,
-                 context: contextvars.Context | None) -> None:
+    def __init__(
+        self,
+        walk: Walk,
+        req: DispatchedRequest,
+        res: DispatchedResponse,
+        context: contextvars.Context | None,
+    ) -> None:
         self.walk = walk
         self.req = req
         self.res = res
@@ -140,8 +146,9 @@ class _SyncRun:
         self.outcome: tuple[int, Any] | None = None
         self.error: BaseException | None = None
 
-    def run_and_report(self, loop: asyncio.AbstractEventLoop,
-                       done: asyncio.Future[tuple[int, Any]]) -> None:
+    def run_and_report(
+        self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[tuple[int, Any]]
+    ) -> None:
         """`run` `self.step` in a worker thread, the outcome set on `done` from the loop
         (lighter than `run_in_executor`: docs/performance.md, "Small costs avoided")."""
         step, self.step = self.step, None
@@ -175,8 +182,7 @@ class _SyncRun:
             handler, args, nxt = step
             req.next = nxt  # Express's req.next: res.format/render/send_file report through it
             try:
-                result = (handler.fn(*args) if context is None
-                          else context.run(handler.fn, *args))
+                result = handler.fn(*args) if context is None else context.run(handler.fn, *args)
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
@@ -229,8 +235,9 @@ async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> 
             return stop.value
 
 
-async def _resume(kind: int, payload: Any, req: DispatchedRequest, res: DispatchedResponse,
-                  exchange: Exchange) -> Any:
+async def _resume(
+    kind: int, payload: Any, req: DispatchedRequest, res: DispatchedResponse, exchange: Exchange
+) -> Any:
     """The outcome of a sync step the thread handed back unsettled: await what the handler
     returned (`_AWAIT`), then wait for its `next` or the end of the response."""
     if kind == _AWAIT:
@@ -246,8 +253,9 @@ async def _resume(kind: int, payload: Any, req: DispatchedRequest, res: Dispatch
     return await _settle(nxt, res, exchange)
 
 
-async def _run_sync(walk: Walk, step: Step, req: DispatchedRequest, res: DispatchedResponse
-                    ) -> tuple[int, Any]:
+async def _run_sync(
+    walk: Walk, step: Step, req: DispatchedRequest, res: DispatchedResponse
+) -> tuple[int, Any]:
     """Run a plain `def` step (and the sync steps after it) where the app runs sync code."""
     executor = req.app._sync.executor()
     if executor is None:

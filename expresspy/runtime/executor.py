@@ -30,8 +30,9 @@ class SyncHandlers:
         """Make the pool if this app runs sync handlers in threads and has none yet (called
         per request by the app serving it: a dict lookup once the pool exists)."""
         if self.pool is None and not self.inline:
-            self.pool = ThreadPoolExecutor(SYNC_HANDLER_THREADS,
-                                           thread_name_prefix="expresspy-handler")
+            self.pool = ThreadPoolExecutor(
+                SYNC_HANDLER_THREADS, thread_name_prefix="expresspy-handler"
+            )
 
     def executor(self) -> Executor | None:
         """The pool to run a plain ``def`` handler in; None to run it inline on the loop."""

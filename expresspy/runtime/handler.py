@@ -57,8 +57,15 @@ class Handler:
     `handles_requests` for those with at most three.
     """
 
-    __slots__ = ("__weakref__", "arity", "fn", "handles_errors", "handles_requests", "is_async",
-                 "name")
+    __slots__ = (
+        "__weakref__",
+        "arity",
+        "fn",
+        "handles_errors",
+        "handles_requests",
+        "is_async",
+        "name",
+    )
 
     def __init__(self, fn: HandlerFunc) -> None:
         if not callable(fn):
@@ -83,4 +90,3 @@ def flatten_handlers(items: tuple[Any, ...]) -> list[Any]:
         else:
             flat.append(item)
     return flat
-

@@ -35,7 +35,12 @@ def warn_returned_value(handler: Handler, req: Any, value: object) -> None:
     logger.warning(
         "handler %r for %s %s returned %s but sent no response; expresspy (like Express) "
         "ignores return values and the request waits: send it with %s, or call next()",
-        handler.name, getattr(req, "method", "?"), _route_of(req), shown, fix)
+        handler.name,
+        getattr(req, "method", "?"),
+        _route_of(req),
+        shown,
+        fix,
+    )
 
 
 def _route_of(req: Any) -> str:

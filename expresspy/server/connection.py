@@ -31,6 +31,7 @@ __all__ = ["HTTPConnection", "ServerState"]
 logger = logging.getLogger("expresspy.server")
 access_logger = logging.getLogger("expresspy.access")
 
+
 @dataclass(eq=False)
 class ServerState:
     """What every connection of one server shares: the app, the settings, the live set."""
@@ -105,9 +106,7 @@ class HTTPConnection(asyncio.Protocol):
         self.loop = loop
         config = state.config
         self._config = config
-        self._parser = state.parser(
-            state.limits, config.max_chunk_line, config.min_chunk_average
-        )
+        self._parser = state.parser(state.limits, config.max_chunk_line, config.min_chunk_average)
         self._transport: asyncio.Transport | None = None
         self._cycle: RequestCycle | None = None
         self._task: asyncio.Task[None] | None = None
@@ -123,8 +122,9 @@ class HTTPConnection(asyncio.Protocol):
         self._next_waits = False  # a pipelined request waits for the client to read
         self._queued = 0  # bytes handed to the transport so far
         self._timer = PhaseTimer(loop, config, self._on_expiry)
-        self._stall = WriteStallWatch(loop, config.write_timeout, self._bytes_taken,
-                                      self._on_write_stall)
+        self._stall = WriteStallWatch(
+            loop, config.write_timeout, self._bytes_taken, self._on_write_stall
+        )
         # Each request's task starts from a copy of this, never from the previous request's
         # context (a pipelined request is started from inside that request's task).
         self._context = contextvars.copy_context()
@@ -329,8 +329,14 @@ class HTTPConnection(asyncio.Protocol):
 
         # Bytes that came with the head (the client's first frames, sent before it saw the
         # 101) are the WebSocket's: the parser still holds them.
-        upgraded = WebSocketConnection(self.state.app, self._config, self.state.connections,
-                                       transport, scope, self._parser.take_unparsed())
+        upgraded = WebSocketConnection(
+            self.state.app,
+            self._config,
+            self.state.connections,
+            transport,
+            scope,
+            self._parser.take_unparsed(),
+        )
         transport.set_protocol(upgraded)
         upgraded.start()
         if self._read_paused:
@@ -537,8 +543,11 @@ class HTTPConnection(asyncio.Protocol):
     def _on_write_stall(self) -> None:
         """The client read nothing for ``write_timeout`` seconds: drop the connection (the app,
         if still sending, sees the disconnect)."""
-        logger.debug("client %s read nothing for %g s (write_timeout): closing",
-                     self._client, self._config.write_timeout)
+        logger.debug(
+            "client %s read nothing for %g s (write_timeout): closing",
+            self._client,
+            self._config.write_timeout,
+        )
         self._stopped = True
         if self._transport is not None:
             self._transport.abort()
@@ -573,8 +582,9 @@ class HTTPConnection(asyncio.Protocol):
             self._close()
 
 
-def _start_task(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None],
-                context: contextvars.Context) -> asyncio.Task[None]:
+def _start_task(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None], context: contextvars.Context
+) -> asyncio.Task[None]:
     """A task for the request's app call, scheduled, with a copy of `context` (a task copies
     the context it is made in).
 
@@ -596,8 +606,9 @@ is idle, and closing it races only with a request sent at that very moment (inhe
 HTTP keep-alive: RFC 9112 §9.3.1 lets clients retry such requests)."""
 
 # The usual methods as str, to skip a decode per request.
-_METHODS = {m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
-                                           "OPTIONS")}
+_METHODS = {
+    m.encode("ascii"): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+}
 
 
 def _address(value: Any) -> tuple[str, int] | None:

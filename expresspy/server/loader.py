@@ -39,7 +39,8 @@ def _machinery_folders() -> tuple[str, ...]:
 
 def _is_machinery(filename: str) -> bool:
     return filename.startswith("<frozen importlib") or str(Path(filename).resolve()).startswith(
-        _machinery_folders())
+        _machinery_folders()
+    )
 
 
 def _without_machinery(summary: traceback.TracebackException) -> None:
@@ -52,7 +53,8 @@ def _without_machinery(summary: traceback.TracebackException) -> None:
             continue
         seen.add(id(current))
         current.stack = traceback.StackSummary.from_list(
-            [frame for frame in current.stack if not _is_machinery(frame.filename)])
+            [frame for frame in current.stack if not _is_machinery(frame.filename)]
+        )
         pending += [current.__cause__, current.__context__]
 
 

@@ -63,12 +63,15 @@ _ABSOLUTE = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://")
 # An absolute-form target an origin server serves: http or https with a valid, non-empty host.
 _HTTP_ABSOLUTE = re.compile(
     rb"https?://(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)"
-    rb"(:[0-9]*)?(?:[/?].*)?", re.IGNORECASE)
+    rb"(:[0-9]*)?(?:[/?].*)?",
+    re.IGNORECASE,
+)
 # RFC 9110 §7.2: Host = uri-host [":" port]; uri-host is an IP literal, an IPv4 address or a
 # reg-name (unreserved, pct-encoded, sub-delims). "evil.com:80@good", "a b" are not hosts:
 # RFC 9112 §3.2 says 400 for an invalid Host, and req.hostname must never be misled by one.
 _HOST_VALUE = re.compile(
-    rb"(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?")
+    rb"(\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(:[0-9]*)?"
+)
 # At most 19 digits: llhttp rejects a length past 2**64 - 1 and h11 one past 20 digits; below
 # 10**19 both accept, so the two back-ends agree (and no real body is that large).
 _DIGITS = re.compile(rb"[0-9]{1,19}")
@@ -259,9 +262,7 @@ class ChunkedFramingCheck:
         "_trailer_fields",
     )
 
-    def __init__(
-        self, max_line: int, limits: HeadLimits, min_average: int | None = None
-    ) -> None:
+    def __init__(self, max_line: int, limits: HeadLimits, min_average: int | None = None) -> None:
         self._state = _SIZE
         self._line = bytearray()
         self._remaining = 0

@@ -107,15 +107,20 @@ class Server:
         else:
             with naming_a_taken_address(cfg.address):
                 server = await loop.create_server(
-                    factory, cfg.host, cfg.port, ssl=context, backlog=cfg.backlog,
-                    reuse_address=True
+                    factory,
+                    cfg.host,
+                    cfg.port,
+                    ssl=context,
+                    backlog=cfg.backlog,
+                    reuse_address=True,
                 )
         self._servers.append(server)
         self._tick()
         parser = state.parser.name
         if sock is None:
-            logger.info("expresspy listening on %s (%s parser, %s)", self.url, parser,
-                        environment())
+            logger.info(
+                "expresspy listening on %s (%s parser, %s)", self.url, parser, environment()
+            )
         else:
             # Whoever bound the shared socket (supervisor, reloader) announced the address.
             logger.info("worker %d serving %s (%s parser)", os.getpid(), self.url, parser)
@@ -185,7 +190,10 @@ class Server:
         if open_requests and not self._forced:
             logger.warning(
                 "waiting up to %g s for %d open request(s) to finish; press Ctrl-C again to "
-                "quit now", self.config.graceful_timeout, open_requests)
+                "quit now",
+                self.config.graceful_timeout,
+                open_requests,
+            )
 
     def _busy(self) -> bool:
         # Idle connections were closed by conn.shutdown(); the others close after responding.

@@ -49,8 +49,17 @@ class PhaseTimer:
     phase already reset to NONE; it decides what to do (answer 408, close).
     """
 
-    __slots__ = ("_at", "_config", "_durations", "_handle", "_loop", "_on_expiry", "_start",
-                 "last_read", "phase")
+    __slots__ = (
+        "_at",
+        "_config",
+        "_durations",
+        "_handle",
+        "_loop",
+        "_on_expiry",
+        "_start",
+        "last_read",
+        "phase",
+    )
 
     def __init__(
         self,

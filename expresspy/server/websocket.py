@@ -74,8 +74,15 @@ class WebSocketConnection(asyncio.Protocol):
     asks clients to wait, not all do): its first frames, read once the app accepts.
     """
 
-    def __init__(self, app: ASGIApp, config: ServerConfig, connections: set[Any],
-                 transport: asyncio.Transport, scope: Scope, early: bytes = b"") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        config: ServerConfig,
+        connections: set[Any],
+        transport: asyncio.Transport,
+        scope: Scope,
+        early: bytes = b"",
+    ) -> None:
         self.loop = asyncio.get_running_loop()
         self._app = app
         self._config = config
@@ -118,8 +125,13 @@ class WebSocketConnection(asyncio.Protocol):
         if isinstance(refusal, HandshakeRefusal):
             logger.debug("WebSocket handshake refused: %s", refusal.reason)
             body = refusal.reason.encode()
-            self._write(http_response(refusal.status, [
-                (b"content-type", b"text/plain; charset=utf-8"), *refusal.headers], body))
+            self._write(
+                http_response(
+                    refusal.status,
+                    [(b"content-type", b"text/plain; charset=utf-8"), *refusal.headers],
+                    body,
+                )
+            )
             self._close_transport()
             return
         self._task = self.loop.create_task(self._run_app())
@@ -192,8 +204,11 @@ class WebSocketConnection(asyncio.Protocol):
             self._http_body.append(bytes(message.get("body") or b""))
             if not message.get("more_body"):
                 start = self._http_start
-                self._write(http_response(int(start["status"]), start.get("headers") or [],
-                                          b"".join(self._http_body)))
+                self._write(
+                    http_response(
+                        int(start["status"]), start.get("headers") or [], b"".join(self._http_body)
+                    )
+                )
                 self._answered = True
                 self._tell_disconnect(1006, "")
                 self._close_transport()
@@ -212,8 +227,9 @@ class WebSocketConnection(asyncio.Protocol):
         assert isinstance(key, bytes)
         self._write(accept_response(key, subprotocol, agreed, message.get("headers") or ()))
         self._scope["extensions"]["expresspy.websocket.extensions"] = agreed or ""
-        self._ws = Connection(ConnectionType.SERVER,
-                              extensions=[deflate] if agreed is not None and deflate else [])
+        self._ws = Connection(
+            ConnectionType.SERVER, extensions=[deflate] if agreed is not None and deflate else []
+        )
         self._accepted = True
         self._report_errors = bool(message.get("expresspy.websocket.error"))
         self._schedule_ping()
@@ -340,8 +356,9 @@ class WebSocketConnection(asyncio.Protocol):
             self._tell_disconnect(code, reason)
             self._close_transport()
             return
-        self._close_handle = self.loop.call_later(self._config.ws_close_timeout,
-                                                  self._close_transport)
+        self._close_handle = self.loop.call_later(
+            self._config.ws_close_timeout, self._close_transport
+        )
 
     # -- keep-alive ---------------------------------------------------------------------------
 
@@ -369,8 +386,10 @@ class WebSocketConnection(asyncio.Protocol):
         self._start_close(1011, "keepalive ping timeout", drop=True)
 
     def _on_stall(self) -> None:
-        logger.debug("WebSocket client read nothing for %g s (write_timeout): dropping",
-                     self._config.write_timeout)
+        logger.debug(
+            "WebSocket client read nothing for %g s (write_timeout): dropping",
+            self._config.write_timeout,
+        )
         self._transport.abort()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -379,14 +398,14 @@ class WebSocketConnection(asyncio.Protocol):
         """Tell the app the client broke the protocol (Node ws's "error" event), before the
         disconnect that follows."""
         if self._report_errors and not self._disconnected:
-            self._inbox.put_nowait({"type": "expresspy.websocket.error", "code": code,
-                                    "reason": reason})
+            self._inbox.put_nowait(
+                {"type": "expresspy.websocket.error", "code": code, "reason": reason}
+            )
 
     def _tell_disconnect(self, code: int, reason: str) -> None:
         if not self._disconnected:
             self._disconnected = True
-            self._inbox.put_nowait({"type": "websocket.disconnect", "code": code,
-                                    "reason": reason})
+            self._inbox.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
 
     def _write(self, data: bytes) -> None:
         if not self._closed and not self._transport.is_closing():
@@ -420,8 +439,12 @@ class WebSocketConnection(asyncio.Protocol):
             self._wake_drain()
 
     def _cancel_timers(self) -> None:
-        for handle in (self._ping_handle, self._pong_handle, self._close_handle,
-                       self._stall_handle):
+        for handle in (
+            self._ping_handle,
+            self._pong_handle,
+            self._close_handle,
+            self._stall_handle,
+        ):
             if handle is not None:
                 handle.cancel()
 
@@ -436,11 +459,16 @@ class _BoundedDeflate(PerMessageDeflate):
         super().__init__()
         self._limit = limit
 
-    def frame_inbound_payload_data(self, proto: FrameDecoder | FrameProtocol, data: bytes
-                                   ) -> bytes | CloseReason:
+    def frame_inbound_payload_data(
+        self, proto: FrameDecoder | FrameProtocol, data: bytes
+    ) -> bytes | CloseReason:
         decompressor = self._decompressor
-        if (self._limit is None or decompressor is None or not self._inbound_compressed
-                or not self._inbound_is_compressible):
+        if (
+            self._limit is None
+            or decompressor is None
+            or not self._inbound_compressed
+            or not self._inbound_is_compressible
+        ):
             return super().frame_inbound_payload_data(proto, data)
         try:
             inflated = decompressor.decompress(bytes(data), self._limit + 1)

@@ -203,8 +203,9 @@ class Supervisor:
         now = time.monotonic()
         for worker in list(self._workers.values()):
             if not (worker.ready or worker.retiring) and now > worker.deadline:
-                logger.error("worker %d not ready after %g s; killing it", worker.pid,
-                             _READY_TIMEOUT)
+                logger.error(
+                    "worker %d not ready after %g s; killing it", worker.pid, _READY_TIMEOUT
+                )
                 self._retire(worker, signal.SIGKILL)
                 if worker.roll:
                     self._abandon_roll()
@@ -229,8 +230,11 @@ class Supervisor:
                 logger.error("worker %d could not load the app; stopping", pid)
                 self._stop(signal.SIGTERM)
                 return 1
-            how = f"was killed by {_signal_name(-code)}" if code < 0 else (
-                f"exited with status {code}")
+            how = (
+                f"was killed by {_signal_name(-code)}"
+                if code < 0
+                else (f"exited with status {code}")
+            )
             logger.warning("worker %d %s; starting a new one", pid, how)
             now = time.monotonic()
             self._restarts = [t for t in self._restarts if now - t < _CRASH_WINDOW[1]] + [now]

@@ -57,23 +57,30 @@ def header_tokens(headers: Headers, name: bytes) -> list[bytes]:
 def is_websocket_upgrade(method: bytes, http_version: str, headers: Headers) -> bool:
     """Whether a request asks to become a WebSocket: a GET over HTTP/1.1 with `Upgrade:
     websocket` and `Connection: upgrade` (other requests are plain HTTP to the app)."""
-    return (method == b"GET" and http_version == "1.1"
-            and b"websocket" in header_tokens(headers, b"upgrade")
-            and b"upgrade" in header_tokens(headers, b"connection"))
+    return (
+        method == b"GET"
+        and http_version == "1.1"
+        and b"websocket" in header_tokens(headers, b"upgrade")
+        and b"upgrade" in header_tokens(headers, b"connection")
+    )
 
 
 def _values(headers: Headers, name: bytes) -> list[bytes]:
     return [value for key, value in headers if key == name]
 
 
-def check_handshake(headers: Headers, allowed_origins: Sequence[str] | None
-                    ) -> HandshakeRefusal | bytes:
+def check_handshake(
+    headers: Headers, allowed_origins: Sequence[str] | None
+) -> HandshakeRefusal | bytes:
     """The client's key when the upgrade is acceptable, else why not."""
     versions = _values(headers, b"sec-websocket-version")
     if versions != [b"13"]:
         # RFC 6455 4.4: answer 426 and name the versions we speak.
-        return HandshakeRefusal(426, "Unsupported Sec-WebSocket-Version (13 is supported)",
-                                ((b"sec-websocket-version", b"13"),))
+        return HandshakeRefusal(
+            426,
+            "Unsupported Sec-WebSocket-Version (13 is supported)",
+            ((b"sec-websocket-version", b"13"),),
+        )
     keys = _values(headers, b"sec-websocket-key")
     if len(keys) != 1 or not _valid_key(keys[0].strip()):
         return HandshakeRefusal(400, "Missing or invalid Sec-WebSocket-Key header")
@@ -103,18 +110,24 @@ def offered_subprotocols(headers: Headers) -> list[str]:
     return offered
 
 
-def accept_response(key: bytes, subprotocol: str | None, extensions: str | None,
-                    extra: Headers = ()) -> bytes:
+def accept_response(
+    key: bytes, subprotocol: str | None, extensions: str | None, extra: Headers = ()
+) -> bytes:
     """The 101 Switching Protocols answer completing the handshake for `key`."""
     token = base64.b64encode(hashlib.sha1(key + _GUID, usedforsecurity=False).digest())
-    lines = [status_line(101), b"upgrade: websocket\r\n", b"connection: Upgrade\r\n",
-             b"sec-websocket-accept: %b\r\n" % token]
+    lines = [
+        status_line(101),
+        b"upgrade: websocket\r\n",
+        b"connection: Upgrade\r\n",
+        b"sec-websocket-accept: %b\r\n" % token,
+    ]
     if subprotocol:
         lines.append(b"sec-websocket-protocol: %b\r\n" % subprotocol.encode("latin-1"))
     if extensions:
         lines.append(b"sec-websocket-extensions: %b\r\n" % extensions.encode("latin-1"))
-    lines.extend(_header_line(name, value) for name, value in extra
-                 if name.lower() not in _OWN_HEADERS)
+    lines.extend(
+        _header_line(name, value) for name, value in extra if name.lower() not in _OWN_HEADERS
+    )
     lines.append(b"\r\n")
     return b"".join(lines)
 
@@ -123,8 +136,11 @@ def http_response(status: int, headers: Headers, body: bytes) -> bytes:
     """A complete HTTP response refusing an upgrade (the app's own, or the server's), sent
     with Content-Length and `Connection: close`."""
     lines = [status_line(status)]
-    lines.extend(_header_line(name, value) for name, value in headers
-                 if name.lower() not in (b"content-length", b"connection", b"transfer-encoding"))
+    lines.extend(
+        _header_line(name, value)
+        for name, value in headers
+        if name.lower() not in (b"content-length", b"connection", b"transfer-encoding")
+    )
     lines.append(b"content-length: %d\r\nconnection: close\r\n" % len(body))
     if not any(name.lower() == b"date" for name, _ in headers):
         lines.append(b"date: %b\r\n" % date_value())
@@ -132,8 +148,15 @@ def http_response(status: int, headers: Headers, body: bytes) -> bytes:
     return b"".join(lines) + body
 
 
-_OWN_HEADERS = frozenset({b"upgrade", b"connection", b"sec-websocket-accept",
-                          b"sec-websocket-protocol", b"sec-websocket-extensions"})
+_OWN_HEADERS = frozenset(
+    {
+        b"upgrade",
+        b"connection",
+        b"sec-websocket-accept",
+        b"sec-websocket-protocol",
+        b"sec-websocket-extensions",
+    }
+)
 
 
 def _header_line(name: bytes, value: bytes) -> bytes:

@@ -61,8 +61,14 @@ def sessions_action(target: Any, action: str, sid: str | None = None) -> list[St
 async def _on_store(store: Any, action: str, sid: str | None) -> StoreReport:
     name = type(store).__name__
     if getattr(store, "in_cookie", False):
-        return StoreReport(name, (f"{name} keeps each session in its client's cookie: there is "
-                                  f"nothing on the server to {ACTIONS[action]}",), ok=False)
+        return StoreReport(
+            name,
+            (
+                f"{name} keeps each session in its client's cookie: there is "
+                f"nothing on the server to {ACTIONS[action]}",
+            ),
+            ok=False,
+        )
     try:
         report = await _ACTIONS[action](store, name, sid or "")
     finally:
@@ -80,8 +86,9 @@ async def _close(store: Any) -> None:
 
 
 def _cannot(name: str, action: str, needs: str) -> StoreReport:
-    return StoreReport(name, (f"{name} cannot {action} sessions (it has no {needs}() method)",),
-                       ok=False)
+    return StoreReport(
+        name, (f"{name} cannot {action} sessions (it has no {needs}() method)",), ok=False
+    )
 
 
 async def _count(store: Any, name: str, sid: str) -> StoreReport:

@@ -33,8 +33,7 @@ class CookieCodec(Protocol):
     def encode(self, sid: str, record: SessionRecord, secrets: Sequence[Secret]) -> str:
         """The signed cookie value holding ``record`` under ``sid``."""
 
-    def decode(self, value: str, secrets: Sequence[Secret]
-               ) -> tuple[str, SessionRecord] | None:
+    def decode(self, value: str, secrets: Sequence[Secret]) -> tuple[str, SessionRecord] | None:
         """``(sid, record)`` from a cookie value; None when forged, malformed or expired."""
 
 
@@ -56,8 +55,7 @@ class ServerBackend:
             return "", None
         return unsign(raw[2:], secrets) or "", None
 
-    def load(self, sid: str, carried: SessionRecord | None
-             ) -> Awaitable[SessionRecord | None]:
+    def load(self, sid: str, carried: SessionRecord | None) -> Awaitable[SessionRecord | None]:
         """What to await for the stored record of ``sid`` (``carried`` is only a cookie's)."""
         return self.calls.get(sid)
 
@@ -69,13 +67,20 @@ class ServerBackend:
         """Delete the record of ``sid`` (req.session.destroy(), regenerate(), unset)."""
         await self.calls.destroy(sid)
 
-    def save(self, sid: str, record: SessionRecord, *, existing: bool,
-             baseline: Mapping[str, Any] | None) -> Awaitable[bool] | None:
+    def save(
+        self, sid: str, record: SessionRecord, *, existing: bool, baseline: Mapping[str, Any] | None
+    ) -> Awaitable[bool] | None:
         """What to await to write the record (see :meth:`StoreCalls.save`)."""
         return self.calls.save(sid, record, existing=existing, baseline=baseline)
 
-    def cookie_header(self, name: str, sid: str, sess: Any, record: SessionRecord | None,
-                      secrets: Sequence[Secret]) -> str:
+    def cookie_header(
+        self,
+        name: str,
+        sid: str,
+        sess: Any,
+        record: SessionRecord | None,
+        secrets: Sequence[Secret],
+    ) -> str:
         """The ``Set-Cookie`` value: the id signed with the first secret."""
         return str(sess.cookie.serialize(name, "s:" + sign(sid, secrets[0])))
 
@@ -100,8 +105,7 @@ class CookieBackend:
         sid, record = decoded
         return str(sid), record
 
-    def load(self, sid: str, carried: SessionRecord | None
-             ) -> Awaitable[SessionRecord | None]:
+    def load(self, sid: str, carried: SessionRecord | None) -> Awaitable[SessionRecord | None]:
         """What to await for the record the cookie carried."""
         return _value(carried)
 
@@ -111,13 +115,20 @@ class CookieBackend:
     async def destroy(self, sid: str) -> None:
         """Nothing to delete on the server: the middleware expires the cookie."""
 
-    def save(self, sid: str, record: SessionRecord, *, existing: bool,
-             baseline: Mapping[str, Any] | None) -> Awaitable[bool] | None:
+    def save(
+        self, sid: str, record: SessionRecord, *, existing: bool, baseline: Mapping[str, Any] | None
+    ) -> Awaitable[bool] | None:
         """None: nothing to write, the cookie set as the headers froze is the record."""
         return None
 
-    def cookie_header(self, name: str, sid: str, sess: Any, record: SessionRecord | None,
-                      secrets: Sequence[Secret]) -> str:
+    def cookie_header(
+        self,
+        name: str,
+        sid: str,
+        sess: Any,
+        record: SessionRecord | None,
+        secrets: Sequence[Secret],
+    ) -> str:
         """The ``Set-Cookie`` value holding the record; :class:`SessionTooLarge` past the
         store's ``max_cookie_bytes``."""
         assert record is not None  # the middleware always passes the record to this back-end
@@ -139,4 +150,3 @@ def backend_for(store: Any, calls: StoreCalls) -> Backend:
     """The strategy for ``store``: in the cookie when it declares the cookie back-end
     (``in_cookie``, as :class:`CookieStore` does), else on the server."""
     return CookieBackend(store) if calls.in_cookie else ServerBackend(calls)
-

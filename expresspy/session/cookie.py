@@ -86,9 +86,18 @@ class CookieOptions:
 
 
 #: The ``cookie`` option's CookieOptions fields (Express's camelCase spellings map onto them).
-COOKIE_OPTION_FIELDS = frozenset({
-    "path", "domain", "http_only", "secure", "same_site", "priority", "partitioned", "expires",
-})
+COOKIE_OPTION_FIELDS = frozenset(
+    {
+        "path",
+        "domain",
+        "http_only",
+        "secure",
+        "same_site",
+        "priority",
+        "partitioned",
+        "expires",
+    }
+)
 
 
 def parse_cookie_options(options: Mapping[str, Any] | CookieOptions | None) -> CookieOptions:

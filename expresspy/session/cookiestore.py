@@ -66,7 +66,8 @@ class CookieStore:
         max_cookie_bytes: int = MAX_COOKIE_BYTES,
     ) -> None:
         self.secrets: tuple[Secret, ...] | None = (
-            None if secret is None else normalize_secrets(secret, "CookieStore()"))
+            None if secret is None else normalize_secrets(secret, "CookieStore()")
+        )
         self.max_cookie_bytes = max_cookie_bytes
 
     def _serializer(self, secrets: Sequence[Secret]) -> URLSafeSerializer:

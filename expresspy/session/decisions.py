@@ -24,21 +24,30 @@ __all__ = ["is_modified", "is_saved", "should_save", "should_set_cookie", "shoul
 Digest = Callable[[], str]
 
 
-def is_modified(session_id: str, original_id: str | None, original_hash: str | None,
-                digest: Digest) -> bool:
+def is_modified(
+    session_id: str, original_id: str | None, original_hash: str | None, digest: Digest
+) -> bool:
     """The session's id changed (regenerate) or its data did."""
     return original_id != session_id or original_hash != digest()
 
 
-def is_saved(session_id: str, original_id: str | None, saved_hash: str | None,
-             digest: Digest) -> bool:
+def is_saved(
+    session_id: str, original_id: str | None, saved_hash: str | None, digest: Digest
+) -> bool:
     """Saved during this request (under the original id) and unchanged since."""
     return original_id == session_id and saved_hash == digest()
 
 
-def should_save(save_uninitialized: bool, cookie_id: str | None, sid: str, session_id: str,
-                original_id: str | None, original_hash: str | None, saved_hash: str | None,
-                digest: Digest) -> bool:
+def should_save(
+    save_uninitialized: bool,
+    cookie_id: str | None,
+    sid: str,
+    session_id: str,
+    original_id: str | None,
+    original_hash: str | None,
+    saved_hash: str | None,
+    digest: Digest,
+) -> bool:
     """``shouldSave``: a new session only once modified (unless ``saveUninitialized``);
     any other session unless it was already saved as it is."""
     if not save_uninitialized and not saved_hash and cookie_id != sid:
@@ -51,9 +60,17 @@ def should_touch(cookie_id: str | None, sid: str, saving: bool) -> bool:
     return cookie_id == sid and not saving
 
 
-def should_set_cookie(save_uninitialized: bool, rolling: bool, cookie_id: str | None, sid: str,
-                      session_id: str, expires: bool, original_id: str | None,
-                      original_hash: str | None, digest: Digest) -> bool:
+def should_set_cookie(
+    save_uninitialized: bool,
+    rolling: bool,
+    cookie_id: str | None,
+    sid: str,
+    session_id: str,
+    expires: bool,
+    original_id: str | None,
+    original_hash: str | None,
+    digest: Digest,
+) -> bool:
     """``shouldSetCookie`` for a store on the server: a new id once it is worth keeping; the
     same id again with ``rolling``, or when a cookie with an expiry was modified."""
     if cookie_id != sid:

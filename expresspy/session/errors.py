@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from ..errors import HTTPError
 
-__all__ = ["CorruptSessionRecord", "SessionStoreBusy", "SessionStoreTimeout",
-           "SessionStoreUnavailable", "SessionTooLarge"]
+__all__ = [
+    "CorruptSessionRecord",
+    "SessionStoreBusy",
+    "SessionStoreTimeout",
+    "SessionStoreUnavailable",
+    "SessionTooLarge",
+]
 
 
 class SessionStoreUnavailable(HTTPError):

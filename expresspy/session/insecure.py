@@ -30,6 +30,8 @@ def warn_secure_cookie_over_http(options: object, req: Any) -> None:
     log.warning(
         "session(): the session cookie is Secure but %s %s came over plain HTTP, so no "
         "Set-Cookie was sent and the session will not persist. Behind a proxy that terminates "
-        "TLS, app.set(\"trust proxy\", 1) (or session(proxy=True)); to serve plain HTTP in "
-        "development, use cookie={\"secure\": \"auto\"} (Secure only over HTTPS)",
-        req.method, str(req.original_url).split("?", 1)[0])
+        'TLS, app.set("trust proxy", 1) (or session(proxy=True)); to serve plain HTTP in '
+        'development, use cookie={"secure": "auto"} (Secure only over HTTPS)',
+        req.method,
+        str(req.original_url).split("?", 1)[0],
+    )

@@ -25,7 +25,9 @@ P = ParamSpec("P")
 Classifier = Callable[[Any, str, Exception], SessionStoreBusy | None]
 
 
-def reports_load(classify: Classifier) -> Callable[
+def reports_load(
+    classify: Classifier,
+) -> Callable[
     [Callable[Concatenate[S, P], Awaitable[T]]], Callable[Concatenate[S, P], Awaitable[T]]
 ]:
     """Decorate an async store method so the errors ``classify`` recognises are raised as

@@ -22,8 +22,7 @@ from .errors import CorruptSessionRecord
 from .patch import META_KEY, SessionPatch, apply_patch
 from .store import JSON, SessionRecord, Store, StoreCapabilities, expires_ms, load_record
 
-__all__ = ["PRODUCTION_WARNING", "WORKERS_WARNING", "MemoryStore", "in_production",
-           "worker_count"]
+__all__ = ["PRODUCTION_WARNING", "WORKERS_WARNING", "MemoryStore", "in_production", "worker_count"]
 
 log = logging.getLogger("expresspy.session")
 

@@ -308,14 +308,22 @@ class RequestSession:
         if not isinstance(sid, str) or sess is None:
             return False
         return decisions.should_save(
-            self.opts.save_uninitialized, self.cookie_id, sid, sess.id, self.original_id,
-            self.original_hash, self.saved_hash, _at(sess, now))
+            self.opts.save_uninitialized,
+            self.cookie_id,
+            sid,
+            sess.id,
+            self.original_id,
+            self.original_hash,
+            self.saved_hash,
+            _at(sess, now),
+        )
 
     def should_touch(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldTouch``: a loaded, unmodified session."""
         sid = self.req.session_id
         return isinstance(sid, str) and decisions.should_touch(
-            self.cookie_id, sid, self.should_save(now))
+            self.cookie_id, sid, self.should_save(now)
+        )
 
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
@@ -326,9 +334,16 @@ class RequestSession:
         if self.backend.cookie_is_record and self.cookie_id == sid:
             return self.opts.rolling or self.should_save(now) or self.needs_refresh()
         return decisions.should_set_cookie(
-            self.opts.save_uninitialized, self.opts.rolling, self.cookie_id, sid, sess.id,
-            sess.cookie.expires is not None, self.original_id, self.original_hash,
-            _at(sess, now))
+            self.opts.save_uninitialized,
+            self.opts.rolling,
+            self.cookie_id,
+            sid,
+            sess.id,
+            sess.cookie.expires is not None,
+            self.original_id,
+            self.original_hash,
+            _at(sess, now),
+        )
 
     def needs_refresh(self) -> bool:
         """The idle-timeout clock of a loaded session should be written back."""
@@ -377,8 +392,11 @@ class RequestSession:
         sess = self.req.__dict__.get("session")
         if sess is None:
             cleared = self.destroyed or self.should_destroy()
-            if self.cookie_id and cleared and (
-                    self.opts.clear_on_destroy or self.backend.cookie_is_record):
+            if (
+                self.cookie_id
+                and cleared
+                and (self.opts.clear_on_destroy or self.backend.cookie_is_record)
+            ):
                 res.append("Set-Cookie", self.expired_cookie())
             return
         # Nothing between here and the end of this method can change the data, so every
@@ -396,8 +414,9 @@ class RequestSession:
         if backend.cookie_is_record:  # the cookie carries the record: writing it saves it
             record = self.record(sess)
             self.saved_hash = now()
-        header = backend.cookie_header(self.opts.name, self.req.session_id, sess, record,
-                                       self.secrets)
+        header = backend.cookie_header(
+            self.opts.name, self.req.session_id, sess, record, self.secrets
+        )
         res.append("Set-Cookie", header)
 
     def expired_cookie(self) -> str:
@@ -447,8 +466,9 @@ class RequestSession:
         """
         self.saved_hash = digest or self.hash(sess)
         record = record or self.record(sess)
-        write = self.backend.save(sess.id, record, existing=self.stored_id == sess.id,
-                                  baseline=self.baseline)
+        write = self.backend.save(
+            sess.id, record, existing=self.stored_id == sess.id, baseline=self.baseline
+        )
         if write is None:  # the cookie is the record
             return
         await write

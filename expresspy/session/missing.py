@@ -15,8 +15,10 @@ from typing import Any, NoReturn
 
 __all__ = ["NO_SESSION", "SessionNotSetError", "session_of"]
 
-_MESSAGE = ("req.session is not set: add app.use(session(...)) before this route "
-            "(from expresspy import session)")
+_MESSAGE = (
+    "req.session is not set: add app.use(session(...)) before this route "
+    "(from expresspy import session)"
+)
 
 
 class SessionNotSetError(AttributeError):

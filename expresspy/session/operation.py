@@ -109,8 +109,7 @@ def _warn_unused(call: str, filename: str, lineno: int) -> None:
         f"`req.session.{call}(lambda err: ...)`"
     )
     try:
-        warnings.warn_explicit(message, RuntimeWarning, filename, lineno,
-                               registry=_warned_sites)
+        warnings.warn_explicit(message, RuntimeWarning, filename, lineno, registry=_warned_sites)
     except Exception:  # interpreter shutdown, or warnings turned into errors (-W error)
         log.warning("%s:%d: %s", filename, lineno, message)
 

@@ -155,7 +155,8 @@ def _check(merged: dict[str, Any]) -> None:
     if merged.get("store") is None:
         merged.pop("store", None)
     elif not capabilities_of(merged["store"]).in_cookie and not all(
-            callable(getattr(merged["store"], m, None)) for m in ("get", "set", "destroy")):
+        callable(getattr(merged["store"], m, None)) for m in ("get", "set", "destroy")
+    ):
         # CookieStore configures the cookie back-end: it keeps nothing, so has no methods
         raise TypeError("store must have get, set and destroy methods (see Store)")
     _check_concurrency(merged)

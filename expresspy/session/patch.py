@@ -61,8 +61,9 @@ class SessionPatch:
     @classmethod
     def whole(cls, record: SessionRecord, *, create: bool) -> SessionPatch:
         """A patch that stores ``record`` as it is."""
-        return cls(record["cookie"], record_data(record), (), record.get(META_KEY), create,
-                   replace=True)
+        return cls(
+            record["cookie"], record_data(record), (), record.get(META_KEY), create, replace=True
+        )
 
     def is_empty(self) -> bool:
         """True when the patch changes no data (it may still move the cookie and meta)."""

@@ -128,8 +128,9 @@ class PostgresStore(Store):
     session middleware answers with a 503 (``SessionStoreUnavailable``).
     """
 
-    def __init__(self, con_string: str | Mapping[str, Any] | None = None, /,
-                 **keywords: Any) -> None:
+    def __init__(
+        self, con_string: str | Mapping[str, Any] | None = None, /, **keywords: Any
+    ) -> None:
         given = con_string if isinstance(con_string, Mapping) else None
         opts = gather("PostgresStore", given, keywords, _DEFAULTS)
         if isinstance(con_string, str):
@@ -145,7 +146,8 @@ class PostgresStore(Store):
         self.error_log: Callable[..., Any] = opts["error_log"] or _log_error
         interval = opts["prune_session_interval"]
         self.prune_session_interval: float | None = (
-            None if interval is False or interval is None else float(interval or PRUNE_INTERVAL))
+            None if interval is False or interval is None else float(interval or PRUNE_INTERVAL)
+        )
         self._randomizer = _randomizer(opts["prune_session_randomized_interval"])
         self.pool_size = _positive_int(opts["pool_size"], "pool_size")
         self.pool_timeout: float | None = opts["pool_timeout"]
@@ -166,7 +168,8 @@ class PostgresStore(Store):
             # touch stays offered with disable_touch (it is then a no-op, as
             # connect-pg-simple's).
             self.capabilities = StoreCapabilities(
-                merge=True, touch=True, prune=True, unavailable_errors=self.unavailable_errors)
+                merge=True, touch=True, prune=True, unavailable_errors=self.unavailable_errors
+            )
 
     # -- names and time ----------------------------------------------------------------------
 
@@ -192,7 +195,9 @@ class PostgresStore(Store):
         :class:`CorruptSessionRecord`."""
         row = await self._fetch_one(
             f"SELECT sess::text FROM {self.quoted_table()} "
-            "WHERE sid = %s AND expire >= to_timestamp(%s)", (sid, current_timestamp()))
+            "WHERE sid = %s AND expire >= to_timestamp(%s)",
+            (sid, current_timestamp()),
+        )
         if row is None:
             return None
         record = load_record(JSON, row[0], "PostgresStore")
@@ -205,7 +210,8 @@ class PostgresStore(Store):
             f"INSERT INTO {self.quoted_table()} (sess, expire, sid) "
             "SELECT %s::json, to_timestamp(%s), %s "
             "ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expire = excluded.expire",
-            (JSON.dumps(session), self.expire_time(session), sid))
+            (JSON.dumps(session), self.expire_time(session), sid),
+        )
 
     @reports_load(_as_busy)
     async def destroy(self, sid: str) -> None:
@@ -239,7 +245,9 @@ class PostgresStore(Store):
         async with self._connection() as conn, conn.transaction():
             cursor = await conn.execute(
                 f"SELECT sess::text, expire >= to_timestamp(%s) FROM {table} "
-                "WHERE sid = %s FOR UPDATE", (current_timestamp(), sid))
+                "WHERE sid = %s FOR UPDATE",
+                (current_timestamp(), sid),
+            )
             row = await cursor.fetchone()
             current = None
             if row is not None and row[1]:
@@ -256,7 +264,9 @@ class PostgresStore(Store):
                 return True
             cursor = await conn.execute(
                 f"INSERT INTO {table} (sess, expire, sid) VALUES (%s::json, to_timestamp(%s), %s)"
-                " ON CONFLICT (sid) DO NOTHING", (text, expire, sid))
+                " ON CONFLICT (sid) DO NOTHING",
+                (text, expire, sid),
+            )
             return True if cursor.rowcount == 1 else None
 
     @reports_load(_as_busy)
@@ -270,15 +280,19 @@ class PostgresStore(Store):
     @reports_load(_as_busy)
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
-        rows = await self._fetch_all(f"SELECT sid, sess::text FROM {self.quoted_table()} "
-                                     "WHERE expire >= to_timestamp(%s)", (current_timestamp(),))
+        rows = await self._fetch_all(
+            f"SELECT sid, sess::text FROM {self.quoted_table()} WHERE expire >= to_timestamp(%s)",
+            (current_timestamp(),),
+        )
         return {str(sid): JSON.loads(text) for sid, text in rows}
 
     @reports_load(_as_busy)
     async def length(self) -> int:
         """How many live sessions there are."""
-        row = await self._fetch_one(f"SELECT count(*) FROM {self.quoted_table()} "
-                                    "WHERE expire >= to_timestamp(%s)", (current_timestamp(),))
+        row = await self._fetch_one(
+            f"SELECT count(*) FROM {self.quoted_table()} WHERE expire >= to_timestamp(%s)",
+            (current_timestamp(),),
+        )
         return 0 if row is None else int(row[0])
 
     @reports_load(_as_busy)
@@ -292,7 +306,8 @@ class PostgresStore(Store):
         async with self._connection() as conn:
             cursor = await conn.execute(
                 f"DELETE FROM {self.quoted_table()} WHERE expire < to_timestamp(%s)",
-                (current_timestamp(),))
+                (current_timestamp(),),
+            )
             return max(int(cursor.rowcount), 0)
 
     async def aclose(self) -> None:
@@ -331,9 +346,13 @@ class PostgresStore(Store):
         _, psycopg_pool = _psycopg()
         if self._pool is None:
             self._pool = psycopg_pool.AsyncConnectionPool(
-                self.con_string, min_size=1, max_size=self.pool_size, open=False,
+                self.con_string,
+                min_size=1,
+                max_size=self.pool_size,
+                open=False,
                 timeout=self.pool_timeout or LONG_WAIT,
-                kwargs={"autocommit": True, "connect_timeout": max(1, round(self.timeout))})
+                kwargs={"autocommit": True, "connect_timeout": max(1, round(self.timeout))},
+            )
         if self._owns_pool:
             await self._pool.open(wait=False)
         if self.create_table_if_missing:
@@ -401,8 +420,11 @@ class _PooledConnection:
             except Exception as exc:
                 # A short wait that ended after another call did connect was a busy pool at
                 # start-up, not an outage: wait again, as for any busy pool.
-                if type(exc).__name__ != "PoolTimeout" or not store._healthy \
-                        or wait != store.timeout:
+                if (
+                    type(exc).__name__ != "PoolTimeout"
+                    or not store._healthy
+                    or wait != store.timeout
+                ):
                     raise
                 wait = store.pool_timeout or LONG_WAIT
                 continue
@@ -434,7 +456,8 @@ async def _create_table(conn: AsyncConnection[Any], store: PostgresStore) -> Non
         await conn.execute(
             f'CREATE TABLE {table} (sid varchar NOT NULL COLLATE "default", '
             f"sess json NOT NULL, expire timestamp(6) NOT NULL, "
-            f"CONSTRAINT {pkey} PRIMARY KEY (sid) NOT DEFERRABLE INITIALLY IMMEDIATE)")
+            f"CONSTRAINT {pkey} PRIMARY KEY (sid) NOT DEFERRABLE INITIALLY IMMEDIATE)"
+        )
         await conn.execute(f"CREATE INDEX {index} ON {table} (expire)")
 
 

@@ -38,7 +38,8 @@ def find_stores(target: Any) -> list[Any]:
     """The session stores of ``target``: a store itself, or every ``session()`` middleware
     found in an app's (or router's) stack, mounted sub-apps and routers included."""
     is_store = getattr(target, "in_cookie", False) is True or (  # CookieStore has no methods
-        callable(getattr(target, "get", None)) and callable(getattr(target, "destroy", None)))
+        callable(getattr(target, "get", None)) and callable(getattr(target, "destroy", None))
+    )
     if is_store and not hasattr(target, "router") and not hasattr(target, "stack"):
         return [target]
     found: list[Any] = []

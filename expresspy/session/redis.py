@@ -137,8 +137,11 @@ class RedisStore(Store):
         else:
             self.client, self._gate = client, None
         self._cluster = is_cluster(self.client)
-        if isinstance(wait_replicas, bool) or not isinstance(wait_replicas, int) \
-                or wait_replicas < 0:
+        if (
+            isinstance(wait_replicas, bool)
+            or not isinstance(wait_replicas, int)
+            or wait_replicas < 0
+        ):
             raise ValueError(f"wait_replicas must be an int >= 0, not {wait_replicas!r}")
         self.wait_replicas = wait_replicas
         self.wait_timeout = wait_timeout
@@ -150,7 +153,8 @@ class RedisStore(Store):
             # Declared here, not on the class: the errors come from redis, imported lazily.
             # touch stays offered with disable_touch (it is then a no-op, as connect-redis's).
             self.capabilities = StoreCapabilities(
-                merge=True, touch=True, unavailable_errors=self.unavailable_errors)
+                merge=True, touch=True, unavailable_errors=self.unavailable_errors
+            )
         self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl
@@ -273,8 +277,9 @@ class RedisStore(Store):
                 try:
                     await pipe.watch(key)
                     raw = await pipe.get(key)
-                    current = None if raw is None else load_record(self.serializer, raw,
-                                                                   "RedisStore")
+                    current = (
+                        None if raw is None else load_record(self.serializer, raw, "RedisStore")
+                    )
                     record = apply_patch(current, patch)
                     if record is None:
                         return False

@@ -42,8 +42,9 @@ def is_cluster(client: Any) -> bool:
     return type(client).__name__ == "RedisCluster" or hasattr(client, "get_node_from_key")
 
 
-def make_client(url: str, timeout: float, pool_size: int, pool_timeout: float | None
-                ) -> tuple[Any, bool]:
+def make_client(
+    url: str, timeout: float, pool_size: int, pool_timeout: float | None
+) -> tuple[Any, bool]:
     """The client for ``url`` and whether the store must bound its own concurrency (True for
     Cluster and Sentinel, whose pools fail at once when full)."""
     scheme, _, rest = url.partition("://")
@@ -72,11 +73,17 @@ def _single(url: str, timeout: float, pool_size: int, pool_timeout: float | None
                 if isinstance(exc.__cause__, asyncio.TimeoutError):
                     raise PoolExhausted(
                         f"all {self.max_connections} connections stayed in use for "
-                        f"{self.timeout:g} s; raise pool_size or add workers") from exc
+                        f"{self.timeout:g} s; raise pool_size or add workers"
+                    ) from exc
                 raise
 
-    pool = WaitingPool.from_url(url, max_connections=pool_size, timeout=pool_timeout,
-                                socket_timeout=timeout, socket_connect_timeout=timeout)
+    pool = WaitingPool.from_url(
+        url,
+        max_connections=pool_size,
+        timeout=pool_timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
     return redis_asyncio.Redis.from_pool(pool)
 
 
@@ -100,9 +107,14 @@ def _cluster(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
 
     hosts, user, password, _ = _hosts(rest)
     return redis_asyncio.RedisCluster(
-        startup_nodes=[ClusterNode(host, port) for host, port in hosts], username=user,
-        password=password, ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
-        max_connections=pool_size)
+        startup_nodes=[ClusterNode(host, port) for host, port in hosts],
+        username=user,
+        password=password,
+        ssl=tls,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        max_connections=pool_size,
+    )
 
 
 def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
@@ -116,7 +128,8 @@ def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
                          "hosts: redis+sentinel://host:26379/mymaster")  # fmt: skip
     # redis-py types Sentinel's constructor in some releases and not in others (8.1 vs 8.2)
     sentinel = Sentinel(  # type: ignore[no-untyped-call, unused-ignore]
-        hosts, socket_timeout=timeout, socket_connect_timeout=timeout)
+        hosts, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
     return sentinel.master_for(service, db=int(db or 0), username=user, password=password,
                                ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
                                max_connections=pool_size)  # fmt: skip
@@ -144,8 +157,10 @@ class CallGate:
         try:
             await asyncio.wait_for(self._semaphore.acquire(), self.timeout)
         except asyncio.TimeoutError:
-            raise PoolExhausted(f"all {self.size} connections stayed in use for "
-                                f"{self.timeout:g} s; raise pool_size or add workers") from None
+            raise PoolExhausted(
+                f"all {self.size} connections stayed in use for "
+                f"{self.timeout:g} s; raise pool_size or add workers"
+            ) from None
 
     async def __aexit__(self, *exc_info: Any) -> None:
         assert self._semaphore is not None

@@ -159,8 +159,12 @@ class Session(MutableMapping[str, Any]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Session:
         # The data and cookie are copied; the binding (the request) is shared, not cloned.
-        return Session(self._id, copy.deepcopy(self.cookie, memo),
-                       copy.deepcopy(self._data, memo), self._binding)
+        return Session(
+            self._id,
+            copy.deepcopy(self.cookie, memo),
+            copy.deepcopy(self._data, memo),
+            self._binding,
+        )
 
     def __repr__(self) -> str:
         return f"Session(id={self._id!r}, data={self._data!r})"
@@ -179,8 +183,7 @@ class Session(MutableMapping[str, Any]):
         record: dict[str, Any] = {"cookie": None}  # first, where express-session puts it
         # Reserved keys can reach _data only through data() (item assignment refuses them);
         # the cookie is assigned after the data so that nothing there can stand in for it.
-        record.update((key, value) for key, value in self._data.items()
-                      if key not in RESERVED_KEYS)
+        record.update((key, value) for key, value in self._data.items() if key not in RESERVED_KEYS)
         record["cookie"] = self.cookie.to_json()
         return record
 

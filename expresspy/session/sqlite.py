@@ -152,8 +152,11 @@ class SQLiteStore(Store):
 
         The call does not wait for the sweep: they take turns on the lock, batch by batch.
         """
-        if self.prune_interval is not None and time.monotonic() >= self._next_prune \
-                and self._sweeping is None:
+        if (
+            self.prune_interval is not None
+            and time.monotonic() >= self._next_prune
+            and self._sweeping is None
+        ):
             self._next_prune = time.monotonic() + self.prune_interval
             self._sweeping = asyncio.ensure_future(asyncio.to_thread(self._sweep))
             self._sweeping.add_done_callback(self._swept)

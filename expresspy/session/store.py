@@ -186,8 +186,9 @@ class _CompactJSON:
 JSON: Serializer = _CompactJSON()
 
 
-def store_call(method: Callable[..., Any], args: tuple[Any, ...], is_async: bool | None = None
-               ) -> Awaitable[Any]:
+def store_call(
+    method: Callable[..., Any], args: tuple[Any, ...], is_async: bool | None = None
+) -> Awaitable[Any]:
     """What to await to run a store method that may be ``async def`` or plain ``def``.
 
     Coroutine functions run on the loop; plain functions run in a worker thread (they may

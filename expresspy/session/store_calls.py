@@ -53,7 +53,10 @@ class StoreCalls:
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
-            ConnectionError, TimeoutError, *capabilities.unavailable_errors)
+            ConnectionError,
+            TimeoutError,
+            *capabilities.unavailable_errors,
+        )
         # Whether each store method is ``async def``, by its function (inspect's check is
         # not free: docs/performance.md). Keyed by the function itself, so a method replaced
         # on the store later is looked at afresh.
@@ -128,8 +131,7 @@ class StoreCalls:
             return True
         if self.merge_keys and baseline is not None:
             meta = record.get(META_KEY)
-            patch = diff(baseline, record_data(record), record["cookie"], meta,
-                         create=not existing)
+            patch = diff(baseline, record_data(record), record["cookie"], meta, create=not existing)
         else:
             patch = SessionPatch.whole(record, create=not existing)
         written: bool = await self.call("merge", sid, patch)

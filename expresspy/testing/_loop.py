@@ -78,5 +78,3 @@ async def run_async(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
         return await asyncio.wrap_future(future)
     except asyncio.TimeoutError:
         raise TimeoutError from None
-
-

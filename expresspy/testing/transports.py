@@ -79,8 +79,10 @@ class HTTPTransport:
         parts = urlsplit(base_url)
         hostname = parts.hostname
         if parts.scheme != "http" or hostname is None:
-            raise ValueError(f"{base_url!r}: the test client sends plain HTTP; pass an http:// "
-                             "URL with a host (https:// is not supported)")
+            raise ValueError(
+                f"{base_url!r}: the test client sends plain HTTP; pass an http:// "
+                "URL with a host (https:// is not supported)"
+            )
         self.hostname = hostname
         self.port = parts.port or 80
         self.prefix = parts.path.rstrip("/")

@@ -16,5 +16,12 @@ from expresspy.websocket.socket import (
     WebSocketProtocolError,
 )
 
-__all__ = ["CLOSED", "CLOSING", "CONNECTING", "OPEN", "WebSocket", "WebSocketClosed",
-           "WebSocketProtocolError"]
+__all__ = [
+    "CLOSED",
+    "CLOSING",
+    "CONNECTING",
+    "OPEN",
+    "WebSocket",
+    "WebSocketClosed",
+    "WebSocketProtocolError",
+]

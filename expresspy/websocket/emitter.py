@@ -56,6 +56,7 @@ class Emitter(ListenerRegistry):
             else:
                 context = contextvars.copy_context()
                 await asyncio.get_running_loop().run_in_executor(
-                    self._executor, context.run, handler.fn, *call_args)
+                    self._executor, context.run, handler.fn, *call_args
+                )
         except Exception:
             logger.exception("WebSocket %r listener %s failed", event, handler.name)

@@ -40,8 +40,10 @@ def websocket_route_path(path: Any) -> Any:
     if isinstance(path, (list, tuple)):
         return [websocket_route_path(item) for item in path]
     if isinstance(path, re.Pattern):
-        raise TypeError("app.ws() takes a string path (or a list of them), as express-ws does; "
-                        "a regular expression cannot be given the /.websocket suffix")
+        raise TypeError(
+            "app.ws() takes a string path (or a list of them), as express-ws does; "
+            "a regular expression cannot be given the /.websocket suffix"
+        )
     raise TypeError(f"app.ws() path must be a string, not {type(path).__name__}")
 
 

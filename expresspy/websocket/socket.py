@@ -95,8 +95,7 @@ class WebSocketProtocolError(Exception):
 
 
 def valid_close_code(code: int) -> bool:
-    """Whether an endpoint may send `code` in a close frame (RFC 6455 7.4, as Node ws checks).
-    """
+    """Whether an endpoint may send `code` in a close frame (RFC 6455 7.4, as Node ws checks)."""
     return (1000 <= code <= 1014 and code not in (1004, 1005, 1006)) or 3000 <= code <= 4999
 
 
@@ -120,8 +119,13 @@ class WebSocket(Emitter):
     CLOSING = CLOSING
     CLOSED = CLOSED
 
-    def __init__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send,
-                 executor: Executor | None = None) -> None:
+    def __init__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Receive,
+        send: Send,
+        executor: Executor | None = None,
+    ) -> None:
         super().__init__(executor)
         self.scope = scope
         self._receive = receive
@@ -134,7 +138,8 @@ class WebSocket(Emitter):
         self.binary_type = "nodebuffer"
         self._inbox: asyncio.Queue[Message | _Closed] = asyncio.Queue(INBOX_SIZE)
         self._outbox: collections.deque[tuple[dict[str, Any], asyncio.Future[None]]] = (
-            collections.deque())
+            collections.deque()
+        )
         self._queued_bytes = 0
         self._writer: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -168,8 +173,9 @@ class WebSocket(Emitter):
 
     # -- the handshake (called by the upgrade, not by handlers) ------------------------------
 
-    async def accept(self, subprotocol: str | None = None,
-                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    async def accept(
+        self, subprotocol: str | None = None, headers: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
         """Complete the handshake (101); a no-op once done. `subprotocol` must be one the
         client offered."""
         if self.ready_state != CONNECTING:
@@ -196,8 +202,9 @@ class WebSocket(Emitter):
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send(self, data: Any, options: Any = None, callback: Callable[..., Any] | None = None
-             ) -> Any:
+    def send(
+        self, data: Any, options: Any = None, callback: Callable[..., Any] | None = None
+    ) -> Any:
         """Send `data`: `str` as a text message, bytes-like as a binary one (or as binary
         anyway with `{"binary": True}`, Node's option). Returns an awaitable that resolves once
         the server took the message (`await ws.send(x)` for backpressure) and raises
@@ -211,8 +218,9 @@ class WebSocket(Emitter):
             raise RuntimeError("WebSocket is not open: readyState 0 (CONNECTING)")
         return self._submit(message, callback)
 
-    def ping(self, data: Any = b"", mask: Any = None, callback: Callable[..., Any] | None = None
-             ) -> Any:
+    def ping(
+        self, data: Any = b"", mask: Any = None, callback: Callable[..., Any] | None = None
+    ) -> Any:
         """Send a ping (Node's `ws.ping(data, mask, cb)`); the "pong" event reports the answer.
         Needs a server offering the ping extension (the built-in one does); elsewhere it only
         calls back, since ASGI gives apps no ping frames and those servers ping by themselves.
@@ -224,8 +232,9 @@ class WebSocket(Emitter):
             return self._submit({"type": PING_EXTENSION, "bytes": payload}, callback)
         return self._submit(None, callback)
 
-    def pong(self, data: Any = b"", mask: Any = None, callback: Callable[..., Any] | None = None
-             ) -> Any:
+    def pong(
+        self, data: Any = b"", mask: Any = None, callback: Callable[..., Any] | None = None
+    ) -> Any:
         """Node's `ws.pong`: the server answers pings itself, so this only calls back."""
         if callable(data) and callback is None:
             callback = data
@@ -306,8 +315,12 @@ class WebSocket(Emitter):
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _submit(self, message: dict[str, Any] | None,
-                callback: Callable[..., Any] | None, site: CallbackSite | None = None) -> Any:
+    def _submit(
+        self,
+        message: dict[str, Any] | None,
+        callback: Callable[..., Any] | None,
+        site: CallbackSite | None = None,
+    ) -> Any:
         """Queue `message` (None: nothing to send, just report) from any thread; `callback`
         runs where the call was made (expresspy.callbacks), on the loop or in a thread."""
         if site is None and callback is not None:
@@ -345,7 +358,8 @@ class WebSocket(Emitter):
         if self.ready_state in (CLOSING, CLOSED):
             return self._resolved()
         future: asyncio.Future[None] = self._submit(
-            {"type": "websocket.close", "code": code, "reason": reason}, None)
+            {"type": "websocket.close", "code": code, "reason": reason}, None
+        )
         self.ready_state = CLOSING
         self.close_code, self.close_reason = code, reason
         self.start_reading()  # the server reports the end of the handshake as a disconnect
@@ -359,8 +373,9 @@ class WebSocket(Emitter):
                     raise WebSocketClosed(self.close_code or 1006, self.close_reason)
                 await self._send(message)
             except Exception as exc:  # the client went away: fail this and every later send
-                self._fail_outbox(exc if isinstance(exc, WebSocketClosed)
-                                  else WebSocketClosed(1006, str(exc)))
+                self._fail_outbox(
+                    exc if isinstance(exc, WebSocketClosed) else WebSocketClosed(1006, str(exc))
+                )
                 return
             self._outbox.popleft()
             self._queued_bytes -= _size(message)
@@ -448,8 +463,9 @@ def _message_for(data: Any, binary: bool) -> dict[str, Any]:
         return {"type": "websocket.send", "bytes": bytes(data)}
     if isinstance(data, (int, float)) and not isinstance(data, bool):
         return {"type": "websocket.send", "text": str(data)}  # Node sends String(number)
-    raise TypeError(f"ws.send() takes str or bytes, not {type(data).__name__}; "
-                    "use json.dumps() for objects")
+    raise TypeError(
+        f"ws.send() takes str or bytes, not {type(data).__name__}; use json.dumps() for objects"
+    )
 
 
 def _size(message: dict[str, Any]) -> int:
@@ -468,8 +484,9 @@ def _fail(future: asyncio.Future[None], exc: BaseException) -> None:
     future.exception()
 
 
-def _call_back(callback: Callable[..., Any], site: CallbackSite,
-               future: asyncio.Future[None]) -> None:
+def _call_back(
+    callback: Callable[..., Any], site: CallbackSite, future: asyncio.Future[None]
+) -> None:
     err = None if future.cancelled() else future.exception()
     site.run(_guarded, callback, err)
 
@@ -481,8 +498,7 @@ def _guarded(callback: Callable[..., Any], err: BaseException | None) -> None:
         logger.exception("WebSocket send callback failed")
 
 
-def _copy_outcome(source: asyncio.Future[None], target: concurrent.futures.Future[None]
-                  ) -> None:
+def _copy_outcome(source: asyncio.Future[None], target: concurrent.futures.Future[None]) -> None:
     err = None if source.cancelled() else source.exception()
     if err is not None:
         target.set_exception(err)

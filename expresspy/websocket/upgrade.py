@@ -39,8 +39,9 @@ logger = logging.getLogger("expresspy.websocket")
 DENIAL_EXTENSION = "websocket.http.response"
 
 
-async def serve_websocket(app: Application, scope: MutableMapping[str, Any], receive: Receive,
-                          send: Send) -> None:
+async def serve_websocket(
+    app: Application, scope: MutableMapping[str, Any], receive: Receive, send: Send
+) -> None:
     """Serve one ASGI `websocket` scope with `app` (see the module docstring)."""
     first = await receive()
     if first["type"] != "websocket.connect":  # the client left before the handshake
@@ -65,8 +66,7 @@ async def serve_websocket(app: Application, scope: MutableMapping[str, Any], rec
         await _refuse(app, req, res, outcome)
     else:
         if outcome is not DONE and isinstance(outcome, BaseException):
-            logger.error("error in the WebSocket handler of %s", req.original_url,
-                         exc_info=outcome)
+            logger.error("error in the WebSocket handler of %s", req.original_url, exc_info=outcome)
             ws.close(1011)
         ws.start_reading()
         await ws.wait_closed()
@@ -93,6 +93,7 @@ def _as_http_scope(scope: MutableMapping[str, Any]) -> dict[str, Any]:
 def _http_answer(scope: MutableMapping[str, Any], send: Send) -> Send:
     """The `send` an upgrade's HTTP response goes out through (see the module docstring)."""
     if DENIAL_EXTENSION in (scope.get("extensions") or {}):
+
         async def deny_with_response(message: dict[str, Any]) -> None:
             kind = message["type"]
             if kind in ("http.response.start", "http.response.body"):

@@ -17,12 +17,21 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-HOW_TO_ENABLE = ("needs headless Chromium: `apt-get install chromium chromium-driver` and "
-                 "`pip install selenium` (or run `bash .ci/install-browser.sh`)")
+HOW_TO_ENABLE = (
+    "needs headless Chromium: `apt-get install chromium chromium-driver` and "
+    "`pip install selenium` (or run `bash .ci/install-browser.sh`)"
+)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def require_browser() -> ModuleType:

@@ -34,10 +34,14 @@ def server_command(server: str, target: str, port: int) -> tuple[list[str], dict
     module = f"{Path(target).stem}:app"
     path = os.pathsep.join([folder, str(ROOT), os.environ.get("PYTHONPATH", "")])
     if server == "uvicorn":
-        return ([sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-                 module], {"PYTHONPATH": path})
-    return ([sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", module],
-            {"PYTHONPATH": path})
+        return (
+            [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), module],
+            {"PYTHONPATH": path},
+        )
+    return (
+        [sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", module],
+        {"PYTHONPATH": path},
+    )
 
 
 class ExpresspyRun:
@@ -47,8 +51,14 @@ class ExpresspyRun:
     Use as a context manager; `stop()` sends SIGTERM (a graceful stop) and waits.
     """
 
-    def __init__(self, target: str, *args: str, env: dict[str, str] | None = None,
-                 port: int | None = None, server: str = "expresspy") -> None:
+    def __init__(
+        self,
+        target: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        server: str = "expresspy",
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command, server_env = server_command(server, target, self.port)
@@ -59,8 +69,9 @@ class ExpresspyRun:
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the object)
 
     def start(self, timeout: float = 20.0) -> ExpresspyRun:
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -92,6 +103,7 @@ class ExpresspyRun:
     def __enter__(self) -> ExpresspyRun:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

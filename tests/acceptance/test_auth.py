@@ -30,14 +30,22 @@ def test_auth__get_login__should_render_login_form(app):
 
 def test_auth__get_login__should_display_login_error_for_bad_user(app):
     res = login(app, "username=not-tj&password=foobar").expect("Location", "/login").expect(302)
-    (request(app).get("/login").set("Cookie", get_cookie(res))
-     .expect(200, re.compile("Authentication failed")))
+    (
+        request(app)
+        .get("/login")
+        .set("Cookie", get_cookie(res))
+        .expect(200, re.compile("Authentication failed"))
+    )
 
 
 def test_auth__get_login__should_display_login_error_for_bad_password(app):
     res = login(app, "username=tj&password=nogood").expect("Location", "/login").expect(302)
-    (request(app).get("/login").set("Cookie", get_cookie(res))
-     .expect(200, re.compile("Authentication failed")))
+    (
+        request(app)
+        .get("/login")
+        .set("Cookie", get_cookie(res))
+        .expect(200, re.compile("Authentication failed"))
+    )
 
 
 def test_auth__get_logout__should_redirect_to(app):

@@ -36,8 +36,11 @@ class LoginSite:
     def __init__(self, tmp_path):
         self.db = tmp_path / "sessions.db"
         self.port = free_port()
-        self.env = {"LOGIN_SESSION_DB": str(self.db), "SESSION_SECRET": "browser-test-secret",
-                    "EXPRESSPY_ENV": "development"}
+        self.env = {
+            "LOGIN_SESSION_DB": str(self.db),
+            "SESSION_SECRET": "browser-test-secret",
+            "EXPRESSPY_ENV": "development",
+        }
         self.server = None
 
     def start(self):

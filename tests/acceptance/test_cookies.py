@@ -26,19 +26,34 @@ def test_cookies__get__should_respond_with_no_cookies(app):
 
 def test_cookies__get__should_respond_to_cookie(app):
     res = remember(app)
-    (request(app).get("/").set("Cookie", res.headers.get_all("set-cookie")[0])
-     .expect(200, re.compile("Remembered")))
+    (
+        request(app)
+        .get("/")
+        .set("Cookie", res.headers.get_all("set-cookie")[0])
+        .expect(200, re.compile("Remembered"))
+    )
 
 
 def test_cookies__get_forget__should_clear_cookie(app):
     res = remember(app)
-    (request(app).get("/forget").set("Cookie", res.headers.get_all("set-cookie")[0])
-     .expect("Set-Cookie", re.compile("remember=;")).expect(302))
+    (
+        request(app)
+        .get("/forget")
+        .set("Cookie", res.headers.get_all("set-cookie")[0])
+        .expect("Set-Cookie", re.compile("remember=;"))
+        .expect(302)
+    )
 
 
 def test_cookies__post__should_set_a_cookie(app):
-    (request(app).post("/").type("urlencoded").send({"remember": 1})
-     .expect("Set-Cookie", re.compile("remember=1")).expect(302))
+    (
+        request(app)
+        .post("/")
+        .type("urlencoded")
+        .send({"remember": 1})
+        .expect("Set-Cookie", re.compile("remember=1"))
+        .expect(302)
+    )
 
 
 def test_cookies__post__should_no_set_cookie_w_o_reminder(app):

@@ -17,13 +17,21 @@ def test_downloads__get__should_have_a_link_to_amazing_txt(app):
 
 
 def test_downloads__get_files_notes_groceries_txt__should_have_a_download_header(app):
-    (request(app).get("/files/notes/groceries.txt")
-     .expect("Content-Disposition", "attachment; filename=groceries.txt").expect(200))
+    (
+        request(app)
+        .get("/files/notes/groceries.txt")
+        .expect("Content-Disposition", "attachment; filename=groceries.txt")
+        .expect(200)
+    )
 
 
 def test_downloads__get_files_amazing_txt__should_have_a_download_header(app):
-    (request(app).get("/files/amazing.txt")
-     .expect("Content-Disposition", "attachment; filename=amazing.txt").expect(200))
+    (
+        request(app)
+        .get("/files/amazing.txt")
+        .expect("Content-Disposition", "attachment; filename=amazing.txt")
+        .expect(200)
+    )
 
 
 def test_downloads__get_files_missing_txt__should_respond_with_404(app):

@@ -13,10 +13,12 @@ def app(load_example):
 
 
 def test_ejs__get__should_respond_with_html(app):
-    (request(app).get("/")
-     .expect("Content-Type", "text/html; charset=utf-8")
-     .expect(re.compile(r"<li>tobi &lt;tobi@learnboost\.com&gt;</li>"))
-     .expect(re.compile(r"<li>loki &lt;loki@learnboost\.com&gt;</li>"))
-     .expect(re.compile(r"<li>jane &lt;jane@learnboost\.com&gt;</li>"))
-     .expect(200))
-
+    (
+        request(app)
+        .get("/")
+        .expect("Content-Type", "text/html; charset=utf-8")
+        .expect(re.compile(r"<li>tobi &lt;tobi@learnboost\.com&gt;</li>"))
+        .expect(re.compile(r"<li>loki &lt;loki@learnboost\.com&gt;</li>"))
+        .expect(re.compile(r"<li>jane &lt;jane@learnboost\.com&gt;</li>"))
+        .expect(200)
+    )

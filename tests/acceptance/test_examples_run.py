@@ -68,4 +68,5 @@ def test_expresspy_run_serves_the_example(tmp_path, server_name, target, path, s
     with ExpresspyRun(target, env=env, server=server_name) as server:
         got_status, body = fetch(server.url + path)
     assert (got_status, bool(re.search(pattern, body))) == (status, True), (
-        f"{got_status} {body[:300]!r}\n--- server output:\n{server.output()[-2000:]}")
+        f"{got_status} {body[:300]!r}\n--- server output:\n{server.output()[-2000:]}"
+    )

@@ -16,8 +16,12 @@ def author(api):
 
 
 def test_authors__create_list_and_show(api):
-    created = (api.post("/api/authors").send({"name": "Octavia Butler"})
-               .expect(201).expect("Location", "/api/authors/1"))
+    created = (
+        api.post("/api/authors")
+        .send({"name": "Octavia Butler"})
+        .expect(201)
+        .expect("Location", "/api/authors/1")
+    )
     assert created.body == {"id": 1, "name": "Octavia Butler"}
     api.get("/api/authors").expect(200, [{"id": 1, "name": "Octavia Butler"}])
     api.get("/api/authors/1").expect(200, {"id": 1, "name": "Octavia Butler"})
@@ -26,7 +30,8 @@ def test_authors__create_list_and_show(api):
 def test_books__full_lifecycle(api, author):
     book = {"title": "The Dispossessed", "author_id": author["id"], "year": 1974}
     api.post("/api/books").send(book).expect(201, {"id": 1, **book}).expect(
-        "Location", "/api/books/1")
+        "Location", "/api/books/1"
+    )
     api.patch("/api/books/1").send({"year": 1975}).expect(200, {"id": 1, **book, "year": 1975})
     api.get("/api/books?author_id=1").expect(200, [{"id": 1, **book, "year": 1975}])
     api.get("/api/books?author_id=2").expect(200, [])
@@ -35,29 +40,47 @@ def test_books__full_lifecycle(api, author):
 
 
 def test_books__invalid_body__is_a_400_listing_every_problem(api):
-    (api.post("/api/books").send({"title": "", "year": "1974", "isbn": "x"})
-     .expect("Content-Type", "application/json; charset=utf-8")
-     .expect(400, {"error": "invalid body", "details": {
-         "title": "must not be empty",
-         "author_id": "is required",
-         "year": "must be an integer",
-         "isbn": "is not allowed",
-     }}))
+    (
+        api.post("/api/books")
+        .send({"title": "", "year": "1974", "isbn": "x"})
+        .expect("Content-Type", "application/json; charset=utf-8")
+        .expect(
+            400,
+            {
+                "error": "invalid body",
+                "details": {
+                    "title": "must not be empty",
+                    "author_id": "is required",
+                    "year": "must be an integer",
+                    "isbn": "is not allowed",
+                },
+            },
+        )
+    )
 
 
 def test_books__true_is_not_an_integer(api, author):
-    (api.post("/api/books").send({"title": "T", "author_id": True})
-     .expect(400, {"error": "invalid body", "details": {"author_id": "must be an integer"}}))
+    (
+        api.post("/api/books")
+        .send({"title": "T", "author_id": True})
+        .expect(400, {"error": "invalid body", "details": {"author_id": "must be an integer"}})
+    )
 
 
 def test_books__unknown_author__is_a_400(api):
-    (api.post("/api/books").send({"title": "T", "author_id": 99})
-     .expect(400, {"error": "invalid body", "details": {"author_id": "names no author"}}))
+    (
+        api.post("/api/books")
+        .send({"title": "T", "author_id": 99})
+        .expect(400, {"error": "invalid body", "details": {"author_id": "names no author"}})
+    )
 
 
 def test_books__body_that_is_not_an_object__is_a_400(api):
-    (api.post("/api/books").send([1, 2])
-     .expect(400, {"error": "invalid body", "details": {"body": "must be a JSON object"}}))
+    (
+        api.post("/api/books")
+        .send([1, 2])
+        .expect(400, {"error": "invalid body", "details": {"body": "must be a JSON object"}})
+    )
 
 
 def test_books__malformed_json__is_a_400_from_the_parser(api):
@@ -68,7 +91,8 @@ def test_books__malformed_json__is_a_400_from_the_parser(api):
 def test_books__patch_checks_types_but_not_required_fields(api, author):
     api.post("/api/books").send({"title": "T", "author_id": author["id"]}).expect(201)
     api.patch("/api/books/1").send({"year": "soon"}).expect(
-        400, {"error": "invalid body", "details": {"year": "must be an integer"}})
+        400, {"error": "invalid body", "details": {"year": "must be an integer"}}
+    )
     api.patch("/api/books/1").send({"title": "U"}).expect(200)
 
 
@@ -79,5 +103,8 @@ def test_unknown_ids_and_routes__are_json_404s(api):
 
 
 def test_no_body__is_a_400_not_a_crash(api):
-    (api.post("/api/authors").expect(400, {"error": "invalid body",
-                                           "details": {"body": "must be a JSON object"}}))
+    (
+        api.post("/api/authors").expect(
+            400, {"error": "invalid body", "details": {"body": "must be a JSON object"}}
+        )
+    )

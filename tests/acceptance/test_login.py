@@ -30,8 +30,11 @@ def csrf_token(browser, path="/login"):
 
 def sign_in(browser, password="wonderland"):
     token = csrf_token(browser)
-    return (browser.post("/login").type("form")
-            .send({"_csrf": token, "username": "ann", "password": password}))
+    return (
+        browser.post("/login")
+        .type("form")
+        .send({"_csrf": token, "username": "ann", "password": password})
+    )
 
 
 def stored_sessions(db):
@@ -45,7 +48,8 @@ def sid_of(browser):
 
 def test_home__anonymous__offers_the_sign_in_link(app):
     request(app).get("/").expect(200, re.compile("You are not signed in")).expect(
-        re.compile('href="/login"'))
+        re.compile('href="/login"')
+    )
 
 
 def test_profile__anonymous__redirects_to_login_with_a_flash_message(app):
@@ -58,16 +62,25 @@ def test_profile__anonymous__redirects_to_login_with_a_flash_message(app):
 
 
 def test_login__without_csrf_token__is_forbidden(app):
-    (request(app).post("/login").type("form").send({"username": "ann", "password": "wonderland"})
-     .expect(403, re.compile("invalid CSRF token")))
+    (
+        request(app)
+        .post("/login")
+        .type("form")
+        .send({"username": "ann", "password": "wonderland"})
+        .expect(403, re.compile("invalid CSRF token"))
+    )
 
 
 def test_login__with_another_sessions_token__is_forbidden(app):
     other = csrf_token(agent(app))
     browser = agent(app)
     csrf_token(browser)
-    (browser.post("/login").type("form")
-     .send({"_csrf": other, "username": "ann", "password": "wonderland"}).expect(403))
+    (
+        browser.post("/login")
+        .type("form")
+        .send({"_csrf": other, "username": "ann", "password": "wonderland"})
+        .expect(403)
+    )
 
 
 def test_login__wrong_password__flashes_an_error(app):
@@ -87,10 +100,13 @@ def test_login__regenerates_the_session_and_shows_the_profile(app, db):
     # The old record is gone; only the new one is stored.
     sid = after.split(".")[0].removeprefix("s%3A").removeprefix("s:")
     assert stored_sessions(db) == [sid]
-    (browser.get("/profile").expect(200)
-     .expect(re.compile("Welcome back, Ann Smith!"))
-     .expect(re.compile('Signed in as <strong>ann</strong>'))
-     .expect(re.compile('id="visits">1<')))
+    (
+        browser.get("/profile")
+        .expect(200)
+        .expect(re.compile("Welcome back, Ann Smith!"))
+        .expect(re.compile("Signed in as <strong>ann</strong>"))
+        .expect(re.compile('id="visits">1<'))
+    )
     browser.get("/about").expect(re.compile("Still signed in as <strong>ann</strong>"))
     r = browser.get("/profile").expect(re.compile('id="visits">2<'))
     assert "Welcome back" not in r.text
@@ -102,7 +118,8 @@ def test_logout__destroys_the_session(app, db):
     old_cookie = "connect.sid=" + sid_of(browser)
     token = csrf_token(browser, "/profile")
     browser.post("/logout").type("form").send({"_csrf": token}).expect(302).expect(
-        "Set-Cookie", re.compile(r"connect\.sid=; .*Expires=Thu, 01 Jan 1970"))
+        "Set-Cookie", re.compile(r"connect\.sid=; .*Expires=Thu, 01 Jan 1970")
+    )
     assert stored_sessions(db) == []
     # The old cookie, replayed, names no session any more.
     request(app).get("/profile").set("Cookie", old_cookie).expect(302).expect("Location", "/login")
@@ -121,7 +138,8 @@ def test_sessions__survive_a_new_app_on_the_same_database(load_example, app, db)
     restarted = load_example("login/app.py")
     cookie = "connect.sid=" + sid_of(browser)
     request(restarted).get("/profile").set("Cookie", cookie).expect(
-        200, re.compile("Signed in as <strong>ann</strong>"))
+        200, re.compile("Signed in as <strong>ann</strong>")
+    )
 
 
 def test_passwords__hash_and_verify(load_example):

@@ -16,8 +16,9 @@ from tests.acceptance.serving import ExpresspyRun
 def get(port, cookie=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request("GET", "/", headers={"Connection": "close", **(
-            {"Cookie": cookie} if cookie else {})})
+        conn.request(
+            "GET", "/", headers={"Connection": "close", **({"Cookie": cookie} if cookie else {})}
+        )
         response = conn.getresponse()
         body = json.loads(response.read())
         set_cookie = response.getheader("Set-Cookie")

@@ -9,8 +9,6 @@ from expresspy.testing import request
 FORM = "application/x-www-form-urlencoded"
 
 
-
-
 @pytest.fixture
 def app(load_example):
     return load_example("express/mvc/index.py")
@@ -29,18 +27,26 @@ def test_mvc__get_pet_0_edit__should_get_pet_edit_page(app):
 
 
 def test_mvc__put_pet_2__should_update_the_pet(app):
-    (request(app).put("/pet/3").set("Content-Type", FORM)
-     .send({"pet": {"name": "Boots"}}).expect(302))
+    (
+        request(app)
+        .put("/pet/3")
+        .set("Content-Type", FORM)
+        .send({"pet": {"name": "Boots"}})
+        .expect(302)
+    )
     request(app).get("/pet/3/edit").expect(200, re.compile("Boots"))
 
 
 def test_mvc__get_users__should_display_a_list_of_users(app):
-    (request(app).get("/users")
-     .expect(re.compile("<h1>Users</h1>"))
-     .expect(re.compile(">TJ<"))
-     .expect(re.compile(">Guillermo<"))
-     .expect(re.compile(">Nathan<"))
-     .expect(200))
+    (
+        request(app)
+        .get("/users")
+        .expect(re.compile("<h1>Users</h1>"))
+        .expect(re.compile(">TJ<"))
+        .expect(re.compile(">Guillermo<"))
+        .expect(re.compile(">Nathan<"))
+        .expect(200)
+    )
 
 
 def test_mvc__get_user_id__when_present__should_display_the_user(app):
@@ -48,11 +54,14 @@ def test_mvc__get_user_id__when_present__should_display_the_user(app):
 
 
 def test_mvc__get_user_id__when_present__should_display_the_users_pets(app):
-    (request(app).get("/user/0")
-     .expect(re.compile(r'/pet/0">Tobi'))
-     .expect(re.compile(r'/pet/1">Loki'))
-     .expect(re.compile(r'/pet/2">Jane'))
-     .expect(200))
+    (
+        request(app)
+        .get("/user/0")
+        .expect(re.compile(r'/pet/0">Tobi'))
+        .expect(re.compile(r'/pet/1">Loki'))
+        .expect(re.compile(r'/pet/2">Jane'))
+        .expect(200)
+    )
 
 
 def test_mvc__get_user_id__when_not_present__should_404(app):
@@ -60,8 +69,12 @@ def test_mvc__get_user_id__when_not_present__should_404(app):
 
 
 def test_mvc__get_user_id_edit__should_display_the_edit_form(app):
-    (request(app).get("/user/1/edit")
-     .expect(re.compile("Guillermo")).expect(200, re.compile("<form")))
+    (
+        request(app)
+        .get("/user/1/edit")
+        .expect(re.compile("Guillermo"))
+        .expect(200, re.compile("<form"))
+    )
 
 
 def test_mvc__put_user_id__should_500_on_error(app):
@@ -69,13 +82,23 @@ def test_mvc__put_user_id__should_500_on_error(app):
 
 
 def test_mvc__put_user_id__should_update_the_user(app):
-    (request(app).put("/user/1").set("Content-Type", FORM)
-     .send({"user": {"name": "Tobo"}}).expect(302))
+    (
+        request(app)
+        .put("/user/1")
+        .set("Content-Type", FORM)
+        .send({"user": {"name": "Tobo"}})
+        .expect(302)
+    )
     request(app).get("/user/1/edit").expect(200, re.compile("Tobo"))
 
 
 def test_mvc__post_user_id_pet__should_create_a_pet_for_user(app):
-    (request(app).post("/user/2/pet").set("Content-Type", FORM)
-     .send({"pet": {"name": "Snickers"}})
-     .expect("Location", "/user/2").expect(302))
+    (
+        request(app)
+        .post("/user/2/pet")
+        .set("Content-Type", FORM)
+        .send({"pet": {"name": "Snickers"}})
+        .expect("Location", "/user/2")
+        .expect(302)
+    )
     request(app).get("/user/2").expect(200, re.compile("Snickers"))

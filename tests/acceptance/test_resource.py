@@ -21,9 +21,12 @@ def test_resource__get__should_respond_with_instructions(app):
 
 
 def test_resource__get_users__should_respond_with_all_users(app):
-    request(app).get("/users").expect(re.compile(
-        r'^\[{"name":"tj"},{"name":"ciaran"},{"name":"aaron"},{"name":"guillermo"},'
-        r'{"name":"simon"},{"name":"tobi"}\]'))
+    request(app).get("/users").expect(
+        re.compile(
+            r'^\[{"name":"tj"},{"name":"ciaran"},{"name":"aaron"},{"name":"guillermo"},'
+            r'{"name":"simon"},{"name":"tobi"}\]'
+        )
+    )
 
 
 def test_resource__get_users_1__should_respond_with_user_1(app):
@@ -36,7 +39,8 @@ def test_resource__get_users_9__should_respond_with_error(app):
 
 def test_resource__get_users_1_3__should_respond_with_users_1_through_3(app):
     request(app).get("/users/1..3").expect(
-        re.compile("^<ul><li>ciaran</li>\n<li>aaron</li>\n<li>guillermo</li></ul>"))
+        re.compile("^<ul><li>ciaran</li>\n<li>aaron</li>\n<li>guillermo</li></ul>")
+    )
 
 
 def test_resource__delete_users_1__should_delete_user_1(app):
@@ -50,4 +54,5 @@ def test_resource__delete_users_9__should_fail(app):
 def test_resource__get_users_1_3_json__should_respond_with_users_2_and_3_as_json(app):
     request(app).delete("/users/1").expect("destroyed")
     request(app).get("/users/1..3.json").expect(
-        re.compile(r'^\[null,{"name":"aaron"},{"name":"guillermo"}\]'))
+        re.compile(r'^\[null,{"name":"aaron"},{"name":"guillermo"}\]')
+    )

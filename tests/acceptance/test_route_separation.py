@@ -9,8 +9,6 @@ from expresspy.testing import request
 FORM = "application/x-www-form-urlencoded"
 
 
-
-
 @pytest.fixture
 def app(load_example):
     return load_example("express/route-separation/index.py")
@@ -45,16 +43,24 @@ def test_route_separation__get_user_id_edit__should_get_a_user_to_edit(app):
 
 
 def test_route_separation__put_user_id_edit__should_edit_a_user(app):
-    (request(app).put("/user/0/edit").set("Content-Type", FORM)
-     .send({"user": {"name": "TJ", "email": "tj-invalid@vision-media.ca"}})
-     .expect(302))
+    (
+        request(app)
+        .put("/user/0/edit")
+        .set("Content-Type", FORM)
+        .send({"user": {"name": "TJ", "email": "tj-invalid@vision-media.ca"}})
+        .expect(302)
+    )
     request(app).get("/user/0").expect(200, re.compile(r"tj-invalid@vision-media\.ca"))
 
 
 def test_route_separation__post_user_id_edit_method_put__should_edit_a_user(app):
-    (request(app).post("/user/1/edit?_method=PUT").set("Content-Type", FORM)
-     .send({"user": {"name": "Tobi", "email": "tobi-invalid@vision-media.ca"}})
-     .expect(302))
+    (
+        request(app)
+        .post("/user/1/edit?_method=PUT")
+        .set("Content-Type", FORM)
+        .send({"user": {"name": "Tobi", "email": "tobi-invalid@vision-media.ca"}})
+        .expect(302)
+    )
     request(app).get("/user/1").expect(200, re.compile(r"tobi-invalid@vision-media\.ca"))
 
 

@@ -43,8 +43,11 @@ class SharedStore:
     def env(self) -> dict[str, str]:
         if self.kind == "redis":
             return {"SESSION_PREFIX": self.redis_prefix}
-        return {"SESSION_STORE": "postgres", "DATABASE_URL": POSTGRES_URL,
-                "SESSION_TABLE": self.table}
+        return {
+            "SESSION_STORE": "postgres",
+            "DATABASE_URL": POSTGRES_URL,
+            "SESSION_TABLE": self.table,
+        }
 
     def records(self) -> int:
         """How many session records the store holds."""
@@ -85,8 +88,11 @@ class Nginx:
     def __init__(self, config: Path, folder: Path, port: int) -> None:
         self.port = port
         self.log = (folder / "nginx.log").open("wb")
-        self.process = subprocess.Popen([NGINX, "-c", str(config), "-p", f"{folder}/"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", f"{folder}/"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             assert self.process.poll() is None, (folder / "nginx.log").read_text()
@@ -115,8 +121,9 @@ class Browser:
         self.port = port
         self.cookie: str | None = None
 
-    def request(self, method: str, path: str, form: str | None = None
-                ) -> tuple[int, dict[str, object], str]:
+    def request(
+        self, method: str, path: str, form: str | None = None
+    ) -> tuple[int, dict[str, object], str]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if form is not None:
@@ -165,13 +172,16 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path(NGINX).exists(), reason="needs nginx: bash .ci/install-nginx.sh")
 @pytest.mark.parametrize("kind", ["redis", "postgres"])
-def test_two_instances_behind_nginx_share_one_login(kind: str, redis_prefix: str,
-                                                    tmp_path: Path) -> None:
+def test_two_instances_behind_nginx_share_one_login(
+    kind: str, redis_prefix: str, tmp_path: Path
+) -> None:
     store = SharedStore(kind, redis_prefix)
     ports, listen = [free_port(), free_port()], free_port()
     env = {**store.env(), "EXPRESSPY_ENV": "production"}
-    instances = [ExpresspyRun(EXAMPLE, "--workers", "2", port=port, env={**env, "INSTANCE": name})
-                 for name, port in zip("ab", ports, strict=True)]
+    instances = [
+        ExpresspyRun(EXAMPLE, "--workers", "2", port=port, env={**env, "INSTANCE": name})
+        for name, port in zip("ab", ports, strict=True)
+    ]
     balancer: Nginx | None = None
     try:
         for instance in instances:
@@ -180,8 +190,11 @@ def test_two_instances_behind_nginx_share_one_login(kind: str, redis_prefix: str
         browser = Browser(listen)
 
         status, body, _ = browser.request("POST", "/login", "username=ann&password=nope")
-        assert (status, body, browser.cookie) == (401, {"error": "wrong username or password"},
-                                                  None)
+        assert (status, body, browser.cookie) == (
+            401,
+            {"error": "wrong username or password"},
+            None,
+        )
         status, body, _ = browser.request("POST", "/login", "username=ann&password=wonderland")
         assert (status, body["user"]) == (200, "ann")
         assert browser.cookie is not None and browser.cookie.startswith("connect.sid=s%3A")
@@ -207,7 +220,11 @@ def test_two_instances_behind_nginx_share_one_login(kind: str, redis_prefix: str
         for views in range(31, 41):
             status, body, _ = browser.request("GET", "/")
             assert (status, body["user"], body["views"], body["instance"]) == (
-                200, "ann", views, "b")
+                200,
+                "ann",
+                views,
+                "b",
+            )
 
         status, body, _ = browser.request("POST", "/logout")
         assert (status, body) == (200, {"user": None})

@@ -62,8 +62,12 @@ def servers(redis_prefix):
     reason = harness.node_tools_missing()
     if reason is not None:
         pytest.skip(reason)
-    env = {"SHARED_LOGIN_PREFIX": redis_prefix[1], "SESSION_SECRET": os.urandom(16).hex(),
-           "NODE_PATH": str(install_node_packages()), "EXPRESSPY_ENV": "development"}
+    env = {
+        "SHARED_LOGIN_PREFIX": redis_prefix[1],
+        "SESSION_SECRET": os.urandom(16).hex(),
+        "NODE_PATH": str(install_node_packages()),
+        "EXPRESSPY_ENV": "development",
+    }
     node = NodeRun(EXAMPLE / "app.js", env)
     python = ExpresspyRun("examples/shared_login/app.py", env=env)
     with node, python:
@@ -101,7 +105,8 @@ def session_keys(store):
 
 @pytest.mark.parametrize(("first", "other"), [("node", "python"), ("python", "node")])
 def test_shared_login__log_in_on_one_app__is_logged_in_on_both_until_the_other_logs_out(
-        servers, store, first, other):
+    servers, store, first, other
+):
     browser = Browser()
     assert (browser.user_on(servers[first]), browser.user_on(servers[other])) == (None, None)
 
@@ -137,8 +142,9 @@ def test_shared_login__log_in_again_on_the_other_app__replaces_the_session(serve
 @pytest.mark.parametrize("server", ["node", "python"])
 def test_shared_login__wrong_password__logs_in_on_neither(servers, store, server):
     browser = Browser()
-    status, page = browser.open(servers[server].url + "/login",
-                                {"username": "alice", "password": "guess"})
+    status, page = browser.open(
+        servers[server].url + "/login", {"username": "alice", "password": "guess"}
+    )
     assert (status, "Wrong name or password." in page) == (401, True), page
     assert browser.session_cookie() == []
     assert session_keys(store) == []

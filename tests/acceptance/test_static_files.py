@@ -17,7 +17,8 @@ def app(load_example):
 
 def test_static_files__get_hello_txt__serves_the_file(app):
     request(app).get("/hello.txt").expect("Content-Type", "text/plain; charset=utf-8").expect(
-        200, "hey")
+        200, "hey"
+    )
 
 
 def test_static_files__get_js_app_js__serves_the_file(app):
@@ -26,7 +27,8 @@ def test_static_files__get_js_app_js__serves_the_file(app):
 
 def test_static_files__get_css_style_css__serves_the_file(app):
     request(app).get("/css/style.css").expect("Content-Type", "text/css; charset=utf-8").expect(
-        200, "body {\n  margin: 2em;\n}\n")
+        200, "body {\n  margin: 2em;\n}\n"
+    )
 
 
 def test_static_files__get_static_prefix__serves_the_same_files(app):

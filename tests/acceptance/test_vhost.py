@@ -21,10 +21,18 @@ def test_vhost__example_com__get_foo__should_say_foo(app):
 
 
 def test_vhost__foo_example_com__get__should_redirect_to_foo(app):
-    (request(app).get("/").set("Host", "foo.example.com")
-     .expect(302, re.compile(r"Redirecting to http://example.com:3000/foo")))
+    (
+        request(app)
+        .get("/")
+        .set("Host", "foo.example.com")
+        .expect(302, re.compile(r"Redirecting to http://example.com:3000/foo"))
+    )
 
 
 def test_vhost__bar_example_com__get__should_redirect_to_bar(app):
-    (request(app).get("/").set("Host", "bar.example.com")
-     .expect(302, re.compile(r"Redirecting to http://example.com:3000/bar")))
+    (
+        request(app)
+        .get("/")
+        .set("Host", "bar.example.com")
+        .expect(302, re.compile(r"Redirecting to http://example.com:3000/bar"))
+    )

@@ -9,8 +9,9 @@ from expresspy import express
 from expresspy.application import Application
 
 
-def app_with(handler: Callable[..., Any], path: str = "/", method: str = "get",
-             **settings: Any) -> Application:
+def app_with(
+    handler: Callable[..., Any], path: str = "/", method: str = "get", **settings: Any
+) -> Application:
     """An app answering `method path` with `handler`; settings as keywords ("json_spaces")."""
     app = express()
     app.set("env", "test")
@@ -29,14 +30,17 @@ def wire_headers(response: Any, *skip: str) -> list[tuple[str, str]]:
     """The response's headers as (lower-case name, value) in wire order, without the ones
     that vary per run or per server (Date, X-Powered-By, framing) and those in `skip`."""
     ignored = {"date", "x-powered-by", "connection", "keep-alive", *skip}
-    return [(name.lower(), value) for name, value in response.headers.raw
-            if name.lower() not in ignored]
+    return [
+        (name.lower(), value) for name, value in response.headers.raw if name.lower() not in ignored
+    ]
 
 
-def error_message_app(read: Callable[[Any], Any], error: type[BaseException] = AttributeError
-                      ) -> Application:
+def error_message_app(
+    read: Callable[[Any], Any], error: type[BaseException] = AttributeError
+) -> Application:
     """An app whose GET / runs `read(req)` and answers the message of the `error` it raised
     (or "no error")."""
+
     def handler(req: Any, res: Any) -> None:
         try:
             read(req)

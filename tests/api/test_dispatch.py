@@ -23,17 +23,21 @@ Log = list[tuple[str, str]]
 
 def recording(log: Log, name: str) -> Any:
     """A plain `def` middleware that records its name and thread, then calls next()."""
+
     def middleware(req: Any, res: Any, next: Any) -> None:
         log.append((name, threading.current_thread().name))
         next()
+
     return middleware
 
 
 def answering(log: Log) -> Any:
     """A plain `def` handler that records its thread and answers with the names seen."""
+
     def handler(req: Any, res: Any) -> None:
         log.append(("handler", threading.current_thread().name))
         res.send(",".join(name for name, _ in log))
+
     return handler
 
 
@@ -217,8 +221,16 @@ def test_cancelling_the_request_stops_the_run_after_the_current_handler() -> Non
         async def send(message: dict[str, Any]) -> None:
             pass
 
-        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/",
-                 "query_string": b"", "headers": [], "scheme": "http", "http_version": "1.1"}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/",
+            "raw_path": b"/",
+            "query_string": b"",
+            "headers": [],
+            "scheme": "http",
+            "http_version": "1.1",
+        }
         task = asyncio.ensure_future(app(scope, receive, send))
         await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
         task.cancel()

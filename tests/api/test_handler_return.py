@@ -15,8 +15,11 @@ from expresspy.testing import request
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "expresspy" and r.levelno == logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "expresspy" and r.levelno == logging.WARNING
+    ]
 
 
 def send_later(res: Any) -> None:
@@ -43,22 +46,36 @@ def returns_awaitable(req: Any, res: Any) -> Any:
     return _lookup()
 
 
-@pytest.mark.parametrize(("path", "handler", "message"), [
-    ("/hello", hello,
-     "handler 'hello' for GET /hello returned 'hello' but sent no response; expresspy (like "
-     "Express) ignores return values and the request waits: send it with res.send(...), or "
-     "call next()"),
-    ("/users/:id", user_json,
-     "handler 'user_json' for GET /users/:id returned {'id': 7} but sent no response; "
-     "expresspy (like Express) ignores return values and the request waits: send it with "
-     "res.json(...), or call next()"),
-    ("/awaitable", returns_awaitable,
-     "handler 'returns_awaitable' for GET /awaitable returned [1, 2] but sent no response; "
-     "expresspy (like Express) ignores return values and the request waits: send it with "
-     "res.json(...), or call next()"),
-], ids=["def", "async def", "def returning an awaitable"])
+@pytest.mark.parametrize(
+    ("path", "handler", "message"),
+    [
+        (
+            "/hello",
+            hello,
+            "handler 'hello' for GET /hello returned 'hello' but sent no response; expresspy (like "
+            "Express) ignores return values and the request waits: send it with res.send(...), or "
+            "call next()",
+        ),
+        (
+            "/users/:id",
+            user_json,
+            "handler 'user_json' for GET /users/:id returned {'id': 7} but sent no response; "
+            "expresspy (like Express) ignores return values and the request waits: send it with "
+            "res.json(...), or call next()",
+        ),
+        (
+            "/awaitable",
+            returns_awaitable,
+            "handler 'returns_awaitable' for GET /awaitable returned [1, 2] but sent no response; "
+            "expresspy (like Express) ignores return values and the request waits: send it with "
+            "res.json(...), or call next()",
+        ),
+    ],
+    ids=["def", "async def", "def returning an awaitable"],
+)
 def test_a_returned_value_is_reported_once_per_handler_with_its_route(
-        caplog: pytest.LogCaptureFixture, path: str, handler: Any, message: str) -> None:
+    caplog: pytest.LogCaptureFixture, path: str, handler: Any, message: str
+) -> None:
     app = express()
     app.get(path, handler)
     url = path.replace(":id", "7")
@@ -69,8 +86,7 @@ def test_a_returned_value_is_reported_once_per_handler_with_its_route(
     assert warnings_of(caplog) == [message]
 
 
-def test_returning_what_res_send_returns_is_not_reported(caplog: pytest.LogCaptureFixture
-                                                         ) -> None:
+def test_returning_what_res_send_returns_is_not_reported(caplog: pytest.LogCaptureFixture) -> None:
     app = express()
     app.get("/", lambda req, res: res.send("sent"))
 

@@ -38,8 +38,10 @@ ATTACKS: dict[str, Callable[[Any, str], Any]] = {
 
 
 def raw_response(app: Any, target: str = "/") -> bytes:
-    with BackgroundServer(app, ServerConfig(port=0)) as server, socket.create_connection(
-            ("127.0.0.1", server.port), timeout=10) as sock:
+    with (
+        BackgroundServer(app, ServerConfig(port=0)) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock,
+    ):
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         chunks = []
         while data := sock.recv(65536):

@@ -22,12 +22,14 @@ from expresspy.http.text import encode_url
 from expresspy.http.typeis import type_is
 
 VECTORS: dict[str, list[Any]] = json.loads(
-    (Path(__file__).parent / "vectors" / "express_vectors.json").read_text("utf-8"))
+    (Path(__file__).parent / "vectors" / "express_vectors.json").read_text("utf-8")
+)
 
 
 @pytest.mark.parametrize("kind,header,offers,expected", VECTORS["negotiation"])
-def test_negotiation_matches_accepts(kind: str, header: str | None, offers: list[str],
-                                     expected: Any) -> None:
+def test_negotiation_matches_accepts(
+    kind: str, header: str | None, offers: list[str], expected: Any
+) -> None:
     assert choose(kind, header, offers) == expected
 
 
@@ -49,8 +51,9 @@ def test_range_parser_matches(size: int, header: str, combine: bool, expected: A
 
 
 @pytest.mark.parametrize("request_headers,response_headers,expected", VECTORS["fresh"])
-def test_fresh_matches(request_headers: dict[str, str], response_headers: dict[str, str],
-                       expected: bool) -> None:
+def test_fresh_matches(
+    request_headers: dict[str, str], response_headers: dict[str, str], expected: bool
+) -> None:
     etag, modified = response_headers.get("etag"), response_headers.get("last-modified")
     assert is_fresh(request_headers, etag, modified) is expected
 

@@ -49,8 +49,12 @@ def _app(value: Any, **settings: Any) -> Any:
 
 
 def test_decimals_are_numbers_as_javascript_holds_them() -> None:
-    body = {"price": Decimal("19.90"), "big": Decimal("1E+2"), "nan": Decimal("NaN"),
-            "tiny": Decimal("0.00001")}
+    body = {
+        "price": Decimal("19.90"),
+        "big": Decimal("1E+2"),
+        "nan": Decimal("NaN"),
+        "tiny": Decimal("0.00001"),
+    }
     assert stringify(body) == '{"price":19.9,"big":100,"nan":null,"tiny":0.00001}'
 
 
@@ -62,8 +66,7 @@ def test_uuids_are_strings() -> None:
 def test_dataclasses_are_objects_of_their_fields_converted_in_turn() -> None:
     order = Order(UUID(int=1), Decimal("2.50"), Point(1, 2.0, ["a"]))
     assert stringify(order) == (
-        '{"id":"00000000-0000-0000-0000-000000000001","total":2.5,'
-        '"at":{"x":1,"y":2,"tags":["a"]}}'
+        '{"id":"00000000-0000-0000-0000-000000000001","total":2.5,"at":{"x":1,"y":2,"tags":["a"]}}'
     )
 
 
@@ -73,8 +76,13 @@ def test_a_replacer_sees_the_fields_of_a_dataclass() -> None:
 
 def test_res_json_sends_python_types_over_http() -> None:
     when = datetime(2026, 12, 6, 5, 41, 27, 123456, tzinfo=timezone(timedelta(hours=1)))
-    body = {"at": when, "day": date(2026, 12, 6), "price": Decimal("3.10"),
-            "id": UUID(int=255), "p": Point(0, 0.5)}
+    body = {
+        "at": when,
+        "day": date(2026, 12, 6),
+        "price": Decimal("3.10"),
+        "id": UUID(int=255),
+        "p": Point(0, 0.5),
+    }
     response = request(_app(body)).get("/").expect(200)
     assert response.text == (
         '{"at":"2026-12-06T04:41:27.123Z","day":"2026-12-06T00:00:00.000Z","price":3.1,'
@@ -89,8 +97,9 @@ def test_an_unknown_type_is_a_500_without_the_json_encoder_setting() -> None:
 
 
 def test_the_json_encoder_setting_gives_unknown_types_their_form() -> None:
-    app = _app({"m": Money(250), "n": [Money(1)]},
-               json_encoder=lambda value: {"cents": value.cents})
+    app = _app(
+        {"m": Money(250), "n": [Money(1)]}, json_encoder=lambda value: {"cents": value.cents}
+    )
     request(app).get("/").expect(200, '{"m":{"cents":250},"n":[{"cents":1}]}')
 
 

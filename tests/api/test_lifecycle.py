@@ -26,8 +26,15 @@ def serve_once(app: Any, send_error: BaseException | None) -> list[dict[str, Any
             raise send_error
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/",
-             "query_string": b"", "headers": [], "http_version": "1.1"}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "headers": [],
+        "http_version": "1.1",
+    }
     app.set("sync handlers", "inline")  # no thread pool left behind by a test without lifespan
     asyncio.run(app(scope, receive, send))
     return sent
@@ -41,7 +48,8 @@ def hello_app() -> Any:
 
 
 def test_a_send_failing_other_than_by_a_gone_client_is_logged_as_an_error(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.DEBUG, logger="expresspy"):
         serve_once(hello_app(), RuntimeError("server rejected the message"))
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -51,7 +59,8 @@ def test_a_send_failing_other_than_by_a_gone_client_is_logged_as_an_error(
 
 
 def test_a_client_gone_during_the_send_is_only_a_debug_record(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.DEBUG, logger="expresspy"):
         serve_once(hello_app(), ConnectionResetError("peer closed"))
     assert [r.levelno for r in caplog.records if r.levelno > logging.DEBUG] == []

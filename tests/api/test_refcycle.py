@@ -53,8 +53,10 @@ def cycles_kept() -> Iterator[Callable[[], list[Any]]]:
 def test_finished_requests_need_no_cycle_collector(cycles_kept: Any, kind: str) -> None:
     app = express()
     if kind == "async":
+
         async def hello(req: Any, res: Any) -> None:
             res.send("Hello, World!")
+
         app.get("/hello", hello)
     else:
         app.get("/hello", lambda req, res: res.send("Hello, World!"))
@@ -101,6 +103,7 @@ def test_a_timer_after_the_response_still_reaches_both() -> None:
         def look() -> None:  # holds only req, as a setTimeout closure in Express would
             seen.append((req.res.status_code, req.res.req is req))
             done.set()
+
         asyncio.get_running_loop().call_later(0.05, look)
         res.send("ok")
 

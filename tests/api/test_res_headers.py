@@ -11,16 +11,25 @@ from expresspy.testing import request
 from .helpers import app_with, wire_headers
 
 
-@pytest.mark.parametrize("code,error", [
-    ("200", 'TypeError: Invalid status code: "200". Status code must be an integer.'),
-    (200.5, "TypeError: Invalid status code: 200.5. Status code must be an integer."),
-    (None, "TypeError: Invalid status code: null. Status code must be an integer."),
-    (True, "TypeError: Invalid status code: true. Status code must be an integer."),
-    (99, "ValueError: Invalid status code: 99. "
-         "Status code must be greater than 99 and less than 1000."),
-    (1000, "ValueError: Invalid status code: 1000. "
-           "Status code must be greater than 99 and less than 1000."),
-])
+@pytest.mark.parametrize(
+    "code,error",
+    [
+        ("200", 'TypeError: Invalid status code: "200". Status code must be an integer.'),
+        (200.5, "TypeError: Invalid status code: 200.5. Status code must be an integer."),
+        (None, "TypeError: Invalid status code: null. Status code must be an integer."),
+        (True, "TypeError: Invalid status code: true. Status code must be an integer."),
+        (
+            99,
+            "ValueError: Invalid status code: 99. "
+            "Status code must be greater than 99 and less than 1000.",
+        ),
+        (
+            1000,
+            "ValueError: Invalid status code: 1000. "
+            "Status code must be greater than 99 and less than 1000.",
+        ),
+    ],
+)
 def test_status_validation_messages(code: Any, error: str) -> None:
     def handler(req: Any, res: Any) -> None:
         try:
@@ -43,13 +52,21 @@ def test_links_accumulate() -> None:
         res.links({"prev": "/1"}).send("ok")
 
     request(app_with(handler)).get("/").expect(
-        "Link", '<http://api/?page=2>; rel="next", <http://a>; rel="last", '
-                '<http://b>; rel="last", </1>; rel="prev"').expect(200)
+        "Link",
+        '<http://api/?page=2>; rel="next", <http://a>; rel="last", '
+        '<http://b>; rel="last", </1>; rel="prev"',
+    ).expect(200)
 
 
 def test_vary_adds_each_field_once() -> None:
-    app = app_with(lambda req, res: res.vary("Accept").vary(["accept-encoding", "Origin"])
-                   .vary("ORIGIN, User-Agent").send("ok"))
+    app = app_with(
+        lambda req, res: (
+            res.vary("Accept")
+            .vary(["accept-encoding", "Origin"])
+            .vary("ORIGIN, User-Agent")
+            .send("ok")
+        )
+    )
     request(app).get("/").expect("Vary", "Accept, accept-encoding, Origin, User-Agent")
 
 
@@ -59,34 +76,58 @@ def test_vary_with_an_empty_list_sets_nothing() -> None:
 
 
 def test_append_keeps_one_line_per_value() -> None:
-    app = app_with(lambda req, res: res.append("Link", "<a>").append("Link", ["<b>", "<c>"])
-                   .append("X-One", "x").send("ok"))
+    app = app_with(
+        lambda req, res: (
+            res.append("Link", "<a>").append("Link", ["<b>", "<c>"]).append("X-One", "x").send("ok")
+        )
+    )
     response = request(app).get("/").expect(200)
     assert wire_headers(response)[:4] == [
-        ("link", "<a>"), ("link", "<b>"), ("link", "<c>"), ("x-one", "x")]
+        ("link", "<a>"),
+        ("link", "<b>"),
+        ("link", "<c>"),
+        ("x-one", "x"),
+    ]
 
 
-@pytest.mark.parametrize("given,content_type", [
-    ("json", "application/json; charset=utf-8"), (".png", "image/png"),
-    ("bogus", "application/octet-stream"), ("text/x-foo", "text/x-foo; charset=utf-8"),
-    ("html", "text/html; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "given,content_type",
+    [
+        ("json", "application/json; charset=utf-8"),
+        (".png", "image/png"),
+        ("bogus", "application/octet-stream"),
+        ("text/x-foo", "text/x-foo; charset=utf-8"),
+        ("html", "text/html; charset=utf-8"),
+    ],
+)
 def test_type(given: str, content_type: str) -> None:
     """Express adds charset=utf-8 to these when res.send sends a string; with bytes the
     type is kept exactly as res.type set it."""
     request(app_with(lambda req, res: res.type(given).send(b"x"))).get("/").expect(
-        "Content-Type", content_type)
+        "Content-Type", content_type
+    )
 
 
 def test_set_get_and_mapping_forms() -> None:
     def handler(req: Any, res: Any) -> None:
         res.set({"X-A": 1, "X-B": ["1", 2]}).header("X-C", True)
         res.set("Content-Type", "text/plain")
-        res.set("X-Seen", repr([res.get("x-a"), res.get("X-B"), res.get("x-c"),
-                                res.get("Content-Type"), res.get("x-none")])).end()
+        res.set(
+            "X-Seen",
+            repr(
+                [
+                    res.get("x-a"),
+                    res.get("X-B"),
+                    res.get("x-c"),
+                    res.get("Content-Type"),
+                    res.get("x-none"),
+                ]
+            ),
+        ).end()
 
     request(app_with(handler)).get("/").expect(
-        "X-Seen", "['1', ['1', '2'], 'true', 'text/plain; charset=utf-8', None]").expect(200)
+        "X-Seen", "['1', ['1', '2'], 'true', 'text/plain; charset=utf-8', None]"
+    ).expect(200)
 
 
 def test_set_content_type_list_is_refused() -> None:

@@ -15,16 +15,23 @@ TARGET = '/dest?a=b c&d=é<>"'
 ENCODED = "/dest?a=b%20c&d=%C3%A9%3C%3E%22"
 
 
-@pytest.mark.parametrize("accept,content_type,body", [
-    (None, "text/plain; charset=utf-8", f"Found. Redirecting to {ENCODED}"),
-    ("text/plain", "text/plain; charset=utf-8", f"Found. Redirecting to {ENCODED}"),
-    ("text/html", "text/html; charset=utf-8",
-     "<!DOCTYPE html><head><title>Found</title></head><body><p>Found. Redirecting to "
-     "/dest?a=b%20c&amp;d=%C3%A9%3C%3E%22</p></body>"),
-    ("image/png", None, ""),
-])
-def test_redirect_body_follows_accept(accept: str | None, content_type: str | None,
-                                      body: str) -> None:
+@pytest.mark.parametrize(
+    "accept,content_type,body",
+    [
+        (None, "text/plain; charset=utf-8", f"Found. Redirecting to {ENCODED}"),
+        ("text/plain", "text/plain; charset=utf-8", f"Found. Redirecting to {ENCODED}"),
+        (
+            "text/html",
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><head><title>Found</title></head><body><p>Found. Redirecting to "
+            "/dest?a=b%20c&amp;d=%C3%A9%3C%3E%22</p></body>",
+        ),
+        ("image/png", None, ""),
+    ],
+)
+def test_redirect_body_follows_accept(
+    accept: str | None, content_type: str | None, body: str
+) -> None:
     test = request(app_with(lambda req, res: res.redirect(TARGET))).get("/")
     if accept:
         test = test.set("Accept", accept)
@@ -38,14 +45,18 @@ def test_redirect_body_follows_accept(accept: str | None, content_type: str | No
 def test_redirect_with_status_and_absolute_url() -> None:
     app = app_with(lambda req, res: res.redirect(301, "http://example.com/ü/%zz/%20"))
     request(app).get("/").set("Accept", "text/html,text/plain;q=0.5").expect(
-        "Location", "http://example.com/%C3%BC/%25zz/%20").expect(
-        301, "<!DOCTYPE html><head><title>Moved Permanently</title></head><body><p>Moved "
-             "Permanently. Redirecting to http://example.com/%C3%BC/%25zz/%20</p></body>")
+        "Location", "http://example.com/%C3%BC/%25zz/%20"
+    ).expect(
+        301,
+        "<!DOCTYPE html><head><title>Moved Permanently</title></head><body><p>Moved "
+        "Permanently. Redirecting to http://example.com/%C3%BC/%25zz/%20</p></body>",
+    )
 
 
 def test_redirect_head_keeps_length_and_sends_no_body() -> None:
-    response = request(app_with(lambda req, res: res.redirect("/x")), server=True).head(
-        "/").expect(302)
+    response = (
+        request(app_with(lambda req, res: res.redirect("/x")), server=True).head("/").expect(302)
+    )
     assert response.content == b""
     assert ("content-length", "24") in wire_headers(response)
 
@@ -56,21 +67,29 @@ def test_redirect_with_bad_status_is_an_error() -> None:
 
 
 def format_app(**handlers: Any) -> Any:
-    return app_with(lambda req, res: res.format({k.replace("_", "/"): v
-                                                 for k, v in handlers.items()}))
+    return app_with(
+        lambda req, res: res.format({k.replace("_", "/"): v for k, v in handlers.items()})
+    )
 
 
-@pytest.mark.parametrize("accept,content_type,body", [
-    ("application/json", "application/json; charset=utf-8", '{"j":1}'),
-    ("text/html;q=0.5, text/plain;q=0.4", "text/html; charset=utf-8", "<b>html</b>"),
-    (None, "text/plain; charset=utf-8", "text"),
-    ("*/*;q=0.1, text/html", "text/html; charset=utf-8", "<b>html</b>"),
-])
+@pytest.mark.parametrize(
+    "accept,content_type,body",
+    [
+        ("application/json", "application/json; charset=utf-8", '{"j":1}'),
+        ("text/html;q=0.5, text/plain;q=0.4", "text/html; charset=utf-8", "<b>html</b>"),
+        (None, "text/plain; charset=utf-8", "text"),
+        ("*/*;q=0.1, text/html", "text/html; charset=utf-8", "<b>html</b>"),
+    ],
+)
 def test_format_picks_by_accept(accept: str | None, content_type: str, body: str) -> None:
     def handler(req: Any, res: Any) -> None:
-        res.format({"text": lambda: res.send("text"),
-                    "application/json": lambda req, res: res.send({"j": 1}),
-                    "html": lambda req, res, next: res.send("<b>html</b>")})
+        res.format(
+            {
+                "text": lambda: res.send("text"),
+                "application/json": lambda req, res: res.send({"j": 1}),
+                "html": lambda req, res, next: res.send("<b>html</b>"),
+            }
+        )
 
     test = request(app_with(handler)).get("/")
     if accept:
@@ -83,7 +102,8 @@ def test_format_default_and_406() -> None:
         res.format({"text": lambda: res.send("text"), "default": lambda: res.send("default")})
 
     request(app_with(with_default)).get("/").set("Accept", "image/png").expect(
-        "Content-Type", "text/html; charset=utf-8").expect(200, "default")
+        "Content-Type", "text/html; charset=utf-8"
+    ).expect(200, "default")
 
     def without_default(req: Any, res: Any) -> None:
         res.format({"text": lambda: res.send("text"), "application/json": lambda: res.send({})})
@@ -94,7 +114,8 @@ def test_format_default_and_406() -> None:
     app = app_with(without_default)
     app.use(error_handler)
     request(app).get("/").set("Accept", "image/png").expect("Vary", "Accept").expect(
-        406, {"message": "Not Acceptable", "types": ["text/plain", "application/json"]})
+        406, {"message": "Not Acceptable", "types": ["text/plain", "application/json"]}
+    )
 
 
 def test_format_handler_errors_and_async_handlers_go_through_next() -> None:
@@ -106,5 +127,4 @@ def test_format_handler_errors_and_async_handlers_go_through_next() -> None:
     async def later(req: Any, res: Any) -> None:
         res.send("async ok")
 
-    request(app_with(lambda req, res: res.format({"text": later}))).get("/").expect(
-        200, "async ok")
+    request(app_with(lambda req, res: res.format({"text": later}))).get("/").expect(200, "async ok")

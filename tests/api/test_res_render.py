@@ -1,5 +1,4 @@
-"""res.render / app.render with the built-in Jinja2 engine and custom engines (expresspy.view).
-"""
+"""res.render / app.render with the built-in Jinja2 engine and custom engines (expresspy.view)."""
 
 from __future__ import annotations
 
@@ -20,7 +19,8 @@ def views(tmp_path: Path) -> Path:
     (tmp_path / "user.html").write_text("<p>{{ name }} {{ site }} {{ title }}</p>")
     (tmp_path / "base.html").write_text("<main>{% block body %}{% endblock %}</main>")
     (tmp_path / "page.html").write_text(
-        '{% extends "base.html" %}{% block body %}{{ body }}{% endblock %}')
+        '{% extends "base.html" %}{% block body %}{{ body }}{% endblock %}'
+    )
     (tmp_path / "blog").mkdir()
     (tmp_path / "blog" / "index.html").write_text("blog index")
     (tmp_path / "hello.tpl").write_text("Hello, NAME!")
@@ -47,7 +47,8 @@ def test_render_merges_app_locals_res_locals_and_options_and_escapes(views: Path
 
     app.get("/", handler)
     request(app).get("/").expect("Content-Type", "text/html; charset=utf-8").expect(
-        200, "<p>&lt;tobi&gt; app res title</p>")
+        200, "<p>&lt;tobi&gt; app res title</p>"
+    )
 
 
 def test_default_engine_extension_inheritance_and_index_lookup(views: Path) -> None:
@@ -72,16 +73,26 @@ def test_custom_engine_with_callback(views: Path) -> None:
 def test_missing_view_goes_to_next_with_expresss_message(views: Path) -> None:
     app = app_for(views)
     app.get("/", lambda req, res: res.render("nope.html"))
-    request(app).get("/").expect(500, re.compile(
-        f"Failed to lookup view &quot;nope.html&quot; in views directory &quot;{views}&quot;"))
+    request(app).get("/").expect(
+        500,
+        re.compile(
+            f"Failed to lookup view &quot;nope.html&quot; in views directory &quot;{views}&quot;"
+        ),
+    )
 
 
 def test_callback_receives_html_or_error(views: Path) -> None:
     app = app_for(views)
-    app.get("/", lambda req, res: res.render("user.html", {"name": "n"}, lambda err, html:
-                                             res.send(f"[{err}] {html}")))
-    app.get("/bad", lambda req, res: res.render("x.unknown", lambda err, html: res.status(
-        299).send(str(err))))
+    app.get(
+        "/",
+        lambda req, res: res.render(
+            "user.html", {"name": "n"}, lambda err, html: res.send(f"[{err}] {html}")
+        ),
+    )
+    app.get(
+        "/bad",
+        lambda req, res: res.render("x.unknown", lambda err, html: res.status(299).send(str(err))),
+    )
     request(app).get("/").expect(200, "[None] <p>n  </p>")
     request(app).get("/bad").expect(299, 'Module "unknown" does not provide a view engine.')
 
@@ -106,8 +117,7 @@ def test_view_cache_reuses_the_resolved_view(views: Path) -> None:
     assert results == ["<p>a  </p>", "<p>b  </p>"]
 
 
-def test_several_view_folders_and_the_lookup_error_lists_them(tmp_path: Path,
-                                                               views: Path) -> None:
+def test_several_view_folders_and_the_lookup_error_lists_them(tmp_path: Path, views: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()
     app = app_for(views)
@@ -118,8 +128,9 @@ def test_several_view_folders_and_the_lookup_error_lists_them(tmp_path: Path,
     assert str(errors[0]) == "No default engine was specified and no extension was provided."
     assert errors[1] == "<p>z  </p>"
     render(app, "none.html", None, lambda err, html: errors.append(str(err)))
-    assert errors[2] == (f'Failed to lookup view "none.html" in views directories "{other}" '
-                         f'or "{views}"')
+    assert errors[2] == (
+        f'Failed to lookup view "none.html" in views directories "{other}" or "{views}"'
+    )
 
 
 def test_view_class_can_be_replaced_by_the_view_setting(views: Path) -> None:

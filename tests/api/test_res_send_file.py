@@ -21,9 +21,13 @@ from .helpers import app_with, wire_headers
 
 MTIME = 1577934245  # Thu, 02 Jan 2020 03:04:05 GMT
 ETAG = 'W/"10-16f6435cc88"'
-BASE = [("accept-ranges", "bytes"), ("cache-control", "public, max-age=0"),
-        ("last-modified", "Thu, 02 Jan 2020 03:04:05 GMT"), ("etag", ETAG),
-        ("content-type", "text/plain; charset=utf-8")]
+BASE = [
+    ("accept-ranges", "bytes"),
+    ("cache-control", "public, max-age=0"),
+    ("last-modified", "Thu, 02 Jan 2020 03:04:05 GMT"),
+    ("etag", ETAG),
+    ("content-type", "text/plain; charset=utf-8"),
+]
 
 
 @pytest.fixture
@@ -43,8 +47,12 @@ def root(tmp_path: Path) -> Path:
 def file_app(root: Path, **options: Any) -> Any:
     app = express()
     app.set("env", "test")
-    app.get("/*path", lambda req, res: res.send_file("/".join(req.params["path"]),
-                                                     {"root": str(root), **options}))
+    app.get(
+        "/*path",
+        lambda req, res: res.send_file(
+            "/".join(req.params["path"]), {"root": str(root), **options}
+        ),
+    )
     return app
 
 
@@ -54,20 +62,31 @@ def test_headers_and_body_match_express(root: Path) -> None:
 
 
 def test_options_as_express_spells_them(root: Path) -> None:
-    app = file_app(root, maxAge="1d", immutable=True, lastModified=False, acceptRanges=False,
-                   headers={"X-Foo": "bar"})
+    app = file_app(
+        root,
+        maxAge="1d",
+        immutable=True,
+        lastModified=False,
+        acceptRanges=False,
+        headers={"X-Foo": "bar"},
+    )
     response = request(app).get("/digits.txt").set("Range", "bytes=0-1").expect(200)
     assert wire_headers(response) == [
-        ("x-foo", "bar"), ("cache-control", "public, max-age=86400, immutable"),
-        ("etag", ETAG), ("content-type", "text/plain; charset=utf-8"),
-        ("content-length", "16")]
+        ("x-foo", "bar"),
+        ("cache-control", "public, max-age=86400, immutable"),
+        ("etag", ETAG),
+        ("content-type", "text/plain; charset=utf-8"),
+        ("content-length", "16"),
+    ]
 
 
 def test_python_spelling_max_age_is_seconds_and_cache_control_can_be_off(root: Path) -> None:
     request(file_app(root, max_age=60)).get("/digits.txt").expect(
-        "Cache-Control", "public, max-age=60")
-    response = request(file_app(root, cache_control=False, max_age=5)).get(
-        "/digits.txt").expect(200)
+        "Cache-Control", "public, max-age=60"
+    )
+    response = (
+        request(file_app(root, cache_control=False, max_age=5)).get("/digits.txt").expect(200)
+    )
     assert "cache-control" not in dict(wire_headers(response))
 
 
@@ -78,19 +97,24 @@ def test_etag_follows_the_app_setting(root: Path) -> None:
     assert "etag" not in dict(wire_headers(response))
 
 
-@pytest.mark.parametrize("range_header,status,content_range,body", [
-    ("bytes=2-5", 206, "bytes 2-5/16", "2345"),
-    ("bytes=-3", 206, "bytes 13-15/16", "def"),
-    ("bytes=10-", 206, "bytes 10-15/16", "abcdef"),
-    ("bytes=0-1,2-4", 206, "bytes 0-4/16", "01234"),  # adjacent ranges are combined
-    ("bytes=0-1,3-4", 200, None, "0123456789abcdef"),  # several ranges: whole file, as send
-    ("bytes=abc", 200, None, "0123456789abcdef"),
-    ("items=0-1", 200, None, "0123456789abcdef"),
-])
-def test_ranges(root: Path, range_header: str, status: int, content_range: str | None,
-                body: str) -> None:
-    response = request(file_app(root)).get("/digits.txt").set("Range", range_header).expect(
-        status, body)
+@pytest.mark.parametrize(
+    "range_header,status,content_range,body",
+    [
+        ("bytes=2-5", 206, "bytes 2-5/16", "2345"),
+        ("bytes=-3", 206, "bytes 13-15/16", "def"),
+        ("bytes=10-", 206, "bytes 10-15/16", "abcdef"),
+        ("bytes=0-1,2-4", 206, "bytes 0-4/16", "01234"),  # adjacent ranges are combined
+        ("bytes=0-1,3-4", 200, None, "0123456789abcdef"),  # several ranges: whole file, as send
+        ("bytes=abc", 200, None, "0123456789abcdef"),
+        ("items=0-1", 200, None, "0123456789abcdef"),
+    ],
+)
+def test_ranges(
+    root: Path, range_header: str, status: int, content_range: str | None, body: str
+) -> None:
+    response = (
+        request(file_app(root)).get("/digits.txt").set("Range", range_header).expect(status, body)
+    )
     headers = dict(wire_headers(response))
     assert headers.get("content-range") == content_range
     assert headers["content-length"] == str(len(body))
@@ -98,33 +122,47 @@ def test_ranges(root: Path, range_header: str, status: int, content_range: str |
 
 def test_unsatisfiable_range_is_416_with_content_range(root: Path) -> None:
     request(file_app(root)).get("/digits.txt").set("Range", "bytes=20-30").expect(
-        "Content-Range", "bytes */16").expect(416)
+        "Content-Range", "bytes */16"
+    ).expect(416)
 
 
-@pytest.mark.parametrize("if_range,status", [
-    (ETAG, 206), ('"other"', 200), ("Thu, 02 Jan 2020 03:04:05 GMT", 206),
-    ("Wed, 01 Jan 2020 03:04:05 GMT", 200)])
+@pytest.mark.parametrize(
+    "if_range,status",
+    [
+        (ETAG, 206),
+        ('"other"', 200),
+        ("Thu, 02 Jan 2020 03:04:05 GMT", 206),
+        ("Wed, 01 Jan 2020 03:04:05 GMT", 200),
+    ],
+)
 def test_if_range(root: Path, if_range: str, status: int) -> None:
     request(file_app(root)).get("/digits.txt").set(
-        {"Range": "bytes=0-1", "If-Range": if_range}).expect(status)
+        {"Range": "bytes=0-1", "If-Range": if_range}
+    ).expect(status)
 
 
 def test_start_and_end_options_combine_with_range(root: Path) -> None:
     request(file_app(root, start=2, end=9)).get("/digits.txt").expect(200, "23456789")
-    request(file_app(root, start=2, end=9)).get("/digits.txt").set(
-        "Range", "bytes=1-2").expect("Content-Range", "bytes 1-2/8").expect(206, "34")
+    request(file_app(root, start=2, end=9)).get("/digits.txt").set("Range", "bytes=1-2").expect(
+        "Content-Range", "bytes 1-2/8"
+    ).expect(206, "34")
 
 
-@pytest.mark.parametrize("headers,status", [
-    ({"If-None-Match": ETAG}, 304), ({"If-None-Match": "*"}, 304),
-    ({"If-Modified-Since": "Thu, 02 Jan 2020 03:04:05 GMT"}, 304),
-    ({"If-Modified-Since": "Wed, 01 Jan 2020 03:04:05 GMT"}, 200),
-    ({"If-None-Match": ETAG, "Cache-Control": "no-cache"}, 200),
-    ({"If-Match": '"nope"'}, 412), ({"If-Match": ETAG}, 200),
-    ({"If-Match": "*"}, 200),
-    ({"If-Unmodified-Since": "Wed, 01 Jan 2020 03:04:05 GMT"}, 412),
-    ({"If-Unmodified-Since": "Thu, 02 Jan 2020 03:04:05 GMT"}, 200),
-])
+@pytest.mark.parametrize(
+    "headers,status",
+    [
+        ({"If-None-Match": ETAG}, 304),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-Modified-Since": "Thu, 02 Jan 2020 03:04:05 GMT"}, 304),
+        ({"If-Modified-Since": "Wed, 01 Jan 2020 03:04:05 GMT"}, 200),
+        ({"If-None-Match": ETAG, "Cache-Control": "no-cache"}, 200),
+        ({"If-Match": '"nope"'}, 412),
+        ({"If-Match": ETAG}, 200),
+        ({"If-Match": "*"}, 200),
+        ({"If-Unmodified-Since": "Wed, 01 Jan 2020 03:04:05 GMT"}, 412),
+        ({"If-Unmodified-Since": "Thu, 02 Jan 2020 03:04:05 GMT"}, 200),
+    ],
+)
 def test_conditional_requests(root: Path, headers: dict[str, str], status: int) -> None:
     response = request(file_app(root)).get("/digits.txt").set(headers).expect(status)
     if status == 304:
@@ -138,12 +176,22 @@ def test_head_sends_headers_only(root: Path) -> None:
     assert wire_headers(response) == [*BASE, ("content-length", "16")]
 
 
-@pytest.mark.parametrize("path,status", [
-    ("/..%2Fsecret.txt", 403), ("/%2e%2e/secret.txt", 403), ("/dir/..%2F..%2Fsecret.txt", 403),
-    ("/a%00b", 400), ("/..%5Csecret.txt", 403), ("/dir%5Cindex.html", 403),
-    ("/..%2Fpublic2%2Fx.txt", 403), ("/%2Fetc%2Fpasswd", 404), ("/.hidden", 404),
-    ("/dir/../digits.txt", 200), ("/nope.txt", 404),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/..%2Fsecret.txt", 403),
+        ("/%2e%2e/secret.txt", 403),
+        ("/dir/..%2F..%2Fsecret.txt", 403),
+        ("/a%00b", 400),
+        ("/..%5Csecret.txt", 403),
+        ("/dir%5Cindex.html", 403),
+        ("/..%2Fpublic2%2Fx.txt", 403),
+        ("/%2Fetc%2Fpasswd", 404),
+        ("/.hidden", 404),
+        ("/dir/../digits.txt", 200),
+        ("/nope.txt", 404),
+    ],
+)
 def test_send_file_never_leaves_its_root(root: Path, path: str, status: int) -> None:
     response = request(file_app(root)).get(path).expect(status)
     assert b"SECRET" not in response.content and b"SIBLING" not in response.content
@@ -180,12 +228,20 @@ def joined(req: Any) -> str:
 
 
 @pytest.mark.parametrize("route", ["/f", "/d"])
-@pytest.mark.parametrize("path,status", [
-    ("/out.txt", 404), ("/outdir/secret.txt", 404), ("/outdir/public/digits.txt", 200),
-    ("/in.txt", 200), ("/indir/index.html", 200), ("/digits.txt", 200),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/out.txt", 404),
+        ("/outdir/secret.txt", 404),
+        ("/outdir/public/digits.txt", 200),
+        ("/in.txt", 200),
+        ("/indir/index.html", 200),
+        ("/digits.txt", 200),
+    ],
+)
 def test_a_symlink_may_not_lead_out_of_the_root_by_default(
-        linked: Path, route: str, path: str, status: int) -> None:
+    linked: Path, route: str, path: str, status: int
+) -> None:
     # F-07: send_file/download with a root followed a link to any file, as send does;
     # express.static refused. Now both refuse with the same 404 as a missing file.
     app = link_app(linked)
@@ -225,13 +281,15 @@ def test_without_a_root_an_absolute_path_is_the_apps_choice(linked: Path) -> Non
 
 def test_an_unknown_follow_symlinks_policy_is_refused(root: Path) -> None:
     request(link_app(root, follow_symlinks="outside")).get("/f/digits.txt").expect(
-        500, re.compile("follow_symlinks option must be True, False or &quot;inside&quot;"))
+        500, re.compile("follow_symlinks option must be True, False or &quot;inside&quot;")
+    )
 
 
 def test_relative_path_without_root_is_a_type_error() -> None:
     app = app_with(lambda req, res: res.send_file("relative.txt"))
-    request(app).get("/").expect(500, re.compile(
-        "path must be absolute or specify root to res.sendFile"))
+    request(app).get("/").expect(
+        500, re.compile("path must be absolute or specify root to res.sendFile")
+    )
 
 
 def test_directory_goes_to_next_and_index_serves_a_trailing_slash(root: Path) -> None:
@@ -243,9 +301,14 @@ def test_callback_gets_none_after_sending_and_the_error_on_failure(root: Path) -
     outcomes: list[Any] = []
     app = express()
     app.get("/ok", lambda req, res: res.send_file(str(root / "digits.txt"), outcomes.append))
-    app.get("/missing", lambda req, res: res.send_file(
-        "nope.txt", {"root": str(root)}, lambda err: res.status(299).send(
-            f"{err.status} {err.code} {err.expose}")))
+    app.get(
+        "/missing",
+        lambda req, res: res.send_file(
+            "nope.txt",
+            {"root": str(root)},
+            lambda err: res.status(299).send(f"{err.status} {err.code} {err.expose}"),
+        ),
+    )
     request(app).get("/ok").expect(200, "0123456789abcdef")
     deadline = time.monotonic() + 2  # a def handler's callback runs in a worker thread
     while not outcomes and time.monotonic() < deadline:
@@ -265,6 +328,7 @@ def test_callback_runs_where_send_file_was_called(root: Path) -> None:
             threads[name] = (threading.current_thread().name, running_loop() is not None)
             if len(threads) == 2:
                 done.set()
+
         return callback
 
     @app.get("/sync")
@@ -317,7 +381,7 @@ def test_without_zero_copy_the_file_goes_in_bounded_chunks(tmp_path: Path) -> No
     asyncio.run(body.write_to(send, zero_copy=False))
     body.close()
     assert sizes == [CHUNK_SIZE, CHUNK_SIZE, CHUNK_SIZE - 10]
-    assert bytes(received) == big.read_bytes()[7:7 + CHUNK_SIZE * 3 - 10]
+    assert bytes(received) == big.read_bytes()[7 : 7 + CHUNK_SIZE * 3 - 10]
 
 
 def _rss_kib() -> int:

@@ -92,8 +92,9 @@ def test_a_failing_before_finish_replaces_the_response_with_the_error() -> None:
 
 def test_on_finish_runs_when_the_client_is_gone() -> None:
     finished: list[bool] = []
-    app = app_with(lambda req, res: (res.on_finish(lambda r: finished.append(r.req.aborted)),
-                                     res.send("x")))
+    app = app_with(
+        lambda req, res: (res.on_finish(lambda r: finished.append(r.req.aborted)), res.send("x"))
+    )
 
     async def broken_pipe(scope: Any, receive: Any, send: Any) -> None:
         async def failing(message: dict[str, Any]) -> None:

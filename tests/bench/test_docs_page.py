@@ -13,7 +13,7 @@ PAGE = REPO / "docs" / "benchmarks.md"
 
 
 def websocket_section(text: str) -> str:
-    return text[text.index("## WebSockets"):]
+    return text[text.index("## WebSockets") :]
 
 
 def test_rewriting_the_page_keeps_the_websocket_section(tmp_path: Path) -> None:

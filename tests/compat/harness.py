@@ -220,8 +220,9 @@ def shared_pair(app: str, prefix: str, log_dir: Path) -> Iterator[dict[str, Serv
     servers: dict[str, Server] = {}
     try:
         for runtime in ("express", "expresspy"):
-            servers[runtime] = start(runtime, app, "development", log_dir,
-                                     {"COMPAT_REDIS_PREFIX": prefix})
+            servers[runtime] = start(
+                runtime, app, "development", log_dir, {"COMPAT_REDIS_PREFIX": prefix}
+            )
         yield servers
     finally:
         for server in servers.values():

@@ -28,8 +28,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]
     servers: dict[str, Server] = {}
     try:
         for runtime in ("express", "expresspy"):
-            servers[runtime] = start(runtime, "rate_limit_redis", "development", logs,
-                                     {"COMPAT_REDIS_PREFIX": PREFIX})
+            servers[runtime] = start(
+                runtime, "rate_limit_redis", "development", logs, {"COMPAT_REDIS_PREFIX": PREFIX}
+            )
         yield servers
     finally:
         for server in servers.values():
@@ -42,8 +43,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]
 
 def hit(pair: dict[str, Server], runtime: str, client: str, index: int) -> tuple[int, str, str]:
     """One GET /hit as `client`: (status, body, RateLimit header)."""
-    step = parse_step({"name": f"{runtime}{index}", "path": "/hit",
-                       "headers": {"X-Client": client}}, index)
+    step = parse_step(
+        {"name": f"{runtime}{index}", "path": "/hit", "headers": {"X-Client": client}}, index
+    )
     exchange = send(pair[runtime].port, step, CookieJar(), {})
     assert exchange.error is None, (runtime, exchange.error, pair[runtime].log_tail())
     limit = (exchange.header("ratelimit") or "").rsplit(",", 1)[0]
@@ -54,8 +56,10 @@ def hit(pair: dict[str, Server], runtime: str, client: str, index: int) -> tuple
 def test_one_counter_shared_by_both_runtimes(pair: dict[str, Server], first: str) -> None:
     other = "expresspy" if first == "express" else "express"
     client = f"walker-{first}"
-    seen = [hit(pair, runtime, client, i)
-            for i, runtime in enumerate([first, other, first, other], start=1)]
+    seen = [
+        hit(pair, runtime, client, i)
+        for i, runtime in enumerate([first, other, first, other], start=1)
+    ]
     too_many = "Too many requests, please try again later."
     assert seen == [
         (200, f'{{"runtime":"{first}","used":1,"remaining":2}}', "limit=3, remaining=2"),

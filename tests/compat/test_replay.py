@@ -93,16 +93,24 @@ def test_expires_is_relative_to_the_date_header_unless_fixed() -> None:
 
 def test_clock_headers_are_compared_to_ten_seconds() -> None:
     # DATE is Unix time 1795720021; 1795720081 is Date + 60 s.
-    headers = [("Date", DATE), ("X-RateLimit-Reset", "1795720081"), ("Retry-After", "59"),
-               ("RateLimit", '"5-in-1min"; r=0; t=60'), ("RateLimit-Reset", "600"),
-               ("RateLimit-Limit", "5")]
-    names = ("x-ratelimit-reset", "retry-after", "ratelimit", "ratelimit-reset",
-             "ratelimit-limit")
+    headers = [
+        ("Date", DATE),
+        ("X-RateLimit-Reset", "1795720081"),
+        ("Retry-After", "59"),
+        ("RateLimit", '"5-in-1min"; r=0; t=60'),
+        ("RateLimit-Reset", "600"),
+        ("RateLimit-Limit", "5"),
+    ]
+    names = ("x-ratelimit-reset", "retry-after", "ratelimit", "ratelimit-reset", "ratelimit-limit")
     clock = ("x-ratelimit-reset", "retry-after", "ratelimit", "ratelimit-reset")
-    shown = view(Exchange(429, "Too Many Requests", headers), None, SessionIds(), {}, names,
-                 clock)
+    shown = view(Exchange(429, "Too Many Requests", headers), None, SessionIds(), {}, names, clock)
     assert [shown[f"header:{name}"] for name in names] == [
-        "<Date+60s>", "<~60s>", '"5-in-1min"; r=0; t=<~60s>', "<~600s>", "5"]
+        "<Date+60s>",
+        "<~60s>",
+        '"5-in-1min"; r=0; t=<~60s>',
+        "<~600s>",
+        "5",
+    ]
 
 
 PAGE = (

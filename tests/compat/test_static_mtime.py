@@ -61,8 +61,14 @@ def node_headers(paths: list[Path]) -> list[list[str]]:
     if reason is not None:
         pytest.skip(reason)
     env = {**os.environ, "NODE_PATH": str(ensure_node_modules())}
-    done = subprocess.run(["node", "-e", NODE_SCRIPT, *map(str, paths)], env=env,
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        ["node", "-e", NODE_SCRIPT, *map(str, paths)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return list(json.loads(done.stdout))
 
 
@@ -78,15 +84,18 @@ def test_etag_and_last_modified_match_node_for_sub_millisecond_mtimes(files: lis
     assert seen == expected
 
 
-@pytest.mark.parametrize(("mtime_ns", "node_ms"), [
-    # stat.mtime.getTime() as Node 20 printed it for these mtimes
-    (1_577_836_800_123_456_789, 1_577_836_800_123),
-    (1_577_836_800_999_600_000, 1_577_836_801_000),
-    (1_577_836_800_000_500_000, 1_577_836_800_001),
-    (1_577_836_800_000_499_999, 1_577_836_800_001),
-    (1_700_000_000_876_543_210, 1_700_000_000_877),
-    (1_577_836_800_999_999_999, 1_577_836_801_000),
-])
+@pytest.mark.parametrize(
+    ("mtime_ns", "node_ms"),
+    [
+        # stat.mtime.getTime() as Node 20 printed it for these mtimes
+        (1_577_836_800_123_456_789, 1_577_836_800_123),
+        (1_577_836_800_999_600_000, 1_577_836_801_000),
+        (1_577_836_800_000_500_000, 1_577_836_800_001),
+        (1_577_836_800_000_499_999, 1_577_836_800_001),
+        (1_700_000_000_876_543_210, 1_700_000_000_877),
+        (1_577_836_800_999_999_999, 1_577_836_801_000),
+    ],
+)
 def test_node_mtime_ms_rounds_as_node_does(mtime_ns: int, node_ms: int) -> None:
     assert node_mtime_ms(mtime_ns) == node_ms
     assert file_etag(16, mtime_ns) == f'W/"10-{node_ms:x}"'

@@ -70,7 +70,7 @@ def blocks_of(path: Path) -> list[Block]:
         while end < len(lines) and not lines[end].strip().startswith(fence):
             end += 1
         if opening["lang"].lower() in PYTHON and previous != NO_RUN:
-            code = "\n".join(line[indent:] for line in lines[i + 1:end])
+            code = "\n".join(line[indent:] for line in lines[i + 1 : end])
             found.append(Block(str(path.relative_to(ROOT)), i + 1, code + "\n"))
         previous = fence
         i = end + 1
@@ -83,20 +83,30 @@ def run_page(blocks: list[Block], timeout: float = 120.0) -> dict[str, str | Non
     A block that never reports (the process died or timed out) gets the process's output.
     """
     payload = json.dumps([{"id": b.id, "code": b.code} for b in blocks])
-    env = {**os.environ, **SNIPPET_ENV,
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        **SNIPPET_ENV,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     with tempfile.TemporaryDirectory(prefix="expresspy-docs-") as cwd:
         try:
-            done = subprocess.run([sys.executable, str(Path(__file__).with_name("runner.py"))],
-                                  input=payload, capture_output=True, text=True, cwd=cwd,
-                                  env=env, timeout=timeout)
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).with_name("runner.py"))],
+                input=payload,
+                capture_output=True,
+                text=True,
+                cwd=cwd,
+                env=env,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired as exc:
-            return {b.id: f"timed out after {timeout} s:\n{exc.stdout}\n{exc.stderr}"
-                    for b in blocks}
+            return {
+                b.id: f"timed out after {timeout} s:\n{exc.stdout}\n{exc.stderr}" for b in blocks
+            }
     results: dict[str, str | None] = {}
     for line in done.stdout.splitlines():
         if line.startswith("@@result "):
-            record = json.loads(line[len("@@result "):])
+            record = json.loads(line[len("@@result ") :])
             results[record["id"]] = record["error"]
     missing = f"no result (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return {b.id: results.get(b.id, missing) for b in blocks}

@@ -21,6 +21,8 @@ def _param(block: Block) -> object:
     reason = KNOWN_BROKEN.get(block.id)
     marks = [pytest.mark.xfail(strict=True, reason=f"docs: {reason}")] if reason else []
     return pytest.param(block, id=block.id, marks=marks)
+
+
 _results: dict[str, dict[str, str | None]] = {}
 
 

@@ -101,7 +101,7 @@ def encoded(app: Any, encoding: str, content_type: str, body: bytes) -> Any:
 
 
 def bad_length_app(parser: Factory, route: Callable[..., Any] = json_body) -> Any:
-    """"should 400 when invalid content-length": a middleware claims 20 bytes."""
+    """ "should 400 when invalid content-length": a middleware claims 20 bytes."""
     app = express()
 
     def lie_about_length(req: Any, res: Any, next: Any) -> None:
@@ -115,7 +115,7 @@ def bad_length_app(parser: Factory, route: Callable[..., Any] = json_body) -> An
 
 
 def duplicated_app(parser: Factory, route: Callable[..., Any] = json_body) -> Any:
-    """"should handle duplicated middleware": the parser twice."""
+    """ "should handle duplicated middleware": the parser twice."""
     app = express()
     app.use(parser())
     app.use(parser())
@@ -124,16 +124,22 @@ def duplicated_app(parser: Factory, route: Callable[..., Any] = json_body) -> An
 
 
 def altered_options_app(parser: Factory, route: Callable[..., Any] = json_body) -> Any:
-    """"should not change when options altered": the dict changes after the app is built."""
+    """ "should not change when options altered": the dict changes after the app is built."""
     options = {"limit": "1kb"}
     app = create_app(parser, options, route)
     options["limit"] = "100kb"
     return app
 
 
-def verify_app(parser: Factory, first_byte: int, *, status: int | None = None,
-               kind: str | None = None, message: str = "no arrays",
-               route: Callable[..., Any] = json_body) -> Any:
+def verify_app(
+    parser: Factory,
+    first_byte: int,
+    *,
+    status: int | None = None,
+    kind: str | None = None,
+    message: str = "no arrays",
+    route: Callable[..., Any] = json_body,
+) -> Any:
     """A parser whose verify() raises ``message`` when the body starts with ``first_byte``."""
 
     def verify(req: Any, res: Any, buf: bytes, encoding: Any) -> None:
@@ -150,7 +156,7 @@ def verify_app(parser: Factory, first_byte: int, *, status: int | None = None,
 
 
 def never_verify_app(parser: Factory) -> Any:
-    """"should 415 on unknown charset prior to verify": verify must not run."""
+    """ "should 415 on unknown charset prior to verify": verify must not run."""
 
     def verify(req: Any, res: Any, buf: bytes, encoding: Any) -> None:
         raise Exception("unexpected verify call")
@@ -158,8 +164,9 @@ def never_verify_app(parser: Factory) -> Any:
     return create_app(parser, {"verify": verify})
 
 
-def typed_app(parser: Factory, accept: Callable[[Any], bool],
-              route: Callable[..., Any] = json_body) -> Any:
+def typed_app(
+    parser: Factory, accept: Callable[[Any], bool], route: Callable[..., Any] = json_body
+) -> Any:
     """``createApp({type: accept})``."""
     return create_app(parser, {"type": accept}, route)
 

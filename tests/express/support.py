@@ -106,6 +106,7 @@ def reporting_status(res: Any) -> Callable[[Any], Any]:
 
 def hostless(attribute: str) -> Callable[[Any], str]:
     """Express's ``req.headers.host = null; String(req.<attribute>)``."""
+
     def value_of(req: Any) -> str:
         req.headers["host"] = None
         return str(getattr(req, attribute))
@@ -113,8 +114,13 @@ def hostless(attribute: str) -> Callable[[Any], str]:
     return value_of
 
 
-def forwarded_host(value_of: Callable[[Any], Any], trust: Any, forwarded: str | None,
-                   host: str = "localhost", answer: Callable[..., Any] | None = None) -> Any:
+def forwarded_host(
+    value_of: Callable[[Any], Any],
+    trust: Any,
+    forwarded: str | None,
+    host: str = "localhost",
+    answer: Callable[..., Any] | None = None,
+) -> Any:
     """GET / with Host and X-Forwarded-Host, answered by ``answer`` (default ``ending``)
     with ``value_of(req)``; ``trust`` is the "trust proxy" setting (None: not set)."""
     answer = answer or ending
@@ -135,6 +141,7 @@ def app_with(*handlers: Callable[..., Any], **settings: Any) -> Any:
 
 def then_next(action: Callable[[Any, Any], Any]) -> Callable[[Any, Any, Any], None]:
     """A middleware that runs ``action(req, res)`` and calls ``next()``."""
+
     def middleware(req: Any, res: Any, next: Any) -> None:
         action(req, res)
         next()
@@ -144,6 +151,7 @@ def then_next(action: Callable[[Any, Any], Any]) -> Callable[[Any, Any, Any], No
 
 def header_values(name: str, values: list[str]) -> Callable[[Any], None]:
     """An expectation: the response sent ``name`` once per value, in this order."""
+
     def check(response: Any) -> None:
         assert response.headers.get_all(name) == values
 
@@ -160,9 +168,17 @@ def sending(value_of: Callable[[Any], Any], **settings: Any) -> Any:
     return app_with(lambda req, res: res.send(value_of(req)), **settings)
 
 
-def extension_serves(kind: str, name: str, handler: Callable[..., Any], first: Any,
-                     second: Any = None, *, mount: bool = True, app1_path: str = "/",
-                     expect: list[tuple[int, str, int, Any]]) -> None:
+def extension_serves(
+    kind: str,
+    name: str,
+    handler: Callable[..., Any],
+    first: Any,
+    second: Any = None,
+    *,
+    mount: bool = True,
+    app1_path: str = "/",
+    expect: list[tuple[int, str, int, Any]],
+) -> None:
     """Express's app.request/app.response cases: ``app1.<kind>.<name> = first`` (and app2's
     ``= second``), app2 mounted at /sub of app1 unless ``mount`` is False; app1 serves
     ``handler`` at ``app1_path`` and app2 at "/". ``expect`` lists (1 or 2: the app asked,
@@ -189,8 +205,9 @@ def store_persists(method: str, path: str, *expectations: tuple[Any, ...]) -> No
         seen = STORE.get(None)
         cb(err or (None if seen == {"foo": "bar"} else f"store is {seen!r}"))
 
-    test = request(app_with(store_foo_bar,
-                            lambda req, res: getattr(res, method)(path, check_store))).get("/")
+    test = request(
+        app_with(store_foo_bar, lambda req, res: getattr(res, method)(path, check_store))
+    ).get("/")
     for expectation in expectations:
         test.expect(*expectation)
     cb.wait()  # type: ignore[attr-defined]
@@ -198,6 +215,7 @@ def store_persists(method: str, path: str, *expectations: tuple[Any, ...]) -> No
 
 def store_persists_on_error(method: str, path: str) -> None:
     """res.<method>(missing path, callback): the callback sees the store and a 404."""
+
     def handler(req: Any, res: Any) -> None:
         def callback(err: Any) -> None:
             local = STORE.get(None)
@@ -208,4 +226,5 @@ def store_persists_on_error(method: str, path: str) -> None:
         getattr(res, method)(path, callback)
 
     request(app_with(store_foo_bar, handler)).get("/").expect(200).expect(
-        "x-store-foo", "bar").expect("got 404 error")
+        "x-store-foo", "bar"
+    ).expect("got 404 error")

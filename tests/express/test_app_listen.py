@@ -28,13 +28,16 @@ def run_script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_app_listen__should_wrap_with_an_http_server(tmp_path: Path) -> None:
-    result = run_script(tmp_path, """
+    result = run_script(
+        tmp_path,
+        """
         def listening():
             print("listening", flush=True)
             os._exit(0)
 
         express().listen(0, listening)
-    """)
+    """,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "listening\n"
 
@@ -44,7 +47,9 @@ def test_app_listen__should_callback_on_http_server_errors(tmp_path: Path) -> No
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_script(tmp_path, f"""
+        result = run_script(
+            tmp_path,
+            f"""
             import errno
 
             def callback(err=None):
@@ -53,18 +58,22 @@ def test_app_listen__should_callback_on_http_server_errors(tmp_path: Path) -> No
                 os._exit(0)
 
             express().listen({port}, callback)
-        """)
+        """,
+        )
     assert result.stdout == "EADDRINUSE\n", result.stderr
 
 
 def test_app_listen__accepts_port_hostname_backlog_callback(tmp_path: Path) -> None:
-    result = run_script(tmp_path, """
+    result = run_script(
+        tmp_path,
+        """
         def listening():
             sys.stderr.flush()
             os._exit(0)
 
         express().listen(0, listening, host="127.0.0.1", backlog=5)
-    """)
+    """,
+    )
     assert result.returncode == 0, result.stderr
     found = LISTENING.search(result.stderr)
     assert found is not None, result.stderr

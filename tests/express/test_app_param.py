@@ -87,8 +87,7 @@ def test_app__param_name_fn__should_call_when_values_differ() -> None:
     app.param("user", user_param)
     app.get("/:user/bob", counts.route)
     app.get("/foo/:user", counts.route)
-    app.use(lambda req, res: res.end(
-        f"{counts.count} {counts.called} {','.join(counts.users)}"))
+    app.use(lambda req, res: res.end(f"{counts.count} {counts.called} {','.join(counts.users)}"))
     request(app).get("/foo/bob").expect("2 2 foo,bob")
 
 
@@ -218,4 +217,3 @@ def test_app__param_name_fn__should_call_when_values_differ_when_using_next() ->
     app.get("/foo/:user", counts.route)
     app.use(lambda req, res: res.end(f"{counts.count} {counts.called} {req.user}"))
     request(app).get("/foo/bob").expect("1 2 bob")
-

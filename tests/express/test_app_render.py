@@ -67,8 +67,9 @@ def test_app__render_name_fn__should_handle_render_error_throws() -> None:
     assert str(err) == "err!"
 
 
-def test_app__render_name_fn__when_the_file_does_not_exist__should_provide_a_helpful_error(
-) -> None:
+def test_app__render_name_fn__when_the_file_does_not_exist__should_provide_a_helpful_error() -> (
+    None
+):
     err, _ = rendered(create_app(str(FIXTURES)), "rawr.tmpl")
     assert err is not None
     assert str(err) == f'Failed to lookup view "rawr.tmpl" in views directory "{FIXTURES}"'
@@ -93,29 +94,35 @@ def test_app__render_name_fn__when_views_is_given__should_lookup_the_file_in_the
     assert rendered(create_app(DEFAULT_LAYOUT, user=TOBI), "user.tmpl") == (None, "<p>tobi</p>")
 
 
-def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_lookup_the_file_in_the_path(  # noqa: E501
-) -> None:
+def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_lookup_the_file_in_the_path() -> (
+    None
+):
     app = create_app([LOCAL_LAYOUT, DEFAULT_LAYOUT], user=TOBI)
     assert rendered(app, "user.tmpl") == (None, "<span>tobi</span>")
 
 
-def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_lookup_in_later_paths_until_found(  # noqa: E501
-) -> None:
+def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_lookup_in_later_paths_until_found() -> (
+    None
+):
     app = create_app([LOCAL_LAYOUT, DEFAULT_LAYOUT], name="tobi")
     assert rendered(app, "name.tmpl") == (None, "<p>tobi</p>")
 
 
-def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_error_if_file_does_not_exist(  # noqa: E501
-) -> None:
+def test_app__render_name_fn__when_views_is_given__when_array_of_paths__should_error_if_file_does_not_exist() -> (
+    None
+):
     app = create_app([LOCAL_LAYOUT, DEFAULT_LAYOUT], name="tobi")
     err, _ = rendered(app, "pet.tmpl")
     assert err is not None
-    assert str(err) == (f'Failed to lookup view "pet.tmpl" in views directories '
-                        f'"{LOCAL_LAYOUT}" or "{DEFAULT_LAYOUT}"')
+    assert str(err) == (
+        f'Failed to lookup view "pet.tmpl" in views directories '
+        f'"{LOCAL_LAYOUT}" or "{DEFAULT_LAYOUT}"'
+    )
 
 
-def test_app__render_name_fn__when_a_view_constructor_is_given__should_create_an_instance_of_it(
-) -> None:
+def test_app__render_name_fn__when_a_view_constructor_is_given__should_create_an_instance_of_it() -> (
+    None
+):
     app = express()
     app.set("view", counting_view())
     assert rendered(app, "something") == (None, "abstract engine")
@@ -147,8 +154,7 @@ def test_app__render_name_options_fn__should_render_the_template() -> None:
 
 
 def test_app__render_name_options_fn__should_expose_app_locals() -> None:
-    assert rendered(create_app(str(FIXTURES), user=TOBI), "user.tmpl", {}) == (
-        None, "<p>tobi</p>")
+    assert rendered(create_app(str(FIXTURES), user=TOBI), "user.tmpl", {}) == (None, "<p>tobi</p>")
 
 
 def test_app__render_name_options_fn__should_give_precedence_to_app_render_locals() -> None:
@@ -158,9 +164,13 @@ def test_app__render_name_options_fn__should_give_precedence_to_app_render_local
 
 def test_app__render_name_options_fn__should_accept_null_or_undefined_options() -> None:
     assert rendered(create_app(str(FIXTURES), user=TOBI), "user.tmpl", None) == (
-        None, "<p>tobi</p>")
+        None,
+        "<p>tobi</p>",
+    )
 
 
 def test_app__render_name_options_fn__caching__should_cache_with_cache_option() -> None:
     assert cached_renders(False, {"cache": True}) == [
-        (None, "abstract engine", 1), (None, "abstract engine", 1)]
+        (None, "abstract engine", 1),
+        (None, "abstract engine", 1),
+    ]

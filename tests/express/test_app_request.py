@@ -40,20 +40,44 @@ def test_app__request__should_extend_the_request_prototype() -> None:
 
 
 def test_app__request__should_only_extend_for_the_referenced_app() -> None:
-    extension_serves("request", "foobar", send_foobar, tobi, mount=False,
-                     expect=[(1, "/", 200, "tobi"), (2, "/", 500, MISSING)])
+    extension_serves(
+        "request",
+        "foobar",
+        send_foobar,
+        tobi,
+        mount=False,
+        expect=[(1, "/", 200, "tobi"), (2, "/", 500, MISSING)],
+    )
 
 
 def test_app__request__should_inherit_to_sub_apps() -> None:
-    extension_serves("request", "foobar", send_foobar, tobi,
-                     expect=[(1, "/", 200, "tobi"), (1, "/sub", 200, "tobi")])
+    extension_serves(
+        "request",
+        "foobar",
+        send_foobar,
+        tobi,
+        expect=[(1, "/", 200, "tobi"), (1, "/sub", 200, "tobi")],
+    )
 
 
 def test_app__request__should_allow_sub_app_to_override() -> None:
-    extension_serves("request", "foobar", send_foobar, tobi, loki,
-                     expect=[(1, "/", 200, "tobi"), (1, "/sub", 200, "loki")])
+    extension_serves(
+        "request",
+        "foobar",
+        send_foobar,
+        tobi,
+        loki,
+        expect=[(1, "/", 200, "tobi"), (1, "/sub", 200, "loki")],
+    )
 
 
 def test_app__request__should_not_pollute_parent_app() -> None:
-    extension_serves("request", "foobar", send_foobar, tobi, loki, app1_path="/sub/foo",
-                     expect=[(1, "/sub", 200, "loki"), (1, "/sub/foo", 200, "tobi")])
+    extension_serves(
+        "request",
+        "foobar",
+        send_foobar,
+        tobi,
+        loki,
+        app1_path="/sub/foo",
+        expect=[(1, "/sub", 200, "loki"), (1, "/sub/foo", 200, "tobi")],
+    )

@@ -38,20 +38,44 @@ def test_app__response__should_extend_the_response_prototype() -> None:
 
 
 def test_app__response__should_only_extend_for_the_referenced_app() -> None:
-    extension_serves("response", "shout", shout_foo, upper, mount=False,
-                     expect=[(1, "/", 200, "FOO"), (2, "/", 500, MISSING)])
+    extension_serves(
+        "response",
+        "shout",
+        shout_foo,
+        upper,
+        mount=False,
+        expect=[(1, "/", 200, "FOO"), (2, "/", 500, MISSING)],
+    )
 
 
 def test_app__response__should_inherit_to_sub_apps() -> None:
-    extension_serves("response", "shout", shout_foo, upper,
-                     expect=[(1, "/", 200, "FOO"), (1, "/sub", 200, "FOO")])
+    extension_serves(
+        "response",
+        "shout",
+        shout_foo,
+        upper,
+        expect=[(1, "/", 200, "FOO"), (1, "/sub", 200, "FOO")],
+    )
 
 
 def test_app__response__should_allow_sub_app_to_override() -> None:
-    extension_serves("response", "shout", shout_foo, upper, bang,
-                     expect=[(1, "/", 200, "FOO"), (1, "/sub", 200, "foo!")])
+    extension_serves(
+        "response",
+        "shout",
+        shout_foo,
+        upper,
+        bang,
+        expect=[(1, "/", 200, "FOO"), (1, "/sub", 200, "foo!")],
+    )
 
 
 def test_app__response__should_not_pollute_parent_app() -> None:
-    extension_serves("response", "shout", shout_foo, upper, bang, app1_path="/sub/foo",
-                     expect=[(1, "/sub", 200, "foo!"), (1, "/sub/foo", 200, "FOO")])
+    extension_serves(
+        "response",
+        "shout",
+        shout_foo,
+        upper,
+        bang,
+        app1_path="/sub/foo",
+        expect=[(1, "/sub", 200, "foo!"), (1, "/sub/foo", 200, "FOO")],
+    )

@@ -14,18 +14,22 @@ from expresspy.testing import request
 
 def test_app_route__should_return_a_new_route() -> None:
     app = express()
-    (app.route("/foo")
+    (
+        app.route("/foo")
         .get(lambda req, res: res.send("get"))
-        .post(lambda req, res: res.send("post")))
+        .post(lambda req, res: res.send("post"))
+    )
     request(app).post("/foo").expect("post")
 
 
 def test_app_route__should_all_verb_after_all() -> None:
     app = express()
-    (app.route("/foo")
+    (
+        app.route("/foo")
         .all(lambda req, res, next: next())
         .get(lambda req, res: res.send("get"))
-        .post(lambda req, res: res.send("post")))
+        .post(lambda req, res: res.send("post"))
+    )
     request(app).post("/foo").expect("post")
 
 
@@ -49,6 +53,7 @@ def caught(prefix: str) -> Any:
     def handle_error(err, req, res, next):
         res.status(500)
         res.send(prefix + str(err))
+
     return handle_error
 
 

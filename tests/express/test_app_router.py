@@ -46,10 +46,13 @@ def test_app_router__should_restore_req_params_after_leaving_router() -> None:
     router.use(router_mw)
     app.get("/user/:id", handler1, router, handler2)
 
-    (request(app).get("/user/1")
+    (
+        request(app)
+        .get("/user/1")
         .expect("x-router", "undefined")
         .expect("x-user-id", "1")
-        .expect(200, "1"))
+        .expect(200, "1")
+    )
 
 
 @pytest.mark.parametrize("method", ROUTABLE_METHODS)
@@ -85,9 +88,7 @@ def test_app_router__methods__should_re_route_when_method_is_altered() -> None:
 
     request(app).get("/").expect(404)
     request(app).delete("/").expect(200, "deleted everything")
-    (request(app).post("/")
-        .expect("X-Method-Altered", "1")
-        .expect(200, "deleted everything"))
+    (request(app).post("/").expect("X-Method-Altered", "1").expect(200, "deleted everything"))
 
 
 @pytest.fixture
@@ -172,6 +173,7 @@ def test_app_router__when_given_a_regexp__should_ensure_regexp_matches_path_pref
         def middleware(req, res, next):
             seen.append(letter)
             next()
+
         return middleware
 
     app.use(re.compile(r"/api.*"), mark("a"))
@@ -195,11 +197,11 @@ def test_app_router__case_sensitivity__should_be_disabled_by_default() -> None:
     request(_user_app("/user")).get("/USER").expect("tj")
 
 
-def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_match_identical_casing() -> None:  # noqa: E501
+def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_match_identical_casing():
     request(_user_app("/uSer", "case sensitive routing")).get("/uSer").expect("tj")
 
 
-def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_not_match_otherwise() -> None:  # noqa: E501
+def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_not_match_otherwise():
     request(_user_app("/uSer", "case sensitive routing")).get("/user").expect(404)
 
 
@@ -236,19 +238,27 @@ def _merged_numeric_params(mount: str, route: str, url: str, expected: str) -> N
 
 
 def test_app_router__params__should_merge_numeric_indices_req_params() -> None:
-    _merged_numeric_params(r"^/user/id:(\d+)", r"^/(.*)\.(.*)", "/user/id:10/profile.json",
-                           '[["0","10"],["1","profile"],["2","json"]]')
+    _merged_numeric_params(
+        r"^/user/id:(\d+)",
+        r"^/(.*)\.(.*)",
+        "/user/id:10/profile.json",
+        '[["0","10"],["1","profile"],["2","json"]]',
+    )
 
 
 def test_app_router__params__should_merge_numeric_indices_req_params_when_more_in_parent() -> None:
-    _merged_numeric_params(r"^/user/id:(\d+)/name:(\w+)", r"/(.*)",
-                           "/user/id:10/name:tj/profile",
-                           '[["0","10"],["1","tj"],["2","profile"]]')
+    _merged_numeric_params(
+        r"^/user/id:(\d+)/name:(\w+)",
+        r"/(.*)",
+        "/user/id:10/name:tj/profile",
+        '[["0","10"],["1","tj"],["2","profile"]]',
+    )
 
 
-def test_app_router__params__should_merge_numeric_indices_req_params_when_parent_has_same_number() -> None:  # noqa: E501
-    _merged_numeric_params(r"/user/id:(\d+)", r"/name:(\w+)", "/user/id:10/name:tj",
-                           '[["0","10"],["1","tj"]]')
+def test_app_router__params__should_merge_numeric_indices_req_params_when_parent_has_same_number():
+    _merged_numeric_params(
+        r"/user/id:(\d+)", r"/name:(\w+)", "/user/id:10/name:tj", '[["0","10"],["1","tj"]]'
+    )
 
 
 def test_app_router__params__should_ignore_invalid_incoming_req_params() -> None:
@@ -272,6 +282,7 @@ def test_app_router__params__should_restore_req_params() -> None:
     async def outer(req, res, next):
         def done(err=None):
             res.send(sorted_params(req))
+
         await router(req, res, done)
 
     app.use(re.compile(r"/user/id:(\d+)"), outer)
@@ -290,11 +301,11 @@ def _set_middleware_header(req, res, next):
     next()
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_trailing_slashes() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_trailing_slashes():
     request(_user_app("/user/", STRICT)).get("/user/").expect("tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_middleware() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_middleware():
     app = express()
     app.enable(STRICT)
     app.use(_set_middleware_header)
@@ -302,7 +313,7 @@ def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pa
     request(app).get("/user/").expect("x-middleware", "true").expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_mounted_middleware() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_mounted_middleware():
     app = express()
     app.enable(STRICT)
     app.use("/user/", _set_middleware_header)
@@ -310,7 +321,7 @@ def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pa
     request(app).get("/user/test/").expect("x-middleware", "true").expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_no_slashes() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_no_slashes():
     request(_user_app("/user", STRICT)).get("/user").expect("tj")
 
 
@@ -321,23 +332,23 @@ def _strict_mounted_tj(mount: str, url: str) -> None:
     request(app).get(url).expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_omitting_the_trailing_slash() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_omitting_the_trailing_slash():
     _strict_mounted_tj("/user/", "/user")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware():
     _strict_mounted_tj("/user", "/user")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_adding_the_trailing_slash() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_adding_the_trailing_slash():
     _strict_mounted_tj("/user", "/user/")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_omitting_the_trailing_slash() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_omitting_the_trailing_slash():
     request(_user_app("/user/", STRICT)).get("/user").expect(404)
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_adding_the_trailing_slash() -> None:  # noqa: E501
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_adding_the_trailing_slash():
     request(_user_app("/user", STRICT)).get("/user/").expect(404)
 
 
@@ -393,8 +404,10 @@ def test_app_router__name__should_work_inside_literal_parenthesis() -> None:
 
 def test_app_router__name__should_work_in_array_of_paths() -> None:
     app = express()
-    app.get(["/user/:user/poke", "/user/:user/pokes"],
-            lambda req, res: res.end("poking " + req.params["user"]))
+    app.get(
+        ["/user/:user/poke", "/user/:user/pokes"],
+        lambda req, res: res.end("poking " + req.params["user"]),
+    )
     request(app).get("/user/tj/poke").expect("poking tj")
     request(app).get("/user/tj/pokes").expect("poking tj")
 
@@ -460,8 +473,10 @@ def test_app_router__name_plus__should_not_match_zero_segments() -> None:
 
 def test_app_router__dot_name__should_denote_a_format() -> None:
     app = express()
-    app.get("/:name.:format",
-            lambda req, res: res.end(f"{req.params['name']} as {req.params['format']}"))
+    app.get(
+        "/:name.:format",
+        lambda req, res: res.end(f"{req.params['name']} as {req.params['format']}"),
+    )
     request(app).get("/foo.json").expect(200, "foo as json")
     request(app).get("/foo").expect(404)
 
@@ -509,6 +524,7 @@ def _hit_then(signal: str) -> Any:
     def handler(req, res, next):
         res.set("X-Hit", "1")
         next(signal)
+
     return handler
 
 
@@ -658,6 +674,7 @@ def test_app_router__should_run_in_order_added() -> None:
         def handler(req, res, next):
             path.append(n)
             next()
+
         return handler
 
     def finish(req, res, next):
@@ -688,6 +705,7 @@ def test_app_router__should_not_use_disposed_router_middleware() -> None:
         def middleware(req, res, next):
             res.set_header(name, value)
             next()
+
         return middleware
 
     current["router"] = express.Router().use(set_header("old", "foo"))
@@ -708,4 +726,3 @@ def test_app_router__should_not_use_disposed_router_middleware() -> None:
     current["router"] = express.Router().use(set_header("new", "bar"))
     second = request(app).get("/").expect("new", "bar").expect(200, "yee")
     assert "old" not in second.headers
-

@@ -15,7 +15,7 @@ def test_app__verb__should_not_get_invoked_without_error_handler_on_error() -> N
     request(app).post("/bar").expect(500, re.compile("boom!"))
 
 
-def test_app__verb__should_only_call_an_error_handling_routing_callback_when_an_error_is_propagated() -> None:  # noqa: E501
+def test_app__verb__should_only_call_an_error_handling_routing_callback_when_an_error_is_propagated():
     app = express()
     ran = {"a": False, "b": False, "c": False, "d": False}
     messages: list[str] = []

@@ -14,12 +14,14 @@ from expresspy.testing import request
 
 def hit(n: int, *, end: bool = False) -> Any:
     """Middleware that sets `x-fn-<n>: hit`, then calls next() or ends the response."""
+
     def middleware(req, res, next):
         res.set_header(f"x-fn-{n}", "hit")
         if end:
             res.end()
         else:
             next()
+
     return middleware
 
 
@@ -182,7 +184,7 @@ def _mounted_at(mount: str) -> None:
     request(app).post("/foo/bar").expect(200, "saw POST /bar")
 
 
-def test_app__use_path_middleware__should_invoke_middleware_for_all_requests_starting_with_path() -> None:  # noqa: E501
+def test_app__use_path_middleware__should_invoke_middleware_for_all_requests_starting_with_path():
     _mounted_at("/foo")
 
 

@@ -106,6 +106,7 @@ def test_config__get__when_mounted__should_given_precedence_to_the_child() -> No
 def _trust(answer: bool) -> Any:
     def fn(addr: str, i: int) -> bool:
         return answer
+
     return fn
 
 

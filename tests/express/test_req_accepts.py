@@ -32,7 +32,8 @@ def test_req__accepts_type__should_return_false_otherwise() -> None:
 
 def test_req__should_accept_an_argument_list_of_type_names() -> None:
     request(answering(lambda req: req.accepts("json", "html"))).get("/").set(
-        "Accept", "application/json").expect("json")
+        "Accept", "application/json"
+    ).expect("json")
 
 
 def test_req__accepts_types__should_return_the_first_when_accept_is_not_present() -> None:
@@ -41,22 +42,22 @@ def test_req__accepts_types__should_return_the_first_when_accept_is_not_present(
 
 def test_req__accepts_types__should_return_the_first_acceptable_type() -> None:
     request(answering(lambda req: req.accepts(["json", "html"]))).get("/").set(
-        "Accept", "text/html").expect("html")
+        "Accept", "text/html"
+    ).expect("html")
 
 
 def test_req__accepts_types__should_return_false_when_no_match_is_made() -> None:
-    app = answering(lambda req: "yup" if req.accepts(["text/html", "application/json"])
-                    else "nope")
+    app = answering(lambda req: "yup" if req.accepts(["text/html", "application/json"]) else "nope")
     request(app).get("/").set("Accept", "foo/bar, bar/baz").expect("nope")
 
 
 def test_req__accepts_types__should_take_quality_into_account() -> None:
     app = answering(lambda req: req.accepts(["text/html", "application/json"]))
-    request(app).get("/").set("Accept", "*/html; q=.5, application/json").expect(
-        "application/json")
+    request(app).get("/").set("Accept", "*/html; q=.5, application/json").expect("application/json")
 
 
-def test_req__accepts_types__should_return_the_first_acceptable_type_with_canonical_mime_types(
-) -> None:
+def test_req__accepts_types__should_return_the_first_acceptable_type_with_canonical_mime_types() -> (
+    None
+):
     app = answering(lambda req: req.accepts(["application/json", "text/html"]))
     request(app).get("/").set("Accept", "*/html").expect("text/html")

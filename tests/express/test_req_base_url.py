@@ -45,6 +45,7 @@ def test_req__base_url__should_travel_through_routers_correctly() -> None:
         def middleware(req, res, next):
             urls.append(f"{n}@{req.base_url}")
             next()
+
         return middleware
 
     def finish(req, res, next):

@@ -27,24 +27,27 @@ def test_req__fresh__should_return_true_when_the_resource_is_not_modified() -> N
 
 
 def test_req__fresh__should_return_false_when_the_resource_is_modified() -> None:
-    request(app_with_etag('"123"')).get("/").set("If-None-Match", '"12345"').expect(
-        200, "false")
+    request(app_with_etag('"123"')).get("/").set("If-None-Match", '"12345"').expect(200, "false")
 
 
 def test_req__fresh__should_return_false_without_response_headers() -> None:
     request(app_with_etag(None)).get("/").expect(200, "false")
 
 
-def test_req__fresh__should_return_true_for_a_query_request_with_a_body_when_the_resource_is_not_modified(  # noqa: E501
-) -> None:
-    request(app_with_etag('"12345"')).method("QUERY", "/").set(
-        "If-None-Match", '"12345"').send({"ids": ["a", "b"]}).expect(304)
+def test_req__fresh__should_return_true_for_a_query_request_with_a_body_when_the_resource_is_not_modified() -> (
+    None
+):
+    request(app_with_etag('"12345"')).method("QUERY", "/").set("If-None-Match", '"12345"').send(
+        {"ids": ["a", "b"]}
+    ).expect(304)
 
 
-def test_req__fresh__should_return_false_for_a_query_request_with_a_body_when_the_resource_is_modified(  # noqa: E501
-) -> None:
-    request(app_with_etag('"123"')).method("QUERY", "/").set(
-        "If-None-Match", '"12345"').send({"ids": ["a", "b"]}).expect(200, "false")
+def test_req__fresh__should_return_false_for_a_query_request_with_a_body_when_the_resource_is_modified() -> (
+    None
+):
+    request(app_with_etag('"123"')).method("QUERY", "/").set("If-None-Match", '"12345"').send(
+        {"ids": ["a", "b"]}
+    ).expect(200, "false")
 
 
 def test_req__fresh__should_ignore_if_modified_since_when_if_none_match_is_present() -> None:
@@ -58,4 +61,5 @@ def test_req__fresh__should_ignore_if_modified_since_when_if_none_match_is_prese
 
     app.use(handler)
     request(app).get("/").set("If-Modified-Since", formatdate(0, usegmt=True)).set(
-        "If-None-Match", '"FooBar"').expect(304)
+        "If-None-Match", '"FooBar"'
+    ).expect(304)

@@ -22,7 +22,8 @@ def test_req__host__should_return_the_host_when_present() -> None:
 
 def test_req__host__should_strip_port_number() -> None:
     request(ending(host_of)).post("/").set("Host", "example.com:3000").expect(
-        200, "example.com:3000")
+        200, "example.com:3000"
+    )
 
 
 def test_req__host__should_return_undefined_otherwise() -> None:
@@ -41,8 +42,9 @@ def test_req__host__when_trust_proxy_is_enabled__should_respect_x_forwarded_host
     forwarded_host(host_of, True, "example.com").expect("example.com")
 
 
-def test_req__host__when_trust_proxy_is_enabled__should_ignore_x_forwarded_host_if_socket_addr_not_trusted(  # noqa: E501
-) -> None:
+def test_req__host__when_trust_proxy_is_enabled__should_ignore_x_forwarded_host_if_socket_addr_not_trusted() -> (
+    None
+):
     forwarded_host(host_of, "10.0.0.1", "example.com").expect("localhost")
 
 
@@ -50,8 +52,9 @@ def test_req__host__when_trust_proxy_is_enabled__should_default_to_host() -> Non
     forwarded_host(host_of, True, None, "example.com").expect("example.com")
 
 
-def test_req__host__when_trust_proxy_is_enabled__when_trusting_hop_count__should_respect_x_forwarded_host(  # noqa: E501
-) -> None:
+def test_req__host__when_trust_proxy_is_enabled__when_trusting_hop_count__should_respect_x_forwarded_host() -> (
+    None
+):
     forwarded_host(host_of, 1, "example.com").expect("example.com")
 
 

@@ -21,8 +21,7 @@ def test_req__hostname__should_return_the_host_when_present() -> None:
 
 
 def test_req__hostname__should_strip_port_number() -> None:
-    request(ending(hostname_of)).post("/").set("Host", "example.com:3000").expect(
-        "example.com")
+    request(ending(hostname_of)).post("/").set("Host", "example.com:3000").expect("example.com")
 
 
 def test_req__hostname__should_return_undefined_otherwise() -> None:
@@ -41,8 +40,9 @@ def test_req__hostname__when_trust_proxy_is_enabled__should_respect_x_forwarded_
     forwarded_host(hostname_of, True, "example.com:3000").expect("example.com")
 
 
-def test_req__hostname__when_trust_proxy_is_enabled__should_ignore_x_forwarded_host_if_socket_addr_not_trusted(  # noqa: E501
-) -> None:
+def test_req__hostname__when_trust_proxy_is_enabled__should_ignore_x_forwarded_host_if_socket_addr_not_trusted() -> (
+    None
+):
     forwarded_host(hostname_of, "10.0.0.1", "example.com").expect("localhost")
 
 
@@ -50,22 +50,28 @@ def test_req__hostname__when_trust_proxy_is_enabled__should_default_to_host() ->
     forwarded_host(hostname_of, True, None, "example.com").expect("example.com")
 
 
-def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_use_the_first_value(  # noqa: E501
-) -> None:
+def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_use_the_first_value() -> (
+    None
+):
     forwarded_host(hostname_of, True, "example.com, foobar.com", answer=sending).expect(
-        200, "example.com")
+        200, "example.com"
+    )
 
 
-def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_remove_ows_around_comma(  # noqa: E501
-) -> None:
+def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_remove_ows_around_comma() -> (
+    None
+):
     forwarded_host(hostname_of, True, "example.com , foobar.com", answer=sending).expect(
-        200, "example.com")
+        200, "example.com"
+    )
 
 
-def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_strip_port_number(  # noqa: E501
-) -> None:
+def test_req__hostname__when_trust_proxy_is_enabled__when_multiple_x_forwarded_host__should_strip_port_number() -> (
+    None
+):
     forwarded_host(hostname_of, True, "example.com:8080 , foobar.com:8888", answer=sending).expect(
-        200, "example.com")
+        200, "example.com"
+    )
 
 
 def test_req__hostname__when_trust_proxy_is_disabled__should_ignore_x_forwarded_host() -> None:

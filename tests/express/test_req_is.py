@@ -16,17 +16,18 @@ def is_app(offer: str) -> Any:
 
 def test_req_is__when_given_a_mime_type__should_return_the_type_when_matching() -> None:
     request(is_app("application/json")).post("/").type("application/json").send("{}").expect(
-        200, '"application/json"')
+        200, '"application/json"'
+    )
 
 
 def test_req_is__when_given_a_mime_type__should_return_false_when_not_matching() -> None:
-    request(is_app("image/jpeg")).post("/").type("application/json").send("{}").expect(
-        200, "false")
+    request(is_app("image/jpeg")).post("/").type("application/json").send("{}").expect(200, "false")
 
 
 def test_req_is__when_given_a_mime_type__should_ignore_charset() -> None:
     request(is_app("application/json")).post("/").type("application/json; charset=UTF-8").send(
-        "{}").expect(200, '"application/json"')
+        "{}"
+    ).expect(200, '"application/json"')
 
 
 def test_req_is__when_content_type_is_not_present__should_return_false() -> None:
@@ -34,7 +35,8 @@ def test_req_is__when_content_type_is_not_present__should_return_false() -> None
     request(is_app("application/json")).post("/").send("{}").expect(200, "false")
     # And with no Content-Type at all, as the describe says.
     request(is_app("application/json")).post("/").send("{}").unset("Content-Type").expect(
-        200, "false")
+        200, "false"
+    )
 
 
 def test_req_is__when_given_an_extension__should_lookup_the_mime_type() -> None:
@@ -43,7 +45,8 @@ def test_req_is__when_given_an_extension__should_lookup_the_mime_type() -> None:
 
 def test_req_is__when_given_subtype__should_return_the_full_type_when_matching() -> None:
     request(is_app("*/json")).post("/").type("application/json").send("{}").expect(
-        200, '"application/json"')
+        200, '"application/json"'
+    )
 
 
 def test_req_is__when_given_subtype__should_return_false_when_not_matching() -> None:
@@ -51,13 +54,15 @@ def test_req_is__when_given_subtype__should_return_false_when_not_matching() -> 
 
 
 def test_req_is__when_given_subtype__should_ignore_charset() -> None:
-    request(is_app("*/json")).post("/").type("application/json; charset=UTF-8").send(
-        "{}").expect(200, '"application/json"')
+    request(is_app("*/json")).post("/").type("application/json; charset=UTF-8").send("{}").expect(
+        200, '"application/json"'
+    )
 
 
 def test_req_is__when_given_type__should_return_the_full_type_when_matching() -> None:
     request(is_app("application/*")).post("/").type("application/json").send("{}").expect(
-        200, '"application/json"')
+        200, '"application/json"'
+    )
 
 
 def test_req_is__when_given_type__should_return_false_when_not_matching() -> None:
@@ -66,4 +71,5 @@ def test_req_is__when_given_type__should_return_false_when_not_matching() -> Non
 
 def test_req_is__when_given_type__should_ignore_charset() -> None:
     request(is_app("application/*")).post("/").type("application/json; charset=UTF-8").send(
-        "{}").expect(200, '"application/json"')
+        "{}"
+    ).expect(200, '"application/json"')

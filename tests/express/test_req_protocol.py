@@ -32,13 +32,15 @@ def test_req__protocol__when_trust_proxy_is_enabled__should_respect_x_forwarded_
     request(protocol_app(True)).get("/").set("X-Forwarded-Proto", "https").expect("https")
 
 
-def test_req__protocol__when_trust_proxy_is_enabled__should_default_to_the_socket_addr_if_x_forwarded_proto_not_present(  # noqa: E501
-) -> None:
+def test_req__protocol__when_trust_proxy_is_enabled__should_default_to_the_socket_addr_if_x_forwarded_proto_not_present() -> (
+    None
+):
     request(protocol_app(True, encrypted=True)).get("/").expect("https")
 
 
-def test_req__protocol__when_trust_proxy_is_enabled__should_ignore_x_forwarded_proto_if_socket_addr_not_trusted(  # noqa: E501
-) -> None:
+def test_req__protocol__when_trust_proxy_is_enabled__should_ignore_x_forwarded_proto_if_socket_addr_not_trusted() -> (
+    None
+):
     request(protocol_app("10.0.0.1")).get("/").set("X-Forwarded-Proto", "https").expect("http")
 
 
@@ -46,8 +48,9 @@ def test_req__protocol__when_trust_proxy_is_enabled__should_default_to_http() ->
     request(protocol_app(True)).get("/").expect("http")
 
 
-def test_req__protocol__when_trust_proxy_is_enabled__when_trusting_hop_count__should_respect_x_forwarded_proto(  # noqa: E501
-) -> None:
+def test_req__protocol__when_trust_proxy_is_enabled__when_trusting_hop_count__should_respect_x_forwarded_proto() -> (
+    None
+):
     request(protocol_app(1)).get("/").set("X-Forwarded-Proto", "https").expect("https")
 
 

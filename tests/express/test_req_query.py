@@ -29,9 +29,11 @@ def test_req__query__should_default_to_parse_simple_keys() -> None:
 
 
 def test_req__query__when_query_parser_is_extended__should_parse_complex_keys() -> None:
-    (request(create_app("extended"))
+    (
+        request(create_app("extended"))
         .get("/?foo[0][bar]=baz&foo[0][fizz]=buzz&foo[]=done!")
-        .expect(200, '{"foo":[{"bar":"baz","fizz":"buzz"},"done!"]}'))
+        .expect(200, '{"foo":[{"bar":"baz","fizz":"buzz"},"done!"]}')
+    )
 
 
 def test_req__query__when_query_parser_is_extended__should_parse_parameters_with_dots() -> None:

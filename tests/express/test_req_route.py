@@ -19,7 +19,10 @@ def test_req__route__should_be_the_executed_route() -> None:
 
     app.get("/user/:id{/:op}", first)
     app.get("/user/:id/edit", second)
-    (request(app).get("/user/12/edit")
+    (
+        request(app)
+        .get("/user/12/edit")
         .expect("path-1", "/user/:id{/:op}")
         .expect("path-2", "/user/:id/edit")
-        .expect(200))
+        .expect(200)
+    )

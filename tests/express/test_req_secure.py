@@ -24,21 +24,25 @@ def test_req__secure__when_x_forwarded_proto_is_present__should_return_false_whe
     request(secure_app()).get("/").set("X-Forwarded-Proto", "https").expect("no")
 
 
-def test_req__secure__when_x_forwarded_proto_is_present__should_return_true_when_trust_proxy_is_enabled(  # noqa: E501
-) -> None:
+def test_req__secure__when_x_forwarded_proto_is_present__should_return_true_when_trust_proxy_is_enabled() -> (
+    None
+):
     request(secure_app(True)).get("/").set("X-Forwarded-Proto", "https").expect("yes")
 
 
-def test_req__secure__when_x_forwarded_proto_is_present__should_return_false_when_initial_proxy_is_http(  # noqa: E501
-) -> None:
+def test_req__secure__when_x_forwarded_proto_is_present__should_return_false_when_initial_proxy_is_http() -> (
+    None
+):
     request(secure_app(True)).get("/").set("X-Forwarded-Proto", "http, https").expect("no")
 
 
-def test_req__secure__when_x_forwarded_proto_is_present__should_return_true_when_initial_proxy_is_https(  # noqa: E501
-) -> None:
+def test_req__secure__when_x_forwarded_proto_is_present__should_return_true_when_initial_proxy_is_https() -> (
+    None
+):
     request(secure_app(True)).get("/").set("X-Forwarded-Proto", "https, http").expect("yes")
 
 
-def test_req__secure__when_x_forwarded_proto_is_present__when_trust_proxy_trusting_hop_count__should_respect_x_forwarded_proto(  # noqa: E501
-) -> None:
+def test_req__secure__when_x_forwarded_proto_is_present__when_trust_proxy_trusting_hop_count__should_respect_x_forwarded_proto() -> (
+    None
+):
     request(secure_app(1)).get("/").set("X-Forwarded-Proto", "https").expect("yes")

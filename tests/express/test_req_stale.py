@@ -8,13 +8,13 @@ from .test_req_fresh import app_with_etag
 
 
 def test_req__stale__should_return_false_when_the_resource_is_not_modified() -> None:
-    request(app_with_etag('"12345"', "stale")).get("/").set("If-None-Match", '"12345"').expect(
-        304)
+    request(app_with_etag('"12345"', "stale")).get("/").set("If-None-Match", '"12345"').expect(304)
 
 
 def test_req__stale__should_return_true_when_the_resource_is_modified() -> None:
     request(app_with_etag('"123"', "stale")).get("/").set("If-None-Match", '"12345"').expect(
-        200, "true")
+        200, "true"
+    )
 
 
 def test_req__stale__should_return_true_without_response_headers() -> None:

@@ -44,31 +44,37 @@ def test_req__subdomains__with_no_host__should_return_an_empty_array() -> None:
 def test_req__subdomains__with_trusted_x_forwarded_host__should_return_an_array() -> None:
     app = sending(subdomains_of, trust_proxy=True)
     request(app).get("/").set("X-Forwarded-Host", "tobi.ferrets.example.com").expect(
-        200, ["ferrets", "tobi"])
+        200, ["ferrets", "tobi"]
+    )
 
 
-def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_domain(  # noqa: E501
-) -> None:
+def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_domain() -> (
+    None
+):
     subdomains("tobi.ferrets.sub.example.com", subdomain_offset=0).expect(
-        200, ["com", "example", "sub", "ferrets", "tobi"])
+        200, ["com", "example", "sub", "ferrets", "tobi"]
+    )
 
 
-def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_ipv4(  # noqa: E501
-) -> None:
+def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_ipv4() -> (
+    None
+):
     subdomains("127.0.0.1", subdomain_offset=0).expect(200, ["127.0.0.1"])
 
 
-def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_ipv6(  # noqa: E501
-) -> None:
+def test_req__subdomains__when_subdomain_offset_is_set__when_subdomain_offset_is_zero__should_return_an_array_with_the_whole_ipv6() -> (
+    None
+):
     subdomains("[::1]", subdomain_offset=0).expect(200, ["[::1]"])
 
 
-def test_req__subdomains__when_subdomain_offset_is_set__when_present__should_return_an_array(
-) -> None:
-    subdomains("tobi.ferrets.sub.example.com", subdomain_offset=3).expect(
-        200, ["ferrets", "tobi"])
+def test_req__subdomains__when_subdomain_offset_is_set__when_present__should_return_an_array() -> (
+    None
+):
+    subdomains("tobi.ferrets.sub.example.com", subdomain_offset=3).expect(200, ["ferrets", "tobi"])
 
 
-def test_req__subdomains__when_subdomain_offset_is_set__otherwise__should_return_an_empty_array(
-) -> None:
+def test_req__subdomains__when_subdomain_offset_is_set__otherwise__should_return_an_empty_array() -> (
+    None
+):
     subdomains("sub.example.com", subdomain_offset=3).expect(200, [])

@@ -21,13 +21,13 @@ def test_res__attachment__should_content_disposition_to_attachment() -> None:
 
 
 def test_res__attachment_filename__should_add_the_filename_param() -> None:
-    attaching("/path/to/image.png").expect("Content-Disposition",
-                                           "attachment; filename=image.png")
+    attaching("/path/to/image.png").expect("Content-Disposition", "attachment; filename=image.png")
 
 
 def test_res__attachment_filename__should_quote_file_names_that_are_not_a_valid_token() -> None:
-    attaching("/path/to/my report.png").expect("Content-Disposition",
-                                               'attachment; filename="my report.png"')
+    attaching("/path/to/my report.png").expect(
+        "Content-Disposition", 'attachment; filename="my report.png"'
+    )
 
 
 def test_res__attachment_filename__should_handle_an_empty_file_name() -> None:
@@ -39,17 +39,16 @@ def test_res__attachment_filename__should_set_the_content_type() -> None:
 
 
 def test_res__attachment_utf8filename__should_add_the_filename_and_filename_params() -> None:
-    attaching("/locales/日本語.txt", "japanese").expect("Content-Disposition", JAPANESE).expect(
-        200)
+    attaching("/locales/日本語.txt", "japanese").expect("Content-Disposition", JAPANESE).expect(200)
 
 
-def test_res__attachment_utf8filename__should_encode_latin1_file_names_with_an_ascii_fallback_and_filename_param(  # noqa: E501
-) -> None:
+def test_res__attachment_utf8filename__should_encode_latin1_file_names_with_an_ascii_fallback_and_filename_param() -> (
+    None
+):
     attaching("/locales/café.txt", "coffee").expect(
         "Content-Disposition", "attachment; filename=\"caf?.txt\"; filename*=UTF-8''caf%C3%A9.txt"
     ).expect(200)
 
 
 def test_res__attachment_utf8filename__should_set_the_content_type() -> None:
-    attaching("/locales/日本語.txt", "japanese").expect("Content-Type",
-                                                     "text/plain; charset=utf-8")
+    attaching("/locales/日本語.txt", "japanese").expect("Content-Type", "text/plain; charset=utf-8")

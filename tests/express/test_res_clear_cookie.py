@@ -26,9 +26,11 @@ def test_res__clearcookie_name_options__should_set_the_given_params() -> None:
 
 def test_res__clearcookie_name_options__should_ignore_maxage() -> None:
     clearing({"path": "/admin", "maxAge": 1000}).expect(
-        "Set-Cookie", f"sid=; Path=/admin; {EPOCH}").expect(200)
+        "Set-Cookie", f"sid=; Path=/admin; {EPOCH}"
+    ).expect(200)
 
 
 def test_res__clearcookie_name_options__should_ignore_user_supplied_expires_param() -> None:
     clearing({"path": "/admin", "expires": datetime.now(timezone.utc)}).expect(
-        "Set-Cookie", f"sid=; Path=/admin; {EPOCH}").expect(200)
+        "Set-Cookie", f"sid=; Path=/admin; {EPOCH}"
+    ).expect(200)

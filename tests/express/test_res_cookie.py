@@ -15,8 +15,10 @@ from expresspy.testing import request
 
 from .support import app_with
 
-SIGNED_USER = ("user=s%3Aj%3A%7B%22name%22%3A%22tobi%22%7D."
-               "K20xcwmDS%2BPb1rsD95o5Jm5SqWs1KteqdnynnB7jkTE; Path=/")
+SIGNED_USER = (
+    "user=s%3Aj%3A%7B%22name%22%3A%22tobi%22%7D."
+    "K20xcwmDS%2BPb1rsD95o5Jm5SqWs1KteqdnynnB7jkTE; Path=/"
+)
 
 
 def cookie_then_end(*args: Any, parser: Any = None) -> Any:
@@ -34,7 +36,8 @@ def tobi(options: dict[str, Any]) -> Any:
 
 def test_res__cookie_name_object__should_generate_a_json_cookie() -> None:
     cookie_then_end("user", {"name": "tobi"}).expect(
-        "Set-Cookie", "user=j%3A%7B%22name%22%3A%22tobi%22%7D; Path=/").expect(200)
+        "Set-Cookie", "user=j%3A%7B%22name%22%3A%22tobi%22%7D; Path=/"
+    ).expect(200)
 
 
 def test_res__cookie_name_string__should_set_a_cookie() -> None:
@@ -49,12 +52,14 @@ def test_res__cookie_name_string__should_allow_multiple_calls() -> None:
         res.end()
 
     request(app_with(handler)).get("/").expect(
-        "Set-Cookie", "name=tobi; Path=/,age=1; Path=/,gender=%3F; Path=/").expect(200)
+        "Set-Cookie", "name=tobi; Path=/,age=1; Path=/,gender=%3F; Path=/"
+    ).expect(200)
 
 
 def test_res__cookie_name_string_options__should_set_params() -> None:
     tobi({"httpOnly": True, "secure": True}).expect(
-        "Set-Cookie", "name=tobi; Path=/; HttpOnly; Secure").expect(200)
+        "Set-Cookie", "name=tobi; Path=/; HttpOnly; Secure"
+    ).expect(200)
 
 
 def test_res__cookie_name_string_options__expires__should_throw_on_invalid_date() -> None:
@@ -67,7 +72,8 @@ def test_res__cookie_name_string_options__partitioned__should_set_partitioned() 
 
 def test_res__cookie_name_string_options__maxage__should_set_relative_expires() -> None:
     tobi({"maxAge": 1000}).expect(
-        "Set-Cookie", re.compile("name=tobi; Max-Age=1; Path=/; Expires=")).expect(200)
+        "Set-Cookie", re.compile("name=tobi; Max-Age=1; Path=/; Expires=")
+    ).expect(200)
 
 
 def test_res__cookie_name_string_options__maxage__should_set_max_age() -> None:
@@ -89,8 +95,9 @@ def test_res__cookie_name_string_options__maxage__should_not_throw_on_null() -> 
     tobi({"maxAge": None}).expect(200).expect("Set-Cookie", "name=tobi; Path=/")
 
 
-def test_res__cookie_name_string_options__maxage__should_throw_an_error_with_invalid_maxage(
-) -> None:
+def test_res__cookie_name_string_options__maxage__should_throw_an_error_with_invalid_maxage() -> (
+    None
+):
     tobi({"maxAge": "foobar"}).expect(500, re.compile("option maxAge is invalid"))
 
 
@@ -111,18 +118,20 @@ def test_res__cookie_name_string_options__priority__should_throw_with_invalid_pr
 
 
 def test_res__cookie_name_string_options__signed__should_generate_a_signed_json_cookie() -> None:
-    cookie_then_end("user", {"name": "tobi"}, {"signed": True},
-                    parser=cookie_parser("foo bar baz")).expect(
-        "Set-Cookie", SIGNED_USER).expect(200)
+    cookie_then_end(
+        "user", {"name": "tobi"}, {"signed": True}, parser=cookie_parser("foo bar baz")
+    ).expect("Set-Cookie", SIGNED_USER).expect(200)
 
 
 def test_res__cookie_name_string_options__signed_without_secret__should_throw_an_error() -> None:
     cookie_then_end("name", "tobi", {"signed": True}, parser=cookie_parser()).expect(
-        500, re.compile(r"secret\S+ required for signed cookies"))
+        500, re.compile(r"secret\S+ required for signed cookies")
+    )
 
 
-def test_res__cookie_name_string_options__signedcookie_name_string__should_set_a_signed_cookie(
-) -> None:
+def test_res__cookie_name_string_options__signedcookie_name_string__should_set_a_signed_cookie() -> (
+    None
+):
     cookie_then_end("name", "tobi", {"signed": True}, parser=cookie_parser("foo bar baz")).expect(
         "Set-Cookie", "name=s%3Atobi.xJjV2iZ6EI7C8E5kzwbfA9PVLl1ZR07UTnuTgQQ4EnQ; Path=/"
     ).expect(200)

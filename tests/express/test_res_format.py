@@ -40,6 +40,7 @@ def formatting(keys: tuple[str, str, str]) -> Any:
 
 def called_with(req: Any, res: Any, next: Any, body: Any) -> Callable[..., None]:
     """A format handler that checks it gets (req, res, next), then sends ``body``."""
+
     def handler(a: Any, b: Any, c: Any) -> None:
         assert a is req and b is res and c is next
         res.send(body)
@@ -49,9 +50,13 @@ def called_with(req: Any, res: Any, next: Any, body: Any) -> Callable[..., None]
 
 def canonical_app() -> Any:
     def handler(req: Any, res: Any, next: Any) -> None:
-        res.format({"text/plain": lambda: res.send("hey"),
-                    "text/html": lambda: res.send("<p>hey</p>"),
-                    "application/json": called_with(req, res, next, {"message": "hey"})})
+        res.format(
+            {
+                "text/plain": lambda: res.send("hey"),
+                "text/html": lambda: res.send("<p>hey</p>"),
+                "application/json": called_with(req, res, next, {"message": "hey"}),
+            }
+        )
 
     return app_with(handler, supports)
 
@@ -75,9 +80,9 @@ def router_app() -> Any:
 APPS = {
     "with_canonicalized_mime_types": canonical_app,
     "with_extnames": lambda: formatting(("text", "html", "json")),
-    "with_parameters": lambda: formatting(("text/plain; charset=utf-8",
-                                           "text/html; foo=bar; bar=baz",
-                                           "application/json; q=0.5")),
+    "with_parameters": lambda: formatting(
+        ("text/plain; charset=utf-8", "text/html; foo=bar; bar=baz", "application/json; q=0.5")
+    ),
     "in_router_app_get": routed_app,
     "in_router_router_get": router_app,
 }
@@ -87,53 +92,63 @@ each_app = pytest.mark.parametrize("make_app", list(APPS.values()), ids=list(APP
 @each_app
 def test_res__format_obj__should_utilize_qvalues_in_negotiation(make_app: Any) -> None:
     request(make_app()).get("/").set(
-        "Accept", "text/html; q=.5, application/json, */*; q=.1").expect({"message": "hey"})
+        "Accept", "text/html; q=.5, application/json, */*; q=.1"
+    ).expect({"message": "hey"})
 
 
 @each_app
 def test_res__format_obj__should_allow_wildcard_type_subtypes(make_app: Any) -> None:
-    request(make_app()).get("/").set(
-        "Accept", "text/html; q=.5, application/*, */*; q=.1").expect({"message": "hey"})
+    request(make_app()).get("/").set("Accept", "text/html; q=.5, application/*, */*; q=.1").expect(
+        {"message": "hey"}
+    )
 
 
 @each_app
 def test_res__format_obj__should_default_the_content_type(make_app: Any) -> None:
     request(make_app()).get("/").set("Accept", "text/html; q=.5, text/plain").expect(
-        "Content-Type", "text/plain; charset=utf-8").expect("hey")
+        "Content-Type", "text/plain; charset=utf-8"
+    ).expect("hey")
 
 
 @each_app
 def test_res__format_obj__should_set_the_correct_charset_for_the_content_type(
-        make_app: Any) -> None:
+    make_app: Any,
+) -> None:
     app = make_app()
     for accept in ("text/html", "text/plain", "application/json"):
-        request(app).get("/").set("Accept", accept).expect("Content-Type",
-                                                           f"{accept}; charset=utf-8")
+        request(app).get("/").set("Accept", accept).expect(
+            "Content-Type", f"{accept}; charset=utf-8"
+        )
 
 
 @each_app
 def test_res__format_obj__should_vary_accept(make_app: Any) -> None:
     request(make_app()).get("/").set("Accept", "text/html; q=.5, text/plain").expect(
-        "Vary", "Accept")
+        "Vary", "Accept"
+    )
 
 
 @each_app
 def test_res__format_obj__when_accept_is_not_present__should_invoke_the_first_callback(
-        make_app: Any) -> None:
+    make_app: Any,
+) -> None:
     request(make_app()).get("/").expect("hey")
 
 
 @each_app
 def test_res__format_obj__when_no_match_is_made__should_respond_with_406_not_acceptable(
-        make_app: Any) -> None:
+    make_app: Any,
+) -> None:
     request(make_app()).get("/").set("Accept", "foo/bar").expect(
-        "Supports: text/plain, text/html, application/json").expect(406)
+        "Supports: text/plain, text/html, application/json"
+    ).expect(406)
 
 
 def test_res__format_obj__given_default__should_be_invoked_instead_of_auto_responding() -> None:
     def handler(req: Any, res: Any, next: Any) -> None:
-        res.format({"text": lambda: res.send("hey"),
-                    "default": called_with(req, res, next, "default")})
+        res.format(
+            {"text": lambda: res.send("hey"), "default": called_with(req, res, next, "default")}
+        )
 
     request(app_with(handler)).get("/").set("Accept", "text/html").expect("default")
 
@@ -153,4 +168,5 @@ def test_res__format_obj__given_default__should_be_able_to_invoke_other_formatte
         res.format(handlers)
 
     request(app_with(handler)).get("/").set("Accept", "text/plain").expect(200).expect(
-        "x-default", "1").expect("json").end()
+        "x-default", "1"
+    ).expect("json").end()

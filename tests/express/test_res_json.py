@@ -70,7 +70,7 @@ def test_res__json_object__json_escape_setting__should_be_undefined_by_default()
     assert express().get("json escape") is None
 
 
-def test_res__json_object__json_escape_setting__should_unicode_escape_html_sniffing_characters() -> (  # noqa: E501
+def test_res__json_object__json_escape_setting__should_unicode_escape_html_sniffing_characters() -> (
     None
 ):
     app = app_sending_json({"&": "<script>"}, json_escape=True)

@@ -27,9 +27,11 @@ def test_res__links_obj__should_set_link_header_field() -> None:
 
 def test_res__links_obj__should_set_link_header_field_for_multiple_calls() -> None:
     linking({"next": f"{API}2", "last": f"{API}5"}, {"prev": f"{API}1"}).expect(
-        "Link", f'{NEXT_LAST}, <{API}1>; rel="prev"').expect(200)
+        "Link", f'{NEXT_LAST}, <{API}1>; rel="prev"'
+    ).expect(200)
 
 
 def test_res__links_obj__should_set_multiple_links_for_single_rel() -> None:
     linking({"next": f"{API}2", "last": [f"{API}5", f"{API}1"]}).expect(
-        "Link", f'{NEXT_LAST}, <{API}1>; rel="last"').expect(200)
+        "Link", f'{NEXT_LAST}, <{API}1>; rel="last"'
+    ).expect(200)

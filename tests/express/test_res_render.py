@@ -42,15 +42,18 @@ def test_res__render_name__should_support_absolute_paths_with_view_engine() -> N
     rendering(app, str(FIXTURES / "user")).expect("<p>tobi</p>")
 
 
-def test_res__render_name__should_error_without_view_engine_set_and_file_extension_to_a_non_engine_module(  # noqa: E501
-) -> None:
+def test_res__render_name__should_error_without_view_engine_set_and_file_extension_to_a_non_engine_module() -> (
+    None
+):
     rendering(create_app(user=TOBI), str(FIXTURES / "broken.send")).expect(
-        500, re.compile("does not provide a view engine"))
+        500, re.compile("does not provide a view engine")
+    )
 
 
 def test_res__render_name__should_error_without_view_engine_set_and_no_file_extension() -> None:
     rendering(create_app(user=TOBI), str(FIXTURES / "user")).expect(
-        500, re.compile("No default engine was specified"))
+        500, re.compile("No default engine was specified")
+    )
 
 
 def test_res__render_name__should_expose_app_locals() -> None:
@@ -82,16 +85,19 @@ def test_res__render_name__when_view_engine_is_given__should_render_the_template
 
 def test_res__render_name__when_views_is_given__should_lookup_the_file_in_the_path() -> None:
     rendering(create_app(str(FIXTURES / "default_layout")), "user.tmpl", {"user": TOBI}).expect(
-        "<p>tobi</p>")
+        "<p>tobi</p>"
+    )
 
 
-def test_res__render_name__when_views_is_given__when_array_of_paths__should_lookup_the_file_in_the_path(  # noqa: E501
-) -> None:
+def test_res__render_name__when_views_is_given__when_array_of_paths__should_lookup_the_file_in_the_path() -> (
+    None
+):
     rendering(create_app(LAYOUTS), "user.tmpl", {"user": TOBI}).expect("<span>tobi</span>")
 
 
-def test_res__render_name__when_views_is_given__when_array_of_paths__should_lookup_in_later_paths_until_found(  # noqa: E501
-) -> None:
+def test_res__render_name__when_views_is_given__when_array_of_paths__should_lookup_in_later_paths_until_found() -> (
+    None
+):
     rendering(create_app(LAYOUTS), "name.tmpl", {"name": "tobi"}).expect("<p>tobi</p>")
 
 
@@ -109,19 +115,24 @@ def test_res__render_name_option__should_expose_res_locals() -> None:
 
 def test_res__render_name_option__should_give_precedence_to_res_locals_over_app_locals() -> None:
     rendering(create_app(VIEWS, user=TOBI), "user.tmpl", {}, before=with_user("jane")).expect(
-        "<p>jane</p>")
+        "<p>jane</p>"
+    )
 
 
-def test_res__render_name_option__should_give_precedence_to_res_render_locals_over_res_locals(
-) -> None:
-    rendering(create_app(VIEWS), "user.tmpl", {"user": {"name": "jane"}},
-              before=with_user("tobi")).expect("<p>jane</p>")
+def test_res__render_name_option__should_give_precedence_to_res_render_locals_over_res_locals() -> (
+    None
+):
+    rendering(
+        create_app(VIEWS), "user.tmpl", {"user": {"name": "jane"}}, before=with_user("tobi")
+    ).expect("<p>jane</p>")
 
 
-def test_res__render_name_option__should_give_precedence_to_res_render_locals_over_app_locals(
-) -> None:
+def test_res__render_name_option__should_give_precedence_to_res_render_locals_over_app_locals() -> (
+    None
+):
     rendering(create_app(VIEWS, user=TOBI), "user.tmpl", {"user": {"name": "jane"}}).expect(
-        "<p>jane</p>")
+        "<p>jane</p>"
+    )
 
 
 def to_loki(res: Any) -> Any:

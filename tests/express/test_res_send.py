@@ -151,13 +151,13 @@ def expect_stripped(status: int) -> None:
     )
 
 
-def test_res__when_statuscode_is_204__should_strip_content_fields_transfer_encoding_field_and_body() -> (  # noqa: E501
+def test_res__when_statuscode_is_204__should_strip_content_fields_transfer_encoding_field_and_body() -> (
     None
 ):
     expect_stripped(204)
 
 
-def test_res__when_statuscode_is_205__should_strip_transfer_encoding_field_and_body_set_content_length() -> (  # noqa: E501
+def test_res__when_statuscode_is_205__should_strip_transfer_encoding_field_and_body_set_content_length() -> (
     None
 ):
     (
@@ -169,7 +169,7 @@ def test_res__when_statuscode_is_205__should_strip_transfer_encoding_field_and_b
     )
 
 
-def test_res__when_statuscode_is_304__should_strip_content_fields_transfer_encoding_field_and_body() -> (  # noqa: E501
+def test_res__when_statuscode_is_304__should_strip_content_fields_transfer_encoding_field_and_body() -> (
     None
 ):
     expect_stripped(304)
@@ -283,7 +283,7 @@ def test_res__etag_setting__when_a_function__should_not_send_falsy_etag() -> Non
 
 
 @pytest.mark.parametrize("encoding", ["chunked", "compress", "deflate", "gzip"])
-def test_res__when_transfer_encoding_header_is_present__should_not_add_content_length_header_if_transfer_encoding_header_is_equal_to_encoding(  # noqa: E501
+def test_res__when_transfer_encoding_header_is_present__should_not_add_content_length_header_if_transfer_encoding_header_is_equal_to_encoding(
     encoding: str,
 ) -> None:
     app = app_using(lambda _, res: res.status(200).set("Transfer-Encoding", encoding).send(""))

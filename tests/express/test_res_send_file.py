@@ -89,7 +89,8 @@ def test_res__sendfile_path__should_304_when_etag_matches() -> None:
 
 def test_res__sendfile_path__should_disable_the_etag_function_if_requested() -> None:
     request(send_file_app(NAME_TXT).disable("etag")).get("/").expect(
-        should_not_have_header("ETag")).expect(200)
+        should_not_have_header("ETag")
+    ).expect(200)
 
 
 def test_res__sendfile_path__should_404_for_directory() -> None:
@@ -216,8 +217,9 @@ def test_res__sendfile_path_fn__should_invoke_the_callback_on_404() -> None:
 
 
 def test_res__sendfile_path_fn__async_local_storage__should_persist_store() -> None:
-    store_persists("send_file", NAME_TXT, ("Content-Type", "text/plain; charset=utf-8"),
-                   (200, "tobi"))
+    store_persists(
+        "send_file", NAME_TXT, ("Content-Type", "text/plain; charset=utf-8"), (200, "tobi")
+    )
 
 
 def test_res__sendfile_path_fn__async_local_storage__should_persist_store_on_error() -> None:
@@ -228,159 +230,197 @@ def test_res__sendfile_path_options__should_pass_options_to_send_module() -> Non
     serving(NAME_TXT, {"start": 0, "end": 1}).expect(200, "to")
 
 
-def test_res__sendfile_path_options__with_acceptranges_option__when_true__should_advertise_byte_range_accepted(  # noqa: E501
-) -> None:
-    serving(NUMS_TXT, {"acceptRanges": True}).expect(200).expect(
-        "Accept-Ranges", "bytes").expect("123456789")
+def test_res__sendfile_path_options__with_acceptranges_option__when_true__should_advertise_byte_range_accepted() -> (
+    None
+):
+    serving(NUMS_TXT, {"acceptRanges": True}).expect(200).expect("Accept-Ranges", "bytes").expect(
+        "123456789"
+    )
 
 
-def test_res__sendfile_path_options__with_acceptranges_option__when_true__should_respond_to_range_request(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_acceptranges_option__when_true__should_respond_to_range_request() -> (
+    None
+):
     serving(NUMS_TXT, {"acceptRanges": True}).set("Range", "bytes=0-4").expect(206, "12345")
 
 
-def test_res__sendfile_path_options__with_acceptranges_option__when_false__should_not_advertise_accept_ranges(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_acceptranges_option__when_false__should_not_advertise_accept_ranges() -> (
+    None
+):
     serving(NUMS_TXT, {"acceptRanges": False}).expect(200).expect(
-        should_not_have_header("Accept-Ranges")).end()
+        should_not_have_header("Accept-Ranges")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_acceptranges_option__when_false__should_not_honor_range_requests(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_acceptranges_option__when_false__should_not_honor_range_requests() -> (
+    None
+):
     serving(NUMS_TXT, {"acceptRanges": False}).set("Range", "bytes=0-4").expect(200, "123456789")
 
 
-def test_res__sendfile_path_options__with_cachecontrol_option__when_true__should_send_cache_control_header(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_cachecontrol_option__when_true__should_send_cache_control_header() -> (
+    None
+):
     serving(USER_HTML, {"cacheControl": True}).expect(200).expect(
-        "Cache-Control", "public, max-age=0")
+        "Cache-Control", "public, max-age=0"
+    )
 
 
-def test_res__sendfile_path_options__with_cachecontrol_option__when_false__should_not_send_cache_control_header(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_cachecontrol_option__when_false__should_not_send_cache_control_header() -> (
+    None
+):
     serving(USER_HTML, {"cacheControl": False}).expect(200).expect(
-        should_not_have_header("Cache-Control")).end()
+        should_not_have_header("Cache-Control")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_dotfiles_option__when_allow__should_allow_dotfiles(
-) -> None:
+def test_res__sendfile_path_options__with_dotfiles_option__when_allow__should_allow_dotfiles() -> (
+    None
+):
     serving(DOTFILE, {"dotfiles": "allow"}).expect(200).expect(should_have_body(b"tobi")).end()
 
 
-def test_res__sendfile_path_options__with_dotfiles_option__when_deny__should_deny_dotfiles(
-) -> None:
+def test_res__sendfile_path_options__with_dotfiles_option__when_deny__should_deny_dotfiles() -> (
+    None
+):
     serving(DOTFILE, {"dotfiles": "deny"}).expect(403).expect(re.compile("Forbidden"))
 
 
-def test_res__sendfile_path_options__with_dotfiles_option__when_ignore__should_ignore_dotfiles(
-) -> None:
+def test_res__sendfile_path_options__with_dotfiles_option__when_ignore__should_ignore_dotfiles() -> (
+    None
+):
     serving(DOTFILE, {"dotfiles": "ignore"}).expect(404).expect(re.compile("Not Found"))
 
 
-def test_res__sendfile_path_options__with_headers_option__should_set_headers_on_response(
-) -> None:
+def test_res__sendfile_path_options__with_headers_option__should_set_headers_on_response() -> None:
     serving(USER_HTML, {"headers": {"X-Foo": "Bar", "X-Bar": "Foo"}}).expect(200).expect(
-        "X-Foo", "Bar").expect("X-Bar", "Foo")
+        "X-Foo", "Bar"
+    ).expect("X-Bar", "Foo")
 
 
-def test_res__sendfile_path_options__with_headers_option__should_use_last_header_when_duplicated(
-) -> None:
+def test_res__sendfile_path_options__with_headers_option__should_use_last_header_when_duplicated() -> (
+    None
+):
     serving(USER_HTML, {"headers": {"X-Foo": "Bar", "x-foo": "bar"}}).expect(200).expect(
-        "X-Foo", "bar")
+        "X-Foo", "bar"
+    )
 
 
 def test_res__sendfile_path_options__with_headers_option__should_override_content_type() -> None:
     serving(USER_HTML, {"headers": {"Content-Type": "text/x-custom"}}).expect(200).expect(
-        "Content-Type", "text/x-custom")
+        "Content-Type", "text/x-custom"
+    )
 
 
 def test_res__sendfile_path_options__with_headers_option__should_not_set_headers_on_404() -> None:
     serving(MISSING, {"headers": {"X-Foo": "Bar"}}).expect(404).expect(
-        should_not_have_header("X-Foo")).end()
+        should_not_have_header("X-Foo")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_immutable_option__when_true__should_send_cache_control_header_with_immutable(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_immutable_option__when_true__should_send_cache_control_header_with_immutable() -> (
+    None
+):
     serving(USER_HTML, {"immutable": True}).expect(200).expect(
-        "Cache-Control", "public, max-age=0, immutable")
+        "Cache-Control", "public, max-age=0, immutable"
+    )
 
 
-def test_res__sendfile_path_options__with_immutable_option__when_false__should_not_send_cache_control_header_with_immutable(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_immutable_option__when_false__should_not_send_cache_control_header_with_immutable() -> (
+    None
+):
     serving(USER_HTML, {"immutable": False}).expect(200).expect(
-        "Cache-Control", "public, max-age=0")
+        "Cache-Control", "public, max-age=0"
+    )
 
 
-def test_res__sendfile_path_options__with_lastmodified_option__when_true__should_send_last_modified_header(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_lastmodified_option__when_true__should_send_last_modified_header() -> (
+    None
+):
     serving(USER_HTML, {"lastModified": True}).expect(200).expect(
-        should_have_header("Last-Modified")).end()
+        should_have_header("Last-Modified")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_lastmodified_option__when_true__should_conditionally_respond_with_if_modified_since(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_lastmodified_option__when_true__should_conditionally_respond_with_if_modified_since() -> (
+    None
+):
     serving(USER_HTML, {"lastModified": True}).set("If-Modified-Since", future_date()).expect(304)
 
 
-def test_res__sendfile_path_options__with_lastmodified_option__when_false__should_not_have_last_modified_header(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_lastmodified_option__when_false__should_not_have_last_modified_header() -> (
+    None
+):
     serving(USER_HTML, {"lastModified": False}).expect(200).expect(
-        should_not_have_header("Last-Modified")).end()
+        should_not_have_header("Last-Modified")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_lastmodified_option__when_false__should_not_honor_if_modified_since(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_lastmodified_option__when_false__should_not_honor_if_modified_since() -> (
+    None
+):
     serving(USER_HTML, {"lastModified": False}).set("If-Modified-Since", future_date()).expect(
-        200).expect(should_not_have_header("Last-Modified")).end()
+        200
+    ).expect(should_not_have_header("Last-Modified")).end()
 
 
 def max_age(options: dict[str, Any], expected: str) -> None:
     serving(USER_HTML, options).expect(200).expect("Cache-Control", expected)
 
 
-def test_res__sendfile_path_options__with_maxage_option__should_set_cache_control_max_age_to_milliseconds(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__should_set_cache_control_max_age_to_milliseconds() -> (
+    None
+):
     max_age({"maxAge": 20000}, "public, max-age=20")
 
 
-def test_res__sendfile_path_options__with_maxage_option__should_cap_cache_control_max_age_to_1_year(
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__should_cap_cache_control_max_age_to_1_year() -> (
+    None
+):
     max_age({"maxAge": 99999999999}, "public, max-age=31536000")
 
 
-def test_res__sendfile_path_options__with_maxage_option__should_min_cache_control_max_age_to_0(
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__should_min_cache_control_max_age_to_0() -> (
+    None
+):
     max_age({"maxAge": -20000}, "public, max-age=0")
 
 
-def test_res__sendfile_path_options__with_maxage_option__should_floor_cache_control_max_age(
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__should_floor_cache_control_max_age() -> (
+    None
+):
     max_age({"maxAge": 21911.23}, "public, max-age=21")
 
 
-def test_res__sendfile_path_options__with_maxage_option__when_cachecontrol_false__should_not_send_cache_control(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__when_cachecontrol_false__should_not_send_cache_control() -> (
+    None
+):
     serving(USER_HTML, {"cacheControl": False, "maxAge": 20000}).expect(200).expect(
-        should_not_have_header("Cache-Control")).end()
+        should_not_have_header("Cache-Control")
+    ).end()
 
 
-def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_plain_number_as_milliseconds(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_plain_number_as_milliseconds() -> (
+    None
+):
     max_age({"maxAge": "20000"}, "public, max-age=20")
 
 
-def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_s_for_seconds(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_s_for_seconds() -> (
+    None
+):
     max_age({"maxAge": "20s"}, "public, max-age=20")
 
 
-def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_m_for_minutes(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_m_for_minutes() -> (
+    None
+):
     max_age({"maxAge": "20m"}, "public, max-age=1200")
 
 
-def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_d_for_days(  # noqa: E501
-) -> None:
+def test_res__sendfile_path_options__with_maxage_option__when_string__should_accept_suffix_d_for_days() -> (
+    None
+):
     max_age({"maxAge": "20d"}, "public, max-age=1728000")
 
 
@@ -401,7 +441,5 @@ def test_res__sendfile_path_options__with_root_option__should_reject_up_outside_
     rooted(".." + os.sep + outside).expect(403)
 
 
-def test_res__sendfile_path_options__with_root_option__should_reject_reading_outside_root(
-) -> None:
+def test_res__sendfile_path_options__with_root_option__should_reject_reading_outside_root() -> None:
     rooted("../name.txt").expect(403)
-

@@ -88,7 +88,7 @@ def test_res__status_code__invalid_status_codes__should_raise_error_for_status_c
     expect_invalid(1000)
 
 
-def test_res__status_code__invalid_status_codes__should_raise_error_for_non_integer_status_codes() -> (  # noqa: E501
+def test_res__status_code__invalid_status_codes__should_raise_error_for_non_integer_status_codes() -> (
     None
 ):
     expect_invalid(200.1)

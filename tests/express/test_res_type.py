@@ -25,8 +25,9 @@ def test_res__type_str__should_default_to_application_octet_stream() -> None:
 
 
 def test_res__type_str__should_set_the_content_type_with_type_subtype() -> None:
-    typed("application/vnd.amazon.ebook", JS_BODY).expect("Content-Type",
-                                                          "application/vnd.amazon.ebook")
+    typed("application/vnd.amazon.ebook", JS_BODY).expect(
+        "Content-Type", "application/vnd.amazon.ebook"
+    )
 
 
 def test_res__type_str__edge_cases__should_handle_empty_string_gracefully() -> None:

@@ -30,7 +30,8 @@ def test_res_vary__with_an_empty_array__should_not_set_vary() -> None:
 
 def test_res_vary__with_an_array__should_set_the_values() -> None:
     varying((["Accept", "Accept-Language", "Accept-Encoding"],)).expect(
-        "Vary", "Accept, Accept-Language, Accept-Encoding").expect(200)
+        "Vary", "Accept, Accept-Language, Accept-Encoding"
+    ).expect(200)
 
 
 def test_res_vary__with_a_string__should_set_the_value() -> None:
@@ -38,5 +39,6 @@ def test_res_vary__with_a_string__should_set_the_value() -> None:
 
 
 def test_res_vary__when_the_value_is_present__should_not_add_it_again() -> None:
-    varying(("Accept",), ("Accept-Encoding",), ("Accept-Encoding",), ("Accept-Encoding",),
-            ("Accept",)).expect("Vary", "Accept, Accept-Encoding").expect(200)
+    varying(
+        ("Accept",), ("Accept-Encoding",), ("Accept-Encoding",), ("Accept-Encoding",), ("Accept",)
+    ).expect("Vary", "Accept, Accept-Encoding").expect(200)

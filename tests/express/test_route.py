@@ -51,6 +51,7 @@ def dispatch(build: Any, method: str = "GET") -> tuple[dict[str, Any], Done]:
 
 def step(key: str, value: Any = None) -> Any:
     """A handler that records into the shared state, then calls next()."""
+
     def handler(state: dict[str, Any]) -> Any:
         def fn(req, res, next):
             if value is None:
@@ -60,7 +61,9 @@ def step(key: str, value: Any = None) -> Any:
             else:
                 state[key] = value
             next()
+
         return fn
+
     return handler
 
 
@@ -114,6 +117,7 @@ def test_route__verb__should_support_get() -> None:
 def _raise(message: str) -> Any:
     def handler(*args: Any) -> None:
         raise Exception(message)
+
     return handler
 
 
@@ -142,6 +146,7 @@ def _error_step(state: dict[str, Any]) -> Any:
     def on_error(err, req, res, next):
         state["order"] += "a"
         next(err)
+
     return on_error
 
 

@@ -183,6 +183,7 @@ def _record_error(seen: list[str]) -> Any:
     def on_error(err, req, res, next):
         seen.append(str(err))
         res.end()
+
     return on_error
 
 
@@ -219,6 +220,7 @@ def test_router__error__should_handle_throwing_in_handler_after_async_param() ->
         def later():
             req.user = val
             next()
+
         threading.Timer(0.001, later).start()
 
     def oh_no(req, res, next):
@@ -252,6 +254,7 @@ def _url_recorder(hits: list[str]) -> Any:
     def record(req, res, next):
         hits.append(req.url)
         next()
+
     return record
 
 
@@ -294,8 +297,11 @@ def test_router__fqdn__should_adjust_fqdn_req_url_with_multiple_handlers() -> No
 
 
 def test_router__fqdn__should_adjust_fqdn_req_url_with_multiple_routed_handlers() -> None:
-    _fqdn_case(["/blog", "/blog", None], FQDN_POST,
-               ["http://example.com/post/1", "http://example.com/post/1", FQDN_POST])
+    _fqdn_case(
+        ["/blog", "/blog", None],
+        FQDN_POST,
+        ["http://example.com/post/1", "http://example.com/post/1", FQDN_POST],
+    )
 
 
 def test_router__all__should_support_using_all_to_capture_all_http_verbs() -> None:
@@ -361,6 +367,7 @@ def test_router__use__should_accept_array_of_middleware() -> None:
         def middleware(req, res, next):
             order.append(n)
             next()
+
         return middleware
 
     def last(req, res):

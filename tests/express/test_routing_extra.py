@@ -179,33 +179,44 @@ def x_app() -> Any:
 
 
 def test_head__runs_get_handlers_and_keeps_headers_without_body(x_app: Any) -> None:
-    head = (request(x_app).head("/x")
-            .expect(200)
-            .expect("Content-Type", "text/html; charset=utf-8")
-            .expect("Content-Length", "2"))
+    head = (
+        request(x_app)
+        .head("/x")
+        .expect(200)
+        .expect("Content-Type", "text/html; charset=utf-8")
+        .expect("Content-Length", "2")
+    )
     assert head.content == b""
     assert head.headers["ETag"] == request(x_app).get("/x").expect(200, "ok").headers["ETag"]
 
 
 def test_wrong_method_on_existing_path__is_404_not_405(x_app: Any) -> None:
-    (request(x_app).patch("/x")
+    (
+        request(x_app)
+        .patch("/x")
         .expect(404)
         .expect("Content-Type", "text/html; charset=utf-8")
         .expect("Content-Security-Policy", "default-src 'none'")
         .expect("X-Content-Type-Options", "nosniff")
         .expect("Content-Length", "142")
-        .expect("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<title>Error</title>\n</head>\n<body>\n<pre>Cannot PATCH /x</pre>\n"
-                "</body>\n</html>\n"))
+        .expect(
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            "<title>Error</title>\n</head>\n<body>\n<pre>Cannot PATCH /x</pre>\n"
+            "</body>\n</html>\n"
+        )
+    )
 
 
 def test_options__collects_sorted_methods_of_every_matching_path(x_app: Any) -> None:
-    (request(x_app).options("/x")
+    (
+        request(x_app)
+        .options("/x")
         .expect(200, "DELETE, GET, HEAD, POST")
         .expect("Allow", "DELETE, GET, HEAD, POST")
         .expect("Content-Type", "text/plain")
         .expect("Content-Length", "23")
-        .expect("X-Content-Type-Options", "nosniff"))
+        .expect("X-Content-Type-Options", "nosniff")
+    )
 
 
 def test_options__an_all_route_that_calls_next_adds_no_methods(x_app: Any) -> None:
@@ -366,10 +377,13 @@ def test_mount__rewrites_inside_and_restores_after_a_mounted_router() -> None:
     app.use("/api/:ver", router)
     app.use(after)
 
-    request(app).get("/api/v1/42?z=1").expect(200, [
-        ["inner", "/42?z=1", "/api/v1", "/42", "/api/v1/42?z=1", {"id": "42"}],
-        ["after", "/api/v1/42?z=1", "", "/api/v1/42", "/api/v1/42?z=1", {}],
-    ])
+    request(app).get("/api/v1/42?z=1").expect(
+        200,
+        [
+            ["inner", "/42?z=1", "/api/v1", "/42", "/api/v1/42?z=1", {"id": "42"}],
+            ["after", "/api/v1/42?z=1", "", "/api/v1/42", "/api/v1/42?z=1", {}],
+        ],
+    )
 
 
 def test_mount__restores_after_next_router_and_after_an_error() -> None:
@@ -393,10 +407,13 @@ def test_mount__restores_after_next_router_and_after_an_error() -> None:
     app.use("/a/:x", failing)
     app.use(on_error)
 
-    request(app).get("/a/1/b").expect(200, [
-        ["after", "/a/1/b", "", "/a/1/b", "/a/1/b", {}],
-        ["boom", "/a/1/b", "", "/a/1/b", "/a/1/b", {}],
-    ])
+    request(app).get("/a/1/b").expect(
+        200,
+        [
+            ["after", "/a/1/b", "", "/a/1/b", "/a/1/b", {}],
+            ["boom", "/a/1/b", "", "/a/1/b", "/a/1/b", {}],
+        ],
+    )
 
 
 def test_mount__only_at_segment_boundaries() -> None:
@@ -434,24 +451,39 @@ def test_sub_app__inherits_only_settings_without_a_default() -> None:
     app.disable("x-powered-by")
 
     def report(req, res):
-        res.json({
-            "title": req.app.get("title"),
-            "spaces": req.app.get("json spaces"),
-            "etag": req.app.get("etag"),
-            "query parser": req.app.get("query parser"),
-            "x-powered-by": req.app.get("x-powered-by"),
-            "is sub": req.app is sub,
-            "query": req.query,
-        })
+        res.json(
+            {
+                "title": req.app.get("title"),
+                "spaces": req.app.get("json spaces"),
+                "etag": req.app.get("etag"),
+                "query parser": req.app.get("query parser"),
+                "x-powered-by": req.app.get("x-powered-by"),
+                "is sub": req.app is sub,
+                "query": req.query,
+            }
+        )
 
     sub.get("/", report)
     app.use("/sub", sub)
     # The sub-app's own "x-powered-by" and "etag" defaults apply to its responses.
-    (request(app).get("/sub?a[b]=1")
+    (
+        request(app)
+        .get("/sub?a[b]=1")
         .expect("X-Powered-By", "Express")
         .expect("ETag", re.compile(r'^W/"'))
-        .expect(200, {"title": "parent", "spaces": 2, "etag": "weak", "query parser": "simple",
-                      "x-powered-by": True, "is sub": True, "query": {"a[b]": "1"}}))
+        .expect(
+            200,
+            {
+                "title": "parent",
+                "spaces": 2,
+                "etag": "weak",
+                "query parser": "simple",
+                "x-powered-by": True,
+                "is sub": True,
+                "query": {"a[b]": "1"},
+            },
+        )
+    )
 
 
 def test_sub_app__req_app_is_restored_when_the_sub_app_calls_next() -> None:
@@ -481,6 +513,7 @@ ALL_HOPS = ["10.0.0.1", "192.168.1.5", "127.0.0.2"]
 def _trusts_n(n: int) -> Any:
     def trust(addr: str, i: int) -> bool:
         return i < n
+
     return trust
 
 
@@ -500,23 +533,40 @@ TRUST_CASES = [
 def _proxy_app(setting: Any) -> Any:
     app = express()
     app.set("trust proxy", setting)
-    app.get("/", lambda req, res: res.json({
-        "ip": req.ip, "ips": req.ips, "protocol": req.protocol, "host": req.host,
-        "hostname": req.hostname,
-    }))
+    app.get(
+        "/",
+        lambda req, res: res.json(
+            {
+                "ip": req.ip,
+                "ips": req.ips,
+                "protocol": req.protocol,
+                "host": req.host,
+                "hostname": req.hostname,
+            }
+        ),
+    )
     return app
 
 
 @pytest.mark.parametrize(("setting", "ip", "ips"), TRUST_CASES)
 def test_trust_proxy__trusted_peer(setting: Any, ip: str, ips: list[str]) -> None:
-    request(_proxy_app(setting)).get("/").set(FORWARDED).expect(200, {
-        "ip": ip, "ips": ips, "protocol": "https", "host": "example.com:8080",
-        "hostname": "example.com",
-    })
+    request(_proxy_app(setting)).get("/").set(FORWARDED).expect(
+        200,
+        {
+            "ip": ip,
+            "ips": ips,
+            "protocol": "https",
+            "host": "example.com:8080",
+            "hostname": "example.com",
+        },
+    )
 
 
-@pytest.mark.parametrize("setting", [False, 0, "10.0.0.0/8", "linklocal", _trusts_n(0)],
-                         ids=["false", "0 hops", "other CIDR", "linklocal", "function"])
+@pytest.mark.parametrize(
+    "setting",
+    [False, 0, "10.0.0.0/8", "linklocal", _trusts_n(0)],
+    ids=["false", "0 hops", "other CIDR", "linklocal", "function"],
+)
 def test_trust_proxy__untrusted_peer_ignores_forwarded_headers(setting: Any) -> None:
     response = request(_proxy_app(setting)).get("/").set(FORWARDED).expect(200)
     body = response.body
@@ -545,18 +595,34 @@ MANY_PAIRS = "&".join(f"k{i}=v" for i in range(1005))
 ARRAY_OVER_LIMIT = "&".join(f"a[]={i}" for i in range(25))
 
 QUERY_CASES = [
-    pytest.param("simple", "a=1&a=2&b=x+y&c[d]=3&e",
-                 {"a": ["1", "2"], "b": "x y", "c[d]": "3", "e": ""}, id="simple"),
+    pytest.param(
+        "simple",
+        "a=1&a=2&b=x+y&c[d]=3&e",
+        {"a": ["1", "2"], "b": "x y", "c[d]": "3", "e": ""},
+        id="simple",
+    ),
     pytest.param(True, "a=1&a=2&b=x+y", {"a": ["1", "2"], "b": "x y"}, id="true is simple"),
     pytest.param("simple", "a=%E0%A4%A", {"a": "\ufffd%A"}, id="simple malformed escape"),
     pytest.param("extended", "a=1&a=2&b=x+y", {"a": ["1", "2"], "b": "x y"}, id="extended flat"),
-    pytest.param("extended", "a[]=1&a[]=2&b[0]=x&b[1]=y",
-                 {"a": ["1", "2"], "b": ["x", "y"]}, id="extended arrays"),
-    pytest.param("extended", "a[b][c][d][e][f][g]=1",
-                 {"a": {"b": {"c": {"d": {"e": {"f": {"[g]": "1"}}}}}}}, id="extended depth 5"),
+    pytest.param(
+        "extended",
+        "a[]=1&a[]=2&b[0]=x&b[1]=y",
+        {"a": ["1", "2"], "b": ["x", "y"]},
+        id="extended arrays",
+    ),
+    pytest.param(
+        "extended",
+        "a[b][c][d][e][f][g]=1",
+        {"a": {"b": {"c": {"d": {"e": {"f": {"[g]": "1"}}}}}}},
+        id="extended depth 5",
+    ),
     pytest.param("extended", "a[21]=x", {"a": {"21": "x"}}, id="extended index over limit"),
-    pytest.param("extended", ARRAY_OVER_LIMIT, {"a": {str(i): str(i) for i in range(25)}},
-                 id="extended array over limit"),
+    pytest.param(
+        "extended",
+        ARRAY_OVER_LIMIT,
+        {"a": {str(i): str(i) for i in range(25)}},
+        id="extended array over limit",
+    ),
     pytest.param("extended", "a=%E0%A4%A", {"a": "%E0%A4%A"}, id="extended malformed escape"),
     pytest.param(False, "a=1&b[c]=2", {}, id="false"),
 ]

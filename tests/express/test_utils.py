@@ -63,14 +63,16 @@ def not_acceptable_types(*offers: str) -> Any:
     return request(app).get("/").set("Accept", "foo/bar").expect(406).body
 
 
-def test_utils_normalize_type_accept_params_method__should_handle_a_type_with_a_malformed_parameter_and_break_the_loop_in_accept_params(  # noqa: E501
-) -> None:
+def test_utils_normalize_type_accept_params_method__should_handle_a_type_with_a_malformed_parameter_and_break_the_loop_in_accept_params() -> (
+    None
+):
     # Express keeps only `value` of normalizeType's result ({value, quality, params}).
     assert not_acceptable_types("text/plain;invalid") == ["text/plain"]
 
 
-def test_utils_normalize_type_accept_params_method__should_default_to_application_octet_stream_when_mime_lookup_fails(  # noqa: E501
-) -> None:
+def test_utils_normalize_type_accept_params_method__should_default_to_application_octet_stream_when_mime_lookup_fails() -> (
+    None
+):
     assert not_acceptable_types("unknown-extension-xyz") == ["application/octet-stream"]
 
 
@@ -117,8 +119,9 @@ def test_utils_compile_etag__should_return_undefined_for_false() -> None:
     assert app.get("etag fn") is None
 
 
-def test_utils_compile_etag__should_return_generate_etag_for_string_values_strong_and_weak(
-) -> None:
+def test_utils_compile_etag__should_return_generate_etag_for_string_values_strong_and_weak() -> (
+    None
+):
     strong = compile_etag_setting("strong")
     weak = compile_etag_setting("weak")
     assert strong is not None and weak is not None

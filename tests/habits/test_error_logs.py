@@ -31,14 +31,17 @@ def records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == "expresspy"]
 
 
-@pytest.mark.parametrize(("path", "body", "status", "message"), [
-    ("/", "{bad", 400, "POST / → 400: "),
-    ("/", '{"a": "0123456789"}', 413, "POST / → 413: request entity too large"),
-    ("/forbidden", None, 403, "GET /forbidden → 403: not yours"),
-])
-def test_client_errors_are_info_without_traceback(caplog: pytest.LogCaptureFixture, path: str,
-                                                 body: str | None, status: int, message: str
-                                                 ) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/", "{bad", 400, "POST / → 400: "),
+        ("/", '{"a": "0123456789"}', 413, "POST / → 413: request entity too large"),
+        ("/forbidden", None, 403, "GET /forbidden → 403: not yours"),
+    ],
+)
+def test_client_errors_are_info_without_traceback(
+    caplog: pytest.LogCaptureFixture, path: str, body: str | None, status: int, message: str
+) -> None:
     app = app_in("development")
     client = request(app)
     with caplog.at_level(logging.DEBUG, logger="expresspy"):

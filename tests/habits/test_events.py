@@ -65,9 +65,13 @@ def test_once_listener_runs_once_and_emit_returns_whether_anyone_listened() -> N
 def test_on_finish_hook_of_no_argument_runs(caplog: pytest.LogCaptureFixture) -> None:
     app = express()
     ran: list[str] = []
-    app.use(lambda req, res, next: (res.on_finish(lambda: ran.append("zero")),
-                                    res.on_finish(lambda r: ran.append(str(r.status_code))),
-                                    next()))
+    app.use(
+        lambda req, res, next: (
+            res.on_finish(lambda: ran.append("zero")),
+            res.on_finish(lambda r: ran.append(str(r.status_code))),
+            next(),
+        )
+    )
     app.get("/", lambda req, res: res.status(201).send("x"))
     with caplog.at_level(logging.ERROR, logger="expresspy"):
         request(app, server=True).get("/").expect(201)
@@ -84,8 +88,12 @@ def test_req_data_and_end_stream_the_body(kind: str) -> None:
     def collect(req: Any, res: Any) -> None:
         chunks: list[bytes] = []
         req.on("data", lambda chunk: chunks.append(chunk))
-        req.on("end", lambda: res.send(f"{len(chunks) > 1} {sum(map(len, chunks))} "
-                                       f"{b''.join(chunks)[-3:].decode()}"))
+        req.on(
+            "end",
+            lambda: res.send(
+                f"{len(chunks) > 1} {sum(map(len, chunks))} {b''.join(chunks)[-3:].decode()}"
+            ),
+        )
 
     async def collect_async(req: Any, res: Any) -> None:
         collect(req, res)
@@ -116,8 +124,7 @@ def test_end_without_body_on_get_and_resume() -> None:
     request(app, server=True).post("/resume").send("ignored").expect(200, "drained")
 
 
-def test_data_after_a_body_parser_warns_and_never_fires(caplog: pytest.LogCaptureFixture
-                                                        ) -> None:
+def test_data_after_a_body_parser_warns_and_never_fires(caplog: pytest.LogCaptureFixture) -> None:
     app = express()
     app.use(express.json())
     fired: list[object] = []
@@ -148,8 +155,9 @@ def test_client_leaving_mid_body_emits_aborted_and_close_not_finish() -> None:
 
     with running(app) as server:
         with socket.create_connection(("127.0.0.1", server.port)) as client:
-            client.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
-                           + b"y" * 10)
+            client.sendall(
+                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"y" * 10
+            )
             time.sleep(0.3)
         wait_until(events, 4)
     assert events == ["data", "aborted", "res close", "req close"]

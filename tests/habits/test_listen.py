@@ -46,8 +46,13 @@ def taken_port() -> Iterator[int]:
 def start(tmp_path: Path, tail: str) -> subprocess.Popen[str]:
     script = tmp_path / "listen_app.py"
     script.write_text(APP + textwrap.dedent(tail))
-    return subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    return subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
 
 
 def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -84,12 +89,16 @@ def serve_then_stop(tmp_path: Path, tail: str, port: int) -> tuple[int, str, str
     return finish(proc)
 
 
-@pytest.mark.parametrize("form", [
-    "app.listen({port}, '127.0.0.1', lambda: ready())",
-    "app.listen({port}, '127.0.0.1', 16, lambda: ready())",
-    "app.listen(str({port}), lambda: ready())",
-    "app.listen(port={port}, callback=lambda: ready())",
-], ids=["port-host-cb", "port-host-backlog-cb", "string-port", "keywords"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "app.listen({port}, '127.0.0.1', lambda: ready())",
+        "app.listen({port}, '127.0.0.1', 16, lambda: ready())",
+        "app.listen(str({port}), lambda: ready())",
+        "app.listen(port={port}, callback=lambda: ready())",
+    ],
+    ids=["port-host-cb", "port-host-backlog-cb", "string-port", "keywords"],
+)
 def test_listen_forms(tmp_path: Path, form: str) -> None:
     port = free_port()
     status, out, err = serve_then_stop(tmp_path, form.format(port=port), port)
@@ -101,7 +110,8 @@ def test_listen_forms(tmp_path: Path, form: str) -> None:
 def test_listen_callback_with_one_argument_gets_none(tmp_path: Path) -> None:
     port = free_port()
     status, out, err = serve_then_stop(
-        tmp_path, f"app.listen({port}, lambda err: print('err', err, flush=True))", port)
+        tmp_path, f"app.listen({port}, lambda err: print('err', err, flush=True))", port
+    )
     assert (status, out) == (0, "err None\n"), err
 
 
@@ -126,23 +136,32 @@ def test_listen_on_a_unix_socket(tmp_path: Path) -> None:
     assert (status, out) == (0, "ready (None,)\n"), err
 
 
-@pytest.mark.parametrize("tail", ["app.listen({port})", "app.listen({port}, '127.0.0.1')",
-                                  "app.listen({port}, lambda: ready())"],
-                         ids=["no-callback", "host", "zero-arg-callback"])
-def test_port_in_use_is_one_line_and_exit_1(tmp_path: Path, taken_port: int, tail: str
-                                            ) -> None:
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "app.listen({port})",
+        "app.listen({port}, '127.0.0.1')",
+        "app.listen({port}, lambda: ready())",
+    ],
+    ids=["no-callback", "host", "zero-arg-callback"],
+)
+def test_port_in_use_is_one_line_and_exit_1(tmp_path: Path, taken_port: int, tail: str) -> None:
     status, out, err = finish(start(tmp_path, tail.format(port=taken_port)))
     assert status == 1
     assert out == ""
-    assert err == (f"error: 127.0.0.1:{taken_port} is in use (another server?); "
-                   "pick another port\n")
+    assert err == (
+        f"error: 127.0.0.1:{taken_port} is in use (another server?); pick another port\n"
+    )
 
 
-def test_port_in_use_goes_to_a_callback_taking_the_error(tmp_path: Path, taken_port: int
-                                                         ) -> None:
-    status, out, err = finish(start(
-        tmp_path, f"app.listen({taken_port}, '127.0.0.1', lambda err: print(type(err).__name__,"
-                  " err.errno, flush=True))"))
+def test_port_in_use_goes_to_a_callback_taking_the_error(tmp_path: Path, taken_port: int) -> None:
+    status, out, err = finish(
+        start(
+            tmp_path,
+            f"app.listen({taken_port}, '127.0.0.1', lambda err: print(type(err).__name__,"
+            " err.errno, flush=True))",
+        )
+    )
     import errno
 
     assert (status, out) == (0, f"AddressInUse {errno.EADDRINUSE}\n"), err
@@ -191,8 +210,13 @@ def test_expresspy_run_ignores_a_module_level_listen(tmp_path: Path) -> None:
 
 def test_expresspy_routes_is_not_blocked_by_a_module_level_listen(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(APP + f"app.listen({free_port()})\n")
-    result = subprocess.run([sys.executable, "-m", "expresspy", "routes", "app.py"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "expresspy", "routes", "app.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     assert "GET" in result.stdout and "/" in result.stdout
     assert "ignored: the expresspy command serves this app itself" in result.stderr

@@ -47,8 +47,9 @@ def test_gzip_when_accepted() -> None:
     assert res.status == 200
     assert res.headers["content-encoding"] == "gzip"
     assert res.headers["vary"] == "Accept-Encoding"
-    assert "content-length" not in res.headers or \
-        int(res.headers["content-length"]) == len(res.content)
+    assert "content-length" not in res.headers or int(res.headers["content-length"]) == len(
+        res.content
+    )
     assert res.text == BIG  # the test client decodes Content-Encoding as superagent does
 
 
@@ -57,8 +58,9 @@ def test_deflate_and_preference_for_gzip() -> None:
     assert res.headers["content-encoding"] == "deflate"
     assert res.text == BIG
     assert raw_get(app_with(), "/big", "deflate, gzip").headers["content-encoding"] == "gzip"
-    assert raw_get(app_with(), "/big", "gzip;q=0.5, deflate").headers[
-        "content-encoding"] == "deflate"
+    assert (
+        raw_get(app_with(), "/big", "gzip;q=0.5, deflate").headers["content-encoding"] == "deflate"
+    )
 
 
 def test_identity_only_or_no_header() -> None:
@@ -135,12 +137,18 @@ def test_options_it_does_not_implement_are_refused(options: dict[str, Any]) -> N
         compression(options)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("level", 10), ("level", -2), ("level", "9"), ("level", True), ("window_bits", 8),
-    ("mem_level", 0),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("level", 10),
+        ("level", -2),
+        ("level", "9"),
+        ("level", True),
+        ("window_bits", 8),
+        ("mem_level", 0),
+    ],
+)
 def test_out_of_range_numbers_fail_when_built(name: str, value: Any) -> None:
     # level=10 used to fail on the first compressed response instead
     with pytest.raises(ValueError, match=rf"option {name} must be an int"):
         compression(**{name: value})
-

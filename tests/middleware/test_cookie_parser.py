@@ -31,20 +31,31 @@ def signed(value: str, secret: str) -> str:
 
 
 def test_no_cookie_header() -> None:
-    request(cookie_app("k")).get("/").expect(
-        200, '{"cookies":{},"signed":{},"secret":"k"}')
+    request(cookie_app("k")).get("/").expect(200, '{"cookies":{},"signed":{},"secret":"k"}')
 
 
 def test_plain_cookies_are_decoded() -> None:
     request(cookie_app()).get("/").set("Cookie", "foo=bar; x=%E2%9C%93; bad=%E0%A4%A").expect(
-        200, json.dumps({"cookies": {"foo": "bar", "x": "\u2713", "bad": "%E0%A4%A"},
-                         "signed": {}, "secret": None}, separators=(",", ":"),
-                        ensure_ascii=False))
+        200,
+        json.dumps(
+            {
+                "cookies": {"foo": "bar", "x": "\u2713", "bad": "%E0%A4%A"},
+                "signed": {},
+                "secret": None,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ),
+    )
 
 
 def test_signed_cookie_moves_to_signed_cookies() -> None:
-    res = request(cookie_app("tobiiscool")).get("/").set(
-        "Cookie", f"foo={signed('foobarbaz', 'tobiiscool')}; plain=1").expect(200)
+    res = (
+        request(cookie_app("tobiiscool"))
+        .get("/")
+        .set("Cookie", f"foo={signed('foobarbaz', 'tobiiscool')}; plain=1")
+        .expect(200)
+    )
     assert res.body["cookies"] == {"plain": "1"}
     assert res.body["signed"] == {"foo": "foobarbaz"}
 
@@ -69,11 +80,25 @@ def test_signed_value_without_secret_stays_in_cookies() -> None:
 
 
 def test_json_cookies() -> None:
-    header = "; ".join([f"obj={quote('j:' + json.dumps({'a': 1}), safe='')}",
-                        "arr=j:[]", "zero=j:0", "empty=j:%22%22", "bad=j:{x", "nan=j:NaN"])
+    header = "; ".join(
+        [
+            f"obj={quote('j:' + json.dumps({'a': 1}), safe='')}",
+            "arr=j:[]",
+            "zero=j:0",
+            "empty=j:%22%22",
+            "bad=j:{x",
+            "nan=j:NaN",
+        ]
+    )
     res = request(cookie_app()).get("/").set("Cookie", header).expect(200)
-    assert res.body["cookies"] == {"obj": {"a": 1}, "arr": [], "zero": "j:0", "empty": 'j:""',
-                                   "bad": "j:{x", "nan": "j:NaN"}
+    assert res.body["cookies"] == {
+        "obj": {"a": 1},
+        "arr": [],
+        "zero": "j:0",
+        "empty": 'j:""',
+        "bad": "j:{x",
+        "nan": "j:NaN",
+    }
 
 
 def test_signed_json_cookie() -> None:
@@ -111,4 +136,5 @@ def test_a_bad_secret_fails_when_built_in_every_owner(secret: Any) -> None:
 
 def test_rotated_secrets_verify_with_any_of_them() -> None:
     request(cookie_app(["new", "old"])).get("/").set("Cookie", "a=" + signed("x", "old")).expect(
-        200, '{"cookies":{},"signed":{"a":"x"},"secret":"new"}')
+        200, '{"cookies":{},"signed":{"a":"x"},"secret":"new"}'
+    )

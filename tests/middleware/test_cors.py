@@ -24,8 +24,13 @@ def test_default_allows_any_origin() -> None:
 
 
 def test_default_preflight() -> None:
-    res = request(cors_app()).options("/").set("Origin", "https://a.example").set(
-        "Access-Control-Request-Headers", "X-Foo").expect(204, "")
+    res = (
+        request(cors_app())
+        .options("/")
+        .set("Origin", "https://a.example")
+        .set("Access-Control-Request-Headers", "X-Foo")
+        .expect(204, "")
+    )
     assert res.headers["access-control-allow-origin"] == "*"
     assert res.headers["access-control-allow-methods"] == "GET,HEAD,PUT,PATCH,POST,DELETE"
     assert res.headers["access-control-allow-headers"] == "X-Foo"
@@ -34,8 +39,12 @@ def test_default_preflight() -> None:
 
 
 def test_fixed_origin_string_is_always_sent_with_vary() -> None:
-    res = request(cors_app(origin="https://a.example")).get("/").set(
-        "Origin", "https://evil.example").expect(200)
+    res = (
+        request(cors_app(origin="https://a.example"))
+        .get("/")
+        .set("Origin", "https://evil.example")
+        .expect(200)
+    )
     assert res.headers["access-control-allow-origin"] == "https://a.example"
     assert res.headers["vary"] == "Origin"
 
@@ -65,8 +74,10 @@ def test_origin_callable_sync_and_async() -> None:
     res = request(app).get("/").set("Origin", "https://ok.example").expect(200)
     assert res.headers["access-control-allow-origin"] == "https://ok.example"
     app2 = cors_app(origin=lambda origin: "https://fixed.example")
-    assert request(app2).get("/").expect(200).headers["access-control-allow-origin"] == \
-        "https://fixed.example"
+    assert (
+        request(app2).get("/").expect(200).headers["access-control-allow-origin"]
+        == "https://fixed.example"
+    )
 
 
 def test_origin_callable_error_goes_to_next() -> None:
@@ -79,9 +90,17 @@ def test_origin_callable_error_goes_to_next() -> None:
 
 
 def test_full_option_set_on_preflight() -> None:
-    app = cors_app({"origin": "https://a.example", "methods": ["GET", "POST"],
-                    "allowedHeaders": ["Content-Type", "X-Token"], "exposedHeaders": "X-Total",
-                    "credentials": True, "maxAge": 600, "optionsSuccessStatus": 200})
+    app = cors_app(
+        {
+            "origin": "https://a.example",
+            "methods": ["GET", "POST"],
+            "allowedHeaders": ["Content-Type", "X-Token"],
+            "exposedHeaders": "X-Total",
+            "credentials": True,
+            "maxAge": 600,
+            "optionsSuccessStatus": 200,
+        }
+    )
     res = request(app).options("/").set("Origin", "https://a.example").expect(200, "")
     assert res.headers["access-control-allow-methods"] == "GET,POST"
     assert res.headers["access-control-allow-headers"] == "Content-Type,X-Token"

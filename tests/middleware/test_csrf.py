@@ -92,18 +92,25 @@ def test_ignored_methods_skip_and_custom_places() -> None:
     def put_state(req: Any, token: str | None) -> None:
         store["token"] = token
 
-    app = csrf_app({"ignoredMethods": ["GET", "DELETE"],
-                    "getTokenFromRequest": lambda req: req.get("X-Mine"),
-                    "getTokenFromState": get_state, "storeTokenInState": put_state,
-                    "skipCsrfProtection": lambda req: req.get("X-Skip") == "yes",
-                    "size": 16, "errorConfig": {"statusCode": 419, "code": "ECSRF"}})
+    app = csrf_app(
+        {
+            "ignoredMethods": ["GET", "DELETE"],
+            "getTokenFromRequest": lambda req: req.get("X-Mine"),
+            "getTokenFromState": get_state,
+            "storeTokenInState": put_state,
+            "skipCsrfProtection": lambda req: req.get("X-Skip") == "yes",
+            "size": 16,
+            "errorConfig": {"statusCode": 419, "code": "ECSRF"},
+        }
+    )
     client = agent(app)
     token = token_of(client)
     assert store["token"] == token and len(token) == 32
     client.delete("/transfer").expect(200)
     client.post("/transfer").set("X-Skip", "yes").expect(200)
-    client.post("/transfer").set("X-CSRF-Token", token).expect(419, {
-        "code": "ECSRF", "message": "invalid csrf token"})
+    client.post("/transfer").set("X-CSRF-Token", token).expect(
+        419, {"code": "ECSRF", "message": "invalid csrf token"}
+    )
     client.post("/transfer").set("X-Mine", token).expect(200)
 
 

@@ -32,15 +32,20 @@ def test_tiny() -> None:
     assert re.fullmatch(r"GET /\?a=1 200 5 - \d+\.\d{3} ms\n", stream.getvalue())
 
 
-@pytest.mark.parametrize(("path", "color", "status"), [
-    ("/", 32, 200), ("/moved", 36, 302), ("/missing", 33, 404), ("/boom", 31, 503)])
-def test_dev_colours_status(path: str, color: int, status: int,
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("path", "color", "status"),
+    [("/", 32, 200), ("/moved", 36, 302), ("/missing", 33, 404), ("/boom", 31, 503)],
+)
+def test_dev_colours_status(
+    path: str, color: int, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     app, stream = logged_app("dev")
     request(app).get(path).expect(status)
-    pattern = (rf"\x1b\[0mGET {re.escape(path)} \x1b\[{color}m{status}\x1b\[0m "
-               r"\d+\.\d{3} ms - (\d+|-)\x1b\[0m\n")
+    pattern = (
+        rf"\x1b\[0mGET {re.escape(path)} \x1b\[{color}m{status}\x1b\[0m "
+        r"\d+\.\d{3} ms - (\d+|-)\x1b\[0m\n"
+    )
     assert re.fullmatch(pattern, stream.getvalue()), repr(stream.getvalue())
 
 
@@ -54,28 +59,34 @@ def test_dev_without_colour_when_no_color(monkeypatch: pytest.MonkeyPatch) -> No
 def test_combined() -> None:
     app, stream = logged_app("combined")
     request(app).get("/").set("User-Agent", "tester/1").set("Referer", "http://r/").set(
-        "Authorization", "Basic dG9iaTpzZWNyZXQ=").expect(200)
-    pattern = (r'127\.0\.0\.1 - tobi \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] '
-               r'"GET / HTTP/1\.1" 200 5 "http://r/" "tester/1"\n')
+        "Authorization", "Basic dG9iaTpzZWNyZXQ="
+    ).expect(200)
+    pattern = (
+        r"127\.0\.0\.1 - tobi \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] "
+        r'"GET / HTTP/1\.1" 200 5 "http://r/" "tester/1"\n'
+    )
     assert re.fullmatch(pattern, stream.getvalue()), stream.getvalue()
 
 
 def test_common_and_short_use_dash_for_missing_values() -> None:
     app, stream = logged_app("common")
     request(app).get("/").expect(200)
-    assert re.fullmatch(r'127\.0\.0\.1 - - \[[^\]]+\] "GET / HTTP/1\.1" 200 5\n',
-                        stream.getvalue())
+    assert re.fullmatch(r'127\.0\.0\.1 - - \[[^\]]+\] "GET / HTTP/1\.1" 200 5\n', stream.getvalue())
     app, stream = logged_app("short")
     request(app).get("/").expect(200)
-    assert re.fullmatch(r"127\.0\.0\.1 - GET / HTTP/1\.1 200 5 - \d+\.\d{3} ms\n",
-                        stream.getvalue())
+    assert re.fullmatch(
+        r"127\.0\.0\.1 - GET / HTTP/1\.1 200 5 - \d+\.\d{3} ms\n", stream.getvalue()
+    )
 
 
 def test_custom_format_and_token_arguments() -> None:
     app, stream = logged_app(":method :req[x-id] :res[content-type] :response-time[0] :date[iso]")
     request(app).get("/").set("X-Id", "abc").expect(200)
-    assert re.fullmatch(r"GET abc text/html; charset=utf-8 \d+ "
-                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n", stream.getvalue())
+    assert re.fullmatch(
+        r"GET abc text/html; charset=utf-8 \d+ "
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n",
+        stream.getvalue(),
+    )
 
 
 def test_values_are_escaped_so_lines_cannot_be_forged() -> None:
@@ -97,9 +108,12 @@ def test_unknown_token_fails_at_construction() -> None:
 
 
 def test_format_function_and_skip() -> None:
-    app, stream = logged_app(lambda tokens, req, res: None if req.path == "/missing"
-                             else f"{req.method} {res.status_code}",
-                             skip=lambda req, res: res.status_code >= 500)
+    app, stream = logged_app(
+        lambda tokens, req, res: (
+            None if req.path == "/missing" else f"{req.method} {res.status_code}"
+        ),
+        skip=lambda req, res: res.status_code >= 500,
+    )
     request(app).get("/").expect(200)
     request(app).get("/missing").expect(404)
     request(app).get("/boom").expect(503)

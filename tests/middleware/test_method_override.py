@@ -15,38 +15,58 @@ from expresspy.testing import request
 def _app(*args: Any, **kwargs: Any) -> Any:
     app = express()
     app.use(method_override(*args, **kwargs))
-    app.all("/", lambda req, res: res.json({"method": req.method,
-                                            "original": req.original_method}))
+    app.all("/", lambda req, res: res.json({"method": req.method, "original": req.original_method}))
     return app
 
 
 def test_header_override_of_a_post_and_vary() -> None:
-    (request(_app()).post("/").set("X-HTTP-Method-Override", "DELETE")
+    (
+        request(_app())
+        .post("/")
+        .set("X-HTTP-Method-Override", "DELETE")
         .expect("Vary", "X-HTTP-Method-Override")
-        .expect(200, {"method": "DELETE", "original": "POST"}))
+        .expect(200, {"method": "DELETE", "original": "POST"})
+    )
 
 
 def test_first_value_of_a_repeated_header_wins() -> None:
-    (request(_app()).post("/").set("X-HTTP-Method-Override", "put, delete")
-        .expect(200, {"method": "PUT", "original": "POST"}))
+    (
+        request(_app())
+        .post("/")
+        .set("X-HTTP-Method-Override", "put, delete")
+        .expect(200, {"method": "PUT", "original": "POST"})
+    )
 
 
 def test_query_getter_for_html_forms() -> None:
-    request(_app("_method")).post("/?_method=patch").expect(200, {"method": "PATCH",
-                                                                  "original": "POST"})
+    request(_app("_method")).post("/?_method=patch").expect(
+        200, {"method": "PATCH", "original": "POST"}
+    )
 
 
 @pytest.mark.parametrize("value", ["FROB", "", "get put"])
 def test_unknown_methods_are_ignored(value: str) -> None:
-    (request(_app()).post("/").set("X-HTTP-Method-Override", value)
-        .expect(200, {"method": "POST", "original": "POST"}))
+    (
+        request(_app())
+        .post("/")
+        .set("X-HTTP-Method-Override", value)
+        .expect(200, {"method": "POST", "original": "POST"})
+    )
 
 
 def test_only_allowed_original_methods_are_rewritten() -> None:
-    (request(_app()).get("/").set("X-HTTP-Method-Override", "DELETE")
-        .expect(200, {"method": "GET", "original": "GET"}))
-    (request(_app(methods=None)).get("/").set("X-HTTP-Method-Override", "DELETE")
-        .expect(200, {"method": "DELETE", "original": "GET"}))
+    (
+        request(_app())
+        .get("/")
+        .set("X-HTTP-Method-Override", "DELETE")
+        .expect(200, {"method": "GET", "original": "GET"})
+    )
+    (
+        request(_app(methods=None))
+        .get("/")
+        .set("X-HTTP-Method-Override", "DELETE")
+        .expect(200, {"method": "DELETE", "original": "GET"})
+    )
 
 
 def test_function_getter_and_routing_sees_the_new_method() -> None:
@@ -64,5 +84,8 @@ def test_unknown_option_is_refused() -> None:
 def test_the_middleware_is_async_so_it_runs_on_the_loop() -> None:
     # a plain def cost a worker-thread hop per request for code that never blocks
     assert inspect.iscoroutinefunction(method_override())
-    (request(_app("_method")).post("/?_method=patch")
-        .expect(200, {"method": "PATCH", "original": "POST"}))
+    (
+        request(_app("_method"))
+        .post("/?_method=patch")
+        .expect(200, {"method": "PATCH", "original": "POST"})
+    )

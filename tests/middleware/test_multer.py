@@ -36,8 +36,12 @@ BOUNDARY = "B0undary"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
 
 
-def part(name: str | None, value: str | bytes, filename: str | None = None,
-         content_type: str | None = None) -> bytes:
+def part(
+    name: str | None,
+    value: str | bytes,
+    filename: str | None = None,
+    content_type: str | None = None,
+) -> bytes:
     disposition = "form-data" + (f'; name="{name}"' if name is not None else "")
     if filename is not None:
         disposition += f'; filename="{filename}"'
@@ -57,9 +61,15 @@ def show(req: Any, res: Any) -> None:
 
 
 def error_as_data(err: Any, req: Any, res: Any, next: Any) -> None:
-    res.status(500).json({"name": type(err).__name__, "code": getattr(err, "code", None),
-                          "field": getattr(err, "field", None),
-                          "filename": getattr(err, "filename", None), "message": str(err)})
+    res.status(500).json(
+        {
+            "name": type(err).__name__,
+            "code": getattr(err, "code", None),
+            "field": getattr(err, "field", None),
+            "filename": getattr(err, "filename", None),
+            "message": str(err),
+        }
+    )
 
 
 def app_with(middleware: Any, handler: Any = show) -> Any:
@@ -83,6 +93,7 @@ def gone(folder: Path) -> bool:
 
 # -- the public names ------------------------------------------------------------------------
 
+
 def test_the_names_multer_exports() -> None:
     assert multer.disk_storage is disk_storage and multer.diskStorage is diskStorage
     assert multer.memory_storage is memory_storage and multer.memoryStorage is memoryStorage
@@ -97,8 +108,11 @@ def test_options_are_checked_when_built(tmp_path: Path) -> None:
         multer({"fileFiltr": None})
     with pytest.raises(TypeError, match="unknown limit 'fileSise'"):
         multer(limits={"fileSise": 1})
-    with pytest.raises(TypeError, match=r"Expected limits\.fileSize to be a non-negative "
-                                        r"integer or Infinity"):
+    with pytest.raises(
+        TypeError,
+        match=r"Expected limits\.fileSize to be a non-negative "
+        r"integer or Infinity",
+    ):
         multer({"limits": {"fileSize": 1.5}})
     with pytest.raises(TypeError, match=r"limits\.files"):
         multer(limits={"files": -1})
@@ -116,18 +130,34 @@ def test_options_are_checked_when_built(tmp_path: Path) -> None:
 
 # -- methods and storages ---------------------------------------------------------------------
 
+
 def test_single_on_disk_gives_multers_file_object(tmp_path: Path) -> None:
-    res = post(app_with(multer(dest=tmp_path).single("avatar")),
-               form(part("name", "tobi"), part("avatar", "hello", "me.png", "image/png")))
+    res = post(
+        app_with(multer(dest=tmp_path).single("avatar")),
+        form(part("name", "tobi"), part("avatar", "hello", "me.png", "image/png")),
+    )
     assert res.status == 200
     file = res.body["file"]
-    assert list(file) == ["fieldname", "originalname", "encoding", "mimetype", "path",
-                          "destination", "filename", "size"]
+    assert list(file) == [
+        "fieldname",
+        "originalname",
+        "encoding",
+        "mimetype",
+        "path",
+        "destination",
+        "filename",
+        "size",
+    ]
     assert re.fullmatch(r"[0-9a-f]{32}", file["filename"])  # random, without extension
     assert file["destination"] == str(tmp_path)
     assert file["path"] == str(tmp_path / file["filename"])
-    assert (file["fieldname"], file["originalname"], file["encoding"], file["mimetype"],
-            file["size"]) == ("avatar", "me.png", "7bit", "image/png", 5)
+    assert (
+        file["fieldname"],
+        file["originalname"],
+        file["encoding"],
+        file["mimetype"],
+        file["size"],
+    ) == ("avatar", "me.png", "7bit", "image/png", 5)
     assert res.body["body"] == {"name": "tobi"} and res.body["files"] is None
     assert Path(file["path"]).read_bytes() == b"hello"  # kept: multer never deletes a success
 
@@ -176,15 +206,20 @@ def test_a_disk_file_object_is_plain_json(tmp_path: Path) -> None:
 
 def test_array_fields_none_and_any() -> None:
     memory = multer(storage=memory_storage())
-    body = form(part("a", "1", "a.txt"), part("b", "2", "b.txt"), part("b", "3", "c.txt"),
-                part("t", "text"))
+    body = form(
+        part("a", "1", "a.txt"), part("b", "2", "b.txt"), part("b", "3", "c.txt"), part("t", "text")
+    )
     res = post(app_with(memory.fields([{"name": "a", "maxCount": 1}, {"name": "b"}])), body)
     assert {k: [f["originalname"] for f in v] for k, v in res.body["files"].items()} == {
-        "a": ["a.txt"], "b": ["b.txt", "c.txt"]}
+        "a": ["a.txt"],
+        "b": ["b.txt", "c.txt"],
+    }
     res = post(app_with(memory.any()), body)
     assert [f["fieldname"] for f in res.body["files"]] == ["a", "b", "b"]
-    assert post(app_with(memory.array("b", 2)), form(part("b", "2", "b.txt"))).body[
-        "files"][0]["size"] == 1
+    assert (
+        post(app_with(memory.array("b", 2)), form(part("b", "2", "b.txt"))).body["files"][0]["size"]
+        == 1
+    )
     res = post(app_with(memory.none()), form(part("t", "text")))
     assert res.body == {"body": {"t": "text"}, "file": None, "files": None}
     res = post(app_with(memory.none()), body)
@@ -197,13 +232,23 @@ def test_the_camelcase_dict_form(tmp_path: Path) -> None:
     def only_text(req: Any, file: Any, cb: Any) -> None:
         cb(None, file["mimetype"] == "text/plain")
 
-    upload = multer({"dest": str(tmp_path), "fileFilter": only_text,
-                     "limits": {"fileSize": 3}, "preservePath": True})
-    res = post(app_with(upload.any()), form(part("f", "abc", "d/a.txt"),
-                                            part("g", "skipped", "b.png", "image/png")))
+    upload = multer(
+        {
+            "dest": str(tmp_path),
+            "fileFilter": only_text,
+            "limits": {"fileSize": 3},
+            "preservePath": True,
+        }
+    )
+    res = post(
+        app_with(upload.any()),
+        form(part("f", "abc", "d/a.txt"), part("g", "skipped", "b.png", "image/png")),
+    )
     assert [f["originalname"] for f in res.body["files"]] == ["d/a.txt"]
-    assert post(app_with(upload.any()), form(part("f", "abcd", "a.txt"))).body["code"] == \
-        "LIMIT_FILE_SIZE"
+    assert (
+        post(app_with(upload.any()), form(part("f", "abcd", "a.txt"))).body["code"]
+        == "LIMIT_FILE_SIZE"
+    )
 
 
 def test_custom_disk_storage_callbacks(tmp_path: Path) -> None:
@@ -224,8 +269,10 @@ def test_a_storage_callback_error_goes_to_next(tmp_path: Path) -> None:
     def destination(req: Any, file: Any, cb: Any) -> None:
         cb(ValueError("no room"))
 
-    res = post(app_with(multer(storage=disk_storage(destination=destination)).any()),
-               form(part("f", "data", "a.txt")))
+    res = post(
+        app_with(multer(storage=disk_storage(destination=destination)).any()),
+        form(part("f", "data", "a.txt")),
+    )
     assert (res.status, res.body["name"], res.body["message"]) == (500, "ValueError", "no room")
 
 
@@ -237,8 +284,9 @@ def test_file_filter_error_and_skip_releasing_the_slot() -> None:
             cb(None, file["originalname"].endswith(".png"))
 
     upload = multer(file_filter=pick)
-    res = post(app_with(upload.array("f", 1)), form(part("f", "1", "a.txt"),
-                                                   part("f", "2", "b.png")))
+    res = post(
+        app_with(upload.array("f", 1)), form(part("f", "1", "a.txt"), part("f", "2", "b.png"))
+    )
     assert [f["originalname"] for f in res.body["files"]] == ["b.png"]
     res = post(app_with(upload.array("f", 1)), form(part("f", "1", "bad")))
     assert (res.status, res.body["message"]) == (500, "bad file")
@@ -249,56 +297,101 @@ def test_limits_may_be_a_function_of_the_request() -> None:
     app = express()
     app.post("/", upload.any(), show)
     app.use(error_as_data)
-    ok = request(app).post("/?max=2").set("Content-Type", CONTENT_TYPE).send(
-        form(part("f", "12", "a"))).end()
+    ok = (
+        request(app)
+        .post("/?max=2")
+        .set("Content-Type", CONTENT_TYPE)
+        .send(form(part("f", "12", "a")))
+        .end()
+    )
     assert ok.status == 200
-    bad = request(app).post("/?max=1").set("Content-Type", CONTENT_TYPE).send(
-        form(part("f", "12", "a"))).end()
+    bad = (
+        request(app)
+        .post("/?max=1")
+        .set("Content-Type", CONTENT_TYPE)
+        .send(form(part("f", "12", "a")))
+        .end()
+    )
     assert bad.body["code"] == "LIMIT_FILE_SIZE"
 
 
 # -- errors -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("limits", "parts", "expected"), [
-    ({"fileSize": 3}, [part("f", "1234", "a.txt")],
-     ("LIMIT_FILE_SIZE", "f", "a.txt", "File too large")),
-    ({"files": 1}, [part("f", "1", "a"), part("g", "2", "b")],
-     ("LIMIT_FILE_COUNT", None, None, "Too many files")),
-    ({"fields": 1}, [part("a", "1"), part("b", "2")],
-     ("LIMIT_FIELD_COUNT", None, None, "Too many fields")),
-    ({"fieldSize": 2}, [part("a", "123")], ("LIMIT_FIELD_VALUE", "a", None,
-                                            "Field value too long")),
-    ({"parts": 1}, [part("a", "1"), part("f", "2", "b")],
-     ("LIMIT_PART_COUNT", None, None, "Too many parts")),
-    ({"fieldNameSize": 2}, [part("abc", "1")], ("LIMIT_FIELD_KEY", None, None,
-                                                "Field name too long")),
-    ({}, [part(None, "1")], ("MISSING_FIELD_NAME", None, None, "Field name missing")),
-    ({}, [part(None, "1", "a.txt")], ("MISSING_FIELD_NAME", None, None, "Field name missing")),
-    ({"fieldNestingDepth": 1}, [part("a[b][c]", "1")],
-     ("LIMIT_FIELD_NESTING", "a[b][c]", None, "Field name nesting too deep")),
-    ({"fieldArrayIndexLimit": 5}, [part("a[6]", "1")],
-     ("LIMIT_FIELD_ARRAY_INDEX", "a[6]", None, "Field name array index too large")),
-])
-def test_each_error_code_and_no_file_left(tmp_path: Path, limits: dict[str, Any],
-                                          parts: list[bytes], expected: tuple[Any, ...]) -> None:
+
+@pytest.mark.parametrize(
+    ("limits", "parts", "expected"),
+    [
+        (
+            {"fileSize": 3},
+            [part("f", "1234", "a.txt")],
+            ("LIMIT_FILE_SIZE", "f", "a.txt", "File too large"),
+        ),
+        (
+            {"files": 1},
+            [part("f", "1", "a"), part("g", "2", "b")],
+            ("LIMIT_FILE_COUNT", None, None, "Too many files"),
+        ),
+        (
+            {"fields": 1},
+            [part("a", "1"), part("b", "2")],
+            ("LIMIT_FIELD_COUNT", None, None, "Too many fields"),
+        ),
+        (
+            {"fieldSize": 2},
+            [part("a", "123")],
+            ("LIMIT_FIELD_VALUE", "a", None, "Field value too long"),
+        ),
+        (
+            {"parts": 1},
+            [part("a", "1"), part("f", "2", "b")],
+            ("LIMIT_PART_COUNT", None, None, "Too many parts"),
+        ),
+        (
+            {"fieldNameSize": 2},
+            [part("abc", "1")],
+            ("LIMIT_FIELD_KEY", None, None, "Field name too long"),
+        ),
+        ({}, [part(None, "1")], ("MISSING_FIELD_NAME", None, None, "Field name missing")),
+        ({}, [part(None, "1", "a.txt")], ("MISSING_FIELD_NAME", None, None, "Field name missing")),
+        (
+            {"fieldNestingDepth": 1},
+            [part("a[b][c]", "1")],
+            ("LIMIT_FIELD_NESTING", "a[b][c]", None, "Field name nesting too deep"),
+        ),
+        (
+            {"fieldArrayIndexLimit": 5},
+            [part("a[6]", "1")],
+            ("LIMIT_FIELD_ARRAY_INDEX", "a[6]", None, "Field name array index too large"),
+        ),
+    ],
+)
+def test_each_error_code_and_no_file_left(
+    tmp_path: Path, limits: dict[str, Any], parts: list[bytes], expected: tuple[Any, ...]
+) -> None:
     res = post(app_with(multer(dest=tmp_path, limits=limits).any()), form(*parts))
     assert res.status == 500
-    assert (res.body["code"], res.body["field"], res.body["filename"],
-            res.body["message"]) == expected
+    assert (
+        res.body["code"],
+        res.body["field"],
+        res.body["filename"],
+        res.body["message"],
+    ) == expected
     assert res.body["name"] == "MulterError"
     assert gone(tmp_path)
 
 
 def test_limits_are_inclusive_and_multers_defaults_apply() -> None:
-    upload = multer(limits={"fileSize": 4, "files": 2, "fields": 1, "fieldSize": 3,
-                            "parts": 3})
-    res = post(app_with(upload.any()), form(part("a", "123"), part("f", "1234", "x"),
-                                            part("g", "1234", "y")))
+    upload = multer(limits={"fileSize": 4, "files": 2, "fields": 1, "fieldSize": 3, "parts": 3})
+    res = post(
+        app_with(upload.any()),
+        form(part("a", "123"), part("f", "1234", "x"), part("g", "1234", "y")),
+    )
     assert res.status == 200
     # no file size limit by default; field values up to busboy's 1 MiB
     big = b"x" * (3 * 1024 * 1024)
-    res = post(app_with(multer().any()), form(part("f", big, "big.bin"),
-                                              part("a", "y" * 1024 * 1024)))
+    res = post(
+        app_with(multer().any()), form(part("f", big, "big.bin"), part("a", "y" * 1024 * 1024))
+    )
     assert res.body["files"][0]["size"] == len(big)
     res = post(app_with(multer().any()), form(part("a", "y" * (1024 * 1024 + 1))))
     assert res.body["code"] == "LIMIT_FIELD_VALUE"
@@ -312,22 +405,31 @@ def test_unexpected_file_names_field_and_filename_and_default_handler_is_500() -
     assert res.status == 500 and "Internal Server Error" in res.text
     err = MulterError("LIMIT_UNEXPECTED_FILE", "other", "x.png")
     assert (err.code, err.field, err.filename, str(err)) == (
-        "LIMIT_UNEXPECTED_FILE", "other", "x.png", "Unexpected file field")
+        "LIMIT_UNEXPECTED_FILE",
+        "other",
+        "x.png",
+        "Unexpected file field",
+    )
     assert not hasattr(err, "status")
     assert MulterError("NOPE").message == "Unknown error: NOPE"
 
 
-@pytest.mark.parametrize("cut", [
-    part("a", "1"),
-    part("a", "1") + f"--{BOUNDARY}".encode(),
-    part("f", "complete", "a.txt") + part("g", "half a fi", "b.txt")[:-15],
-    b"",
-])
-def test_a_cut_body_is_unexpected_end_of_form_and_removes_files(tmp_path: Path,
-                                                               cut: bytes) -> None:
+@pytest.mark.parametrize(
+    "cut",
+    [
+        part("a", "1"),
+        part("a", "1") + f"--{BOUNDARY}".encode(),
+        part("f", "complete", "a.txt") + part("g", "half a fi", "b.txt")[:-15],
+        b"",
+    ],
+)
+def test_a_cut_body_is_unexpected_end_of_form_and_removes_files(tmp_path: Path, cut: bytes) -> None:
     res = post(app_with(multer(dest=tmp_path).any()), cut)
     assert (res.status, res.body["name"], res.body["message"]) == (
-        500, "FormError", "Unexpected end of form")
+        500,
+        "FormError",
+        "Unexpected end of form",
+    )
     assert gone(tmp_path)
 
 
@@ -351,42 +453,74 @@ def test_non_multipart_requests_pass_untouched() -> None:
 
 
 def test_names_and_values_decode_as_busboy() -> None:
-    body = (part("a%22b", "v") + f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
-            f"name=\"f\"; filename=\"r\u00e9.txt\"; filename*=UTF-8''%C3%A9.txt\r\n\r\n"
-            "x\r\n".encode() + part("g", "x", "r\u00e9sum\u00e9.txt") + part("p", "x", "../a/b"))
+    body = (
+        part("a%22b", "v")
+        + f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
+        f'name="f"; filename="r\u00e9.txt"; filename*=UTF-8\'\'%C3%A9.txt\r\n\r\n'
+        "x\r\n".encode()
+        + part("g", "x", "r\u00e9sum\u00e9.txt")
+        + part("p", "x", "../a/b")
+    )
     res = post(app_with(multer().any()), form(body))
     assert res.body["body"] == {'a"b': "v"}
     assert [f["originalname"] for f in res.body["files"]] == [
-        "\u00e9.txt", "r\u00c3\u00a9sum\u00c3\u00a9.txt", "b"]
+        "\u00e9.txt",
+        "r\u00c3\u00a9sum\u00c3\u00a9.txt",
+        "b",
+    ]
 
 
 def test_append_field_as_multer_builds_req_body() -> None:
     body: dict[str, Any] = {}
-    for name, value in [("a", "1"), ("a", "2"), ("o[x]", "1"), ("o[y][]", "2"),
-                        ("o[y][]", "3"), ("arr[2]", "z"), ("s", "1"), ("s[k]", "2"),
-                        ("l[0]", "a"), ("l[k]", "b"), ("[x]", "lit"), ("b[", "lit")]:
+    for name, value in [
+        ("a", "1"),
+        ("a", "2"),
+        ("o[x]", "1"),
+        ("o[y][]", "2"),
+        ("o[y][]", "3"),
+        ("arr[2]", "z"),
+        ("s", "1"),
+        ("s[k]", "2"),
+        ("l[0]", "a"),
+        ("l[k]", "b"),
+        ("[x]", "lit"),
+        ("b[", "lit"),
+    ]:
         append_field(body, name, value)
-    assert body == {"a": ["1", "2"], "o": {"x": "1", "y": ["2", "3"]},
-                    "arr": [None, None, "z"], "s": {"": "1", "k": "2"},
-                    "l": {"0": "a", "k": "b"}, "[x]": "lit", "b[": "lit"}
+    assert body == {
+        "a": ["1", "2"],
+        "o": {"x": "1", "y": ["2", "3"]},
+        "arr": [None, None, "z"],
+        "s": {"": "1", "k": "2"},
+        "l": {"0": "a", "k": "b"},
+        "[x]": "lit",
+        "b[": "lit",
+    }
 
 
 def test_a_huge_array_index_is_refused_by_default() -> None:
     res = post(app_with(multer().none()), form(part("a[10001]", "x")))
     assert res.body["code"] == "LIMIT_FIELD_ARRAY_INDEX"
-    res = post(app_with(multer(limits={"fieldArrayIndexLimit": 20000}).none()),
-               form(part("a[10001]", "x")))
+    res = post(
+        app_with(multer(limits={"fieldArrayIndexLimit": 20000}).none()), form(part("a[10001]", "x"))
+    )
     assert len(res.body["body"]["a"]) == 10002
 
 
 # -- on a real server ---------------------------------------------------------------------------
 
-def raw_post(port: int, head_extra: bytes, chunks: list[bytes], length: int,
-             close_early: bool = False) -> bytes:
+
+def raw_post(
+    port: int, head_extra: bytes, chunks: list[bytes], length: int, close_early: bool = False
+) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Type: "
-                     + CONTENT_TYPE.encode() + b"\r\nContent-Length: %d\r\n" % length
-                     + head_extra + b"\r\n")
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Type: "
+            + CONTENT_TYPE.encode()
+            + b"\r\nContent-Length: %d\r\n" % length
+            + head_extra
+            + b"\r\n"
+        )
         with contextlib.suppress(OSError):  # the server may answer while we still send
             for chunk in chunks:
                 sock.sendall(chunk)
@@ -398,8 +532,7 @@ def raw_post(port: int, head_extra: bytes, chunks: list[bytes], length: int,
         return answer
 
 
-def test_a_file_over_the_limit_is_refused_and_the_answer_reaches_the_client(
-        tmp_path: Path) -> None:
+def test_a_file_over_the_limit_is_refused_and_the_answer_reaches_the_client(tmp_path: Path) -> None:
     # multer reads the rest of the body before answering; a server closing on unread bytes
     # would have the client's TCP stack drop the answer with a reset
     app = app_with(multer(dest=tmp_path, limits={"fileSize": 1024 * 1024}).any())

@@ -18,31 +18,58 @@ from expresspy.http.qs import DepthExceeded, QsOptions, make_query_parser, parse
 from expresspy.testing import request
 
 CASES: list[tuple[str, Any]] = [
-    ("a=1&a=2&a=3",{"a":["1","2","3"]}),
-    ("a[]=1&a[]=2",{"a":["1","2"]}),
-    ("a[1]=b&a[0]=c",{"a":["c","b"]}),
-    ("a[20]=x",{"a":{"20":"x"}}),
-    ("a[21]=x",{"a":{"21":"x"}}),
-    ("a=x&a[b]=y",{"a":["x",{"b":"y"}]}),
-    ("a[b]=y&a=x",{"a":[{"b":"y"},"x"]}),
-    ("a[0]=x&a[b]=y",{"a":{"0":"x","b":"y"}}),
-    ("__proto__[x]=1&a[__proto__][b]=1&constructor=2",{"a":{},"constructor":"2"}),
-    ("a[[b]]=1",{"a":{"[b]":"1"}}),
-    ("a[b=1",{"a":{"[b":"1"}}),
-    ("[a]=1",{"a":"1"}),
-    ("a[][]=1",{"a":["1"]}),
-    ("=x&&b",{"b":""}),
-    ("a%5Bb%5D=c",{"a":{"b":"c"}}),
-    ("a=%E2%9C%93&b=%ZZ&c=%C3",{"a":"✓","b":"%ZZ","c":"%C3"}),
-    ("a+b=c+d",{"a b":"c d"}),
-    ("0[a]=1&0=2",{"0":["2",{"a":"1"}]}),
-    ("b=1&2=x&1=y",{"1":"y","2":"x","b":"1"}),
-    ("a[b][c][d][e][f][g][h]=1",{"a":{"b":{"c":{"d":{"e":{"f":{"[g][h]":"1"}}}}}}}),
-    ("a[ ]=1&a[-1]=2&a[01]=3",{"a":{" ":"1","-1":"2","01":"3"}}),
-    ("a[0][b]=1&a[0][c]=2&a[1][b]=3",{"a":[{"b":"1","c":"2"},{"b":"3"}]}),
-    ("a[25]=y&a=z",{"a":{"25":"y","26":"z"}}),
-    ("a[]=0&a[]=1&a[]=2&a[]=3&a[]=4&a[]=5&a[]=6&a[]=7&a[]=8&a[]=9&a[]=10&a[]=11&a[]=12&a[]=13&a[]=14&a[]=15&a[]=16&a[]=17&a[]=18&a[]=19&a[]=20&a[]=21",
-     {"a":{"0":"0","1":"1","2":"2","3":"3","4":"4","5":"5","6":"6","7":"7","8":"8","9":"9","10":"10","11":"11","12":"12","13":"13","14":"14","15":"15","16":"16","17":"17","18":"18","19":"19","20":"20","21":"21"}}),
+    ("a=1&a=2&a=3", {"a": ["1", "2", "3"]}),
+    ("a[]=1&a[]=2", {"a": ["1", "2"]}),
+    ("a[1]=b&a[0]=c", {"a": ["c", "b"]}),
+    ("a[20]=x", {"a": {"20": "x"}}),
+    ("a[21]=x", {"a": {"21": "x"}}),
+    ("a=x&a[b]=y", {"a": ["x", {"b": "y"}]}),
+    ("a[b]=y&a=x", {"a": [{"b": "y"}, "x"]}),
+    ("a[0]=x&a[b]=y", {"a": {"0": "x", "b": "y"}}),
+    ("__proto__[x]=1&a[__proto__][b]=1&constructor=2", {"a": {}, "constructor": "2"}),
+    ("a[[b]]=1", {"a": {"[b]": "1"}}),
+    ("a[b=1", {"a": {"[b": "1"}}),
+    ("[a]=1", {"a": "1"}),
+    ("a[][]=1", {"a": ["1"]}),
+    ("=x&&b", {"b": ""}),
+    ("a%5Bb%5D=c", {"a": {"b": "c"}}),
+    ("a=%E2%9C%93&b=%ZZ&c=%C3", {"a": "✓", "b": "%ZZ", "c": "%C3"}),
+    ("a+b=c+d", {"a b": "c d"}),
+    ("0[a]=1&0=2", {"0": ["2", {"a": "1"}]}),
+    ("b=1&2=x&1=y", {"1": "y", "2": "x", "b": "1"}),
+    ("a[b][c][d][e][f][g][h]=1", {"a": {"b": {"c": {"d": {"e": {"f": {"[g][h]": "1"}}}}}}}),
+    ("a[ ]=1&a[-1]=2&a[01]=3", {"a": {" ": "1", "-1": "2", "01": "3"}}),
+    ("a[0][b]=1&a[0][c]=2&a[1][b]=3", {"a": [{"b": "1", "c": "2"}, {"b": "3"}]}),
+    ("a[25]=y&a=z", {"a": {"25": "y", "26": "z"}}),
+    (
+        "a[]=0&a[]=1&a[]=2&a[]=3&a[]=4&a[]=5&a[]=6&a[]=7&a[]=8&a[]=9&a[]=10&a[]=11&a[]=12&a[]=13&a[]=14&a[]=15&a[]=16&a[]=17&a[]=18&a[]=19&a[]=20&a[]=21",
+        {
+            "a": {
+                "0": "0",
+                "1": "1",
+                "2": "2",
+                "3": "3",
+                "4": "4",
+                "5": "5",
+                "6": "6",
+                "7": "7",
+                "8": "8",
+                "9": "9",
+                "10": "10",
+                "11": "11",
+                "12": "12",
+                "13": "13",
+                "14": "14",
+                "15": "15",
+                "16": "16",
+                "17": "17",
+                "18": "18",
+                "19": "19",
+                "20": "20",
+                "21": "21",
+            }
+        },
+    ),
 ]
 
 
@@ -71,8 +98,7 @@ def test_parameter_limit_ignores_the_rest() -> None:
 
 def test_array_bracket_flood_never_builds_a_long_list() -> None:
     started = time.perf_counter()
-    result = parse("&".join(["a[]=x"] * 10_000), QsOptions(array_limit=100,
-                                                           parameter_limit=20_000))
+    result = parse("&".join(["a[]=x"] * 10_000), QsOptions(array_limit=100, parameter_limit=20_000))
     assert time.perf_counter() - started < 1.0
     assert isinstance(result["a"], dict) and len(result["a"]) == 10_000
 
@@ -85,8 +111,9 @@ def test_huge_index_costs_nothing() -> None:
 def test_charset_sentinel_and_numeric_entities() -> None:
     options = QsOptions(charset_sentinel=True, interpret_numeric_entities=True)
     assert parse("utf8=%26%2310003%3B&a=%E9%26%239786%3B", options) == {"a": "é☺"}
-    assert parse("utf8=%E2%9C%93&a=%C3%A9", QsOptions(charset="iso-8859-1",
-                                                      charset_sentinel=True)) == {"a": "é"}
+    assert parse(
+        "utf8=%E2%9C%93&a=%C3%A9", QsOptions(charset="iso-8859-1", charset_sentinel=True)
+    ) == {"a": "é"}
 
 
 def test_extended_query_parser_setting() -> None:
@@ -94,7 +121,8 @@ def test_extended_query_parser_setting() -> None:
     app.set("query parser", "extended")
     app.get("/", lambda req, res: res.json(req.query))
     request(app).get("/?user[name]=tobi&l[]=1&l[]=2").expect(
-        200, '{"user":{"name":"tobi"},"l":["1","2"]}')
+        200, '{"user":{"name":"tobi"},"l":["1","2"]}'
+    )
 
 
 def test_custom_limits_through_make_query_parser() -> None:

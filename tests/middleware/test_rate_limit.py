@@ -71,6 +71,7 @@ def prefix() -> Iterator[str]:
 
 # -- options --------------------------------------------------------------------------------
 
+
 def test_defaults_five_per_minute_with_legacy_headers() -> None:
     app = served(rate_limit())
     assert statuses(app, 6) == [200, 200, 200, 200, 200, 429]
@@ -84,10 +85,16 @@ def test_defaults_five_per_minute_with_legacy_headers() -> None:
     assert rateLimit is rate_limit
 
 
-@pytest.mark.parametrize("window", [
-    {"window": 120}, {"windowMs": 120_000}, {"window_ms": 120_000},
-    {"window": timedelta(minutes=2)}, {"windowMs": timedelta(minutes=2)},
-])
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"window": 120},
+        {"windowMs": 120_000},
+        {"window_ms": 120_000},
+        {"window": timedelta(minutes=2)},
+        {"windowMs": timedelta(minutes=2)},
+    ],
+)
 def test_window_spellings_seconds_milliseconds_timedelta(window: dict[str, Any]) -> None:
     app = served(rate_limit(window, limit=1, standard_headers="draft-7"))
     res = request(app).get("/").expect(200)
@@ -95,21 +102,29 @@ def test_window_spellings_seconds_milliseconds_timedelta(window: dict[str, Any])
     assert res.headers["ratelimit"] == "limit=1, remaining=0, reset=120"
 
 
-@pytest.mark.parametrize(("options", "error", "message"), [
-    ({"window": 1, "windowMs": 1000}, TypeError, "give the window once"),
-    ({"window": -1}, ValueError, "window must be a positive finite number"),
-    ({"windowMs": "1m"}, TypeError, "window_ms must be a number or a timedelta"),
-    ({"limits": 3}, TypeError, "unknown option 'limits'"),
-    ({"store": object()}, TypeError, "An invalid store was passed. Please ensure that the "
-                                     "store is a class that implements the `Store` interface."),
-    ({"skip": True}, TypeError, "skip must be a function"),
-    ({"keyGenerator": "ip"}, TypeError, "key_generator must be a function"),
-    ({"limit": "5"}, TypeError, "limit must be a number, not '5'"),
-    ({"max": -1}, ValueError, "limit -1 is out of range"),
-    ({"statusCode": 42}, ValueError, "status_code 42 is out of range"),
-])
-def test_bad_options_raise_at_configuration(options: dict[str, Any], error: type[Exception],
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"window": 1, "windowMs": 1000}, TypeError, "give the window once"),
+        ({"window": -1}, ValueError, "window must be a positive finite number"),
+        ({"windowMs": "1m"}, TypeError, "window_ms must be a number or a timedelta"),
+        ({"limits": 3}, TypeError, "unknown option 'limits'"),
+        (
+            {"store": object()},
+            TypeError,
+            "An invalid store was passed. Please ensure that the "
+            "store is a class that implements the `Store` interface.",
+        ),
+        ({"skip": True}, TypeError, "skip must be a function"),
+        ({"keyGenerator": "ip"}, TypeError, "key_generator must be a function"),
+        ({"limit": "5"}, TypeError, "limit must be a number, not '5'"),
+        ({"max": -1}, ValueError, "limit -1 is out of range"),
+        ({"statusCode": 42}, ValueError, "status_code 42 is out of range"),
+    ],
+)
+def test_bad_options_raise_at_configuration(
+    options: dict[str, Any], error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=re.escape(message)):
         rate_limit(options)
 
@@ -124,8 +139,9 @@ def test_max_and_headers_are_the_legacy_names_and_limit_wins() -> None:
 
 
 def test_message_forms_and_custom_status() -> None:
-    as_json = served(rate_limit(limit=0, validate=False, message={"error": "slow"},
-                                status_code=503))
+    as_json = served(
+        rate_limit(limit=0, validate=False, message={"error": "slow"}, status_code=503)
+    )
     res = request(as_json).get("/").expect(503, {"error": "slow"})
     assert res.headers["content-type"] == "application/json; charset=utf-8"
 
@@ -140,15 +156,22 @@ def test_handler_gets_options_and_req_rate_limit() -> None:
     def handler(req: Any, res: Any, next: Any, options: Any) -> None:
         info = req.rate_limit
         assert info is req.rateLimit
-        res.status(options.statusCode).json({
-            "window": options.windowMs, "limit": info.limit, "used": info["used"],
-            "remaining": info.remaining, "current": info.current,
-            "reset": isinstance(info.reset_time, datetime)})
+        res.status(options.statusCode).json(
+            {
+                "window": options.windowMs,
+                "limit": info.limit,
+                "used": info["used"],
+                "remaining": info.remaining,
+                "current": info.current,
+                "reset": isinstance(info.reset_time, datetime),
+            }
+        )
 
     app = served(rate_limit(limit=1, handler=handler))
     statuses(app, 1)
-    request(app).get("/").expect(429, {"window": 60000, "limit": 1, "used": 2,
-                                       "remaining": 0, "current": 2, "reset": True})
+    request(app).get("/").expect(
+        429, {"window": 60000, "limit": 1, "used": 2, "remaining": 0, "current": 2, "reset": True}
+    )
 
 
 def test_req_rate_limit_serialises_as_express_rate_limit_does() -> None:
@@ -185,8 +208,7 @@ def test_skip_and_key_generator_may_be_async_and_take_one_argument() -> None:
     async def key(req: Any) -> str:
         return req.get("x-key") or "none"
 
-    app = served(rate_limit(limit=1, key_generator=key,
-                            skip=lambda req: req.get("x-free") == "1"))
+    app = served(rate_limit(limit=1, key_generator=key, skip=lambda req: req.get("x-free") == "1"))
     assert statuses(app, 3, **{"X-Free": "1", "X-Key": "a"}) == [200, 200, 200]
     assert statuses(app, 2, **{"X-Key": "a"}) == [200, 429]
     assert statuses(app, 1, **{"X-Key": "b"}) == [200]
@@ -206,9 +228,14 @@ def test_skip_failed_requests_with_a_custom_success_rule() -> None:
     def answer(req: Any, res: Any) -> None:
         res.status(int(req.query.get("s", "200"))).send("x")
 
-    app = served(rate_limit(limit=1, skip_failed_requests=True,
-                            request_was_successful=lambda req, res: res.status_code < 500),
-                 answer)
+    app = served(
+        rate_limit(
+            limit=1,
+            skip_failed_requests=True,
+            request_was_successful=lambda req, res: res.status_code < 500,
+        ),
+        answer,
+    )
     client = request(app)
     assert [client.get("/?s=503").end().status for _ in range(3)] == [503, 503, 503]
     assert [client.get("/?s=404").end().status for _ in range(2)] == [404, 429]
@@ -223,11 +250,11 @@ def test_store_errors_go_to_next_unless_passed_on(caplog: pytest.LogCaptureFixtu
 
         async def reset_key(self, key: str) -> None: ...
 
-    request(served(rate_limit(store=Broken()))).get("/").expect(
-        500, "ConnectionError: store down")
+    request(served(rate_limit(store=Broken()))).get("/").expect(500, "ConnectionError: store down")
     with caplog.at_level(logging.ERROR, logger=LOGGER):
         request(served(rate_limit(store=Broken(), pass_on_store_error=True))).get("/").expect(
-            200, "ok")
+            200, "ok"
+        )
     assert "error from store, allowing request without rate-limiting" in caplog.text
 
 
@@ -236,19 +263,27 @@ def test_handler_errors_go_to_next() -> None:
         raise RuntimeError("handler broke")
 
     request(served(rate_limit(limit=0, validate=False, handler=handler))).get("/").expect(
-        500, "RuntimeError: handler broke")
+        500, "RuntimeError: handler broke"
+    )
 
 
 def test_draft8_identifier_and_partition_key() -> None:
-    app = served(rate_limit(window=90, limit=4, standard_headers="draft-8",
-                            legacy_headers=False, key_generator=lambda req: "k"))
+    app = served(
+        rate_limit(
+            window=90,
+            limit=4,
+            standard_headers="draft-8",
+            legacy_headers=False,
+            key_generator=lambda req: "k",
+        )
+    )
     res = request(app).get("/").expect(200)
     pk = partition_key("k")
     assert res.headers["ratelimit-policy"] == f'"4-in-1.5min"; q=4; w=90; pk=:{pk}:'
     assert res.headers["ratelimit"] == '"4-in-1.5min"; r=3; t=90'
-    assert [_duration(ms) for ms in (1500, 60_000, 3_600_000, 7_200_000, 86_400_000,
-                                     2 * 86_400_000)] == [
-        "1.5sec", "1min", "1hr", "2hrs", "1day", "2days"]
+    assert [
+        _duration(ms) for ms in (1500, 60_000, 3_600_000, 7_200_000, 86_400_000, 2 * 86_400_000)
+    ] == ["1.5sec", "1min", "1hr", "2hrs", "1day", "2days"]
 
 
 def test_reset_key_and_get_key() -> None:
@@ -264,40 +299,55 @@ def test_reset_key_and_get_key() -> None:
 
 # -- validations: logged once per limiter, as express-rate-limit does -----------------------
 
+
 def codes(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage().split("https://express-rate-limit.github.io/")[1].split("/")[0]
-            for r in caplog.records if r.name == LOGGER and "github.io" in r.getMessage()]
+    return [
+        r.getMessage().split("https://express-rate-limit.github.io/")[1].split("/")[0]
+        for r in caplog.records
+        if r.name == LOGGER and "github.io" in r.getMessage()
+    ]
 
 
 def test_x_forwarded_for_without_trust_proxy_is_logged_once(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app = served(rate_limit())
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         statuses(app, 2, **{"X-Forwarded-For": "203.0.113.9"})
     assert codes(caplog) == ["ERR_ERL_UNEXPECTED_X_FORWARDED_FOR"]
-    assert "The 'X-Forwarded-For' header is set but the Express 'trust proxy' setting is " \
-           "false (default)." in caplog.text
+    assert (
+        "The 'X-Forwarded-For' header is set but the Express 'trust proxy' setting is "
+        "false (default)." in caplog.text
+    )
 
 
 def test_permissive_trust_proxy_limit_zero_and_bad_draft_are_logged(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app = served(rate_limit(limit=0, standard_headers="draft-9"))
     app.set("trust proxy", True)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         res = request(app).get("/").expect(429)
-    assert codes(caplog) == ["ERR_ERL_PERMISSIVE_TRUST_PROXY", "WRN_ERL_MAX_ZERO",
-                             "ERR_ERL_HEADERS_UNSUPPORTED_DRAFT_VERSION"]
+    assert codes(caplog) == [
+        "ERR_ERL_PERMISSIVE_TRUST_PROXY",
+        "WRN_ERL_MAX_ZERO",
+        "ERR_ERL_HEADERS_UNSUPPORTED_DRAFT_VERSION",
+    ]
     assert "ratelimit" not in res.headers and res.headers["x-ratelimit-limit"] == "0"
 
 
 def test_shared_store_unknown_validation_and_deprecated_options_are_logged(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     store = MemoryStore()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         rate_limit(store=store)
         rate_limit(store=store, validate={"ipp": False}, on_limit_reached=lambda: None)
-    assert codes(caplog) == ["ERR_ERL_UNKNOWN_VALIDATION", "WRN_ERL_DEPRECATED_ON_LIMIT_REACHED",
-                             "ERR_ERL_STORE_REUSE"]
+    assert codes(caplog) == [
+        "ERR_ERL_UNKNOWN_VALIDATION",
+        "WRN_ERL_DEPRECATED_ON_LIMIT_REACHED",
+        "ERR_ERL_STORE_REUSE",
+    ]
     assert "Create a new instance of MemoryStore for each limiter instead." in caplog.text
 
 
@@ -330,6 +380,7 @@ def test_double_count_and_validate_false(caplog: pytest.LogCaptureFixture) -> No
 
 # -- stores ---------------------------------------------------------------------------------
 
+
 def test_memory_store_window_ends_and_counts_start_again() -> None:
     async def walk() -> list[int]:
         store = MemoryStore()
@@ -346,8 +397,9 @@ def test_memory_store_window_ends_and_counts_start_again() -> None:
     assert asyncio.run(walk()) == [1, 2, 3, 2, 1, -1]
 
 
-def test_memory_store_warns_under_several_workers(monkeypatch: pytest.MonkeyPatch,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_memory_store_warns_under_several_workers(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("EXPRESSPY_WORKERS", "3")
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         MemoryStore()
@@ -361,8 +413,10 @@ def test_redis_store_layout_expiry_decrement_and_reset(prefix: str) -> None:
         raw = redis.asyncio.Redis.from_url(REDIS_URL)
         try:
             await raw.script_flush()  # the store must load its script again (NOSCRIPT)
-            seen: list[Any] = [(await store.increment("c")).total_hits,
-                               (await store.increment("c")).total_hits]
+            seen: list[Any] = [
+                (await store.increment("c")).total_hits,
+                (await store.increment("c")).total_hits,
+            ]
             seen.append(await raw.get(prefix + "c"))
             ttl = await raw.pttl(prefix + "c")
             seen.append(0 < ttl <= 5000)
@@ -381,8 +435,9 @@ def test_redis_store_layout_expiry_decrement_and_reset(prefix: str) -> None:
 def test_redis_store_reset_expiry_on_change_and_send_command(prefix: str) -> None:
     async def walk() -> tuple[int, int]:
         raw = redis.asyncio.Redis.from_url(REDIS_URL)
-        store = RedisStore(send_command=raw.execute_command, prefix=prefix,
-                           reset_expiry_on_change=True)
+        store = RedisStore(
+            send_command=raw.execute_command, prefix=prefix, reset_expiry_on_change=True
+        )
         store.init(type("Config", (), {"window_ms": 10_000})())
         try:
             await store.increment("r")
@@ -397,7 +452,8 @@ def test_redis_store_reset_expiry_on_change_and_send_command(prefix: str) -> Non
 
 
 def test_unreachable_redis_fails_fast_as_a_500_or_passes_on(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def limiter(**options: Any) -> Any:
         return rate_limit(store=RedisStore("redis://127.0.0.1:1/0", timeout=0.5), **options)
 
@@ -433,7 +489,8 @@ def test_redis_store_holds_one_limit_across_two_workers(prefix: str, tmp_path: P
     # counting on its own would answer 200 past the limit.
     limit = 20
     app_file = tmp_path / "limited.py"
-    app_file.write_text(textwrap.dedent(f"""
+    app_file.write_text(
+        textwrap.dedent(f"""
         import os
         from expresspy import express
         from expresspy.middleware import rate_limit
@@ -446,7 +503,8 @@ def test_redis_store_holds_one_limit_across_two_workers(prefix: str, tmp_path: P
             store=RedisStore({REDIS_URL!r}, prefix={prefix!r})))
         app.get("/", lambda req, res: res.json({{"worker": os.getpid(),
                                                 "used": req.rate_limit.used}}))
-    """))
+    """)
+    )
     answers: list[tuple[int, dict[str, Any]]] = []
     with ExpresspyRun(str(app_file), "--workers", "2") as server:
         # The port accepts once one worker listens; wait (on a key of its own) for the other.

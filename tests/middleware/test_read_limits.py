@@ -18,8 +18,14 @@ from tests.middleware.apps import echo_app
 def test_chunked_body_over_limit_is_counted_while_streaming() -> None:
     app = echo_app(express.raw(limit=100))
     # A generator body goes out chunked, with no Content-Length to check up front.
-    res = request(app).post("/").set("Content-Type", "application/octet-stream").set(
-        "Transfer-Encoding", "chunked").send(b"x" * 101).expect(413)
+    res = (
+        request(app)
+        .post("/")
+        .set("Content-Type", "application/octet-stream")
+        .set("Transfer-Encoding", "chunked")
+        .send(b"x" * 101)
+        .expect(413)
+    )
     assert res.text == "[entity.too.large] request entity too large"
 
 
@@ -28,8 +34,8 @@ def test_small_gzip_that_inflates_far_past_the_limit() -> None:
     assert len(bomb) < 20_000
     app = echo_app(express.json())
     request(app).post("/").set("Content-Type", "application/json").set(
-        "Content-Encoding", "gzip").send(bomb).expect(
-        413, "[entity.too.large] request entity too large")
+        "Content-Encoding", "gzip"
+    ).send(bomb).expect(413, "[entity.too.large] request entity too large")
 
 
 def test_gigabyte_gzip_bomb_is_refused_with_bounded_memory() -> None:
@@ -40,7 +46,8 @@ def test_gigabyte_gzip_bomb_is_refused_with_bounded_memory() -> None:
     try:
         started = time.perf_counter()
         request(app).post("/").set("Content-Type", "application/json").set(
-            "Content-Encoding", "gzip").send(bomb).expect(413)
+            "Content-Encoding", "gzip"
+        ).send(bomb).expect(413)
         elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -53,7 +60,8 @@ def test_gigabyte_gzip_bomb_is_refused_with_bounded_memory() -> None:
 def test_gzip_members_are_all_read() -> None:
     body = gzip.compress(b'{"a":') + gzip.compress(b"1}")
     request(echo_app(express.json())).post("/").set("Content-Type", "application/json").set(
-        "Content-Encoding", "gzip").send(body).expect(200, '{"a":1}')
+        "Content-Encoding", "gzip"
+    ).send(body).expect(200, '{"a":1}')
 
 
 def test_client_that_goes_away_mid_body_gives_request_aborted() -> None:
@@ -71,8 +79,10 @@ def test_client_that_goes_away_mid_body_gives_request_aborted() -> None:
     server = BackgroundServer(app, ServerConfig(port=0)).start()
     try:
         with socket.create_connection(("127.0.0.1", server.port)) as sock:
-            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                         b"Content-Length: 100\r\n\r\nonly ten b")
+            sock.sendall(
+                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                b"Content-Length: 100\r\n\r\nonly ten b"
+            )
             time.sleep(0.1)
         assert done.wait(5)
     finally:

@@ -62,14 +62,17 @@ def test_index_and_redirect(site: Path) -> None:
     assert res.headers["location"] == "/sub/?x=1"
     assert res.headers["content-security-policy"] == "default-src 'none'"
     assert res.headers["x-content-type-options"] == "nosniff"
-    assert res.text == ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                        "<title>Redirecting</title>\n</head>\n<body>\n"
-                        "<pre>Redirecting to /sub/?x=1</pre>\n</body>\n</html>\n")
+    assert res.text == (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Redirecting</title>\n</head>\n<body>\n"
+        "<pre>Redirecting to /sub/?x=1</pre>\n</body>\n</html>\n"
+    )
 
 
 def test_redirect_at_mount_point_and_disabled(site: Path) -> None:
     request(static_app(site, mount="/static")).get("/static").expect(301).expect(
-        "Location", "/static/")
+        "Location", "/static/"
+    )
     request(static_app(site, redirect=False)).get("/sub").expect(404, "fell through")
 
 
@@ -90,8 +93,10 @@ def test_extensions(site: Path) -> None:
     request(static_app(site)).get("/page").expect(404, "fell through")
 
 
-@pytest.mark.parametrize(("dotfiles", "status", "body"), [
-    ("ignore", 404, "fell through"), ("deny", 403, "fell through"), ("allow", 200, "SECRET=1")])
+@pytest.mark.parametrize(
+    ("dotfiles", "status", "body"),
+    [("ignore", 404, "fell through"), ("deny", 403, "fell through"), ("allow", 200, "SECRET=1")],
+)
 def test_dotfiles(site: Path, dotfiles: str, status: int, body: str) -> None:
     expected = 404 if status == 403 else status  # 4xx falls through to the 404 handler
     request(static_app(site, dotfiles=dotfiles)).get("/.env").expect(expected, body)
@@ -110,8 +115,15 @@ def test_max_age_spellings(site: Path) -> None:
 
 
 def test_header_options_off(site: Path) -> None:
-    res = request(static_app(site, etag=False, last_modified=False, cache_control=False,
-                             accept_ranges=False)).get("/todo.txt").expect(200)
+    res = (
+        request(
+            static_app(
+                site, etag=False, last_modified=False, cache_control=False, accept_ranges=False
+            )
+        )
+        .get("/todo.txt")
+        .expect(200)
+    )
     for name in ("etag", "last-modified", "cache-control", "accept-ranges"):
         assert name not in res.headers
 
@@ -123,17 +135,18 @@ def test_set_headers(site: Path) -> None:
         seen.append(os.path.basename(path))
         res.set_header("X-Size", str(stat.st_size))
 
-    request(static_app(site, set_headers=hook)).get("/nums.txt").expect(200).expect(
-        "X-Size", "9")
+    request(static_app(site, set_headers=hook)).get("/nums.txt").expect(200).expect("X-Size", "9")
     assert seen == ["nums.txt"]
 
 
 def test_ranges_and_conditionals(site: Path) -> None:
     app = static_app(site)
     request(app).get("/nums.txt").set("Range", "bytes=2-4").expect(206, "345").expect(
-        "Content-Range", "bytes 2-4/9")
+        "Content-Range", "bytes 2-4/9"
+    )
     request(app).get("/nums.txt").set("Range", "bytes=20-").expect(416).expect(
-        "Content-Range", "bytes */9")
+        "Content-Range", "bytes */9"
+    )
     etag = request(app).get("/nums.txt").expect(200).headers["etag"]
     request(app).get("/nums.txt").set("If-None-Match", etag).expect(304, "")
     request(app).get("/nums.txt").set("If-Match", '"nope"').expect(412)
@@ -151,17 +164,27 @@ def test_methods_and_fallthrough_false(site: Path) -> None:
     request(static_app(site, fallthrough=False)).get("/missing.txt").expect(404, "error 404")
 
 
-@pytest.mark.parametrize(("path", "statuses"), [
-    ("/../secret.txt", {403, 404}), ("/sub/../../secret.txt", {403, 404}),
-    ("/%2e%2e/secret.txt", {403}), ("/%2E%2E%2Fsecret.txt", {403}),
-    ("/..%2fsecret.txt", {403}), ("/.%2e/secret.txt", {403}),
-    ("/%252e%252e/secret.txt", {404}), ("/..%5csecret.txt", {403}),
-    ("/%5c..%5csecret.txt", {403}), ("/secret%00.txt", {400}), ("/a%00/b", {400}),
-    ("/../public2/x.txt", {403, 404}), ("/%c0%ae%c0%ae/secret.txt", {400, 404}),
-    ("/%", {400}), ("/" + "a/" * 10_000, {404}),
-])
-def test_traversal_never_serves_outside_root(site: Path, path: str,
-                                             statuses: set[int]) -> None:
+@pytest.mark.parametrize(
+    ("path", "statuses"),
+    [
+        ("/../secret.txt", {403, 404}),
+        ("/sub/../../secret.txt", {403, 404}),
+        ("/%2e%2e/secret.txt", {403}),
+        ("/%2E%2E%2Fsecret.txt", {403}),
+        ("/..%2fsecret.txt", {403}),
+        ("/.%2e/secret.txt", {403}),
+        ("/%252e%252e/secret.txt", {404}),
+        ("/..%5csecret.txt", {403}),
+        ("/%5c..%5csecret.txt", {403}),
+        ("/secret%00.txt", {400}),
+        ("/a%00/b", {400}),
+        ("/../public2/x.txt", {403, 404}),
+        ("/%c0%ae%c0%ae/secret.txt", {400, 404}),
+        ("/%", {400}),
+        ("/" + "a/" * 10_000, {404}),
+    ],
+)
+def test_traversal_never_serves_outside_root(site: Path, path: str, statuses: set[int]) -> None:
     app = static_app(site, fallthrough=False)
     started = time.perf_counter()
     res = request(app).get(path).end()
@@ -174,8 +197,7 @@ def test_symlinks(site: Path) -> None:
     request(static_app(site)).get("/link-out.txt").expect(404, "fell through")
     request(static_app(site)).get("/link-in.txt").expect(200, "- groceries")
     request(static_app(site, follow_symlinks=False)).get("/link-in.txt").expect(404)
-    request(static_app(site, follow_symlinks=True)).get("/link-out.txt").expect(
-        200, "top secret")
+    request(static_app(site, follow_symlinks=True)).get("/link-out.txt").expect(200, "top secret")
 
 
 @pytest.mark.parametrize("value", ["yes", None, 1])

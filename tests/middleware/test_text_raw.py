@@ -18,8 +18,11 @@ def test_text_parses_utf8() -> None:
 
 
 def test_text_codepage_charset() -> None:
-    post(echo_app(express.text()), bytes.fromhex(
-        "6e616d6520697320cec5d4"), "text/plain; charset=koi8-r").expect(200, '"name is нет"')
+    post(
+        echo_app(express.text()),
+        bytes.fromhex("6e616d6520697320cec5d4"),
+        "text/plain; charset=koi8-r",
+    ).expect(200, '"name is нет"')
 
 
 def test_text_default_charset_option() -> None:
@@ -29,14 +32,16 @@ def test_text_default_charset_option() -> None:
 
 def test_text_unknown_charset_is_415() -> None:
     post(echo_app(express.text()), "x", "text/plain; charset=x-bogus").expect(
-        415, '[charset.unsupported] unsupported charset "X-BOGUS"')
+        415, '[charset.unsupported] unsupported charset "X-BOGUS"'
+    )
 
 
 @pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "idna"])
 def test_text_non_text_codec_charset_is_415(charset: str) -> None:
     # Python codecs that are not text encodings (or refuse errors="replace") used to 500
     post(echo_app(express.text()), b"hello\xff", f"text/plain; charset={charset}").expect(
-        415, f'[charset.unsupported] unsupported charset "{charset.upper()}"')
+        415, f'[charset.unsupported] unsupported charset "{charset.upper()}"'
+    )
 
 
 def test_text_bom_is_stripped_and_bad_bytes_replaced() -> None:
@@ -49,4 +54,5 @@ def test_text_empty_body_is_empty_string() -> None:
 
 def test_raw_gives_bytes() -> None:
     post(echo_app(express.raw()), b"\x00\x01the user", "application/octet-stream").expect(
-        200, "buf:00017468652075736572")
+        200, "buf:00017468652075736572"
+    )

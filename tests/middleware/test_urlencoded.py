@@ -19,12 +19,14 @@ def post(app: object, body: str | bytes, content_type: str = FORM) -> object:
 
 def test_simple_keeps_brackets_in_keys() -> None:
     post(echo_app(express.urlencoded()), "user[name]=tobi&a=1&a=2").expect(
-        200, '{"user[name]":"tobi","a":["1","2"]}')
+        200, '{"user[name]":"tobi","a":["1","2"]}'
+    )
 
 
 def test_extended_nests() -> None:
     post(echo_app(express.urlencoded(extended=True)), "user[name][first]=tobi&l[]=1&l[]=2").expect(
-        200, '{"user":{"name":{"first":"tobi"}},"l":["1","2"]}')
+        200, '{"user":{"name":{"first":"tobi"}},"l":["1","2"]}'
+    )
 
 
 def test_empty_body_gives_empty_dict_and_plus_is_space() -> None:
@@ -36,7 +38,8 @@ def test_parameter_limit_exact_and_over() -> None:
     app = echo_app(express.urlencoded(parameter_limit=10))
     post(app, "&".join(f"k{i}=v" for i in range(10))).expect(200)
     post(app, "&".join(f"k{i}=v" for i in range(11))).expect(
-        413, "[parameters.too.many] too many parameters")
+        413, "[parameters.too.many] too many parameters"
+    )
 
 
 def test_ten_thousand_parameters_refused_fast() -> None:
@@ -51,7 +54,8 @@ def test_depth_32_passes_and_33_is_400() -> None:
     app = echo_app(express.urlencoded(extended=True))
     post(app, "a" + "[a]" * 32 + "=1").expect(200)
     post(app, "a" + "[a]" * 33 + "=1").expect(
-        400, "[querystring.parse.rangeError] The input exceeded the depth")
+        400, "[querystring.parse.rangeError] The input exceeded the depth"
+    )
     started = time.perf_counter()
     post(app, "a" + "[a]" * 1000 + "=1").expect(400)
     assert time.perf_counter() - started < 0.5
@@ -75,12 +79,14 @@ def test_prototype_keys_are_inert_data() -> None:
 
 def test_iso_8859_1_charset() -> None:
     post(echo_app(express.urlencoded()), b"name=%E9t%E9", f"{FORM}; charset=iso-8859-1").expect(
-        200, '{"name":"été"}')
+        200, '{"name":"été"}'
+    )
 
 
 def test_other_charset_is_415() -> None:
     post(echo_app(express.urlencoded()), "a=b", f"{FORM}; charset=koi8-r").expect(
-        415, '[charset.unsupported] unsupported charset "KOI8-R"')
+        415, '[charset.unsupported] unsupported charset "KOI8-R"'
+    )
 
 
 def test_default_charset_must_be_utf8_or_latin1() -> None:

@@ -54,8 +54,13 @@ def make_app(passport: Authenticator, *, initialize: dict[str, Any] | None = Non
     @app.get("/me")
     def me(req: Any, res: Any) -> None:
         user = getattr(req, prop)
-        res.json({"user": user["username"] if user else None,
-                  "authenticated": req.is_authenticated(), "passport": req.session.get("passport")})
+        res.json(
+            {
+                "user": user["username"] if user else None,
+                "authenticated": req.is_authenticated(),
+                "passport": req.session.get("passport"),
+            }
+        )
 
     return app
 

@@ -17,8 +17,9 @@ from .apps import form, make_app, make_passport
 def test_dict_and_keyword_options_are_the_same() -> None:
     passport = make_passport()
     app = make_app(passport)
-    app.post("/a", passport.authenticate("local", {"successRedirect": "/ok",
-                                                   "failureRedirect": "/no"}))
+    app.post(
+        "/a", passport.authenticate("local", {"successRedirect": "/ok", "failureRedirect": "/no"})
+    )
     app.post("/b", passport.authenticate("local", success_redirect="/ok", failure_redirect="/no"))
     for path in ("/a", "/b"):
         form(request(app).post(path), "username=ann&password=secret").expect("Location", "/ok")
@@ -35,8 +36,9 @@ def test_fail_with_error_passes_an_authentication_error() -> None:
         res.status(err.status).json({"name": err.name, "message": err.message})
 
     app.use(handler)
-    form(request(app).post("/login"), "username=ann&password=bad") \
-        .expect(401, {"name": "AuthenticationError", "message": "Unauthorized"})
+    form(request(app).post("/login"), "username=ann&password=bad").expect(
+        401, {"name": "AuthenticationError", "message": "Unauthorized"}
+    )
     # without a handler of its own the default error page shows the 401
     bare = make_app(passport)
     bare.post("/login", passport.authenticate("local", fail_with_error=True))
@@ -59,18 +61,22 @@ def callback_app(kind: str) -> Any:
         return done
 
     if kind == "def":
+
         @app.post("/login")
         def login_def(req: Any, res: Any, next: Any) -> None:
             passport.authenticate("local", answer(req, res, next))(req, res, next)
     elif kind == "async awaited":
+
         @app.post("/login")
         async def login_awaited(req: Any, res: Any, next: Any) -> None:
             await passport.authenticate("local", answer(req, res, next))(req, res, next)
     elif kind == "async not awaited":
+
         @app.post("/login")
         async def login_fire(req: Any, res: Any, next: Any) -> None:
             passport.authenticate("local", answer(req, res, next))(req, res, next)
     else:  # an async callback
+
         @app.post("/login")
         async def login_async_cb(req: Any, res: Any, next: Any) -> None:
             async def done(err: Any, user: Any, info: Any = None, status: Any = None) -> None:
@@ -81,6 +87,7 @@ def callback_app(kind: str) -> Any:
                 res.json({"user": user["username"]})
 
             passport.authenticate("local", done)(req, res, next)
+
     return app
 
 
@@ -90,8 +97,7 @@ def test_custom_callback_from_every_kind_of_handler(kind: str) -> None:
     client = agent(app, server=True)
     form(client.post("/login"), "username=ann&password=bad").expect(401)
     form(client.post("/login"), "username=bob&password=hunter2").expect(200, {"user": "bob"})
-    client.get("/me").expect(200, {"user": "bob", "authenticated": True,
-                                   "passport": {"user": 2}})
+    client.get("/me").expect(200, {"user": "bob", "authenticated": True, "passport": {"user": 2}})
 
 
 def test_a_custom_callback_that_raises_becomes_next_err() -> None:
@@ -103,21 +109,25 @@ def test_a_custom_callback_that_raises_becomes_next_err() -> None:
 
     app.post("/login", lambda req, res, next: passport.authenticate("local", boom)(req, res, next))
     app.use(lambda err, req, res, next: res.status(500).send(str(err)))
-    form(request(app).post("/login"), "username=ann&password=secret") \
-        .expect(500, "callback broke")
+    form(request(app).post("/login"), "username=ann&password=secret").expect(500, "callback broke")
 
 
 def test_authorize_sets_req_account_and_keeps_the_login() -> None:
     passport = make_passport()
     app = make_app(passport)
     app.post("/login", passport.authenticate("local"), lambda req, res: res.send("in"))
-    app.post("/link", passport.authorize("local"),
-             lambda req, res: res.json({"user": req.user["username"],
-                                        "account": req.account["username"]}))
+    app.post(
+        "/link",
+        passport.authorize("local"),
+        lambda req, res: res.json(
+            {"user": req.user["username"], "account": req.account["username"]}
+        ),
+    )
     client = agent(app)
     form(client.post("/login"), "username=ann&password=secret").expect(200)
-    form(client.post("/link"), "username=bob&password=hunter2") \
-        .expect(200, {"user": "ann", "account": "bob"})
+    form(client.post("/link"), "username=bob&password=hunter2").expect(
+        200, {"user": "ann", "account": "bob"}
+    )
 
 
 def test_info_transformers_and_auth_info_false() -> None:
@@ -129,23 +139,30 @@ def test_info_transformers_and_auth_info_false() -> None:
     passport.transformAuthInfo(lambda info: {**info, "checked": True})
     app = make_app(passport)
     app.post("/login", passport.authenticate("local"), lambda req, res: res.json(req.auth_info))
-    app.post("/raw", passport.authenticate("local", auth_info=False),
-             lambda req, res: res.json({"auth_info": req.authInfo}))
-    form(request(app).post("/login"), "username=a&password=b") \
-        .expect(200, {"scope": "read", "checked": True})
+    app.post(
+        "/raw",
+        passport.authenticate("local", auth_info=False),
+        lambda req, res: res.json({"auth_info": req.authInfo}),
+    )
+    form(request(app).post("/login"), "username=a&password=b").expect(
+        200, {"scope": "read", "checked": True}
+    )
     form(request(app).post("/raw"), "username=a&password=b").expect(200, {"auth_info": None})
 
 
 def test_user_property_option() -> None:
     passport = make_passport()
     app = make_app(passport, initialize={"userProperty": "current_user"})
-    app.post("/login", passport.authenticate("local"),
-             lambda req, res: res.json({"user": req.user, "current": req.current_user["id"]}))
+    app.post(
+        "/login",
+        passport.authenticate("local"),
+        lambda req, res: res.json({"user": req.user, "current": req.current_user["id"]}),
+    )
     client = agent(app)
-    form(client.post("/login"), "username=ann&password=secret") \
-        .expect(200, {"user": None, "current": 1})
-    client.get("/me").expect(200, {"user": "ann", "authenticated": True,
-                                   "passport": {"user": 1}})
+    form(client.post("/login"), "username=ann&password=secret").expect(
+        200, {"user": None, "current": 1}
+    )
+    client.get("/me").expect(200, {"user": "ann", "authenticated": True, "passport": {"user": 1}})
 
 
 def test_failure_flash_without_flash_middleware_is_a_clear_error() -> None:
@@ -232,18 +249,27 @@ def test_flash_options_as_dicts_and_true() -> None:
 
     passport = make_passport(verify)
     app = make_app(passport)
-    app.post("/dict", passport.authenticate("local", failure_flash={"message": "Custom"},
-                                            failure_redirect="/f"))
-    app.post("/typed", passport.authenticate("local", failure_flash={"type": "oops"},
-                                             failure_redirect="/f"))
+    app.post(
+        "/dict",
+        passport.authenticate("local", failure_flash={"message": "Custom"}, failure_redirect="/f"),
+    )
+    app.post(
+        "/typed",
+        passport.authenticate("local", failure_flash={"type": "oops"}, failure_redirect="/f"),
+    )
     app.post("/true", passport.authenticate("local", failure_flash=True, failure_redirect="/f"))
-    app.post("/ok", passport.authenticate("local", success_flash=True, keep_session_info=True,
-                                          success_redirect="/f"))
+    app.post(
+        "/ok",
+        passport.authenticate(
+            "local", success_flash=True, keep_session_info=True, success_redirect="/f"
+        ),
+    )
     app.get("/f", lambda req, res: res.json(req.flash()))
     client = agent(app)
     for path in ("/dict", "/typed", "/true"):
         form(client.post(path), "username=a&password=x").expect(302)
     form(client.post("/ok"), "username=a&password=ok").expect(302)
     # a dict's missing type is the default ("error"), never the info's; True takes the info's
-    client.get("/f").expect(200, {"error": ["Custom"], "oops": ["No"], "warning": ["No"],
-                                  "greeting": ["Hi"]})
+    client.get("/f").expect(
+        200, {"error": ["Custom"], "oops": ["No"], "warning": ["No"], "greeting": ["Hi"]}
+    )

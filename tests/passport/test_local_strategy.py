@@ -17,9 +17,11 @@ from .apps import check, form, make_app, make_passport
 def login_app(verify: Any, **options: Any) -> Any:
     passport = make_passport(verify, **options)
     app = make_app(passport)
-    app.post("/login", passport.authenticate("local"),
-             lambda req, res: res.json({"user": req.user["username"],
-                                        "info": req.auth_info}))
+    app.post(
+        "/login",
+        passport.authenticate("local"),
+        lambda req, res: res.json({"user": req.user["username"], "info": req.auth_info}),
+    )
     return app
 
 
@@ -80,11 +82,19 @@ def test_missing_credentials_is_a_400_with_passport_locals_message() -> None:
     passport = make_passport()
     app = make_app(passport)
     app.post("/login", passport.authenticate("local"))
-    app.post("/login-message", passport.authenticate("local", failure_message=True,
-                                                     failure_redirect="/messages"))
-    app.post("/login-custom", passport.authenticate("local", failure_message=True,
-                                                    failure_redirect="/messages",
-                                                    bad_request_message="Fill in both"))
+    app.post(
+        "/login-message",
+        passport.authenticate("local", failure_message=True, failure_redirect="/messages"),
+    )
+    app.post(
+        "/login-custom",
+        passport.authenticate(
+            "local",
+            failure_message=True,
+            failure_redirect="/messages",
+            bad_request_message="Fill in both",
+        ),
+    )
     app.get("/messages", lambda req, res: res.json(req.session.messages))
     request(app).post("/login").expect(400, "Bad Request")
     form(request(app).post("/login"), "username=ann").expect(400, "Bad Request")
@@ -96,8 +106,12 @@ def test_missing_credentials_is_a_400_with_passport_locals_message() -> None:
 
 def test_field_names_nested_fields_and_the_query() -> None:
     app = login_app(sync_return, username_field="user[name]", password_field="pw")
-    (request(app).post("/login").send({"user": {"name": "bob"}, "pw": "hunter2"})
-        .expect(200, {"user": "bob", "info": {}}))
+    (
+        request(app)
+        .post("/login")
+        .send({"user": {"name": "bob"}, "pw": "hunter2"})
+        .expect(200, {"user": "bob", "info": {}})
+    )
     # Express 5's simple query parser keeps "user[name]" as one key, so only flat names work
     request(login_app(sync_return)).post("/login?username=ann&password=secret").expect(200)
     request(app).post("/login").send({"user": {"nick": "bob"}, "pw": "hunter2"}).expect(400)
@@ -110,14 +124,17 @@ def test_pass_req_to_callback() -> None:
         done(None, check(username, password) if req.get("X-Allow") else False)
 
     app = login_app(verify, pass_req_to_callback=True)
-    form(request(app).post("/login").set("X-Allow", "1"), "username=ann&password=secret") \
-        .expect(200)
+    form(request(app).post("/login").set("X-Allow", "1"), "username=ann&password=secret").expect(
+        200
+    )
     form(request(app).post("/login"), "username=ann&password=secret").expect(401)
 
 
 def test_camel_case_options_dict() -> None:
-    strategy = LocalStrategy({"usernameField": "email", "passReqToCallback": True},
-                             lambda req, u, p, done: done(None, False))
+    strategy = LocalStrategy(
+        {"usernameField": "email", "passReqToCallback": True},
+        lambda req, u, p, done: done(None, False),
+    )
     assert (strategy.username_field, strategy.password_field) == ("email", "password")
     assert strategy.pass_req_to_callback is True
 
@@ -129,12 +146,15 @@ def test_misconfiguration_is_refused() -> None:
         LocalStrategy(sync_return, usernamefield="email")
 
 
-@pytest.mark.parametrize("body", [
-    {"username": ["ann", "bob"], "password": "secret"},  # a repeated field
-    {"username": {"$ne": None}, "password": "secret"},  # an operator object (NoSQL injection)
-    {"username": "ann", "password": ""},
-    {"username": None, "password": "secret"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": ["ann", "bob"], "password": "secret"},  # a repeated field
+        {"username": {"$ne": None}, "password": "secret"},  # an operator object (NoSQL injection)
+        {"username": "ann", "password": ""},
+        {"username": None, "password": "secret"},
+    ],
+)
 def test_credentials_that_are_not_plain_values_are_missing(body: dict[str, Any]) -> None:
     seen: list[Any] = []
 

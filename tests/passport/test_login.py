@@ -32,8 +32,10 @@ def login_app() -> Any:
 
     @app.get("/login-cb/:name")
     def login_cb(req: Any, res: Any, next: Any) -> None:
-        req.login(USERS[req.params["name"]],
-                  lambda err: next(err) if err else res.json({"ok": req.is_authenticated()}))
+        req.login(
+            USERS[req.params["name"]],
+            lambda err: next(err) if err else res.json({"ok": req.is_authenticated()}),
+        )
 
     @app.get("/login-await/:name")
     async def login_await(req: Any, res: Any) -> None:
@@ -48,8 +50,13 @@ def login_app() -> Any:
     @app.get("/logout-await")
     async def logout_await(req: Any, res: Any) -> None:
         await req.logout(keep_session_info=bool(req.query.get("keep")))
-        res.json({"authenticated": req.is_authenticated(), "unauth": req.is_unauthenticated(),
-                  "visits": req.session.visits})
+        res.json(
+            {
+                "authenticated": req.is_authenticated(),
+                "unauth": req.is_unauthenticated(),
+                "visits": req.session.visits,
+            }
+        )
 
     @app.get("/logout-cb")
     def logout_cb(req: Any, res: Any, next: Any) -> None:
@@ -64,8 +71,7 @@ def test_login_regenerates_the_session_and_stores_the_user(path: str) -> None:
     first = sid(client.get("/visit").expect(200, {"visits": 1}).response)
     second = sid(client.get(path).expect(200).response)
     assert first and second and first != second  # a new session id: no fixation
-    client.get("/me").expect(200, {"user": "ann", "authenticated": True,
-                                   "passport": {"user": 1}})
+    client.get("/me").expect(200, {"user": "ann", "authenticated": True, "passport": {"user": 1}})
     client.get("/visit").expect(200, {"visits": 1})  # nothing of the old session survived
 
 
@@ -80,8 +86,9 @@ def test_logout_removes_the_user_and_regenerates() -> None:
     client = agent(login_app(), server=True)
     client.get("/login-cb/ann").expect(200, {"ok": True})
     client.get("/visit").expect(200, {"visits": 1})
-    client.get("/logout-await?keep=1").expect(200, {"authenticated": False, "unauth": True,
-                                                    "visits": 1})
+    client.get("/logout-await?keep=1").expect(
+        200, {"authenticated": False, "unauth": True, "visits": 1}
+    )
     client.get("/me").expect(200, {"user": None, "authenticated": False, "passport": {}})
     client.get("/login-cb/bob").expect(200)
     client.get("/logout-cb").expect(200, {"out": True})
@@ -103,10 +110,11 @@ def test_login_and_logout_without_a_session_fail_clearly() -> None:
         res.json({"user": req.user["username"], "auth": req.is_authenticated()})
 
     app.get("/out", lambda req, res, next: req.logout(lambda err: next(err)))
-    app.use(lambda err, req, res, next: res.status(500).json({"error": str(err),
-                                                              "user": req.user}))
-    message = ("Login sessions require session support. Did you forget to use the session() "
-               "middleware (express-session)?")
+    app.use(lambda err, req, res, next: res.status(500).json({"error": str(err), "user": req.user}))
+    message = (
+        "Login sessions require session support. Did you forget to use the session() "
+        "middleware (express-session)?"
+    )
     request(app).get("/in").expect(500, {"error": message, "user": None})
     request(app).get("/out").expect(500, {"error": message, "user": None})
     request(app).get("/in-no-session").expect(200, {"user": "ann", "auth": True})

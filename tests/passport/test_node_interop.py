@@ -42,8 +42,14 @@ class Browser:
         self.pair = pair
         self.jar, self.ids = CookieJar(), SessionIds()
 
-    def send(self, runtime: str, path: str, body: str | None = None,
-             headers: dict[str, str] | None = None, status: int = 200) -> Any:
+    def send(
+        self,
+        runtime: str,
+        path: str,
+        body: str | None = None,
+        headers: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Any:
         """GET (or POST a form when ``body`` is given); return the parsed JSON body."""
         raw: dict[str, Any] = {"name": runtime, "path": path, "headers": dict(headers or {})}
         if body is not None:
@@ -97,7 +103,7 @@ def test_login_on_one_side_is_seen_and_ended_by_the_other(
 
 
 def test_a_user_serialized_by_node_is_deserialized_by_python_and_back(
-    pair: dict[str, Server]
+    pair: dict[str, Server],
 ) -> None:
     bodies = walk(
         pair,
@@ -109,7 +115,10 @@ def test_a_user_serialized_by_node_is_deserialized_by_python_and_back(
         ],
     )
     assert bodies == [
-        {"user": "ann"}, {"user": "ann"}, {"user": "ann"}, RECORD,
+        {"user": "ann"},
+        {"user": "ann"},
+        {"user": "ann"},
+        RECORD,
     ]
 
 

@@ -26,8 +26,9 @@ def test_chains_skip_pass_and_undefined() -> None:
     passport = Authenticator()
     passport.serialize_user(lambda user, done: done("pass"))
     passport.serialize_user(lambda user, done: done())  # undefined: next one
-    passport.serialize_user(lambda req, user, done: done(None, {"id": user["id"],
-                                                                "ua": req.get("User-Agent")}))
+    passport.serialize_user(
+        lambda req, user, done: done(None, {"id": user["id"], "ua": req.get("User-Agent")})
+    )
 
     @passport.deserialize_user
     def skip(stored: Any, done: Any) -> None:
@@ -39,10 +40,12 @@ def test_chains_skip_pass_and_undefined() -> None:
         return BY_ID.get(stored["id"])
 
     client = agent(app_with(passport))
-    form(client.post("/login").set("User-Agent", "t"), "username=bob&password=hunter2") \
-        .expect(200, "in")
-    client.get("/me").expect(200, {"user": "bob", "authenticated": True,
-                                   "passport": {"user": {"id": 2, "ua": "t"}}})
+    form(client.post("/login").set("User-Agent", "t"), "username=bob&password=hunter2").expect(
+        200, "in"
+    )
+    client.get("/me").expect(
+        200, {"user": "bob", "authenticated": True, "passport": {"user": {"id": 2, "ua": "t"}}}
+    )
 
 
 def test_serializing_zero_is_a_value() -> None:
@@ -58,8 +61,9 @@ def test_no_serializer_answers() -> None:
     passport = Authenticator()
     passport.serialize_user(lambda user, done: done(None, None))
     app = app_with(passport)
-    form(request(app).post("/login"), "username=ann&password=secret") \
-        .expect(500, "Failed to serialize user into session")
+    form(request(app).post("/login"), "username=ann&password=secret").expect(
+        500, "Failed to serialize user into session"
+    )
 
 
 def test_no_deserializer_answers() -> None:
@@ -69,7 +73,6 @@ def test_no_deserializer_answers() -> None:
     client = agent(app_with(passport))
     form(client.post("/login"), "username=ann&password=secret").expect(200)
     client.get("/me").expect(500, "Failed to deserialize user out of session")
-
 
 
 def test_a_deserializer_error_is_the_requests_error() -> None:

@@ -54,11 +54,18 @@ def strategy_app() -> Any:
     passport.serialize_user(lambda user: user["id"])
     passport.deserialize_user(lambda user_id: BY_ID.get(user_id))
     app = make_app(passport)
-    app.get("/h", passport.authenticate("header"),
-            lambda req, res: res.json({"user": req.user["username"] if req.user else None,
-                                       "info": req.auth_info}))
-    app.get("/sync-in", passport.authenticate("sync", let_in=True),
-            lambda req, res: res.json({"user": req.user["username"]}))
+    app.get(
+        "/h",
+        passport.authenticate("header"),
+        lambda req, res: res.json(
+            {"user": req.user["username"] if req.user else None, "info": req.auth_info}
+        ),
+    )
+    app.get(
+        "/sync-in",
+        passport.authenticate("sync", let_in=True),
+        lambda req, res: res.json({"user": req.user["username"]}),
+    )
     app.get("/sync-out", passport.authenticate("sync"))
     app.get("/both", passport.authenticate(["header", "sync"]))
     app.use(lambda err, req, res, next: res.status(500).send(str(err)))
@@ -68,8 +75,7 @@ def strategy_app() -> Any:
 def test_success_fail_and_challenge() -> None:
     app = strategy_app()
     client = agent(app)
-    client.get("/h").set("X-User", "ann").expect(200, {"user": "ann",
-                                                       "info": {"via": "header"}})
+    client.get("/h").set("X-User", "ann").expect(200, {"user": "ann", "info": {"via": "header"}})
     client.get("/me").expect(200, {"user": "ann", "authenticated": True, "passport": {"user": 1}})
     response = request(app).get("/h").expect(401, "Unauthorized").response
     assert response.headers.get_all("www-authenticate") == ['Header realm="x"']
@@ -80,10 +86,21 @@ def test_other_actions() -> None:
     request(app).get("/h").set("X-Action", "error").expect(500, "strategy broke")
     request(app).get("/h").set("X-Action", "raise").expect(500, "strategy raised")
     request(app).get("/h").set("X-Action", "pass").expect(200, {"user": None, "info": None})
-    (request(app).get("/h").set("X-Action", "redirect").expect(302)
-        .expect("Location", "https://idp.example/auth").expect("Content-Length", "0"))
-    (request(app).get("/h").set("X-Action", "thread").set("X-User", "bob")
-        .expect(200, {"user": "bob", "info": {}}))
+    (
+        request(app)
+        .get("/h")
+        .set("X-Action", "redirect")
+        .expect(302)
+        .expect("Location", "https://idp.example/auth")
+        .expect("Content-Length", "0")
+    )
+    (
+        request(app)
+        .get("/h")
+        .set("X-Action", "thread")
+        .set("X-User", "bob")
+        .expect(200, {"user": "bob", "info": {}})
+    )
     request(app).get("/h").set("X-Action", "twice").expect(401)
 
 

@@ -94,8 +94,13 @@ def start(runtime: str, app: str, folder: Path, log_dir: Path) -> Server:
 
 def _spawn(runtime: str, app: str, folder: Path, log_dir: Path) -> Server:
     port_number = free_port()
-    env = {**os.environ, "PORT": str(port_number), "NODE_ENV": "development",
-           "EXPRESSPY_ENV": "development", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PORT": str(port_number),
+        "NODE_ENV": "development",
+        "EXPRESSPY_ENV": "development",
+        "NO_COLOR": "1",
+    }
     if runtime == "express":
         env["NODE_PATH"] = str(ensure_node_modules())
         command = ["node", "--require", str(LOOPBACK), "app.js"]
@@ -105,7 +110,5 @@ def _spawn(runtime: str, app: str, folder: Path, log_dir: Path) -> Server:
         command = [sys.executable, "app.py"]
     fd, log_name = tempfile.mkstemp(prefix=f"{runtime}-{app}-", suffix=".log", dir=log_dir)
     log = os.fdopen(fd, "wb")
-    process = subprocess.Popen(command, cwd=folder, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    return Server(runtime, app, "development", port_number, command, process, Path(log_name),
-                  log)
+    process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return Server(runtime, app, "development", port_number, command, process, Path(log_name), log)

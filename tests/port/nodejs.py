@@ -44,7 +44,10 @@ def evaluate(expressions: list[str]) -> list[tuple[str, str]]:
     """Evaluate each JavaScript expression in one Node process: (typeof, String(value))."""
     done = subprocess.run(
         [require_node(), "-e", _EVALUATE, json.dumps(expressions)],
-        capture_output=True, text=True, timeout=NODE_TIMEOUT, check=True,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=True,
     )
     return [tuple(pair) for pair in json.loads(done.stdout)]  # type: ignore[misc]
 

@@ -20,115 +20,114 @@ from .nodejs import NODE_TIMEOUT, require_node
 CASES: dict[str, str] = {
     "const-let-var": "const a = 1; let b = 2; var c = a + b; b += c; const result = [a, b, c];",
     "template-literal": "const n = 45.0; const u = undefined; const xs = [1, 2];\n"
-                        "const result = `n=${n} u=${u} xs=${xs} sum=${n + 1}`;",
+    "const result = `n=${n} u=${u} xs=${xs} sum=${n + 1}`;",
     "string-plus-number": "const id = '7'; const result = [id + 1, 1 + 2, 'x' + 2.50];",
     "parse-int-lenient": "const result = [parseInt('2abc'), parseInt('abc'), Number('12px'), "
-                         "parseFloat('3.5kg')].map((v) => String(v));",
+    "parseFloat('3.5kg')].map((v) => String(v));",
     "arrow-expression": "const double = (x) => x * 2; const result = [1, 2, 3].map(double);",
     "function-declaration": "function area(w, h = 2) { return w * h; }\n"
-                            "const result = [area(3), area(3, 4)];",
+    "const result = [area(3), area(3, 4)];",
     "closure-counter": "function makeCounter() { let count = 0;\n"
-                       "  return function () { count++; return count; }; }\n"
-                       "const next = makeCounter(); next(); const result = next();",
+    "  return function () { count++; return count; }; }\n"
+    "const next = makeCounter(); next(); const result = next();",
     "global-counter": "let hits = 0; function hit() { hits += 1; }\n"
-                      "hit(); hit(); const result = hits;",
+    "hit(); hit(); const result = hits;",
     "object-literal": "const name = 'ann'; const key = 'age';\n"
-                      "const result = { name, [key]: 30, 'x-y': true, nested: { a: [1] } };",
+    "const result = { name, [key]: 30, 'x-y': true, nested: { a: [1] } };",
     "spread": "const base = { a: 1, b: 2 }; const more = [3, 4];\n"
-              "const result = { ...base, b: 5, list: [0, ...more] };",
+    "const result = { ...base, b: 5, list: [0, ...more] };",
     "destructuring": "const user = { name: 'ann', role: undefined };\n"
-                     "const { name, role = 'guest', missing } = user;\n"
-                     "const [first, second] = [10, 20]; const result = [name, role, missing, "
-                     "first, second];",
+    "const { name, role = 'guest', missing } = user;\n"
+    "const [first, second] = [10, 20]; const result = [name, role, missing, "
+    "first, second];",
     "rest-destructuring": "const { a, ...others } = { a: 1, b: 2, c: 3 }; const result = others;",
-    "optional-chaining": "const a = { b: { c: 1 } }; const n = null;\n"
-                         "const result = [a?.b, n?.b];",
+    "optional-chaining": "const a = { b: { c: 1 } }; const n = null;\nconst result = [a?.b, n?.b];",
     "nullish": "const zero = 0; const nothing = null;\n"
-               "const result = [zero ?? 5, nothing ?? 5, zero || 5];",
+    "const result = [zero ?? 5, nothing ?? 5, zero || 5];",
     "ternary": "const age = 20; const result = age >= 18 ? 'adult' : 'minor';",
     "if-else-chain": "function grade(s) { if (s > 89) { return 'A'; } else if (s > 79) "
-                     "{ return 'B'; } else { return 'C'; } }\n"
-                     "const result = [grade(95), grade(85), grade(10)];",
+    "{ return 'B'; } else { return 'C'; } }\n"
+    "const result = [grade(95), grade(85), grade(10)];",
     "switch": "function kind(x) { switch (x) { case 'a': case 'b': return 'early';\n"
-              "  case 'z': return 'late'; default: return 'other'; } }\n"
-              "const result = [kind('a'), kind('b'), kind('z'), kind('q')];",
+    "  case 'z': return 'late'; default: return 'other'; } }\n"
+    "const result = [kind('a'), kind('b'), kind('z'), kind('q')];",
     "for-counted": "let total = 0; for (let i = 0; i < 5; i++) { total += i; } "
-                   "const result = total;",
+    "const result = total;",
     "for-of": "const out = []; for (const x of [3, 1, 2]) { out.push(x * 10); } "
-              "const result = out;",
+    "const result = out;",
     "for-in": "const keys = []; for (const k in { a: 1, b: 2 }) { keys.push(k); } "
-              "const result = keys;",
+    "const result = keys;",
     "for-of-entries": "const out = []; for (const [k, v] of Object.entries({ a: 1, b: 2 })) "
-                      "{ out.push(`${k}=${v}`); } const result = out.join('&');",
+    "{ out.push(`${k}=${v}`); } const result = out.join('&');",
     "while": "let n = 0; while (n < 3) { n++; } const result = n;",
     "for-counting-down": "const xs = [1, 2, 3]; const out = [];\n"
-                         "for (let i = xs.length - 1; i >= 0; i--) { out.push(xs[i]); }\n"
-                         "for (let j = 10; j > 7; j -= 1) { out.push(j); } const result = out;",
+    "for (let i = xs.length - 1; i >= 0; i--) { out.push(xs[i]); }\n"
+    "for (let j = 10; j > 7; j -= 1) { out.push(j); } const result = out;",
     "for-general": "const out = []; for (let a = 1, b = 1; a < 30; a = a + b, b = a - b) "
-                   "{ out.push(a); } const result = out;",
+    "{ out.push(a); } const result = out;",
     "do-while": "let n = 10; do { n++; } while (n < 3); const result = n;",
     "try-catch-finally": "const log = []; try { throw new Error('boom'); } catch (err) "
-                         "{ log.push(err.message); } finally { log.push('done'); } "
-                         "const result = log;",
+    "{ log.push(err.message); } finally { log.push('done'); } "
+    "const result = log;",
     "class": "class Animal { constructor(name) { this.name = name; }\n"
-             "  speak() { return `${this.name} speaks`; }\n"
-             "  static create(n) { return new Animal(n); } }\n"
-             "const result = Animal.create('Rex').speak();",
+    "  speak() { return `${this.name} speaks`; }\n"
+    "  static create(n) { return new Animal(n); } }\n"
+    "const result = Animal.create('Rex').speak();",
     "error-subclass": "class NotFound extends Error { constructor(m) { super(m); "
-                      "this.status = 404; } }\n"
-                      "let result; try { throw new NotFound('gone'); } catch (e) "
-                      "{ result = [e.message, e.status]; }",
+    "this.status = 404; } }\n"
+    "let result; try { throw new NotFound('gone'); } catch (e) "
+    "{ result = [e.message, e.status]; }",
     "array-methods": "const xs = [5, 1, 4];\n"
-                     "const result = [xs.find((x) => x > 3), xs.findIndex((x) => x === 4), "
-                     "xs.some((x) => x > 4), xs.every((x) => x > 0), xs.includes(1), "
-                     "xs.indexOf(9), xs.filter((x, i) => i > 0), xs.slice(1), xs.join('-')];",
+    "const result = [xs.find((x) => x > 3), xs.findIndex((x) => x === 4), "
+    "xs.some((x) => x > 4), xs.every((x) => x > 0), xs.includes(1), "
+    "xs.indexOf(9), xs.filter((x, i) => i > 0), xs.slice(1), xs.join('-')];",
     "array-mutation": "const xs = [1, 2, 3]; xs.push(4); xs.unshift(0); const last = xs.pop();"
-                      " const first = xs.shift(); const result = [xs, last, first];",
+    " const first = xs.shift(); const result = [xs, last, first];",
     "for-each": "const out = []; [1, 2].forEach((x, i) => { out.push(x + i); }); "
-                "const result = out;",
+    "const result = out;",
     "string-methods": "const s = '  Hello World  ';\n"
-                      "const result = [s.trim().toLowerCase(), s.trim().split(' '), "
-                      "s.includes('World'), s.trim().startsWith('He'), 'ab'.repeat(2), "
-                      "'7'.padStart(3, '0'), s.trim().slice(-5), s.indexOf('o'), "
-                      "'a-b-c'.replace('-', '+'), 'a-b-c'.replaceAll('-', '+')];",
+    "const result = [s.trim().toLowerCase(), s.trim().split(' '), "
+    "s.includes('World'), s.trim().startsWith('He'), 'ab'.repeat(2), "
+    "'7'.padStart(3, '0'), s.trim().slice(-5), s.indexOf('o'), "
+    "'a-b-c'.replace('-', '+'), 'a-b-c'.replaceAll('-', '+')];",
     "length-utf16": "const result = ['😀'.length, 'héllo'.length, [1, 2].length];",
     "math": "const result = [Math.round(2.5), Math.round(-2.5), Math.floor(2.7), "
-            "Math.max(1, 5, 3), Math.min(...[4, 2]), Math.abs(-3)];",
+    "Math.max(1, 5, 3), Math.min(...[4, 2]), Math.abs(-3)];",
     "json": "const text = JSON.stringify({ a: [1, 2.0], b: 'x', c: null, d: 1e21 });\n"
-            "const result = [text, JSON.parse(text).a];",
+    "const result = [text, JSON.parse(text).a];",
     "regex": "const re = /^[a-z]+$/i; const result = [re.test('Hello'), re.test('hi5'), "
-             "'2024-01-05'.replace(/-/g, '/'), /^\\d+$/.test('12\\n')];",
+    "'2024-01-05'.replace(/-/g, '/'), /^\\d+$/.test('12\\n')];",
     "loose-equality": "const result = ['1' == 1, null == undefined, 0 == '', '1' === 1];",
     "truthiness": "const list = []; const obj = {}; const n = parseInt('x');\n"
-                  "const result = [list ? 'T' : 'F', obj ? 'T' : 'F', n ? 'T' : 'F', "
-                  "Boolean([]), Boolean(''), [0, NaN].map((v) => Boolean(v))];",
+    "const result = [list ? 'T' : 'F', obj ? 'T' : 'F', n ? 'T' : 'F', "
+    "Boolean([]), Boolean(''), [0, NaN].map((v) => Boolean(v))];",
     "typeof": "const f = () => 1; const result = [typeof 'x' === 'string', "
-              "typeof 1 === 'number', typeof f === 'function', typeof undefined === "
-              "'undefined'];",
+    "typeof 1 === 'number', typeof f === 'function', typeof undefined === "
+    "'undefined'];",
     "to-fixed": "const result = [(2.5).toFixed(0), (1.005).toFixed(2), (10).toFixed(1)];",
     "delete": "const o = { a: 1, b: 2 }; delete o.a; const result = o;",
     "update-in-expression": "let nextId = 1; const a = { id: nextId++ }; "
-                            "const b = { id: nextId++ }; const result = [a, b, nextId];",
+    "const b = { id: nextId++ }; const result = [a, b, nextId];",
     "object-namespace": "const db = { add(a, b) { return a + b; }, twice: (x) => x * 2 };\n"
-                        "const result = [db.add(1, 2), db.twice(4)];",
+    "const result = [db.add(1, 2), db.twice(4)];",
     "object-keys-values": "const o = { b: 1, a: 2 }; const result = [Object.keys(o), "
-                          "Object.values(o), Object.assign({}, o, { c: 3 })];",
+    "Object.values(o), Object.assign({}, o, { c: 3 })];",
     "switch-typeof": "function kind(v) { switch (typeof v) {\n  case 'object': return 'obj';\n"
-                     "  case 'function': return 'fn';\n  case 'string': case 'number': "
-                     "return 'scalar';\n  default: return 'other'; } }\n"
-                     "const result = [kind({}), kind(() => 1), kind('s'), kind(2), kind(true)];",
+    "  case 'function': return 'fn';\n  case 'string': case 'number': "
+    "return 'scalar';\n  default: return 'other'; } }\n"
+    "const result = [kind({}), kind(() => 1), kind('s'), kind(2), kind(true)];",
     "optional-parameter": "function walk(tree, prefix) { prefix = prefix || '';\n"
-                          "  return Object.keys(tree).map((k) => prefix + k); }\n"
-                          "const result = [walk({ a: 1 }), walk({ b: 1 }, '/x')];",
+    "  return Object.keys(tree).map((k) => prefix + k); }\n"
+    "const result = [walk({ a: 1 }), walk({ b: 1 }, '/x')];",
     "function-named-like-a-builtin": "function list() { return 'listed'; }\n"
-                                     "const result = [list(), typeof [] === 'object'];",
+    "const result = [list(), typeof [] === 'object'];",
     "array-index-in-and-delete": "const xs = [1, 2, 3]; const had = 1 in xs; delete xs[1];\n"
-                                 "const result = [had, 5 in xs, xs, 'a' in { a: 1 }];",
+    "const result = [had, 5 in xs, xs, 'a' in { a: 1 }];",
     "method-of-a-parameter": "function call(o) { return o.greet('x'); }\n"
-                             "const result = call({ greet: (n) => 'hi ' + n });",
+    "const result = call({ greet: (n) => 'hi ' + n });",
     "switch-default-grouped": "function f(x) { switch (x) { case 'a': return 1;\n"
-                              "  case 'b': default: return 2; } }\n"
-                              "const result = [f('a'), f('b'), f('z')];",
+    "  case 'b': default: return 2; } }\n"
+    "const result = [f('a'), f('b'), f('z')];",
 }
 
 IDIOMS = {
@@ -141,7 +140,7 @@ IDIOMS = {
     "closure-counter": "nonlocal count",
     "optional-chaining": 'None if a is None else a["b"]',
     "loose-equality": "js.loose_eq(",
-    "for-of-entries": "for k, v in {\"a\": 1, \"b\": 2}.items():",
+    "for-of-entries": 'for k, v in {"a": 1, "b": 2}.items():',
 }
 
 
@@ -149,7 +148,10 @@ def run_node(source: str) -> str:
     """JSON.stringify(result) of a program, run by Node."""
     done = subprocess.run(
         [require_node(), "-e", source + "\nprocess.stdout.write(JSON.stringify(result));"],
-        capture_output=True, text=True, timeout=NODE_TIMEOUT, check=True,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=True,
     )
     return done.stdout
 
@@ -188,7 +190,8 @@ def test_unknown_package_is_a_todo() -> None:
     """A package without a counterpart is kept as a TODO with its line."""
     module = translate_module(b"const x = require('left-pad');\n", "a.js", {}, "a", "a")
     assert [t.comment() for t in module.todos] == [
-        "# TODO(port): a.js:1: const x = require('left-pad');"]
+        "# TODO(port): a.js:1: const x = require('left-pad');"
+    ]
 
 
 def test_comments_and_provenance_are_kept() -> None:
@@ -253,11 +256,13 @@ def test_undefined_request_value_is_left_out_of_sent_json() -> None:
 def test_connect_redis_store_translates_its_options() -> None:
     """`new RedisStore(...)`: connect-redis's options as RedisStore's arguments; without a
     client (connect-redis before 4 made its own) the store connects to the local Redis."""
-    source = (b"const session = require('express-session');\n"
-              b"const RedisStore = require('connect-redis')(session);\n"
-              b"const a = new RedisStore;\n"
-              b"const b = new RedisStore({ host: 'db', port: 6380, prefix: 'app:' });\n"
-              b"const c = new RedisStore({ client: redisClient, disableTouch: true, ttl: 60 });\n")
+    source = (
+        b"const session = require('express-session');\n"
+        b"const RedisStore = require('connect-redis')(session);\n"
+        b"const a = new RedisStore;\n"
+        b"const b = new RedisStore({ host: 'db', port: 6380, prefix: 'app:' });\n"
+        b"const c = new RedisStore({ client: redisClient, disableTouch: true, ttl: 60 });\n"
+    )
     module = translate_module(source, "a.js", {}, "a", "a")
     lines = module.text.splitlines()
     assert 'a = RedisStore("redis://127.0.0.1:6379")' in lines, module.text
@@ -267,30 +272,50 @@ def test_connect_redis_store_translates_its_options() -> None:
 
 def test_cookie_session_becomes_session_with_a_cookie_store() -> None:
     """cookie-session's options map onto session() with a CookieStore and its cookie name."""
-    source = (b"const cookieSession = require('cookie-session');\n"
-              b"const mw = cookieSession({ name: 'sess', keys: ['k1', 'k2'], "
-              b"maxAge: 60000 });\n")
+    source = (
+        b"const cookieSession = require('cookie-session');\n"
+        b"const mw = cookieSession({ name: 'sess', keys: ['k1', 'k2'], "
+        b"maxAge: 60000 });\n"
+    )
     text = translate_module(source, "a.js", {}, "a", "a").text
     assert "from expresspy.session import CookieStore" in text, text
-    for entry in ('"name": "sess"', '"secret": ["k1", "k2"]', '"cookie": {"maxAge": 60000}',
-                  '"store": CookieStore()', '"resave": False', '"saveUninitialized": False'):
+    for entry in (
+        '"name": "sess"',
+        '"secret": ["k1", "k2"]',
+        '"cookie": {"maxAge": 60000}',
+        '"store": CookieStore()',
+        '"resave": False',
+        '"saveUninitialized": False',
+    ):
         assert entry in text, text
     from expresspy.session.middleware import session
 
-    assert callable(session({"name": "s", "secret": ["k1"], "cookie": {"maxAge": 60000},
-                             "resave": False, "saveUninitialized": False}))
+    assert callable(
+        session(
+            {
+                "name": "s",
+                "secret": ["k1"],
+                "cookie": {"maxAge": 60000},
+                "resave": False,
+                "saveUninitialized": False,
+            }
+        )
+    )
 
 
 def test_console_log_substitutes_percent_s() -> None:
     """console.log('%s %s', a, b) prints the substituted line, as util.format does."""
-    text = translate_module(b"const a = 1, b = 'x';\nconsole.log('%s and %s', a, b);\n",
-                            "a.js", {}, "a", "a").text
+    text = translate_module(
+        b"const a = 1, b = 'x';\nconsole.log('%s and %s', a, b);\n", "a.js", {}, "a", "a"
+    ).text
     assert 'print("%s and %s" % (js.string(a), js.string(b)))' in text, text
 
 
 def test_app_method_chosen_by_name_is_getattr() -> None:
     """`app[method](path, fn)` (route-map's style) calls the method named by the string."""
-    source = (b"const express = require('express'); const app = express();\n"
-              b"const method = 'get'; app[method]('/x', (req, res) => res.send('x'));\n")
+    source = (
+        b"const express = require('express'); const app = express();\n"
+        b"const method = 'get'; app[method]('/x', (req, res) => res.send('x'));\n"
+    )
     text = translate_module(source, "a.js", {}, "a", "a").text
     assert "getattr(app, method)(" in text, text

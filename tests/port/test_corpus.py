@@ -22,8 +22,12 @@ from .corpus import (
     translate,
 )
 
-SCRIPTS = [script for path in sorted(SCENARIOS_DIR.glob("*.json")) for script in load_script(path)
-           if script.app not in NOT_RUN]
+SCRIPTS = [
+    script
+    for path in sorted(SCENARIOS_DIR.glob("*.json"))
+    for script in load_script(path)
+    if script.app not in NOT_RUN
+]
 CASES = [(script, step) for script in SCRIPTS for step in script.steps]
 IDS = [f"{sc.name}:{sc.steps.index(st) + 1:02d}-{st.name}" for sc, st in CASES]
 
@@ -48,8 +52,11 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, R
                 servers.append(node)
                 python = start("expresspy", script.app, translate(script.app, out), logs)
                 servers.append(python)
-                cache[script.name] = (views(script, replay(script, node.port)),
-                                      views(script, replay(script, python.port)), python)
+                cache[script.name] = (
+                    views(script, replay(script, node.port)),
+                    views(script, replay(script, python.port)),
+                    python,
+                )
             except (RuntimeError, AssertionError) as exc:
                 cache[script.name] = exc
         found = cache[script.name]
@@ -74,9 +81,12 @@ def test_translation_answers_as_node(script: Script, step: Step, recordings) -> 
         assert theirs["status"] == str(step.expect_status), f"Node answered {theirs}"
     problems = compare(script.name, step.name, theirs, ours, [])
     if problems:
-        pytest.fail(f"{step.method} {step.path} ({step.note or 'no note'}) differs:\n"
-                    + "\n".join(problems) + f"\n--- python log ---\n{python.log_tail(15)}",
-                    pytrace=False)
+        pytest.fail(
+            f"{step.method} {step.path} ({step.note or 'no note'}) differs:\n"
+            + "\n".join(problems)
+            + f"\n--- python log ---\n{python.log_tail(15)}",
+            pytrace=False,
+        )
 
 
 def test_every_corpus_app_has_a_scenario() -> None:

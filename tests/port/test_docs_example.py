@@ -14,7 +14,7 @@ PAGE = Path(__file__).resolve().parents[2] / "docs" / "porting.md"
 def test_the_translated_tutorial_in_the_docs_is_current() -> None:
     """Regenerate the block with `expresspy port app.js` when this fails."""
     text = PAGE.read_text(encoding="utf-8")
-    section = text[text.index("### A tutorial, translated"):]
+    section = text[text.index("### A tutorial, translated") :]
     js_block = re.search(r"```js\n(.*?)```", section, re.DOTALL)
     py_block = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert js_block is not None and py_block is not None

@@ -22,18 +22,18 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 
 APP = {
     "app.js": "const express = require('express');\n"
-              "const todos = require('./routes/todos');\n"
-              "const { greet } = require('./lib/signed-cookies');\n"
-              "const app = express();\n"
-              "app.use('/todos', todos);\n"
-              "app.get('/', (req, res) => res.send(greet('you')));\n"
-              "module.exports = app;\n",
+    "const todos = require('./routes/todos');\n"
+    "const { greet } = require('./lib/signed-cookies');\n"
+    "const app = express();\n"
+    "app.use('/todos', todos);\n"
+    "app.get('/', (req, res) => res.send(greet('you')));\n"
+    "module.exports = app;\n",
     "routes/todos.js": "const express = require('express');\n"
-                       "const router = express.Router();\n"
-                       "router.get('/', (req, res) => res.json([1, 2.0]));\n"
-                       "module.exports = router;\n",
+    "const router = express.Router();\n"
+    "router.get('/', (req, res) => res.json([1, 2.0]));\n"
+    "module.exports = router;\n",
     "lib/signed-cookies.js": "function greet(name) { return `hi ${name}`; }\n"
-                             "module.exports = { greet };\n",
+    "module.exports = { greet };\n",
     "node_modules/x/index.js": "this is not even JavaScript (\n",
     "public/js/site.js": "document.title = 'browser code';\n",
     "public/style.css": "body {}\n",
@@ -68,10 +68,18 @@ def test_a_project_is_translated_beside_its_sources(tmp_path: Path) -> None:
     assert "from lib.signed_cookies import greet" in app_py
     assert "4 files written" in result.output and "0 TODOs" in result.output
     check = subprocess.run(
-        [sys.executable, "-c", "from expresspy.testing import request; import app; "
-         "request(app.app).get('/todos').expect('[1,2]'); "
-         "request(app.app).get('/').expect('hi you')"],
-        cwd=root, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from expresspy.testing import request; import app; "
+            "request(app.app).get('/todos').expect('[1,2]'); "
+            "request(app.app).get('/').expect('hi you')",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert check.returncode == 0, check.stderr
@@ -133,11 +141,19 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_without_tree_sitter_the_command_says_what_to_install(tmp_path: Path) -> None:
     """The `port` extra is optional: without it, one clear line and exit status 1."""
     (tmp_path / "app.js").write_text("const a = 1;\n")
-    code = ("import sys; sys.modules['tree_sitter'] = None; "
-            "from expresspy.cli import main; main(['port', 'app.js'])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, check=False,
-                          env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; sys.modules['tree_sitter'] = None; "
+        "from expresspy.cli import main; main(['port', 'app.js'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 1
     assert "pip install 'expresspy[port]'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -146,27 +162,37 @@ def test_without_tree_sitter_the_command_says_what_to_install(tmp_path: Path) ->
 def test_ejs_registered_for_html_translates_those_views(tmp_path: Path) -> None:
     """`app.engine('.html', require('ejs').__express)`: views/*.html are EJS (Express's ejs
     example); with -o they are written as Jinja2 under the same name."""
-    root = _project(tmp_path / "src", {
-        "index.js": "const express = require('express');\nconst app = express();\n"
-                    "app.engine('.html', require('ejs').__express);\n"
-                    "app.set('view engine', 'html');\n"
-                    "app.get('/', (req, res) => res.render('users', { n: 2.0 }));\n"
-                    "module.exports = app;\n",
-        "views/users.html": "<%- include('header.html') %><p><%= n %></p>\n",
-        "views/header.html": "<h1>Users</h1>\n",
-    })
+    root = _project(
+        tmp_path / "src",
+        {
+            "index.js": "const express = require('express');\nconst app = express();\n"
+            "app.engine('.html', require('ejs').__express);\n"
+            "app.set('view engine', 'html');\n"
+            "app.get('/', (req, res) => res.render('users', { n: 2.0 }));\n"
+            "module.exports = app;\n",
+            "views/users.html": "<%- include('header.html') %><p><%= n %></p>\n",
+            "views/header.html": "<h1>Users</h1>\n",
+        },
+    )
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["port", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
     index = (out / "index.py").read_text()
     assert 'app.engine("html", ejs_engine())' in index
     assert 'app.set("view engine", "html")' in index
-    assert (out / "views/users.html").read_text() == \
-        '{% include "header.html" %}<p>{{ n }}</p>\n'
+    assert (out / "views/users.html").read_text() == '{% include "header.html" %}<p>{{ n }}</p>\n'
     check = subprocess.run(
-        [sys.executable, "-c", "from expresspy.testing import request; import index; "
-         "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')"],
-        cwd=out, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from expresspy.testing import request; import index; "
+            "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')",
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert check.returncode == 0, check.stderr

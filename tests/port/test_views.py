@@ -18,57 +18,80 @@ from tests.compat.harness import ensure_node_modules
 from .nodejs import NODE_TIMEOUT, require_node
 
 DATA: dict[str, Any] = {
-    "title": "Shop & <Co>", "user": {"name": "O'Neil", "admin": False}, "none": None,
-    "items": [{"name": "a", "price": 45.0}, {"name": "b&c", "price": 1.5}], "empty": [],
-    "html": "<b>hi</b>", "tags": ["x", "y"], "ratio": 0.30000000000000004, "count": 0,
-    "scores": {"ann": 3, "bob": 5}, "quote": "`a` = \"b\"",
+    "title": "Shop & <Co>",
+    "user": {"name": "O'Neil", "admin": False},
+    "none": None,
+    "items": [{"name": "a", "price": 45.0}, {"name": "b&c", "price": 1.5}],
+    "empty": [],
+    "html": "<b>hi</b>",
+    "tags": ["x", "y"],
+    "ratio": 0.30000000000000004,
+    "count": 0,
+    "scores": {"ann": 3, "bob": 5},
+    "quote": '`a` = "b"',
 }
 
 EJS: dict[str, dict[str, str]] = {
     "escape-and-raw": {"index.ejs": "<p><%= title %> <%- html %> <%= html %> <%= quote %></p>\n"},
-    "values-print-as-js": {"index.ejs": "<%= items[0].price %>|<%= ratio %>|<%= tags %>|"
-                                         "<%= none %>|<%= user.missing %>|<%= count %>\n"},
-    "if-else": {"index.ejs": "<% if (user.admin) { %>admin<% } else if (user.name) { %>"
-                             "<%= user.name %><% } else { %>anon<% } %>\n"},
-    "for-each-and-index": {"index.ejs": "<ul>\n<% items.forEach(function(item, i) { %>\n"
-                                        "  <li><%= i %>: <%= item.name %></li>\n<% }) %>\n"
-                                        "</ul>\n"},
+    "values-print-as-js": {
+        "index.ejs": "<%= items[0].price %>|<%= ratio %>|<%= tags %>|"
+        "<%= none %>|<%= user.missing %>|<%= count %>\n"
+    },
+    "if-else": {
+        "index.ejs": "<% if (user.admin) { %>admin<% } else if (user.name) { %>"
+        "<%= user.name %><% } else { %>anon<% } %>\n"
+    },
+    "for-each-and-index": {
+        "index.ejs": "<ul>\n<% items.forEach(function(item, i) { %>\n"
+        "  <li><%= i %>: <%= item.name %></li>\n<% }) %>\n"
+        "</ul>\n"
+    },
     "for-of-arrow": {"index.ejs": "<% for (const t of tags) { -%>\n[<%= t %>]\n<% } -%>\nend\n"},
-    "counted-for": {"index.ejs": "<% for (let i = 0; i < items.length; i++) { %><%= i %>"
-                                 "<% } %>\n"},
+    "counted-for": {"index.ejs": "<% for (let i = 0; i < items.length; i++) { %><%= i %><% } %>\n"},
     "whitespace-slurp": {"index.ejs": "a\n    <%_ if (true) { _%>   \n  b\n  <%_ } _%>\nc\n"},
-    "newline-trim": {"index.ejs": "<% const n = tags.length; -%>\nn=<%= n %>\n<%# note -%>\n"
-                                  "x\n"},
+    "newline-trim": {"index.ejs": "<% const n = tags.length; -%>\nn=<%= n %>\n<%# note -%>\nx\n"},
     "literal-percent": {"index.ejs": "<%% not a tag %%> and {{ braces }} {% too %}\n"},
-    "include": {"index.ejs": "<%- include('parts/head', {heading: title}) %>\nbody\n"
-                             "<%- include('parts/foot') %>\n",
-                "parts/head.ejs": "<h1><%= heading %></h1>\n",
-                "parts/foot.ejs": "<footer><%= title %></footer>\n"},
-    "typeof-undefined": {"index.ejs": "<% if (typeof nobody !== 'undefined') { %>yes<% } %>"
-                                      "<% if (typeof title === 'undefined') { %>no<% } %>"
-                                      "<%= typeof title !== 'undefined' ? title : '-' %>\n"},
-    "template-literal-and-methods": {"index.ejs": "<%= `${user.name.toUpperCase()}:${tags.join('"
-                                                  "/')}` %> <%= title.length %>\n"},
+    "include": {
+        "index.ejs": "<%- include('parts/head', {heading: title}) %>\nbody\n"
+        "<%- include('parts/foot') %>\n",
+        "parts/head.ejs": "<h1><%= heading %></h1>\n",
+        "parts/foot.ejs": "<footer><%= title %></footer>\n",
+    },
+    "typeof-undefined": {
+        "index.ejs": "<% if (typeof nobody !== 'undefined') { %>yes<% } %>"
+        "<% if (typeof title === 'undefined') { %>no<% } %>"
+        "<%= typeof title !== 'undefined' ? title : '-' %>\n"
+    },
+    "template-literal-and-methods": {
+        "index.ejs": "<%= `${user.name.toUpperCase()}:${tags.join('/')}` %> <%= title.length %>\n"
+    },
 }
 
 HANDLEBARS: dict[str, dict[str, str]] = {
     "escape-and-triple": {"home.handlebars": "<p>{{title}} {{{html}}} {{html}} {{quote}}</p>\n"},
-    "values-print-as-js": {"home.handlebars": "{{items.0.price}}|{{ratio}}|{{tags}}|{{none}}|"
-                                              "{{user.missing}}|{{count}}\n"},
-    "if-else-unless": {"home.handlebars": "{{#if user.admin}}admin{{else}}{{user.name}}{{/if}}"
-                                          "{{#unless empty.length}} none{{/unless}}\n"},
-    "each-standalone-lines": {"home.handlebars": "<ul>\n  {{#each items}}\n    <li>{{@index}} "
-                                                 "{{name}} {{../title}}</li>\n  {{else}}\n"
-                                                 "    <li>none</li>\n  {{/each}}\n</ul>\n"},
+    "values-print-as-js": {
+        "home.handlebars": "{{items.0.price}}|{{ratio}}|{{tags}}|{{none}}|"
+        "{{user.missing}}|{{count}}\n"
+    },
+    "if-else-unless": {
+        "home.handlebars": "{{#if user.admin}}admin{{else}}{{user.name}}{{/if}}"
+        "{{#unless empty.length}} none{{/unless}}\n"
+    },
+    "each-standalone-lines": {
+        "home.handlebars": "<ul>\n  {{#each items}}\n    <li>{{@index}} "
+        "{{name}} {{../title}}</li>\n  {{else}}\n"
+        "    <li>none</li>\n  {{/each}}\n</ul>\n"
+    },
     "each-empty-else": {"home.handlebars": "{{#each empty}}x{{else}}empty{{/each}}\n"},
-    "each-object": {"home.handlebars": "{{#each scores}}{{@key}}={{this}}{{#if @last}}.{{/if}}"
-                                       " {{/each}}\n"},
+    "each-object": {
+        "home.handlebars": "{{#each scores}}{{@key}}={{this}}{{#if @last}}.{{/if}} {{/each}}\n"
+    },
     "with": {"home.handlebars": "{{#with user}}{{name}}/{{../title}}{{/with}}\n"},
     "comments-and-tilde": {"home.handlebars": "a\n{{!-- gone --}}\n  {{~ title ~}}  \nb\n"},
     "layout-and-partial": {
         "home.handlebars": "<h1>{{title}}</h1>\n",
         "layouts/main.handlebars": "<html>\n  <body>\n    {{> nav}}\n    {{{body}}}\n"
-                                   "  </body>\n</html>\n",
+        "  </body>\n</html>\n",
         "partials/nav.handlebars": "<nav>{{user.name}}</nav>\n",
     },
     "multi-line-partial-indented": {
@@ -101,7 +124,10 @@ def node_render(kind: str, root: Path) -> str:
     """What the npm engine renders for the files under root."""
     done = subprocess.run(
         [require_node(), "-e", _NODE_RENDER, kind, str(root), json.dumps(DATA)],
-        capture_output=True, text=True, timeout=NODE_TIMEOUT, check=True,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+        check=True,
         env={**os.environ, "NODE_PATH": str(ensure_node_modules())},
     )
     return done.stdout
@@ -114,12 +140,18 @@ def python_render(kind: str, root: Path) -> str:
             result = translate_view(path, root, path.name)
             assert not result.todos, [t.comment() for t in result.todos]
             path.with_suffix(".html").write_text(result.text)
-    engine = ejs_engine() if kind == "ejs" else handlebars_engine(
-        {"defaultLayout": "main" if (root / "layouts").is_dir() else False})
+    engine = (
+        ejs_engine()
+        if kind == "ejs"
+        else handlebars_engine({"defaultLayout": "main" if (root / "layouts").is_dir() else False})
+    )
     entry = root / ("index.html" if kind == "ejs" else "home.html")
     rendered: list[str | None] = []
-    engine(str(entry), {**DATA, "settings": {"views": str(root)}},
-           lambda err, html: rendered.append(html))
+    engine(
+        str(entry),
+        {**DATA, "settings": {"views": str(root)}},
+        lambda err, html: rendered.append(html),
+    )
     assert rendered and rendered[0] is not None
     return rendered[0]
 

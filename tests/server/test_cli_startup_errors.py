@@ -18,17 +18,30 @@ from pathlib import Path
 import pytest
 
 BROKEN_APPS = {
-    "syntax": ("from expresspy import express\napp = express()\n\ndef f(:\n    pass\n",
-               ['  File "{path}", line 4', "    def f(:", "SyntaxError: invalid syntax"]),
-    "import": ("from expresspy import express\nimport no_such_helper\napp = express()\n",
-               ["Traceback (most recent call last):", '  File "{path}", line 2, in <module>',
-                "    import no_such_helper",
-                "ModuleNotFoundError: No module named 'no_such_helper'"]),
-    "raises": ("import helper\nhelper.connect()\napp = None\n",
-               ["Traceback (most recent call last):", '  File "{path}", line 2, in <module>',
-                "    helper.connect()", '  File "{helper}", line 2, in connect',
-                "    raise RuntimeError('DATABASE_URL is not set')",
-                "RuntimeError: DATABASE_URL is not set"]),
+    "syntax": (
+        "from expresspy import express\napp = express()\n\ndef f(:\n    pass\n",
+        ['  File "{path}", line 4', "    def f(:", "SyntaxError: invalid syntax"],
+    ),
+    "import": (
+        "from expresspy import express\nimport no_such_helper\napp = express()\n",
+        [
+            "Traceback (most recent call last):",
+            '  File "{path}", line 2, in <module>',
+            "    import no_such_helper",
+            "ModuleNotFoundError: No module named 'no_such_helper'",
+        ],
+    ),
+    "raises": (
+        "import helper\nhelper.connect()\napp = None\n",
+        [
+            "Traceback (most recent call last):",
+            '  File "{path}", line 2, in <module>',
+            "    helper.connect()",
+            '  File "{helper}", line 2, in connect',
+            "    raise RuntimeError('DATABASE_URL is not set')",
+            "RuntimeError: DATABASE_URL is not set",
+        ],
+    ),
 }
 
 HELPER = "def connect():\n    raise RuntimeError('DATABASE_URL is not set')\n"
@@ -48,8 +61,13 @@ def _broken_app(folder: Path, kind: str) -> tuple[Path, list[str]]:
 
 
 def _expresspy(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "expresspy", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "expresspy", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def _lines(stderr: str) -> list[str]:
@@ -72,9 +90,12 @@ def test_workers_log_only_the_apps_frames(tmp_path: Path, kind: str) -> None:
     done = _expresspy(["run", "app.py", "--port", "0", "--workers", "2"], tmp_path)
     assert done.returncode == 1
     lines = _lines(done.stderr)
-    start = next(i for i, line in enumerate(lines)
-                 if line.endswith("ERROR cannot load the app: cannot import app.py:"))
-    assert lines[start + 1:start + 1 + len(expected)] == expected
+    start = next(
+        i
+        for i, line in enumerate(lines)
+        if line.endswith("ERROR cannot load the app: cannot import app.py:")
+    )
+    assert lines[start + 1 : start + 1 + len(expected)] == expected
     assert not [line for line in lines if any(word in line for word in MACHINERY)]
 
 
@@ -107,13 +128,16 @@ def taken_port() -> Iterator[int]:
         yield int(other.getsockname()[1])
 
 
-@pytest.mark.parametrize("mode", [[], ["--workers", "2"], ["--reload"]],
-                         ids=["plain", "workers", "reload"])
+@pytest.mark.parametrize(
+    "mode", [[], ["--workers", "2"], ["--reload"]], ids=["plain", "workers", "reload"]
+)
 def test_a_port_in_use_is_one_line(tmp_path: Path, taken_port: int, mode: list[str]) -> None:
     (tmp_path / "app.py").write_text(
         "from expresspy import express\napp = express()\n"
-        "app.get('/', lambda req, res: res.send('hi'))\n")
+        "app.get('/', lambda req, res: res.send('hi'))\n"
+    )
     done = _expresspy(["run", "app.py", "--port", str(taken_port), *mode], tmp_path)
     assert done.returncode == 1
-    assert done.stderr == (f"error: 127.0.0.1:{taken_port} is in use (another server?); "
-                           "pick another with --port\n")
+    assert done.stderr == (
+        f"error: 127.0.0.1:{taken_port} is in use (another server?); pick another with --port\n"
+    )

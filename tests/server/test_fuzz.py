@@ -123,8 +123,16 @@ def drive(data: bytes, cuts: list[int], parser_type: type[HeadFramingParser]) ->
                 elif isinstance(event, RequestHead):
                     assert len(event.headers) <= LIMITS.max_header_count
                     trace.append(
-                        (event.method, event.target, event.http_version, tuple(event.headers),
-                         event.keep_alive, event.content_length, event.chunked, event.expect)
+                        (
+                            event.method,
+                            event.target,
+                            event.http_version,
+                            tuple(event.headers),
+                            event.keep_alive,
+                            event.content_length,
+                            event.chunked,
+                            event.expect,
+                        )
                     )
                 elif event is END_OF_BODY:
                     trace.append(body)
@@ -165,8 +173,24 @@ def test_h11_readers_agree_with_h11_connection(case: tuple[bytes, list[int]]) ->
 
 # Bytes put between the tokens of a chunk line or around a framing header's parts: nothing,
 # whitespace (SP, HTAB, both), and the control bytes a parser might skip or stop at.
-GAPS = [b"", b"", b" ", b"\t", b" \t", b"\t ", b"  ", b"\x0b", b"\x0c", b"\x00", b"\x7f", b"\r",
-        b"\n", b"\x01", b"\x1f", b"\xff"]
+GAPS = [
+    b"",
+    b"",
+    b" ",
+    b"\t",
+    b" \t",
+    b"\t ",
+    b"  ",
+    b"\x0b",
+    b"\x0c",
+    b"\x00",
+    b"\x7f",
+    b"\r",
+    b"\n",
+    b"\x01",
+    b"\x1f",
+    b"\xff",
+]
 TE_NAMES = [b"Transfer-Encoding", b"transfer-encoding", b"TRANSFER-ENCODING"]
 PIPELINED = b"GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
 
@@ -174,6 +198,7 @@ PIPELINED = b"GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
 @st.composite
 def chunk_line(draw: st.DrawFn, size: int) -> bytes:
     """A chunk-size line for ``size`` with a random gap around every token."""
+
     def gap() -> bytes:
         return draw(st.sampled_from(GAPS))
 
@@ -206,6 +231,7 @@ def chunked_request(draw: st.DrawFn) -> tuple[bytes, list[int]]:
 def framing_header_request(draw: st.DrawFn) -> tuple[bytes, list[int]]:
     """A POST with Transfer-Encoding or Content-Length (or both) in random spellings: gaps
     before and after the colon and the value, upper/lower case, then a pipelined GET."""
+
     def gap() -> bytes:
         return draw(st.sampled_from(GAPS))
 

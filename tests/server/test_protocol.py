@@ -263,7 +263,10 @@ def test_header_block_reports_framing_headers_and_caches_nothing_invalid() -> No
     headers = [(b"Content-Length", b"5"), (b"x-a", b"1"), (b"Connection", b"Close")]
     for _ in range(2):  # the second time from the cache: the same answer
         assert header_block(headers) == (
-            b"Content-Length: 5\r\nx-a: 1\r\nConnection: Close\r\n", 5, False, True
+            b"Content-Length: 5\r\nx-a: 1\r\nConnection: Close\r\n",
+            5,
+            False,
+            True,
         )
     assert header_block([(b"transfer-encoding", b"chunked")])[1:] == (-1, True, False)
     value: Any = bytearray(b"v")  # unhashable: validated, never cached

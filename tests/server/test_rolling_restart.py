@@ -85,9 +85,7 @@ async def load_with_rolls(port: int, proc: Proc) -> Load:
 
 
 @pytest.mark.parametrize("http", BACKENDS)
-def test_rolling_restart_under_keep_alive_load_drops_no_request(
-    tmp_path: Path, http: str
-) -> None:
+def test_rolling_restart_under_keep_alive_load_drops_no_request(tmp_path: Path, http: str) -> None:
     if not have_backend(http):
         pytest.skip(MISSING)
     write_app(tmp_path)
@@ -96,8 +94,10 @@ def test_rolling_restart_under_keep_alive_load_drops_no_request(
         port = proc.port()
         proc.wait_for("worker .* serving")
         load = asyncio.run(load_with_rolls(port, proc))
-        print(f"{http}: {load.ok} responses, {load.closes} with Connection: close, "
-              f"{len(load.errors)} errors, {len(load.pids)} worker pids")
+        print(
+            f"{http}: {load.ok} responses, {load.closes} with Connection: close, "
+            f"{len(load.errors)} errors, {len(load.pids)} worker pids"
+        )
         assert load.errors == []
         # The rolls happened under the load: the clients met new workers and were told to
         # reconnect when theirs retired.
@@ -144,7 +144,10 @@ def test_shutdown_closes_keep_alive_connections_only_between_requests() -> None:
         for sock in (idle, streaming):
             response = read_responses(sock, 1)[0]
             assert (response.status, response.headers["connection"], response.body) == (
-                200, "close", b"ok")
+                200,
+                "close",
+                b"ok",
+            )
             assert read_until_close(sock, 2) == (b"", True)
         assert read_until_close(silent, 3) == (b"", True)
         assert 0.9 < time.monotonic() - stopping < 3

@@ -45,8 +45,13 @@ class TaskProbe:
             async with asyncio.timeout(5):
                 pass
         body = b"%s %s" % (b"task" if task is not None else b"no-task", leaked.encode())
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-length", b"%d" % len(body))]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-length", b"%d" % len(body))],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -55,8 +60,10 @@ def test_each_request_has_its_own_task_and_context(http: str) -> None:
     """Three requests on one keep-alive connection: a task each, none sees another's context."""
     require(http)
     probe = TaskProbe()
-    with running(probe, http=http) as srv, \
-            socket.create_connection(("127.0.0.1", srv.port), 5) as s:
+    with (
+        running(probe, http=http) as srv,
+        socket.create_connection(("127.0.0.1", srv.port), 5) as s,
+    ):
         bodies = []
         for number in range(3):
             s.sendall(REQUEST % number)
@@ -71,8 +78,10 @@ def test_pipelined_burst_is_answered_in_order_with_fresh_contexts(http: str) -> 
     require(http)
     count = 2000
     probe = TaskProbe()
-    with running(probe, http=http, max_requests_per_connection=None) as srv, \
-            socket.create_connection(("127.0.0.1", srv.port), 20) as s:
+    with (
+        running(probe, http=http, max_requests_per_connection=None) as srv,
+        socket.create_connection(("127.0.0.1", srv.port), 20) as s,
+    ):
         s.sendall(b"".join(REQUEST % number for number in range(count)))
         bodies = [response.body for response in read_responses(s, count, timeout=20)]
     assert bodies == [b"task clean"] * count, bodies[:3]

@@ -23,7 +23,9 @@ StoreFactory = Callable[[], Any]
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 #: The PostgreSQL 15 of the test machine (trust auth); each test gets a schema of its own.
-POSTGRES_URL = os.environ.get("EXPRESSPY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "EXPRESSPY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture
@@ -35,9 +37,11 @@ def pg_schema() -> Iterator[str]:
     schema = f"test_{secrets.token_hex(6)}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-        conn.execute(f'CREATE TABLE "{schema}"."session" (sid varchar NOT NULL COLLATE "default",'
-                     ' sess json NOT NULL, expire timestamp(6) NOT NULL,'
-                     ' CONSTRAINT session_pkey PRIMARY KEY (sid))')
+        conn.execute(
+            f'CREATE TABLE "{schema}"."session" (sid varchar NOT NULL COLLATE "default",'
+            " sess json NOT NULL, expire timestamp(6) NOT NULL,"
+            " CONSTRAINT session_pkey PRIMARY KEY (sid))"
+        )
         conn.execute(f'CREATE INDEX "IDX_session_expire" ON "{schema}"."session" (expire)')
     yield schema
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:

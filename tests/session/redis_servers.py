@@ -183,8 +183,9 @@ class LocalSentinel:
 
     service = "expresspy"
 
-    def __init__(self, processes: _Processes, master: int, replica: int,
-                 sentinels: list[int]) -> None:
+    def __init__(
+        self, processes: _Processes, master: int, replica: int, sentinels: list[int]
+    ) -> None:
         self.processes = processes
         self.master = master
         self.replica = replica
@@ -218,11 +219,14 @@ def local_sentinel() -> Iterator[LocalSentinel]:
         processes.start(replica, f"replicaof 127.0.0.1 {master}")
         sentinels = [free_port_pair() for _ in range(3)]
         for port in sentinels:
-            processes.start(port, "sentinel resolve-hostnames no",
-                            f"sentinel monitor {LocalSentinel.service} 127.0.0.1 {master} 2",
-                            f"sentinel down-after-milliseconds {LocalSentinel.service} 1000",
-                            f"sentinel failover-timeout {LocalSentinel.service} 5000",
-                            sentinel=True)
+            processes.start(
+                port,
+                "sentinel resolve-hostnames no",
+                f"sentinel monitor {LocalSentinel.service} 127.0.0.1 {master} 2",
+                f"sentinel down-after-milliseconds {LocalSentinel.service} 1000",
+                f"sentinel failover-timeout {LocalSentinel.service} 5000",
+                sentinel=True,
+            )
         for port in [master, replica, *sentinels]:
             _wait_until(lambda port=port: _ping(port), f"redis on {port}")
 

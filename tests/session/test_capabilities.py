@@ -58,12 +58,15 @@ class NoMergeMemoryStore(MemoryStore):
     merge = None  # type: ignore[assignment]
 
 
-@pytest.mark.parametrize(("store", "expected"), [
-    (MemoryStore(), StoreCapabilities(merge=True, touch=True, prune=True, never_blocks=True)),
-    (CookieStore(), StoreCapabilities(in_cookie=True)),
-    (NoMergeMemoryStore(), StoreCapabilities(touch=True, prune=True)),  # probed, not inherited
-    (DuckStore(), StoreCapabilities(touch=True, unavailable_errors=(StoreDown,))),
-])
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [
+        (MemoryStore(), StoreCapabilities(merge=True, touch=True, prune=True, never_blocks=True)),
+        (CookieStore(), StoreCapabilities(in_cookie=True)),
+        (NoMergeMemoryStore(), StoreCapabilities(touch=True, prune=True)),  # probed, not inherited
+        (DuckStore(), StoreCapabilities(touch=True, unavailable_errors=(StoreDown,))),
+    ],
+)
 def test_capabilities_are_declared_or_probed(store: Any, expected: StoreCapabilities) -> None:
     assert capabilities_of(store) == expected
 
@@ -73,13 +76,15 @@ class LazyClientStore(DuckStore):
 
     def __init__(self) -> None:
         super().__init__()
-        self.capabilities = StoreCapabilities(merge=False, touch=True,
-                                              unavailable_errors=(StoreDown, TimeoutError))
+        self.capabilities = StoreCapabilities(
+            merge=False, touch=True, unavailable_errors=(StoreDown, TimeoutError)
+        )
 
 
 def test_an_instance_may_declare_its_capabilities() -> None:
     assert capabilities_of(LazyClientStore()) == StoreCapabilities(
-        touch=True, unavailable_errors=(StoreDown, TimeoutError))
+        touch=True, unavailable_errors=(StoreDown, TimeoutError)
+    )
 
 
 def test_sqlite_store_declares_merge_touch_and_prune(tmp_path: Any) -> None:
@@ -121,8 +126,10 @@ def test_cookie_store_configures_the_cookie_back_end_and_is_not_a_store() -> Non
 def test_the_sessions_command_names_a_cookie_store_given_directly() -> None:
     [report] = sessions_action(CookieStore(), "count")
     assert (report.store, report.ok) == ("CookieStore", False)
-    assert report.lines == ("CookieStore keeps each session in its client's cookie: there is "
-                            "nothing on the server to count",)
+    assert report.lines == (
+        "CookieStore keeps each session in its client's cookie: there is "
+        "nothing on the server to count",
+    )
 
 
 class NoMergeRedisStore(RedisStore):
@@ -137,13 +144,16 @@ def test_redis_and_postgres_stores_declare_their_capabilities() -> None:
     redis_store = RedisStore("redis://127.0.0.1:6379/0")  # no connection until a call
     assert "capabilities" in vars(redis_store)  # declared, not probed
     assert capabilities_of(redis_store) == StoreCapabilities(
-        merge=True, touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
+        merge=True, touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError)
+    )
     postgres_store = PostgresStore("postgresql://postgres@127.0.0.1:5432/postgres")
     assert "capabilities" in vars(postgres_store)
     assert capabilities_of(postgres_store) == StoreCapabilities(
-        merge=True, touch=True, prune=True, unavailable_errors=(OperationalError,))
+        merge=True, touch=True, prune=True, unavailable_errors=(OperationalError,)
+    )
     # A subclass is probed again (it may drop a method), as with a class declaration.
     subclass = NoMergeRedisStore("redis://127.0.0.1:6379/0")
     assert "capabilities" not in vars(subclass)
     assert capabilities_of(subclass) == StoreCapabilities(
-        touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError))
+        touch=True, unavailable_errors=(RedisConnectionError, RedisTimeoutError)
+    )

@@ -41,14 +41,44 @@ SAVE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("situation", "save_uninitialized", "cookie_id", "sid", "session_id",
-                          "original_id", "original_hash", "saved_hash", "now", "expected"),
-                         SAVE_ROWS, ids=[row[0] for row in SAVE_ROWS])
-def test_should_save(situation: str, save_uninitialized: bool, cookie_id: str | None, sid: str,
-                     session_id: str, original_id: str, original_hash: str,
-                     saved_hash: str | None, now: str, expected: bool) -> None:
-    decided = decisions.should_save(save_uninitialized, cookie_id, sid, session_id, original_id,
-                                    original_hash, saved_hash, Digest(now))
+@pytest.mark.parametrize(
+    (
+        "situation",
+        "save_uninitialized",
+        "cookie_id",
+        "sid",
+        "session_id",
+        "original_id",
+        "original_hash",
+        "saved_hash",
+        "now",
+        "expected",
+    ),
+    SAVE_ROWS,
+    ids=[row[0] for row in SAVE_ROWS],
+)
+def test_should_save(
+    situation: str,
+    save_uninitialized: bool,
+    cookie_id: str | None,
+    sid: str,
+    session_id: str,
+    original_id: str,
+    original_hash: str,
+    saved_hash: str | None,
+    now: str,
+    expected: bool,
+) -> None:
+    decided = decisions.should_save(
+        save_uninitialized,
+        cookie_id,
+        sid,
+        session_id,
+        original_id,
+        original_hash,
+        saved_hash,
+        Digest(now),
+    )
     assert decided is expected
 
 
@@ -60,34 +90,69 @@ COOKIE_ROWS = [
     ("new, data set", False, False, None, "A", False, "A", "h1", True, True),
     ("new, regenerated, nothing set", False, False, None, "B", False, "A", "h0", True, False),
     ("loaded, rolling", False, True, "A", "A", False, "A", "h0", True, False),
-    ("loaded, changed, browser-session cookie", False, False, "A", "A", False, "A", "h1",
-     False, False),
+    (
+        "loaded, changed, browser-session cookie",
+        False,
+        False,
+        "A",
+        "A",
+        False,
+        "A",
+        "h1",
+        False,
+        False,
+    ),
     ("loaded, changed, cookie with expiry", False, False, "A", "A", True, "A", "h1", True, True),
-    ("loaded, unchanged, cookie with expiry", False, False, "A", "A", True, "A", "h0",
-     False, True),
+    ("loaded, unchanged, cookie with expiry", False, False, "A", "A", True, "A", "h0", False, True),
     ("loaded, regenerated", False, False, "A", "B", False, "A", "h0", True, False),
     ("loaded, regenerated, rolling", False, True, "A", "B", False, "A", "h0", True, False),
 ]
 
 
-@pytest.mark.parametrize(("situation", "save_uninitialized", "rolling", "cookie_id", "sid",
-                          "expires", "original_id", "now", "expected", "hashed"),
-                         COOKIE_ROWS, ids=[row[0] for row in COOKIE_ROWS])
-def test_should_set_cookie(situation: str, save_uninitialized: bool, rolling: bool,
-                           cookie_id: str | None, sid: str, expires: bool, original_id: str,
-                           now: str, expected: bool, hashed: bool) -> None:
+@pytest.mark.parametrize(
+    (
+        "situation",
+        "save_uninitialized",
+        "rolling",
+        "cookie_id",
+        "sid",
+        "expires",
+        "original_id",
+        "now",
+        "expected",
+        "hashed",
+    ),
+    COOKIE_ROWS,
+    ids=[row[0] for row in COOKIE_ROWS],
+)
+def test_should_set_cookie(
+    situation: str,
+    save_uninitialized: bool,
+    rolling: bool,
+    cookie_id: str | None,
+    sid: str,
+    expires: bool,
+    original_id: str,
+    now: str,
+    expected: bool,
+    hashed: bool,
+) -> None:
     digest = Digest(now)
-    decided = decisions.should_set_cookie(save_uninitialized, rolling, cookie_id, sid, sid,
-                                          expires, original_id, "h0", digest)
+    decided = decisions.should_set_cookie(
+        save_uninitialized, rolling, cookie_id, sid, sid, expires, original_id, "h0", digest
+    )
     assert decided is expected
     assert (digest.calls > 0) is hashed
 
 
-@pytest.mark.parametrize(("cookie_id", "sid", "saving", "expected"), [
-    ("A", "A", False, True),   # loaded and not saved: push the expiry back
-    ("A", "A", True, False),   # saved instead
-    (None, "A", False, False),  # a new session is never touched
-    ("A", "B", False, False),  # regenerated: the old id is gone
-])
+@pytest.mark.parametrize(
+    ("cookie_id", "sid", "saving", "expected"),
+    [
+        ("A", "A", False, True),  # loaded and not saved: push the expiry back
+        ("A", "A", True, False),  # saved instead
+        (None, "A", False, False),  # a new session is never touched
+        ("A", "B", False, False),  # regenerated: the old id is gone
+    ],
+)
 def test_should_touch(cookie_id: str | None, sid: str, saving: bool, expected: bool) -> None:
     assert decisions.should_touch(cookie_id, sid, saving) is expected

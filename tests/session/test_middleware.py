@@ -229,9 +229,16 @@ def test_request_fields_copied_into_the_session_cannot_rewrite_its_cookie() -> N
     store = MemoryStore()
     app = express()
     app.use(express.json())
-    app.use(session(secret="s" * 32, store=store, resave=False, save_uninitialized=False,
-                    rolling=True, cookie={"secure": False, "same_site": "strict",
-                                          "max_age": 600}))
+    app.use(
+        session(
+            secret="s" * 32,
+            store=store,
+            resave=False,
+            save_uninitialized=False,
+            rolling=True,
+            cookie={"secure": False, "same_site": "strict", "max_age": 600},
+        )
+    )
 
     @app.post("/profile")
     def profile(req: Any, res: Any) -> None:
@@ -245,8 +252,13 @@ def test_request_fields_copied_into_the_session_cannot_rewrite_its_cookie() -> N
 
     client = agent(app, server=True)
     client.post("/profile").send({"name": "ann"}).expect(200, "ok")
-    forged = {"originalMaxAge": 3e12, "expires": "2999-01-01T00:00:00.000Z",
-              "httpOnly": False, "path": "/", "domain": "example.org"}
+    forged = {
+        "originalMaxAge": 3e12,
+        "expires": "2999-01-01T00:00:00.000Z",
+        "httpOnly": False,
+        "path": "/",
+        "domain": "example.org",
+    }
     refused = client.post("/profile").send({"cookie": forged}).expect(500).response
     after = client.get("/me").expect(200, "keys=['name'] http_only=True").response
     for cookie in set_cookies(refused) + set_cookies(after):  # rolling: sent both times
@@ -262,19 +274,25 @@ def test_request_fields_copied_into_the_session_cannot_rewrite_its_cookie() -> N
 # --- cookie name prefixes (S-07) -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "cookie", "message"), [
-    ("__Host-sid", {"secure": True, "domain": "example.com"}, "requires path='/' and no domain"),
-    ("__Host-sid", {"secure": True, "path": "/app"}, "requires path='/' and no domain"),
-    ("__Host-sid", {}, "the __Host- prefix requires secure=True"),
-    ("__Secure-sid", {"secure": False}, "the __Secure- prefix requires secure=True"),
-    ("__Secure-sid", {"secure": "auto"}, "secure='auto' would send it without Secure"),
-])
+@pytest.mark.parametrize(
+    ("name", "cookie", "message"),
+    [
+        (
+            "__Host-sid",
+            {"secure": True, "domain": "example.com"},
+            "requires path='/' and no domain",
+        ),
+        ("__Host-sid", {"secure": True, "path": "/app"}, "requires path='/' and no domain"),
+        ("__Host-sid", {}, "the __Host- prefix requires secure=True"),
+        ("__Secure-sid", {"secure": False}, "the __Secure- prefix requires secure=True"),
+        ("__Secure-sid", {"secure": "auto"}, "secure='auto' would send it without Secure"),
+    ],
+)
 def test_a_prefixed_cookie_name_with_incompatible_options_fails_at_construction(
     name: str, cookie: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
-        session(secret="s" * 32, resave=False, save_uninitialized=False, name=name,
-                cookie=cookie)
+        session(secret="s" * 32, resave=False, save_uninitialized=False, name=name, cookie=cookie)
 
 
 def test_a_host_prefixed_session_cookie_works_over_https_only() -> None:
@@ -323,10 +341,20 @@ def test_a_session_id_in_the_query_string_or_body_is_never_adopted() -> None:
     assert control.text == f"ann {sid}"  # the same id in the cookie is the session
 
 
-@pytest.mark.parametrize(("path", "has_session"), [
-    ("/", False), ("/ap", False), ("/app", True), ("/app/x", True), ("/app?x=1", True),
-    ("/application", True), ("/appx/y", True), ("/APP", False), ("/x/app", False),
-])
+@pytest.mark.parametrize(
+    ("path", "has_session"),
+    [
+        ("/", False),
+        ("/ap", False),
+        ("/app", True),
+        ("/app/x", True),
+        ("/app?x=1", True),
+        ("/application", True),
+        ("/appx/y", True),
+        ("/APP", False),
+        ("/x/app", False),
+    ],
+)
 def test_the_cookie_path_is_a_string_prefix_of_the_request_path_as_in_express_session(
     path: str, has_session: bool
 ) -> None:
@@ -335,8 +363,15 @@ def test_the_cookie_path_is_a_string_prefix_of_the_request_path_as_in_express_se
     # Browsers send a Path=/app cookie only to /app and /app/... (RFC 6265 section 5.1.4).
     store = MemoryStore()
     app = express()
-    app.use(session(secret="s" * 32, store=store, resave=False, save_uninitialized=True,
-                    cookie={"path": "/app"}))
+    app.use(
+        session(
+            secret="s" * 32,
+            store=store,
+            resave=False,
+            save_uninitialized=True,
+            cookie={"path": "/app"},
+        )
+    )
     app.use(lambda req, res: res.send("yes" if req.session is not None else "no"))
     r = request(app, server=True).get(path).expect(200, "yes" if has_session else "no")
     cookies = set_cookies(r.response)

@@ -24,8 +24,9 @@ def test_every_spelling_names_the_package() -> None:
 def test_calling_the_package_is_calling_session() -> None:
     middleware = session(secret="s", resave=False, save_uninitialized=False)
     assert middleware.__name__ == "session"
-    assert type(middleware) is type(session_function({"secret": "s"}, resave=False,
-                                                     save_uninitialized=False))
+    assert type(middleware) is type(
+        session_function({"secret": "s"}, resave=False, save_uninitialized=False)
+    )
 
 
 def test_its_warnings_name_the_callers_line() -> None:

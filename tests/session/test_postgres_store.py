@@ -78,8 +78,9 @@ def test_rows_are_connect_pg_simples(pg_schema: str) -> None:
     before = math.ceil(now_ms() / 1000)
     with_store(work, schema_name=pg_schema)
     after = math.ceil(now_ms() / 1000)
-    ((text,),) = sql(f'SELECT sess::text FROM "{pg_schema}"."session" WHERE sid = %s',
-                     "with-expiry")
+    ((text,),) = sql(
+        f'SELECT sess::text FROM "{pg_schema}"."session" WHERE sid = %s', "with-expiry"
+    )
     assert text == JSON.dumps(record)  # JSON.stringify's bytes, as node-postgres sends them
     expires_ms = datetime_to_ms(datetime.fromisoformat(record["cookie"]["expires"][:-1]
                                                        + "+00:00"))  # fmt: skip
@@ -111,8 +112,12 @@ def test_a_row_is_live_until_its_expire_second(pg_schema: str) -> None:
     now = math.ceil(time.time())
     rows = {"past": now - 2, "now": now + 1, "later": now + 60}
     for sid, expire in rows.items():
-        sql(f'INSERT INTO "{pg_schema}"."session" VALUES (%s, %s, to_timestamp(%s))',
-            sid, JSON.dumps(_record(None, sid=sid)), expire)
+        sql(
+            f'INSERT INTO "{pg_schema}"."session" VALUES (%s, %s, to_timestamp(%s))',
+            sid,
+            JSON.dumps(_record(None, sid=sid)),
+            expire,
+        )
 
     async def work(store: PostgresStore) -> list[Any]:
         return [await store.get(sid) is not None for sid in rows]
@@ -140,8 +145,9 @@ def test_create_table_if_missing_with_camel_case_options(pg_schema: str) -> None
                       "ORDER BY ordinal_position", pg_schema + "_new", table)  # fmt: skip
         assert columns == [("sid", "character varying", None), ("sess", "json", None),
                            ("expire", "timestamp without time zone", 6)]  # fmt: skip
-        indexes = sql("SELECT indexname FROM pg_indexes WHERE schemaname = %s ORDER BY 1",
-                      pg_schema + "_new")
+        indexes = sql(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s ORDER BY 1", pg_schema + "_new"
+        )
         assert indexes == [(f"IDX_{table}_expire",), (f"{table}_pkey",)]
         assert with_store(lambda store: work(store), **options)["user"] == "ann"  # kept
     finally:
@@ -157,8 +163,12 @@ def test_a_missing_table_is_an_error_without_create_table_if_missing(pg_schema: 
 
 
 def test_expired_rows_are_pruned_on_a_jittered_timer(pg_schema: str) -> None:
-    sql(f'INSERT INTO "{pg_schema}"."session" VALUES (%s, %s, to_timestamp(%s))',
-        "old", JSON.dumps(_record(None)), math.ceil(time.time()) - 5)
+    sql(
+        f'INSERT INTO "{pg_schema}"."session" VALUES (%s, %s, to_timestamp(%s))',
+        "old",
+        JSON.dumps(_record(None)),
+        math.ceil(time.time()) - 5,
+    )
     delays: list[float] = []
 
     def randomizer(delay_ms: float) -> float:
@@ -191,8 +201,13 @@ def test_a_failing_prune_goes_to_error_log(pg_schema: str) -> None:
             if logged:
                 return
 
-    with_store(work, schema_name=pg_schema, pruneSessionInterval=0.1,
-               pruneSessionRandomizedInterval=False, errorLog=lambda *a: logged.append(a))
+    with_store(
+        work,
+        schema_name=pg_schema,
+        pruneSessionInterval=0.1,
+        pruneSessionRandomizedInterval=False,
+        errorLog=lambda *a: logged.append(a),
+    )
     assert logged and logged[0][0] == "Failed to prune sessions:"
     assert isinstance(logged[0][1], psycopg.errors.UndefinedTable)
 
@@ -215,13 +230,15 @@ def refused_url() -> Iterator[str]:
     yield f"postgresql://postgres@127.0.0.1:{port}/test"
 
 
-def test_an_unreachable_server_is_a_prompt_503(refused_url: str,
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unreachable_server_is_a_prompt_503(
+    refused_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.CRITICAL, "psycopg.pool")
     store = PostgresStore(refused_url, timeout=1, prune_session_interval=False)
     app = express()
-    app.use(session(store=store, secret="s", resave=False, save_uninitialized=False,
-                    store_timeout=10))
+    app.use(
+        session(store=store, secret="s", resave=False, save_uninitialized=False, store_timeout=10)
+    )
 
     @app.get("/")
     def home(req: Any, res: Any) -> None:
@@ -229,25 +246,34 @@ def test_an_unreachable_server_is_a_prompt_503(refused_url: str,
 
     signed = quote("s:" + sign("abc", "s"), safe="")  # a session id makes it read the store
     started = time.monotonic()
-    response = request(app, server=True).get("/").set("Cookie", f"connect.sid={signed}") \
-        .expect(503, re.compile("session store get\\(\\) is unavailable")).response
+    response = (
+        request(app, server=True)
+        .get("/")
+        .set("Cookie", f"connect.sid={signed}")
+        .expect(503, re.compile("session store get\\(\\) is unavailable"))
+        .response
+    )
     assert response.headers.get("retry-after") == "1"
     assert time.monotonic() - started < 5  # the connect timeout, not store_timeout (10 s)
 
 
 def test_a_missing_extra_is_a_clear_import_error() -> None:
-    code = ("import sys; sys.modules['psycopg_pool'] = None\n"
-            "from expresspy.session import PostgresStore\n"
-            "try:\n    PostgresStore('postgresql://x')\n"
-            "except ImportError as exc:\n    print(exc)\n")
+    code = (
+        "import sys; sys.modules['psycopg_pool'] = None\n"
+        "from expresspy.session import PostgresStore\n"
+        "try:\n    PostgresStore('postgresql://x')\n"
+        "except ImportError as exc:\n    print(exc)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)  # fmt: skip
-    assert done.stdout.strip() == ("PostgresStore needs psycopg 3 and psycopg-pool: "
-                                   "pip install 'expresspy[postgres]'")
+    assert done.stdout.strip() == (
+        "PostgresStore needs psycopg 3 and psycopg-pool: pip install 'expresspy[postgres]'"
+    )
 
 
-def test_a_pool_passed_in_is_used_and_left_open(pg_schema: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pool_passed_in_is_used_and_left_open(
+    pg_schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from psycopg_pool import AsyncConnectionPool
 
     async def main() -> None:

@@ -110,7 +110,8 @@ async def _write_through_a_failover(
             n += 1
             try:
                 written = await asyncio.wait_for(
-                    store.merge(sid, SessionPatch(COOKIE, {"n": n}, create=True)), 10)
+                    store.merge(sid, SessionPatch(COOKIE, {"n": n}, create=True)), 10
+                )
             except Exception:  # not acknowledged: allowed to be lost, tried again later
                 errors += 1
                 await asyncio.sleep(0.05)
@@ -141,8 +142,10 @@ async def _write_through_a_failover(
                 break
             await asyncio.sleep(0.2)
         else:
-            raise AssertionError(f"no full recovery within {RECOVERY_TIMEOUT} s "
-                                 f"({len(after_recovery)} of {len(sids)} sessions written)")
+            raise AssertionError(
+                f"no full recovery within {RECOVERY_TIMEOUT} s "
+                f"({len(after_recovery)} of {len(sids)} sessions written)"
+            )
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -161,10 +164,16 @@ def test_a_master_killed_mid_writes_loses_no_acknowledged_write(cluster: LocalCl
         store = RedisStore(cluster.url, prefix=PREFIX, wait_replicas=1, timeout=1.0)
         try:
             return await _write_through_a_failover(
-                store, sids, lambda: cluster.processes.kill(victim),
-                lambda: cluster.healthy() and victim not in cluster.masters()
-                and len(cluster.masters()) == 3,
-                lambda: cluster.processes.restart(victim))
+                store,
+                sids,
+                lambda: cluster.processes.kill(victim),
+                lambda: (
+                    cluster.healthy()
+                    and victim not in cluster.masters()
+                    and len(cluster.masters()) == 3
+                ),
+                lambda: cluster.processes.restart(victim),
+            )
         finally:
             await store.aclose()
 
@@ -193,11 +202,15 @@ def assert_sentinel_failover(deployment: LocalSentinel) -> None:
         store = RedisStore(deployment.url, prefix=PREFIX, wait_replicas=1, timeout=1.0)
         try:
             return await _write_through_a_failover(
-                store, sids, lambda: deployment.processes.kill(old),
+                store,
+                sids,
+                lambda: deployment.processes.kill(old),
                 lambda: deployment.current_master() == deployment.replica,
                 # back as the new master's replica, as Sentinel would reconfigure it
                 lambda: deployment.processes.restart(
-                    old, "--replicaof", "127.0.0.1", str(deployment.replica)))
+                    old, "--replicaof", "127.0.0.1", str(deployment.replica)
+                ),
+            )
         finally:
             await store.aclose()
 

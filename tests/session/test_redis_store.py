@@ -120,16 +120,22 @@ def test_pool_options_are_checked() -> None:
 # -- the merge script --------------------------------------------------------------------------
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6).filter(
-    lambda name: name not in ("cookie", META_KEY))
+    lambda name: name not in ("cookie", META_KEY)
+)
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                 max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-metas = st.none() | st.fixed_dictionaries({"created": st.integers(0, 2**45),
-                                           "accessed": st.integers(0, 2**45)})
+metas = st.none() | st.fixed_dictionaries(
+    {"created": st.integers(0, 2**45), "accessed": st.integers(0, 2**45)}
+)
 
 
 @st.composite
@@ -156,8 +162,11 @@ def patches(draw: st.DrawFn) -> SessionPatch:
     )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                    HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(stored=records(), patch=patches())
 def test_the_merge_script_gives_exactly_what_apply_patch_gives(
     redis_prefix: str, redis_sync: Any, stored: dict[str, Any] | None, patch: SessionPatch
@@ -166,8 +175,14 @@ def test_the_merge_script_gives_exactly_what_apply_patch_gives(
     redis_sync.delete(key)
     if stored is not None:
         redis_sync.set(key, JSON.dumps(stored))
-    patch = SessionPatch(patch.cookie, {k: v for k, v in patch.set.items() if k not in patch.unset},
-                         patch.unset, patch.meta, patch.create, patch.replace)
+    patch = SessionPatch(
+        patch.cookie,
+        {k: v for k, v in patch.set.items() if k not in patch.unset},
+        patch.unset,
+        patch.meta,
+        patch.create,
+        patch.replace,
+    )
     written = redis_sync.eval(MERGE_SCRIPT, 1, key, *merge_arguments(patch, 60, JSON))
     expected = apply_patch(stored, patch)
     assert written == (0 if expected is None else 1)
@@ -181,20 +196,24 @@ def test_the_merge_script_gives_exactly_what_apply_patch_gives(
 
 def test_the_merge_script_keeps_what_cjson_would_change(redis_prefix: str, redis_sync: Any) -> None:
     # cjson would turn [] into {}, cut digits, escape "/" and reorder keys
-    stored = ('{"cookie":{"expires":null},"z":[],"a":{},"n":12345678901234567,'
-              '"f":0.1000000000000001,"u":"a/b\\u00e9","s p a c e d" : [ 1 , {"x":[]} ]}')
+    stored = (
+        '{"cookie":{"expires":null},"z":[],"a":{},"n":12345678901234567,'
+        '"f":0.1000000000000001,"u":"a/b\\u00e9","s p a c e d" : [ 1 , {"x":[]} ]}'
+    )
     key = redis_prefix + "c"
     redis_sync.set(key, stored)
     patch = SessionPatch(COOKIE, {"new": []}, ("a",))
     assert redis_sync.eval(MERGE_SCRIPT, 1, key, *merge_arguments(patch, None, JSON)) == 1
     assert redis_sync.get(key) == (
         '{"cookie":' + JSON.dumps(COOKIE) + ',"z":[],"n":12345678901234567,'
-        '"f":0.1000000000000001,"u":"a/b\\u00e9","s p a c e d":[ 1 , {"x":[]} ],"new":[]}')
+        '"f":0.1000000000000001,"u":"a/b\\u00e9","s p a c e d":[ 1 , {"x":[]} ],"new":[]}'
+    )
     assert redis_sync.ttl(key) == -1  # ttl None: no expiry (disable_ttl)
 
 
-def test_the_merge_script_deletes_when_the_cookie_has_expired(redis_prefix: str,
-                                                              redis_sync: Any) -> None:
+def test_the_merge_script_deletes_when_the_cookie_has_expired(
+    redis_prefix: str, redis_sync: Any
+) -> None:
     key = redis_prefix + "d"
     redis_sync.set(key, JSON.dumps({"cookie": COOKIE, "a": 1}))
     patch = SessionPatch(COOKIE, {"b": 2})
@@ -220,8 +239,9 @@ def test_hundreds_of_concurrent_merges_all_land(redis_prefix: str, serializer: A
         store = RedisStore(REDIS_URL, prefix=redis_prefix, serializer=serializer)
         try:
             await store.set("one", {"cookie": COOKIE, "owner": "ann"})
-            results = await asyncio.gather(*(
-                store.merge("one", SessionPatch(COOKIE, {f"k{i}": i})) for i in range(writers)))
+            results = await asyncio.gather(
+                *(store.merge("one", SessionPatch(COOKIE, {f"k{i}": i})) for i in range(writers))
+            )
             assert results == [True] * writers
             return await store.get("one")
         finally:

@@ -83,8 +83,11 @@ def test_a_refusing_store_is_a_503_with_retry_after_not_a_fresh_session() -> Non
     client = request(user_app(RedisStore(f"redis://127.0.0.1:{closed}")), server=True)
     cookie = "connect.sid=" + ("s:" + sign("a" * 32, "s")).replace("+", "%2B")
     started = time.monotonic()
-    r = client.get("/s/me").set("Cookie", cookie).expect(
-        503, re.compile(r"session store get\(\) is unavailable"))
+    r = (
+        client.get("/s/me")
+        .set("Cookie", cookie)
+        .expect(503, re.compile(r"session store get\(\) is unavailable"))
+    )
     assert time.monotonic() - started < 2
     assert r.response.headers.get("retry-after") == "1"
     assert set_cookies(r.response) == []  # never a fresh session in place of the real one
@@ -185,12 +188,15 @@ def plant(store: Any, sid: str, raw: str) -> None:
         store.sessions[sid] = raw
     elif isinstance(store, SQLiteStore):
         with store._lock:
-            store._db.execute("INSERT INTO sessions VALUES (?, ?, ?)",
-                              (sid, raw, int(time.time() * 1000) + 60_000))
+            store._db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)",
+                (sid, raw, int(time.time() * 1000) + 60_000),
+            )
     elif isinstance(store, PostgresStore):
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"INSERT INTO {store.quoted_table()} VALUES (%s, %s, now() + '1 min')",
-                         (sid, raw))
+            conn.execute(
+                f"INSERT INTO {store.quoted_table()} VALUES (%s, %s, now() + '1 min')", (sid, raw)
+            )
     else:
         client = redis.Redis.from_url(REDIS_URL)
         client.set(store.prefix + sid, raw)
@@ -238,8 +244,11 @@ def test_a_record_whose_data_cannot_be_saved_again_is_an_error_at_load(concurren
     seen: list[object] = []
     app = express()
     app.set("env", "production")
-    app.use(session(secret="s", store=store, resave=False, save_uninitialized=False,
-                    concurrency=concurrency))
+    app.use(
+        session(
+            secret="s", store=store, resave=False, save_uninitialized=False, concurrency=concurrency
+        )
+    )
 
     @app.get("/")
     def handler(req: Any, res: Any) -> None:
@@ -273,8 +282,7 @@ def test_a_failed_save_answers_a_clean_error_page_even_behind_compression() -> N
     app.use(compression())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        app.use(session(secret="s", store=DownStore(), resave=False,
-                        save_uninitialized=False))
+        app.use(session(secret="s", store=DownStore(), resave=False, save_uninitialized=False))
 
     @app.get("/")
     def handler(req: Any, res: Any) -> None:

@@ -15,20 +15,31 @@ from expresspy.testing import request
 MESSAGE = (
     "session(): the session cookie is Secure but GET /login came over plain HTTP, so no "
     "Set-Cookie was sent and the session will not persist. Behind a proxy that terminates "
-    "TLS, app.set(\"trust proxy\", 1) (or session(proxy=True)); to serve plain HTTP in "
-    "development, use cookie={\"secure\": \"auto\"} (Secure only over HTTPS)")
+    'TLS, app.set("trust proxy", 1) (or session(proxy=True)); to serve plain HTTP in '
+    'development, use cookie={"secure": "auto"} (Secure only over HTTPS)'
+)
 
 
 def session_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "expresspy.session" and r.levelno == logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "expresspy.session" and r.levelno == logging.WARNING
+    ]
 
 
 def login_app(secure: Any, trust_proxy: bool = False) -> Any:
     app = express()
     app.set("trust proxy", trust_proxy)
-    app.use(session(secret="s" * 32, store=MemoryStore(), resave=False,
-                    save_uninitialized=False, cookie={"secure": secure}))
+    app.use(
+        session(
+            secret="s" * 32,
+            store=MemoryStore(),
+            resave=False,
+            save_uninitialized=False,
+            cookie={"secure": secure},
+        )
+    )
 
     @app.get("/login")
     def login(req: Any, res: Any) -> None:
@@ -39,7 +50,8 @@ def login_app(secure: Any, trust_proxy: bool = False) -> Any:
 
 
 def test_a_secure_cookie_over_plain_http_is_not_sent_and_is_logged_once(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     agent = request(login_app(True), server=True)
     with caplog.at_level(logging.WARNING, logger="expresspy.session"):
         for _ in range(3):
@@ -55,13 +67,16 @@ def test_each_middleware_warns_for_itself(caplog: pytest.LogCaptureFixture) -> N
     assert session_warnings(caplog) == [MESSAGE, MESSAGE]
 
 
-@pytest.mark.parametrize(("secure", "trust", "forwarded", "sent"), [
-    (True, True, "https", True),  # behind a TLS proxy, trusted: sent, nothing to say
-    ("auto", False, None, True),  # auto: not Secure over http, sent
-])
+@pytest.mark.parametrize(
+    ("secure", "trust", "forwarded", "sent"),
+    [
+        (True, True, "https", True),  # behind a TLS proxy, trusted: sent, nothing to say
+        ("auto", False, None, True),  # auto: not Secure over http, sent
+    ],
+)
 def test_the_documented_fixes_send_the_cookie_without_a_warning(
-        caplog: pytest.LogCaptureFixture, secure: Any, trust: bool, forwarded: str | None,
-        sent: bool) -> None:
+    caplog: pytest.LogCaptureFixture, secure: Any, trust: bool, forwarded: str | None, sent: bool
+) -> None:
     call = request(login_app(secure, trust), server=True).get("/login")
     if forwarded:
         call = call.set("X-Forwarded-Proto", forwarded)

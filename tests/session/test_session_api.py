@@ -260,13 +260,18 @@ class BrokenStore(MemoryStore):
 
 # A store that raises a bug-like error is a 500; one that cannot reach its backend
 # (ConnectionError, TimeoutError) is a 503 with Retry-After: an outage, retry soon.
-FAILURES = [(RuntimeError, 500), (ConnectionError, 503), (ConnectionRefusedError, 503),
-            (TimeoutError, 503)]
+FAILURES = [
+    (RuntimeError, 500),
+    (ConnectionError, 503),
+    (ConnectionRefusedError, 503),
+    (TimeoutError, 503),
+]
 
 
 @pytest.mark.parametrize(("error", "status"), FAILURES)
 def test_store_read_error_is_an_error_not_a_fresh_session(
-        error: type[Exception], status: int) -> None:
+    error: type[Exception], status: int
+) -> None:
     store = BrokenStore()
     store.error = error
     client = agent(counter_app(store), server=True)

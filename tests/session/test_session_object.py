@@ -81,8 +81,11 @@ def test_deepcopy_copies_data_and_cookie_but_not_the_binding() -> None:
 def test_cookie_and_metadata_keys_cannot_hold_data() -> None:
     # M-04: to_json() was {"cookie": ..., **data}, so a data key "cookie" replaced the cookie
     sess = _session()
-    for key, value in [("cookie", {"domain": "evil.com", "httpOnly": False}),
-                       ("cookie", "pwned"), ("_expresspy", {"created": 9e15})]:
+    for key, value in [
+        ("cookie", {"domain": "evil.com", "httpOnly": False}),
+        ("cookie", "pwned"),
+        ("_expresspy", {"created": 9e15}),
+    ]:
         with pytest.raises(ReservedSessionKey, match="reserved"):
             sess[key] = value
     with pytest.raises(ReservedSessionKey, match="must be a SessionCookie, not dict"):

@@ -43,17 +43,24 @@ STORES = {"SQLiteStore": SQLiteStore, "RedisStore": RedisStore, "PostgresStore":
 
 def write_app(tmp_path: Path, name: str, store: str | None) -> str:
     """An app file using ``store`` (Python source) in session(), or no session at all."""
-    middleware = "" if store is None else (
-        f"app.use(session(secret='s', resave=False, save_uninitialized=False, store={store}))")
+    middleware = (
+        ""
+        if store is None
+        else (
+            f"app.use(session(secret='s', resave=False, save_uninitialized=False, store={store}))"
+        )
+    )
     path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(f"""
+    path.write_text(
+        textwrap.dedent(f"""
         from expresspy import express, session
         from expresspy.session import CookieStore, MemoryStore, PostgresStore, RedisStore
         from expresspy.session import SQLiteStore
 
         app = express()
         {middleware}
-    """))
+    """)
+    )
     return str(path)
 
 
@@ -77,8 +84,9 @@ def cli(*args: str) -> Any:
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "redis", "postgres"])
-def test_count_list_show_destroy_and_prune(kind: str, request: pytest.FixtureRequest,
-                                           tmp_path: Path) -> None:
+def test_count_list_show_destroy_and_prune(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     source = store_source(kind, request, tmp_path)
     name = {"sqlite": "SQLiteStore", "redis": "RedisStore", "postgres": "PostgresStore"}[kind]
     seed(source, {"alice": {"cookie": _cookie(LIVE), "user": "alice", "é": [1]},
@@ -109,9 +117,11 @@ def test_count_list_show_destroy_and_prune(kind: str, request: pytest.FixtureReq
         seed(source, {"old": {"cookie": _cookie(EXPIRED)}})
     result = cli("prune", app)
     assert result.exit_code == 0, result.output
-    expected = {"sqlite": f"{name}: 1 expired session(s) deleted\n",
-                "postgres": f"{name}: 1 expired session(s) deleted\n",
-                "redis": f"{name}: expires sessions by itself, nothing to prune\n"}[kind]
+    expected = {
+        "sqlite": f"{name}: 1 expired session(s) deleted\n",
+        "postgres": f"{name}: 1 expired session(s) deleted\n",
+        "redis": f"{name}: expires sessions by itself, nothing to prune\n",
+    }[kind]
     assert result.output == expected
     assert cli("list", app).output == f"{name}: 1 session(s)\nbob  expires {LIVE}\n"
 
@@ -121,8 +131,10 @@ def test_a_cookie_store_says_it_keeps_nothing_on_the_server(tmp_path: Path) -> N
     for args in (["count"], ["list"], ["show", "x"], ["destroy", "x"]):
         result = cli(args[0], app, *args[1:])
         assert result.exit_code == 1
-        assert result.output == ("CookieStore keeps each session in its client's cookie: "
-                                 f"there is nothing on the server to {args[0]}\n")
+        assert result.output == (
+            "CookieStore keeps each session in its client's cookie: "
+            f"there is nothing on the server to {args[0]}\n"
+        )
 
 
 def test_a_memory_store_says_this_process_cannot_see_its_sessions(tmp_path: Path) -> None:
@@ -131,7 +143,8 @@ def test_a_memory_store_says_this_process_cannot_see_its_sessions(tmp_path: Path
     assert result.output.splitlines() == [
         "MemoryStore: 0 session(s)",
         "MemoryStore keeps sessions in the memory of the process serving the app; this "
-        "command runs in another process and sees none of them"]
+        "command runs in another process and sees none of them",
+    ]
 
 
 @pytest.mark.parametrize("action", ["count", "list", "show", "destroy", "prune"])

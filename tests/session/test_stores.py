@@ -377,8 +377,9 @@ def test_sqlite_store_get_does_not_wait_for_a_due_sweep(tmp_path: Path) -> None:
         store = HeldSweepStore(tmp_path / "s.db", prune_interval=3600)
         with store._lock:
             store._db.execute("BEGIN")  # one transaction: the connection autocommits
-            store._db.executemany("INSERT INTO sessions VALUES (?, ?, ?)",
-                                  ((f"e{i}", "{}", 1) for i in range(1000)))
+            store._db.executemany(
+                "INSERT INTO sessions VALUES (?, ?, ?)", ((f"e{i}", "{}", 1) for i in range(1000))
+            )
             store._db.execute("COMMIT")
         await store.set("live", _record(user="ann"))
         store._next_prune = 0  # the sweep is due now
@@ -412,5 +413,4 @@ def test_prune_finds_stores_in_sub_apps_routers_and_routes() -> None:
     app.use("/r", router)
     app.get("/x", route_mw, lambda req, res: res.send("x"))
     found = find_stores(app)
-    assert [id(s) for s in found] == [id(m.session_store) for m in (sub_mw, router_mw,
-                                                                  route_mw)]
+    assert [id(s) for s in found] == [id(m.session_store) for m in (sub_mw, router_mw, route_mw)]

@@ -16,11 +16,20 @@ ACCEPT = b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # ... and its accept token
 TEXT, BINARY, CONTINUATION, CLOSE, PING, PONG = 0x1, 0x2, 0x0, 0x8, 0x9, 0xA
 
 
-def handshake(path: str = "/", *, key: bytes | None = KEY, version: bytes | None = b"13",
-              extra: list[tuple[bytes, bytes]] | None = None) -> bytes:
+def handshake(
+    path: str = "/",
+    *,
+    key: bytes | None = KEY,
+    version: bytes | None = b"13",
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> bytes:
     """An upgrade request; None leaves a header out."""
-    lines = [b"GET %b HTTP/1.1" % path.encode(), b"Host: 127.0.0.1",
-             b"Upgrade: websocket", b"Connection: Upgrade"]
+    lines = [
+        b"GET %b HTTP/1.1" % path.encode(),
+        b"Host: 127.0.0.1",
+        b"Upgrade: websocket",
+        b"Connection: Upgrade",
+    ]
     if key is not None:
         lines.append(b"Sec-WebSocket-Key: " + key)
     if version is not None:
@@ -29,8 +38,9 @@ def handshake(path: str = "/", *, key: bytes | None = KEY, version: bytes | None
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
-def frame(opcode: int, payload: bytes, *, fin: bool = True, masked: bool = True,
-          rsv1: bool = False) -> bytes:
+def frame(
+    opcode: int, payload: bytes, *, fin: bool = True, masked: bool = True, rsv1: bool = False
+) -> bytes:
     """One client frame."""
     first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
     length = len(payload)
@@ -80,8 +90,9 @@ class RawClient:
         head, _, rest = self.buffer.partition(b"\r\n\r\n")
         lines = head.split(b"\r\n")
         self.status = int(lines[0].split()[1])
-        self.headers = {k.strip().lower(): v.strip()
-                        for k, _, v in (line.partition(b":") for line in lines[1:])}
+        self.headers = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(b":") for line in lines[1:])
+        }
         self.buffer = rest
         if self.status != 101:
             self.body = self._rest_of_body()
@@ -142,13 +153,15 @@ def _parse(buf: bytes) -> tuple[Frame, bytes] | None:
         length, offset = struct.unpack("!Q", buf[2:10])[0], 10
     if len(buf) < offset + length:
         return None
-    payload = buf[offset:offset + length]
-    return Frame(bool(first & 0x80), bool(first & 0x40), first & 0x0F, payload), \
-        buf[offset + length:]
+    payload = buf[offset : offset + length]
+    return Frame(bool(first & 0x80), bool(first & 0x40), first & 0x0F, payload), buf[
+        offset + length :
+    ]
 
 
 def accept_token(key: bytes) -> bytes:
     import hashlib
 
-    return base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                         usedforsecurity=False).digest())
+    return base64.b64encode(
+        hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11", usedforsecurity=False).digest()
+    )

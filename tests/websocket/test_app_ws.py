@@ -18,11 +18,16 @@ from tests.acceptance.serving import ExpresspyRun
 
 
 def ws_url(run: ExpresspyRun, path: str) -> str:
-    return "ws" + run.url[len("http"):] + path
+    return "ws" + run.url[len("http") :] + path
 
 
-def http(run: ExpresspyRun, method: str, path: str, data: dict[str, str] | None = None,
-         cookie: str | None = None) -> tuple[int, str, str | None]:
+def http(
+    run: ExpresspyRun,
+    method: str,
+    path: str,
+    data: dict[str, str] | None = None,
+    cookie: str | None = None,
+) -> tuple[int, str, str | None]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(run.url + path, data=body, method=method)
     if cookie:
@@ -103,8 +108,7 @@ def test_middleware_refusal_before_the_handshake(served: ExpresspyRun) -> None:
 
 def test_router_params_query_and_the_rewritten_url(served: ExpresspyRun) -> None:
     async def scenario() -> Any:
-        async with connect(ws_url(served, "/rooms/lobby?x=1"), subprotocols=["chat", "v2"]
-                           ) as ws:  # type: ignore[list-item]
+        async with connect(ws_url(served, "/rooms/lobby?x=1"), subprotocols=["chat", "v2"]) as ws:  # type: ignore[list-item]
             info = json.loads(await ws.recv())
             with pytest.raises(ConnectionClosed):
                 await ws.recv()
@@ -112,9 +116,14 @@ def test_router_params_query_and_the_rewritten_url(served: ExpresspyRun) -> None
 
     info, code = run_async(scenario())
     assert info == {
-        "room": "lobby", "name": "LOBBY", "query": {"x": "1"},
-        "url": "/lobby/.websocket?x=1", "original_url": "/rooms/lobby/.websocket?x=1",
-        "base_url": "/rooms", "method": "GET", "protocol": "chat",
+        "room": "lobby",
+        "name": "LOBBY",
+        "query": {"x": "1"},
+        "url": "/lobby/.websocket?x=1",
+        "original_url": "/rooms/lobby/.websocket?x=1",
+        "base_url": "/rooms",
+        "method": "GET",
+        "protocol": "chat",
     }
     assert code == 1000
 

@@ -13,15 +13,29 @@ from expresspy.websocket.route import websocket_route_path, websocket_url
 
 
 def scope(path: str, extensions: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": path,
-            "raw_path": path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"x")], "client": ("127.0.0.1", 1), "server": ("x", 80),
-            "subprotocols": [], "extensions": extensions or {}}
+    return {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"x")],
+        "client": ("127.0.0.1", 1),
+        "server": ("x", 80),
+        "subprotocols": [],
+        "extensions": extensions or {},
+    }
 
 
-async def talk(app: Any, path: str, incoming: list[dict[str, Any]],
-               extensions: dict[str, Any] | None = None, leave_after: int = 0
-               ) -> list[dict[str, Any]]:
+async def talk(
+    app: Any,
+    path: str,
+    incoming: list[dict[str, Any]],
+    extensions: dict[str, Any] | None = None,
+    leave_after: int = 0,
+) -> list[dict[str, Any]]:
     """Run one connection: `incoming` are the client's events, the app's messages returned;
     the client leaves once the app sent `leave_after` messages (0: never by itself)."""
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -63,35 +77,49 @@ def test_refusal_without_the_extension_is_a_close_before_accept() -> None:
 
 
 def test_refusal_with_the_extension_is_the_http_response() -> None:
-    sent = asyncio.run(talk(make_app(), "/private", [{"type": "websocket.connect"}],
-                            {"websocket.http.response": {}}))
+    sent = asyncio.run(
+        talk(
+            make_app(), "/private", [{"type": "websocket.connect"}], {"websocket.http.response": {}}
+        )
+    )
     assert sent[0]["type"] == "websocket.http.response.start"
     assert sent[0]["status"] == 401
-    assert sent[-1] == {"type": "websocket.http.response.body", "body": b"no",
-                        "more_body": False}
+    assert sent[-1] == {"type": "websocket.http.response.body", "body": b"no", "more_body": False}
 
 
 def test_echo_until_the_client_leaves() -> None:
-    sent = asyncio.run(talk(make_app(), "/echo", [
-        {"type": "websocket.connect"},
-        {"type": "websocket.receive", "text": "a"},
-        {"type": "websocket.receive", "bytes": b"b"},
-    ], leave_after=3))
-    assert sent == [{"type": "websocket.accept", "subprotocol": None},
-                    {"type": "websocket.send", "text": "a"},
-                    {"type": "websocket.send", "bytes": b"b"}]
+    sent = asyncio.run(
+        talk(
+            make_app(),
+            "/echo",
+            [
+                {"type": "websocket.connect"},
+                {"type": "websocket.receive", "text": "a"},
+                {"type": "websocket.receive", "bytes": b"b"},
+            ],
+            leave_after=3,
+        )
+    )
+    assert sent == [
+        {"type": "websocket.accept", "subprotocol": None},
+        {"type": "websocket.send", "text": "a"},
+        {"type": "websocket.send", "bytes": b"b"},
+    ]
 
 
 def test_a_client_gone_before_the_handshake_runs_nothing() -> None:
     assert asyncio.run(talk(make_app(), "/echo", [{"type": "websocket.disconnect"}])) == []
 
 
-@pytest.mark.parametrize(("url", "rewritten"), [
-    ("/chat", "/chat/.websocket"),
-    ("/chat/", "/chat/.websocket"),
-    ("/", "/.websocket"),
-    ("/chat?a=1&b=?", "/chat/.websocket?a=1&b=?"),
-])
+@pytest.mark.parametrize(
+    ("url", "rewritten"),
+    [
+        ("/chat", "/chat/.websocket"),
+        ("/chat/", "/chat/.websocket"),
+        ("/", "/.websocket"),
+        ("/chat?a=1&b=?", "/chat/.websocket?a=1&b=?"),
+    ],
+)
 def test_websocket_url_is_express_ws_rewrite(url: str, rewritten: str) -> None:
     assert websocket_url(url) == rewritten
 
@@ -125,17 +153,25 @@ def test_node_send_callback_close_codes_and_sends_after_close() -> None:
         ws.on("message", on_message)
         ws.on("close", lambda code, reason: seen.append(("close", code, reason)))
 
-    sent = asyncio.run(talk(app, "/cb", [{"type": "websocket.connect"},
-                                         {"type": "websocket.receive", "text": "x"}]))
-    assert sent == [{"type": "websocket.accept", "subprotocol": None},
-                    {"type": "websocket.send", "text": "got x"},
-                    {"type": "websocket.close", "code": 4000, "reason": "done"}]
+    sent = asyncio.run(
+        talk(
+            app, "/cb", [{"type": "websocket.connect"}, {"type": "websocket.receive", "text": "x"}]
+        )
+    )
+    assert sent == [
+        {"type": "websocket.accept", "subprotocol": None},
+        {"type": "websocket.send", "text": "got x"},
+        {"type": "websocket.close", "code": 4000, "reason": "done"},
+    ]
     # The send made after close() fails, the one before succeeds once written. The callbacks
     # run in a worker thread (the listener called from one: expresspy.callbacks), so their
     # order against each other, the "close" event and the refusal is not fixed.
     assert sorted(seen, key=str) == [
-        ("close", 4000, ""), ("late", "WebSocketClosed"),
-        ("refused", "First argument must be a valid error code number"), ("sent", None)]
+        ("close", 4000, ""),
+        ("late", "WebSocketClosed"),
+        ("refused", "First argument must be a valid error code number"),
+        ("sent", None),
+    ]
 
 
 def test_ws_routes_of_a_mounted_sub_app_and_a_plain_get_route_before_them() -> None:
@@ -152,6 +188,7 @@ def test_ws_routes_of_a_mounted_sub_app_and_a_plain_get_route_before_them() -> N
     sent = asyncio.run(talk(app, "/sub/feed", [{"type": "websocket.connect"}]))
     assert sent[1] == {"type": "websocket.send", "text": "True /sub /sub/feed/.websocket"}
     # A GET route at the rewritten path answers first, as it would under express-ws.
-    refused = asyncio.run(talk(app, "/blocked", [{"type": "websocket.connect"}],
-                               {"websocket.http.response": {}}))
+    refused = asyncio.run(
+        talk(app, "/blocked", [{"type": "websocket.connect"}], {"websocket.http.response": {}})
+    )
     assert refused[0]["status"] == 418

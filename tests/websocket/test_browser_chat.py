@@ -33,8 +33,9 @@ def browser(tmp_path: Path) -> Any:
 
 @pytest.fixture(params=["expresspy", "uvicorn"])
 def chat(request: pytest.FixtureRequest) -> Any:
-    with ExpresspyRun("examples/chat/app.py", server=request.param,
-                      env={"EXPRESSPY_ENV": "development"}) as server:
+    with ExpresspyRun(
+        "examples/chat/app.py", server=request.param, env={"EXPRESSPY_ENV": "development"}
+    ) as server:
         yield server
 
 

@@ -17,8 +17,9 @@ from tests.acceptance.serving import ExpresspyRun
 
 @pytest.fixture(params=["expresspy", "uvicorn"])
 def chat(request: pytest.FixtureRequest) -> Iterator[ExpresspyRun]:
-    with ExpresspyRun("examples/chat/app.py", server=request.param,
-                      env={"EXPRESSPY_ENV": "development"}) as server:
+    with ExpresspyRun(
+        "examples/chat/app.py", server=request.param, env={"EXPRESSPY_ENV": "development"}
+    ) as server:
         yield server
 
 
@@ -45,11 +46,16 @@ def test_the_socket_needs_a_session_and_our_origin(chat: ExpresspyRun) -> None:
     assert refused.value.response.status_code == 401
     cookie = sign_in(chat, "bob")
     with pytest.raises(InvalidStatus) as cross_site:
-        connect(url, origin="http://evil.example", additional_headers={"Cookie": cookie},
-                open_timeout=10)
+        connect(
+            url,
+            origin="http://evil.example",
+            additional_headers={"Cookie": cookie},
+            open_timeout=10,
+        )
     assert cross_site.value.response.status_code == 403
-    with connect(url, origin=chat.url, additional_headers={"Cookie": cookie},
-                 open_timeout=10) as ws:
+    with connect(
+        url, origin=chat.url, additional_headers={"Cookie": cookie}, open_timeout=10
+    ) as ws:
         assert ws.recv(timeout=10) == '{"system": "bob joined"}'
         ws.send("hi")
         assert ws.recv(timeout=10) == '{"user": "bob", "text": "hi"}'

@@ -20,8 +20,7 @@ from tests.compat.harness import NODE_DIR, ensure_node_modules, node_tools_missi
 HERE = Path(__file__).resolve().parent
 CLIENT = HERE / "node_client.js"
 
-pytestmark = pytest.mark.skipif(node_tools_missing() is not None,
-                                reason=str(node_tools_missing()))
+pytestmark = pytest.mark.skipif(node_tools_missing() is not None, reason=str(node_tools_missing()))
 
 
 def node_env() -> dict[str, str]:
@@ -34,7 +33,10 @@ def express_ws() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         ["node", str(NODE_DIR / "serve.js"), str(HERE / "apps" / "twin.js")],
-        env={**node_env(), "PORT": str(port)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        env={**node_env(), "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -51,8 +53,14 @@ def express_ws() -> Iterator[str]:
 
 
 def observe(base_url: str) -> dict[str, Any]:
-    done = subprocess.run(["node", str(CLIENT), base_url], env=node_env(), capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["node", str(CLIENT), base_url],
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -72,8 +80,7 @@ def test_the_reference_is_what_the_test_expects(reference: dict[str, Any]) -> No
 
 
 @pytest.mark.parametrize("server", ["expresspy", "uvicorn"])
-def test_node_ws_client_sees_what_express_ws_gives(server: str, reference: dict[str, Any]
-                                                   ) -> None:
+def test_node_ws_client_sees_what_express_ws_gives(server: str, reference: dict[str, Any]) -> None:
     with ExpresspyRun("tests/websocket/apps/twin.py", server=server) as run:
         seen = observe(run.url)
     assert seen == reference

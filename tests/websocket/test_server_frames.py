@@ -53,16 +53,25 @@ class EchoApp:
             return
         assert (await receive())["type"] == "websocket.connect"
         if scope["path"] == "/deny":
-            await send({"type": "websocket.http.response.start", "status": 401,
-                        "headers": [(b"x-why", b"no")]})
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": 401,
+                    "headers": [(b"x-why", b"no")],
+                }
+            )
             await send({"type": "websocket.http.response.body", "body": b"go away"})
             return
         if scope["path"] == "/refuse":
             await send({"type": "websocket.close", "code": 1000})
             return
         offered = scope["subprotocols"]
-        await send({"type": "websocket.accept",
-                    "subprotocol": offered[0] if self.subprotocol and offered else None})
+        await send(
+            {
+                "type": "websocket.accept",
+                "subprotocol": offered[0] if self.subprotocol and offered else None,
+            }
+        )
         while True:
             message = await receive()
             self.events.append(message)
@@ -97,15 +106,19 @@ def test_handshake_answers_101_with_the_accept_token() -> None:
         client.close()
 
 
-@pytest.mark.parametrize(("key", "version", "status", "why"), [
-    (b"too-short", b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
-    (b"!!!!!!!!!!!!!!!!!!!!!!==", b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
-    (None, b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
-    (KEY, b"8", 426, b"Unsupported Sec-WebSocket-Version (13 is supported)"),
-    (KEY, None, 426, b"Unsupported Sec-WebSocket-Version (13 is supported)"),
-])
-def test_bad_handshakes_are_refused_before_the_app(key: bytes | None, version: bytes | None,
-                                                   status: int, why: bytes) -> None:
+@pytest.mark.parametrize(
+    ("key", "version", "status", "why"),
+    [
+        (b"too-short", b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
+        (b"!!!!!!!!!!!!!!!!!!!!!!==", b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
+        (None, b"13", 400, b"Missing or invalid Sec-WebSocket-Key header"),
+        (KEY, b"8", 426, b"Unsupported Sec-WebSocket-Version (13 is supported)"),
+        (KEY, None, 426, b"Unsupported Sec-WebSocket-Version (13 is supported)"),
+    ],
+)
+def test_bad_handshakes_are_refused_before_the_app(
+    key: bytes | None, version: bytes | None, status: int, why: bytes
+) -> None:
     app = EchoApp()
     with rawhttp.running(app) as server:
         client = RawClient(server.port, handshake(key=key, version=version))
@@ -199,8 +212,15 @@ def test_close_handshake_echoes_the_code_and_tells_the_app() -> None:
 def test_subprotocol_and_origin_checks() -> None:
     allowed = ("http://good.example",)
     with rawhttp.running(EchoApp(subprotocol=True), ws_allowed_origins=allowed) as server:
-        ok = RawClient(server.port, handshake(extra=[
-            (b"Origin", b"http://good.example"), (b"Sec-WebSocket-Protocol", b"chat, v2")]))
+        ok = RawClient(
+            server.port,
+            handshake(
+                extra=[
+                    (b"Origin", b"http://good.example"),
+                    (b"Sec-WebSocket-Protocol", b"chat, v2"),
+                ]
+            ),
+        )
         assert (ok.status, ok.headers[b"sec-websocket-protocol"]) == (101, b"chat")
         ok.close()
         bad = RawClient(server.port, handshake(extra=[(b"Origin", b"http://evil.example")]))
@@ -221,8 +241,7 @@ def test_permessage_deflate_is_negotiated_and_inflated() -> None:
         client.send(frame(TEXT, payload[:-4], rsv1=True))
         echo = client.read_frame()
         assert echo.rsv1 and echo.opcode == TEXT
-        assert zlib.decompressobj(wbits=-15).decompress(echo.payload + b"\x00\x00\xff\xff") \
-            == text
+        assert zlib.decompressobj(wbits=-15).decompress(echo.payload + b"\x00\x00\xff\xff") == text
         client.close()
     with rawhttp.running(EchoApp(), ws_per_message_deflate=False) as server:
         plain = RawClient(server.port, handshake(extra=offer))
@@ -326,18 +345,24 @@ def error_recording_app(heard: list[tuple[Any, ...]]) -> Any:
 
     @app.ws("/")
     def handler(ws: Any, req: Any) -> None:
-        ws.on("error", lambda err: heard.append(
-            ("error", type(err).__name__, err.close_code, ws.ready_state)))
+        ws.on(
+            "error",
+            lambda err: heard.append(("error", type(err).__name__, err.close_code, ws.ready_state)),
+        )
         ws.on("close", lambda code, reason: heard.append(("close", code)))
 
     return app
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (frame(TEXT, b"caf\xc3"), 1007),  # not UTF-8
-    (frame(BINARY, b"y" * 1025), 1009),  # over ws_max_message_size
-    (frame(TEXT, b"hi", masked=False), 1002),  # an unmasked client frame
-], ids=["invalid-utf8", "oversize", "unmasked"])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (frame(TEXT, b"caf\xc3"), 1007),  # not UTF-8
+        (frame(BINARY, b"y" * 1025), 1009),  # over ws_max_message_size
+        (frame(TEXT, b"hi", masked=False), 1002),  # an unmasked client frame
+    ],
+    ids=["invalid-utf8", "oversize", "unmasked"],
+)
 def test_a_protocol_error_fires_error_then_close(data: bytes, code: int) -> None:
     heard: list[tuple[Any, ...]] = []
     with rawhttp.running(error_recording_app(heard), ws_max_message_size=1024) as server:
@@ -376,4 +401,7 @@ def test_frames_sent_with_the_handshake_are_kept(deny: bool) -> None:
         client.send(frame(TEXT, b"third"))
         assert client.read_frame().payload == b"third"
     assert [e.get("text") or e.get("bytes") for e in app.events[:3]] == [
-        "first", b"\x00second", "third"]
+        "first",
+        b"\x00second",
+        "third",
+    ]

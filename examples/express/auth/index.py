@@ -22,11 +22,13 @@ app.set("views", os.path.join(os.path.dirname(__file__), "views"))
 # middleware
 
 app.use(express.urlencoded())
-app.use(session(
-    resave=False,  # don't save session if unmodified
-    save_uninitialized=False,  # don't create session until something stored
-    secret="shhhh, very secret",
-))
+app.use(
+    session(
+        resave=False,  # don't save session if unmodified
+        save_uninitialized=False,  # don't create session until something stored
+        secret="shhhh, very secret",
+    )
+)
 
 # Session-persisted message middleware
 
@@ -152,7 +154,8 @@ def login(req, res, next):
                 # or in this case the entire user object
                 req.session.user = user
                 req.session.success = (
-                    "Authenticated as " + user["name"]
+                    "Authenticated as "
+                    + user["name"]
                     + ' click to <a href="/logout">logout</a>. '
                     + ' You may now access <a href="/restricted">/restricted</a>.'
                 )

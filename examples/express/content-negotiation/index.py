@@ -17,12 +17,15 @@ app = express()
 # for expected response in index.py
 @app.get("/")
 def index(req, res):
-    res.format({
-        "html": lambda: res.send(
-            "<ul>" + "".join(f"<li>{user['name']}</li>" for user in users) + "</ul>"),
-        "text": lambda: res.send("".join(f" - {user['name']}\n" for user in users)),
-        "json": lambda: res.json(users),
-    })
+    res.format(
+        {
+            "html": lambda: res.send(
+                "<ul>" + "".join(f"<li>{user['name']}</li>" for user in users) + "</ul>"
+            ),
+            "text": lambda: res.send("".join(f" - {user['name']}\n" for user in users)),
+            "json": lambda: res.json(users),
+        }
+    )
 
 
 # or you could write a tiny middleware like

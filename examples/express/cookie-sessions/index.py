@@ -11,13 +11,15 @@ from expresspy.session import CookieStore
 app = express()
 
 # add req.session cookie support
-app.use(session(
-    secret="manny is cool",
-    name="session",
-    store=CookieStore(),
-    resave=False,
-    save_uninitialized=False,
-))
+app.use(
+    session(
+        secret="manny is cool",
+        name="session",
+        store=CookieStore(),
+        resave=False,
+        save_uninitialized=False,
+    )
+)
 
 
 # do something with the session

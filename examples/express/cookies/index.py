@@ -26,9 +26,11 @@ def index(req, res):
     if req.cookies.get("remember"):
         res.send('Remembered :). Click to <a href="/forget">forget</a>!.')
     else:
-        res.send('<form method="post"><p>Check to <label>'
-                 '<input type="checkbox" name="remember"/> remember me</label> '
-                 '<input type="submit" value="Submit"/>.</p></form>')
+        res.send(
+            '<form method="post"><p>Check to <label>'
+            '<input type="checkbox" name="remember"/> remember me</label> '
+            '<input type="submit" value="Submit"/>.</p></form>'
+        )
 
 
 @app.get("/forget")

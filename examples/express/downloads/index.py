@@ -17,12 +17,14 @@ FILES_DIR = os.path.join(os.path.dirname(__file__), "files")
 
 @app.get("/")
 def index(req, res):
-    res.send("<ul>"
-             '<li>Download <a href="/files/notes/groceries.txt">notes/groceries.txt</a>.</li>'
-             '<li>Download <a href="/files/amazing.txt">amazing.txt</a>.</li>'
-             '<li>Download <a href="/files/missing.txt">missing.txt</a>.</li>'
-             '<li>Download <a href="/files/CCTV大赛上海分赛区.txt">CCTV大赛上海分赛区.txt</a>.</li>'
-             "</ul>")
+    res.send(
+        "<ul>"
+        '<li>Download <a href="/files/notes/groceries.txt">notes/groceries.txt</a>.</li>'
+        '<li>Download <a href="/files/amazing.txt">amazing.txt</a>.</li>'
+        '<li>Download <a href="/files/missing.txt">missing.txt</a>.</li>'
+        '<li>Download <a href="/files/CCTV大赛上海分赛区.txt">CCTV大赛上海分赛区.txt</a>.</li>'
+        "</ul>"
+    )
 
 
 # /files/* is accessed via req.params[0]

@@ -47,11 +47,14 @@ users = [
 
 @app.get("/")
 def index(req, res):
-    res.render("users", {
-        "users": users,
-        "title": "EJS example",
-        "header": "Some users",
-    })
+    res.render(
+        "users",
+        {
+            "users": users,
+            "title": "EJS example",
+            "header": "Some users",
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -75,11 +75,13 @@ def server_error(req, res, next):
 def page_not_found(req, res, next):
     res.status(404)
 
-    res.format({
-        "html": lambda: res.render("404", {"url": req.url}),
-        "json": lambda: res.json({"error": "Not found"}),
-        "default": lambda: res.type("txt").send("Not found"),
-    })
+    res.format(
+        {
+            "html": lambda: res.render("404", {"url": req.url}),
+            "json": lambda: res.json({"error": "Not found"}),
+            "default": lambda: res.type("txt").send("Not found"),
+        }
+    )
 
 
 app.use(page_not_found)

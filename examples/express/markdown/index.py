@@ -24,9 +24,11 @@ def markdown_engine(path, options, fn):
             text = file.read()
     except OSError as err:
         return fn(err)
-    rendered = re.sub(r"\{([^}]+)\}",
-                      lambda m: html.escape(str(options.get(m.group(1)) or "")),
-                      tiny_markdown.parse(text))
+    rendered = re.sub(
+        r"\{([^}]+)\}",
+        lambda m: html.escape(str(options.get(m.group(1)) or "")),
+        tiny_markdown.parse(text),
+    )
     fn(None, rendered)
 
 

@@ -36,7 +36,8 @@ def inline(text):
             continue
         for pattern, tag in INLINE:
             piece = pattern.sub(
-                lambda m, tag=tag: f"<{tag}>{m.group(1) or m.group(2)}</{tag}>", piece)
+                lambda m, tag=tag: f"<{tag}>{m.group(1) or m.group(2)}</{tag}>", piece
+            )
         out.append(LINK.sub(link, piece))
     return "".join(out)
 

@@ -50,11 +50,13 @@ if main:
 app.use(express.static(os.path.join(here, "public")))
 
 # session support
-app.use(session(
-    resave=False,  # don't save session if unmodified
-    save_uninitialized=False,  # don't create session until something stored
-    secret="some secret here",
-))
+app.use(
+    session(
+        resave=False,  # don't save session if unmodified
+        save_uninitialized=False,  # don't create session until something stored
+        secret="some secret here",
+    )
+)
 
 # parse request bodies (req.body)
 app.use(express.urlencoded({"extended": True}))

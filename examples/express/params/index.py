@@ -77,7 +77,7 @@ def list_users(req, res):
     start = req.params["from"]
     to = req.params["to"]
     names = [user["name"] for user in users]
-    res.send("users " + ", ".join(names[start:to + 1]))
+    res.send("users " + ", ".join(names[start : to + 1]))
 
 
 if __name__ == "__main__":

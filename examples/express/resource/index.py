@@ -82,12 +82,15 @@ class User:
     @staticmethod
     def range(req, res, a, b, format):
         # slice(a, b + 1); parseInt's NaN makes an empty slice
-        chosen = users[a:b + 1] if a is not None and b is not None else []
+        chosen = users[a : b + 1] if a is not None and b is not None else []
         if format == "json":
             res.send(chosen)
         else:  # (the original throws on a deleted user here; this leaves it out)
-            html = "<ul>" + "\n".join(
-                "<li>" + user["name"] + "</li>" for user in chosen if user) + "</ul>"
+            html = (
+                "<ul>"
+                + "\n".join("<li>" + user["name"] + "</li>" for user in chosen if user)
+                + "</ul>"
+            )
             res.send(html)
 
 
@@ -102,16 +105,20 @@ app.resource("/users", User)
 
 @app.get("/")
 def index(req, res):
-    res.send("\n".join([
-        "<h1>Examples:</h1> <ul>",
-        "<li>GET /users</li>",
-        "<li>GET /users/1</li>",
-        "<li>GET /users/3</li>",
-        "<li>GET /users/1..3</li>",
-        "<li>GET /users/1..3.json</li>",
-        "<li>DELETE /users/4</li>",
-        "</ul>",
-    ]))
+    res.send(
+        "\n".join(
+            [
+                "<h1>Examples:</h1> <ul>",
+                "<li>GET /users</li>",
+                "<li>GET /users/1</li>",
+                "<li>GET /users/3</li>",
+                "<li>GET /users/1..3</li>",
+                "<li>GET /users/1..3.json</li>",
+                "<li>DELETE /users/4</li>",
+                "</ul>",
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -49,25 +49,28 @@ class pets:  # the original's object literal
 
     @staticmethod
     def delete(req, res):
-        res.send("delete " + escape_html(req.params["uid"])
-                 + "'s pet " + escape_html(req.params["pid"]))
+        res.send(
+            "delete " + escape_html(req.params["uid"]) + "'s pet " + escape_html(req.params["pid"])
+        )
 
 
-app.map({
-    "/users": {
-        "get": users.list,
-        "delete": users.delete,
-        "/:uid": {
-            "get": users.get,
-            "/pets": {
-                "get": pets.list,
-                "/:pid": {
-                    "delete": pets.delete,
+app.map(
+    {
+        "/users": {
+            "get": users.list,
+            "delete": users.delete,
+            "/:uid": {
+                "get": users.get,
+                "/pets": {
+                    "get": pets.list,
+                    "/:pid": {
+                        "delete": pets.delete,
+                    },
                 },
             },
         },
-    },
-})
+    }
+)
 
 if __name__ == "__main__":
     app.listen(3000)

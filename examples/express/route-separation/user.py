@@ -25,17 +25,23 @@ def load(req, res, next):
 
 
 def view(req, res):
-    res.render("users/view", {
-        "title": "Viewing user " + req.user["name"],
-        "user": req.user,
-    })
+    res.render(
+        "users/view",
+        {
+            "title": "Viewing user " + req.user["name"],
+            "user": req.user,
+        },
+    )
 
 
 def edit(req, res):
-    res.render("users/edit", {
-        "title": "Editing user " + req.user["name"],
-        "user": req.user,
-    })
+    res.render(
+        "users/edit",
+        {
+            "title": "Editing user " + req.user["name"],
+            "user": req.user,
+        },
+    )
 
 
 def update(req, res):

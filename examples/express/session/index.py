@@ -5,11 +5,13 @@ from expresspy import express, session
 app = express()
 
 # Populates req.session
-app.use(session(
-    resave=False,  # don't save session if unmodified
-    save_uninitialized=False,  # don't create session until something stored
-    secret="keyboard cat",
-))
+app.use(
+    session(
+        resave=False,  # don't save session if unmodified
+        save_uninitialized=False,  # don't create session until something stored
+        secret="keyboard cat",
+    )
+)
 
 
 @app.get("/")

@@ -22,12 +22,14 @@ app = express()
 app.use(logger("dev"))
 
 # Populates req.session
-app.use(session(
-    resave=False,  # don't save session if unmodified
-    save_uninitialized=False,  # don't create session until something stored
-    secret="keyboard cat",
-    store=RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")),
-))
+app.use(
+    session(
+        resave=False,  # don't save session if unmodified
+        save_uninitialized=False,  # don't create session until something stored
+        secret="keyboard cat",
+        store=RedisStore(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")),
+    )
+)
 
 app.get("/", count_views)
 

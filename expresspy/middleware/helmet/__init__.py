@@ -62,9 +62,18 @@ logger = logging.getLogger("expresspy.middleware.helmet")
 class Header:
     """One of helmet's headers: its option name, legacy alias, builder and default state."""
 
-    def __init__(self, option: str, camel: str, build: Callable[..., Apply], *,
-                 alias: str | None = None, on: bool = True, takes_options: bool = True,
-                 title: str = "", middleware: str = "") -> None:
+    def __init__(
+        self,
+        option: str,
+        camel: str,
+        build: Callable[..., Apply],
+        *,
+        alias: str | None = None,
+        on: bool = True,
+        takes_options: bool = True,
+        title: str = "",
+        middleware: str = "",
+    ) -> None:
         self.option, self.camel, self.build, self.alias = option, camel, build, alias
         self.on, self.takes_options, self.title = on, takes_options, title
         self.middleware = middleware or camel + "Middleware"
@@ -78,57 +87,121 @@ class Header:
         if value is False:
             return None
         if not self.takes_options:
-            logger.warning("%s does not take options. Remove the property to silence this "
-                           "warning.", self.title)
+            logger.warning(
+                "%s does not take options. Remove the property to silence this warning.", self.title
+            )
             return self.build(None, {})
         if not isinstance(value, Mapping):
-            raise TypeError(f"helmet(): option {self.camel} must be True, False or a dict of "
-                            f"{self.title} options, not {value!r}")
+            raise TypeError(
+                f"helmet(): option {self.camel} must be True, False or a dict of "
+                f"{self.title} options, not {value!r}"
+            )
         return self.build(value, {})
 
-    def standalone(self, options: Mapping[str, Any] | None = None, /,
-                   **keywords: Any) -> Middleware:
+    def standalone(
+        self, options: Mapping[str, Any] | None = None, /, **keywords: Any
+    ) -> Middleware:
         """This header alone, as a middleware (helmet.xFrameOptions(...) and friends)."""
         return middleware(self.middleware, [self.build(options, keywords)])
 
 
 #: helmet's headers in the order helmet() sets them.
 HEADERS: Final = (
-    Header("content_security_policy", "contentSecurityPolicy", csp_part,
-           title="Content-Security-Policy"),
-    Header("cross_origin_embedder_policy", "crossOriginEmbedderPolicy", coep_part, on=False,
-           title="Cross-Origin-Embedder-Policy"),
-    Header("cross_origin_opener_policy", "crossOriginOpenerPolicy", coop_part,
-           title="Cross-Origin-Opener-Policy"),
-    Header("cross_origin_resource_policy", "crossOriginResourcePolicy", corp_part,
-           title="Cross-Origin-Resource-Policy"),
-    Header("origin_agent_cluster", "originAgentCluster", fixed_part("Origin-Agent-Cluster", "?1"),
-           takes_options=False, title="Origin-Agent-Cluster"),
+    Header(
+        "content_security_policy",
+        "contentSecurityPolicy",
+        csp_part,
+        title="Content-Security-Policy",
+    ),
+    Header(
+        "cross_origin_embedder_policy",
+        "crossOriginEmbedderPolicy",
+        coep_part,
+        on=False,
+        title="Cross-Origin-Embedder-Policy",
+    ),
+    Header(
+        "cross_origin_opener_policy",
+        "crossOriginOpenerPolicy",
+        coop_part,
+        title="Cross-Origin-Opener-Policy",
+    ),
+    Header(
+        "cross_origin_resource_policy",
+        "crossOriginResourcePolicy",
+        corp_part,
+        title="Cross-Origin-Resource-Policy",
+    ),
+    Header(
+        "origin_agent_cluster",
+        "originAgentCluster",
+        fixed_part("Origin-Agent-Cluster", "?1"),
+        takes_options=False,
+        title="Origin-Agent-Cluster",
+    ),
     Header("referrer_policy", "referrerPolicy", referrer_part, title="Referrer-Policy"),
-    Header("strict_transport_security", "strictTransportSecurity", hsts_part, alias="hsts",
-           title="Strict-Transport-Security"),
-    Header("x_content_type_options", "xContentTypeOptions",
-           fixed_part("X-Content-Type-Options", "nosniff"), alias="noSniff", takes_options=False,
-           title="X-Content-Type-Options"),
-    Header("x_dns_prefetch_control", "xDnsPrefetchControl", dns_part, alias="dnsPrefetchControl",
-           title="X-DNS-Prefetch-Control"),
-    Header("x_download_options", "xDownloadOptions", fixed_part("X-Download-Options", "noopen"),
-           alias="ieNoOpen", takes_options=False, title="X-Download-Options"),
-    Header("x_frame_options", "xFrameOptions", frame_part, alias="frameguard",
-           title="X-Frame-Options"),
-    Header("x_permitted_cross_domain_policies", "xPermittedCrossDomainPolicies", cross_domain_part,
-           alias="permittedCrossDomainPolicies", title="X-Permitted-Cross-Domain-Policies"),
-    Header("x_powered_by", "xPoweredBy", no_powered_by_part, alias="hidePoweredBy",
-           takes_options=False, title="X-Powered-By"),
-    Header("x_xss_protection", "xXssProtection", fixed_part("X-XSS-Protection", "0"),
-           alias="xssFilter", takes_options=False, title="X-XSS-Protection"),
+    Header(
+        "strict_transport_security",
+        "strictTransportSecurity",
+        hsts_part,
+        alias="hsts",
+        title="Strict-Transport-Security",
+    ),
+    Header(
+        "x_content_type_options",
+        "xContentTypeOptions",
+        fixed_part("X-Content-Type-Options", "nosniff"),
+        alias="noSniff",
+        takes_options=False,
+        title="X-Content-Type-Options",
+    ),
+    Header(
+        "x_dns_prefetch_control",
+        "xDnsPrefetchControl",
+        dns_part,
+        alias="dnsPrefetchControl",
+        title="X-DNS-Prefetch-Control",
+    ),
+    Header(
+        "x_download_options",
+        "xDownloadOptions",
+        fixed_part("X-Download-Options", "noopen"),
+        alias="ieNoOpen",
+        takes_options=False,
+        title="X-Download-Options",
+    ),
+    Header(
+        "x_frame_options", "xFrameOptions", frame_part, alias="frameguard", title="X-Frame-Options"
+    ),
+    Header(
+        "x_permitted_cross_domain_policies",
+        "xPermittedCrossDomainPolicies",
+        cross_domain_part,
+        alias="permittedCrossDomainPolicies",
+        title="X-Permitted-Cross-Domain-Policies",
+    ),
+    Header(
+        "x_powered_by",
+        "xPoweredBy",
+        no_powered_by_part,
+        alias="hidePoweredBy",
+        takes_options=False,
+        title="X-Powered-By",
+    ),
+    Header(
+        "x_xss_protection",
+        "xXssProtection",
+        fixed_part("X-XSS-Protection", "0"),
+        alias="xssFilter",
+        takes_options=False,
+        title="X-XSS-Protection",
+    ),
 )
 
 _ALIASES: Final = {h.alias: h for h in HEADERS if h.alias}
 
 
-def _top_level(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]
-               ) -> dict[str, Any]:
+def _top_level(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> dict[str, Any]:
     """helmet()'s options by snake_case name, `UNSET` for absent ones."""
     names = [h.option for h in HEADERS] + [_snake_alias(a) for a in _ALIASES]
     return options_of("helmet()", options, keywords, names)
@@ -145,8 +218,10 @@ def _parts(settings: Mapping[str, Any]) -> list[Apply]:
         if header.alias:
             alias = settings[_snake_alias(header.alias)]
             if value is not UNSET and alias is not UNSET:
-                raise ValueError(f"{header.title} option was specified twice. Remove the "
-                                 f"`{header.alias}` option to fix this error.")
+                raise ValueError(
+                    f"{header.title} option was specified twice. Remove the "
+                    f"`{header.alias}` option to fix this error."
+                )
             value = alias if value is UNSET or value is None else value
         part = header.part(None if value is UNSET else value)
         if part is not None:
@@ -161,13 +236,17 @@ class Helmet:
     content_security_policy: Final = content_security_policy
     contentSecurityPolicy: Final = content_security_policy
 
-    def __call__(self, options: Mapping[str, Any] | None = None, /, *rest: Any,
-                 **keywords: Any) -> Middleware:
+    def __call__(
+        self, options: Mapping[str, Any] | None = None, /, *rest: Any, **keywords: Any
+    ) -> Middleware:
         """Build helmet's middleware; see the module docstring for the options."""
-        if rest or (options is not None and not isinstance(options, Mapping)
-                    and hasattr(options, "method")):
-            raise TypeError("It appears you have done something like `app.use(helmet)`, but it "
-                            "should be `app.use(helmet())`.")
+        if rest or (
+            options is not None and not isinstance(options, Mapping) and hasattr(options, "method")
+        ):
+            raise TypeError(
+                "It appears you have done something like `app.use(helmet)`, but it "
+                "should be `app.use(helmet())`."
+            )
         return middleware("helmetMiddleware", _parts(_top_level(options, keywords)))
 
     def __getattr__(self, name: str) -> Callable[..., Middleware]:
@@ -186,4 +265,3 @@ _STANDALONE: Final = {
 
 #: `helmet(...)` builds the middleware; `helmet.x_frame_options(...)` etc. build one header.
 helmet = Helmet()
-

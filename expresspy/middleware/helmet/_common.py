@@ -26,8 +26,9 @@ def js(value: Any) -> str:
         return repr(value)
 
 
-def options_of(owner: str, given: Mapping[str, Any] | None, keywords: Mapping[str, Any],
-               names: Sequence[str]) -> dict[str, Any]:
+def options_of(
+    owner: str, given: Mapping[str, Any] | None, keywords: Mapping[str, Any], names: Sequence[str]
+) -> dict[str, Any]:
     """The options of one header, snake_case, with `UNSET` for the ones not given."""
     if given is not None and not isinstance(given, Mapping):
         raise TypeError(f"{owner}: options must be a dict, not {type(given).__name__}")
@@ -62,4 +63,3 @@ def set_header(header: str, value: str) -> Apply:
         return None
 
     return apply
-

@@ -14,6 +14,7 @@ from ._common import Apply, given_or, js, middleware, options_of, set_header
 
 __all__ = ["content_security_policy", "get_default_directives", "parse_directives"]
 
+
 class _DisableDefaultSrc:
     """helmet's `dangerouslyDisableDefaultSrc`: give it as default-src to send none."""
 
@@ -24,10 +25,19 @@ class _DisableDefaultSrc:
 DANGEROUSLY_DISABLE_DEFAULT_SRC: Final = _DisableDefaultSrc()
 
 #: Keywords that are only keywords in quotes ('self'); helmet rejects them bare.
-SHOULD_BE_QUOTED: Final = frozenset({
-    "none", "self", "strict-dynamic", "report-sample", "inline-speculation-rules",
-    "unsafe-inline", "unsafe-eval", "unsafe-hashes", "wasm-unsafe-eval",
-})
+SHOULD_BE_QUOTED: Final = frozenset(
+    {
+        "none",
+        "self",
+        "strict-dynamic",
+        "report-sample",
+        "inline-speculation-rules",
+        "unsafe-inline",
+        "unsafe-eval",
+        "unsafe-hashes",
+        "wasm-unsafe-eval",
+    }
+)
 _QUOTED_PREFIXES: Final = ("nonce-", "sha256-", "sha384-", "sha512-")
 _DIRECTIVE_NAME: Final = re.compile(r"[a-z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?")
 _SEPARATOR: Final = re.compile(r"[;,]")
@@ -60,15 +70,18 @@ def _directive_name(raw: Any) -> str:
 
 def _value_error(name: str, value: str) -> ValueError | None:
     if _SEPARATOR.search(value):
-        return ValueError(f"Content-Security-Policy received an invalid directive value for "
-                          f"{js(name)}")
+        return ValueError(
+            f"Content-Security-Policy received an invalid directive value for {js(name)}"
+        )
     return None
 
 
 def _entry_error(name: str, entry: str) -> ValueError | None:
     if entry in SHOULD_BE_QUOTED or entry.startswith(_QUOTED_PREFIXES):
-        return ValueError(f"Content-Security-Policy received an invalid directive value for "
-                          f"{js(name)}. {js(entry)} should be quoted")
+        return ValueError(
+            f"Content-Security-Policy received an invalid directive value for "
+            f"{js(name)}. {js(entry)} should be quoted"
+        )
     return None
 
 
@@ -79,21 +92,25 @@ def _directive_value(name: str, raw: Any) -> list[Any]:
     elif isinstance(raw, (list, tuple, set, frozenset)):
         values = list(raw)
     else:
-        raise ValueError(f"Content-Security-Policy received an invalid directive value for "
-                         f"{js(name)}")
+        raise ValueError(
+            f"Content-Security-Policy received an invalid directive value for {js(name)}"
+        )
     for entry in values:
         if isinstance(entry, str):
             error = _value_error(name, entry) or _entry_error(name, entry)
             if error is not None:
                 raise error
         elif not callable(entry):
-            raise TypeError(f"Content-Security-Policy directive {js(name)}: each value must be "
-                            f"a string or a function (req, res) -> string, not {entry!r}")
+            raise TypeError(
+                f"Content-Security-Policy directive {js(name)}: each value must be "
+                f"a string or a function (req, res) -> string, not {entry!r}"
+            )
     return values
 
 
-def parse_directives(directives: Mapping[str, Any] | None, use_defaults: bool = True
-                     ) -> dict[str, list[Any]]:
+def parse_directives(
+    directives: Mapping[str, Any] | None, use_defaults: bool = True
+) -> dict[str, list[Any]]:
     """helmet's parseDirectives: the defaults (unless `use_defaults` is false) overlaid with
     `directives`; a directive set to None is removed. Raises `ValueError` with helmet's words.
     """
@@ -107,8 +124,10 @@ def parse_directives(directives: Mapping[str, Any] | None, use_defaults: bool = 
         seen.add(name)
         if raw_value is None or raw_value is DANGEROUSLY_DISABLE_DEFAULT_SRC:
             if name != "default-src" and raw_value is not None:
-                raise ValueError(f"Content-Security-Policy: tried to disable {js(name)} as if "
-                                 "it were default-src; simply omit the key")
+                raise ValueError(
+                    f"Content-Security-Policy: tried to disable {js(name)} as if "
+                    "it were default-src; simply omit the key"
+                )
             if name == "default-src" and raw_value is None:
                 raise ValueError(_NO_DEFAULT_SRC.format("it was set to `null`"))
             disabled_default_src = disabled_default_src or name == "default-src"
@@ -116,8 +135,9 @@ def parse_directives(directives: Mapping[str, Any] | None, use_defaults: bool = 
             continue
         result[name] = _directive_value(name, raw_value)
     if not result:
-        raise ValueError("Content-Security-Policy has no directives. Either set some or disable "
-                         "the header")
+        raise ValueError(
+            "Content-Security-Policy has no directives. Either set some or disable the header"
+        )
     if "default-src" not in result and not disabled_default_src:
         raise ValueError(_NO_DEFAULT_SRC.format("none was provided"))
     return result
@@ -140,8 +160,9 @@ def _static_policy(directives: Mapping[str, list[Any]]) -> str | None:
     return ";".join(parts)
 
 
-async def _dynamic_policy(req: Any, res: Any, directives: Mapping[str, list[Any]]
-                          ) -> str | BaseException:
+async def _dynamic_policy(
+    req: Any, res: Any, directives: Mapping[str, list[Any]]
+) -> str | BaseException:
     """The header value for this request, calling each function `fn(req, res)`."""
     parts: list[str] = []
     for name, values in directives.items():
@@ -172,10 +193,17 @@ async def _dynamic_policy(req: Any, res: Any, directives: Mapping[str, list[Any]
 def csp_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> Apply:
     """Content-Security-Policy (or -Report-Only) from `directives`, `use_defaults` and
     `report_only`."""
-    settings = options_of("helmet.content_security_policy()", options, keywords,
-                          ("directives", "use_defaults", "report_only"))
-    header = ("Content-Security-Policy-Report-Only" if given_or(settings["report_only"], False)
-              else "Content-Security-Policy")
+    settings = options_of(
+        "helmet.content_security_policy()",
+        options,
+        keywords,
+        ("directives", "use_defaults", "report_only"),
+    )
+    header = (
+        "Content-Security-Policy-Report-Only"
+        if given_or(settings["report_only"], False)
+        else "Content-Security-Policy"
+    )
     directives = settings["directives"]
     directives = given_or(directives, None)
     if directives is not None and not isinstance(directives, Mapping):
@@ -213,8 +241,7 @@ class _ContentSecurityPolicy:
 
     getDefaultDirectives = get_default_directives
 
-    def __call__(self, options: Mapping[str, Any] | None = None, /,
-                 **keywords: Any) -> Middleware:
+    def __call__(self, options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Middleware:
         return middleware("contentSecurityPolicyMiddleware", [csp_part(options, keywords)])
 
 

@@ -22,18 +22,33 @@ def _policy(header: str, allowed: Sequence[str], default: str) -> Callable[..., 
     return build
 
 
-coep_part = _policy("Cross-Origin-Embedder-Policy",
-                ("require-corp", "credentialless", "unsafe-none"), "require-corp")
-coop_part = _policy("Cross-Origin-Opener-Policy",
-                ("same-origin", "same-origin-allow-popups", "noopener-allow-popups",
-                 "unsafe-none"), "same-origin")
-corp_part = _policy("Cross-Origin-Resource-Policy", ("same-origin", "same-site", "cross-origin"),
-                "same-origin")
+coep_part = _policy(
+    "Cross-Origin-Embedder-Policy",
+    ("require-corp", "credentialless", "unsafe-none"),
+    "require-corp",
+)
+coop_part = _policy(
+    "Cross-Origin-Opener-Policy",
+    ("same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none"),
+    "same-origin",
+)
+corp_part = _policy(
+    "Cross-Origin-Resource-Policy", ("same-origin", "same-site", "cross-origin"), "same-origin"
+)
 
-REFERRER_TOKENS: Final = frozenset({
-    "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin", "strict-origin",
-    "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url", "",
-})
+REFERRER_TOKENS: Final = frozenset(
+    {
+        "no-referrer",
+        "no-referrer-when-downgrade",
+        "same-origin",
+        "origin",
+        "strict-origin",
+        "origin-when-cross-origin",
+        "strict-origin-when-cross-origin",
+        "unsafe-url",
+        "",
+    }
+)
 
 
 def referrer_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> Apply:
@@ -60,11 +75,17 @@ HSTS_MAX_AGE: Final = 365 * 24 * 60 * 60
 def _hsts_max_age(value: Any) -> int:
     if isinstance(value, timedelta):
         value = value.total_seconds()
-    if (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0):
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    ):
         return math.floor(value)
-    raise ValueError(f"Strict-Transport-Security: {js(value)} is not a valid value for maxAge. "
-                     "Please choose a positive integer.")
+    raise ValueError(
+        f"Strict-Transport-Security: {js(value)} is not a valid value for maxAge. "
+        "Please choose a positive integer."
+    )
 
 
 def hsts_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> Apply:
@@ -73,14 +94,22 @@ def hsts_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) ->
     """
     raw = {**(options or {}), **keywords}
     if "maxage" in raw:
-        raise ValueError("Strict-Transport-Security received an unsupported property, `maxage`. "
-                         "Did you mean to pass `maxAge`?")
+        raise ValueError(
+            "Strict-Transport-Security received an unsupported property, `maxage`. "
+            "Did you mean to pass `maxAge`?"
+        )
     if "includeSubdomains" in raw or "include_subdomains" in raw:
-        raise ValueError("Strict-Transport-Security middleware should use `includeSubDomains` "
-                         "instead of `includeSubdomains`. (The correct one has an uppercase "
-                         '"D".)')
-    settings = options_of("Strict-Transport-Security", options, keywords,
-                          ("max_age", "include_sub_domains", "preload"))
+        raise ValueError(
+            "Strict-Transport-Security middleware should use `includeSubDomains` "
+            "instead of `includeSubdomains`. (The correct one has an uppercase "
+            '"D".)'
+        )
+    settings = options_of(
+        "Strict-Transport-Security",
+        options,
+        keywords,
+        ("max_age", "include_sub_domains", "preload"),
+    )
     directives = [f"max-age={_hsts_max_age(given_or(settings['max_age'], HSTS_MAX_AGE))}"]
     if settings["include_sub_domains"] is UNSET or settings["include_sub_domains"]:
         directives.append("includeSubDomains")
@@ -110,8 +139,9 @@ def dns_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> 
 
 def cross_domain_part(options: Mapping[str, Any] | None, keywords: Mapping[str, Any]) -> Apply:
     """X-Permitted-Cross-Domain-Policies: `permitted_policies` (default "none")."""
-    settings = options_of("X-Permitted-Cross-Domain-Policies", options, keywords,
-                          ("permitted_policies",))
+    settings = options_of(
+        "X-Permitted-Cross-Domain-Policies", options, keywords, ("permitted_policies",)
+    )
     policies = given_or(settings["permitted_policies"], "none")
     if policies not in ("none", "master-only", "by-content-type", "all"):
         raise ValueError(f"X-Permitted-Cross-Domain-Policies does not support {js(policies)}")
@@ -129,9 +159,9 @@ def fixed_part(header: str, value: str) -> Callable[..., Apply]:
 
 def no_powered_by_part(_opts: Mapping[str, Any] | None, _keywords: Mapping[str, Any]) -> Apply:
     """Remove X-Powered-By (Express sets it before any middleware runs)."""
+
     async def apply(_req: Any, res: Any) -> BaseException | None:
         res.remove_header("X-Powered-By")
         return None
 
     return apply
-

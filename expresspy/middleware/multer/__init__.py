@@ -63,8 +63,13 @@ __all__ = [
 ]
 
 _DEFAULTS: Mapping[str, Any] = {
-    "dest": None, "storage": None, "limits": None, "file_filter": None,
-    "preserve_path": False, "def_param_charset": "latin1", "def_charset": "utf8",
+    "dest": None,
+    "storage": None,
+    "limits": None,
+    "file_filter": None,
+    "preserve_path": False,
+    "def_param_charset": "latin1",
+    "def_charset": "utf8",
 }
 
 
@@ -76,8 +81,9 @@ def _load_parser() -> None:
     try:
         import python_multipart  # noqa: F401
     except ImportError:
-        raise ImportError("multer() needs python-multipart: "
-                          "pip install 'expresspy[multipart]'") from None
+        raise ImportError(
+            "multer() needs python-multipart: pip install 'expresspy[multipart]'"
+        ) from None
 
 
 class Multer:
@@ -92,7 +98,8 @@ class Multer:
             raise TypeError(
                 "multer(): storage must be multer.disk_storage(), multer.memory_storage() or an "
                 "engine with async open(req, file) and remove(req, file) (multer's JavaScript "
-                "_handleFile/_removeFile engines do not carry over); see docs/middleware.md")
+                "_handleFile/_removeFile engines do not carry over); see docs/middleware.md"
+            )
         self.storage: StorageEngine = storage
         limits = options["limits"]
         self.limits = limits if callable(limits) else normalise_limits(limits)
@@ -104,10 +111,18 @@ class Multer:
         self.def_charset = options["def_charset"] or "utf8"
 
     def _middleware(self, strategy: str, counts: Mapping[str, float] | None) -> Middleware:
-        return make_middleware(Settings(
-            storage=self.storage, limits=self.limits, file_filter=self.file_filter,
-            preserve_path=self.preserve_path, param_charset=self.def_param_charset,
-            charset=self.def_charset, strategy=strategy, max_counts=counts))
+        return make_middleware(
+            Settings(
+                storage=self.storage,
+                limits=self.limits,
+                file_filter=self.file_filter,
+                preserve_path=self.preserve_path,
+                param_charset=self.def_param_charset,
+                charset=self.def_charset,
+                strategy=strategy,
+                max_counts=counts,
+            )
+        )
 
     def single(self, name: str) -> Middleware:
         """Accept one file in the field `name`, into `req.file` (a second is
@@ -125,8 +140,10 @@ class Multer:
         counts: dict[str, float] = {}
         for spec in fields:
             if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-                raise TypeError('multer().fields(): each field is {"name": str, "maxCount": '
-                                f"int}}, not {spec!r}")
+                raise TypeError(
+                    'multer().fields(): each field is {"name": str, "maxCount": '
+                    f"int}}, not {spec!r}"
+                )
             counts[spec["name"]] = _count(spec.get("maxCount", spec.get("max_count")))
         return self._middleware("OBJECT", counts)
 
@@ -141,8 +158,9 @@ class Multer:
 
 def _count(value: Any) -> float:
     # multer: a maxCount that is not a number means no limit
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) \
-        else float("inf")
+    return (
+        value if isinstance(value, (int, float)) and not isinstance(value, bool) else float("inf")
+    )
 
 
 class _MulterExport:

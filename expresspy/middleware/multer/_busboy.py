@@ -24,8 +24,10 @@ _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = r'"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\.)*)"'
 # busboy lets a parameter name be empty (`; =x`)
 _PARAM = re.compile(rf"[ \t]*;[ \t]*({_TOKEN}|)=(?:{_QUOTED}|({_TOKEN}))")
-_EXTENDED = re.compile(r"([!#$&+\-.^_`{}~0-9A-Za-z]*)'[^']*'"
-                       r"((?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})+)")
+_EXTENDED = re.compile(
+    r"([!#$&+\-.^_`{}~0-9A-Za-z]*)'[^']*'"
+    r"((?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})+)"
+)
 _TYPE = re.compile(rf"({_TOKEN})/({_TOKEN})")
 _ESCAPE = re.compile(r'\\([\\"])')  # busboy unescapes only \\ and \"; `\x` keeps its backslash
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -49,8 +51,9 @@ def decode(data: bytes, charset: str) -> str:
     return data.decode(info.name, errors="replace")
 
 
-def _params(text: str, start: int, param_charset: str,
-            extended: bool = True) -> dict[str, str] | None:
+def _params(
+    text: str, start: int, param_charset: str, extended: bool = True
+) -> dict[str, str] | None:
     """`; name=value` pairs from `start`, or None when malformed (busboy then skips the part).
 
     The first value of a name wins; with `extended` (Content-Disposition), `name*=charset'lang'%XX`
@@ -205,8 +208,9 @@ class Collector:
         if part is None or self._stopped:
             self._skipping = True
             return
-        limit, code = ((self.files, "LIMIT_FILE_COUNT") if part.is_file
-                       else (self.fields, "LIMIT_FIELD_COUNT"))
+        limit, code = (
+            (self.files, "LIMIT_FILE_COUNT") if part.is_file else (self.fields, "LIMIT_FIELD_COUNT")
+        )
         if self._counts[part.is_file] >= limit:
             self._skipping = True
             self._error(code)
@@ -217,8 +221,9 @@ class Collector:
             self.events.append(("file", part))
 
     def _classify(self) -> Part | None:
-        disposition = parse_disposition(self._headers.get("content-disposition", ""),
-                                        self.param_charset)
+        disposition = parse_disposition(
+            self._headers.get("content-disposition", ""), self.param_charset
+        )
         if disposition is None or disposition[0] != "form-data":
             return None
         params = disposition[1]
@@ -241,7 +246,7 @@ class Collector:
             return
         limit = self.file_size if part.is_file else self.field_size
         room = limit - part.size
-        block = data[start:end] if room >= end - start else data[start:start + int(room)]
+        block = data[start:end] if room >= end - start else data[start : start + int(room)]
         part.size += len(block)
         if part.is_file:
             if block:
@@ -276,4 +281,3 @@ class Collector:
         if self.complete:
             return None
         return FormError(UNEXPECTED_END)
-

@@ -54,8 +54,9 @@ class MulterFile(dict[str, Any]):
         try:
             return self[name]
         except KeyError:
-            raise AttributeError(f"uploaded file has no {name!r} (keys: "
-                                 f"{', '.join(self)})") from None
+            raise AttributeError(
+                f"uploaded file has no {name!r} (keys: {', '.join(self)})"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,17 @@ class Settings:
 
 
 # media-typer 0.3, which multer's own type-is 1.6 parses the Content-Type with
-_MT_TYPE = re.compile(r" *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/"
-                      r"([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *")
+_MT_TYPE = re.compile(
+    r" *([A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126})/"
+    r"([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}) *"
+)
 _MT_SUBTYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.-]{0,126}")
 _MT_SUFFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}")
 _MT_TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z|~]+"
-_MT_PARAM = re.compile(rf'; *({_MT_TOKEN}) *= *("(?:[ !\x23-\x5b\x5d-\x7e\x80-\xff]'
-                       rf'|\\[\x20-\x7e])*"|{_MT_TOKEN}) *')
+_MT_PARAM = re.compile(
+    rf'; *({_MT_TOKEN}) *= *("(?:[ !\x23-\x5b\x5d-\x7e\x80-\xff]'
+    rf'|\\[\x20-\x7e])*"|{_MT_TOKEN}) *'
+)
 
 
 def is_multipart(req: Any) -> bool:
@@ -140,8 +145,9 @@ class _Run:
             await self._begin_file(payload)
         elif kind == "limit":
             if self.file is not None:
-                raise MulterError("LIMIT_FILE_SIZE", self.file["fieldname"],
-                                  self.file["originalname"])
+                raise MulterError(
+                    "LIMIT_FILE_SIZE", self.file["fieldname"], self.file["originalname"]
+                )
         elif kind == "file_end":
             await self._end_file()
         elif kind == "field":
@@ -182,9 +188,12 @@ class _Run:
         if not part.filename:
             return  # multer skips a file part without a file name
         self._check_name_size(part.name)
-        file = MulterFile(fieldname=decode_form_name(part.name),
-                          originalname=decode_form_name(part.filename),
-                          encoding=part.encoding, mimetype=part.mimetype)
+        file = MulterFile(
+            fieldname=decode_form_name(part.name),
+            originalname=decode_form_name(part.filename),
+            encoding=part.encoding,
+            mimetype=part.mimetype,
+        )
         if not await self._accept(file):
             return
         self.file = file
@@ -244,8 +253,17 @@ class _Run:
 
 
 #: multer's limit names (busboy's), camelCase as in JavaScript; snake_case is accepted too.
-LIMIT_NAMES = ("fieldNameSize", "fieldSize", "fields", "fileSize", "files", "parts",
-               "headerPairs", "fieldNestingDepth", "fieldArrayIndexLimit")
+LIMIT_NAMES = (
+    "fieldNameSize",
+    "fieldSize",
+    "fields",
+    "fileSize",
+    "files",
+    "parts",
+    "headerPairs",
+    "fieldNestingDepth",
+    "fieldArrayIndexLimit",
+)
 _SNAKE_LIMITS = {snake(name): name for name in LIMIT_NAMES}
 
 
@@ -265,7 +283,8 @@ def normalise_limits(limits: Mapping[str, Any] | None) -> dict[str, float]:
         if value is None:
             continue
         if isinstance(value, bool) or not (
-                (isinstance(value, int) and value >= 0) or value == math.inf):
+            (isinstance(value, int) and value >= 0) or value == math.inf
+        ):
             raise TypeError(f"Expected limits.{key} to be a non-negative integer or Infinity")
         checked[name] = value
     return checked
@@ -311,38 +330,51 @@ def _boundary(req: Any) -> bytes:
     return boundary.encode("latin-1")
 
 
-async def _parse(run: _Run, collector: Collector, boundary: bytes,
-                 stream: AsyncIterator[bytes]) -> None:
+async def _parse(
+    run: _Run, collector: Collector, boundary: bytes, stream: AsyncIterator[bytes]
+) -> None:
     from python_multipart.exceptions import MultipartParseError
     from python_multipart.multipart import MultipartParser
 
     callbacks: Any = collector.callbacks()  # python-multipart types them as a TypedDict
     try:  # python-multipart >= 0.0.21 has header limits, far below busboy's by default
-        parser = MultipartParser(boundary, callbacks, max_header_count=MAX_HEADER_PAIRS + 1,
-                                 max_header_size=MAX_HEADER_SIZE)
+        parser = MultipartParser(
+            boundary,
+            callbacks,
+            max_header_count=MAX_HEADER_PAIRS + 1,
+            max_header_size=MAX_HEADER_SIZE,
+        )
     except TypeError:
         parser = MultipartParser(boundary, callbacks)
     delimiter = b"\r\n--" + boundary
     tail = b"\r\n"  # busboy reads the body as if a CRLF came first
     preamble: bytearray | None = bytearray(b"\r\n")  # until the first delimiter is found
     async for chunk in stream:
-        tail = (tail + chunk)[-len(delimiter) - 1:]
+        tail = (tail + chunk)[-len(delimiter) - 1 :]
         if preamble is not None:
             # python-multipart wants the body to start with the boundary; busboy (and RFC
             # 2046) skip any preamble before it
             preamble += chunk
             start = preamble.find(delimiter)
             if start < 0:
-                del preamble[:-len(delimiter)]
+                del preamble[: -len(delimiter)]
                 continue
-            chunk, preamble = bytes(preamble[start + 2:]), None
+            chunk, preamble = bytes(preamble[start + 2 :]), None
         try:
             parser.write(chunk)
         except MultipartParseError:
             # busboy has one error for a broken header block, and reads past anything else
             # until the body ends without its closing boundary
-            collector.events.append(("error", FormError(
-                "Malformed part header" if collector.in_headers else "Unexpected end of form")))
+            collector.events.append(
+                (
+                    "error",
+                    FormError(
+                        "Malformed part header"
+                        if collector.in_headers
+                        else "Unexpected end of form"
+                    ),
+                )
+            )
         events, collector.events = collector.events, []
         for kind, payload in _merge_data(events):
             await run.handle(kind, payload)
@@ -350,7 +382,8 @@ async def _parse(run: _Run, collector: Collector, boundary: bytes,
     if error is None:
         return
     cut_after_delimiter = tail.endswith(delimiter) or (
-        tail[:-1].endswith(delimiter) and tail[-1:] in (b"-", b"\r"))
+        tail[:-1].endswith(delimiter) and tail[-1:] in (b"-", b"\r")
+    )
     if cut_after_delimiter:
         # busboy ends a part as soon as the delimiter matched; python-multipart waits for
         # what follows it, which a body cut right there never brings

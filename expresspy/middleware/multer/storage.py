@@ -124,8 +124,12 @@ class _DiskSink:
 
     async def close(self) -> dict[str, Any]:
         await _in_thread(self.out.close)
-        return {"destination": self.destination, "filename": self.filename, "path": self.path,
-                "size": self.size}
+        return {
+            "destination": self.destination,
+            "filename": self.filename,
+            "path": self.path,
+            "size": self.size,
+        }
 
     async def discard(self) -> None:
         with contextlib.suppress(OSError):
@@ -142,8 +146,11 @@ class DiskStorage:
     `size`.
     """
 
-    def __init__(self, destination: str | os.PathLike[str] | CallbackFunction | None = None,
-                 filename: CallbackFunction | None = None) -> None:
+    def __init__(
+        self,
+        destination: str | os.PathLike[str] | CallbackFunction | None = None,
+        filename: CallbackFunction | None = None,
+    ) -> None:
         if destination is None:
             self.get_destination: CallbackFunction = _temp_destination
         elif isinstance(destination, (str, os.PathLike)):
@@ -153,8 +160,10 @@ class DiskStorage:
         elif callable(destination):
             self.get_destination = destination
         else:
-            raise TypeError("disk_storage(): destination must be a folder or a function "
-                            f"(req, file, cb), not {type(destination).__name__}")
+            raise TypeError(
+                "disk_storage(): destination must be a folder or a function "
+                f"(req, file, cb), not {type(destination).__name__}"
+            )
         if filename is not None and not callable(filename):
             raise TypeError("disk_storage(): filename must be a function (req, file, cb)")
         self.get_filename: CallbackFunction = filename or _random_filename
@@ -208,15 +217,20 @@ class MemoryStorage:
         file.pop("buffer", None)
 
 
-def disk_storage(options: Mapping[str, Any] | None = None, /, *,
-                 destination: str | os.PathLike[str] | CallbackFunction | None = None,
-                 filename: CallbackFunction | None = None) -> DiskStorage:
+def disk_storage(
+    options: Mapping[str, Any] | None = None,
+    /,
+    *,
+    destination: str | os.PathLike[str] | CallbackFunction | None = None,
+    filename: CallbackFunction | None = None,
+) -> DiskStorage:
     """`multer.diskStorage({destination, filename})`: see `DiskStorage`."""
     given = dict(options or {})
     unknown = set(given) - {"destination", "filename"}
     if unknown:
-        raise TypeError(f"disk_storage(): unknown option {sorted(unknown)[0]!r} "
-                        "(known: destination, filename)")
+        raise TypeError(
+            f"disk_storage(): unknown option {sorted(unknown)[0]!r} (known: destination, filename)"
+        )
     return DiskStorage(given.get("destination", destination), given.get("filename", filename))
 
 

@@ -66,8 +66,9 @@ def _draft6(res: Any, info: Any, window_ms: float) -> None:
 def _draft7(res: Any, info: Any, window_ms: float) -> None:
     seconds = reset_seconds(info["resetTime"], window_ms)
     res.set_header("RateLimit-Policy", f"{info['limit']};w={math.ceil(window_ms / 1000)}")
-    res.set_header("RateLimit", f"limit={info['limit']}, remaining={info['remaining']}, "
-                                f"reset={seconds}")
+    res.set_header(
+        "RateLimit", f"limit={info['limit']}, remaining={info['remaining']}, reset={seconds}"
+    )
 
 
 def _draft8(res: Any, info: Any, window_ms: float, name: str, key: str) -> None:
@@ -77,8 +78,9 @@ def _draft8(res: Any, info: Any, window_ms: float, name: str, key: str) -> None:
     res.append("RateLimit", f'"{name}"; r={info["remaining"]}; t={seconds}')
 
 
-def standard_headers(res: Any, info: Any, draft: str, window_ms: float, name: str = "",
-                     key: str = "") -> None:
+def standard_headers(
+    res: Any, info: Any, draft: str, window_ms: float, name: str = "", key: str = ""
+) -> None:
     """The RateLimit headers of one draft ("draft-6", "draft-7" or "draft-8")."""
     if res.headers_sent:
         return

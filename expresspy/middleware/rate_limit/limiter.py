@@ -60,13 +60,28 @@ DEFAULT_MESSAGE: Final = "Too many requests, please try again later."
 _UNSET: Final = object()
 
 DEFAULTS: Final[Mapping[str, Any]] = {
-    "window": _UNSET, "window_ms": _UNSET, "limit": _UNSET, "max": _UNSET,
-    "message": DEFAULT_MESSAGE, "status_code": 429, "legacy_headers": _UNSET,
-    "headers": _UNSET, "standard_headers": False, "identifier": None,
-    "request_property_name": "rateLimit", "skip_failed_requests": False,
-    "skip_successful_requests": False, "request_was_successful": None, "skip": None,
-    "key_generator": None, "handler": None, "pass_on_store_error": False, "store": None,
-    "validate": True, "draft_polli_ratelimit_headers": None, "on_limit_reached": None,
+    "window": _UNSET,
+    "window_ms": _UNSET,
+    "limit": _UNSET,
+    "max": _UNSET,
+    "message": DEFAULT_MESSAGE,
+    "status_code": 429,
+    "legacy_headers": _UNSET,
+    "headers": _UNSET,
+    "standard_headers": False,
+    "identifier": None,
+    "request_property_name": "rateLimit",
+    "skip_failed_requests": False,
+    "skip_successful_requests": False,
+    "request_was_successful": None,
+    "skip": None,
+    "key_generator": None,
+    "handler": None,
+    "pass_on_store_error": False,
+    "store": None,
+    "validate": True,
+    "draft_polli_ratelimit_headers": None,
+    "on_limit_reached": None,
 }
 
 # Response tasks (decrements) still running: kept so they are not garbage-collected mid-way.
@@ -105,8 +120,10 @@ def _window_ms(settings: Mapping[str, Any]) -> float:
     """The window in milliseconds from `window` (seconds) or `window_ms` (milliseconds)."""
     given = [(k, settings[k]) for k in ("window", "window_ms") if settings[k] is not _UNSET]
     if len(given) > 1:
-        raise TypeError("rate_limit(): give the window once: window (seconds) or windowMs / "
-                        "window_ms (milliseconds)")
+        raise TypeError(
+            "rate_limit(): give the window once: window (seconds) or windowMs / "
+            "window_ms (milliseconds)"
+        )
     if not given:
         return 60_000.0
     name, value = given[0]
@@ -213,7 +230,8 @@ class RateLimitConfig:
         self.key_generator = _adapt(settings["key_generator"] or self._ip_key, "key_generator")
         self.request_was_successful = _adapt(
             settings["request_was_successful"] or (lambda _req, res: res.status_code < 400),
-            "request_was_successful")
+            "request_was_successful",
+        )
         self.handler = _adapt(settings["handler"] or self._default_handler, "handler")
 
     def __getattr__(self, name: str) -> Any:
@@ -251,8 +269,10 @@ def _client_info(result: Any) -> tuple[Any, Any]:
     if isinstance(result, ClientRateLimitInfo):
         return result.total_hits, result.reset_time
     if isinstance(result, Mapping):
-        return (result.get("totalHits", result.get("total_hits")),
-                result.get("resetTime", result.get("reset_time")))
+        return (
+            result.get("totalHits", result.get("total_hits")),
+            result.get("resetTime", result.get("reset_time")),
+        )
     return getattr(result, "total_hits", None), getattr(result, "reset_time", None)
 
 
@@ -299,8 +319,9 @@ class RateLimit:
         except Exception:
             if not config.pass_on_store_error:
                 raise
-            logger.exception("express-rate-limit: error from store, allowing request without "
-                             "rate-limiting.")
+            logger.exception(
+                "express-rate-limit: error from store, allowing request without rate-limiting."
+            )
             next()
             return
         config.validations.positive_hits(hits)
@@ -309,8 +330,9 @@ class RateLimit:
         if callable(limit):
             limit = await _maybe_await(_adapt(limit, "limit")(req, res))
         config.validations.limit(limit)
-        info = RateLimitInfo(limit=limit, used=hits, remaining=max(limit - hits, 0),
-                             resetTime=reset_time)
+        info = RateLimitInfo(
+            limit=limit, used=hits, remaining=max(limit - hits, 0), resetTime=reset_time
+        )
         self._expose(req, info)
         await self._headers(req, res, info, key)
         if config.skip_failed_requests or config.skip_successful_requests:
@@ -355,7 +377,8 @@ class RateLimit:
             if ended:
                 good = bool(await _maybe_await(config.request_was_successful(req, res)))
                 take_back = (config.skip_successful_requests and good) or (
-                    config.skip_failed_requests and not good)
+                    config.skip_failed_requests and not good
+                )
             else:
                 take_back = config.skip_failed_requests
             if take_back:
@@ -380,8 +403,9 @@ def rate_limit(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> 
     if options is not None and not isinstance(options, Mapping):
         raise TypeError("rate_limit() takes a dict of options or keywords")
     given = {k: v for k, v in (options or {}).items() if v is not None}
-    settings = gather("rate_limit()", given, {k: v for k, v in keywords.items()
-                                              if v is not None}, DEFAULTS)
+    settings = gather(
+        "rate_limit()", given, {k: v for k, v in keywords.items() if v is not None}, DEFAULTS
+    )
     return RateLimit(RateLimitConfig(settings))
 
 

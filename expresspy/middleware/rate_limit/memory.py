@@ -37,7 +37,8 @@ def _now_ms() -> float:
 
 def _info(client: _Client) -> ClientRateLimitInfo:
     return ClientRateLimitInfo(
-        client.hits, datetime.fromtimestamp(client.reset_ms / 1000, timezone.utc))
+        client.hits, datetime.fromtimestamp(client.reset_ms / 1000, timezone.utc)
+    )
 
 
 class MemoryStore(Store):
@@ -52,9 +53,13 @@ class MemoryStore(Store):
         self._rotate_at = _now_ms() + self.window_ms
         workers = worker_count()
         if workers > 1:
-            logger.warning("rate_limit's MemoryStore under --workers %d counts in each worker "
-                           "apart, so a client gets up to %d times the limit; use RedisStore "
-                           "to share one count.", workers, workers)
+            logger.warning(
+                "rate_limit's MemoryStore under --workers %d counts in each worker "
+                "apart, so a client gets up to %d times the limit; use RedisStore "
+                "to share one count.",
+                workers,
+                workers,
+            )
 
     def init(self, config: object) -> None:
         """Take the window from the limiter (`config.window_ms`, milliseconds)."""

@@ -53,8 +53,9 @@ def _from_url(url: str, timeout: float) -> Redis:
     try:
         from redis.asyncio import from_url
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("rate_limit's RedisStore needs the redis package: "
-                          "pip install 'expresspy[redis]'") from exc
+        raise ImportError(
+            "rate_limit's RedisStore needs the redis package: pip install 'expresspy[redis]'"
+        ) from exc
     client: Redis = from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     return client
 
@@ -84,9 +85,15 @@ class RedisStore(Store):
     bounds connecting and each command when a URL is given. Use one store per limiter.
     """
 
-    def __init__(self, client: str | Redis | None = None, *,
-                 send_command: SendCommand | None = None, prefix: str = "rl:",
-                 reset_expiry_on_change: bool = False, timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        client: str | Redis | None = None,
+        *,
+        send_command: SendCommand | None = None,
+        prefix: str = "rl:",
+        reset_expiry_on_change: bool = False,
+        timeout: float = 2.0,
+    ) -> None:
         if (client is None) == (send_command is None):
             raise TypeError("RedisStore needs either client or send_command (but not both)")
         if client is not None:
@@ -123,9 +130,13 @@ class RedisStore(Store):
 
     async def increment(self, key: str) -> ClientRateLimitInfo:
         """Count a hit atomically; start a new window when the key has no time left."""
-        reply = await self._script(INCREMENT_SCRIPT, "1", self.prefix_key(key),
-                                   "1" if self.reset_expiry_on_change else "0",
-                                   str(self.window_ms))
+        reply = await self._script(
+            INCREMENT_SCRIPT,
+            "1",
+            self.prefix_key(key),
+            "1" if self.reset_expiry_on_change else "0",
+            str(self.window_ms),
+        )
         return _info(reply)
 
     async def get(self, key: str) -> ClientRateLimitInfo | None:

@@ -75,12 +75,14 @@ def method(store: Any, snake: str, camel: str) -> Any:
 
 def check_store(store: Any) -> None:
     """Raise express-rate-limit's TypeError for an object that is not a store."""
-    required = [("increment", "increment"), ("decrement", "decrement"),
-                ("reset_key", "resetKey")]
+    required = [("increment", "increment"), ("decrement", "decrement"), ("reset_key", "resetKey")]
     optional = [("reset_all", "resetAll"), ("init", "init")]
     missing = any(method(store, s, c) is None for s, c in required)
-    wrong = any(getattr(store, s, None) is not None and method(store, s, c) is None
-                for s, c in optional)
+    wrong = any(
+        getattr(store, s, None) is not None and method(store, s, c) is None for s, c in optional
+    )
     if missing or wrong:
-        raise TypeError("An invalid store was passed. Please ensure that the store is a class "
-                        "that implements the `Store` interface.")
+        raise TypeError(
+            "An invalid store was passed. Please ensure that the store is a class "
+            "that implements the `Store` interface."
+        )

@@ -29,14 +29,24 @@ passport.deserialize_user(lambda stored, done: done(None, USERS.get(stored["name
 
 app = express()
 app.use(express.urlencoded({"extended": False}))
-app.use(session(store=RedisStore(URL, prefix=PREFIX), secret="passport-redis-secret",
-                resave=False, save_uninitialized=False, cookie={"maxAge": 60000}))
+app.use(
+    session(
+        store=RedisStore(URL, prefix=PREFIX),
+        secret="passport-redis-secret",
+        resave=False,
+        save_uninitialized=False,
+        cookie={"maxAge": 60000},
+    )
+)
 app.use(flash())
 app.use(passport.initialize())
 app.use(passport.session())
 
-app.post("/login", passport.authenticate("local"),
-         lambda req, res: res.json({"user": req.user["username"]}))
+app.post(
+    "/login",
+    passport.authenticate("local"),
+    lambda req, res: res.json({"user": req.user["username"]}),
+)
 app.get("/me", lambda req, res: res.json({"user": req.user["username"] if req.user else None}))
 app.get("/flash-add", lambda req, res: res.json({"count": req.flash("info", req.query["msg"])}))
 app.get("/flash-read", lambda req, res: res.json(req.flash("info")))
@@ -44,11 +54,16 @@ app.get("/flash-read", lambda req, res: res.json(req.flash("info")))
 protection = csrf()
 app.get("/csrf-token", protection, lambda req, res: res.json({"token": req.csrf_token()}))
 app.post("/csrf-check", protection, lambda req, res: res.json({"ok": True}))
-app.use(lambda err, req, res, next: res.status(getattr(err, "status", 500)).json(
-    {"code": getattr(err, "code", None)}))
+app.use(
+    lambda err, req, res, next: res.status(getattr(err, "status", 500)).json(
+        {"code": getattr(err, "code", None)}
+    )
+)
 
-app.post("/logout", lambda req, res, next: req.logout(
-    lambda err: next(err) if err else res.json({"out": True})))
+app.post(
+    "/logout",
+    lambda req, res, next: req.logout(lambda err: next(err) if err else res.json({"out": True})),
+)
 
 
 @app.get("/record")

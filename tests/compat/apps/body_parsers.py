@@ -27,8 +27,18 @@ app.post("/raw", express.raw(limit="1kb"), echo)
 app.post("/plain/json", express.json(limit="1kb"), echo)
 app.post("/plain/urlencoded", express.urlencoded(parameter_limit=10), echo)
 
-FIELDS = ("status", "type", "message", "expose", "limit", "length", "expected", "charset",
-          "encoding", "body")
+FIELDS = (
+    "status",
+    "type",
+    "message",
+    "expose",
+    "limit",
+    "length",
+    "expected",
+    "charset",
+    "encoding",
+    "body",
+)
 
 
 def report(err, req, res, next):

@@ -22,8 +22,14 @@ app.use(protection)
 @app.get("/token")
 def token(req, res):
     value = req.csrf_token()
-    res.json({"length": len(value), "hex": bool(re.fullmatch(r"[0-9a-f]+", value)),
-              "stable": req.csrfToken() == value, "stored": req.session.csrfToken == value})
+    res.json(
+        {
+            "length": len(value),
+            "hex": bool(re.fullmatch(r"[0-9a-f]+", value)),
+            "stable": req.csrfToken() == value,
+            "stored": req.session.csrfToken == value,
+        }
+    )
 
 
 @app.get("/renew")
@@ -56,8 +62,9 @@ def errors(err, req, res, next):
     if req.path == "/default-page":
         return next(err)
     status = getattr(err, "status", None)
-    res.status(status or 500).json({"status": status, "code": getattr(err, "code", None),
-                                    "message": str(err)})
+    res.status(status or 500).json(
+        {"status": status, "code": getattr(err, "code", None), "message": str(err)}
+    )
 
 
 app.use(errors)

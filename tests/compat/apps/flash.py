@@ -11,10 +11,13 @@ app.get("/nosession", flash(), lambda req, res: res.json(req.flash("info")))
 app.use(session(secret="flash-secret", resave=False, save_uninitialized=False))
 app.use(flash())
 
-app.get("/add", lambda req, res: res.json(
-    {"count": req.flash(req.query.get("type"), req.query.get("msg"))}))
-app.get("/add-array",
-        lambda req, res: res.json({"count": req.flash("info", ["one", "two", "three"])}))
+app.get(
+    "/add",
+    lambda req, res: res.json({"count": req.flash(req.query.get("type"), req.query.get("msg"))}),
+)
+app.get(
+    "/add-array", lambda req, res: res.json({"count": req.flash("info", ["one", "two", "three"])})
+)
 
 
 @app.get("/add-format")

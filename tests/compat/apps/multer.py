@@ -43,8 +43,11 @@ app = express()
 app.post("/single", disk.single("avatar"), show)
 app.post("/array", disk.array("docs", 2), show)
 app.post("/array-failed", failed.array("docs", 2), show)
-app.post("/fields", memory.fields([{"name": "avatar", "maxCount": 1},
-                                   {"name": "gallery", "maxCount": 2}]), show)
+app.post(
+    "/fields",
+    memory.fields([{"name": "avatar", "maxCount": 1}, {"name": "gallery", "maxCount": 2}]),
+    show,
+)
 app.post("/none", memory.none(), show)
 app.post("/any", memory.any(), show)
 app.post("/memory", memory.single("avatar"), show)
@@ -59,10 +62,12 @@ def only_png(req, file, cb):
 
 app.post("/filter", multer(file_filter=only_png).array("pics", 2), show)
 
-custom = multer(storage=multer.disk_storage(
-    destination=lambda req, file, cb: cb(None, CUSTOM),
-    filename=lambda req, file, cb: cb(None, file["fieldname"] + "-" + file["originalname"]),
-))
+custom = multer(
+    storage=multer.disk_storage(
+        destination=lambda req, file, cb: cb(None, CUSTOM),
+        filename=lambda req, file, cb: cb(None, file["fieldname"] + "-" + file["originalname"]),
+    )
+)
 app.post("/custom", custom.single("avatar"), show)
 
 LIMITS = {
@@ -92,10 +97,14 @@ def error_as_data(err, req, res, next):
     if req.path == "/default-error":
         return next(err)
     storage_errors = getattr(err, "storage_errors", None)
-    error = {"name": getattr(err, "name", "Error"), "code": getattr(err, "code", None),
-             "field": getattr(err, "field", None), "filename": getattr(err, "filename", None),
-             "message": str(err),
-             "storageErrors": None if storage_errors is None else len(storage_errors)}
+    error = {
+        "name": getattr(err, "name", "Error"),
+        "code": getattr(err, "code", None),
+        "field": getattr(err, "field", None),
+        "filename": getattr(err, "filename", None),
+        "message": str(err),
+        "storageErrors": None if storage_errors is None else len(storage_errors),
+    }
     error = {key: value for key, value in error.items() if value is not None}
     res.status(500).json(redact({"error": error, "body": req.body, "file": req.file}))
 

@@ -33,8 +33,12 @@ def verify_email(req, email, password, done):
     return done(None, user)
 
 
-passport.use("email", LocalStrategy({"usernameField": "email", "passwordField": "pass",
-                                     "passReqToCallback": True}, verify_email))
+passport.use(
+    "email",
+    LocalStrategy(
+        {"usernameField": "email", "passwordField": "pass", "passReqToCallback": True}, verify_email
+    ),
+)
 
 
 class TokenStrategy(Strategy):
@@ -89,23 +93,52 @@ app.get("/me", lambda req, res: res.json(view(req)))
 app.get("/flashes", lambda req, res: res.json(req.flash()))
 app.get("/return-to", return_to)
 
-app.post("/login", passport.authenticate("local", {"successRedirect": "/me",
-                                                   "failureRedirect": "/flashes",
-                                                   "failureFlash": True}))
-app.post("/login-plain", passport.authenticate("local"),
-         lambda req, res: res.json({**view(req), "authInfo": req.auth_info}))
-app.post("/login-message", passport.authenticate(
-    "local", failure_message=True, failure_redirect="/me",
-    bad_request_message="Both fields, please."))
-app.post("/login-flash-text", passport.authenticate(
-    "local", failure_flash="Invalid username or password.", success_flash="Signed in.",
-    success_message=True, success_redirect="/me", failure_redirect="/flashes"))
-app.post("/login-keep", passport.authenticate(
-    "local", {"successFlash": True, "keepSessionInfo": True, "successRedirect": "/me"}))
-app.post("/login-return", passport.authenticate(
-    "local", success_return_to_or_redirect="/", keep_session_info=True))
-app.post("/login-nosession", passport.authenticate("local", session=False),
-         lambda req, res: res.json(view(req)))
+app.post(
+    "/login",
+    passport.authenticate(
+        "local", {"successRedirect": "/me", "failureRedirect": "/flashes", "failureFlash": True}
+    ),
+)
+app.post(
+    "/login-plain",
+    passport.authenticate("local"),
+    lambda req, res: res.json({**view(req), "authInfo": req.auth_info}),
+)
+app.post(
+    "/login-message",
+    passport.authenticate(
+        "local",
+        failure_message=True,
+        failure_redirect="/me",
+        bad_request_message="Both fields, please.",
+    ),
+)
+app.post(
+    "/login-flash-text",
+    passport.authenticate(
+        "local",
+        failure_flash="Invalid username or password.",
+        success_flash="Signed in.",
+        success_message=True,
+        success_redirect="/me",
+        failure_redirect="/flashes",
+    ),
+)
+app.post(
+    "/login-keep",
+    passport.authenticate(
+        "local", {"successFlash": True, "keepSessionInfo": True, "successRedirect": "/me"}
+    ),
+)
+app.post(
+    "/login-return",
+    passport.authenticate("local", success_return_to_or_redirect="/", keep_session_info=True),
+)
+app.post(
+    "/login-nosession",
+    passport.authenticate("local", session=False),
+    lambda req, res: res.json(view(req)),
+)
 app.post("/login-error", passport.authenticate("local", fail_with_error=True))
 app.post("/login-email", passport.authenticate("email", success_redirect="/me"))
 
@@ -116,31 +149,40 @@ def login_callback(req, res, next):
         if err:
             return next(err)
         if not user:
-            return res.status(422).json({"user": user, "info": info or None,
-                                         "status": status or None})
+            return res.status(422).json(
+                {"user": user, "info": info or None, "status": status or None}
+            )
 
         def logged_in(err2):
             if err2:
                 return next(err2)
-            return res.json({"loggedIn": user["username"], "info": info,
-                             "session": req.session.passport})
+            return res.json(
+                {"loggedIn": user["username"], "info": info, "session": req.session.passport}
+            )
 
         req.logIn(user, logged_in)
 
     passport.authenticate("local", authenticated)(req, res, next)
 
 
-app.get("/api", passport.authenticate("token", session=False),
-        lambda req, res: res.json(view(req)))
-app.get("/api-multi", passport.authenticate(["token", "local"], session=False),
-        lambda req, res: res.json(view(req)))
+app.get("/api", passport.authenticate("token", session=False), lambda req, res: res.json(view(req)))
+app.get(
+    "/api-multi",
+    passport.authenticate(["token", "local"], session=False),
+    lambda req, res: res.json(view(req)),
+)
 
 
 @app.get("/api-callback")
 def api_callback(req, res, next):
     def answered(err, user, challenges, statuses):
-        res.json({"user": user or None, "challenges": challenges,
-                  "statuses": [s or None for s in statuses]})
+        res.json(
+            {
+                "user": user or None,
+                "challenges": challenges,
+                "statuses": [s or None for s in statuses],
+            }
+        )
 
     passport.authenticate(["token", "local"], answered)(req, res, next)
 
@@ -161,8 +203,9 @@ def delete_me(req, res):
 
 def errors(err, req, res, next):
     status = getattr(err, "status", None)
-    res.status(status or 500).json({"name": getattr(err, "name", None) or "Error",
-                                    "message": str(err), "status": status})
+    res.status(status or 500).json(
+        {"name": getattr(err, "name", None) or "Error", "message": str(err), "status": status}
+    )
 
 
 app.use(errors)

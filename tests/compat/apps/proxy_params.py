@@ -8,14 +8,27 @@ app = express()
 
 
 def client(req, res):
-    res.json({
-        "ip": req.ip, "ips": req.ips, "protocol": req.protocol, "secure": req.secure,
-        "host": req.host, "hostname": req.hostname, "subdomains": req.subdomains,
-    })
+    res.json(
+        {
+            "ip": req.ip,
+            "ips": req.ips,
+            "protocol": req.protocol,
+            "secure": req.secure,
+            "host": req.host,
+            "hostname": req.hostname,
+            "subdomains": req.subdomains,
+        }
+    )
 
 
-TRUSTING = {"none": False, "all": True, "hop1": 1, "loopback": "loopback",
-            "cidr": "10.0.0.0/8, 127.0.0.1/32", "list": ["uniquelocal", "loopback"]}
+TRUSTING = {
+    "none": False,
+    "all": True,
+    "hop1": 1,
+    "loopback": "loopback",
+    "cidr": "10.0.0.0/8, 127.0.0.1/32",
+    "list": ["uniquelocal", "loopback"],
+}
 for name, value in TRUSTING.items():
     sub = express()
     sub.set("trust proxy", value)

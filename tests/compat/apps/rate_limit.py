@@ -13,8 +13,7 @@ def key_generator(req):
 
 
 def limiter(**options):
-    return rate_limit({"windowMs": 60 * 1000, "limit": 2, "keyGenerator": key_generator},
-                      **options)
+    return rate_limit({"windowMs": 60 * 1000, "limit": 2, "keyGenerator": key_generator}, **options)
 
 
 def ok(req, res):
@@ -28,14 +27,21 @@ def outcome(req, res):
 
 def handler(req, res, next, options):
     info = req.rate_limit
-    res.status(options.statusCode).json({"limit": info.limit, "used": info.used,
-                                         "remaining": info.remaining, "custom": True})
+    res.status(options.statusCode).json(
+        {"limit": info.limit, "used": info.used, "remaining": info.remaining, "custom": True}
+    )
 
 
 def info(req, res):
     got = req.rateLimit
-    res.json({"limit": got["limit"], "used": got["used"], "remaining": got["remaining"],
-              "hasReset": isinstance(got.reset_time, datetime)})
+    res.json(
+        {
+            "limit": got["limit"],
+            "used": got["used"],
+            "remaining": got["remaining"],
+            "hasReset": isinstance(got.reset_time, datetime),
+        }
+    )
 
 
 app = express()
@@ -43,15 +49,22 @@ app.get("/basic", limiter(), ok)
 app.get("/draft6", limiter(standard_headers=True, legacy_headers=False), ok)
 app.get("/draft7", limiter(standard_headers="draft-7", legacy_headers=False), ok)
 app.get("/draft8", limiter(standard_headers="draft-8", legacy_headers=False), ok)
-app.get("/draft8-named", rate_limit(window=2 * 60 * 60, limit=2, key_generator=key_generator,
-                                    standard_headers="draft-8", legacy_headers=False,
-                                    identifier="api"), ok)
+app.get(
+    "/draft8-named",
+    rate_limit(
+        window=2 * 60 * 60,
+        limit=2,
+        key_generator=key_generator,
+        standard_headers="draft-8",
+        legacy_headers=False,
+        identifier="api",
+    ),
+    ok,
+)
 app.get("/no-headers", limiter(legacy_headers=False), ok)
-app.get("/legacy-max", rate_limit({"max": 1, "headers": False, "keyGenerator": key_generator}),
-        ok)
+app.get("/legacy-max", rate_limit({"max": 1, "headers": False, "keyGenerator": key_generator}), ok)
 app.get("/json-message", limiter(message={"error": "slow down"}, status_code=503), ok)
-app.get("/fn-message", limiter(message=lambda req, res: f"no more for {req.get('x-client')}"),
-        ok)
+app.get("/fn-message", limiter(message=lambda req, res: f"no more for {req.get('x-client')}"), ok)
 app.get("/handler", limiter(handler=handler), ok)
 app.get("/skip", limiter(skip=lambda req: req.query.get("free") == "1"), ok)
 app.get("/skip-ok", limiter(skip_successful_requests=True), outcome)

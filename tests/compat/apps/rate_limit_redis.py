@@ -10,17 +10,20 @@ from expresspy.middleware.rate_limit import RedisStore
 PREFIX = os.environ.get("COMPAT_REDIS_PREFIX") or f"compat-rl-{os.getpid()}:"
 
 app = express()
-app.use(rate_limit(
-    window_ms=60 * 1000,
-    limit=3,
-    standard_headers="draft-7",
-    legacy_headers=False,
-    key_generator=lambda req: req.get("x-client") or "anonymous",
-    store=RedisStore("redis://127.0.0.1:6379/0", prefix=PREFIX),
-))
+app.use(
+    rate_limit(
+        window_ms=60 * 1000,
+        limit=3,
+        standard_headers="draft-7",
+        legacy_headers=False,
+        key_generator=lambda req: req.get("x-client") or "anonymous",
+        store=RedisStore("redis://127.0.0.1:6379/0", prefix=PREFIX),
+    )
+)
 
 
 @app.get("/hit")
 def hit(req, res):
-    res.json({"runtime": "expresspy", "used": req.rate_limit.used,
-              "remaining": req.rate_limit.remaining})
+    res.json(
+        {"runtime": "expresspy", "used": req.rate_limit.used, "remaining": req.rate_limit.remaining}
+    )

@@ -26,30 +26,50 @@ FORMATS = {
     "application/json": lambda req, res: res.json({"format": "json"}),
 }
 app.get("/format", lambda req, res: res.format(FORMATS))
-app.get("/format-default", lambda req, res: res.format(
-    {**FORMATS, "default": lambda req, res: res.status(200).send("default")}
-))
-app.get("/format-ext", lambda req, res: res.format({
-    "json": lambda req, res: res.json({"ext": "json"}),
-    "html": lambda req, res: res.send("<b>ext</b>"),
-}))
+app.get(
+    "/format-default",
+    lambda req, res: res.format(
+        {**FORMATS, "default": lambda req, res: res.status(200).send("default")}
+    ),
+)
+app.get(
+    "/format-ext",
+    lambda req, res: res.format(
+        {
+            "json": lambda req, res: res.json({"ext": "json"}),
+            "html": lambda req, res: res.send("<b>ext</b>"),
+        }
+    ),
+)
 
 app.get("/file", lambda req, res: res.send_file("nums.txt", root=str(ROOT)))
 app.get("/file-html", lambda req, res: res.send_file(str(ROOT / "page.html")))
-app.get("/file-opts", lambda req, res: res.send_file("nums.txt", {
-    "root": str(ROOT), "maxAge": 3600000, "immutable": True, "acceptRanges": False,
-    "lastModified": False,
-}))
+app.get(
+    "/file-opts",
+    lambda req, res: res.send_file(
+        "nums.txt",
+        {
+            "root": str(ROOT),
+            "maxAge": 3600000,
+            "immutable": True,
+            "acceptRanges": False,
+            "lastModified": False,
+        },
+    ),
+)
 app.get("/file-missing", lambda req, res: res.send_file("missing.txt", root=str(ROOT)))
 app.get("/file-dotfile", lambda req, res: res.send_file(".hidden", root=str(ROOT)))
-app.get("/file-dotfile-allow",
-        lambda req, res: res.send_file(".hidden", root=str(ROOT), dotfiles="allow"))
+app.get(
+    "/file-dotfile-allow",
+    lambda req, res: res.send_file(".hidden", root=str(ROOT), dotfiles="allow"),
+)
 app.get("/file-traversal", lambda req, res: res.send_file("../static/nums.txt", root=str(ROOT)))
 app.get("/file-empty", lambda req, res: res.send_file("empty.txt", root=str(ROOT)))
 
 app.get("/attachment/:name", lambda req, res: res.attachment(req.params["name"]).send("x"))
 app.get("/attachment", lambda req, res: res.attachment().send("x"))
 app.get("/download", lambda req, res: res.download(str(ROOT / "nums.txt")))
-app.get("/download/:name",
-        lambda req, res: res.download(str(ROOT / "nums.txt"), req.params["name"]))
+app.get(
+    "/download/:name", lambda req, res: res.download(str(ROOT / "nums.txt"), req.params["name"])
+)
 app.get("/download-missing", lambda req, res: res.download(str(ROOT / "missing.txt"), "x.txt"))

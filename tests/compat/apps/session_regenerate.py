@@ -12,8 +12,15 @@ app = express()
 def mount(prefix, cookie=None, **options):
     store = CountingStore()
     sub = express()
-    sub.use(session(secret="regenerate", name=prefix[1:] + ".sid", store=store,
-                    cookie={"path": prefix, **(cookie or {})}, **options))
+    sub.use(
+        session(
+            secret="regenerate",
+            name=prefix[1:] + ".sid",
+            store=store,
+            cookie={"path": prefix, **(cookie or {})},
+            **options,
+        )
+    )
 
     @sub.get("/write")
     def write(req, res):

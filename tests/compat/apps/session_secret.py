@@ -17,10 +17,8 @@ def counter(req, res):
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)  # express-session's deprecation, said once
-    p_session = session(name="p.sid", resave=False, save_uninitialized=False,
-                        cookie={"path": "/p"})
-    n_session = session(name="n.sid", resave=False, save_uninitialized=False,
-                        cookie={"path": "/n"})
+    p_session = session(name="p.sid", resave=False, save_uninitialized=False, cookie={"path": "/p"})
+    n_session = session(name="n.sid", resave=False, save_uninitialized=False, cookie={"path": "/n"})
 
 app.use("/p", cookie_parser("parser-secret"))
 app.use("/p", p_session)

@@ -22,11 +22,17 @@ app.use("/deny", express.static(str(ROOT), dotfiles="deny"))
 app.use("/allow", express.static(str(ROOT), dotfiles="allow"))
 app.use("/nofall", express.static(str(ROOT), fallthrough=False))
 app.use("/nofall-page", express.static(str(ROOT), fallthrough=False))
-app.use("/ext", express.static(str(ROOT), {"extensions": ["html", "txt"], "maxAge": "1d",
-                                           "immutable": True}))
+app.use(
+    "/ext",
+    express.static(str(ROOT), {"extensions": ["html", "txt"], "maxAge": "1d", "immutable": True}),
+)
 app.use("/noredirect", express.static(str(ROOT), redirect=False, index=False))
-app.use("/bare", express.static(str(ROOT), etag=False, last_modified=False, accept_ranges=False,
-                                cache_control=False))
+app.use(
+    "/bare",
+    express.static(
+        str(ROOT), etag=False, last_modified=False, accept_ranges=False, cache_control=False
+    ),
+)
 app.use("/index-list", express.static(str(ROOT), index=["missing.html", "guide.txt"]))
 
 

@@ -1,5 +1,4 @@
 # Test names are the upstream describe/it titles, which are often longer than a line.
-# ruff: noqa: E501
 """Port of express-session 1.19.0 test/session.js.
 
 Where expresspy deliberately decides differently, the case asserts expresspy's decision and

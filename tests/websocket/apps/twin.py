@@ -49,11 +49,20 @@ def load_room(req, res, next, value):
 
 @rooms.ws("/:room")
 def room(ws, req):
-    ws.send(json.dumps({
-        "room": req.params["room"], "name": req.room_name, "query": req.query, "url": req.url,
-        "original_url": req.original_url, "base_url": req.base_url, "method": req.method,
-        "protocol": ws.protocol,
-    }))
+    ws.send(
+        json.dumps(
+            {
+                "room": req.params["room"],
+                "name": req.room_name,
+                "query": req.query,
+                "url": req.url,
+                "original_url": req.original_url,
+                "base_url": req.base_url,
+                "method": req.method,
+                "protocol": ws.protocol,
+            }
+        )
+    )
     ws.close(4000, "room closed")
 
 

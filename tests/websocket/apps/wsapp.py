@@ -92,11 +92,20 @@ def load_room(req, res, next, value):
 
 @rooms.ws("/:room")
 async def room(ws, req):
-    await ws.send(json.dumps({
-        "room": req.params["room"], "name": req.room_name, "query": req.query,
-        "url": req.url, "original_url": req.original_url, "base_url": req.base_url,
-        "method": req.method, "protocol": ws.protocol,
-    }))
+    await ws.send(
+        json.dumps(
+            {
+                "room": req.params["room"],
+                "name": req.room_name,
+                "query": req.query,
+                "url": req.url,
+                "original_url": req.original_url,
+                "base_url": req.base_url,
+                "method": req.method,
+                "protocol": ws.protocol,
+            }
+        )
+    )
     await ws.close()
 
 

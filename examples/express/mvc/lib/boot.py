@@ -36,8 +36,11 @@ def load_controller(folder):
 
 def exported_functions(obj):
     """The functions the controller module itself defines, in the order it defines them."""
-    return [(key, value) for key, value in vars(obj).items()
-            if inspect.isfunction(value) and value.__module__ == obj.__name__]
+    return [
+        (key, value)
+        for key, value in vars(obj).items()
+        if inspect.isfunction(value) and value.__module__ == obj.__name__
+    ]
 
 
 def boot(parent, options):
