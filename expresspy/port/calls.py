@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, is_simple
+from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, chain_context, is_simple
 from .expressions import ExpressionTranslator
 from .literals import py_string
 from .naming import handler_name, snake_case
@@ -20,7 +20,7 @@ from .naming import handler_name, snake_case
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["PARAM_KINDS", "ROUTE_METHODS", "CallTranslator"]
+__all__ = ["PARAM_KINDS", "ROUTE_METHODS", "CallTranslator", "param_names"]
 
 #: The methods of app/router/route that take handlers, named after their route.
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "all", "use", "head", "options"}
@@ -140,6 +140,10 @@ class CallTranslator(ExpressionTranslator):
 
     def require_value(self, node: Node, module: str) -> Expr:  # pragma: no cover - overridden
         """`require('module')` used inside an expression."""
+        raise Untranslatable(node)
+
+    def chain_value(self, node: Node) -> Expr:  # pragma: no cover - overridden
+        """An awaited `.then`/`.catch` chain as a settled value (see promises.py)."""
         raise Untranslatable(node)
 
     def args(self, node: Node, hint: str = "callback") -> list[Expr]:
@@ -271,6 +275,12 @@ class CallTranslator(ExpressionTranslator):
             found = self.global_method(node, self.text(obj_node), method, args_node)
             if found is not None:
                 return found
+        if method in ("then", "catch", "finally") and not self.jinja:
+            if chain_context(node) not in ("await", "arrow"):
+                # Kept for later or inside a larger expression: awaiting it here would
+                # change when it runs.
+                raise Untranslatable(node, "promise chain inside an expression")
+            return self.chain_value(node)
         if self.text(obj_node) == "res.locals" or method in ("call", "apply", "bind"):
             raise Untranslatable(node, "method")
         obj = self.expr(obj_node)
@@ -317,8 +327,6 @@ class CallTranslator(ExpressionTranslator):
                 "bool" if method == "test" else None,
                 PRIMARY,
             )
-        if kind == "promise" and method in ("then", "catch", "finally"):
-            raise Untranslatable(node, "promise chain inside an expression")
         if method in _UNMAPPED_BUILTINS:
             # A String/Array method without a rule: calling it as a Python method would be
             # silently wrong.
@@ -586,7 +594,7 @@ class CallTranslator(ExpressionTranslator):
             ):
                 return None
             body = statements[0].named_children[0]
-        params = _param_names(self, node)
+        params = param_names(self, node)
         if params is None or len(params) > count:
             return None
         self.push_scope(is_function=False)
@@ -920,7 +928,7 @@ def _arity(ctx: ExpressionTranslator, node: Node) -> int:
     """How many parameters a function node declares (-1 when it is not a function)."""
     if node.type not in ("arrow_function", "function_expression", "function"):
         return -1
-    names = _param_names(ctx, node)
+    names = param_names(ctx, node)
     return len(names) if names is not None else -1
 
 
@@ -928,7 +936,7 @@ def _numeric_kind(args: list[Expr]) -> str:
     return "int" if all(a.kind == "int" for a in args) else "num"
 
 
-def _param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
+def param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
     """Plain identifier parameters of a function node, or None when any is a pattern."""
     params = node.child_by_field_name("parameters")
     single = node.child_by_field_name("parameter")

@@ -14,7 +14,16 @@ from .naming import py_name
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["Context", "Expr", "LocalModule", "Scope", "Todo", "Untranslatable", "is_simple"]
+__all__ = [
+    "Context",
+    "Expr",
+    "LocalModule",
+    "Scope",
+    "Todo",
+    "Untranslatable",
+    "chain_context",
+    "is_simple",
+]
 
 #: Python's precedence levels, low to high, for parenthesising translated sub-expressions.
 (
@@ -45,12 +54,14 @@ class Expr:
     Kinds the translator reasons with: "str", "int", "num" (a number that may be NaN or
     fractional), "bool", "list", "dict", "none", "req", "res", "app", "router", "session",
     "reqdict" (req.params/query/body/cookies: missing keys read as None), "error",
-    "instance", "class", "module", "function", and None when unknown.
+    "instance", "class", "module", "function", "promise", and None when unknown. `settled`
+    marks the value of a promise chain already awaited (awaiting it again changes nothing).
     """
 
     code: str
     kind: str | None = None
     prec: int = ATOM
+    settled: bool = False
 
     def at(self, level: int) -> str:
         """The code, parenthesised if it binds more loosely than `level` needs."""
@@ -70,6 +81,25 @@ class Todo:
         first = self.original.strip().splitlines()[0] if self.original.strip() else ""
         more = " ..." if len(self.original.strip().splitlines()) > 1 else ""
         return f"# TODO(port): {self.file}:{self.line}: {first}{more}"
+
+
+def chain_context(node: Node) -> str | None:
+    """Where a chain's value goes: "statement", "return", "await", "arrow" (an arrow
+    function's expression body), or None for any other place."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None:
+        return None
+    if parent.type == "expression_statement":
+        return "statement"
+    if parent.type == "return_statement":
+        return "return"
+    if parent.type == "await_expression":
+        return "await"
+    if parent.type == "arrow_function" and parent.child_by_field_name("body") == node:
+        return "arrow"
+    return None
 
 
 def is_simple(code: str) -> bool:

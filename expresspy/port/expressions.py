@@ -491,6 +491,8 @@ class ExpressionTranslator(Context):
         inner = self.expr(node.named_children[0])
         if self.is_async:
             self.is_async[-1] = True
+        if inner.settled:
+            return inner  # a `.then` chain, awaited where it was translated
         return Expr(
             f"await {inner.at(AWAIT)}", inner.kind if inner.kind != "promise" else None, AWAIT
         )

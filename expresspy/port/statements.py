@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from .calls import ROUTE_METHODS
 from .context import COMPARE, PRIMARY, TERNARY, Expr, Untranslatable
 from .expressions import TYPEOF_TESTS
-from .functions import INDENT, FunctionTranslator, indent
+from .functions import INDENT, indent
 from .literals import py_string
 from .naming import snake_case
+from .promises import PromiseTranslator
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -35,7 +36,7 @@ _FUNCTIONS = {
 _AUGMENTED = {"+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>="}
 
 
-class StatementTranslator(FunctionTranslator):
+class StatementTranslator(PromiseTranslator):
     """Statement, function and class rules (see the module doc)."""
 
     exports: dict[str, str]
@@ -470,77 +471,6 @@ class StatementTranslator(FunctionTranslator):
             return [head, *self.body(body)]
         return [head, *indent([self.code(body)])]
 
-    def promise_chain(self, node: Node) -> list[str]:
-        """`p.then(v => ...).catch(err => ...)` as a statement: try / await / except."""
-        steps: list[tuple[str, Node]] = []
-        current = node
-        while current.type == "call_expression":
-            callee = current.child_by_field_name("function")
-            args_node = current.child_by_field_name("arguments")
-            if callee is None or callee.type != "member_expression" or args_node is None:
-                break
-            prop = callee.child_by_field_name("property")
-            obj = callee.child_by_field_name("object")
-            assert prop is not None and obj is not None
-            method = self.text(prop)
-            if method not in ("then", "catch", "finally"):
-                break
-            args = [c for c in args_node.named_children if c.type != "comment"]
-            if len(args) != 1:
-                raise Untranslatable(node, "then with two callbacks")
-            steps.insert(0, (method, args[0]))
-            current = obj
-        if not self.is_async:
-            raise Untranslatable(node, "promise chain outside a function")
-        self.is_async[-1] = True
-        value = self.expr(current)
-        lines: list[str] = []
-        previous = value.at(PRIMARY)
-        tail: list[str] = []
-        handler: list[str] = []
-        for method, fn in steps:
-            if method == "then":
-                lines.extend(self.callback_inline(fn, f"await {previous}"))
-                previous = "None"
-            elif method == "catch":
-                handler = [
-                    "except Exception as err:" if _param_count(self, fn) else "except Exception:",
-                    *indent(self.callback_inline(fn, None, error=True)),
-                ]
-            else:
-                tail = ["finally:", *indent(self.callback_inline(fn, None))]
-        if not handler and not tail:
-            return lines
-        return ["try:", *indent(lines or ["pass"]), *handler, *tail]
-
-    def callback_inline(self, fn: Node, value: str | None, error: bool = False) -> list[str]:
-        """A `.then`/`.catch` callback's body placed inline, its parameter bound to `value`."""
-        if fn.type not in ("arrow_function", "function_expression"):
-            callee = self.code(fn)
-            if error:
-                return [f"{callee}(err)"]
-            return [f"{callee}({value})" if value else f"{callee}()"]
-        params = self.params(fn) or []
-        body = fn.child_by_field_name("body")
-        assert body is not None
-        lines: list[str] = []
-        if params:
-            kind = "error" if error else None
-            name = self.text(
-                fn.child_by_field_name("parameter")
-                or fn.child_by_field_name("parameters").named_children[0]  # type: ignore[union-attr]
-            )
-            py = self.scope.declare(name, kind, "err" if error else None)
-            if value is not None:
-                lines.append(f"{py} = {value}")
-        elif value is not None:
-            lines.append(value)
-        if body.type == "statement_block":
-            return lines + [
-                line[len(INDENT) :] if line.startswith(INDENT) else line for line in self.body(body)
-            ]
-        return [*lines, self.code(body)]
-
     # -- control flow -----------------------------------------------------------------------
     def s_if_statement(self, node: Node) -> list[str]:
         cond = node.child_by_field_name("condition")
@@ -916,8 +846,3 @@ def _has_return(node: Node) -> bool:
         if child.type not in _FUNCTIONS and _has_return(child):
             return True
     return False
-
-
-def _param_count(ctx: StatementTranslator, fn: Node) -> int:
-    params = ctx.params(fn)
-    return len(params) if params is not None else 0

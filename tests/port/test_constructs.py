@@ -7,6 +7,7 @@ also pin the Python the translator writes (the idiom, not only the behaviour).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 
@@ -130,6 +131,38 @@ CASES: dict[str, str] = {
     "const result = [f('a'), f('b'), f('z')];",
 }
 
+#: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
+#: Python runs asyncio.run(main())).
+ASYNC_CASES: dict[str, str] = {
+    "then-returned": "const db = { find: async (id) => ({ id, name: 'ann' }) };\n"
+    "function show(id) { return db.find(id).then((u) => u.name); }\n"
+    "async function main() { return [await show(1)]; }",
+    "then-awaited": "async function fetchThing() { return { value: 3 }; }\n"
+    "async function main() { const x = await fetchThing().then((r) => r.value); return x; }",
+    "then-catch-next": "const log = [];\n"
+    "const db = { find: async (id) => {\n"
+    "  if (id < 0) throw new Error('bad id'); return { id }; } };\n"
+    "function handler(id, next) { return db.find(id).then((u) => log.push(u.id)).catch(next); }\n"
+    "async function main() { await handler(1, (e) => log.push('no'));\n"
+    "  await handler(-1, (err) => log.push(err.message)); return log; }",
+    "then-chain-statement": "const log = [];\n"
+    "const load = async (n) => { if (n > 2) throw new Error('too big'); return [n, n + 1]; };\n"
+    "async function run(n) {\n"
+    "  load(n).then((xs) => xs.length).then((count) => { log.push(count); return count * 2; })\n"
+    "    .catch((err) => { log.push(err.message); return 0; })\n"
+    "    .then((v) => log.push(v)).finally(() => log.push('done'));\n"
+    "}\n"
+    "const tick = () => new Promise((resolve) => setTimeout(resolve, 20));\n"
+    "async function main() { await run(1); await tick(); await run(5); await tick(); return log; }",
+    "then-arrow-body": "const db = { find: async (id) => ({ id }) };\n"
+    "const twice = (id) => db.find(id).then((u) => u.id * 2);\n"
+    "async function main() { return [await twice(4)]; }",
+    "then-block-with-early-return": "const db = { find: async (id) => (id ? { id } : null) };\n"
+    "function label(id) { return db.find(id).then((u) => { if (!u) return 'none';\n"
+    "  return `user ${u.id}`; }); }\n"
+    "async function main() { return [await label(0), await label(7)]; }",
+}
+
 IDIOMS = {
     "arrow-expression": "def double(x):\n    return x * 2",
     "array-methods": "next((x for x in xs if x > 3), None)",
@@ -141,13 +174,15 @@ IDIOMS = {
     "optional-chaining": 'None if a is None else a["b"]',
     "loose-equality": "js.loose_eq(",
     "for-of-entries": 'for k, v in {"a": 1, "b": 2}.items():',
+    "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
+    "then-catch-next": "    except Exception as err:\n        return next(err)",
 }
 
 
-def run_node(source: str) -> str:
-    """JSON.stringify(result) of a program, run by Node."""
+def run_node(source: str, tail: str = "process.stdout.write(JSON.stringify(result));") -> str:
+    """JSON.stringify(result) of a program, run by Node (`tail` writes it)."""
     done = subprocess.run(
-        [require_node(), "-e", source + "\nprocess.stdout.write(JSON.stringify(result));"],
+        [require_node(), "-e", source + "\n" + tail],
         capture_output=True,
         text=True,
         timeout=NODE_TIMEOUT,
@@ -157,11 +192,15 @@ def run_node(source: str) -> str:
 
 
 def run_python(source: str) -> tuple[str, str]:
-    """The translation of a program and js.stringify(result) of running it."""
+    """The translation of a program and js.stringify(result) of running it (of awaiting
+    main() when the program defines it)."""
     module = translate_module(source.encode(), "case.js", {}, "case", "case.js")
     assert not module.todos, [t.comment() for t in module.todos]
     namespace: dict[str, object] = {"__name__": "case"}
     exec(compile(module.text, "case.py", "exec"), namespace)
+    main = namespace.get("main")
+    if callable(main):
+        return module.text, js.stringify(asyncio.run(main())) or ""
     return module.text, js.stringify(namespace["result"]) or ""
 
 
@@ -173,6 +212,17 @@ def test_construct_runs_as_in_node(name: str) -> None:
     assert answer == run_node(source), python
     if name in IDIOMS:
         assert IDIOMS[name] in python, python
+
+
+@pytest.mark.parametrize("name", sorted(ASYNC_CASES))
+def test_async_construct_runs_as_in_node(name: str) -> None:
+    """The translated async program resolves to what Node's resolves to."""
+    source = ASYNC_CASES[name]
+    python, answer = run_python(source)
+    assert answer == run_node(
+        source, "main().then((r) => process.stdout.write(JSON.stringify(r)));"
+    )
+    assert IDIOMS.get(name, "") in python, python
 
 
 def test_untranslatable_construct_becomes_a_todo_in_place() -> None:
