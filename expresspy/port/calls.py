@@ -254,6 +254,10 @@ class CallTranslator(ExpressionTranslator):
             args = self.args(args_node, "later" if name == "setTimeout" else "callback")
             if name == "String" and args and args[0].kind == "str":
                 return args[0]
+            if name == "String" and args:
+                constant = self.as_string(args[0])  # String(null) is "null"
+                if constant.startswith('"'):
+                    return Expr(constant, "str")
             self.need("from expresspy import js")
             return Expr(f"js.{helper}({_join(args)})", kind, PRIMARY)
         if name == "clearTimeout":

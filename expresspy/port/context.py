@@ -102,6 +102,34 @@ def chain_context(node: Node) -> str | None:
     return None
 
 
+_EQUALITY = ("===", "!==", "==", "!=")
+
+
+def _stores_undefined(root: Node) -> bool:
+    """Whether any `undefined` (or `void x`) under `root` is a value, not a comparison's side."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "undefined" or (node.type == "identifier" and node.text == b"undefined"):
+            parent = node.parent
+            while parent is not None and parent.type == "parenthesized_expression":
+                parent = parent.parent
+            operator = parent.child_by_field_name("operator") if parent is not None else None
+            compared = (
+                parent is not None
+                and parent.type == "binary_expression"
+                and operator is not None
+                and operator.text is not None
+                and operator.text.decode() in _EQUALITY
+            )
+            if not compared:
+                return True
+        if node.type == "unary_expression" and (node.text or b"").startswith(b"void"):
+            return True
+        stack.extend(node.children)
+    return False
+
+
 def is_simple(code: str) -> bool:
     """A name or a dotted attribute chain: safe to evaluate twice, fine as a method receiver."""
     return code.replace(".", "").replace("_", "").isalnum()
@@ -198,8 +226,25 @@ class Context:
         # What `this` means inside a function assigned to an object's property (`app.x = ...`).
         self.this_binding: list[Expr] = []
         self.view_engine: str | None = None
+        # Whether the file uses `undefined` as a value (see undefined_values).
+        self.undefined_seen: bool | None = None
 
     # -- small services -----------------------------------------------------------------
+    def undefined_values(self, node: Node) -> bool:
+        """Whether this file uses `undefined` as a value (`{ a: undefined }`, `return
+        undefined`, `void 0`), not only in tests (`x === undefined`).
+
+        Only then can a value be ``js.undefined`` rather than None, and tests of "nothing"
+        (`x == null`, `x ?? y`, `x?.y`, defaults) check for both; files that never store
+        `undefined` keep Python's plain `is None`.
+        """
+        if self.undefined_seen is None:
+            root = node
+            while root.parent is not None:
+                root = root.parent
+            self.undefined_seen = _stores_undefined(root)
+        return self.undefined_seen
+
     def text(self, node: Node) -> str:
         """The original source text of a node."""
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")

@@ -54,6 +54,8 @@ PLAIN_ATTRS = {
     "session_cookie",
 }
 _NUMERIC = {"int", "num"}
+#: Kinds of the `null` and `undefined` literals.
+_NOTHING = {"none", "undefined"}
 _BINARY = {
     "-": ("-", SUM),
     "*": ("*", PRODUCT),
@@ -120,7 +122,7 @@ class ExpressionTranslator(Context):
     def x_identifier(self, node: Node) -> Expr:
         name = self.text(node)
         if name == "undefined":
-            return Expr("none" if self.jinja else "None", "none")
+            return self.x_undefined(node)
         if name == "NaN":
             return Expr('float("nan")', "num", PRIMARY)
         if name == "Infinity":
@@ -146,7 +148,25 @@ class ExpressionTranslator(Context):
     def x_null(self, node: Node) -> Expr:
         return Expr("none" if self.jinja else "None", "none")
 
-    x_undefined = x_null
+    def x_undefined(self, node: Node) -> Expr:
+        if self.jinja:
+            return Expr("none", "undefined")
+        if self.undefined_values(node):
+            self.need("from expresspy import js")
+            return Expr("js.undefined", "undefined", PRIMARY)
+        return Expr("None", "undefined")
+
+    def nothing_test(self, node: Node, value: Expr, negate: bool = False) -> Expr:
+        """`value` is null or undefined: `is None`, or also `js.undefined` where the file
+        stores it (see Context.undefined_values)."""
+        if self.jinja or not self.undefined_values(node):
+            none = "none" if self.jinja else "None"
+            return Expr(
+                f"{value.at(COMPARE + 1)} is {'not ' if negate else ''}{none}", "bool", COMPARE
+            )
+        self.need("from expresspy import js")
+        word = "not in" if negate else "in"
+        return Expr(f"{value.at(COMPARE + 1)} {word} (None, js.undefined)", "bool", COMPARE)
 
     def x_true(self, node: Node) -> Expr:
         return Expr("true" if self.jinja else "True", "bool")
@@ -169,8 +189,9 @@ class ExpressionTranslator(Context):
         parts: list[tuple[str, Expr | None]] = []
         for child in node.named_children:
             if child.type == "template_substitution":
-                inner = child.named_children[0]
-                parts.append(("", self.expr(inner)))
+                value = self.expr(child.named_children[0])
+                constant = _constant_text(value)
+                parts.append((constant, None) if constant is not None else ("", value))
             else:  # string_fragment, escape_sequence
                 parts.append((decode_string(self.text(child)), None))
         return self.interpolate(parts)
@@ -208,6 +229,9 @@ class ExpressionTranslator(Context):
 
     def as_string(self, value: Expr, in_fstring: bool = False) -> str:
         """Code for JavaScript's String(value): plain when the kind prints the same."""
+        constant = _constant_text(value)
+        if constant is not None:
+            return py_string(constant)
         if value.kind == "str" or (value.kind == "int" and (in_fstring or self.jinja)):
             return value.code
         if value.kind == "int":
@@ -347,15 +371,14 @@ class ExpressionTranslator(Context):
                 return Expr(f"js.or_({left.code}, {right.code})", left.kind, PRIMARY)
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
-            none = "none" if self.jinja else "None"
+            test = self.nothing_test(node, left, negate=True)
             return Expr(
-                f"{left.at(TERNARY + 1)} if {left.at(COMPARE + 1)} is not {none} "
-                f"else {right.at(TERNARY)}",
+                f"{left.at(TERNARY + 1)} if {test.code} else {right.at(TERNARY)}",
                 _same(left, right),
                 TERNARY,
             )
         if op in ("===", "!==", "==", "!="):
-            return self.equality(left, right, op)
+            return self.equality(node, left, right, op)
         if op == "+":
             return self.plus(left, right)
         if op == "instanceof":
@@ -396,6 +419,8 @@ class ExpressionTranslator(Context):
             name = self.expr(argument).at(PRIMARY)
             word = "defined" if op.startswith("!") else "undefined"
             return Expr(f"{name} is {word}", "bool", COMPARE)
+        if self.string_value(right) == "undefined":
+            return self.nothing_test(left, self.expr(argument), negate=op.startswith("!"))
         test = template.format(x=self.expr(argument).at(PRIMARY))
         if op.startswith("!"):
             return Expr(
@@ -405,16 +430,21 @@ class ExpressionTranslator(Context):
             )
         return Expr(test, "bool", COMPARE)
 
-    def equality(self, left: Expr, right: Expr, op: str) -> Expr:
+    def equality(self, node: Node, left: Expr, right: Expr, op: str) -> Expr:
         """`===` is `==` (`is None` for null/undefined); `==` of unknowns is js.loose_eq."""
         negate = op.startswith("!")
-        none = "none" if self.jinja else "None"
-        if right.kind == "none" or left.kind == "none":
-            subject = left if right.kind == "none" else right
-            return Expr(
-                f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}", "bool", COMPARE
-            )
         strict = op in ("===", "!==")
+        if right.kind in _NOTHING or left.kind in _NOTHING:
+            subject, other = (left, right) if right.kind in _NOTHING else (right, left)
+            if strict and other.kind == "none" and not self.jinja:
+                # `x === null` is false for undefined, as `is None` is for js.undefined.
+                none = "None"
+                return Expr(
+                    f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}",
+                    "bool",
+                    COMPARE,
+                )
+            return self.nothing_test(node, subject, negate)
         if strict or (left.kind is not None and left.kind == right.kind):
             symbol = "!=" if negate else "=="
             return Expr(f"{left.at(COMPARE + 1)} {symbol} {right.at(COMPARE + 1)}", "bool", COMPARE)
@@ -462,7 +492,7 @@ class ExpressionTranslator(Context):
         if op == "~":
             return Expr(f"~{arg.at(UNARY)}", "int", UNARY)
         if op == "void":
-            return Expr("None", "none")
+            return self.x_undefined(node)
         raise Untranslatable(node, f"unary {op}")
 
     def condition(self, value: Expr, level: int = LAMBDA) -> str:
@@ -530,9 +560,8 @@ class ExpressionTranslator(Context):
         obj = self.expr(obj_node)
         access = self.member(obj, self.text(prop_node))
         if optional and not self.jinja:
-            return Expr(
-                f"None if {obj.at(COMPARE + 1)} is None else {access.at(TERNARY)}", None, TERNARY
-            )
+            test = self.nothing_test(node, obj)
+            return Expr(f"None if {test.code} else {access.at(TERNARY)}", None, TERNARY)
         return access
 
     def special_member(self, obj_node: Node, prop: str) -> Expr | None:
@@ -687,6 +716,15 @@ def _top_level(code: str, word: str) -> int:
                 return -1
             found = i
     return found
+
+
+def _constant_text(value: Expr) -> str | None:
+    """What a `null` or `undefined` literal prints as ("null", "undefined"), else None."""
+    if value.kind == "none" and value.code in ("None", "none"):
+        return "null"
+    if value.kind == "undefined" and value.code in ("None", "none", "js.undefined"):
+        return "undefined"
+    return None
 
 
 def _same(a: Expr, b: Expr) -> str | None:

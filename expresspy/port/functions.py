@@ -329,11 +329,8 @@ class FunctionTranslator(CallTranslator):
                 assert left is not None and right is not None
                 key = self.text(left)
                 default = self.expr(right)
-                read = self.read_key(source, key)
                 py = self.scope.declare(key, default.kind)
-                lines.append(f"{py} = {read}")
-                lines.append(f"if {py} is None:")
-                lines.append(f"{INDENT}{py} = {default.code}")
+                lines.extend(self.defaulted(child, source, key, py, default.code))
                 taken.append(key)
             elif child.type == "pair_pattern":
                 key_node = child.child_by_field_name("key")
@@ -349,9 +346,7 @@ class FunctionTranslator(CallTranslator):
                     right = value.child_by_field_name("right")
                     assert left is not None and right is not None
                     py = self.scope.declare(self.text(left), None)
-                    lines.append(f"{py} = {self.read_key(source, key)}")
-                    lines.append(f"if {py} is None:")
-                    lines.append(f"{INDENT}{py} = {self.code(right)}")
+                    lines.extend(self.defaulted(child, source, key, py, self.code(right)))
                 else:
                     raise Untranslatable(child, "nested pattern")
             elif child.type == "rest_pattern":
@@ -364,6 +359,22 @@ class FunctionTranslator(CallTranslator):
             else:
                 raise Untranslatable(child, "pattern")
         return lines
+
+    def defaulted(self, node: Node, source: Expr, key: str, py: str, default: str) -> list[str]:
+        """`{ key = default }`: the default replaces a missing (undefined) value only, not null.
+
+        Where the file stores js.undefined, a dict key is read with `.get(key, js.undefined)`
+        so that an explicit null stays; elsewhere missing and null are both None.
+        """
+        read = self.read_key(source, key)
+        if read.endswith(")") and ".get(" in read and self.undefined_values(node):
+            self.need("from expresspy import js")
+            return [
+                f"{py} = {read[:-1]}, js.undefined)",
+                f"if {py} is js.undefined:",
+                f"{INDENT}{py} = {default}",
+            ]
+        return [f"{py} = {read}", f"if {py} is None:", f"{INDENT}{py} = {default}"]
 
     def read_key(self, source: Expr, key: str) -> str:
         """A destructured key: `.get` on data (missing → None), attributes on objects."""

@@ -157,7 +157,8 @@ class StatementTranslator(PromiseTranslator):
         if name_node.type == "identifier":
             name = self.text(name_node)
             if value_node is None:
-                return [f"{self.scope.declare(name, None)} = None"]
+                # `let x;` holds undefined (None unless the file stores js.undefined).
+                return [f"{self.scope.declare(name, None)} = {self.x_undefined(node).code}"]
             if value_node.type in _FUNCTIONS:
                 py = self.scope.declare(name, "function")
                 return self.function_def(value_node, py)
@@ -169,7 +170,9 @@ class StatementTranslator(PromiseTranslator):
             finally:
                 self.name_hint.pop()
             existing = self.scope.kinds.get(name)
-            py = self.scope.declare(name, value.kind if existing is None else existing)
+            # A name set to null/undefined is assigned something else later: its kind is open.
+            kind = None if value.kind in ("none", "undefined") else value.kind
+            py = self.scope.declare(name, kind if existing is None else existing)
             return [f"{py} = {value.code}"]
         if name_node.type in ("object_pattern", "array_pattern"):
             if value_node is None:

@@ -129,6 +129,13 @@ CASES: dict[str, str] = {
     "switch-default-grouped": "function f(x) { switch (x) { case 'a': return 1;\n"
     "  case 'b': default: return 2; } }\n"
     "const result = [f('a'), f('b'), f('z')];",
+    "undefined-vs-null": "const u = undefined; const n = null; let later;\n"
+    "const obj = { a: undefined, b: null, c: 1 };\n"
+    "const result = [`${undefined} ${null} ${u}`, String(null), String(undefined),\n"
+    "  JSON.stringify(obj), u === undefined, u === null, u == null, n === null,\n"
+    "  later === undefined, u ?? 'dflt', n ?? 'dflt', typeof u === 'undefined', 'x' + null,\n"
+    "  JSON.stringify([undefined, null]), JSON.stringify({ a: 1, b: undefined })];\n"
+    "const { a = 'A', b = 'B' } = obj;\nresult.push(a, b, u?.x);",
 }
 
 #: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
@@ -174,6 +181,7 @@ IDIOMS = {
     "optional-chaining": 'None if a is None else a["b"]',
     "loose-equality": "js.loose_eq(",
     "for-of-entries": 'for k, v in {"a": 1, "b": 2}.items():',
+    "undefined-vs-null": 'b = obj.get("b", js.undefined)\nif b is js.undefined:',
     "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
     "then-catch-next": "    except Exception as err:\n        return next(err)",
 }
@@ -369,3 +377,22 @@ def test_app_method_chosen_by_name_is_getattr() -> None:
     )
     text = translate_module(source, "a.js", {}, "a", "a").text
     assert "getattr(app, method)(" in text, text
+
+
+def test_null_checks_stay_is_none_without_stored_undefined() -> None:
+    """A file that only compares with undefined (never stores it) keeps Python's `is None`."""
+    source = b"function f(x, y) { return [x === undefined, y == null, x ?? 1, x?.a]; }\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "js.undefined" not in text, text
+    assert "x is None" in text and "y is None" in text, text
+
+
+def test_res_json_leaves_out_undefined_keys() -> None:
+    """res.json drops a key holding js.undefined (JSON.stringify drops undefined) and writes
+    it as null in an array; None is null."""
+    from expresspy import express
+    from expresspy.testing import request
+
+    app = express()
+    app.get("/", lambda req, res: res.json({"a": js.undefined, "b": None, "c": [js.undefined]}))
+    request(app).get("/").expect(200, '{"b":null,"c":[null]}')
