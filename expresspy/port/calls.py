@@ -87,14 +87,6 @@ _UNMAPPED_BUILTINS = {
     "toLocaleString",
     "toLocaleDateString",
     "toLocaleTimeString",
-    "getTime",
-    "getFullYear",
-    "getMonth",
-    "getDate",
-    "getDay",
-    "getHours",
-    "getMinutes",
-    "getSeconds",
     "valueOf",
     "toJSON",
     "toString",
@@ -124,6 +116,8 @@ _UNMAPPED_BUILTINS = {
     "unshift",
     "reverse",
 }
+#: JavaScript's classes that become expresspy.js's, and the kind of their instances.
+_JS_TYPES = {"Date": "date", "Map": "map", "Set": "set"}
 _STRING_METHODS = {
     "toLowerCase": "lower",
     "toUpperCase": "upper",
@@ -289,6 +283,8 @@ class CallTranslator(ExpressionTranslator):
             raise Untranslatable(node, "method")
         obj = self.expr(obj_node)
         kind = obj.kind
+        if kind in ("map", "set") and not self.jinja:
+            return self.collection_call(obj, method, args_node)
         if kind in ("app", "router", "route", "express") and not self.jinja:
             return self.express_call(obj, method, args_node)
         if kind == "handlebars" and method in ("engine", "create"):
@@ -308,6 +304,7 @@ class CallTranslator(ExpressionTranslator):
             "callable",
             "session_factory",
             "multer_instance",
+            "date",
         ):
             return self.attribute_call(obj, method, args_node, kind)
         array = self.array_call(node, obj, method, args_node)
@@ -346,6 +343,15 @@ class CallTranslator(ExpressionTranslator):
         # A method of an object we know nothing about (a namespace from another module, a
         # class instance): call it under its Python name.
         return self.attribute_call(obj, method, args_node, kind)
+
+    def collection_call(self, obj: Expr, method: str, args_node: Node) -> Expr:
+        """A js.Map/js.Set method: `has` is `in`, `get` the dict's; the rest are js's own
+        (`set`, `add`, `delete`, `for_each`, `entries`, ...)."""
+        args = self.args(args_node, f"{snake_case(method)}_callback")
+        if method == "has" and len(args) == 1:
+            return Expr(f"{args[0].at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)
+        kind = obj.kind if method in ("set", "add") else ("bool" if method == "delete" else None)
+        return Expr(f"{obj.at(PRIMARY)}.{snake_case(method)}({_join(args)})", kind, PRIMARY)
 
     def is_param(self, name: str) -> bool:
         """True when `name` is a plain parameter of the function that binds it."""
@@ -491,6 +497,8 @@ class CallTranslator(ExpressionTranslator):
             return args[0]
         if method == "freeze" and len(args) == 1:
             return args[0]
+        if method == "fromEntries" and len(args) == 1:
+            return Expr(f"dict({args[0].code})", "dict", PRIMARY)
         return None
 
     def array_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
@@ -520,6 +528,9 @@ class CallTranslator(ExpressionTranslator):
         if method == "now" and not args_node.named_children:
             self.need("from expresspy import js")
             return Expr("js.now()", "int", PRIMARY)
+        if method == "parse" and len(args_node.named_children) == 1:
+            self.need("from expresspy import js")
+            return Expr(f"js.Date({self.args(args_node)[0].code}).get_time()", "num", PRIMARY)
         return None
 
     def promise_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
@@ -797,11 +808,11 @@ class CallTranslator(ExpressionTranslator):
         bound = self.scope.find(name) if ctor.type == "identifier" else None
         if bound is None and name in ("Error", "TypeError", "RangeError"):
             return Expr(f"Exception({_join(args)})", "error", PRIMARY)
-        if bound is None and name == "Date":
-            if not args:
-                self.need("from datetime import datetime, timezone")
-                return Expr("datetime.now(timezone.utc)", "date", PRIMARY)
-            raise Untranslatable(node, "new Date(value)")
+        if bound is None and name in _JS_TYPES:
+            # js.Date keeps milliseconds (`end - start`); js.Map and js.Set keep JavaScript's
+            # iteration (pairs, insertion order) and JSON (`{}`).
+            self.need("from expresspy import js")
+            return Expr(f"js.{name}({_join(args)})", _JS_TYPES[name], PRIMARY)
         if bound is None and name == "Promise":
             self.need("from expresspy import js")
             return Expr(f"js.Promise({_join(args)})", "promise", PRIMARY)
@@ -809,7 +820,7 @@ class CallTranslator(ExpressionTranslator):
             return Expr("[]", "list")
         if bound is None and name == "Object" and not args:
             return Expr("{}", "dict")
-        if bound is None and name in ("Map", "Set", "URL", "WeakMap"):
+        if bound is None and name in ("URL", "WeakMap", "WeakSet"):
             raise Untranslatable(node, f"new {name}")
         kind = self.scope.kind(name) if ctor.type == "identifier" else None
         callee = self.expr(ctor)

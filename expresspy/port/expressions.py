@@ -501,7 +501,7 @@ class ExpressionTranslator(Context):
         Lists and dicts are always true in JavaScript; a number that may be NaN is tested
         with js.truthy (NaN is false in JavaScript, true in Python).
         """
-        if value.kind in ("list", "dict"):
+        if value.kind in ("list", "dict", "map", "set", "date"):
             return f"{value.at(COMPARE + 1)} is not None"
         if value.kind == "num":
             self.need("from expresspy import js")
@@ -590,6 +590,8 @@ class ExpressionTranslator(Context):
         """`obj.prop` by the kind of `obj` (see the module doc)."""
         kind = obj.kind
         base = obj.at(PRIMARY)
+        if prop == "size" and kind in ("map", "set"):
+            return Expr(f"len({obj.code})", "int", PRIMARY)
         if prop == "length":
             if kind == "list":
                 return Expr(f"len({obj.code})", "int", PRIMARY)

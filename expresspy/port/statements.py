@@ -465,10 +465,17 @@ class StatementTranslator(PromiseTranslator):
         seq = self.expr(seq_node)
         self.declare_params(fn)
         names = params or ["_"]
+        source = f"enumerate({seq.code})"
+        if seq.kind == "map":  # forEach((value, key) => ...)
+            source = (
+                f"{seq.at(PRIMARY)}.items()" if len(names) == 2 else f"{seq.at(PRIMARY)}.values()"
+            )
+        elif seq.kind == "set" and len(names) == 2:
+            raise Untranslatable(node, "Set forEach with two parameters")
         head = (
-            f"for {names[0]} in {seq.code}:"
+            f"for {names[0]} in {source if seq.kind == 'map' else seq.code}:"
             if len(names) == 1
-            else f"for {names[1]}, {names[0]} in enumerate({seq.code}):"
+            else f"for {names[1]}, {names[0]} in {source}:"
         )
         if body.type == "statement_block":
             return [head, *self.body(body)]
@@ -594,13 +601,17 @@ class StatementTranslator(PromiseTranslator):
         return [f"for {target} in {source}:", *self.body(node.child_by_field_name("body"))]
 
     def for_source(self, right: Node, left: Node) -> str:
-        """What a for-of walks: `Object.entries(o)` with a [k, v] pattern is `o.items()`."""
+        """What a for-of walks: `Object.entries(o)` (or a Map) with a [k, v] pattern is
+        `o.items()`."""
         if right.type == "call_expression" and left.type == "array_pattern":
             callee = right.child_by_field_name("function")
             args = right.child_by_field_name("arguments")
             if callee is not None and self.text(callee) == "Object.entries" and args is not None:
                 return f"{self.expr(args.named_children[0]).at(PRIMARY)}.items()"
-        return self.code(right)
+        source = self.expr(right)
+        if source.kind == "map" and left.type == "array_pattern":
+            return f"{source.at(PRIMARY)}.items()"
+        return source.code
 
     def s_for_statement(self, node: Node) -> list[str]:
         init = node.child_by_field_name("initializer")

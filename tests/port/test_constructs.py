@@ -136,6 +136,24 @@ CASES: dict[str, str] = {
     "  later === undefined, u ?? 'dflt', n ?? 'dflt', typeof u === 'undefined', 'x' + null,\n"
     "  JSON.stringify([undefined, null]), JSON.stringify({ a: 1, b: undefined })];\n"
     "const { a = 'A', b = 'B' } = obj;\nresult.push(a, b, u?.x);",
+    "map": "const m = new Map(); m.set('b', 2).set('a', 1); m.set('b', 3);\n"
+    "const out = []; for (const [k, v] of m) { out.push(`${k}=${v}`); }\n"
+    "m.forEach((v, k) => { out.push(k + v); });\n"
+    "const result = [m.size, m.has('a'), m.get('zz'), m.get('b'), [...m], [...m.keys()],\n"
+    "  [...m.values()], m.delete('a'), m.delete('a'), out, JSON.stringify(m),\n"
+    "  Object.fromEntries(new Map([['x', 1]])), String(m), new Map(Object.entries({ q: 1 }))];",
+    "set": "const s = new Set([3, 1, 3, 2]); s.add(1); s.add(9); const out = [];\n"
+    "for (const x of s) { out.push(x); }\n"
+    "const result = [s.size, s.has(2), s.has(7), [...s], Array.from(s), out,\n"
+    "  [...new Set(['x', 'y', 'x'])].join(','), new Set('hello').size, JSON.stringify(s)];",
+    "date": "const d0 = new Date(0); const d1 = new Date(90061001);\n"
+    "const later = new Date(Date.now() + 3600000); const start = Date.now();\n"
+    "const result = [d1 - d0, d1.getTime(), d1.toISOString(), JSON.stringify({ at: d1 }),\n"
+    "  later > new Date(), Date.now() - start < 1000, new Date('2024-01-05').getTime(),\n"
+    "  new Date(2024, 0, 31).getMonth(), new Date(2024, 0, 5).getDay(), String(d1),\n"
+    "  `${d1.getUTCHours()}h`, new Date(86400000).toLocaleDateString(),\n"
+    "  Date.parse('2024-01-05T10:00:00Z'), new Date('nope').getTime(),\n"
+    "  Math.floor((d1 - d0) / 86400000), { created: d0 }];",
 }
 
 #: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
@@ -182,6 +200,9 @@ IDIOMS = {
     "loose-equality": "js.loose_eq(",
     "for-of-entries": 'for k, v in {"a": 1, "b": 2}.items():',
     "undefined-vs-null": 'b = obj.get("b", js.undefined)\nif b is js.undefined:',
+    "map": "for k, v in m.items():",
+    "set": "s = js.Set([3, 1, 3, 2])",
+    "date": "d1 - d0",
     "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
     "then-catch-next": "    except Exception as err:\n        return next(err)",
 }
@@ -235,12 +256,14 @@ def test_async_construct_runs_as_in_node(name: str) -> None:
 
 def test_untranslatable_construct_becomes_a_todo_in_place() -> None:
     """A construct without a rule is kept as a TODO comment with FILE:LINE, never dropped."""
-    source = "const a = 1;\nconst m = new Map();\nconst b = 2;\n"
+    source = "const a = 1;\nconst m = new WeakMap();\nconst b = 2;\n"
     module = translate_module(source.encode(), "routes/x.js", {}, "routes.x", "routes/x")
     assert [t.line for t in module.todos] == [2]
     lines = module.text.splitlines()
-    assert "# TODO(port): routes/x.js:2: const m = new Map();" in lines
-    assert lines.index("a = 1") < lines.index("# TODO(port): routes/x.js:2: const m = new Map();")
+    assert "# TODO(port): routes/x.js:2: const m = new WeakMap();" in lines
+    assert lines.index("a = 1") < lines.index(
+        "# TODO(port): routes/x.js:2: const m = new WeakMap();"
+    )
     assert "b = 2" in lines
 
 
