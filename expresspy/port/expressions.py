@@ -83,10 +83,12 @@ TYPEOF_TESTS = {
 }
 
 
-#: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`.
+#: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`,
+#: and a session field read as an attribute (`req.session.user`; not its `id` or `cookie`).
 _MISSING_KEY_READ = re.compile(
     r"(?P<base>\w+\.(?:body|query|params|cookies|signed_cookies|session))"
     r'\.get\((?P<key>"[^"\\]*"|[\w.]+)\)'
+    r"|(?P<session>\w+\.session)\.(?!(?:id|cookie)$)(?P<field>[A-Za-z_]\w*)"
 )
 
 
@@ -330,6 +332,8 @@ class ExpressionTranslator(Context):
         if match is None:
             return value.code
         self.need("from expresspy import js")
+        if match["session"] is not None:
+            return f'{match["session"]}.get("{match["field"]}", js.undefined)'
         return f"{match['base']}.get({match['key']}, js.undefined)"
 
     def property_key(self, key: Node) -> str:

@@ -26,6 +26,14 @@ __all__ = ["CHAIN_METHODS", "PromiseTranslator"]
 #: The Promise methods a chain is made of.
 CHAIN_METHODS = ("then", "catch", "finally")
 
+#: `console` methods passed as callbacks (`.catch(console.error)`) and print's extra argument.
+_CONSOLE_CALLBACKS = {
+    "console.log": "",
+    "console.info": "",
+    "console.error": "file=sys.stderr",
+    "console.warn": "file=sys.stderr",
+}
+
 #: What the translated chain's final value becomes (`return v`, `v` as a statement, `x = v`).
 Finish = Callable[[Expr], list[str]]
 
@@ -68,7 +76,7 @@ class PromiseTranslator(FunctionTranslator):
 
     def returned_chain(self, node: Node) -> list[str]:
         """`return p.then(...)`: the chain, then `return` of its value."""
-        return self.chain_lines(node, lambda value: [f"return {value.code}"])
+        return self.chain_lines(node, _as_return)
 
     def chain_value(self, node: Node) -> Expr:
         """An awaited chain (or an arrow's body): its lines go before the statement; the
@@ -174,12 +182,18 @@ class PromiseTranslator(FunctionTranslator):
     ) -> tuple[list[str], Expr]:
         """A callback that is not run in place (a name, or a function with several returns):
         called with the value (`next(err)`)."""
+        given = "err" if error else ("" if argument is None else argument.code)
+        printer = _CONSOLE_CALLBACKS.get(self.text(fn).replace(" ", ""))
+        if printer is not None and self.scope.find("console") is None:
+            # `.catch(console.error)`: the method as a callback prints its argument.
+            if printer:
+                self.need("import sys")
+            return [], Expr(f"print({', '.join(filter(None, (given, printer)))})", None, PRIMARY)
         self.name_hint.append("on_error" if error else "on_result")
         try:
             lines, callee = self.captured(fn)
         finally:
             self.name_hint.pop()
-        given = "err" if error else ("" if argument is None else argument.code)
         kind = "promise" if callee.code in self.promise_functions else None
         call = Expr(f"{callee.at(PRIMARY)}({given})", kind, PRIMARY)
         return lines, _awaited(call)
@@ -197,6 +211,11 @@ def _as_statement(value: Expr) -> list[str]:
     if value.code in ("None", "") or is_simple(value.code):
         return []
     return [value.code]
+
+
+def _as_return(value: Expr) -> list[str]:
+    """`return value` (a bare `return` for a callback that returned nothing)."""
+    return ["return" if value.code == "None" else f"return {value.code}"]
 
 
 def _takes_error(ctx: PromiseTranslator, fn: Node) -> bool:

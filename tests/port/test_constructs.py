@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -179,6 +180,11 @@ ASYNC_CASES: dict[str, str] = {
     "}\n"
     "const tick = () => new Promise((resolve) => setTimeout(resolve, 20));\n"
     "async function main() { await run(1); await tick(); await run(5); await tick(); return log; }",
+    "then-catch-console": "const log = [];\n"
+    "const fail = async () => { throw new Error('down'); };\n"
+    "async function run() { log.push('start');\n"
+    "  return fail().then(() => log.push('never')).catch(console.error); }\n"
+    "async function main() { await run(); log.push('after'); return log; }",
     "then-arrow-body": "const db = { find: async (id) => ({ id }) };\n"
     "const twice = (id) => db.find(id).then((u) => u.id * 2);\n"
     "async function main() { return [await twice(4)]; }",
@@ -205,6 +211,7 @@ IDIOMS = {
     "date": "d1 - d0",
     "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
     "then-catch-next": "    except Exception as err:\n        return next(err)",
+    "then-catch-console": "print(err, file=sys.stderr)",
 }
 
 
@@ -332,6 +339,26 @@ def test_undefined_request_value_is_left_out_of_sent_json() -> None:
     Req.body = {"caption": None}
     send(Req(), Res())
     assert sent == ['{"a":1}', '{"a":1,"field":null}']
+
+
+def test_unset_session_field_is_left_out_of_sent_json() -> None:
+    """`res.json({ user: req.session.user })` leaves the key out while the session has no
+    user (express-session's session reads undefined there), as Node answers
+    `{"loggedIn":false}`; the session's id stays a property."""
+    from expresspy.testing import request
+
+    source = (
+        b"const express = require('express'); const session = require('express-session');\n"
+        b"const app = express();\n"
+        b"app.use(session({ secret: 's', resave: false, saveUninitialized: false }));\n"
+        b"app.get('/me', (req, res) => res.json({ loggedIn: Boolean(req.session.user),\n"
+        b"  user: req.session.user, known: typeof req.session.id === 'string' }));\n"
+    )
+    text = translate_module(source, "app.js", {}, "app", "app.js").text
+    assert 'req.session.get("user", js.undefined)' in text, text
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(text, "app.py", "exec"), namespace)
+    request(namespace["app"]).get("/me").expect(200, '{"loggedIn":false,"known":true}')
 
 
 def test_connect_redis_store_translates_its_options() -> None:
