@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, chain_context, is_simple
+from .context import COMPARE, PRIMARY, PRODUCT, SUM, Expr, Untranslatable, chain_context, is_simple
 from .expressions import ExpressionTranslator
 from .literals import py_string
 from .naming import handler_name, snake_case
@@ -20,7 +20,13 @@ from .naming import handler_name, snake_case
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["PARAM_KINDS", "ROUTE_METHODS", "CallTranslator", "param_names"]
+__all__ = [
+    "JS_GLOBAL_OBJECTS",
+    "PARAM_KINDS",
+    "ROUTE_METHODS",
+    "CallTranslator",
+    "param_names",
+]
 
 #: The methods of app/router/route that take handlers, named after their route.
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "all", "use", "head", "options"}
@@ -44,6 +50,13 @@ _MATH = {
     "log": "math.log",
     "sin": "math.sin",
     "cos": "math.cos",
+    "tan": "math.tan",
+    "atan": "math.atan",
+    "atan2": "math.atan2",
+    "exp": "math.exp",
+    "log10": "math.log10",
+    "log2": "math.log2",
+    "hypot": "math.hypot",
 }
 _CONSOLE = {
     "log": "",
@@ -116,6 +129,29 @@ _UNMAPPED_BUILTINS = {
     "unshift",
     "reverse",
 }
+#: JavaScript's global objects: a method of theirs without a rule here is a TODO, never a call
+#: of an undefined Python name.
+JS_GLOBAL_OBJECTS = frozenset(
+    {
+        "Math",
+        "JSON",
+        "Object",
+        "Array",
+        "String",
+        "Number",
+        "Boolean",
+        "Date",
+        "Promise",
+        "Symbol",
+        "Reflect",
+        "Intl",
+        "BigInt",
+        "RegExp",
+        "Buffer",
+        "console",
+        "process",
+    }
+)
 #: JavaScript's classes that become expresspy.js's, and the kind of their instances.
 _JS_TYPES = {"Date": "date", "Map": "map", "Set": "set"}
 _STRING_METHODS = {
@@ -248,6 +284,8 @@ class CallTranslator(ExpressionTranslator):
             args = self.args(args_node, "later" if name == "setTimeout" else "callback")
             if name == "String" and args and args[0].kind == "str":
                 return args[0]
+            if name == "Number" and args and args[0].kind == "none" and args[0].code == "None":
+                return Expr("0", "int")  # Number(null)
             if name == "String" and args:
                 constant = self.as_string(args[0])  # String(null) is "null"
                 if constant.startswith('"'):
@@ -273,6 +311,9 @@ class CallTranslator(ExpressionTranslator):
             found = self.global_method(node, self.text(obj_node), method, args_node)
             if found is not None:
                 return found
+            if self.text(obj_node) in JS_GLOBAL_OBJECTS and not self.jinja:
+                # `Math.sign(x)`, `Array.of(...)`: a global's method without a rule.
+                raise Untranslatable(node, f"{self.text(obj_node)}.{method}")
         if method in ("then", "catch", "finally") and not self.jinja:
             if chain_context(node) not in ("await", "arrow"):
                 # Kept for later or inside a larger expression: awaiting it here would
@@ -322,6 +363,9 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"{key.at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)
         if kind == "error":
             return self.attribute_call(obj, method, args_node, kind)
+        if kind in ("str", "int", "num", "bool", "list") and not self.jinja:
+            # A String/Number/Array method without a rule: no Python method means the same.
+            raise Untranslatable(node, f"method {method}")
         if kind == "regex":
             return Expr(
                 f"{obj.at(PRIMARY)}.{method}({_join(self.args(args_node))})",
@@ -440,6 +484,7 @@ class CallTranslator(ExpressionTranslator):
             "Math": self.math_call,
             "Object": self.object_call,
             "Array": self.array_static,
+            "String": self.string_static,
             "Number": self.number_static,
             "Date": self.date_static,
             "Promise": self.promise_static,
@@ -502,11 +547,39 @@ class CallTranslator(ExpressionTranslator):
         return None
 
     def array_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
+        children = [c for c in args_node.named_children if c.type != "comment"]
+        if method == "from" and len(children) == 2:
+            return self.array_from_length(children[0], children[1])
         args = self.args(args_node)
         if method == "isArray" and len(args) == 1:
             return Expr(f"isinstance({args[0].code}, list)", "bool", PRIMARY)
         if method == "from" and len(args) == 1:
             return Expr(f"list({args[0].code})", "list", PRIMARY)
+        return None
+
+    def array_from_length(self, source: Node, fn: Node) -> Expr | None:
+        """`Array.from({ length: n }, (_, i) => ...)` as a list comprehension over range(n)."""
+        pairs = [c for c in source.named_children if c.type != "comment"]
+        key = pairs[0].child_by_field_name("key") if len(pairs) == 1 else None
+        value = pairs[0].child_by_field_name("value") if key is not None else None
+        inline = self.inline_callback(fn, 2) if value is not None else None
+        if source.type != "object" or key is None or self.text(key) != "length" or not inline:
+            return None
+        assert value is not None
+        params, body = inline
+        count = self.expr(value).code
+        if len(params) < 2:
+            return Expr(f"[{body.code} for _ in range({count})]", "list")
+        item = f"{params[0]} = None; " if params[0] != "_" else ""
+        if item:
+            return None  # the item (undefined) is used: not worth a rule
+        return Expr(f"[{body.code} for {params[1]} in range({count})]", "list")
+
+    def string_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
+        """`String.fromCharCode(code)`."""
+        args = self.args(args_node)
+        if method == "fromCharCode" and len(args) == 1:
+            return Expr(f"chr({args[0].code})", "str", PRIMARY)
         return None
 
     def number_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
@@ -589,11 +662,14 @@ class CallTranslator(ExpressionTranslator):
         raise Untranslatable(node, f"{obj.kind}.{method}")
 
     # -- arrays ------------------------------------------------------------------------------
-    def inline_callback(self, node: Node, count: int) -> tuple[list[str], Expr] | None:
+    def inline_callback(
+        self, node: Node, count: int, array: str | None = None
+    ) -> tuple[list[str], Expr] | None:
         """A callback whose body is one expression: its parameter names and body, else None.
 
         The names are bound in a fresh scope for the body's translation only (comprehension
-        variables), so they do not leak into the function around it.
+        variables), so they do not leak into the function around it. With `array` (the code of
+        a simple name), a third parameter (`(x, i, arr) => ...`) names that array.
         """
         if node.type not in ("arrow_function", "function_expression"):
             return None
@@ -610,11 +686,13 @@ class CallTranslator(ExpressionTranslator):
                 return None
             body = statements[0].named_children[0]
         params = param_names(self, node)
-        if params is None or len(params) > count:
+        if params is None or len(params) > count + (array is not None):
             return None
         self.push_scope(is_function=False)
         try:
-            names = [self.scope.declare(p, None) for p in params]
+            names = [self.scope.declare(p, None) for p in params[:count]]
+            for third in params[count:]:
+                self.scope.declare(third, "list", array)
             return names, self.expr(body)
         finally:
             self.pop_scope()
@@ -626,7 +704,7 @@ class CallTranslator(ExpressionTranslator):
         children = [c for c in args_node.named_children if c.type != "comment"]
         seq = obj.at(PRIMARY)
         if method in ("find", "filter", "map", "some", "every", "findIndex") and children:
-            inline = self.inline_callback(children[0], 2)
+            inline = self.inline_callback(children[0], 2, seq if is_simple(seq) else None)
             if inline is not None:
                 return self.comprehension(obj, method, *inline)
             fn = self.args(args_node, f"{method}_item")[0]
@@ -655,7 +733,7 @@ class CallTranslator(ExpressionTranslator):
             ),
             "join": lambda a: self.join_call(obj, a),
             "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list", SUM),
-            "reverse": lambda a: Expr(f"{seq}.reverse()", None, PRIMARY) if not a else None,
+            "reverse": lambda a: self.reverse_call(node, obj) if not a else None,
         }
         if method in simple and (
             obj.kind == "list" or method in ("push", "join", "shift", "unshift", "pop")
@@ -679,6 +757,21 @@ class CallTranslator(ExpressionTranslator):
         if method == "forEach":
             raise Untranslatable(node, "forEach inside an expression")
         return None
+
+    def reverse_call(self, node: Node, obj: Expr) -> Expr:
+        """`xs.reverse()` reverses in place and returns xs: the statement stays a call; used as
+        a value, a name is reversed first, and a fresh list is reversed as a copy."""
+        parent = node.parent
+        if parent is not None and parent.type == "expression_statement":
+            return Expr(f"{obj.at(PRIMARY)}.reverse()", None, PRIMARY)
+        if is_simple(obj.code) and self.pre:
+            self.pre[-1].append(f"{obj.code}.reverse()")
+            return obj
+        return (
+            Expr(f"{obj.code}[::-1]", "list", PRIMARY)
+            if obj.code.startswith(("list(", "["))
+            else Expr(f"list(reversed({obj.code}))", "list", PRIMARY)
+        )
 
     def sort_call(self, obj: Expr, args_node: Node, children: list[Node]) -> Expr:
         """`xs.sort(cmp)` sorts in place and returns xs; without cmp it compares as strings."""
@@ -749,6 +842,10 @@ class CallTranslator(ExpressionTranslator):
         if method in ("slice", "substring") and 1 <= len(args) <= 2:
             if method == "substring" and any(a.kind != "int" for a in args):
                 return None
+            if method == "substring" and all(a.code.lstrip("-").isdigit() for a in args):
+                # substring clamps negative bounds to 0 and swaps reversed ones.
+                ends = sorted(max(0, int(a.code)) for a in args)
+                args = [Expr(str(end), "int") for end in ends]
             bounds = ":".join(a.code for a in args) if len(args) == 2 else f"{args[0].code}:"
             return Expr(f"{subject}[{bounds}]", obj.kind, PRIMARY)
         if method == "split" and len(args) == 1:
@@ -818,6 +915,8 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"js.Promise({_join(args)})", "promise", PRIMARY)
         if bound is None and name == "Array" and not args:
             return Expr("[]", "list")
+        if bound is None and name == "Array" and len(args) == 1 and args[0].kind == "int":
+            return Expr(f"[None] * {args[0].at(PRODUCT + 1)}", "list", PRODUCT)
         if bound is None and name == "Object" and not args:
             return Expr("{}", "dict")
         if bound is None and name in ("URL", "WeakMap", "WeakSet"):

@@ -54,6 +54,10 @@ PLAIN_ATTRS = {
     "session_cookie",
 }
 _NUMERIC = {"int", "num"}
+#: A dict item read at the end of an expression (`user["name"]`), for `.get` in `??`.
+_MISSING_ITEM = re.compile(r'\[("[^"\\]*")\]$')
+#: JavaScript's conversion functions used as values (callbacks), as expresspy.js's.
+_GLOBAL_VALUES = {"String": "js.string", "Boolean": "js.truthy", "Number": "js.number"}
 #: Kinds of the `null` and `undefined` literals.
 _NOTHING = {"none", "undefined"}
 _BINARY = {
@@ -138,6 +142,10 @@ class ExpressionTranslator(Context):
         if self.jinja:
             bound = self.scope.find(name)
             return Expr(bound.names[name] if bound is not None else name, None)
+        if self.scope.find(name) is None and name in _GLOBAL_VALUES:
+            # `xs.map(String)`, `xs.filter(Boolean)`: the global function as a value.
+            self.need("from expresspy import js")
+            return Expr(_GLOBAL_VALUES[name], "function", PRIMARY)
         return Expr(self.scope.py(name), self.scope.kind(name))
 
     x_shorthand_property_identifier = x_identifier
@@ -375,6 +383,8 @@ class ExpressionTranslator(Context):
                 return Expr(f"js.or_({left.code}, {right.code})", left.kind, PRIMARY)
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
+            # `o.a ?? d`: a missing key of plain data reads as nothing, not a KeyError.
+            left = Expr(_MISSING_ITEM.sub(r".get(\1)", left.code), left.kind, left.prec)
             test = self.nothing_test(node, left, negate=True)
             return Expr(
                 f"{left.at(TERNARY + 1)} if {test.code} else {right.at(TERNARY)}",
@@ -396,6 +406,9 @@ class ExpressionTranslator(Context):
         if op not in _BINARY:
             raise Untranslatable(node, f"operator {op}")
         symbol, prec = _BINARY[op]
+        if prec in (PRODUCT, POWER) or op == "-":
+            # `'5' * '2'` is 10: arithmetic converts a string operand to a number.
+            left, right = self.numeric(left), self.numeric(right)
         kind = (
             "bool"
             if prec == COMPARE
@@ -404,6 +417,13 @@ class ExpressionTranslator(Context):
         right_prec = prec + 1 if op != "**" else prec
         left_prec = prec if op != "**" else prec + 1
         return Expr(f"{left.at(left_prec)} {symbol} {right.at(right_prec)}", kind, prec)
+
+    def numeric(self, value: Expr) -> Expr:
+        """A string operand of arithmetic as `js.number(...)`; anything else unchanged."""
+        if value.kind != "str" or self.jinja:
+            return value
+        self.need("from expresspy import js")
+        return Expr(f"js.number({value.code})", "num", PRIMARY)
 
     def typeof_test(self, left: Node, right: Node, op: str) -> Expr | None:
         """`typeof x === 'string'` as isinstance(x, str), and so on."""

@@ -155,6 +155,21 @@ CASES: dict[str, str] = {
     "  `${d1.getUTCHours()}h`, new Date(86400000).toLocaleDateString(),\n"
     "  Date.parse('2024-01-05T10:00:00Z'), new Date('nope').getTime(),\n"
     "  Math.floor((d1 - d0) / 86400000), { created: d0 }];",
+    "globals-as-callbacks": "const xs = [0, 3, '', 'a'];\n"
+    "const result = [xs.map(String), xs.filter(Boolean), ['1', 'x'].map(Number),\n"
+    "  String.fromCharCode(72), Math.hypot(3, 4), Math.log10(1000)];",
+    "string-arithmetic": "const a = '5'; const result = [a * '2', a - 2, '9' / 3, '2' ** 3];",
+    "reverse-as-a-value": "const xs = [1, 2, 3]; const r = xs.reverse();\n"
+    "const result = [r, xs, 'abc'.split('').reverse().join(''), [...xs].reverse(), xs];",
+    "array-from-length": "const result = [Array.from({ length: 3 }, (_, i) => i * 2),\n"
+    "  Array.from({ length: 2 }, () => 'x'), new Array(2)];",
+    "callback-with-array-param": "const xs = [1, 1, 2, 3, 3];\n"
+    "const result = [xs.filter((x, i, arr) => arr.indexOf(x) === i),\n"
+    "  xs.map((x, i, arr) => arr.length - i)];",
+    "nullish-missing-key": "const o = { a: 0, n: null };\n"
+    "const result = [o.a ?? 'none', o.b ?? 'none', o.n ?? 'none'];",
+    "substring-literal-bounds": "const s = 'Hello';\n"
+    "const result = [s.substring(3, 1), s.substring(-2, 2), s.substring(1)];",
 }
 
 #: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
