@@ -224,7 +224,13 @@ class StatementTranslator(PromiseTranslator):
             for part in expr.named_children:
                 lines.extend(self.translate_statement_expression(part))
             return lines
-        return [self.code(expr)]
+        value = self.expr(expr)
+        if value.kind == "promise" and self.is_async and expr.type == "call_expression":
+            # `save(item);` of an async function runs it in JavaScript; a coroutine that is
+            # not awaited never runs, so the call is awaited where it stands.
+            self.is_async[-1] = True
+            return [f"await {value.code}"]
+        return [value.code]
 
     def translate_statement_expression(self, node: Node) -> list[str]:
         """One part of a comma sequence used as a statement."""

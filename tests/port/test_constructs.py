@@ -200,6 +200,9 @@ ASYNC_CASES: dict[str, str] = {
     "async function run() { log.push('start');\n"
     "  return fail().then(() => log.push('never')).catch(console.error); }\n"
     "async function main() { await run(); log.push('after'); return log; }",
+    "async-call-as-statement": "const log = [];\n"
+    "async function save(x) { log.push(x); }\n"
+    "async function main() { save(1); save(2); return log; }",
     "then-arrow-body": "const db = { find: async (id) => ({ id }) };\n"
     "const twice = (id) => db.find(id).then((u) => u.id * 2);\n"
     "async function main() { return [await twice(4)]; }",
