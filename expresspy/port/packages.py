@@ -100,6 +100,7 @@ PACKAGES: dict[str, Package] = {
     "connect-pg-simple": Package(
         ("from expresspy.session import PostgresStore",), "PostgresStore", "store_factory"
     ),
+    "vhost": Package(("from expresspy.middleware import vhost",), "vhost", "callable"),
     "http-errors": Package(("from expresspy import HTTPError",), "HTTPError", "error_factory"),
     "escape-html": Package(("from expresspy import js",), "js.escape_html", "callable"),
     "dotenv": Package(
