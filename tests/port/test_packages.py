@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from expresspy.cli import main
-from tests.compat.harness import REPO_ROOT
+from tests.port.ported import run_python
 
 APP = """\
 const express = require('express');
@@ -52,13 +50,5 @@ def test_vhost_and_pbkdf2_password_translate_to_their_counterparts(tmp_path: Pat
     app_py = (tmp_path / "app.py").read_text()
     assert "from expresspy.middleware import vhost" in app_py
     assert "from expresspy.port.pbkdf2_password import pbkdf2_password" in app_py
-    check = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    check = run_python(tmp_path, CHECK)
     assert check.returncode == 0, check.stderr

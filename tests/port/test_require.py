@@ -3,8 +3,6 @@ __file__)`, which finds the translation of the file Node would load and returns 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from click.testing import CliRunner
 
 from expresspy.cli import main
 from expresspy.port.require import require
-from tests.compat.harness import REPO_ROOT
+from tests.port.ported import run_python
 
 APP = {
     "app.js": "const express = require('express');\n"
@@ -65,15 +63,7 @@ def test_a_computed_require_loads_the_translated_module_and_its_exports(tmp_path
     assert "from expresspy.port.require import require" in app_py
     assert "obj = require(file, __file__)" in app_py
     assert '__all__ = ["text", "json"]' in (tmp_path / "users.py").read_text()
-    check = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    check = run_python(tmp_path, CHECK)
     assert check.returncode == 0, check.stderr
 
 
