@@ -2,7 +2,8 @@
 
 Express has no acceptance test for this example; these request the three URLs its start-up
 message suggests, the same files through the /static mount, and the css folder served at the
-root by the third express.static().
+root by the third express.static(). The public/ files hold what Express's example's do, so
+the same tests pass against a translation of the original (docs/porting.md).
 """
 
 import pytest
@@ -22,22 +23,22 @@ def test_static_files__get_hello_txt__serves_the_file(app):
 
 
 def test_static_files__get_js_app_js__serves_the_file(app):
-    request(app).get("/js/app.js").expect(200, "// an empty script, served as it is\n")
+    request(app).get("/js/app.js").expect(200, "// foo\n")
 
 
 def test_static_files__get_css_style_css__serves_the_file(app):
     request(app).get("/css/style.css").expect("Content-Type", "text/css; charset=utf-8").expect(
-        200, "body {\n  margin: 2em;\n}\n"
+        200, "body {\n  \n}"
     )
 
 
 def test_static_files__get_static_prefix__serves_the_same_files(app):
     request(app).get("/static/hello.txt").expect(200, "hey")
-    request(app).get("/static/js/app.js").expect(200, "// an empty script, served as it is\n")
+    request(app).get("/static/js/app.js").expect(200, "// foo\n")
 
 
 def test_static_files__get_style_css__is_served_from_the_css_folder(app):
-    request(app).get("/style.css").expect(200, "body {\n  margin: 2em;\n}\n")
+    request(app).get("/style.css").expect(200, "body {\n  \n}")
 
 
 def test_static_files__get_missing__falls_through_to_404(app):

@@ -221,6 +221,23 @@ def test_an_exception_in_a_callback_becomes_a_500() -> None:
     request(app, server=True).get("/boom").expect(500)
 
 
+def test_a_callback_of_no_parameter_is_called_without_the_error() -> None:
+    """`req.session.regenerate(function () {...})`, as Express code and its ports write it."""
+    app = counter_app(MemoryStore())
+
+    @app.get("/again")
+    def again(req: Any, res: Any) -> None:
+        req.session.regenerate(lambda: res.redirect("/inc"))
+
+    @app.get("/out")
+    def out(req: Any, res: Any) -> None:
+        req.session.destroy(lambda: res.send("gone"))
+
+    client = agent(app, server=True)
+    client.get("/again").expect(302).expect("Location", "/inc")
+    client.get("/out").expect(200, "gone")
+
+
 def test_clear_on_destroy_expires_the_cookie() -> None:
     app = counter_app(MemoryStore(), clear_on_destroy=True)
 
