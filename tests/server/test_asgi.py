@@ -162,7 +162,7 @@ def test_app_content_length_is_honoured_and_overrun_closes() -> None:
 def test_exception_before_response_gives_500_and_server_keeps_serving(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def app(scope: Any, receive: Any, send: Any):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         if scope["path"] == "/boom":
@@ -229,7 +229,7 @@ def test_send_after_disconnect_raises_client_disconnected_quietly(
 ) -> None:
     outcome: list[str] = []
 
-    async def app(scope: Any, receive: Any, send: Any):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -314,7 +314,7 @@ def test_zerocopysend_serves_a_file_range() -> None:
 
 
 def test_response_without_start_is_500() -> None:
-    async def app(scope: Any, receive: Any, send: Any):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         return None
 
     with running(app) as srv:
