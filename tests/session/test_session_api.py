@@ -408,7 +408,7 @@ def test_camel_case_dict_and_custom_genid_and_name() -> None:
             }
         )
     )
-    app.get("/x", lambda req, res: (setattr(req.session, "a", 1), res.send(req.session_id)))
+    app.get("/x", lambda req, res: (setattr(req.session, "a", 1), res.send(req.session_id)))  # type: ignore[func-returns-value]
     r = request(app, server=True).get("/x").expect(200, "fixed-x")
     [cookie] = set_cookies(r.response)
     assert cookie.startswith("sid=s%3Afixed-x.")
