@@ -176,6 +176,10 @@ class CallTranslator(ExpressionTranslator):
         """An awaited `.then`/`.catch` chain as a settled value (see promises.py)."""
         raise Untranslatable(node)
 
+    def require_computed(self, node: Node, path: Node) -> Expr:  # pragma: no cover - overridden
+        """`require(path)` of a path computed at run time."""
+        raise Untranslatable(node, "dynamic require")
+
     def args(self, node: Node, hint: str = "callback") -> list[Expr]:
         """Translate call arguments; functions among them are named from `hint`."""
         result = []
@@ -221,8 +225,10 @@ class CallTranslator(ExpressionTranslator):
         """`name(args)`: a global of JavaScript's, a binding of the file, or `require`."""
         if name == "require" and self.scope.find(name) is None:
             first = args_node.named_children[0] if args_node.named_children else None
-            if first is None or first.type != "string":
-                raise Untranslatable(node, "dynamic require")
+            if first is None:
+                raise Untranslatable(node, "require without a path")
+            if first.type != "string":
+                return self.require_computed(node, first)
             return self.require_value(node, self.string_value(first))
         bound = self.scope.find(name)
         if bound is None:

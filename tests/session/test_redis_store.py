@@ -119,7 +119,7 @@ def test_pool_options_are_checked() -> None:
 
 # -- the merge script --------------------------------------------------------------------------
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6).filter(
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6).filter(  # type: ignore[arg-type]
     lambda name: name not in ("cookie", META_KEY)
 )
 values = st.recursive(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.session.postgres import PostgresStore
 from expresspy.session.redis import RedisStore
 
@@ -23,7 +23,7 @@ from .load import failures, hammer, serving, statuses
 SECRET = "load"
 
 
-def counter_app(store: Any, **options: Any) -> Any:
+def counter_app(store: Any, **options: Any) -> Application:
     """``/visit`` counts visits in the session; ``/put?k=&v=`` sets one key; ``/get``."""
     app = express()
     # A generous store_timeout: the test machine is shared, and a burst slowed down by other
