@@ -203,6 +203,11 @@ ASYNC_CASES: dict[str, str] = {
     "async-call-as-statement": "const log = [];\n"
     "async function save(x) { log.push(x); }\n"
     "async function main() { save(1); save(2); return log; }",
+    "deferred-callbacks": "const log = [];\n"
+    "function later() { process.nextTick(() => log.push('tick'));\n"
+    "  setImmediate((x) => log.push(x), 'imm'); log.push('now'); }\n"
+    "const wait = () => new Promise((resolve) => setTimeout(resolve, 50));\n"
+    "async function main() { later(); await wait(); return log.sort(); }",
     "then-arrow-body": "const db = { find: async (id) => ({ id }) };\n"
     "const twice = (id) => db.find(id).then((u) => u.id * 2);\n"
     "async function main() { return [await twice(4)]; }",
