@@ -406,6 +406,11 @@ class Date:
     getUTCHours = get_utc_hours
     getTimezoneOffset = get_timezone_offset
 
+    def to_datetime(self) -> datetime:
+        """The moment as an aware UTC datetime (what res.cookie's ``expires`` takes); raises
+        ValueError when invalid."""
+        return self._moment(True)
+
     # -- changing ------------------------------------------------------------------------
     def set_time(self, ms: float) -> float | int:
         """``date.setTime(ms)``: returns the new time."""

@@ -469,3 +469,21 @@ def test_res_json_leaves_out_undefined_keys() -> None:
     app = express()
     app.get("/", lambda req, res: res.json({"a": js.undefined, "b": None, "c": [js.undefined]}))
     request(app).get("/").expect(200, '{"b":null,"c":[null]}')
+
+
+def test_cookie_expires_takes_a_date() -> None:
+    """`res.cookie(name, value, { expires: new Date(ms) })` writes that moment, as Express does."""
+    from expresspy.testing import request
+
+    source = (
+        b"const express = require('express'); const app = express();\n"
+        b"app.get('/', (req, res) => { res.cookie('seen', 'yes', { expires: new Date(0) });\n"
+        b"  res.send('ok'); });\n"
+    )
+    text = translate_module(source, "app.js", {}, "app", "app.js").text
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(text, "app.py", "exec"), namespace)
+    response = request(namespace["app"]).get("/").expect(200, "ok")
+    assert response.headers["set-cookie"] == (
+        "seen=yes; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    ), text
