@@ -83,11 +83,17 @@ class PromiseTranslator(FunctionTranslator):
         value is settled (awaiting it again is a no-op)."""
         if not self.pre:
             raise Untranslatable(node, "promise chain outside a statement")
-        result = self.unique("result")
-        lines, value = self.chain_parts(node, lambda value: [f"{result} = {value.code}"])
+        names: list[str] = []  # the variable a closing `try` stores the value in, once needed
+
+        def store(value: Expr) -> list[str]:
+            if not names:
+                names.append(self.unique("result"))
+            return self.assign_to(names[0])(value)
+
+        lines, value = self.chain_parts(node, store)
         self.pre[-1].extend(lines)
         if value is None:
-            return Expr(result, None, settled=True)
+            return Expr(names[0], None, settled=True)
         return Expr(value.code, value.kind, value.prec, settled=True)
 
     def chain_lines(self, node: Node, finish: Finish) -> list[str]:
