@@ -263,6 +263,15 @@ def run_python(source: str) -> tuple[str, str]:
     return module.text, js.stringify(namespace["result"]) or ""
 
 
+def translated_app(source: bytes) -> tuple[str, Any]:
+    """The translation of an app.js and the `app` it defines (run as a module, not main)."""
+    module = translate_module(source, "app.js", {}, "app", "app.js")
+    assert not module.todos, [t.comment() for t in module.todos]
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(module.text, "app.py", "exec"), namespace)
+    return module.text, namespace["app"]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_construct_runs_as_in_node(name: str) -> None:
     """The translated program computes what Node computes."""
@@ -377,11 +386,9 @@ def test_unset_session_field_is_left_out_of_sent_json() -> None:
         b"app.get('/me', (req, res) => res.json({ loggedIn: Boolean(req.session.user),\n"
         b"  user: req.session.user, known: typeof req.session.id === 'string' }));\n"
     )
-    text = translate_module(source, "app.js", {}, "app", "app.js").text
+    text, app = translated_app(source)
     assert 'req.session.get("user", js.undefined)' in text, text
-    namespace: dict[str, Any] = {"__name__": "app"}
-    exec(compile(text, "app.py", "exec"), namespace)
-    request(namespace["app"]).get("/me").expect(200, '{"loggedIn":false,"known":true}')
+    request(app).get("/me").expect(200, '{"loggedIn":false,"known":true}')
 
 
 def test_connect_redis_store_translates_its_options() -> None:
@@ -480,10 +487,8 @@ def test_cookie_expires_takes_a_date() -> None:
         b"app.get('/', (req, res) => { res.cookie('seen', 'yes', { expires: new Date(0) });\n"
         b"  res.send('ok'); });\n"
     )
-    text = translate_module(source, "app.js", {}, "app", "app.js").text
-    namespace: dict[str, Any] = {"__name__": "app"}
-    exec(compile(text, "app.py", "exec"), namespace)
-    response = request(namespace["app"]).get("/").expect(200, "ok")
+    text, app = translated_app(source)
+    response = request(app).get("/").expect(200, "ok")
     assert response.headers["set-cookie"] == (
         "seen=yes; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     ), text
