@@ -324,9 +324,10 @@ def local_sentinel() -> Iterator[LocalSentinel]:
             _wait_until(lambda port=port: _ping(port), f"redis on {port}")
         for port in sentinels:
             _set_info_period(port)
-        # Sentinels learn of the replica from the master's INFO, asked every 10 s: one that
-        # asked before the replica connected would not know it until after a kill that came
-        # sooner, could promote nothing, and would never fail over (seen on a loaded machine).
+        # Sentinels learn of the replica from the master's INFO (every 10 s by default): one
+        # that asked before the replica connected would not know it until after a kill that
+        # came sooner, could promote nothing, and would never fail over (seen on a loaded
+        # machine: 1 deployment in 10 had no Sentinel that knew the replica when it was used).
         _wait_until(lambda: all(_sentinel_ready(port, replica, len(sentinels) - 1)
                                 for port in sentinels),
                     "every Sentinel to know the replica and the other Sentinels")  # fmt: skip
