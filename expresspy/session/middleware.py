@@ -249,7 +249,7 @@ class RequestSession:
             self.generate()
             next()
             return None
-        text = self.calls.text
+        text = self.calls.text_for("get")
         if text is None or self.backend.cookie_is_record:
             return self.load(next)
         lifetime = self.opts.lifetime
@@ -576,7 +576,7 @@ class RequestSession:
         apply (another store, ``concurrency="merge"``, data that is no plain JSON object):
         then :meth:`store_session` saves it.
         """
-        text = self.calls.text
+        text = self.calls.text_for("merge")
         data = sess.data()
         if (
             text is None

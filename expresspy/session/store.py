@@ -197,7 +197,8 @@ class TextRecords(Protocol):
 
 def text_records_of(store: Any) -> TextRecords | None:
     """``store`` itself when its own class declares :class:`TextRecords`, else None."""
-    return store if type(store).__dict__.get("text_records") is True else None
+    declared = type(store).__dict__.get("text_records") is True
+    return store if declared and hasattr(store, "__dict__") else None
 
 
 class Serializer(Protocol):

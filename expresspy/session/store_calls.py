@@ -108,6 +108,15 @@ class StoreCalls:
             return None
         return record if record else None
 
+    def text_for(self, operation: str) -> TextRecords | None:
+        """The store's :class:`TextRecords` to do ``operation`` (``"get"`` or ``"merge"``)
+        with, or None: the store has none, or that method was replaced on the instance (a
+        test counting calls, a wrapper), which must then be called."""
+        text = self.text
+        if text is None or operation in self.store.__dict__:
+            return None
+        return text
+
     def read_now(self, text: TextRecords, sid: str) -> SessionRecord | None:
         """:meth:`get` through a store's :class:`TextRecords` (``self.text``)."""
         try:
