@@ -292,16 +292,17 @@ class SessionCookie:
         Raises ``ValueError``/``TypeError`` when the record is not a cookie object.
         """
         cookie = cls.__new__(cls)
-        cookie.path = data.get("path")
-        cookie.http_only = data.get("httpOnly")
-        cookie.domain = data.get("domain")
-        cookie.secure = data.get("secure")
-        cookie.same_site = data.get("sameSite")
-        cookie.priority = data.get("priority")
-        cookie.partitioned = data.get("partitioned")
-        expires = data.get("expires")
+        get = data.get
+        cookie.path = get("path")
+        cookie.http_only = get("httpOnly")
+        cookie.domain = get("domain")
+        cookie.secure = get("secure")
+        cookie.same_site = get("sameSite")
+        cookie.priority = get("priority")
+        cookie.partitioned = get("partitioned")
+        expires = get("expires")
         cookie._expires = from_js_iso(expires) if isinstance(expires, str) else None
-        original = data.get("originalMaxAge")
+        original = get("originalMaxAge")
         cookie.original_max_age_ms = int(original) if isinstance(original, (int, float)) else None
         return cookie
 

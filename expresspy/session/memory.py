@@ -136,7 +136,8 @@ class MemoryStore(Store):
 
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get`, called directly (store.TextRecords)."""
-        self._maybe_prune()
+        if time.monotonic() >= self._next_prune:
+            self._maybe_prune()
         text = self.sessions.get(sid)
         envelope = self._envelopes.get(sid)
         if text is None or envelope is None or envelope.text is not text:
@@ -158,17 +159,17 @@ class MemoryStore(Store):
     ) -> bool:
         """:meth:`merge` of the whole record whose JSON is ``text`` (store.TextRecords): the
         text is stored as it is, since JSON would write the record so."""
-        self._maybe_prune()
+        if time.monotonic() >= self._next_prune:
+            self._maybe_prune()
         # The stored record as _apply reads it: the envelope's metadata, else the record
         # itself (dropped when expired, an error when corrupt).
         envelope = self._envelopes.get(sid)
         if envelope is not None and envelope.text is self.sessions.get(sid):
-            if envelope.expires is not None and self._drop_expired(sid, envelope.expires, now_ms()):
-                stored_meta = None
-                present = False
-            else:
-                stored_meta = envelope.meta
-                present = True
+            expires_before = envelope.expires
+            present = expires_before is None or not self._drop_expired(
+                sid, expires_before, now_ms()
+            )
+            stored_meta = envelope.meta if present else None
         else:
             current = self._read(sid, now_ms())
             present = current is not None

@@ -153,29 +153,20 @@ class RequestSession:
     request finds it gone (:attr:`req`).
     """
 
-    __slots__ = (
-        "_req",
-        "_res",
-        "backend",
-        "baseline",
-        "calls",
-        "cookie_id",
-        "cookie_options",
-        "cookie_record",
-        "destroyed",
-        "failure",
-        "loop",
-        "meta",
-        "opts",
-        "original_hash",
-        "original_id",
-        "pending",
-        "saved_hash",
-        "secrets",
-        "store",
-        "stored_id",
-        "touched",
-    )
+    # The state of a request as it starts: class values, so that an instance stores only
+    # what its request changes (most requests change a few).
+    cookie_id: str | None = None  # the id the client sent, if valid
+    original_id: str | None = None  # the session's id and data snapshot as the request began
+    original_hash: str | None = None
+    saved_hash: str | None = None  # the snapshot last saved during this request
+    touched = False
+    pending: set[concurrent.futures.Future[None]] | None = None  # operations the handler began
+    destroyed = False  # destroy() was called during this request
+    stored_id: str | None = None  # the id whose record is known to be in the store
+    baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
+    meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
+    failure: BaseException | None = None  # raised while setting the cookie
+    cookie_record: SessionRecord | None = None  # a CookieStore's record
 
     def __init__(
         self,
@@ -199,18 +190,6 @@ class RequestSession:
         self.calls = calls
         self.backend = backend  # where the record lives: the server's store or the cookie
         self.loop = asyncio.get_running_loop()
-        self.cookie_id: str | None = None  # the id the client sent, if valid
-        self.original_id: str | None = None
-        self.original_hash: str | None = None
-        self.saved_hash: str | None = None
-        self.touched = False
-        self.pending: set[concurrent.futures.Future[None]] = set()
-        self.destroyed = False  # destroy() was called during this request
-        self.stored_id: str | None = None  # the id whose record is known to be in the store
-        self.baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
-        self.meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
-        self.failure: BaseException | None = None  # raised while setting the cookie
-        self.cookie_record: SessionRecord | None = None  # a CookieStore's record
 
     @property
     def req(self) -> SessionRequest:
@@ -591,17 +570,18 @@ class RequestSession:
         if self.meta is not None:
             self.meta["accessed"] = now_ms()
             meta = dict(self.meta)
-        record = record_text(JSON.dumps(sess.cookie.to_json()), data_text, meta)
-        expires = sess.cookie.expires
+        cookie, sid = sess.cookie, sess.id
+        record = record_text(JSON.dumps(cookie.to_json()), data_text, meta)
+        expires = cookie.expires
         self.calls.write_text_now(
             text,
-            sess.id,
+            sid,
             record,
             expires=None if expires is None else datetime_to_ms(expires),
             meta=meta,
-            existing=self.stored_id == sess.id,
+            existing=self.stored_id == sid,
         )
-        self.stored_id = sess.id
+        self.stored_id = sid
         return True
 
     async def wait_pending(self) -> None:
@@ -638,13 +618,15 @@ class RequestSession:
         in a worker thread that calls ``save()`` then ``res.send()`` cannot outrun the save.
         """
         tracker: concurrent.futures.Future[None] = concurrent.futures.Future()
+        if self.pending is None:
+            self.pending = set()
         self.pending.add(tracker)
 
         async def tracked() -> None:
             try:
                 await work
             finally:
-                self.pending.discard(tracker)
+                self.pending.discard(tracker)  # type: ignore[union-attr]  # made above
                 tracker.set_result(None)
 
         return start_operation(self.loop, tracked(), callback, self.callback_failed)

@@ -53,7 +53,7 @@ import json.encoder
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
 from .errors import CorruptSessionRecord
@@ -220,38 +220,40 @@ class _CompactJSON:
     # one encoder serves one call at a time: calls borrow one from the pool (list.pop and
     # append are atomic, so threads never share one) and an encoder whose call failed, whose
     # table may be left dirty, is dropped. The output is json.dumps's exactly.
-    _pool: list[tuple[Callable[[Any, int], Any], dict[int, Any]]] = []
+    _pool: list[Callable[[Any, int], Any]] = []
     _options = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
     def dumps(self, obj: Any) -> str:
         """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON)."""
-        if _c_make_encoder is None:  # a Python without the C accelerator
-            return self._options.encode(obj)
-        try:
-            encoder = self._pool.pop()
+        pool = self._pool
+        try:  # pop, not a test then pop: another thread may take the last one in between
+            encode = pool.pop()
         except IndexError:
-            encoder = self._new_encoder()
-        text = "".join(encoder[0](obj, 0))  # raises: the encoder is not put back
-        self._pool.append(encoder)
+            encode = self._new_encoder()
+        text = "".join(encode(obj, 0))  # raises: the encoder is not put back
+        pool.append(encode)
         return text
 
-    def _new_encoder(self) -> tuple[Callable[[Any, int], Any], dict[int, Any]]:
-        """A C encoder with ``_options``'s settings, and its circular-reference table."""
-        assert _c_make_encoder is not None
+    def _new_encoder(self) -> Callable[[Any, int], Any]:
+        """A C encoder with ``_options``'s settings (its own circular-reference table); on a
+        Python without the C accelerator, the options' own encoder."""
         options = self._options
-        markers: dict[int, Any] = {}
-        encode = _c_make_encoder(
-            markers,
-            options.default,
-            _encode_string,
-            None,  # indent
-            ":",  # key separator
-            ",",  # item separator
-            False,  # sort_keys
-            False,  # skipkeys
-            False,  # allow_nan
+        if _c_make_encoder is None:
+            return lambda obj, level: (options.encode(obj),)
+        return cast(
+            Callable[[Any, int], Any],
+            _c_make_encoder(
+                {},  # the table of containers being encoded (circular references)
+                options.default,
+                _encode_string,
+                None,  # indent
+                ":",  # key separator
+                ",",  # item separator
+                False,  # sort_keys
+                False,  # skipkeys
+                False,  # allow_nan
+            ),
         )
-        return encode, markers
 
     def loads(self, text: str | bytes) -> Any:
         """Parse one JSON document."""
