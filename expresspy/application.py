@@ -55,6 +55,10 @@ SettingName = Literal[
     "views",
     "view cache",
     "view engine",
+    "etag fn",
+    "query parser fn",
+    "trust proxy fn",
+    "response warning",
     "x-powered-by",
     "sync handlers",
 ]
@@ -172,6 +176,12 @@ class Application(MethodsMixin):
 
     # -- events ---------------------------------------------------------------------------
 
+    @overload
+    def on(self, event: str, fn: None = None) -> Callable[[_F], _F]: ...
+
+    @overload
+    def on(self, event: str, fn: Callable[..., Any]) -> Any: ...
+
     def on(self, event: str, fn: Callable[..., Any] | None = None) -> Any:
         """Listen for "mount" (`fn(parent)`), "startup" or "shutdown" (ASGI lifespan).
 
@@ -255,6 +265,12 @@ class Application(MethodsMixin):
     def route(self, path: PathSpec) -> Route:
         """A Route at `path`, for `app.route("/book").get(h).post(h2)`."""
         return self.router.route(path)
+
+    @overload
+    def param(self, name: str | list[str], fn: None = None) -> Callable[[_F], _F]: ...
+
+    @overload
+    def param(self, name: str | list[str], fn: Callable[..., Any]) -> Any: ...
 
     def param(self, name: str | list[str], fn: Callable[..., Any] | None = None) -> Any:
         """Register a route-parameter callback (see `Router.param`); a decorator without fn."""

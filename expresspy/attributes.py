@@ -59,6 +59,7 @@ REQUEST_SET_BY_MIDDLEWARE: frozenset[str] = frozenset(
         "files",
         "user",
         "flash",
+        "vhost",
         *_ALIAS_OF,
     }
 )

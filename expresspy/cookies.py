@@ -193,7 +193,8 @@ def serialize_cookie(
     """Return one ``Set-Cookie`` header value, byte-identical to ``cookie.serialize``.
 
     ``max_age`` is in **seconds** and written as ``Max-Age`` (floored). ``expires`` is written
-    with :func:`format_http_date` (a naive datetime is taken as UTC). ``value`` is passed
+    with :func:`format_http_date` (a naive datetime is taken as UTC; an object with
+    ``to_datetime()``, such as :class:`expresspy.js.Date`, is converted first). ``value`` is passed
     through ``encode`` (``encodeURIComponent`` by default) before validation. Attributes come
     in cookie@0.7.2's order: Max-Age, Domain, Path, Expires, HttpOnly, Secure, Partitioned,
     Priority, SameSite. ``same_site=True`` means ``Strict``.
@@ -220,6 +221,9 @@ def serialize_cookie(
     if path:
         parts.append(f"Path={_checked('path', path, COOKIE_PATH)}")
     if expires is not None:
+        to_datetime = getattr(expires, "to_datetime", None)
+        if callable(to_datetime):  # expresspy.js.Date: a ported `new Date(...)`
+            expires = to_datetime()
         if not isinstance(expires, datetime):
             raise TypeError(f"option expires is invalid: {expires!r} is not a datetime")
         parts.append(f"Expires={format_http_date(expires)}")

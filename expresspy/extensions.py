@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 MISSING: Any = object()
 
@@ -23,6 +23,13 @@ class Extensions:
     def lookup(self, name: str) -> Any:
         """The attribute `name` if it was set here, else `MISSING`."""
         return self.__dict__.get(name, MISSING)
+
+    if TYPE_CHECKING:
+        # Any name may be set and read back (that is the point of the namespace); declared for
+        # type checkers only, so a missing name still raises AttributeError at run time.
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def find_extension(app: Any, kind: str, name: str, target: Any) -> Any:

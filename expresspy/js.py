@@ -13,6 +13,9 @@ differently, None prints as ``undefined`` (the common case in tutorials: a missi
 or session field in a template literal) and the sentinel :data:`undefined` exists for code that
 must tell them apart (``stringify`` drops object keys whose value is :data:`undefined`, and
 keeps None as ``null``). Numbers are Python ``int`` and ``float``; NaN is ``float("nan")``.
+JavaScript's ``Map``, ``Set`` and ``Date`` are :class:`Map`, :class:`Set` and :class:`Date`
+(from :mod:`expresspy.jstypes`): a dict that iterates as pairs, an insertion-ordered set, and
+a moment in milliseconds.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from expresspy.jstypes import Date, Map, Set
+
 __all__ = [
+    "Date",
+    "Map",
     "Promise",
     "RegExp",
+    "Set",
     "add",
     "defined",
     "delete",
@@ -160,9 +168,11 @@ def string(value: Any) -> str:
         return number_string(value)
     if isinstance(value, (list, tuple)):
         return ",".join("" if item is None or item is undefined else string(item) for item in value)
+    if isinstance(value, (Map, Set)):
+        return f"[object {type(value).__name__}]"
     if isinstance(value, Mapping):
         return "[object Object]"
-    return str(value)
+    return str(value)  # a Date is its toString()
 
 
 def number(value: Any) -> float | int:
@@ -177,6 +187,8 @@ def number(value: Any) -> float | int:
         return int(value)
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, Date):
+        return value.get_time()
     if isinstance(value, (list, tuple)):
         value = string(value)
     if not isinstance(value, str):
@@ -309,8 +321,9 @@ def length(value: Any) -> int:
 
 
 def _primitive(value: Any) -> Any:
-    """ToPrimitive for the operators: lists and mappings become their strings."""
-    if isinstance(value, (list, tuple, Mapping)):
+    """ToPrimitive for the operators: lists, mappings, Maps, Sets and Dates (`date + 1` joins
+    strings in JavaScript) become their strings."""
+    if isinstance(value, (list, tuple, Mapping, Set, Date)):
         return string(value)
     return value
 
@@ -648,11 +661,13 @@ def now() -> int:
 def iso_string(moment: Any = None) -> str:
     """``date.toISOString()``: UTC, milliseconds, ``Z`` (``2024-01-05T10:00:00.000Z``).
 
-    ``moment`` is a timezone-aware datetime (naive ones are taken as UTC), a number of
-    milliseconds since the epoch, or None for now.
+    ``moment`` is a :class:`Date`, a timezone-aware datetime (naive ones are taken as UTC), a
+    number of milliseconds since the epoch, or None for now.
     """
     from datetime import datetime, timezone
 
+    if isinstance(moment, Date):
+        return moment.to_iso_string()
     if moment is None:
         moment = datetime.now(timezone.utc)
     elif isinstance(moment, (int, float)):

@@ -26,6 +26,7 @@ from expresspy.session.missing import NO_SESSION
 
 if TYPE_CHECKING:
     from expresspy.application import Application
+    from expresspy.middleware.vhost import Vhost
     from expresspy.response import Response
     from expresspy.router.route import Route
     from expresspy.session.session import Session
@@ -167,6 +168,7 @@ class Request(IncomingEvents):
     csrfToken: Callable[..., str]
     rate_limit: Any  # rate_limit()
     rateLimit: Any
+    vhost: Vhost  # vhost()
 
     if TYPE_CHECKING:
 

@@ -39,7 +39,7 @@ def test_duration_ms_reads_seconds_milliseconds_and_timedeltas() -> None:
     assert duration_ms(timedelta(minutes=1), unit_ms=1000) == 60000
     assert duration_ms(None, unit_ms=1) is None
     with pytest.raises(TypeError, match="max_age must be a number or a timedelta"):
-        duration_ms("1d", unit_ms=1000, name="max_age")  # type: ignore[arg-type]
+        duration_ms("1d", unit_ms=1000, name="max_age")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="must be a finite number"):
         duration_ms(float("inf"), unit_ms=1)
 

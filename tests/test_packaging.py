@@ -7,6 +7,7 @@ does not leak into the sdist, and the wheel carries ``py.typed`` and the ``expre
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -74,3 +75,14 @@ def test_the_wheel_is_typed_and_installs_the_command(dist: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert "expresspy = expresspy.cli:main" in archive.read(entry_points).decode()
+
+
+def test_the_long_description_has_no_links_that_break_on_a_package_index(dist: Path) -> None:
+    """A package index shows the README without the repository around it, so a relative link
+    (``[x](docs/x.md)``) would lead nowhere there: every link target must be an absolute URL."""
+    _, meta = _wheel_metadata(dist)
+    description = meta.get_payload()
+    assert isinstance(description, str) and "expresspy" in description
+    targets = re.findall(r"\]\(([^)\s]+)\)|\]:\s*(\S+)|href=\"([^\"]+)\"", description)
+    relative = [t for group in targets for t in group if t and not t.startswith(("http", "#"))]
+    assert relative == []

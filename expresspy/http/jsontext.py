@@ -6,6 +6,8 @@ Differences from `json.dumps` that Express clients observe, and how each is brid
 - floats below 1e-4 print as JavaScript does (`1e-05` → `0.00001`, `1.5e-07` → `1.5e-7`);
 - datetimes become ISO strings with milliseconds and `Z` (Date.prototype.toJSON);
 - objects with `to_json()`/`toJSON()` are replaced by its result; sets and tuples are arrays;
+- `expresspy.js.undefined` (ported code's `undefined`) leaves its object key out and is
+  `null` in an array;
 - what Python apps send that JavaScript has no type for: a `Decimal` is written as the number
   JavaScript would hold (a double; NaN and infinities become `null`), a `UUID` as its string,
   a dataclass instance as an object of its fields; anything else goes to the `default` hook
@@ -23,6 +25,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+from expresspy.js import undefined
 
 Replacer = Callable[[str, Any], Any] | Sequence[str] | None
 #: The `json encoder` setting: called with a value JSON has no form for; returns one it has.
@@ -75,6 +79,8 @@ def _to_js(
     cls = value.__class__
     if cls in _PLAIN_SCALARS:
         return value
+    if value is undefined:
+        return None  # an array item; object keys holding it are left out below
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -117,7 +123,7 @@ def _to_js(
             child = _replace(v, replacer, name)
             # a replacer returning None drops the property, as `undefined` does (a NaN it
             # returns is still written as null)
-            if child is None and v is not None and replacer is not None:
+            if (child is None and v is not None and replacer is not None) or child is undefined:
                 continue
             out[name] = _to_js(child, replacer, allowed, active, default)
         return out

@@ -1,4 +1,5 @@
-"""The built-in middleware: body parsers, static files, cookies, uploads, logging, CORS, gzip.
+"""The built-in middleware: body parsers, static files, cookies, uploads, logging, CORS, gzip,
+virtual hosts.
 
     from expresspy import express
     from expresspy.middleware import cookie_parser, cors, logger
@@ -24,6 +25,7 @@ from expresspy.middleware.multer import multer
 from expresspy.middleware.multipart import multipart
 from expresspy.middleware.rate_limit import rate_limit, rateLimit
 from expresspy.middleware.static import static
+from expresspy.middleware.vhost import vhost
 
 __all__ = [
     "compression",
@@ -43,4 +45,5 @@ __all__ = [
     "static",
     "text",
     "urlencoded",
+    "vhost",
 ]

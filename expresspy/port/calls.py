@@ -1,5 +1,6 @@
-"""Calls and `new`: JavaScript's globals (JSON, Math, Object, console, parseInt, ...), the
-String/Array methods tutorials use, Node built-ins, and Express's own API.
+"""Calls and `new`: the String/Array/Map/Set/Date methods tutorials use, Node built-ins,
+Express's own API, and `new` of JavaScript's classes (JavaScript's global functions and the
+methods of its global objects, JSON, Math, Object, console, ..., are in :mod:`.jsglobals`).
 
 An array callback whose body is one expression becomes a comprehension or generator
 (`users.find(u => u.id === id)` → `next((u for u in users if u["id"] == id), None)`); any other
@@ -12,15 +13,22 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .context import COMPARE, PRIMARY, SUM, Expr, Untranslatable, is_simple
+from .context import COMPARE, PRIMARY, PRODUCT, SUM, Expr, Untranslatable, chain_context, is_simple
 from .expressions import ExpressionTranslator
+from .jsglobals import JS_GLOBAL_OBJECTS, GlobalCalls
+from .jsglobals import join_args as _join
 from .literals import py_string
 from .naming import handler_name, snake_case
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["PARAM_KINDS", "ROUTE_METHODS", "CallTranslator"]
+__all__ = [
+    "PARAM_KINDS",
+    "ROUTE_METHODS",
+    "CallTranslator",
+    "param_names",
+]
 
 #: The methods of app/router/route that take handlers, named after their route.
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "all", "use", "head", "options"}
@@ -36,23 +44,6 @@ PARAM_KINDS = {
     "done": "function",
     "cb": "function",
 }
-_MATH = {
-    "floor": "math.floor",
-    "ceil": "math.ceil",
-    "sqrt": "math.sqrt",
-    "trunc": "math.trunc",
-    "log": "math.log",
-    "sin": "math.sin",
-    "cos": "math.cos",
-}
-_CONSOLE = {
-    "log": "",
-    "info": "",
-    "debug": "",
-    "error": "file=sys.stderr",
-    "warn": "file=sys.stderr",
-}
-#: JavaScript String/Array/Object methods with no rule here: a TODO, never a guess.
 _UNMAPPED_BUILTINS = {
     "reduce",
     "reduceRight",
@@ -87,14 +78,6 @@ _UNMAPPED_BUILTINS = {
     "toLocaleString",
     "toLocaleDateString",
     "toLocaleTimeString",
-    "getTime",
-    "getFullYear",
-    "getMonth",
-    "getDate",
-    "getDay",
-    "getHours",
-    "getMinutes",
-    "getSeconds",
     "valueOf",
     "toJSON",
     "toString",
@@ -124,6 +107,8 @@ _UNMAPPED_BUILTINS = {
     "unshift",
     "reverse",
 }
+#: JavaScript's classes that become expresspy.js's, and the kind of their instances.
+_JS_TYPES = {"Date": "date", "Map": "map", "Set": "set"}
 _STRING_METHODS = {
     "toLowerCase": "lower",
     "toUpperCase": "upper",
@@ -135,12 +120,20 @@ _STRING_METHODS = {
 }
 
 
-class CallTranslator(ExpressionTranslator):
+class CallTranslator(GlobalCalls):
     """Call and `new` rules (see the module doc)."""
 
     def require_value(self, node: Node, module: str) -> Expr:  # pragma: no cover - overridden
         """`require('module')` used inside an expression."""
         raise Untranslatable(node)
+
+    def chain_value(self, node: Node) -> Expr:  # pragma: no cover - overridden
+        """An awaited `.then`/`.catch` chain as a settled value (see promises.py)."""
+        raise Untranslatable(node)
+
+    def require_computed(self, node: Node, path: Node) -> Expr:  # pragma: no cover - overridden
+        """`require(path)` of a path computed at run time."""
+        raise Untranslatable(node, "dynamic require")
 
     def args(self, node: Node, hint: str = "callback") -> list[Expr]:
         """Translate call arguments; functions among them are named from `hint`."""
@@ -187,8 +180,10 @@ class CallTranslator(ExpressionTranslator):
         """`name(args)`: a global of JavaScript's, a binding of the file, or `require`."""
         if name == "require" and self.scope.find(name) is None:
             first = args_node.named_children[0] if args_node.named_children else None
-            if first is None or first.type != "string":
-                raise Untranslatable(node, "dynamic require")
+            if first is None:
+                raise Untranslatable(node, "require without a path")
+            if first.type != "string":
+                return self.require_computed(node, first)
             return self.require_value(node, self.string_value(first))
         bound = self.scope.find(name)
         if bound is None:
@@ -233,48 +228,27 @@ class CallTranslator(ExpressionTranslator):
             return Expr(snake_case(name), None)
         return Expr(scope.names[name], scope.kinds[name])
 
-    def global_call(self, node: Node, name: str, args_node: Node) -> Expr | None:
-        """JavaScript's global functions (parseInt, String, setTimeout, ...)."""
-        helpers = {
-            "parseInt": ("parse_int", "num"),
-            "parseFloat": ("parse_float", "num"),
-            "Number": ("number", "num"),
-            "String": ("string", "str"),
-            "Boolean": ("truthy", "bool"),
-            "isNaN": ("is_nan", "bool"),
-            "isFinite": ("is_finite", "bool"),
-            "setTimeout": ("set_timeout", None),
-        }
-        if name in helpers:
-            helper, kind = helpers[name]
-            args = self.args(args_node, "later" if name == "setTimeout" else "callback")
-            if name == "String" and args and args[0].kind == "str":
-                return args[0]
-            self.need("from expresspy import js")
-            return Expr(f"js.{helper}({_join(args)})", kind, PRIMARY)
-        if name == "clearTimeout":
-            args = self.args(args_node)
-            return Expr(f"{args[0].at(PRIMARY)}.cancel()", None, PRIMARY)
-        if name in ("encodeURIComponent", "decodeURIComponent"):
-            args = self.args(args_node)
-            self.need("from urllib.parse import quote, unquote")
-            self.need("from expresspy import js")
-            if name == "encodeURIComponent":
-                return Expr(f'quote(js.string({args[0].code}), safe="!\'()*-._~")', "str", PRIMARY)
-            return Expr(f"unquote({args[0].code})", "str", PRIMARY)
-        return None
-
-    # -- methods ------------------------------------------------------------------------------
     def call_method(self, node: Node, obj_node: Node, method: str, args_node: Node) -> Expr:
         """`obj.method(args)`: globals' methods first, then by the object's kind."""
         if obj_node.type == "identifier" and self.scope.find(self.text(obj_node)) is None:
             found = self.global_method(node, self.text(obj_node), method, args_node)
             if found is not None:
                 return found
+            if self.text(obj_node) in JS_GLOBAL_OBJECTS and not self.jinja:
+                # `Math.sign(x)`, `Array.of(...)`: a global's method without a rule.
+                raise Untranslatable(node, f"{self.text(obj_node)}.{method}")
+        if method in ("then", "catch", "finally") and not self.jinja:
+            if chain_context(node) not in ("await", "arrow"):
+                # Kept for later or inside a larger expression: awaiting it here would
+                # change when it runs.
+                raise Untranslatable(node, "promise chain inside an expression")
+            return self.chain_value(node)
         if self.text(obj_node) == "res.locals" or method in ("call", "apply", "bind"):
             raise Untranslatable(node, "method")
         obj = self.expr(obj_node)
         kind = obj.kind
+        if kind in ("map", "set") and not self.jinja:
+            return self.collection_call(obj, method, args_node)
         if kind in ("app", "router", "route", "express") and not self.jinja:
             return self.express_call(obj, method, args_node)
         if kind == "handlebars" and method in ("engine", "create"):
@@ -294,6 +268,7 @@ class CallTranslator(ExpressionTranslator):
             "callable",
             "session_factory",
             "multer_instance",
+            "date",
         ):
             return self.attribute_call(obj, method, args_node, kind)
         array = self.array_call(node, obj, method, args_node)
@@ -311,14 +286,15 @@ class CallTranslator(ExpressionTranslator):
             return Expr(f"{key.at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)
         if kind == "error":
             return self.attribute_call(obj, method, args_node, kind)
+        if kind in ("str", "int", "num", "bool", "list") and not self.jinja:
+            # A String/Number/Array method without a rule: no Python method means the same.
+            raise Untranslatable(node, f"method {method}")
         if kind == "regex":
             return Expr(
                 f"{obj.at(PRIMARY)}.{method}({_join(self.args(args_node))})",
                 "bool" if method == "test" else None,
                 PRIMARY,
             )
-        if kind == "promise" and method in ("then", "catch", "finally"):
-            raise Untranslatable(node, "promise chain inside an expression")
         if method in _UNMAPPED_BUILTINS:
             # A String/Array method without a rule: calling it as a Python method would be
             # silently wrong.
@@ -334,6 +310,15 @@ class CallTranslator(ExpressionTranslator):
         # A method of an object we know nothing about (a namespace from another module, a
         # class instance): call it under its Python name.
         return self.attribute_call(obj, method, args_node, kind)
+
+    def collection_call(self, obj: Expr, method: str, args_node: Node) -> Expr:
+        """A js.Map/js.Set method: `has` is `in`, `get` the dict's; the rest are js's own
+        (`set`, `add`, `delete`, `for_each`, `entries`, ...)."""
+        args = self.args(args_node, f"{snake_case(method)}_callback")
+        if method == "has" and len(args) == 1:
+            return Expr(f"{args[0].at(COMPARE + 1)} in {obj.at(COMPARE + 1)}", "bool", COMPARE)
+        kind = obj.kind if method in ("set", "add") else ("bool" if method == "delete" else None)
+        return Expr(f"{obj.at(PRIMARY)}.{snake_case(method)}({_join(args)})", kind, PRIMARY)
 
     def is_param(self, name: str) -> bool:
         """True when `name` is a plain parameter of the function that binds it."""
@@ -397,129 +382,6 @@ class CallTranslator(ExpressionTranslator):
         name = method if method[:1].isupper() else snake_case(method)
         return Expr(f"{obj.at(PRIMARY)}.{name}({_join(args)})", kind, PRIMARY)
 
-    def global_method(self, node: Node, obj: str, method: str, args_node: Node) -> Expr | None:
-        """Methods of JavaScript's global objects (console, JSON, Math, Object, ...)."""
-        if obj == "console" and method in _CONSOLE:
-            args = self.args(args_node)
-            extra = _CONSOLE[method]
-            if extra:
-                self.need("import sys")
-            parts = [a.code for a in args]
-            if (
-                len(parts) > 1
-                and args[0].kind == "str"
-                and parts[0].startswith('"')
-                and parts[0].count("%s") == len(parts) - 1
-                and "%" not in parts[0].replace("%s", "")
-            ):
-                # console.log('%s %s', a, b) substitutes, as util.format does for %s.
-                self.need("from expresspy import js")
-                values = ", ".join(f"js.string({p})" for p in parts[1:])
-                parts = [f"{parts[0]} % ({values}{',' if len(parts) == 2 else ''})"]
-            return Expr(f"print({', '.join(parts + ([extra] if extra else []))})", None, PRIMARY)
-        handlers: dict[str, Callable[[Node, str, Node], Expr | None]] = {
-            "JSON": self.json_call,
-            "Math": self.math_call,
-            "Object": self.object_call,
-            "Array": self.array_static,
-            "Number": self.number_static,
-            "Date": self.date_static,
-            "Promise": self.promise_static,
-        }
-        handler = handlers.get(obj)
-        return handler(node, method, args_node) if handler is not None else None
-
-    def json_call(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        if method == "stringify":
-            self.need("from expresspy import js")
-            return Expr(f"js.stringify({_join(args)})", "str", PRIMARY)
-        if method == "parse" and len(args) == 1:
-            self.need("import json")
-            return Expr(f"json.loads({args[0].code})", None, PRIMARY)
-        return None
-
-    def math_call(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        if method in _MATH:
-            self.need("import math")
-            return Expr(
-                f"{_MATH[method]}({_join(args)})",
-                "int" if method in ("floor", "ceil", "trunc") else "num",
-                PRIMARY,
-            )
-        if method == "round" and len(args) == 1:
-            # Math.round rounds halves up (2.5 → 3, -2.5 → -2); Python's round goes to even.
-            self.need("import math")
-            return Expr(f"math.floor({args[0].at(SUM)} + 0.5)", "int", PRIMARY)
-        if method == "random" and not args:
-            self.need("import random")
-            return Expr("random.random()", "num", PRIMARY)
-        if method in ("max", "min", "abs"):
-            if len(args) == 1 and args[0].code.startswith("*"):
-                return Expr(f"{method}({args[0].code[1:]})", "num", PRIMARY)
-            return Expr(f"{method}({_join(args)})", _numeric_kind(args), PRIMARY)
-        if method == "pow" and len(args) == 2:
-            return Expr(f"{args[0].at(PRIMARY)} ** {args[1].at(PRIMARY)}", "num", 13)
-        return None
-
-    def object_call(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        if method == "keys" and len(args) == 1:
-            return Expr(f"list({args[0].code})", "list", PRIMARY)
-        if method == "values" and len(args) == 1:
-            return Expr(f"list({args[0].at(PRIMARY)}.values())", "list", PRIMARY)
-        if method == "entries" and len(args) == 1:
-            return Expr(f"[list(item) for item in {args[0].at(PRIMARY)}.items()]", "list")
-        if method == "assign" and len(args) >= 2 and args[0].code == "{}":
-            merged = ", ".join(f"**{a.at(PRIMARY)}" for a in args[1:])
-            return Expr("{" + merged + "}", "dict")
-        if method == "assign" and len(args) >= 2 and self.pre:
-            self.pre[-1].extend(f"{args[0].at(PRIMARY)}.update({a.code})" for a in args[1:])
-            return args[0]
-        if method == "freeze" and len(args) == 1:
-            return args[0]
-        return None
-
-    def array_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        if method == "isArray" and len(args) == 1:
-            return Expr(f"isinstance({args[0].code}, list)", "bool", PRIMARY)
-        if method == "from" and len(args) == 1:
-            return Expr(f"list({args[0].code})", "list", PRIMARY)
-        return None
-
-    def number_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        self.need("from expresspy import js")
-        if method in ("parseInt", "parseFloat"):
-            helper = "parse_int" if method == "parseInt" else "parse_float"
-            return Expr(f"js.{helper}({_join(args)})", "num", PRIMARY)
-        if method == "isInteger" and len(args) == 1:
-            value = args[0].code
-            return Expr(f"isinstance({value}, int) and not isinstance({value}, bool)", "bool", 3)
-        if method == "isNaN" and len(args) == 1:
-            self.need("import math")
-            value = args[0].code
-            return Expr(f"isinstance({value}, float) and math.isnan({value})", "bool", 3)
-        return None
-
-    def date_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        if method == "now" and not args_node.named_children:
-            self.need("from expresspy import js")
-            return Expr("js.now()", "int", PRIMARY)
-        return None
-
-    def promise_static(self, node: Node, method: str, args_node: Node) -> Expr | None:
-        args = self.args(args_node)
-        if method == "resolve":
-            self.need("from expresspy import js")
-            return Expr(f"js.resolved({_join(args)})", "promise", PRIMARY)
-        if method == "all" and len(args) == 1:
-            self.need("import asyncio")
-            return Expr(f"asyncio.gather(*{args[0].at(PRIMARY)})", "promise", PRIMARY)
-        return None
-
     def builtin_call(self, node: Node, obj: Expr, method: str, args_node: Node) -> Expr:
         """Node built-ins: path, fs (basics), crypto, dotenv."""
         args = self.args(args_node)
@@ -566,11 +428,14 @@ class CallTranslator(ExpressionTranslator):
         raise Untranslatable(node, f"{obj.kind}.{method}")
 
     # -- arrays ------------------------------------------------------------------------------
-    def inline_callback(self, node: Node, count: int) -> tuple[list[str], Expr] | None:
+    def inline_callback(
+        self, node: Node, count: int, array: str | None = None
+    ) -> tuple[list[str], Expr] | None:
         """A callback whose body is one expression: its parameter names and body, else None.
 
         The names are bound in a fresh scope for the body's translation only (comprehension
-        variables), so they do not leak into the function around it.
+        variables), so they do not leak into the function around it. With `array` (the code of
+        a simple name), a third parameter (`(x, i, arr) => ...`) names that array.
         """
         if node.type not in ("arrow_function", "function_expression"):
             return None
@@ -586,12 +451,14 @@ class CallTranslator(ExpressionTranslator):
             ):
                 return None
             body = statements[0].named_children[0]
-        params = _param_names(self, node)
-        if params is None or len(params) > count:
+        params = param_names(self, node)
+        if params is None or len(params) > count + (array is not None):
             return None
         self.push_scope(is_function=False)
         try:
-            names = [self.scope.declare(p, None) for p in params]
+            names = [self.scope.declare(p, None) for p in params[:count]]
+            for third in params[count:]:
+                self.scope.declare(third, "list", array)
             return names, self.expr(body)
         finally:
             self.pop_scope()
@@ -603,7 +470,7 @@ class CallTranslator(ExpressionTranslator):
         children = [c for c in args_node.named_children if c.type != "comment"]
         seq = obj.at(PRIMARY)
         if method in ("find", "filter", "map", "some", "every", "findIndex") and children:
-            inline = self.inline_callback(children[0], 2)
+            inline = self.inline_callback(children[0], 2, seq if is_simple(seq) else None)
             if inline is not None:
                 return self.comprehension(obj, method, *inline)
             fn = self.args(args_node, f"{method}_item")[0]
@@ -632,7 +499,7 @@ class CallTranslator(ExpressionTranslator):
             ),
             "join": lambda a: self.join_call(obj, a),
             "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list", SUM),
-            "reverse": lambda a: Expr(f"{seq}.reverse()", None, PRIMARY) if not a else None,
+            "reverse": lambda a: self.reverse_call(node, obj) if not a else None,
         }
         if method in simple and (
             obj.kind == "list" or method in ("push", "join", "shift", "unshift", "pop")
@@ -656,6 +523,21 @@ class CallTranslator(ExpressionTranslator):
         if method == "forEach":
             raise Untranslatable(node, "forEach inside an expression")
         return None
+
+    def reverse_call(self, node: Node, obj: Expr) -> Expr:
+        """`xs.reverse()` reverses in place and returns xs: the statement stays a call; used as
+        a value, a name is reversed first, and a fresh list is reversed as a copy."""
+        parent = node.parent
+        if parent is not None and parent.type == "expression_statement":
+            return Expr(f"{obj.at(PRIMARY)}.reverse()", None, PRIMARY)
+        if is_simple(obj.code) and self.pre:
+            self.pre[-1].append(f"{obj.code}.reverse()")
+            return obj
+        return (
+            Expr(f"{obj.code}[::-1]", "list", PRIMARY)
+            if obj.code.startswith(("list(", "["))
+            else Expr(f"list(reversed({obj.code}))", "list", PRIMARY)
+        )
 
     def sort_call(self, obj: Expr, args_node: Node, children: list[Node]) -> Expr:
         """`xs.sort(cmp)` sorts in place and returns xs; without cmp it compares as strings."""
@@ -726,6 +608,10 @@ class CallTranslator(ExpressionTranslator):
         if method in ("slice", "substring") and 1 <= len(args) <= 2:
             if method == "substring" and any(a.kind != "int" for a in args):
                 return None
+            if method == "substring" and all(a.code.lstrip("-").isdigit() for a in args):
+                # substring clamps negative bounds to 0 and swaps reversed ones.
+                ends = sorted(max(0, int(a.code)) for a in args)
+                args = [Expr(str(end), "int") for end in ends]
             bounds = ":".join(a.code for a in args) if len(args) == 2 else f"{args[0].code}:"
             return Expr(f"{subject}[{bounds}]", obj.kind, PRIMARY)
         if method == "split" and len(args) == 1:
@@ -785,19 +671,21 @@ class CallTranslator(ExpressionTranslator):
         bound = self.scope.find(name) if ctor.type == "identifier" else None
         if bound is None and name in ("Error", "TypeError", "RangeError"):
             return Expr(f"Exception({_join(args)})", "error", PRIMARY)
-        if bound is None and name == "Date":
-            if not args:
-                self.need("from datetime import datetime, timezone")
-                return Expr("datetime.now(timezone.utc)", "date", PRIMARY)
-            raise Untranslatable(node, "new Date(value)")
+        if bound is None and name in _JS_TYPES:
+            # js.Date keeps milliseconds (`end - start`); js.Map and js.Set keep JavaScript's
+            # iteration (pairs, insertion order) and JSON (`{}`).
+            self.need("from expresspy import js")
+            return Expr(f"js.{name}({_join(args)})", _JS_TYPES[name], PRIMARY)
         if bound is None and name == "Promise":
             self.need("from expresspy import js")
             return Expr(f"js.Promise({_join(args)})", "promise", PRIMARY)
         if bound is None and name == "Array" and not args:
             return Expr("[]", "list")
+        if bound is None and name == "Array" and len(args) == 1 and args[0].kind == "int":
+            return Expr(f"[None] * {args[0].at(PRODUCT + 1)}", "list", PRODUCT)
         if bound is None and name == "Object" and not args:
             return Expr("{}", "dict")
-        if bound is None and name in ("Map", "Set", "URL", "WeakMap"):
+        if bound is None and name in ("URL", "WeakMap", "WeakSet"):
             raise Untranslatable(node, f"new {name}")
         kind = self.scope.kind(name) if ctor.type == "identifier" else None
         callee = self.expr(ctor)
@@ -912,23 +800,15 @@ _REDIS_STORE_OPTIONS = {
 }
 
 
-def _join(args: list[Expr]) -> str:
-    return ", ".join(a.code for a in args)
-
-
 def _arity(ctx: ExpressionTranslator, node: Node) -> int:
     """How many parameters a function node declares (-1 when it is not a function)."""
     if node.type not in ("arrow_function", "function_expression", "function"):
         return -1
-    names = _param_names(ctx, node)
+    names = param_names(ctx, node)
     return len(names) if names is not None else -1
 
 
-def _numeric_kind(args: list[Expr]) -> str:
-    return "int" if all(a.kind == "int" for a in args) else "num"
-
-
-def _param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
+def param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
     """Plain identifier parameters of a function node, or None when any is a pattern."""
     params = node.child_by_field_name("parameters")
     single = node.child_by_field_name("parameter")

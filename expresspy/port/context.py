@@ -14,7 +14,16 @@ from .naming import py_name
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["Context", "Expr", "LocalModule", "Scope", "Todo", "Untranslatable", "is_simple"]
+__all__ = [
+    "Context",
+    "Expr",
+    "LocalModule",
+    "Scope",
+    "Todo",
+    "Untranslatable",
+    "chain_context",
+    "is_simple",
+]
 
 #: Python's precedence levels, low to high, for parenthesising translated sub-expressions.
 (
@@ -45,12 +54,14 @@ class Expr:
     Kinds the translator reasons with: "str", "int", "num" (a number that may be NaN or
     fractional), "bool", "list", "dict", "none", "req", "res", "app", "router", "session",
     "reqdict" (req.params/query/body/cookies: missing keys read as None), "error",
-    "instance", "class", "module", "function", and None when unknown.
+    "instance", "class", "module", "function", "promise", and None when unknown. `settled`
+    marks the value of a promise chain already awaited (awaiting it again changes nothing).
     """
 
     code: str
     kind: str | None = None
     prec: int = ATOM
+    settled: bool = False
 
     def at(self, level: int) -> str:
         """The code, parenthesised if it binds more loosely than `level` needs."""
@@ -70,6 +81,53 @@ class Todo:
         first = self.original.strip().splitlines()[0] if self.original.strip() else ""
         more = " ..." if len(self.original.strip().splitlines()) > 1 else ""
         return f"# TODO(port): {self.file}:{self.line}: {first}{more}"
+
+
+def chain_context(node: Node) -> str | None:
+    """Where a chain's value goes: "statement", "return", "await", "arrow" (an arrow
+    function's expression body), or None for any other place."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None:
+        return None
+    if parent.type == "expression_statement":
+        return "statement"
+    if parent.type == "return_statement":
+        return "return"
+    if parent.type == "await_expression":
+        return "await"
+    if parent.type == "arrow_function" and parent.child_by_field_name("body") == node:
+        return "arrow"
+    return None
+
+
+_EQUALITY = ("===", "!==", "==", "!=")
+
+
+def _stores_undefined(root: Node) -> bool:
+    """Whether any `undefined` (or `void x`) under `root` is a value, not a comparison's side."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "undefined" or (node.type == "identifier" and node.text == b"undefined"):
+            parent = node.parent
+            while parent is not None and parent.type == "parenthesized_expression":
+                parent = parent.parent
+            operator = parent.child_by_field_name("operator") if parent is not None else None
+            compared = (
+                parent is not None
+                and parent.type == "binary_expression"
+                and operator is not None
+                and operator.text is not None
+                and operator.text.decode() in _EQUALITY
+            )
+            if not compared:
+                return True
+        if node.type == "unary_expression" and (node.text or b"").startswith(b"void"):
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def is_simple(code: str) -> bool:
@@ -168,8 +226,25 @@ class Context:
         # What `this` means inside a function assigned to an object's property (`app.x = ...`).
         self.this_binding: list[Expr] = []
         self.view_engine: str | None = None
+        # Whether the file uses `undefined` as a value (see undefined_values).
+        self.undefined_seen: bool | None = None
 
     # -- small services -----------------------------------------------------------------
+    def undefined_values(self, node: Node) -> bool:
+        """Whether this file uses `undefined` as a value (`{ a: undefined }`, `return
+        undefined`, `void 0`), not only in tests (`x === undefined`).
+
+        Only then can a value be ``js.undefined`` rather than None, and tests of "nothing"
+        (`x == null`, `x ?? y`, `x?.y`, defaults) check for both; files that never store
+        `undefined` keep Python's plain `is None`.
+        """
+        if self.undefined_seen is None:
+            root = node
+            while root.parent is not None:
+                root = root.parent
+            self.undefined_seen = _stores_undefined(root)
+        return self.undefined_seen
+
     def text(self, node: Node) -> str:
         """The original source text of a node."""
         return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from expresspy import js
+from expresspy.jstypes import call_loosely
 
-__all__ = ["each", "ejs_engine", "handlebars_engine"]
+__all__ = ["Helper", "each", "ejs_engine", "handlebars_engine"]
 
 RenderCallback = Callable[[BaseException | None, str | None], Any]
 Engine = Callable[[str, dict[str, Any], RenderCallback], Any]
@@ -53,9 +54,27 @@ def _printed(value: Any) -> str:
     """What the template engines print for a value: nothing for None, else String(value)."""
     import jinja2
 
+    if isinstance(value, Helper):
+        value = value()  # `{{year}}` names a helper alone: Handlebars calls it
     if value is None or isinstance(value, jinja2.Undefined) or value is js.undefined:
         return ""
     return js.string(value)
+
+
+class Helper:
+    """A Handlebars helper (express-handlebars' `helpers: {...}`) in translated templates.
+
+    `{{shout title}}` becomes `{{ shout(title) }}`: the helper gets the tag's arguments, as
+    many as it takes (Handlebars adds an `options` object JavaScript helpers usually ignore;
+    block helpers and hash arguments are not supported). A tag naming it alone prints what it
+    returns when called with none.
+    """
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, *args: Any) -> Any:
+        return call_loosely(self.fn, *args)
 
 
 def each(value: Any) -> Iterator[tuple[Any, Any]]:
@@ -69,7 +88,12 @@ def each(value: Any) -> Iterator[tuple[Any, Any]]:
             return
 
 
-def _environment(roots: tuple[str, ...], escape: Callable[[str], str], cache: bool) -> Any:
+def _environment(
+    roots: tuple[str, ...],
+    escape: Callable[[str], str],
+    cache: bool,
+    helpers: Mapping[str, Callable[..., Any]],
+) -> Any:
     try:
         import jinja2
         import markupsafe
@@ -93,6 +117,7 @@ def _environment(roots: tuple[str, ...], escape: Callable[[str], str], cache: bo
     env.filters["raw"] = lambda value: markupsafe.Markup(_printed(value))
     env.globals["js"] = js
     env.globals["each"] = each
+    env.globals.update({name: Helper(fn) for name, fn in helpers.items()})
     return env
 
 
@@ -119,8 +144,10 @@ class _Engine:
         layout: str | None = None,
         layouts_dir: str | None = None,
         trim: bool = False,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.escape = _escaper(escapes)
+        self.helpers = dict(helpers or {})
         self.trim = trim
         self.layout = layout
         self.layouts_dir = layouts_dir
@@ -129,7 +156,7 @@ class _Engine:
     def environment(self, roots: tuple[str, ...], cache: bool) -> Any:
         key = (roots, cache)
         if key not in self.environments:
-            self.environments[key] = _environment(roots, self.escape, cache)
+            self.environments[key] = _environment(roots, self.escape, cache, self.helpers)
         return self.environments[key]
 
     def __call__(self, path: str, options: dict[str, Any], callback: RenderCallback) -> None:
@@ -162,10 +189,14 @@ def handlebars_engine(options: Mapping[str, Any] | None = None) -> Engine:
     """An engine for views translated from Handlebars, with express-handlebars' layouts.
 
     Options as express-handlebars names them: ``defaultLayout`` (default ``"main"``; False for
-    none) and ``layoutsDir`` (default ``views/layouts``). ``extname`` and ``partialsDir`` were
-    used at translation time and are accepted and ignored here.
+    none), ``layoutsDir`` (default ``views/layouts``) and ``helpers`` (name → function; see
+    :class:`Helper`). ``extname`` and ``partialsDir`` were used at translation time and are
+    accepted and ignored here.
     """
     opts = dict(options or {})
     default = opts.get("defaultLayout", opts.get("default_layout", "main"))
     layouts = opts.get("layoutsDir", opts.get("layouts_dir"))
-    return _Engine(HANDLEBARS_ESCAPES, default if default else "", layouts, trim=True)
+    helpers = opts.get("helpers") or {}
+    return _Engine(
+        HANDLEBARS_ESCAPES, default if default else "", layouts, trim=True, helpers=helpers
+    )

@@ -54,6 +54,12 @@ PLAIN_ATTRS = {
     "session_cookie",
 }
 _NUMERIC = {"int", "num"}
+#: A dict item read at the end of an expression (`user["name"]`), for `.get` in `??`.
+_MISSING_ITEM = re.compile(r'\[("[^"\\]*")\]$')
+#: JavaScript's conversion functions used as values (callbacks), as expresspy.js's.
+_GLOBAL_VALUES = {"String": "js.string", "Boolean": "js.truthy", "Number": "js.number"}
+#: Kinds of the `null` and `undefined` literals.
+_NOTHING = {"none", "undefined"}
 _BINARY = {
     "-": ("-", SUM),
     "*": ("*", PRODUCT),
@@ -81,10 +87,12 @@ TYPEOF_TESTS = {
 }
 
 
-#: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`.
+#: A read that answers None for a missing key: `req.body.get("caption")`, `session.get(key)`,
+#: and a session field read as an attribute (`req.session.user`; not its `id` or `cookie`).
 _MISSING_KEY_READ = re.compile(
     r"(?P<base>\w+\.(?:body|query|params|cookies|signed_cookies|session))"
     r'\.get\((?P<key>"[^"\\]*"|[\w.]+)\)'
+    r"|(?P<session>\w+\.session)\.(?!(?:id|cookie)$)(?P<field>[A-Za-z_]\w*)"
 )
 
 
@@ -120,7 +128,7 @@ class ExpressionTranslator(Context):
     def x_identifier(self, node: Node) -> Expr:
         name = self.text(node)
         if name == "undefined":
-            return Expr("none" if self.jinja else "None", "none")
+            return self.x_undefined(node)
         if name == "NaN":
             return Expr('float("nan")', "num", PRIMARY)
         if name == "Infinity":
@@ -134,6 +142,10 @@ class ExpressionTranslator(Context):
         if self.jinja:
             bound = self.scope.find(name)
             return Expr(bound.names[name] if bound is not None else name, None)
+        if self.scope.find(name) is None and name in _GLOBAL_VALUES:
+            # `xs.map(String)`, `xs.filter(Boolean)`: the global function as a value.
+            self.need("from expresspy import js")
+            return Expr(_GLOBAL_VALUES[name], "function", PRIMARY)
         return Expr(self.scope.py(name), self.scope.kind(name))
 
     x_shorthand_property_identifier = x_identifier
@@ -146,7 +158,25 @@ class ExpressionTranslator(Context):
     def x_null(self, node: Node) -> Expr:
         return Expr("none" if self.jinja else "None", "none")
 
-    x_undefined = x_null
+    def x_undefined(self, node: Node) -> Expr:
+        if self.jinja:
+            return Expr("none", "undefined")
+        if self.undefined_values(node):
+            self.need("from expresspy import js")
+            return Expr("js.undefined", "undefined", PRIMARY)
+        return Expr("None", "undefined")
+
+    def nothing_test(self, node: Node, value: Expr, negate: bool = False) -> Expr:
+        """`value` is null or undefined: `is None`, or also `js.undefined` where the file
+        stores it (see Context.undefined_values)."""
+        if self.jinja or not self.undefined_values(node):
+            none = "none" if self.jinja else "None"
+            return Expr(
+                f"{value.at(COMPARE + 1)} is {'not ' if negate else ''}{none}", "bool", COMPARE
+            )
+        self.need("from expresspy import js")
+        word = "not in" if negate else "in"
+        return Expr(f"{value.at(COMPARE + 1)} {word} (None, js.undefined)", "bool", COMPARE)
 
     def x_true(self, node: Node) -> Expr:
         return Expr("true" if self.jinja else "True", "bool")
@@ -169,8 +199,9 @@ class ExpressionTranslator(Context):
         parts: list[tuple[str, Expr | None]] = []
         for child in node.named_children:
             if child.type == "template_substitution":
-                inner = child.named_children[0]
-                parts.append(("", self.expr(inner)))
+                value = self.expr(child.named_children[0])
+                constant = _constant_text(value)
+                parts.append((constant, None) if constant is not None else ("", value))
             else:  # string_fragment, escape_sequence
                 parts.append((decode_string(self.text(child)), None))
         return self.interpolate(parts)
@@ -208,6 +239,9 @@ class ExpressionTranslator(Context):
 
     def as_string(self, value: Expr, in_fstring: bool = False) -> str:
         """Code for JavaScript's String(value): plain when the kind prints the same."""
+        constant = _constant_text(value)
+        if constant is not None:
+            return py_string(constant)
         if value.kind == "str" or (value.kind == "int" and (in_fstring or self.jinja)):
             return value.code
         if value.kind == "int":
@@ -306,6 +340,8 @@ class ExpressionTranslator(Context):
         if match is None:
             return value.code
         self.need("from expresspy import js")
+        if match["session"] is not None:
+            return f'{match["session"]}.get("{match["field"]}", js.undefined)'
         return f"{match['base']}.get({match['key']}, js.undefined)"
 
     def property_key(self, key: Node) -> str:
@@ -347,15 +383,16 @@ class ExpressionTranslator(Context):
                 return Expr(f"js.or_({left.code}, {right.code})", left.kind, PRIMARY)
             return Expr(f"{left.at(OR)} or {right.at(OR + 1)}", kind, OR)
         if op == "??":
-            none = "none" if self.jinja else "None"
+            # `o.a ?? d`: a missing key of plain data reads as nothing, not a KeyError.
+            left = Expr(_MISSING_ITEM.sub(r".get(\1)", left.code), left.kind, left.prec)
+            test = self.nothing_test(node, left, negate=True)
             return Expr(
-                f"{left.at(TERNARY + 1)} if {left.at(COMPARE + 1)} is not {none} "
-                f"else {right.at(TERNARY)}",
+                f"{left.at(TERNARY + 1)} if {test.code} else {right.at(TERNARY)}",
                 _same(left, right),
                 TERNARY,
             )
         if op in ("===", "!==", "==", "!="):
-            return self.equality(left, right, op)
+            return self.equality(node, left, right, op)
         if op == "+":
             return self.plus(left, right)
         if op == "instanceof":
@@ -369,6 +406,9 @@ class ExpressionTranslator(Context):
         if op not in _BINARY:
             raise Untranslatable(node, f"operator {op}")
         symbol, prec = _BINARY[op]
+        if prec in (PRODUCT, POWER) or op == "-":
+            # `'5' * '2'` is 10: arithmetic converts a string operand to a number.
+            left, right = self.numeric(left), self.numeric(right)
         kind = (
             "bool"
             if prec == COMPARE
@@ -377,6 +417,13 @@ class ExpressionTranslator(Context):
         right_prec = prec + 1 if op != "**" else prec
         left_prec = prec if op != "**" else prec + 1
         return Expr(f"{left.at(left_prec)} {symbol} {right.at(right_prec)}", kind, prec)
+
+    def numeric(self, value: Expr) -> Expr:
+        """A string operand of arithmetic as `js.number(...)`; anything else unchanged."""
+        if value.kind != "str" or self.jinja:
+            return value
+        self.need("from expresspy import js")
+        return Expr(f"js.number({value.code})", "num", PRIMARY)
 
     def typeof_test(self, left: Node, right: Node, op: str) -> Expr | None:
         """`typeof x === 'string'` as isinstance(x, str), and so on."""
@@ -396,6 +443,8 @@ class ExpressionTranslator(Context):
             name = self.expr(argument).at(PRIMARY)
             word = "defined" if op.startswith("!") else "undefined"
             return Expr(f"{name} is {word}", "bool", COMPARE)
+        if self.string_value(right) == "undefined":
+            return self.nothing_test(left, self.expr(argument), negate=op.startswith("!"))
         test = template.format(x=self.expr(argument).at(PRIMARY))
         if op.startswith("!"):
             return Expr(
@@ -405,16 +454,21 @@ class ExpressionTranslator(Context):
             )
         return Expr(test, "bool", COMPARE)
 
-    def equality(self, left: Expr, right: Expr, op: str) -> Expr:
+    def equality(self, node: Node, left: Expr, right: Expr, op: str) -> Expr:
         """`===` is `==` (`is None` for null/undefined); `==` of unknowns is js.loose_eq."""
         negate = op.startswith("!")
-        none = "none" if self.jinja else "None"
-        if right.kind == "none" or left.kind == "none":
-            subject = left if right.kind == "none" else right
-            return Expr(
-                f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}", "bool", COMPARE
-            )
         strict = op in ("===", "!==")
+        if right.kind in _NOTHING or left.kind in _NOTHING:
+            subject, other = (left, right) if right.kind in _NOTHING else (right, left)
+            if strict and other.kind == "none" and not self.jinja:
+                # `x === null` is false for undefined, as `is None` is for js.undefined.
+                none = "None"
+                return Expr(
+                    f"{subject.at(COMPARE + 1)} is {'not ' if negate else ''}{none}",
+                    "bool",
+                    COMPARE,
+                )
+            return self.nothing_test(node, subject, negate)
         if strict or (left.kind is not None and left.kind == right.kind):
             symbol = "!=" if negate else "=="
             return Expr(f"{left.at(COMPARE + 1)} {symbol} {right.at(COMPARE + 1)}", "bool", COMPARE)
@@ -462,7 +516,7 @@ class ExpressionTranslator(Context):
         if op == "~":
             return Expr(f"~{arg.at(UNARY)}", "int", UNARY)
         if op == "void":
-            return Expr("None", "none")
+            return self.x_undefined(node)
         raise Untranslatable(node, f"unary {op}")
 
     def condition(self, value: Expr, level: int = LAMBDA) -> str:
@@ -471,7 +525,7 @@ class ExpressionTranslator(Context):
         Lists and dicts are always true in JavaScript; a number that may be NaN is tested
         with js.truthy (NaN is false in JavaScript, true in Python).
         """
-        if value.kind in ("list", "dict"):
+        if value.kind in ("list", "dict", "map", "set", "date"):
             return f"{value.at(COMPARE + 1)} is not None"
         if value.kind == "num":
             self.need("from expresspy import js")
@@ -491,6 +545,8 @@ class ExpressionTranslator(Context):
         inner = self.expr(node.named_children[0])
         if self.is_async:
             self.is_async[-1] = True
+        if inner.settled:
+            return inner  # a `.then` chain, awaited where it was translated
         return Expr(
             f"await {inner.at(AWAIT)}", inner.kind if inner.kind != "promise" else None, AWAIT
         )
@@ -528,9 +584,8 @@ class ExpressionTranslator(Context):
         obj = self.expr(obj_node)
         access = self.member(obj, self.text(prop_node))
         if optional and not self.jinja:
-            return Expr(
-                f"None if {obj.at(COMPARE + 1)} is None else {access.at(TERNARY)}", None, TERNARY
-            )
+            test = self.nothing_test(node, obj)
+            return Expr(f"None if {test.code} else {access.at(TERNARY)}", None, TERNARY)
         return access
 
     def special_member(self, obj_node: Node, prop: str) -> Expr | None:
@@ -559,6 +614,8 @@ class ExpressionTranslator(Context):
         """`obj.prop` by the kind of `obj` (see the module doc)."""
         kind = obj.kind
         base = obj.at(PRIMARY)
+        if prop == "size" and kind in ("map", "set"):
+            return Expr(f"len({obj.code})", "int", PRIMARY)
         if prop == "length":
             if kind == "list":
                 return Expr(f"len({obj.code})", "int", PRIMARY)
@@ -685,6 +742,15 @@ def _top_level(code: str, word: str) -> int:
                 return -1
             found = i
     return found
+
+
+def _constant_text(value: Expr) -> str | None:
+    """What a `null` or `undefined` literal prints as ("null", "undefined"), else None."""
+    if value.kind == "none" and value.code in ("None", "none"):
+        return "null"
+    if value.kind == "undefined" and value.code in ("None", "none", "js.undefined"):
+        return "undefined"
+    return None
 
 
 def _same(a: Expr, b: Expr) -> str | None:

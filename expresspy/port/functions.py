@@ -67,6 +67,7 @@ class FunctionTranslator(CallTranslator):
         if (
             body is not None
             and body.type != "statement_block"
+            and not _is_chain(self, body)  # a `.then` chain awaits: a def
             and not self.jinja
             and "async" not in self.text(node).split("(")[0].split("=>")[0]
         ):
@@ -76,9 +77,12 @@ class FunctionTranslator(CallTranslator):
                 self.declare_params(node)
                 pre: list[str] = []
                 self.pre.append(pre)
+                self.is_async.append(False)  # an await (a `.then` chain) needs a def
                 try:
                     value = self.expr(body)
+                    awaits = self.is_async[-1]
                 finally:
+                    self.is_async.pop()
                     self.pre.pop()
                     self.pop_scope()
                 code = (
@@ -86,7 +90,7 @@ class FunctionTranslator(CallTranslator):
                     if params
                     else f"lambda: {value.code}"
                 )
-                if not pre and len(code) <= LAMBDA_LIMIT and "\n" not in code:
+                if not pre and not awaits and len(code) <= LAMBDA_LIMIT and "\n" not in code:
                     return Expr(code, "function", 0)
         if self.jinja or not self.hoisted:
             raise Untranslatable(node, "function in this position")
@@ -149,8 +153,11 @@ class FunctionTranslator(CallTranslator):
                 self.hoisted.append([])
                 self.pre.append([])
                 try:
-                    value = self.expr(body_node)
-                    body = indent(self.hoisted[-1] + self.pre[-1] + [f"return {value.code}"])
+                    if _is_chain(self, body_node):  # `(req, res) => db.find().then(...)`
+                        own = self.returned_chain(body_node)
+                    else:
+                        own = [f"return {self.expr(body_node).code}"]
+                    body = indent(self.hoisted[-1] + self.pre[-1] + own)
                 finally:
                     self.hoisted.pop()
                     self.pre.pop()
@@ -213,9 +220,15 @@ class FunctionTranslator(CallTranslator):
             outer_names[word].append(owner.names[name])
         return [f"{word} {', '.join(names)}" for word, names in outer_names.items() if names]
 
+    def returned_chain(self, node: Node) -> list[str]:  # pragma: no cover - overridden
+        """`return p.then(...)` as statements (see promises.py)."""
+        raise Untranslatable(node)
+
     def s_return_statement(self, node: Node) -> list[str]:
         if not node.named_children:
             return ["return"]
+        if _is_chain(self, node.named_children[0]):
+            return self.returned_chain(node.named_children[0])
         value = self.expr(node.named_children[0])
         if value.kind == "promise":
             if self.returns_promise:
@@ -316,11 +329,8 @@ class FunctionTranslator(CallTranslator):
                 assert left is not None and right is not None
                 key = self.text(left)
                 default = self.expr(right)
-                read = self.read_key(source, key)
                 py = self.scope.declare(key, default.kind)
-                lines.append(f"{py} = {read}")
-                lines.append(f"if {py} is None:")
-                lines.append(f"{INDENT}{py} = {default.code}")
+                lines.extend(self.defaulted(child, source, key, py, default.code))
                 taken.append(key)
             elif child.type == "pair_pattern":
                 key_node = child.child_by_field_name("key")
@@ -336,9 +346,7 @@ class FunctionTranslator(CallTranslator):
                     right = value.child_by_field_name("right")
                     assert left is not None and right is not None
                     py = self.scope.declare(self.text(left), None)
-                    lines.append(f"{py} = {self.read_key(source, key)}")
-                    lines.append(f"if {py} is None:")
-                    lines.append(f"{INDENT}{py} = {self.code(right)}")
+                    lines.extend(self.defaulted(child, source, key, py, self.code(right)))
                 else:
                     raise Untranslatable(child, "nested pattern")
             elif child.type == "rest_pattern":
@@ -351,6 +359,22 @@ class FunctionTranslator(CallTranslator):
             else:
                 raise Untranslatable(child, "pattern")
         return lines
+
+    def defaulted(self, node: Node, source: Expr, key: str, py: str, default: str) -> list[str]:
+        """`{ key = default }`: the default replaces a missing (undefined) value only, not null.
+
+        Where the file stores js.undefined, a dict key is read with `.get(key, js.undefined)`
+        so that an explicit null stays; elsewhere missing and null are both None.
+        """
+        read = self.read_key(source, key)
+        if read.endswith(")") and ".get(" in read and self.undefined_values(node):
+            self.need("from expresspy import js")
+            return [
+                f"{py} = {read[:-1]}, js.undefined)",
+                f"if {py} is js.undefined:",
+                f"{INDENT}{py} = {default}",
+            ]
+        return [f"{py} = {read}", f"if {py} is None:", f"{INDENT}{py} = {default}"]
 
     def read_key(self, source: Expr, key: str) -> str:
         """A destructured key: `.get` on data (missing → None), attributes on objects."""
@@ -366,6 +390,15 @@ class FunctionTranslator(CallTranslator):
         ):
             return self.member(source, key).code
         return f"{source.at(PRIMARY)}.get({py_string(key)})"
+
+
+def _is_chain(ctx: FunctionTranslator, node: Node) -> bool:
+    """Whether `node` is a call of `.then`/`.catch`/`.finally` (a promise chain)."""
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    callee = node.child_by_field_name("function") if node.type == "call_expression" else None
+    prop = callee.child_by_field_name("property") if callee is not None else None
+    return prop is not None and ctx.text(prop) in ("then", "catch", "finally")
 
 
 def _defaults_itself(name: str, body: str) -> bool:

@@ -1,10 +1,13 @@
 """Handlebars templates (as express-handlebars renders them) as Jinja2.
 
 `{{x}}` → `{{ x }}`, `{{{x}}}` → `{{ x|raw }}`, `{{#if}}`/`{{#unless}}`/`{{else}}`,
-`{{#each}}` (with `this`, `@index`, `@key`, `@first`, `@last`, `../`), `{{#with}}`, and
-`{{> partial}}` → `{% include "partials/partial.html" %}`. Handlebars' whitespace rules are
-applied while translating: a block, else, comment or partial tag alone on its line removes the
-line (its indentation and its newline), and `~` strips the whitespace on its side.
+`{{#each}}` (with `this`, `@index`, `@key`, `@first`, `@last`, `../`, and block params:
+`{{#each items as |item i|}}`), `{{#with}}` (also `as |u|`), helper calls (`{{shout title}}` →
+`{{ shout(title) }}`, `{{lookup list i}}` → `{{ list[i] }}`; the engine registers the app's
+helpers), and `{{> partial}}` → `{% include "partials/partial.html" %}`. Handlebars'
+whitespace rules are applied while translating: a block, else, comment or partial tag alone on
+its line removes the line (its indentation and its newline), and `~` strips the whitespace on
+its side.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ __all__ = ["translate_handlebars"]
 
 _TAG = re.compile(r"\{\{(~?)(\{)?(!--.*?--|!.*?|[#/^>]?[^{}]*?)(\})?(~?)\}\}", re.DOTALL)
 _STANDALONE_KINDS = {"#", "/", "else", "!", ">"}
+#: A helper call's arguments: quoted strings (which may hold spaces) and other words.
+_ARGUMENT = re.compile(r""""[^"]*"|'[^']*'|\S+""")
+#: `items as |item index|`: a block's argument and its block params.
+_BLOCK_PARAMS = re.compile(r"(?P<value>.+?)\s+as\s+\|\s*(?P<names>[\w$]+(?:\s+[\w$]+)?)\s*\|")
+_HELPER_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass
@@ -82,8 +90,19 @@ class _Scope:
         key: str | None = None,
         parent: _Scope | None = None,
         loop: bool = False,
+        params: dict[str, str] | None = None,
     ) -> None:
         self.this, self.key, self.parent, self.loop = this, key, parent, loop
+        self.params = params or {}  # block params (`as |item i|`) → Jinja2 names
+
+    def param(self, name: str) -> str | None:
+        """The Jinja2 name of block param `name` here or in an enclosing block, else None."""
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.params:
+                return scope.params[name]
+            scope = scope.parent
+        return None
 
 
 class _Translator:
@@ -129,6 +148,11 @@ class _Translator:
                 return f"loop.{name}"
             raise ValueError(text)
         parts = [p for p in re.split(r"[./]", text) if p]
+        bound = scope.param(parts[0]) if parts else None
+        if bound is not None and len(parts) > 1 and parts[-1] == "length":
+            return f"js.length({'.'.join([bound, *parts[1:-1]])})"
+        if bound is not None:
+            return ".".join([bound, *parts[1:]])
         if len(parts) > 1 and parts[-1] == "length":
             return f"js.length({self.path(text[: text.rindex('length')].rstrip('./'))})"
         if parts and parts[0] == "this":
@@ -193,12 +217,23 @@ class _Translator:
                         + "{% endfilter %}"
                     )
                 return include
-            if " " in body:
-                return self.todo(tag)  # a helper call
-            value = self.path(body)
+            value = self.helper_call(body) if " " in body else self.path(body)
             return "{{ " + value + ("|raw }}" if tag.triple else " }}")
         except ValueError:
             return self.todo(tag)
+
+    def helper_call(self, body: str) -> str:
+        """`{{name arg "text" 2}}` as `name(arg, "text", 2)` (`lookup` as a subscript); hash
+        arguments (`key=value`) and subexpressions raise ValueError (a TODO)."""
+        name, *args = _ARGUMENT.findall(body)
+        if _HELPER_NAME.fullmatch(name) is None or any(
+            a.startswith("(") or ("=" in a and a[0] not in "\"'") for a in args
+        ):
+            raise ValueError(body)
+        values = [self.path(a) for a in args]
+        if name == "lookup" and len(values) == 2:
+            return f"{values[0]}[{values[1]}]"
+        return f"{name}({', '.join(values)})"
 
     def condition(self, expression: str) -> str:
         words = expression.split()
@@ -216,19 +251,33 @@ class _Translator:
         if name == "unless":
             self.blocks.append("unless")
             return "{% if not " + self.condition(argument) + " %}"
+        argument, names = _block_params(argument)
         if name == "each":
             value = self.condition(argument)
             item, key = self.fresh("item"), self.fresh("key")
             self.blocks.append("each")
-            self.scope = _Scope(item, key, self.scope, loop=True)
+            params = dict(zip(names, (item, key), strict=False))
+            self.scope = _Scope(item, key, self.scope, loop=True, params=params)
             return "{% for " + key + ", " + item + " in each(" + value + ") %}"
+        if names and name != "with":
+            raise ValueError(name)  # block params belong to each and with
         if name == "with":
             value = self.condition(argument)
             item = self.fresh("ctx")
             self.blocks.append("with")
-            self.scope = _Scope(item, None, self.scope)
+            self.scope = _Scope(
+                item, None, self.scope, params=dict(zip(names, (item,), strict=False))
+            )
             return "{% with " + item + " = " + value + " %}{% if " + item + " %}"
         raise ValueError(name)
+
+
+def _block_params(argument: str) -> tuple[str, list[str]]:
+    """A block's argument without its `as |a b|` part, and the block params' names."""
+    match = _BLOCK_PARAMS.fullmatch(argument.strip())
+    if match is None:
+        return argument, []
+    return match["value"], match["names"].split()
 
 
 def translate_handlebars(source: str, display: str) -> ViewResult:

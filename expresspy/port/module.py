@@ -111,6 +111,12 @@ class ModuleTranslator(StatementTranslator):
             return Expr("load_dotenv", "dotenv")
         return Expr(package.expr or module, package.kind)
 
+    def require_computed(self, node: Node, path: Node) -> Expr:
+        """`require(file)` of a computed path: resolved at run time, from this file's folder,
+        to what the translation of the file there exports (`expresspy.port.require`)."""
+        self.need("from expresspy.port.require import require")
+        return Expr(f"require({self.expr(path).code}, __file__)", None)
+
     def require_binding(
         self, node: Node, target: Node | None, module: str, member: str | None = None
     ) -> list[str]:
@@ -232,6 +238,11 @@ class ModuleTranslator(StatementTranslator):
         if imports:
             lines.extend(imports)
             lines.extend(["", ""] if body and _is_definition(body[0]) else [""])
+        if self.exports and self.default_export is None:
+            # `exports.x = ...`: the module's public names, which a computed `require` of it
+            # returns as the JavaScript exports object (expresspy.port.require).
+            names = ", ".join(f'"{name}"' for name in dict.fromkeys(self.exports.values()))
+            lines.extend([f"__all__ = [{names}]", ""])
         lines.extend(body)
         if self.main_block:
             while lines and lines[-1] == "":

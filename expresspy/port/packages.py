@@ -100,6 +100,12 @@ PACKAGES: dict[str, Package] = {
     "connect-pg-simple": Package(
         ("from expresspy.session import PostgresStore",), "PostgresStore", "store_factory"
     ),
+    "pbkdf2-password": Package(
+        ("from expresspy.port.pbkdf2_password import pbkdf2_password",),
+        "pbkdf2_password",
+        "callable",
+    ),
+    "vhost": Package(("from expresspy.middleware import vhost",), "vhost", "callable"),
     "http-errors": Package(("from expresspy import HTTPError",), "HTTPError", "error_factory"),
     "escape-html": Package(("from expresspy import js",), "js.escape_html", "callable"),
     "dotenv": Package(

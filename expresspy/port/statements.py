@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from .calls import ROUTE_METHODS
 from .context import COMPARE, PRIMARY, TERNARY, Expr, Untranslatable
 from .expressions import TYPEOF_TESTS
-from .functions import INDENT, FunctionTranslator, indent
+from .functions import INDENT, indent
 from .literals import py_string
 from .naming import snake_case
+from .promises import PromiseTranslator
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -35,7 +36,7 @@ _FUNCTIONS = {
 _AUGMENTED = {"+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>="}
 
 
-class StatementTranslator(FunctionTranslator):
+class StatementTranslator(PromiseTranslator):
     """Statement, function and class rules (see the module doc)."""
 
     exports: dict[str, str]
@@ -156,7 +157,8 @@ class StatementTranslator(FunctionTranslator):
         if name_node.type == "identifier":
             name = self.text(name_node)
             if value_node is None:
-                return [f"{self.scope.declare(name, None)} = None"]
+                # `let x;` holds undefined (None unless the file stores js.undefined).
+                return [f"{self.scope.declare(name, None)} = {self.x_undefined(node).code}"]
             if value_node.type in _FUNCTIONS:
                 py = self.scope.declare(name, "function")
                 return self.function_def(value_node, py)
@@ -168,7 +170,9 @@ class StatementTranslator(FunctionTranslator):
             finally:
                 self.name_hint.pop()
             existing = self.scope.kinds.get(name)
-            py = self.scope.declare(name, value.kind if existing is None else existing)
+            # A name set to null/undefined is assigned something else later: its kind is open.
+            kind = None if value.kind in ("none", "undefined") else value.kind
+            py = self.scope.declare(name, kind if existing is None else existing)
             return [f"{py} = {value.code}"]
         if name_node.type in ("object_pattern", "array_pattern"):
             if value_node is None:
@@ -220,7 +224,13 @@ class StatementTranslator(FunctionTranslator):
             for part in expr.named_children:
                 lines.extend(self.translate_statement_expression(part))
             return lines
-        return [self.code(expr)]
+        value = self.expr(expr)
+        if value.kind == "promise" and self.is_async and expr.type == "call_expression":
+            # `save(item);` of an async function runs it in JavaScript; a coroutine that is
+            # not awaited never runs, so the call is awaited where it stands.
+            self.is_async[-1] = True
+            return [f"await {value.code}"]
+        return [value.code]
 
     def translate_statement_expression(self, node: Node) -> list[str]:
         """One part of a comma sequence used as a statement."""
@@ -461,85 +471,21 @@ class StatementTranslator(FunctionTranslator):
         seq = self.expr(seq_node)
         self.declare_params(fn)
         names = params or ["_"]
+        source = f"enumerate({seq.code})"
+        if seq.kind == "map":  # forEach((value, key) => ...)
+            source = (
+                f"{seq.at(PRIMARY)}.items()" if len(names) == 2 else f"{seq.at(PRIMARY)}.values()"
+            )
+        elif seq.kind == "set" and len(names) == 2:
+            raise Untranslatable(node, "Set forEach with two parameters")
         head = (
-            f"for {names[0]} in {seq.code}:"
+            f"for {names[0]} in {source if seq.kind == 'map' else seq.code}:"
             if len(names) == 1
-            else f"for {names[1]}, {names[0]} in enumerate({seq.code}):"
+            else f"for {names[1]}, {names[0]} in {source}:"
         )
         if body.type == "statement_block":
             return [head, *self.body(body)]
         return [head, *indent([self.code(body)])]
-
-    def promise_chain(self, node: Node) -> list[str]:
-        """`p.then(v => ...).catch(err => ...)` as a statement: try / await / except."""
-        steps: list[tuple[str, Node]] = []
-        current = node
-        while current.type == "call_expression":
-            callee = current.child_by_field_name("function")
-            args_node = current.child_by_field_name("arguments")
-            if callee is None or callee.type != "member_expression" or args_node is None:
-                break
-            prop = callee.child_by_field_name("property")
-            obj = callee.child_by_field_name("object")
-            assert prop is not None and obj is not None
-            method = self.text(prop)
-            if method not in ("then", "catch", "finally"):
-                break
-            args = [c for c in args_node.named_children if c.type != "comment"]
-            if len(args) != 1:
-                raise Untranslatable(node, "then with two callbacks")
-            steps.insert(0, (method, args[0]))
-            current = obj
-        if not self.is_async:
-            raise Untranslatable(node, "promise chain outside a function")
-        self.is_async[-1] = True
-        value = self.expr(current)
-        lines: list[str] = []
-        previous = value.at(PRIMARY)
-        tail: list[str] = []
-        handler: list[str] = []
-        for method, fn in steps:
-            if method == "then":
-                lines.extend(self.callback_inline(fn, f"await {previous}"))
-                previous = "None"
-            elif method == "catch":
-                handler = [
-                    "except Exception as err:" if _param_count(self, fn) else "except Exception:",
-                    *indent(self.callback_inline(fn, None, error=True)),
-                ]
-            else:
-                tail = ["finally:", *indent(self.callback_inline(fn, None))]
-        if not handler and not tail:
-            return lines
-        return ["try:", *indent(lines or ["pass"]), *handler, *tail]
-
-    def callback_inline(self, fn: Node, value: str | None, error: bool = False) -> list[str]:
-        """A `.then`/`.catch` callback's body placed inline, its parameter bound to `value`."""
-        if fn.type not in ("arrow_function", "function_expression"):
-            callee = self.code(fn)
-            if error:
-                return [f"{callee}(err)"]
-            return [f"{callee}({value})" if value else f"{callee}()"]
-        params = self.params(fn) or []
-        body = fn.child_by_field_name("body")
-        assert body is not None
-        lines: list[str] = []
-        if params:
-            kind = "error" if error else None
-            name = self.text(
-                fn.child_by_field_name("parameter")
-                or fn.child_by_field_name("parameters").named_children[0]  # type: ignore[union-attr]
-            )
-            py = self.scope.declare(name, kind, "err" if error else None)
-            if value is not None:
-                lines.append(f"{py} = {value}")
-        elif value is not None:
-            lines.append(value)
-        if body.type == "statement_block":
-            return lines + [
-                line[len(INDENT) :] if line.startswith(INDENT) else line for line in self.body(body)
-            ]
-        return [*lines, self.code(body)]
 
     # -- control flow -----------------------------------------------------------------------
     def s_if_statement(self, node: Node) -> list[str]:
@@ -661,13 +607,17 @@ class StatementTranslator(FunctionTranslator):
         return [f"for {target} in {source}:", *self.body(node.child_by_field_name("body"))]
 
     def for_source(self, right: Node, left: Node) -> str:
-        """What a for-of walks: `Object.entries(o)` with a [k, v] pattern is `o.items()`."""
+        """What a for-of walks: `Object.entries(o)` (or a Map) with a [k, v] pattern is
+        `o.items()`."""
         if right.type == "call_expression" and left.type == "array_pattern":
             callee = right.child_by_field_name("function")
             args = right.child_by_field_name("arguments")
             if callee is not None and self.text(callee) == "Object.entries" and args is not None:
                 return f"{self.expr(args.named_children[0]).at(PRIMARY)}.items()"
-        return self.code(right)
+        source = self.expr(right)
+        if source.kind == "map" and left.type == "array_pattern":
+            return f"{source.at(PRIMARY)}.items()"
+        return source.code
 
     def s_for_statement(self, node: Node) -> list[str]:
         init = node.child_by_field_name("initializer")
@@ -916,8 +866,3 @@ def _has_return(node: Node) -> bool:
         if child.type not in _FUNCTIONS and _has_return(child):
             return True
     return False
-
-
-def _param_count(ctx: StatementTranslator, fn: Node) -> int:
-    params = ctx.params(fn)
-    return len(params) if params is not None else 0

@@ -124,6 +124,12 @@ class MethodsMixin:
 
         return decorator
 
+    @overload
+    def ws(self, path: PathSpec, /) -> Callable[[_F], _F]: ...
+
+    @overload
+    def ws(self, path: PathSpec, handler: Any, /, *handlers: Any) -> Self: ...
+
     def ws(self, path: PathSpec, *handlers: Any) -> Any:
         """Handle WebSocket upgrades at `path` with `handler(ws, req[, next])`, express-ws's
         `app.ws`: the upgrade runs the middleware chain first, as a GET to
@@ -356,6 +362,12 @@ class Router(MethodsMixin):
         self._last_route = None
         route.add(method, (fn,))
         return fn
+
+    @overload
+    def param(self, name: str, fn: None = None) -> Callable[[_F], _F]: ...
+
+    @overload
+    def param(self, name: str, fn: Callable[..., Any]) -> Any: ...
 
     def param(self, name: str, fn: Callable[..., Any] | None = None) -> Any:
         """Register `fn(req, res, next, value, name)` for the route parameter `name`.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import TYPE_CHECKING
 
 from .cookie import CookieOptions, SessionCookie
 from .cookiestore import CookieStore
@@ -31,6 +32,10 @@ from .prune import prune_command
 from .session import ReservedSessionKey, Session
 from .sqlite import SQLiteStore
 from .store import JSON, Serializer, SessionStore, Store, StoreCapabilities, capabilities_of
+
+if TYPE_CHECKING:  # for type checkers; at run time __getattr__ below imports them on first use
+    from .postgres import PostgresStore
+    from .redis import RedisStore
 
 __all__ = [
     "JSON",

@@ -25,6 +25,7 @@ from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 from ..callbacks import CallbackSite, running_loop
+from ..events import positional_capacity
 
 __all__ = ["Callback", "SessionOperation", "start_operation"]
 
@@ -153,8 +154,12 @@ def _call(
     error: BaseException | None,
     on_callback_error: Callable[[BaseException], None],
 ) -> None:
-    """Run a user callback, routing anything it raises to ``on_callback_error``."""
+    """Run a user callback, routing anything it raises to ``on_callback_error``.
+
+    A callback of no parameter (`regenerate(lambda: res.redirect("/"))`, a ported
+    `function () {...}`) is called without the error, as JavaScript ignores extra arguments.
+    """
     try:
-        callback(error)
+        callback(*(error,)[: positional_capacity(callback)])
     except Exception as exc:  # a handler's exception becomes next(err), as in a handler
         on_callback_error(exc)

@@ -106,7 +106,8 @@ class RedisStore(Store):
     ``wait_replicas=N`` makes every write wait (``WAIT``, on the connection that wrote) until
     N replicas have it, ``wait_timeout`` seconds at most; a write fewer replicas confirmed
     fails (503), so a save the app acknowledged survives a failover to a replica. (Writes of
-    a ``merge`` that falls back to ``WATCH`` are not waited for.)
+    a ``merge`` that falls back to ``WATCH`` are not waited for.) A client made from a URL
+    then waits ``timeout + wait_timeout`` for each reply, so that WAIT can always answer.
     """
 
     def __init__(
@@ -129,20 +130,24 @@ class RedisStore(Store):
         if pool_timeout is not None and not pool_timeout > 0:
             raise ValueError(f"pool_timeout must be a positive number of seconds or None, "
                              f"not {pool_timeout!r}")  # fmt: skip
-        if isinstance(client, str):
-            made, gated = make_client(client, timeout, pool_size, pool_timeout)
-            self.client: Redis = made
-            #: Bounds concurrent calls when the client's pool cannot wait (Cluster, Sentinel).
-            self._gate = CallGate(pool_size, pool_timeout) if gated else None
-        else:
-            self.client, self._gate = client, None
-        self._cluster = is_cluster(self.client)
         if (
             isinstance(wait_replicas, bool)
             or not isinstance(wait_replicas, int)
             or wait_replicas < 0
         ):
             raise ValueError(f"wait_replicas must be an int >= 0, not {wait_replicas!r}")
+        if isinstance(client, str):
+            # WAIT holds its reply up to wait_timeout: the wait for a reply must outlast it,
+            # or a write no replica confirmed ends as a read timeout that also drops the
+            # connection (behind Sentinel, the next one asks the Sentinels again).
+            read_timeout = timeout + wait_timeout if wait_replicas else timeout
+            made, gated = make_client(client, timeout, pool_size, pool_timeout, read_timeout)
+            self.client: Redis = made
+            #: Bounds concurrent calls when the client's pool cannot wait (Cluster, Sentinel).
+            self._gate = CallGate(pool_size, pool_timeout) if gated else None
+        else:
+            self.client, self._gate = client, None
+        self._cluster = is_cluster(self.client)
         self.wait_replicas = wait_replicas
         self.wait_timeout = wait_timeout
         from redis import exceptions as redis_errors

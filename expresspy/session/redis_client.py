@@ -43,20 +43,30 @@ def is_cluster(client: Any) -> bool:
 
 
 def make_client(
-    url: str, timeout: float, pool_size: int, pool_timeout: float | None
+    url: str,
+    timeout: float,
+    pool_size: int,
+    pool_timeout: float | None,
+    read_timeout: float,
 ) -> tuple[Any, bool]:
     """The client for ``url`` and whether the store must bound its own concurrency (True for
-    Cluster and Sentinel, whose pools fail at once when full)."""
+    Cluster and Sentinel, whose pools fail at once when full).
+
+    ``timeout`` bounds connecting (and every call to a Sentinel); ``read_timeout`` bounds the
+    wait for each reply of the server itself.
+    """
     scheme, _, rest = url.partition("://")
     scheme = scheme.lower()
     if scheme in ("redis+cluster", "rediss+cluster"):
-        return _cluster(rest, scheme.startswith("rediss"), timeout, pool_size), True
+        return _cluster(rest, scheme.startswith("rediss"), timeout, read_timeout, pool_size), True
     if scheme in ("redis+sentinel", "rediss+sentinel"):
-        return _sentinel(rest, scheme.startswith("rediss"), timeout, pool_size), True
-    return _single(url, timeout, pool_size, pool_timeout), False
+        return _sentinel(rest, scheme.startswith("rediss"), timeout, read_timeout, pool_size), True
+    return _single(url, timeout, read_timeout, pool_size, pool_timeout), False
 
 
-def _single(url: str, timeout: float, pool_size: int, pool_timeout: float | None) -> Any:
+def _single(
+    url: str, timeout: float, read_timeout: float, pool_size: int, pool_timeout: float | None
+) -> Any:
     """One server through a pool of ``pool_size`` connections that waits for a free one
     (``pool_timeout`` seconds at most; ``None``: until the caller gives up)."""
     redis_asyncio = _redis()
@@ -81,7 +91,7 @@ def _single(url: str, timeout: float, pool_size: int, pool_timeout: float | None
         url,
         max_connections=pool_size,
         timeout=pool_timeout,
-        socket_timeout=timeout,
+        socket_timeout=read_timeout,
         socket_connect_timeout=timeout,
     )
     return redis_asyncio.Redis.from_pool(pool)
@@ -101,7 +111,7 @@ def _hosts(rest: str) -> tuple[list[tuple[str, int]], str | None, str | None, st
     return hosts, unquote(user) or None, unquote(password) or None, path
 
 
-def _cluster(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
+def _cluster(rest: str, tls: bool, timeout: float, read_timeout: float, pool_size: int) -> Any:
     redis_asyncio = _redis()
     from redis.asyncio.cluster import ClusterNode
 
@@ -111,13 +121,13 @@ def _cluster(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
         username=user,
         password=password,
         ssl=tls,
-        socket_timeout=timeout,
+        socket_timeout=read_timeout,
         socket_connect_timeout=timeout,
         max_connections=pool_size,
     )
 
 
-def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
+def _sentinel(rest: str, tls: bool, timeout: float, read_timeout: float, pool_size: int) -> Any:
     _redis()
     from redis.asyncio.sentinel import Sentinel
 
@@ -131,7 +141,8 @@ def _sentinel(rest: str, tls: bool, timeout: float, pool_size: int) -> Any:
         hosts, socket_timeout=timeout, socket_connect_timeout=timeout
     )
     return sentinel.master_for(service, db=int(db or 0), username=user, password=password,
-                               ssl=tls, socket_timeout=timeout, socket_connect_timeout=timeout,
+                               ssl=tls, socket_timeout=read_timeout,
+                               socket_connect_timeout=timeout,
                                max_connections=pool_size)  # fmt: skip
 
 

@@ -36,7 +36,7 @@ FLAGS = [
 
 def require_browser() -> ModuleType:
     """`selenium.webdriver`, or skip the calling test module when anything is missing."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason=HOW_TO_ENABLE)
+    webdriver: ModuleType = pytest.importorskip("selenium.webdriver", reason=HOW_TO_ENABLE)
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.skip(HOW_TO_ENABLE, allow_module_level=True)
     return webdriver

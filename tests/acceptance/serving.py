@@ -59,6 +59,7 @@ class ExpresspyRun:
         port: int | None = None,
         server: str = "expresspy",
     ) -> None:
+        self.server = server
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command, server_env = server_command(server, target, self.port)

@@ -9,6 +9,8 @@ Needs Debian's `chromium` and `chromium-driver` packages and the `selenium` Pyth
 """
 
 import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -19,12 +21,13 @@ from tests.acceptance.serving import ExpresspyRun, free_port
 webdriver = require_browser()
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture
-def browser(tmp_path):
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
     driver = start_browser(webdriver, tmp_path)
     yield driver
     driver.quit()
@@ -33,7 +36,7 @@ def browser(tmp_path):
 class LoginSite:
     """The login example served by `expresspy run`, restartable on the same port."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path: Path) -> None:
         self.db = tmp_path / "sessions.db"
         self.port = free_port()
         self.env = {
@@ -41,55 +44,59 @@ class LoginSite:
             "SESSION_SECRET": "browser-test-secret",
             "EXPRESSPY_ENV": "development",
         }
-        self.server = None
+        self.server: ExpresspyRun | None = None
 
-    def start(self):
+    def start(self) -> None:
         self.server = ExpresspyRun("examples/login/app.py", env=self.env, port=self.port).start()
 
-    def restart(self):
+    def restart(self) -> None:
+        assert self.server is not None and self.server.process is not None
         self.server.stop()
         assert self.server.process.returncode is not None
         self.start()
 
-    def url(self, path):
+    def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def stored_ids(self):
+    def stored_ids(self) -> set[str]:
         with sqlite3.connect(self.db) as conn:
             return {row[0] for row in conn.execute("SELECT sid FROM sessions")}
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path: Path) -> Iterator[LoginSite]:
     site = LoginSite(tmp_path)
     site.start()
     yield site
+    assert site.server is not None
     site.server.stop()
 
 
-def text_of(driver, element_id):
+def text_of(driver: WebDriver, element_id: str) -> str:
     return driver.find_element(By.ID, element_id).text
 
 
-def follow(driver, element_id):
+def follow(driver: WebDriver, element_id: str) -> None:
     """Click a link or button and wait for the next page to load."""
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old_page))
 
 
-def session_id(driver):
+def session_id(driver: WebDriver) -> str | None:
     """The browser's connect.sid cookie, as sent (`s%3A<id>.<signature>`), or None."""
     cookie = driver.get_cookie("connect.sid")
     return None if cookie is None else cookie["value"]
 
 
-def store_id(cookie_value):
+def store_id(cookie_value: str) -> str:
     """The id the store files a session under, from its signed cookie value."""
     return unquote(cookie_value).removeprefix("s:").rsplit(".", 1)[0]
 
 
-def test_browser_login__survives_navigation_and_restart_then_logs_out(browser, site):
+def test_browser_login__survives_navigation_and_restart_then_logs_out(
+    browser: WebDriver, site: LoginSite
+) -> None:
     browser.get(site.url("/"))
     assert text_of(browser, "status") == "You are not signed in."
 

@@ -1,6 +1,8 @@
 """Express's test/acceptance/ejs.js, against examples/express/ejs (Jinja2 templates)."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -8,11 +10,11 @@ from expresspy.testing import request
 
 
 @pytest.fixture
-def app(load_example):
+def app(load_example: Callable[[str], Any]) -> Any:
     return load_example("express/ejs/index.py")
 
 
-def test_ejs__get__should_respond_with_html(app):
+def test_ejs__get__should_respond_with_html(app: Any) -> None:
     (
         request(app)
         .get("/")

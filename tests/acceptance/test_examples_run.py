@@ -8,13 +8,14 @@ environment, so request logging and the other non-test paths are exercised too.
 import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.acceptance.serving import SERVERS, ExpresspyRun
 
 
-def xfail(reason):
+def xfail(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
@@ -52,7 +53,7 @@ EXAMPLES = [
 ]
 
 
-def fetch(url):
+def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode()
@@ -62,7 +63,9 @@ def fetch(url):
 
 @pytest.mark.parametrize("server_name", SERVERS)
 @pytest.mark.parametrize(("target", "path", "status", "pattern"), EXAMPLES)
-def test_expresspy_run_serves_the_example(tmp_path, server_name, target, path, status, pattern):
+def test_expresspy_run_serves_the_example(
+    tmp_path: Path, server_name: str, target: str, path: str, status: int, pattern: str
+) -> None:
     """Each example under `expresspy run`, and unchanged under uvicorn and hypercorn."""
     env = {"EXPRESSPY_ENV": "development", "LOGIN_SESSION_DB": str(tmp_path / "s.db")}
     with ExpresspyRun(target, env=env, server=server_name) as server:

@@ -7,13 +7,14 @@ answers, and both workers must have answered by the end.
 
 import http.client
 import json
+from typing import Any
 
 import redis
 
 from tests.acceptance.serving import ExpresspyRun
 
 
-def get(port, cookie=None):
+def get(port: int, cookie: str | None = None) -> tuple[Any, str | None]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request(
@@ -27,12 +28,13 @@ def get(port, cookie=None):
     return body, set_cookie
 
 
-def test_multi_worker__two_workers_share_one_session(redis_prefix):
+def test_multi_worker__two_workers_share_one_session(redis_prefix: str) -> None:
     prefix = redis_prefix
     env = {"SESSION_PREFIX": prefix}
     with ExpresspyRun("examples/multi_worker/app.py", "--workers", "2", env=env) as server:
         body, set_cookie = get(server.port)
         assert body["count"] == 1
+        assert set_cookie is not None
         cookie = set_cookie.split(";")[0]
         workers = {body["worker"]}
         for expected in range(2, 200):
@@ -46,5 +48,7 @@ def test_multi_worker__two_workers_share_one_session(redis_prefix):
     sid = cookie.removeprefix("connect.sid=s%3A").split(".")[0]
     client = redis.Redis(host="127.0.0.1", port=6379)
     assert [key.decode() for key in client.scan_iter(prefix + "*")] == [prefix + sid]
-    assert json.loads(client.get(prefix + sid))["count"] == expected
+    record = client.get(prefix + sid)
+    assert record is not None
+    assert json.loads(record)["count"] == expected
     client.close()

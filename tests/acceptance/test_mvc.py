@@ -1,6 +1,8 @@
 """Express's test/acceptance/mvc.js, against examples/express/mvc."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -10,23 +12,23 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-def app(load_example):
+def app(load_example: Callable[[str], Any]) -> Any:
     return load_example("express/mvc/index.py")
 
 
-def test_mvc__get__should_redirect_to_users(app):
+def test_mvc__get__should_redirect_to_users(app: Any) -> None:
     request(app).get("/").expect("Location", "/users").expect(302)
 
 
-def test_mvc__get_pet_0__should_get_pet(app):
+def test_mvc__get_pet_0__should_get_pet(app: Any) -> None:
     request(app).get("/pet/0").expect(200, re.compile("Tobi"))
 
 
-def test_mvc__get_pet_0_edit__should_get_pet_edit_page(app):
+def test_mvc__get_pet_0_edit__should_get_pet_edit_page(app: Any) -> None:
     request(app).get("/pet/0/edit").expect(re.compile("<form")).expect(200, re.compile("Tobi"))
 
 
-def test_mvc__put_pet_2__should_update_the_pet(app):
+def test_mvc__put_pet_2__should_update_the_pet(app: Any) -> None:
     (
         request(app)
         .put("/pet/3")
@@ -37,7 +39,7 @@ def test_mvc__put_pet_2__should_update_the_pet(app):
     request(app).get("/pet/3/edit").expect(200, re.compile("Boots"))
 
 
-def test_mvc__get_users__should_display_a_list_of_users(app):
+def test_mvc__get_users__should_display_a_list_of_users(app: Any) -> None:
     (
         request(app)
         .get("/users")
@@ -49,11 +51,11 @@ def test_mvc__get_users__should_display_a_list_of_users(app):
     )
 
 
-def test_mvc__get_user_id__when_present__should_display_the_user(app):
+def test_mvc__get_user_id__when_present__should_display_the_user(app: Any) -> None:
     request(app).get("/user/0").expect(200, re.compile(r'<h1>TJ <a href="/user/0/edit">edit'))
 
 
-def test_mvc__get_user_id__when_present__should_display_the_users_pets(app):
+def test_mvc__get_user_id__when_present__should_display_the_users_pets(app: Any) -> None:
     (
         request(app)
         .get("/user/0")
@@ -64,11 +66,11 @@ def test_mvc__get_user_id__when_present__should_display_the_users_pets(app):
     )
 
 
-def test_mvc__get_user_id__when_not_present__should_404(app):
+def test_mvc__get_user_id__when_not_present__should_404(app: Any) -> None:
     request(app).get("/user/123").expect(404)
 
 
-def test_mvc__get_user_id_edit__should_display_the_edit_form(app):
+def test_mvc__get_user_id_edit__should_display_the_edit_form(app: Any) -> None:
     (
         request(app)
         .get("/user/1/edit")
@@ -77,11 +79,11 @@ def test_mvc__get_user_id_edit__should_display_the_edit_form(app):
     )
 
 
-def test_mvc__put_user_id__should_500_on_error(app):
+def test_mvc__put_user_id__should_500_on_error(app: Any) -> None:
     request(app).put("/user/1").send({}).expect(500)
 
 
-def test_mvc__put_user_id__should_update_the_user(app):
+def test_mvc__put_user_id__should_update_the_user(app: Any) -> None:
     (
         request(app)
         .put("/user/1")
@@ -92,7 +94,7 @@ def test_mvc__put_user_id__should_update_the_user(app):
     request(app).get("/user/1/edit").expect(200, re.compile("Tobo"))
 
 
-def test_mvc__post_user_id_pet__should_create_a_pet_for_user(app):
+def test_mvc__post_user_id_pet__should_create_a_pet_for_user(app: Any) -> None:
     (
         request(app)
         .post("/user/2/pet")

@@ -14,6 +14,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -29,19 +32,19 @@ SERVED_BY = {"node": "served by Node.js", "python": "served by Python"}
 class NodeRun(ExpresspyRun):
     """`node SCRIPT` with PORT set, started and stopped as ExpresspyRun does `expresspy run`."""
 
-    def __init__(self, script, env):
+    def __init__(self, script: Path, env: dict[str, str]) -> None:
         port = free_port()
         super().__init__(str(script), env={**env, "PORT": str(port)}, port=port)
         self.command = ["node", str(script)]
 
 
-def install_node_packages():
+def install_node_packages() -> Path:
     """The example's locked packages, installed once into the compat tests' npm cache."""
     return harness.ensure_node_modules(EXAMPLE)  # package.json and its lock live there
 
 
 @pytest.fixture(scope="module")
-def redis_prefix():
+def redis_prefix() -> Iterator[tuple[redis.Redis, str]]:
     """A Redis client and the key prefix both apps use, of this test module's own."""
     client = redis.Redis(host="127.0.0.1", port=6379, decode_responses=True)
     yield client, f"test-shared-login-{uuid.uuid4().hex}:"
@@ -49,7 +52,9 @@ def redis_prefix():
 
 
 @pytest.fixture
-def store(redis_prefix):
+def store(
+    redis_prefix: tuple[redis.Redis, str],
+) -> Iterator[tuple[redis.Redis, str]]:
     """The client and prefix; every key under the prefix is removed after each test."""
     yield redis_prefix
     client, prefix = redis_prefix
@@ -58,7 +63,7 @@ def store(redis_prefix):
 
 
 @pytest.fixture(scope="module")
-def servers(redis_prefix):
+def servers(redis_prefix: tuple[redis.Redis, str]) -> Iterator[dict[str, ExpresspyRun]]:
     reason = harness.node_tools_missing()
     if reason is not None:
         pytest.skip(reason)
@@ -77,11 +82,11 @@ def servers(redis_prefix):
 class Browser:
     """One cookie jar for every server on 127.0.0.1; follows redirects."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def open(self, url, form=None):
+    def open(self, url: str, form: dict[str, str] | None = None) -> tuple[int, str]:
         data = None if form is None else urllib.parse.urlencode(form).encode()
         try:
             with self.opener.open(url, data, timeout=10) as response:
@@ -89,24 +94,24 @@ class Browser:
         except urllib.error.HTTPError as err:
             return err.code, err.read().decode()
 
-    def user_on(self, server):
+    def user_on(self, server: ExpresspyRun) -> Any:
         status, body = self.open(server.url + "/me")
         assert status == 200, body
         return json.loads(body)["user"]
 
-    def session_cookie(self):
+    def session_cookie(self) -> list[str | None]:
         return [cookie.value for cookie in self.jar if cookie.name == "shared.sid"]
 
 
-def session_keys(store):
+def session_keys(store: tuple[redis.Redis, str]) -> list[str]:
     client, prefix = store
     return list(client.scan_iter(prefix + "*"))
 
 
 @pytest.mark.parametrize(("first", "other"), [("node", "python"), ("python", "node")])
 def test_shared_login__log_in_on_one_app__is_logged_in_on_both_until_the_other_logs_out(
-    servers, store, first, other
-):
+    servers: dict[str, ExpresspyRun], store: tuple[redis.Redis, str], first: str, other: str
+) -> None:
     browser = Browser()
     assert (browser.user_on(servers[first]), browser.user_on(servers[other])) == (None, None)
 
@@ -126,7 +131,9 @@ def test_shared_login__log_in_on_one_app__is_logged_in_on_both_until_the_other_l
     assert (browser.user_on(servers[first]), browser.user_on(servers[other])) == (None, None)
 
 
-def test_shared_login__log_in_again_on_the_other_app__replaces_the_session(servers, store):
+def test_shared_login__log_in_again_on_the_other_app__replaces_the_session(
+    servers: dict[str, ExpresspyRun], store: tuple[redis.Redis, str]
+) -> None:
     browser = Browser()
     browser.open(servers["node"].url + "/login", ALICE)
     [first_sid] = browser.session_cookie()
@@ -140,7 +147,9 @@ def test_shared_login__log_in_again_on_the_other_app__replaces_the_session(serve
 
 
 @pytest.mark.parametrize("server", ["node", "python"])
-def test_shared_login__wrong_password__logs_in_on_neither(servers, store, server):
+def test_shared_login__wrong_password__logs_in_on_neither(
+    servers: dict[str, ExpresspyRun], store: tuple[redis.Redis, str], server: str
+) -> None:
     browser = Browser()
     status, page = browser.open(
         servers[server].url + "/login", {"username": "alice", "password": "guess"}

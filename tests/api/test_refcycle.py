@@ -75,7 +75,7 @@ def test_finished_requests_need_no_cycle_collector(cycles_kept: Any, kind: str) 
 def test_a_stashed_response_keeps_its_request() -> None:
     kept: list[Any] = []
     app = express()
-    app.get("/", lambda req, res: (kept.append(res), res.send("ok")))
+    app.get("/", lambda req, res: (kept.append(res), res.send("ok")))  # type: ignore[func-returns-value]
     with running(app) as server:
         assert fetch(server.port, [""]) == [200]
     res = kept[0]
@@ -86,7 +86,7 @@ def test_a_stashed_response_keeps_its_request() -> None:
 def test_a_stashed_request_keeps_its_response() -> None:
     kept: list[Any] = []
     app = express()
-    app.get("/", lambda req, res: (kept.append(req), res.status(202).send("ok")))
+    app.get("/", lambda req, res: (kept.append(req), res.status(202).send("ok")))  # type: ignore[func-returns-value]
     with running(app) as server:
         assert fetch(server.port, [""]) == [202]
     req = kept[0]

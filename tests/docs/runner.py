@@ -36,7 +36,7 @@ def listen_once(app: Any, *args: Any, **keywords: Any) -> None:
 def main() -> None:
     from expresspy.application import Application
 
-    Application.listen = listen_once  # type: ignore[method-assign]
+    Application.listen = listen_once  # type: ignore[method-assign, assignment]
     namespace: dict[str, Any] = {"__name__": "__docs__"}
     for block in json.loads(sys.stdin.read()):
         error = None

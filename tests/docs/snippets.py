@@ -101,7 +101,8 @@ def run_page(blocks: list[Block], timeout: float = 120.0) -> dict[str, str | Non
             )
         except subprocess.TimeoutExpired as exc:
             return {
-                b.id: f"timed out after {timeout} s:\n{exc.stdout}\n{exc.stderr}" for b in blocks
+                b.id: f"timed out after {timeout} s:\n{exc.stdout!s}\n{exc.stderr!s}"
+                for b in blocks
             }
     results: dict[str, str | None] = {}
     for line in done.stdout.splitlines():

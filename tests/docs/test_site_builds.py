@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ pytest.importorskip("mkdocs", reason="needs the docs extra: pip install -e '.[do
 pytest.importorskip("material", reason="needs the docs extra: pip install -e '.[docs]'")
 
 
-def nav_files(entries: list) -> list[str]:
+def nav_files(entries: list[Any]) -> list[str]:
     """Every file named in a (nested) mkdocs nav."""
     files: list[str] = []
     for entry in entries:
@@ -29,7 +30,7 @@ def nav_files(entries: list) -> list[str]:
     return files
 
 
-def test_nav_lists_every_page():
+def test_nav_lists_every_page() -> None:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     listed = set(nav_files(config["nav"]))
     pages = {path.name for path in (ROOT / "docs").glob("*.md")}
@@ -37,7 +38,7 @@ def test_nav_lists_every_page():
     assert listed - pages == set(), "nav entries without a page"
 
 
-def test_site_builds_strictly(tmp_path):
+def test_site_builds_strictly(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
         cwd=ROOT,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from expresspy import express
 from expresspy.testing import request
 
@@ -17,7 +19,7 @@ def test_app_all__should_run_the_callback_for_a_method_just_once() -> None:
     app = express()
     calls: list[str] = []
 
-    def once(req, res, next):
+    def once(req: Any, res: Any, next: Any) -> None:
         calls.append(req.method)
         next()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from expresspy import express
 from expresspy.testing import request
 
@@ -29,11 +31,11 @@ def test_head__should_output_the_same_headers_as_get_requests() -> None:
 def test_app_head__should_override() -> None:
     app = express()
 
-    def head(req, res):
+    def head(req: Any, res: Any) -> None:
         res.header("x-method", "head")
         res.end()
 
-    def get(req, res):
+    def get(req: Any, res: Any) -> None:
         res.header("x-method", "get")
         res.send("tobi")
 

@@ -36,7 +36,7 @@ def test_options__should_only_include_each_method_once() -> None:
 def test_options__should_not_be_affected_by_app_all() -> None:
     app = express()
 
-    def mark(req, res, next):
+    def mark(req: Any, res: Any, next: Any) -> None:
         res.set_header("x-hit", "1")
         next()
 
@@ -67,7 +67,7 @@ def test_options__when_error_occurs_in_response_handler__should_pass_error_to_ca
     router = express.Router()
     router.get("/users", never_ends)
 
-    async def send_head(req, res, next):
+    async def send_head(req: Any, res: Any, next: Any) -> None:
         # res.writeHead(200): the headers go out now, so the automatic answer cannot.
         res.status(200)
         res.write(b"")
@@ -82,7 +82,7 @@ def test_options__when_error_occurs_in_response_handler__should_pass_error_to_ca
 def test_app_options__should_override_the_default_behavior() -> None:
     app = express()
 
-    def options(req, res):
+    def options(req: Any, res: Any) -> None:
         res.set("Allow", "GET")
         res.send("GET")
 

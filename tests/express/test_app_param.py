@@ -7,12 +7,13 @@ expected body "number:123" reads "int:123".
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from expresspy import express
 from expresspy.testing import request
 
 
-def numeric_id(req, res, next, id):
+def numeric_id(req: Any, res: Any, next: Any, id: Any) -> Any:
     try:
         number = int(id)
     except ValueError:
@@ -21,12 +22,12 @@ def numeric_id(req, res, next, id):
     next()
 
 
-def send_id_type(req, res):
+def send_id_type(req: Any, res: Any) -> None:
     value = req.params["id"]
     res.send(f"{type(value).__name__}:{value}")
 
 
-def send_id(req, res):
+def send_id(req: Any, res: Any) -> None:
     res.send(str(req.params["id"]))
 
 
@@ -54,7 +55,7 @@ class Counts:
         self.count = 0
         self.users: list[str] = []
 
-    def route(self, req, res, next):
+    def route(self, req: Any, res: Any, next: Any) -> None:
         self.count += 1
         next()
 
@@ -63,7 +64,7 @@ def test_app__param_name_fn__should_only_call_once_per_request() -> None:
     app = express()
     counts = Counts()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> None:
         counts.called += 1
         req.user = user
         next()
@@ -79,7 +80,7 @@ def test_app__param_name_fn__should_call_when_values_differ() -> None:
     app = express()
     counts = Counts()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> None:
         counts.called += 1
         counts.users.append(user)
         next()
@@ -94,7 +95,7 @@ def test_app__param_name_fn__should_call_when_values_differ() -> None:
 def test_app__param_name_fn__should_support_altering_req_params_across_routes() -> None:
     app = express()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> None:
         req.params["user"] = "loki"
         next()
 
@@ -107,11 +108,11 @@ def test_app__param_name_fn__should_support_altering_req_params_across_routes() 
 def test_app__param_name_fn__should_not_invoke_without_route_handler() -> None:
     app = express()
 
-    def thing_param(req, res, next, thing):
+    def thing_param(req: Any, res: Any, next: Any, thing: Any) -> None:
         req.thing = thing
         next()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> None:
         next(Exception("invalid invocation"))
 
     app.param("thing", thing_param)
@@ -124,7 +125,7 @@ def test_app__param_name_fn__should_not_invoke_without_route_handler() -> None:
 def test_app__param_name_fn__should_work_with_encoded_values() -> None:
     app = express()
 
-    def name_param(req, res, next, name):
+    def name_param(req: Any, res: Any, next: Any, name: Any) -> None:
         req.params["name"] = name
         next()
 
@@ -133,7 +134,7 @@ def test_app__param_name_fn__should_work_with_encoded_values() -> None:
     request(app).get("/user/foo%25bar").expect("foo%bar")
 
 
-def _raise_err(req, res, next, id):
+def _raise_err(req: Any, res: Any, next: Any, id: Any) -> Any:
     raise Exception("err!")
 
 
@@ -147,7 +148,7 @@ def test_app__param_name_fn__should_catch_thrown_error() -> None:
 def test_app__param_name_fn__should_catch_thrown_secondary_error() -> None:
     app = express()
 
-    def later(req, res, next, val):
+    def later(req: Any, res: Any, next: Any, val: Any) -> None:
         threading.Timer(0.001, next).start()  # process.nextTick(next)
 
     app.param("id", later)
@@ -167,7 +168,7 @@ def test_app__param_name_fn__should_defer_to_next_route() -> None:
 def test_app__param_name_fn__should_defer_all_the_param_routes() -> None:
     app = express()
 
-    def id_param(req, res, next, val):
+    def id_param(req: Any, res: Any, next: Any, val: Any) -> Any:
         if val == "new":
             return next("route")
         return next()
@@ -183,14 +184,14 @@ def test_app__param_name_fn__should_not_call_when_values_differ_on_error() -> No
     app = express()
     counts = Counts()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> Any:
         counts.called += 1
         if user == "foo":
             raise Exception("err!")
         req.user = user
         next()
 
-    def on_error(err, req, res, next):
+    def on_error(err: Any, req: Any, res: Any, next: Any) -> None:
         res.status(500)
         res.send(f"{counts.count} {counts.called} {err}")
 
@@ -205,7 +206,7 @@ def test_app__param_name_fn__should_call_when_values_differ_when_using_next() ->
     app = express()
     counts = Counts()
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> Any:
         counts.called += 1
         if user == "foo":
             return next("route")

@@ -45,12 +45,12 @@ def test_app_route__should_not_error_on_empty_routes() -> None:
     request(app).get("/test").expect(404)
 
 
-async def create_error(req, res, next):
+async def create_error(req: Any, res: Any, next: Any) -> Any:
     raise Exception("boom!")
 
 
 def caught(prefix: str) -> Any:
-    def handle_error(err, req, res, next):
+    def handle_error(err: Any, req: Any, res: Any, next: Any) -> None:
         res.status(500)
         res.send(prefix + str(err))
 
@@ -82,7 +82,7 @@ def test_app_route__promise_support__should_ignore_resolved_promise() -> None:
     route = app.route("/foo")
     unexpected = Unexpected()
 
-    async def respond(req, res, next):
+    async def respond(req: Any, res: Any, next: Any) -> Any:
         res.send("saw GET /foo")
         return "foo"
 
@@ -96,7 +96,7 @@ def test_app_route__promise_support__error_handling__should_pass_rejected_promis
     app = express()
     route = app.route("/foo")
 
-    async def rethrow(err, req, res, next):
+    async def rethrow(err: Any, req: Any, res: Any, next: Any) -> Any:
         raise Exception("caught: " + str(err))
 
     route.all(create_error)
@@ -110,7 +110,7 @@ def test_app_route__promise_support__error_handling__should_ignore_resolved_prom
     route = app.route("/foo")
     unexpected = Unexpected()
 
-    async def handle_error(err, req, res, next):
+    async def handle_error(err: Any, req: Any, res: Any, next: Any) -> Any:
         caught("caught: ")(err, req, res, next)
         return "foo"
 

@@ -32,14 +32,14 @@ def test_app_router__should_restore_req_params_after_leaving_router() -> None:
     app = express()
     router = express.Router()
 
-    def handler1(req, res, next):
+    def handler1(req: Any, res: Any, next: Any) -> None:
         res.set_header("x-user-id", str(req.params.get("id", "undefined")))
         next()
 
-    def handler2(req, res):
+    def handler2(req: Any, res: Any) -> None:
         res.send(req.params["id"])
 
-    def router_mw(req, res, next):
+    def router_mw(req: Any, res: Any, next: Any) -> None:
         res.set_header("x-router", str(req.params.get("id", "undefined")))
         next()
 
@@ -59,7 +59,7 @@ def test_app_router__should_restore_req_params_after_leaving_router() -> None:
 def test_app_router__methods__should_include(method: str) -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         res.send(method)
 
     getattr(app, method.replace("-", "_"))("/foo", handler)
@@ -76,7 +76,7 @@ def test_app_router__methods__should_reject_numbers_for_app(method: str) -> None
 def test_app_router__methods__should_re_route_when_method_is_altered() -> None:
     app = express()
 
-    def alter(req, res, next):
+    def alter(req: Any, res: Any, next: Any) -> Any:
         if req.method != "POST":
             return next()
         req.method = "DELETE"
@@ -120,15 +120,15 @@ def test_app_router__should_be_useable() -> None:
     app = express()
     calls: list[str] = []
 
-    def before(req, res, next):
+    def before(req: Any, res: Any, next: Any) -> None:
         calls.append("before")
         next()
 
-    def get_root(req, res, next):
+    def get_root(req: Any, res: Any, next: Any) -> None:
         calls.append("GET /")
         next()
 
-    def after(req, res, next):
+    def after(req: Any, res: Any, next: Any) -> None:
         calls.append("after")
         res.json(calls)
 
@@ -148,7 +148,7 @@ def test_app_router__when_given_a_regexp__should_match_the_pathname_only() -> No
 def test_app_router__when_given_a_regexp__should_populate_req_params_with_the_captures() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         res.end(f"{req.params[1]}ing user {req.params[0]}")
 
     app.get(re.compile(r"^/user/([0-9]+)/(view|edit)?$"), handler)
@@ -158,7 +158,7 @@ def test_app_router__when_given_a_regexp__should_populate_req_params_with_the_ca
 def test_app_router__when_given_a_regexp__should_populate_req_params_with_named_captures() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         res.end(f"{req.params[0]}ing user {req.params['userId']}")
 
     app.get(re.compile(r"^/user/(?P<userId>[0-9]+)/(view|edit)?$"), handler)
@@ -170,7 +170,7 @@ def test_app_router__when_given_a_regexp__should_ensure_regexp_matches_path_pref
     seen: list[str] = []
 
     def mark(letter: str) -> Any:
-        def middleware(req, res, next):
+        def middleware(req: Any, res: Any, next: Any) -> None:
             seen.append(letter)
             next()
 
@@ -197,11 +197,15 @@ def test_app_router__case_sensitivity__should_be_disabled_by_default() -> None:
     request(_user_app("/user")).get("/USER").expect("tj")
 
 
-def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_match_identical_casing():
+def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_match_identical_casing() -> (
+    None
+):
     request(_user_app("/uSer", "case sensitive routing")).get("/uSer").expect("tj")
 
 
-def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_not_match_otherwise():
+def test_app_router__case_sensitivity__when_case_sensitive_routing_is_enabled__should_not_match_otherwise() -> (
+    None
+):
     request(_user_app("/uSer", "case sensitive routing")).get("/user").expect(404)
 
 
@@ -255,7 +259,9 @@ def test_app_router__params__should_merge_numeric_indices_req_params_when_more_i
     )
 
 
-def test_app_router__params__should_merge_numeric_indices_req_params_when_parent_has_same_number():
+def test_app_router__params__should_merge_numeric_indices_req_params_when_parent_has_same_number() -> (
+    None
+):
     _merged_numeric_params(
         r"/user/id:(\d+)", r"/name:(\w+)", "/user/id:10/name:tj", '[["0","10"],["1","tj"]]'
     )
@@ -266,7 +272,7 @@ def test_app_router__params__should_ignore_invalid_incoming_req_params() -> None
     router = express.Router(merge_params=True)
     router.get("/:name", send_sorted_params)
 
-    async def clobber(req, res, next):
+    async def clobber(req: Any, res: Any, next: Any) -> None:
         req.params = 3  # wat?
         await router(req, res, next)
 
@@ -279,11 +285,11 @@ def test_app_router__params__should_restore_req_params() -> None:
     router = express.Router(merge_params=True)
     router.get(re.compile(r"/user:(\w+)/"), lambda req, res, next: next())
 
-    async def outer(req, res, next):
-        def done(err=None):
+    async def outer(req: Any, res: Any, next: Any) -> None:
+        def done(err: Any = None) -> None:
             res.send(sorted_params(req))
 
-        await router(req, res, done)
+        await router(req, res, done)  # type: ignore[call-overload]
 
     app.use(re.compile(r"/user/id:(\d+)"), outer)
     request(app).get("/user/id:42/user:tj/profile").expect(200, '[["0","42"]]')
@@ -296,16 +302,20 @@ def test_app_router__trailing_slashes__should_be_optional_by_default() -> None:
 STRICT = "strict routing"
 
 
-def _set_middleware_header(req, res, next):
+def _set_middleware_header(req: Any, res: Any, next: Any) -> None:
     res.set_header("x-middleware", "true")
     next()
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_trailing_slashes():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_trailing_slashes() -> (
+    None
+):
     request(_user_app("/user/", STRICT)).get("/user/").expect("tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_middleware():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_middleware() -> (
+    None
+):
     app = express()
     app.enable(STRICT)
     app.use(_set_middleware_header)
@@ -313,7 +323,9 @@ def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pa
     request(app).get("/user/").expect("x-middleware", "true").expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_mounted_middleware():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pass_though_mounted_middleware() -> (
+    None
+):
     app = express()
     app.enable(STRICT)
     app.use("/user/", _set_middleware_header)
@@ -321,7 +333,9 @@ def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_pa
     request(app).get("/user/test/").expect("x-middleware", "true").expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_no_slashes():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_no_slashes() -> (
+    None
+):
     request(_user_app("/user", STRICT)).get("/user").expect("tj")
 
 
@@ -332,37 +346,47 @@ def _strict_mounted_tj(mount: str, url: str) -> None:
     request(app).get(url).expect(200, "tj")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_omitting_the_trailing_slash():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_omitting_the_trailing_slash() -> (
+    None
+):
     _strict_mounted_tj("/user/", "/user")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware() -> (
+    None
+):
     _strict_mounted_tj("/user", "/user")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_adding_the_trailing_slash():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_match_middleware_when_adding_the_trailing_slash() -> (
+    None
+):
     _strict_mounted_tj("/user", "/user/")
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_omitting_the_trailing_slash():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_omitting_the_trailing_slash() -> (
+    None
+):
     request(_user_app("/user/", STRICT)).get("/user").expect(404)
 
 
-def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_adding_the_trailing_slash():
+def test_app_router__trailing_slashes__when_strict_routing_is_enabled__should_fail_when_adding_the_trailing_slash() -> (
+    None
+):
     request(_user_app("/user", STRICT)).get("/user/").expect(404)
 
 
 def test_app_router__should_allow_literal_dot() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         res.end(f"users from {req.params['from']} to {req.params['to']}")
 
     app.get("/api/users/:from..:to", handler)
     request(app).get("/api/users/1..50").expect("users from 1 to 50")
 
 
-def _op_user(req, res):
+def _op_user(req: Any, res: Any) -> None:
     res.end(f"{req.params['op']}ing {req.params['user']}")
 
 
@@ -387,7 +411,7 @@ def test_app_router__name__should_allow_several_capture_groups() -> None:
 def test_app_router__name__should_work_following_a_partial_capture_group() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         old = " (old)" if req.url.startswith("/users") else ""
         res.end(f"{req.params['op']}ing {req.params['user']}{old}")
 
@@ -412,7 +436,7 @@ def test_app_router__name__should_work_in_array_of_paths() -> None:
     request(app).get("/user/tj/pokes").expect("poking tj")
 
 
-def _optional_op(req, res):
+def _optional_op(req: Any, res: Any) -> None:
     res.end(f"{req.params.get('op') or 'view'}ing {req.params['user']}")
 
 
@@ -428,11 +452,11 @@ def test_app_router__name_optional__should_populate_the_capture_group() -> None:
     request(app).get("/user/tj/edit").expect("editing tj")
 
 
-def _first_segment(req, res):
+def _first_segment(req: Any, res: Any) -> None:
     res.end(req.params["user"][0])
 
 
-def _joined_segments(req, res):
+def _joined_segments(req: Any, res: Any) -> None:
     res.end("/".join(req.params["user"]))
 
 
@@ -484,7 +508,7 @@ def test_app_router__dot_name__should_denote_a_format() -> None:
 def test_app_router__dot_name_optional__should_denote_an_optional_format() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> None:
         res.end(f"{req.params['name']} as {req.params.get('format') or 'html'}")
 
     app.get("/:name{.:format}", handler)
@@ -500,15 +524,15 @@ def test_app_router__when_next_is_called__should_continue_lookup() -> None:
     app = express()
     calls: list[str] = []
 
-    def optional_bar(req, res, next):
+    def optional_bar(req: Any, res: Any, next: Any) -> None:
         calls.append("/foo/:bar?")
         next()
 
-    def foo(req, res, next):
+    def foo(req: Any, res: Any, next: Any) -> None:
         calls.append("/foo")
         next()
 
-    def foo2(req, res):
+    def foo2(req: Any, res: Any) -> None:
         calls.append("/foo 2")
         res.json(calls)
 
@@ -521,7 +545,7 @@ def test_app_router__when_next_is_called__should_continue_lookup() -> None:
 
 
 def _hit_then(signal: str) -> Any:
-    def handler(req, res, next):
+    def handler(req: Any, res: Any, next: Any) -> None:
         res.set("X-Hit", "1")
         next(signal)
 
@@ -549,15 +573,15 @@ def test_app_router__when_next_err_is_called__should_break_out_of_app_router() -
     app = express()
     calls: list[str] = []
 
-    def optional_bar(req, res, next):
+    def optional_bar(req: Any, res: Any, next: Any) -> None:
         calls.append("/foo/:bar?")
         next()
 
-    def foo(req, res, next):
+    def foo(req: Any, res: Any, next: Any) -> None:
         calls.append("/foo")
         next(Exception("fail"))
 
-    def on_error(err, req, res, next):
+    def on_error(err: Any, req: Any, res: Any, next: Any) -> None:
         res.json({"calls": calls, "error": str(err)})
 
     app.get("/foo{/:bar}", optional_bar)
@@ -572,16 +596,16 @@ def test_app_router__when_next_err_is_called__should_break_out_of_app_router() -
 def test_app_router__when_next_err_is_called__should_call_handler_in_same_route_if_exists() -> None:
     app = express()
 
-    def fn1(req, res, next):
+    def fn1(req: Any, res: Any, next: Any) -> None:
         next(Exception("boom!"))
 
-    def fn2(req, res, next):
+    def fn2(req: Any, res: Any, next: Any) -> None:
         res.send("foo here")
 
-    def fn3(err, req, res, next):
+    def fn3(err: Any, req: Any, res: Any, next: Any) -> None:
         res.send("route go " + str(err))
 
-    def app_error(err, req, res, next):
+    def app_error(err: Any, req: Any, res: Any, next: Any) -> None:
         res.end("error!")
 
     app.get("/foo", fn1, fn2, fn3)
@@ -589,11 +613,11 @@ def test_app_router__when_next_err_is_called__should_call_handler_in_same_route_
     request(app).get("/foo").expect("route go boom!")
 
 
-async def _create_error(req, res, next):
+async def _create_error(req: Any, res: Any, next: Any) -> Any:
     raise Exception("boom!")
 
 
-def _saw_error(err, req, res, next):
+def _saw_error(err: Any, req: Any, res: Any, next: Any) -> None:
     res.send(f"saw {type(err).__name__}: {err}")
 
 
@@ -611,7 +635,7 @@ def test_app_router__promise_support__should_ignore_resolved_promise() -> None:
     router = express.Router()
     unexpected: list[str] = []
 
-    async def respond(req, res, next):
+    async def respond(req: Any, res: Any, next: Any) -> Any:
         res.send("saw GET /foo")
         return "foo"
 
@@ -626,7 +650,7 @@ def test_app_router__promise_support__error_handling__should_pass_rejected_promi
     app = express()
     router = express.Router()
 
-    async def handle_error(err, req, res, next):
+    async def handle_error(err: Any, req: Any, res: Any, next: Any) -> Any:
         raise Exception("caught: " + str(err))
 
     router.use(_create_error)
@@ -641,7 +665,7 @@ def test_app_router__promise_support__error_handling__should_ignore_resolved_pro
     router = express.Router()
     unexpected: list[str] = []
 
-    async def handle_error(err, req, res, next):
+    async def handle_error(err: Any, req: Any, res: Any, next: Any) -> Any:
         _saw_error(err, req, res, next)
         return "foo"
 
@@ -656,7 +680,7 @@ def test_app_router__promise_support__error_handling__should_ignore_resolved_pro
 def test_app_router__should_allow_rewriting_of_the_url() -> None:
     app = express()
 
-    def rewrite(req, res, next):
+    def rewrite(req: Any, res: Any, next: Any) -> None:
         req.user = {"id": 12}  # faux authenticated user
         req.url = f"/user/{req.user['id']}/edit"
         next()
@@ -671,13 +695,13 @@ def test_app_router__should_run_in_order_added() -> None:
     path: list[int] = []
 
     def push(n: int) -> Any:
-        def handler(req, res, next):
+        def handler(req: Any, res: Any, next: Any) -> None:
             path.append(n)
             next()
 
         return handler
 
-    def finish(req, res, next):
+    def finish(req: Any, res: Any, next: Any) -> None:
         path.append(5)
         res.end(",".join(map(str, path)))
 
@@ -702,7 +726,7 @@ def test_app_router__should_not_use_disposed_router_middleware() -> None:
     current: dict[str, Any] = {}
 
     def set_header(name: str, value: str) -> Any:
-        def middleware(req, res, next):
+        def middleware(req: Any, res: Any, next: Any) -> None:
             res.set_header(name, value)
             next()
 
@@ -710,10 +734,10 @@ def test_app_router__should_not_use_disposed_router_middleware() -> None:
 
     current["router"] = express.Router().use(set_header("old", "foo"))
 
-    async def delegate(req, res, next):
+    async def delegate(req: Any, res: Any, next: Any) -> None:
         await current["router"](req, res, next)
 
-    def yee(req, res, next):
+    def yee(req: Any, res: Any, next: Any) -> None:
         res.send("yee")
         next()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from expresspy import express
 from expresspy.testing import request
@@ -15,33 +16,35 @@ def test_app__verb__should_not_get_invoked_without_error_handler_on_error() -> N
     request(app).post("/bar").expect(500, re.compile("boom!"))
 
 
-def test_app__verb__should_only_call_an_error_handling_routing_callback_when_an_error_is_propagated():
+def test_app__verb__should_only_call_an_error_handling_routing_callback_when_an_error_is_propagated() -> (
+    None
+):
     app = express()
     ran = {"a": False, "b": False, "c": False, "d": False}
     messages: list[str] = []
 
-    def fail(req, res, next):
+    def fail(req: Any, res: Any, next: Any) -> None:
         next(Exception("fabricated error"))
 
-    def a(req, res, next):
+    def a(req: Any, res: Any, next: Any) -> None:
         ran["a"] = True
         next()
 
-    def b(err, req, res, next):
+    def b(err: Any, req: Any, res: Any, next: Any) -> None:
         ran["b"] = True
         messages.append(str(err))
         next(err)
 
-    def c(err, req, res, next):
+    def c(err: Any, req: Any, res: Any, next: Any) -> None:
         ran["c"] = True
         messages.append(str(err))
         next()
 
-    def d(err, req, res, next):
+    def d(err: Any, req: Any, res: Any, next: Any) -> None:
         ran["d"] = True
         next()
 
-    def last(req, res):
+    def last(req: Any, res: Any) -> None:
         res.send_status(204)
 
     app.get("/", fail, a, b, c, d, last)

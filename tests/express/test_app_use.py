@@ -15,7 +15,7 @@ from expresspy.testing import request
 def hit(n: int, *, end: bool = False) -> Any:
     """Middleware that sets `x-fn-<n>: hit`, then calls next() or ends the response."""
 
-    def middleware(req, res, next):
+    def middleware(req: Any, res: Any, next: Any) -> None:
         res.set_header(f"x-fn-{n}", "hit")
         if end:
             res.end()
@@ -31,11 +31,11 @@ def expect_hits(test: Any, *numbers: int) -> Any:
     return test
 
 
-def saw_method_url(req, res):
+def saw_method_url(req: Any, res: Any) -> None:
     res.send(f"saw {req.method} {req.url}")
 
 
-def saw_through(req, res):
+def saw_through(req: Any, res: Any) -> None:
     res.send(f"saw {req.method} {req.url} through {req.original_url}")
 
 
@@ -138,7 +138,7 @@ def test_app__use_path_middleware__should_require_middleware() -> None:
     with pytest.raises(TypeError, match=re.escape("app.use() requires a middleware function")):
         app.use()
     with pytest.raises(TypeError, match="argument handler must be a function"):
-        app.use("/")(None)
+        app.use("/")(None)  # type: ignore[type-var]
     assert app.router.stack == []
 
 
@@ -184,7 +184,9 @@ def _mounted_at(mount: str) -> None:
     request(app).post("/foo/bar").expect(200, "saw POST /bar")
 
 
-def test_app__use_path_middleware__should_invoke_middleware_for_all_requests_starting_with_path():
+def test_app__use_path_middleware__should_invoke_middleware_for_all_requests_starting_with_path() -> (
+    None
+):
     _mounted_at("/foo")
 
 
@@ -221,7 +223,7 @@ def test_app__use_path_middleware__should_support_array_of_paths() -> None:
 def test_app__use_path_middleware__should_support_array_of_paths_with_middleware_array() -> None:
     app = express()
 
-    def fn3(req, res, next):
+    def fn3(req: Any, res: Any, next: Any) -> None:
         res.set_header("x-fn-3", "hit")
         saw_through(req, res)
 

@@ -19,13 +19,13 @@ INHERITED = "__class__"
 def test_config__set__should_set_a_value() -> None:
     app = express()
     app.set("foo", "bar")
-    assert app.get("foo") == "bar"
+    assert app.get("foo") == "bar"  # type: ignore[comparison-overlap]
 
 
 def test_config__set__should_set_prototype_values() -> None:
     app = express()
     app.set(INHERITED, 42)
-    assert app.get(INHERITED) == 42
+    assert app.get(INHERITED) == 42  # type: ignore[comparison-overlap]
 
 
 def test_config__set__should_return_the_app() -> None:
@@ -85,14 +85,14 @@ def test_config__get__should_return_undefined_for_prototype_values() -> None:
 def test_config__get__should_otherwise_return_the_value() -> None:
     app = express()
     app.set("foo", "bar")
-    assert app.get("foo") == "bar"
+    assert app.get("foo") == "bar"  # type: ignore[comparison-overlap]
 
 
 def test_config__get__when_mounted__should_default_to_the_parent_app() -> None:
     app, blog = express(), express()
     app.set("title", "Express")
     app.use(blog)
-    assert blog.get("title") == "Express"
+    assert blog.get("title") == "Express"  # type: ignore[comparison-overlap]
 
 
 def test_config__get__when_mounted__should_given_precedence_to_the_child() -> None:
@@ -100,7 +100,7 @@ def test_config__get__when_mounted__should_given_precedence_to_the_child() -> No
     app.use(blog)
     app.set("title", "Express")
     blog.set("title", "Some Blog")
-    assert blog.get("title") == "Some Blog"
+    assert blog.get("title") == "Some Blog"  # type: ignore[comparison-overlap]
 
 
 def _trust(answer: bool) -> Any:
@@ -139,25 +139,25 @@ def test_config__get__when_mounted__should_prefer_child_trust_proxy_setting() ->
 def test_config__enable__should_set_the_value_to_true() -> None:
     app = express()
     assert app.enable("tobi") is app
-    assert app.get("tobi") is True
+    assert app.get("tobi") is True  # type: ignore[comparison-overlap]
 
 
 def test_config__enable__should_set_prototype_values() -> None:
     app = express()
     app.enable(INHERITED)
-    assert app.get(INHERITED) is True
+    assert app.get(INHERITED) is True  # type: ignore[comparison-overlap]
 
 
 def test_config__disable__should_set_the_value_to_false() -> None:
     app = express()
     assert app.disable("tobi") is app
-    assert app.get("tobi") is False
+    assert app.get("tobi") is False  # type: ignore[comparison-overlap]
 
 
 def test_config__disable__should_set_prototype_values() -> None:
     app = express()
     app.disable(INHERITED)
-    assert app.get(INHERITED) is False
+    assert app.get(INHERITED) is False  # type: ignore[comparison-overlap]
 
 
 def test_config__enabled__should_default_to_false() -> None:

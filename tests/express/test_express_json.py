@@ -100,7 +100,9 @@ def test_express_json__with_limit_option__should_413_when_over_limit_with_conten
     )
 
 
-def test_express_json__with_limit_option__should_413_when_over_limit_with_chunked_encoding():
+def test_express_json__with_limit_option__should_413_when_over_limit_with_chunked_encoding() -> (
+    None
+):
     post(json_app(limit="1kb"), JSON, DOTS_JSON).set("Transfer-Encoding", "chunked").expect(413)
 
 
@@ -130,7 +132,9 @@ def test_express_json__with_limit_option__should_not_error_when_inflating() -> N
     encoded(json_app(limit="1kb"), "gzip", JSON, body).expect(413)
 
 
-def test_express_json__with_inflate_option__when_false__should_not_accept_content_encoding():
+def test_express_json__with_inflate_option__when_false__should_not_accept_content_encoding() -> (
+    None
+):
     encoded(json_app(inflate=False), "gzip", JSON, GZIP_JSON).expect(
         415, "[encoding.unsupported] content encoding unsupported"
     )
@@ -152,17 +156,23 @@ def test_express_json__with_strict_option__when_true__should_not_parse_primitive
     post(json_app(strict=True), JSON, "true").expect(400, f"[entity.parse.failed] {STRICT_TRUE}")
 
 
-def test_express_json__with_strict_option__when_true__should_not_parse_primitives_with_leading_whitespaces():
+def test_express_json__with_strict_option__when_true__should_not_parse_primitives_with_leading_whitespaces() -> (
+    None
+):
     post(json_app(strict=True), JSON, "    true").expect(
         400, "[entity.parse.failed] Unexpected token 't', \"    true\" is not valid JSON"
     )
 
 
-def test_express_json__with_strict_option__when_true__should_allow_leading_whitespaces_in_json():
+def test_express_json__with_strict_option__when_true__should_allow_leading_whitespaces_in_json() -> (
+    None
+):
     post(json_app(strict=True), JSON, '   { "user": "tobi" }').expect(200, TOBI)
 
 
-def test_express_json__with_strict_option__when_true__should_include_correct_message_in_stack_trace():
+def test_express_json__with_strict_option__when_true__should_include_correct_message_in_stack_trace() -> (
+    None
+):
     post(json_app(strict=True), JSON, "true").set("X-Error-Property", "stack").expect(400).expect(
         lambda res: assert_contains(res.text, STRICT_TRUE)
     )
@@ -171,36 +181,52 @@ def test_express_json__with_strict_option__when_true__should_include_correct_mes
 VND = "application/vnd.api+json"
 
 
-def test_express_json__with_type_option__when_application_vnd_api_json__should_parse_json_for_custom_type():
+def test_express_json__with_type_option__when_application_vnd_api_json__should_parse_json_for_custom_type() -> (
+    None
+):
     post(json_app(type=VND), VND, TOBI).expect(200, TOBI)
 
 
-def test_express_json__with_type_option__when_application_vnd_api_json__should_ignore_standard_type():
+def test_express_json__with_type_option__when_application_vnd_api_json__should_ignore_standard_type() -> (
+    None
+):
     post(json_app(type=VND), JSON, TOBI).expect(200, "")
 
 
-def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_parse_json_for_application_json():
+def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_parse_json_for_application_json() -> (
+    None
+):
     post(json_app(type=[JSON, VND]), JSON, TOBI).expect(200, TOBI)
 
 
-def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_parse_json_for_application_vnd_api_json():
+def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_parse_json_for_application_vnd_api_json() -> (
+    None
+):
     post(json_app(type=[JSON, VND]), VND, TOBI).expect(200, TOBI)
 
 
-def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_ignore_application_x_json():
+def test_express_json__with_type_option__when_application_json_application_vnd_api_json__should_ignore_application_x_json() -> (
+    None
+):
     post(json_app(type=[JSON, VND]), "application/x-json", TOBI).expect(200, "")
 
 
-def test_express_json__with_type_option__when_a_function__should_parse_when_truthy_value_returned():
+def test_express_json__with_type_option__when_a_function__should_parse_when_truthy_value_returned() -> (
+    None
+):
     app = typed_app(express.json, header_is(VND))
     post(app, VND, TOBI).expect(200, TOBI)
 
 
-def test_express_json__with_type_option__when_a_function__should_work_without_content_type():
+def test_express_json__with_type_option__when_a_function__should_work_without_content_type() -> (
+    None
+):
     post(typed_app(express.json, lambda req: True), None, TOBI).expect(200, TOBI)
 
 
-def test_express_json__with_type_option__when_a_function__should_not_invoke_without_a_body():
+def test_express_json__with_type_option__when_a_function__should_not_invoke_without_a_body() -> (
+    None
+):
     request(typed_app(express.json, throwing_type)).get("/").expect(404)
 
 
@@ -250,7 +276,9 @@ def test_express_json__async_local_storage__should_persist_store() -> None:
     post(store_app(express.json), JSON, TOBI).expect(200).expect("x-store-foo", "bar").expect(TOBI)
 
 
-def test_express_json__async_local_storage__should_persist_store_when_unmatched_content_type():
+def test_express_json__async_local_storage__should_persist_store_when_unmatched_content_type() -> (
+    None
+):
     app = store_app(express.json)
     post(app, "application/fizzbuzz", "buzz").expect(200).expect("x-store-foo", "bar").expect("")
 

@@ -109,27 +109,39 @@ def test_express_raw__with_inflate_option__when_true__should_accept_content_enco
 VND = "application/vnd+octets"
 
 
-def test_express_raw__with_type_option__when_application_vnd_octets__should_parse_for_custom_type():
+def test_express_raw__with_type_option__when_application_vnd_octets__should_parse_for_custom_type() -> (
+    None
+):
     post(raw_app(type=VND), VND, BYTES).expect(200, BYTES_HEX)
 
 
-def test_express_raw__with_type_option__when_application_vnd_octets__should_ignore_standard_type():
+def test_express_raw__with_type_option__when_application_vnd_octets__should_ignore_standard_type() -> (
+    None
+):
     post(raw_app(type=VND), OCTETS, BYTES).expect(200, "")
 
 
-def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_parse_application_octet_stream():
+def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_parse_application_octet_stream() -> (
+    None
+):
     post(raw_app(type=[OCTETS, VND]), OCTETS, BYTES).expect(200, BYTES_HEX)
 
 
-def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_parse_application_vnd_octets():
+def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_parse_application_vnd_octets() -> (
+    None
+):
     post(raw_app(type=[OCTETS, VND]), VND, BYTES).expect(200, BYTES_HEX)
 
 
-def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_ignore_application_x_foo():
+def test_express_raw__with_type_option__when_application_octet_stream_application_vnd_octets__should_ignore_application_x_foo() -> (
+    None
+):
     post(raw_app(type=[OCTETS, VND]), "application/x-foo", BYTES).expect(200, "")
 
 
-def test_express_raw__with_type_option__when_a_function__should_parse_when_truthy_value_returned():
+def test_express_raw__with_type_option__when_a_function__should_parse_when_truthy_value_returned() -> (
+    None
+):
     app = typed_app(express.raw, header_is("application/vnd.octet"), hex_body)
     post(app, "application/vnd.octet", BYTES).expect(200, BYTES_HEX)
 
@@ -166,7 +178,9 @@ def test_express_raw__async_local_storage__should_persist_store() -> None:
     post(app, OCTETS, "the user is tobi").expect(200).expect("x-store-foo", "bar").expect(TOBI_HEX)
 
 
-def test_express_raw__async_local_storage__should_persist_store_when_unmatched_content_type():
+def test_express_raw__async_local_storage__should_persist_store_when_unmatched_content_type() -> (
+    None
+):
     app = store_app(express.raw, hex_body)
     post(app, "application/fizzbuzz", "buzz").expect(200).expect("x-store-foo", "bar")
 

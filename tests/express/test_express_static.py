@@ -46,12 +46,12 @@ def matches(pattern: str) -> re.Pattern[str]:
 
 def test_express_static__basic_operations__should_require_root_path() -> None:
     with pytest.raises(TypeError, match="root path required"):
-        express.static(None)  # express.static() passes undefined
+        express.static(None)  # type: ignore[arg-type]  # express.static() passes undefined
 
 
 def test_express_static__basic_operations__should_require_root_path_to_be_string() -> None:
     with pytest.raises(TypeError, match=r"root path.*string"):
-        express.static(42)
+        express.static(42)  # type: ignore[arg-type]
 
 
 def test_express_static__basic_operations__should_serve_static_files() -> None:
@@ -213,7 +213,9 @@ def test_express_static__fallthrough__when_true__should_fall_through_when_url_ma
     get("/%", FALL).expect(404, "Not Found")
 
 
-def test_express_static__fallthrough__when_true__should_fall_through_when_traversing_past_root():
+def test_express_static__fallthrough__when_true__should_fall_through_when_traversing_past_root() -> (
+    None
+):
     get("/users/../../todo.txt", FALL).expect(404, "Not Found")
 
 
@@ -221,19 +223,27 @@ def test_express_static__fallthrough__when_true__should_fall_through_when_url_to
     request(create_app(TOO_LONG_ROOT, FALL)).get("/").expect(404, "Not Found")
 
 
-def test_express_static__fallthrough__when_true__with_redirect_true__should_fall_through_when_directory():
+def test_express_static__fallthrough__when_true__with_redirect_true__should_fall_through_when_directory() -> (
+    None
+):
     get("/pets/", {**FALL, "redirect": True}).expect(404, "Not Found")
 
 
-def test_express_static__fallthrough__when_true__with_redirect_true__should_redirect_when_directory_without_slash():
+def test_express_static__fallthrough__when_true__with_redirect_true__should_redirect_when_directory_without_slash() -> (
+    None
+):
     get("/pets", {**FALL, "redirect": True}).expect(301, matches("Redirecting"))
 
 
-def test_express_static__fallthrough__when_true__with_redirect_false__should_fall_through_when_directory():
+def test_express_static__fallthrough__when_true__with_redirect_false__should_fall_through_when_directory() -> (
+    None
+):
     get("/pets/", {**FALL, "redirect": False}).expect(404, "Not Found")
 
 
-def test_express_static__fallthrough__when_true__with_redirect_false__should_fall_through_when_directory_without_slash():
+def test_express_static__fallthrough__when_true__with_redirect_false__should_fall_through_when_directory_without_slash() -> (
+    None
+):
     get("/pets", {**FALL, "redirect": False}).expect(404, "Not Found")
 
 
@@ -256,19 +266,27 @@ def test_express_static__fallthrough__when_false__should_404_when_url_too_long()
 NOT_FOUND = matches("Error: Not Found|ENOENT")
 
 
-def test_express_static__fallthrough__when_false__with_redirect_true__should_404_when_directory():
+def test_express_static__fallthrough__when_false__with_redirect_true__should_404_when_directory() -> (
+    None
+):
     get("/pets/", {**NO_FALL, "redirect": True}).expect(404, NOT_FOUND)
 
 
-def test_express_static__fallthrough__when_false__with_redirect_true__should_redirect_when_directory_without_slash():
+def test_express_static__fallthrough__when_false__with_redirect_true__should_redirect_when_directory_without_slash() -> (
+    None
+):
     get("/pets", {**NO_FALL, "redirect": True}).expect(301, matches("Redirecting"))
 
 
-def test_express_static__fallthrough__when_false__with_redirect_false__should_404_when_directory():
+def test_express_static__fallthrough__when_false__with_redirect_false__should_404_when_directory() -> (
+    None
+):
     get("/pets/", {**NO_FALL, "redirect": False}).expect(404, NOT_FOUND)
 
 
-def test_express_static__fallthrough__when_false__with_redirect_false__should_404_when_directory_without_slash():
+def test_express_static__fallthrough__when_false__with_redirect_false__should_404_when_directory_without_slash() -> (
+    None
+):
     get("/pets", {**NO_FALL, "redirect": False}).expect(404, NOT_FOUND)
 
 
@@ -428,31 +446,45 @@ def test_express_static__when_request_has_range_header__should_support_n_2() -> 
     ranged("bytes=3-").expect("456789")
 
 
-def test_express_static__when_request_has_range_header__should_respond_with_206_partial_content():
+def test_express_static__when_request_has_range_header__should_respond_with_206_partial_content() -> (
+    None
+):
     ranged("bytes=0-4").expect(206)
 
 
-def test_express_static__when_request_has_range_header__should_set_content_length_to_the_of_octets_transferred():
+def test_express_static__when_request_has_range_header__should_set_content_length_to_the_of_octets_transferred() -> (
+    None
+):
     ranged("bytes=2-3").expect("Content-Length", "2").expect(206, "34")
 
 
-def test_express_static__when_request_has_range_header__when_last_byte_pos_of_the_range_is_greater_than_current_length__is_taken_to_be_equal_to_one_less_than_the_current_length():
+def test_express_static__when_request_has_range_header__when_last_byte_pos_of_the_range_is_greater_than_current_length__is_taken_to_be_equal_to_one_less_than_the_current_length() -> (
+    None
+):
     ranged("bytes=2-50").expect("Content-Range", "bytes 2-8/9")
 
 
-def test_express_static__when_request_has_range_header__when_last_byte_pos_of_the_range_is_greater_than_current_length__should_adapt_the_content_length_accordingly():
+def test_express_static__when_request_has_range_header__when_last_byte_pos_of_the_range_is_greater_than_current_length__should_adapt_the_content_length_accordingly() -> (
+    None
+):
     ranged("bytes=2-50").expect("Content-Length", "7").expect(206)
 
 
-def test_express_static__when_request_has_range_header__when_the_first_byte_pos_of_the_range_is_greater_than_the_current_length__should_respond_with_416():
+def test_express_static__when_request_has_range_header__when_the_first_byte_pos_of_the_range_is_greater_than_the_current_length__should_respond_with_416() -> (
+    None
+):
     ranged("bytes=9-50").expect(416)
 
 
-def test_express_static__when_request_has_range_header__when_the_first_byte_pos_of_the_range_is_greater_than_the_current_length__should_include_a_content_range_header_of_complete_length():
+def test_express_static__when_request_has_range_header__when_the_first_byte_pos_of_the_range_is_greater_than_the_current_length__should_include_a_content_range_header_of_complete_length() -> (
+    None
+):
     ranged("bytes=9-50").expect("Content-Range", "bytes */9").expect(416)
 
 
-def test_express_static__when_request_has_range_header__when_syntactically_invalid__should_respond_with_200_and_the_entire_contents():
+def test_express_static__when_request_has_range_header__when_syntactically_invalid__should_respond_with_200_and_the_entire_contents() -> (
+    None
+):
     ranged("asdf").expect("123456789")
 
 
@@ -476,7 +508,9 @@ def test_express_static__when_mounted__should_not_choke_on_auth_looking_url() ->
     request(mounted("/static", ROOT)).get("//todo@txt").expect(404)
 
 
-def test_express_static__when_mounted_root_as_a_file__should_load_the_file_when_on_trailing_slash():
+def test_express_static__when_mounted_root_as_a_file__should_load_the_file_when_on_trailing_slash() -> (
+    None
+):
     app = mounted("/todo.txt", str(FIXTURES / "todo.txt"))
     request(app).get("/todo.txt").expect(200, "- groceries")
 
@@ -507,7 +541,9 @@ def test_express_static__when_index_file_serving_disabled__should_next_on_direct
     request(no_index_app()).get("/static/users/").expect(404, "Not Found")
 
 
-def test_express_static__when_index_file_serving_disabled__should_redirect_to_trailing_slash():
+def test_express_static__when_index_file_serving_disabled__should_redirect_to_trailing_slash() -> (
+    None
+):
     request(no_index_app()).get("/static/users").expect("Location", "/static/users/").expect(301)
 
 
@@ -515,5 +551,7 @@ def test_express_static__when_index_file_serving_disabled__should_next_on_mount_
     request(no_index_app()).get("/static/").expect(404, "Not Found")
 
 
-def test_express_static__when_index_file_serving_disabled__should_redirect_to_trailing_slash_mount_point():
+def test_express_static__when_index_file_serving_disabled__should_redirect_to_trailing_slash_mount_point() -> (
+    None
+):
     request(no_index_app()).get("/static").expect("Location", "/static/").expect(301)

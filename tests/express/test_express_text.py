@@ -80,7 +80,9 @@ def test_express_text__with_limit_option__should_413_when_over_limit_with_conten
     post(text_app(limit="1kb"), TEXT, DOTS).set("Content-Length", "1028").expect(413)
 
 
-def test_express_text__with_limit_option__should_413_when_over_limit_with_chunked_encoding():
+def test_express_text__with_limit_option__should_413_when_over_limit_with_chunked_encoding() -> (
+    None
+):
     post(text_app(limit="1kb"), TEXT, DOTS).set("Transfer-Encoding", "chunked").expect(413)
 
 
@@ -105,7 +107,9 @@ def test_express_text__with_limit_option__should_not_error_when_inflating() -> N
     encoded(text_app(limit="1kb"), "gzip", TEXT, GZIP_DOTS[:-2]).expect(413)
 
 
-def test_express_text__with_inflate_option__when_false__should_not_accept_content_encoding():
+def test_express_text__with_inflate_option__when_false__should_not_accept_content_encoding() -> (
+    None
+):
     encoded(text_app(inflate=False), "gzip", TEXT, GZIP_TEXT).expect(
         415, "[encoding.unsupported] content encoding unsupported"
     )
@@ -126,28 +130,40 @@ def test_express_text__with_type_option__when_text_html__should_ignore_standard_
 HTML_OR_TEXT = ["text/html", "text/plain"]
 
 
-def test_express_text__with_type_option__when_text_html_text_plain__should_parse_text_html():
+def test_express_text__with_type_option__when_text_html_text_plain__should_parse_text_html() -> (
+    None
+):
     post(text_app(type=HTML_OR_TEXT), "text/html", "<b>tobi</b>").expect(200, '"<b>tobi</b>"')
 
 
-def test_express_text__with_type_option__when_text_html_text_plain__should_parse_text_plain():
+def test_express_text__with_type_option__when_text_html_text_plain__should_parse_text_plain() -> (
+    None
+):
     post(text_app(type=HTML_OR_TEXT), TEXT, "tobi").expect(200, '"tobi"')
 
 
-def test_express_text__with_type_option__when_text_html_text_plain__should_ignore_text_xml():
+def test_express_text__with_type_option__when_text_html_text_plain__should_ignore_text_xml() -> (
+    None
+):
     post(text_app(type=HTML_OR_TEXT), "text/xml", "<user>tobi</user>").expect(200, "")
 
 
-def test_express_text__with_type_option__when_a_function__should_parse_when_truthy_value_returned():
+def test_express_text__with_type_option__when_a_function__should_parse_when_truthy_value_returned() -> (
+    None
+):
     app = typed_app(express.text, header_is("text/vnd.something"))
     post(app, "text/vnd.something", "user is tobi").expect(200, TOBI)
 
 
-def test_express_text__with_type_option__when_a_function__should_work_without_content_type():
+def test_express_text__with_type_option__when_a_function__should_work_without_content_type() -> (
+    None
+):
     post(typed_app(express.text, lambda req: True), None, "user is tobi").expect(200, TOBI)
 
 
-def test_express_text__with_type_option__when_a_function__should_not_invoke_without_a_body():
+def test_express_text__with_type_option__when_a_function__should_not_invoke_without_a_body() -> (
+    None
+):
     request(typed_app(express.text, throwing_type)).get("/").expect(404)
 
 
@@ -181,7 +197,9 @@ def test_express_text__async_local_storage__should_persist_store() -> None:
     post(app, TEXT, "user is tobi").expect(200).expect("x-store-foo", "bar").expect(TOBI)
 
 
-def test_express_text__async_local_storage__should_persist_store_when_unmatched_content_type():
+def test_express_text__async_local_storage__should_persist_store_when_unmatched_content_type() -> (
+    None
+):
     app = store_app(express.text)
     post(app, "application/fizzbuzz", "buzz").expect(200).expect("x-store-foo", "bar")
 

@@ -91,47 +91,63 @@ def test_express_urlencoded__should_not_parse_extended_syntax() -> None:
     post(form_app(), FORM, "user[name][first]=Tobi").expect(200, '{"user[name][first]":"Tobi"}')
 
 
-def test_express_urlencoded__with_extended_option__when_false__should_not_parse_extended_syntax():
+def test_express_urlencoded__with_extended_option__when_false__should_not_parse_extended_syntax() -> (
+    None
+):
     post(form_app(extended=False), FORM, "user[name][first]=Tobi").expect(
         200, '{"user[name][first]":"Tobi"}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_false__should_parse_multiple_key_instances():
+def test_express_urlencoded__with_extended_option__when_false__should_parse_multiple_key_instances() -> (
+    None
+):
     post(form_app(extended=False), FORM, "user=Tobi&user=Loki").expect(
         200, '{"user":["Tobi","Loki"]}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_multiple_key_instances():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_multiple_key_instances() -> (
+    None
+):
     post(form_app(extended=True), FORM, "user=Tobi&user=Loki").expect(
         200, '{"user":["Tobi","Loki"]}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_extended_syntax():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_extended_syntax() -> (
+    None
+):
     post(form_app(extended=True), FORM, "user[name][first]=Tobi").expect(
         200, '{"user":{"name":{"first":"Tobi"}}}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_parameters_with_dots():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_parameters_with_dots() -> (
+    None
+):
     post(form_app(extended=True), FORM, "user.name=Tobi").expect(200, '{"user.name":"Tobi"}')
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_fully_encoded_extended_syntax():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_fully_encoded_extended_syntax() -> (
+    None
+):
     post(form_app(extended=True), FORM, "user%5Bname%5D%5Bfirst%5D=Tobi").expect(
         200, '{"user":{"name":{"first":"Tobi"}}}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_array_index_notation():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_array_index_notation() -> (
+    None
+):
     post(form_app(extended=True), FORM, "foo[0]=bar&foo[1]=baz").expect(
         200, '{"foo":["bar","baz"]}'
     )
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_array_index_notation_with_large_array():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_array_index_notation_with_large_array() -> (
+    None
+):
     body = "f[0]=0" + "".join(f"&f[{i}]={i:x}" for i in range(1, 500))
 
     def check(res: Any) -> None:
@@ -143,7 +159,9 @@ def test_express_urlencoded__with_extended_option__when_true__should_parse_array
     post(form_app(extended=True), FORM, body).expect(check).expect(200)
 
 
-def test_express_urlencoded__with_extended_option__when_true__should_parse_array_of_objects_syntax():
+def test_express_urlencoded__with_extended_option__when_true__should_parse_array_of_objects_syntax() -> (
+    None
+):
     post(form_app(extended=True), FORM, "foo[0][bar]=baz&foo[0][fizz]=buzz&foo[]=done!").expect(
         200, '{"foo":[{"bar":"baz","fizz":"buzz"},"done!"]}'
     )
@@ -165,21 +183,29 @@ def test_express_urlencoded__with_extended_option__when_true__should_parse_deep_
     post(form_app(extended=True), FORM, body).expect(check).expect(200)
 
 
-def test_express_urlencoded__with_inflate_option__when_false__should_not_accept_content_encoding():
+def test_express_urlencoded__with_inflate_option__when_false__should_not_accept_content_encoding() -> (
+    None
+):
     encoded(form_app(inflate=False), "gzip", FORM, GZIP_FORM).expect(
         415, "[encoding.unsupported] content encoding unsupported"
     )
 
 
-def test_express_urlencoded__with_inflate_option__when_true__should_accept_content_encoding():
+def test_express_urlencoded__with_inflate_option__when_true__should_accept_content_encoding() -> (
+    None
+):
     encoded(form_app(inflate=True), "gzip", FORM, GZIP_FORM).expect(200, NAME)
 
 
-def test_express_urlencoded__with_limit_option__should_413_when_over_limit_with_content_length():
+def test_express_urlencoded__with_limit_option__should_413_when_over_limit_with_content_length() -> (
+    None
+):
     post(form_app(limit="1kb"), FORM, DOTS_FORM).set("Content-Length", "1028").expect(413)
 
 
-def test_express_urlencoded__with_limit_option__should_413_when_over_limit_with_chunked_encoding():
+def test_express_urlencoded__with_limit_option__should_413_when_over_limit_with_chunked_encoding() -> (
+    None
+):
     post(form_app(limit="1kb"), FORM, DOTS_FORM).set("Transfer-Encoding", "chunked").expect(413)
 
 
@@ -215,59 +241,87 @@ def limited(extended: bool, limit: float, count: int) -> Any:
     return post(app, FORM, many_params(count))
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_reject_0():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_reject_0() -> (
+    None
+):
     assert_rejects_limit(False, 0)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_reject_string():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_reject_string() -> (
+    None
+):
     assert_rejects_limit(False, "beep")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_413_if_over_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_413_if_over_limit() -> (
+    None
+):
     limited(False, 10, 11).expect(413, "[parameters.too.many] too many parameters")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_when_at_the_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_when_at_the_limit() -> (
+    None
+):
     limited(False, 10, 10).expect(key_count(10)).expect(200)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_if_number_is_floating_point():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_if_number_is_floating_point() -> (
+    None
+):
     limited(False, 10.1, 11).expect(413, "[parameters.too.many] too many parameters")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_with_large_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_with_large_limit() -> (
+    None
+):
     limited(False, 5000, 5000).expect(key_count(5000)).expect(200)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_with_infinity_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_false__should_work_with_infinity_limit() -> (
+    None
+):
     limited(False, float("inf"), 10000).expect(key_count(10000)).expect(200)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_reject_0():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_reject_0() -> (
+    None
+):
     assert_rejects_limit(True, 0)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_reject_string():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_reject_string() -> (
+    None
+):
     assert_rejects_limit(True, "beep")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_413_if_over_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_413_if_over_limit() -> (
+    None
+):
     limited(True, 10, 11).expect(413, "[parameters.too.many] too many parameters")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_when_at_the_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_when_at_the_limit() -> (
+    None
+):
     limited(True, 10, 10).expect(key_count(10)).expect(200)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_if_number_is_floating_point():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_if_number_is_floating_point() -> (
+    None
+):
     limited(True, 10.1, 11).expect(413, "[parameters.too.many] too many parameters")
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_with_large_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_with_large_limit() -> (
+    None
+):
     limited(True, 5000, 5000).expect(key_count(5000)).expect(200)
 
 
-def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_with_infinity_limit():
+def test_express_urlencoded__with_parameterlimit_option__with_extended_true__should_work_with_infinity_limit() -> (
+    None
+):
     limited(True, float("inf"), 10000).expect(key_count(10000)).expect(200)
 
 
@@ -275,36 +329,52 @@ VND = "application/vnd.x-www-form-urlencoded"
 PAIRS = ["urlencoded", "application/x-pairs"]
 
 
-def test_express_urlencoded__with_type_option__when_application_vnd_x_www_form_urlencoded__should_parse_for_custom_type():
+def test_express_urlencoded__with_type_option__when_application_vnd_x_www_form_urlencoded__should_parse_for_custom_type() -> (
+    None
+):
     post(form_app(type=VND), VND, "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_type_option__when_application_vnd_x_www_form_urlencoded__should_ignore_standard_type():
+def test_express_urlencoded__with_type_option__when_application_vnd_x_www_form_urlencoded__should_ignore_standard_type() -> (
+    None
+):
     post(form_app(type=VND), FORM, "user=tobi").expect(200, "")
 
 
-def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_parse_application_x_www_form_urlencoded():
+def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_parse_application_x_www_form_urlencoded() -> (
+    None
+):
     post(form_app(type=PAIRS), FORM, "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_parse_application_x_pairs():
+def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_parse_application_x_pairs() -> (
+    None
+):
     post(form_app(type=PAIRS), "application/x-pairs", "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_ignore_application_x_foo():
+def test_express_urlencoded__with_type_option__when_urlencoded_application_x_pairs__should_ignore_application_x_foo() -> (
+    None
+):
     post(form_app(type=PAIRS), "application/x-foo", "user=tobi").expect(200, "")
 
 
-def test_express_urlencoded__with_type_option__when_a_function__should_parse_when_truthy_value_returned():
+def test_express_urlencoded__with_type_option__when_a_function__should_parse_when_truthy_value_returned() -> (
+    None
+):
     app = typed_app(express.urlencoded, header_is("application/vnd.something"))
     post(app, "application/vnd.something", "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_type_option__when_a_function__should_work_without_content_type():
+def test_express_urlencoded__with_type_option__when_a_function__should_work_without_content_type() -> (
+    None
+):
     post(typed_app(express.urlencoded, lambda req: True), None, "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_type_option__when_a_function__should_not_invoke_without_a_body():
+def test_express_urlencoded__with_type_option__when_a_function__should_not_invoke_without_a_body() -> (
+    None
+):
     request(typed_app(express.urlencoded, throwing_type)).get("/").expect(404)
 
 
@@ -331,7 +401,9 @@ def test_express_urlencoded__with_verify_option__should_allow_pass_through() -> 
     post(verify_app(express.urlencoded, 0x5B), FORM, "user=tobi").expect(200, TOBI)
 
 
-def test_express_urlencoded__with_verify_option__should_415_on_unknown_charset_prior_to_verify():
+def test_express_urlencoded__with_verify_option__should_415_on_unknown_charset_prior_to_verify() -> (
+    None
+):
     app = never_verify_app(express.urlencoded)
     post(app, f"{FORM}; charset=x-bogus", NULLS[:4]).expect(
         415, '[charset.unsupported] unsupported charset "X-BOGUS"'
@@ -343,7 +415,9 @@ def test_express_urlencoded__async_local_storage__should_persist_store() -> None
     post(app, FORM, "user=tobi").expect(200).expect("x-store-foo", "bar").expect(TOBI)
 
 
-def test_express_urlencoded__async_local_storage__should_persist_store_when_unmatched_content_type():
+def test_express_urlencoded__async_local_storage__should_persist_store_when_unmatched_content_type() -> (
+    None
+):
     app = store_app(express.urlencoded)
     post(app, "application/fizzbuzz", "buzz").expect(200).expect("x-store-foo", "bar")
 
@@ -360,7 +434,9 @@ def test_express_urlencoded__async_local_storage__should_persist_store_when_infl
     )
 
 
-def test_express_urlencoded__async_local_storage__should_persist_store_when_limit_exceeded():
+def test_express_urlencoded__async_local_storage__should_persist_store_when_limit_exceeded() -> (
+    None
+):
     app = store_app(express.urlencoded)
     post(app, FORM, "user=" + "." * 1024 * 100).expect(413).expect("x-store-foo", "bar")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from expresspy import express
 from expresspy.testing import request
 
@@ -9,7 +11,7 @@ from expresspy.testing import request
 def test_throw_after_end__should_fail_gracefully() -> None:
     app = express()
 
-    def handler(req, res):
+    def handler(req: Any, res: Any) -> Any:
         res.end("yay")
         raise Exception("boom")
 

@@ -42,13 +42,13 @@ def test_req__base_url__should_travel_through_routers_correctly() -> None:
     sub1, sub2, sub3 = express.Router(), express.Router(), express.Router()
 
     def record(n: int) -> Any:
-        def middleware(req, res, next):
+        def middleware(req: Any, res: Any, next: Any) -> None:
             urls.append(f"{n}@{req.base_url}")
             next()
 
         return middleware
 
-    def finish(req, res, next):
+    def finish(req: Any, res: Any, next: Any) -> None:
         urls.append(f"4@{req.base_url}")
         res.end(",".join(urls))
 

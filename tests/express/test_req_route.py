@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from expresspy import express
 from expresspy.testing import request
 
@@ -9,11 +11,11 @@ from expresspy.testing import request
 def test_req__route__should_be_the_executed_route() -> None:
     app = express()
 
-    def first(req, res, next):
+    def first(req: Any, res: Any, next: Any) -> None:
         res.header("path-1", req.route.path)
         next()
 
-    def second(req, res):
+    def second(req: Any, res: Any) -> None:
         res.header("path-2", req.route.path)
         res.end()
 

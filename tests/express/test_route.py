@@ -53,7 +53,7 @@ def step(key: str, value: Any = None) -> Any:
     """A handler that records into the shared state, then calls next()."""
 
     def handler(state: dict[str, Any]) -> Any:
-        def fn(req, res, next):
+        def fn(req: Any, res: Any, next: Any) -> None:
             if value is None:
                 state[key] += 1
             elif isinstance(value, str):
@@ -143,7 +143,7 @@ def test_route__verb__should_allow_fallthrough() -> None:
 
 
 def _error_step(state: dict[str, Any]) -> Any:
-    def on_error(err, req, res, next):
+    def on_error(err: Any, req: Any, res: Any, next: Any) -> None:
         state["order"] += "a"
         next(err)
 
@@ -171,10 +171,10 @@ def test_route__errors__should_handle_throw() -> None:
 
 def test_route__errors__should_handle_throwing_inside_error_handlers() -> None:
     def build(route: Any, state: dict[str, Any]) -> None:
-        def oops(err, req, res, next):
+        def oops(err: Any, req: Any, res: Any, next: Any) -> Any:
             raise Exception("oops")
 
-        def keep(err, req, res, next):
+        def keep(err: Any, req: Any, res: Any, next: Any) -> None:
             state["message"] = str(err)
             next()
 
@@ -193,7 +193,7 @@ def test_route__errors__should_handle_throw_in_all() -> None:
 
 
 def test_route__errors__should_handle_single_error_handler() -> None:
-    def never(err, req, res, next):
+    def never(err: Any, req: Any, res: Any, next: Any) -> Any:
         raise Exception("should not be called")
 
     _, done = dispatch(lambda route, state: route.all(never))

@@ -70,7 +70,7 @@ def test_router__should_support_dynamic_routes() -> None:
     another = Router()
     seen: list[str] = []
 
-    def bar(req, res):
+    def bar(req: Any, res: Any) -> None:
         seen.append(req.params["bar"])
         res.end()
 
@@ -85,7 +85,7 @@ def test_router__should_handle_blank_url() -> None:
     router.use(lambda req, res: _fail("should not be called"))
     done: list[Any] = []
 
-    async def blank(req, res, next):
+    async def blank(req: Any, res: Any, next: Any) -> None:
         # router.handle({ url: '' }, ...): no HTTP request has an empty target, so set it here.
         req.url = ""
 
@@ -93,7 +93,7 @@ def test_router__should_handle_blank_url() -> None:
             done.append(err)
             res.end()
 
-        await router(req, res, finish)
+        await router(req, res, finish)  # type: ignore[call-overload]
 
     app = express().use(blank)
     request(app).get("/").expect(200)
@@ -107,7 +107,7 @@ def _fail(message: str) -> None:
 def test_router__should_not_stack_overflow_with_many_registered_routes() -> None:
     router = Router()
 
-    def wrong(req, res):
+    def wrong(req: Any, res: Any) -> None:
         res.end("wrong handler")
 
     for i in range(6000):
@@ -121,15 +121,15 @@ def _counting_stack(register: Any) -> tuple[list[int], Any]:
     """6000 synchronous counting layers between a reset and a final check."""
     counter = [0]
 
-    def reset(req, res, next):
+    def reset(req: Any, res: Any, next: Any) -> None:
         counter[0] = 0
         next()
 
-    def bump(req, res, next):
+    def bump(req: Any, res: Any, next: Any) -> None:
         counter[0] += 1
         next()
 
-    def finish(req, res):
+    def finish(req: Any, res: Any) -> None:
         res.end(str(counter[0]))
 
     register(reset)
@@ -180,7 +180,7 @@ def test_router__multiple_callbacks__should_not_throw_if_all_callbacks_are_funct
 
 
 def _record_error(seen: list[str]) -> Any:
-    def on_error(err, req, res, next):
+    def on_error(err: Any, req: Any, res: Any, next: Any) -> None:
         seen.append(str(err))
         res.end()
 
@@ -202,7 +202,7 @@ def test_router__error__should_handle_throwing_inside_routes_with_params() -> No
     router = Router()
     seen: list[str] = []
 
-    def boom(req, res):
+    def boom(req: Any, res: Any) -> Any:
         raise Exception("foo")
 
     router.get("/foo/:id", boom)
@@ -216,14 +216,14 @@ def test_router__error__should_handle_throwing_in_handler_after_async_param() ->
     router = Router()
     seen: list[str] = []
 
-    def user_param(req, res, next, val):
-        def later():
+    def user_param(req: Any, res: Any, next: Any, val: Any) -> None:
+        def later() -> None:
             req.user = val
             next()
 
         threading.Timer(0.001, later).start()
 
-    def oh_no(req, res, next):
+    def oh_no(req: Any, res: Any, next: Any) -> Any:
         raise Exception("oh no!")
 
     router.param("user", user_param)
@@ -237,10 +237,10 @@ def test_router__error__should_handle_throwing_inside_error_handlers() -> None:
     router = Router()
     seen: list[str] = []
 
-    def boom(req, res, next):
+    def boom(req: Any, res: Any, next: Any) -> Any:
         raise Exception("boom!")
 
-    def oops(err, req, res, next):
+    def oops(err: Any, req: Any, res: Any, next: Any) -> Any:
         raise Exception("oops")
 
     router.use(boom)
@@ -251,7 +251,7 @@ def test_router__error__should_handle_throwing_inside_error_handlers() -> None:
 
 
 def _url_recorder(hits: list[str]) -> Any:
-    def record(req, res, next):
+    def record(req: Any, res: Any, next: Any) -> None:
         hits.append(req.url)
         next()
 
@@ -308,7 +308,7 @@ def test_router__all__should_support_using_all_to_capture_all_http_verbs() -> No
     router = Router()
     count = [0]
 
-    def counter(req, res):
+    def counter(req: Any, res: Any) -> None:
         count[0] += 1
         res.end()
 
@@ -326,7 +326,7 @@ def test_router__use__should_require_middleware() -> None:
         Router().use()
     router = Router()
     with pytest.raises(TypeError, match="argument handler must be a function"):
-        router.use("/")(None)
+        router.use("/")(None)  # type: ignore[type-var]
     assert router.stack == []
 
 
@@ -364,13 +364,13 @@ def test_router__use__should_accept_array_of_middleware() -> None:
     router = Router()
 
     def step(n: int) -> Any:
-        def middleware(req, res, next):
+        def middleware(req: Any, res: Any, next: Any) -> None:
             order.append(n)
             next()
 
         return middleware
 
-    def last(req, res):
+    def last(req: Any, res: Any) -> None:
         order.append(3)
         res.end()
 
@@ -382,18 +382,18 @@ def test_router__use__should_accept_array_of_middleware() -> None:
 def test_router__param__should_reject_non_function() -> None:
     router = Router()
     with pytest.raises(TypeError, match="argument fn must be a function"):
-        router.param("id", 42)
+        router.param("id", 42)  # type: ignore[call-overload]
 
 
 def test_router__param__should_call_param_function_when_routing_verbs() -> None:
     router = Router()
     seen: list[str] = []
 
-    def id_param(req, res, next, id):
+    def id_param(req: Any, res: Any, next: Any, id: Any) -> None:
         seen.append(id)
         next()
 
-    def route(req, res, next):
+    def route(req: Any, res: Any, next: Any) -> None:
         seen.append(req.params["id"])
         next()
 
@@ -409,11 +409,11 @@ def test_router__param__should_call_param_function_when_routing_middleware() -> 
     router = Router()
     seen: list[str] = []
 
-    def id_param(req, res, next, id):
+    def id_param(req: Any, res: Any, next: Any, id: Any) -> None:
         seen.append(id)
         next()
 
-    def middleware(req, res, next):
+    def middleware(req: Any, res: Any, next: Any) -> None:
         seen.extend([req.params["id"], req.url])
         next()
 
@@ -430,7 +430,7 @@ def _user_param_router(second_mount: str) -> tuple[Router, list[str]]:
     sub = Router()
     users: list[str] = []
 
-    def user_param(req, res, next, user):
+    def user_param(req: Any, res: Any, next: Any, user: Any) -> None:
         users.append(user)
         next()
 
@@ -460,12 +460,12 @@ def test_router__parallel_requests__should_not_mix_requests() -> None:
     sub = Router()
     sub.get("/bar", lambda req, res, next: next())
 
-    def ms_param(req, res, next, ms):
+    def ms_param(req: Any, res: Any, next: Any, ms: Any) -> None:
         req.ms = int(ms)
         time.sleep(req.ms / 1000)
         next()
 
-    def report(req, res):
+    def report(req: Any, res: Any) -> None:
         res.send(f"{req.ms} {req.original_url}")
 
     router.param("ms", ms_param)

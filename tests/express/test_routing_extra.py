@@ -297,7 +297,7 @@ def test_app_param__does_not_apply_to_routes_of_mounted_routers() -> None:
     app = express()
     router = express.Router()
 
-    def mark(req, res, next, value):
+    def mark(req: Any, res: Any, next: Any, value: Any) -> None:
         req.hit = "yes"
         next()
 
@@ -312,7 +312,7 @@ def test_app_param__does_not_apply_to_routes_of_mounted_routers() -> None:
 def test_app_param__async_callback_raising_goes_to_error_middleware() -> None:
     app = express()
 
-    async def failing(req, res, next, value):
+    async def failing(req: Any, res: Any, next: Any, value: Any) -> Any:
         raise Exception("async param")
 
     app.param("id", failing)
@@ -323,7 +323,7 @@ def test_app_param__async_callback_raising_goes_to_error_middleware() -> None:
 
 def test_router_param__rejects_a_list_of_names() -> None:
     with pytest.raises(TypeError, match="argument name must be a string"):
-        express.Router().param(["a"], lambda req, res, next, value: next())
+        express.Router().param(["a"], lambda req, res, next, value: next())  # type: ignore[call-overload]
 
 
 def test_next_router__in_the_app_router_ends_in_404() -> None:
@@ -365,11 +365,11 @@ def test_mount__rewrites_inside_and_restores_after_a_mounted_router() -> None:
     router = express.Router()
     seen: list[list[Any]] = []
 
-    def inner(req, res, next):
+    def inner(req: Any, res: Any, next: Any) -> None:
         seen.append(_snapshot("inner", req))
         next()
 
-    def after(req, res):
+    def after(req: Any, res: Any) -> None:
         seen.append(_snapshot("after", req))
         res.json(seen)
 
@@ -394,11 +394,11 @@ def test_mount__restores_after_next_router_and_after_an_error() -> None:
     leaving.use(lambda req, res, next: next("router"))
     failing.use(lambda req, res, next: next(Exception("boom")))
 
-    def after(req, res, next):
+    def after(req: Any, res: Any, next: Any) -> None:
         seen.append(_snapshot("after", req))
         next()
 
-    def on_error(err, req, res, next):
+    def on_error(err: Any, req: Any, res: Any, next: Any) -> None:
         seen.append(_snapshot(str(err), req))
         res.json(seen)
 
@@ -450,7 +450,7 @@ def test_sub_app__inherits_only_settings_without_a_default() -> None:
     app.set("query parser", "extended")
     app.disable("x-powered-by")
 
-    def report(req, res):
+    def report(req: Any, res: Any) -> None:
         res.json(
             {
                 "title": req.app.get("title"),
@@ -490,7 +490,7 @@ def test_sub_app__req_app_is_restored_when_the_sub_app_calls_next() -> None:
     app, sub = express(), express()
     seen: list[bool] = []
 
-    def in_sub(req, res, next):
+    def in_sub(req: Any, res: Any, next: Any) -> None:
         seen.append(req.app is sub)
         next()
 

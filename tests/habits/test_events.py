@@ -183,7 +183,7 @@ def test_client_leaving_a_stream_emits_close_so_a_timer_can_stop() -> None:
         task = asyncio.ensure_future(tick())
         res.on("finish", lambda: events.append("finish"))
         res.on("close", lambda: events.append("res close"))
-        req.on("close", lambda: (events.append("req close"), task.cancel()))
+        req.on("close", lambda: (events.append("req close"), task.cancel()))  # type: ignore[func-returns-value]
 
     with running(app) as server:
         with socket.create_connection(("127.0.0.1", server.port)) as client:

@@ -151,7 +151,7 @@ def test_helpers_and_misconfiguration() -> None:
     protection = csrf()
     assert isinstance(protection, CsrfProtection)
     error = protection.invalid_csrf_token_error()
-    assert isinstance(error, HTTPError) and (error.status, error.code) == (403, "EBADCSRFTOKEN")
+    assert isinstance(error, HTTPError) and (error.status, error.code) == (403, "EBADCSRFTOKEN")  # type: ignore[attr-defined]
     with pytest.raises(TypeError, match="unknown option"):
         csrf(ignore_methods=["GET"])
     with pytest.raises(TypeError, match="not a string"):

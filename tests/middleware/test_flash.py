@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.middleware import flash
 from expresspy.middleware._utilformat import inspect, node_format
 from expresspy.middleware.flash import FlashWithoutSession
 from expresspy.testing import agent, request
 
 
-def flash_app(**options: Any) -> Any:
+def flash_app(**options: Any) -> Application:
     app = express()
     app.use(session(secret="flash", resave=False, save_uninitialized=False))
     app.use(flash(**options))

@@ -8,11 +8,11 @@ import zlib
 import pytest
 
 from expresspy import express
-from expresspy.testing import request
+from expresspy.testing import Test, request
 from tests.middleware.apps import echo_app
 
 
-def post(app: object, body: bytes | str, content_type: str = "application/json") -> object:
+def post(app: object, body: bytes | str, content_type: str = "application/json") -> Test:
     return request(app).post("/").set("Content-Type", content_type).send(body)
 
 

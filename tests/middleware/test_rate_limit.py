@@ -470,7 +470,7 @@ def test_redis_store_needs_exactly_one_connection() -> None:
     with pytest.raises(TypeError, match="either client or send_command"):
         RedisStore()
     with pytest.raises(TypeError, match="but not both"):
-        RedisStore(REDIS_URL, send_command=lambda *a: None)
+        RedisStore(REDIS_URL, send_command=lambda *a: None)  # type: ignore[arg-type]
 
 
 def get(port: int, key: str) -> tuple[int, dict[str, Any]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from expresspy import express
-from expresspy.testing import request
+from expresspy.testing import Test, request
 from tests.middleware.apps import echo_app
 
 
-def post(app: object, body: str | bytes, content_type: str) -> object:
+def post(app: object, body: str | bytes, content_type: str) -> Test:
     return request(app).post("/").set("Content-Type", content_type).send(body)
 
 

@@ -7,13 +7,13 @@ import time
 import pytest
 
 from expresspy import express
-from expresspy.testing import request
+from expresspy.testing import Test, request
 from tests.middleware.apps import echo_app
 
 FORM = "application/x-www-form-urlencoded"
 
 
-def post(app: object, body: str | bytes, content_type: str = FORM) -> object:
+def post(app: object, body: str | bytes, content_type: str = FORM) -> Test:
     return request(app).post("/").set("Content-Type", content_type).send(body)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.middleware import flash
 from expresspy.passport import Authenticator, LocalStrategy
 
@@ -40,7 +40,7 @@ def make_passport(verify: Callable[..., Any] = node_verify, **options: Any) -> A
     return passport
 
 
-def make_app(passport: Authenticator, *, initialize: dict[str, Any] | None = None) -> Any:
+def make_app(passport: Authenticator, *, initialize: dict[str, Any] | None = None) -> Application:
     """body parsers, session, flash, passport.initialize and passport.session, and /me."""
     app = express()
     app.use(express.urlencoded())

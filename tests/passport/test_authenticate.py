@@ -51,7 +51,7 @@ def callback_app(kind: str) -> Any:
     app = make_app(passport)
 
     def answer(req: Any, res: Any, next: Any) -> Any:
-        def done(err: Any, user: Any, info: Any) -> None:  # three parameters: status dropped
+        def done(err: Any, user: Any, info: Any) -> Any:  # three parameters: status dropped
             if err:
                 return next(err)
             if not user:

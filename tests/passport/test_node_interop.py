@@ -28,8 +28,9 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """auth_redis in Node and in Python, sharing one key prefix."""
-    if node_tools_missing() is not None:
-        pytest.skip(node_tools_missing())
+    missing = node_tools_missing()
+    if missing is not None:
+        pytest.skip(missing)
     prefix = f"passport-interop-{os.getpid()}:"
     with shared_pair("auth_redis", prefix, tmp_path_factory.mktemp("logs")) as servers:
         yield servers

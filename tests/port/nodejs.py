@@ -49,7 +49,7 @@ def evaluate(expressions: list[str]) -> list[tuple[str, str]]:
         timeout=NODE_TIMEOUT,
         check=True,
     )
-    return [tuple(pair) for pair in json.loads(done.stdout)]  # type: ignore[misc]
+    return [tuple(pair) for pair in json.loads(done.stdout)]
 
 
 def describe(value: Any) -> tuple[str, str]:

@@ -7,8 +7,10 @@ also pin the Python the translator writes (the idiom, not only the behaviour).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -128,6 +130,91 @@ CASES: dict[str, str] = {
     "switch-default-grouped": "function f(x) { switch (x) { case 'a': return 1;\n"
     "  case 'b': default: return 2; } }\n"
     "const result = [f('a'), f('b'), f('z')];",
+    "undefined-vs-null": "const u = undefined; const n = null; let later;\n"
+    "const obj = { a: undefined, b: null, c: 1 };\n"
+    "const result = [`${undefined} ${null} ${u}`, String(null), String(undefined),\n"
+    "  JSON.stringify(obj), u === undefined, u === null, u == null, n === null,\n"
+    "  later === undefined, u ?? 'dflt', n ?? 'dflt', typeof u === 'undefined', 'x' + null,\n"
+    "  JSON.stringify([undefined, null]), JSON.stringify({ a: 1, b: undefined })];\n"
+    "const { a = 'A', b = 'B' } = obj;\nresult.push(a, b, u?.x);",
+    "map": "const m = new Map(); m.set('b', 2).set('a', 1); m.set('b', 3);\n"
+    "const out = []; for (const [k, v] of m) { out.push(`${k}=${v}`); }\n"
+    "m.forEach((v, k) => { out.push(k + v); });\n"
+    "const result = [m.size, m.has('a'), m.get('zz'), m.get('b'), [...m], [...m.keys()],\n"
+    "  [...m.values()], m.delete('a'), m.delete('a'), out, JSON.stringify(m),\n"
+    "  Object.fromEntries(new Map([['x', 1]])), String(m), new Map(Object.entries({ q: 1 }))];",
+    "set": "const s = new Set([3, 1, 3, 2]); s.add(1); s.add(9); const out = [];\n"
+    "for (const x of s) { out.push(x); }\n"
+    "const result = [s.size, s.has(2), s.has(7), [...s], Array.from(s), out,\n"
+    "  [...new Set(['x', 'y', 'x'])].join(','), new Set('hello').size, JSON.stringify(s)];",
+    "date": "const d0 = new Date(0); const d1 = new Date(90061001);\n"
+    "const later = new Date(Date.now() + 3600000); const start = Date.now();\n"
+    "const result = [d1 - d0, d1.getTime(), d1.toISOString(), JSON.stringify({ at: d1 }),\n"
+    "  later > new Date(), Date.now() - start < 1000, new Date('2024-01-05').getTime(),\n"
+    "  new Date(2024, 0, 31).getMonth(), new Date(2024, 0, 5).getDay(), String(d1),\n"
+    "  `${d1.getUTCHours()}h`, new Date(86400000).toLocaleDateString(),\n"
+    "  Date.parse('2024-01-05T10:00:00Z'), new Date('nope').getTime(),\n"
+    "  Math.floor((d1 - d0) / 86400000), { created: d0 }];",
+    "globals-as-callbacks": "const xs = [0, 3, '', 'a'];\n"
+    "const result = [xs.map(String), xs.filter(Boolean), ['1', 'x'].map(Number),\n"
+    "  String.fromCharCode(72), Math.hypot(3, 4), Math.log10(1000)];",
+    "string-arithmetic": "const a = '5'; const result = [a * '2', a - 2, '9' / 3, '2' ** 3];",
+    "reverse-as-a-value": "const xs = [1, 2, 3]; const r = xs.reverse();\n"
+    "const result = [r, xs, 'abc'.split('').reverse().join(''), [...xs].reverse(), xs];",
+    "array-from-length": "const result = [Array.from({ length: 3 }, (_, i) => i * 2),\n"
+    "  Array.from({ length: 2 }, () => 'x'), new Array(2)];",
+    "callback-with-array-param": "const xs = [1, 1, 2, 3, 3];\n"
+    "const result = [xs.filter((x, i, arr) => arr.indexOf(x) === i),\n"
+    "  xs.map((x, i, arr) => arr.length - i)];",
+    "nullish-missing-key": "const o = { a: 0, n: null };\n"
+    "const result = [o.a ?? 'none', o.b ?? 'none', o.n ?? 'none'];",
+    "substring-literal-bounds": "const s = 'Hello';\n"
+    "const result = [s.substring(3, 1), s.substring(-2, 2), s.substring(1)];",
+}
+
+#: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
+#: Python runs asyncio.run(main())).
+ASYNC_CASES: dict[str, str] = {
+    "then-returned": "const db = { find: async (id) => ({ id, name: 'ann' }) };\n"
+    "function show(id) { return db.find(id).then((u) => u.name); }\n"
+    "async function main() { return [await show(1)]; }",
+    "then-awaited": "async function fetchThing() { return { value: 3 }; }\n"
+    "async function main() { const x = await fetchThing().then((r) => r.value); return x; }",
+    "then-catch-next": "const log = [];\n"
+    "const db = { find: async (id) => {\n"
+    "  if (id < 0) throw new Error('bad id'); return { id }; } };\n"
+    "function handler(id, next) { return db.find(id).then((u) => log.push(u.id)).catch(next); }\n"
+    "async function main() { await handler(1, (e) => log.push('no'));\n"
+    "  await handler(-1, (err) => log.push(err.message)); return log; }",
+    "then-chain-statement": "const log = [];\n"
+    "const load = async (n) => { if (n > 2) throw new Error('too big'); return [n, n + 1]; };\n"
+    "async function run(n) {\n"
+    "  load(n).then((xs) => xs.length).then((count) => { log.push(count); return count * 2; })\n"
+    "    .catch((err) => { log.push(err.message); return 0; })\n"
+    "    .then((v) => log.push(v)).finally(() => log.push('done'));\n"
+    "}\n"
+    "const tick = () => new Promise((resolve) => setTimeout(resolve, 20));\n"
+    "async function main() { await run(1); await tick(); await run(5); await tick(); return log; }",
+    "then-catch-console": "const log = [];\n"
+    "const fail = async () => { throw new Error('down'); };\n"
+    "async function run() { log.push('start');\n"
+    "  return fail().then(() => log.push('never')).catch(console.error); }\n"
+    "async function main() { await run(); log.push('after'); return log; }",
+    "async-call-as-statement": "const log = [];\n"
+    "async function save(x) { log.push(x); }\n"
+    "async function main() { save(1); save(2); return log; }",
+    "deferred-callbacks": "const log = [];\n"
+    "function later() { process.nextTick(() => log.push('tick'));\n"
+    "  setImmediate((x) => log.push(x), 'imm'); log.push('now'); }\n"
+    "const wait = () => new Promise((resolve) => setTimeout(resolve, 50));\n"
+    "async function main() { later(); await wait(); return log.sort(); }",
+    "then-arrow-body": "const db = { find: async (id) => ({ id }) };\n"
+    "const twice = (id) => db.find(id).then((u) => u.id * 2);\n"
+    "async function main() { return [await twice(4)]; }",
+    "then-block-with-early-return": "const db = { find: async (id) => (id ? { id } : null) };\n"
+    "function label(id) { return db.find(id).then((u) => { if (!u) return 'none';\n"
+    "  return `user ${u.id}`; }); }\n"
+    "async function main() { return [await label(0), await label(7)]; }",
 }
 
 IDIOMS = {
@@ -141,13 +228,20 @@ IDIOMS = {
     "optional-chaining": 'None if a is None else a["b"]',
     "loose-equality": "js.loose_eq(",
     "for-of-entries": 'for k, v in {"a": 1, "b": 2}.items():',
+    "undefined-vs-null": 'b = obj.get("b", js.undefined)\nif b is js.undefined:',
+    "map": "for k, v in m.items():",
+    "set": "s = js.Set([3, 1, 3, 2])",
+    "date": "d1 - d0",
+    "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
+    "then-catch-next": "    except Exception as err:\n        return next(err)",
+    "then-catch-console": "print(err, file=sys.stderr)",
 }
 
 
-def run_node(source: str) -> str:
-    """JSON.stringify(result) of a program, run by Node."""
+def run_node(source: str, tail: str = "process.stdout.write(JSON.stringify(result));") -> str:
+    """JSON.stringify(result) of a program, run by Node (`tail` writes it)."""
     done = subprocess.run(
-        [require_node(), "-e", source + "\nprocess.stdout.write(JSON.stringify(result));"],
+        [require_node(), "-e", source + "\n" + tail],
         capture_output=True,
         text=True,
         timeout=NODE_TIMEOUT,
@@ -157,12 +251,25 @@ def run_node(source: str) -> str:
 
 
 def run_python(source: str) -> tuple[str, str]:
-    """The translation of a program and js.stringify(result) of running it."""
+    """The translation of a program and js.stringify(result) of running it (of awaiting
+    main() when the program defines it)."""
     module = translate_module(source.encode(), "case.js", {}, "case", "case.js")
     assert not module.todos, [t.comment() for t in module.todos]
     namespace: dict[str, object] = {"__name__": "case"}
     exec(compile(module.text, "case.py", "exec"), namespace)
+    main = namespace.get("main")
+    if callable(main):
+        return module.text, js.stringify(asyncio.run(main())) or ""
     return module.text, js.stringify(namespace["result"]) or ""
+
+
+def translated_app(source: bytes) -> tuple[str, Any]:
+    """The translation of an app.js and the `app` it defines (run as a module, not main)."""
+    module = translate_module(source, "app.js", {}, "app", "app.js")
+    assert not module.todos, [t.comment() for t in module.todos]
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(module.text, "app.py", "exec"), namespace)
+    return module.text, namespace["app"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -175,14 +282,27 @@ def test_construct_runs_as_in_node(name: str) -> None:
         assert IDIOMS[name] in python, python
 
 
+@pytest.mark.parametrize("name", sorted(ASYNC_CASES))
+def test_async_construct_runs_as_in_node(name: str) -> None:
+    """The translated async program resolves to what Node's resolves to."""
+    source = ASYNC_CASES[name]
+    python, answer = run_python(source)
+    assert answer == run_node(
+        source, "main().then((r) => process.stdout.write(JSON.stringify(r)));"
+    )
+    assert IDIOMS.get(name, "") in python, python
+
+
 def test_untranslatable_construct_becomes_a_todo_in_place() -> None:
     """A construct without a rule is kept as a TODO comment with FILE:LINE, never dropped."""
-    source = "const a = 1;\nconst m = new Map();\nconst b = 2;\n"
+    source = "const a = 1;\nconst m = new WeakMap();\nconst b = 2;\n"
     module = translate_module(source.encode(), "routes/x.js", {}, "routes.x", "routes/x")
     assert [t.line for t in module.todos] == [2]
     lines = module.text.splitlines()
-    assert "# TODO(port): routes/x.js:2: const m = new Map();" in lines
-    assert lines.index("a = 1") < lines.index("# TODO(port): routes/x.js:2: const m = new Map();")
+    assert "# TODO(port): routes/x.js:2: const m = new WeakMap();" in lines
+    assert lines.index("a = 1") < lines.index(
+        "# TODO(port): routes/x.js:2: const m = new WeakMap();"
+    )
     assert "b = 2" in lines
 
 
@@ -253,6 +373,24 @@ def test_undefined_request_value_is_left_out_of_sent_json() -> None:
     assert sent == ['{"a":1}', '{"a":1,"field":null}']
 
 
+def test_unset_session_field_is_left_out_of_sent_json() -> None:
+    """`res.json({ user: req.session.user })` leaves the key out while the session has no
+    user (express-session's session reads undefined there), as Node answers
+    `{"loggedIn":false}`; the session's id stays a property."""
+    from expresspy.testing import request
+
+    source = (
+        b"const express = require('express'); const session = require('express-session');\n"
+        b"const app = express();\n"
+        b"app.use(session({ secret: 's', resave: false, saveUninitialized: false }));\n"
+        b"app.get('/me', (req, res) => res.json({ loggedIn: Boolean(req.session.user),\n"
+        b"  user: req.session.user, known: typeof req.session.id === 'string' }));\n"
+    )
+    text, app = translated_app(source)
+    assert 'req.session.get("user", js.undefined)' in text, text
+    request(app).get("/me").expect(200, '{"loggedIn":false,"known":true}')
+
+
 def test_connect_redis_store_translates_its_options() -> None:
     """`new RedisStore(...)`: connect-redis's options as RedisStore's arguments; without a
     client (connect-redis before 4 made its own) the store connects to the local Redis."""
@@ -319,3 +457,38 @@ def test_app_method_chosen_by_name_is_getattr() -> None:
     )
     text = translate_module(source, "a.js", {}, "a", "a").text
     assert "getattr(app, method)(" in text, text
+
+
+def test_null_checks_stay_is_none_without_stored_undefined() -> None:
+    """A file that only compares with undefined (never stores it) keeps Python's `is None`."""
+    source = b"function f(x, y) { return [x === undefined, y == null, x ?? 1, x?.a]; }\n"
+    text = translate_module(source, "a.js", {}, "a", "a").text
+    assert "js.undefined" not in text, text
+    assert "x is None" in text and "y is None" in text, text
+
+
+def test_res_json_leaves_out_undefined_keys() -> None:
+    """res.json drops a key holding js.undefined (JSON.stringify drops undefined) and writes
+    it as null in an array; None is null."""
+    from expresspy import express
+    from expresspy.testing import request
+
+    app = express()
+    app.get("/", lambda req, res: res.json({"a": js.undefined, "b": None, "c": [js.undefined]}))
+    request(app).get("/").expect(200, '{"b":null,"c":[null]}')
+
+
+def test_cookie_expires_takes_a_date() -> None:
+    """`res.cookie(name, value, { expires: new Date(ms) })` writes that moment, as Express does."""
+    from expresspy.testing import request
+
+    source = (
+        b"const express = require('express'); const app = express();\n"
+        b"app.get('/', (req, res) => { res.cookie('seen', 'yes', { expires: new Date(0) });\n"
+        b"  res.send('ok'); });\n"
+    )
+    text, app = translated_app(source)
+    response = request(app).get("/").expect(200, "ok")
+    assert response.headers["set-cookie"] == (
+        "seen=yes; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    ), text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,9 @@ Recording = tuple[list[dict[str, str]], list[dict[str, str]], Server]
 
 
 @pytest.fixture(scope="module")
-def recordings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Recording]]:
+def recordings(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[Script], Recording]]:
     """Replays each scenario once against both sides; servers stop when the module ends."""
     reason = node_tools_missing()
     if reason is not None:
@@ -64,13 +66,15 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, R
             pytest.fail(str(found), pytrace=False)
         return found
 
-    yield record  # type: ignore[misc]
+    yield record
     for server in servers:
         server.stop()
 
 
 @pytest.mark.parametrize(("script", "step"), CASES, ids=IDS)
-def test_translation_answers_as_node(script: Script, step: Step, recordings) -> None:  # type: ignore[no-untyped-def]
+def test_translation_answers_as_node(
+    script: Script, step: Step, recordings: Callable[[Script], Recording]
+) -> None:
     """The translated app answers this step exactly as the Node original does."""
     node_views, python_views, python = recordings(script)
     index = script.steps.index(step)

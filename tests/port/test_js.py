@@ -193,6 +193,67 @@ ROWS: list[tuple[str, Callable[[], Any]]] = [
         for n, d in [(2.5, 0), (1.005, 2), (-1.5, 0), (1e21, 2), (0.000001, 7), (-0.0001, 2)]
     ],
     ("new Date(1700000000123).toISOString()", lambda: js.iso_string(1700000000123)),
+    # Date: time values, parsing, local parts with carry-over, text forms, arithmetic
+    *[
+        (f"new Date({n}).toISOString()", (lambda n=n: js.Date(n).to_iso_string()))
+        for n in (0, -1, 1e12 + 0.9, 253402300799999, -62135596800000)
+    ],
+    *[
+        (f"Date.parse({text!r})", (lambda text=text: js.Date(text).get_time()))
+        for text in (
+            "2024-01-05",
+            "2024-01-05T10:00:00Z",
+            "2024-01-05T10:00:00.5+02:00",
+            "2024-01-05T10:00",
+            "2024-01",
+            "2024-02-30",
+            "January 5, 2024",
+            "Jan 5, 2024 10:30:00",
+            "2024/01/05",
+            "01/05/2024",
+            "Fri, 05 Jan 2024 10:00:00 GMT",
+            "Fri Jan 05 2024 10:00:00 GMT+0200 (Eastern European Standard Time)",
+            "2024-13-01",
+            "2024-01-32",
+            "",
+        )
+    ],
+    ("new Date(2024, 12, 0).getDate()", lambda: js.Date(2024, 12, 0).get_date()),
+    ("new Date(99, 0).getFullYear()", lambda: js.Date(99, 0).get_full_year()),
+    ("new Date(2024, 1, 29, 25).getDay()", lambda: js.Date(2024, 1, 29, 25).get_day()),
+    ("new Date(8.64e15 + 1).getTime()", lambda: js.Date(8.64e15 + 1).get_time()),
+    ("new Date(NaN).getMonth()", lambda: js.Date(float("nan")).get_month()),
+    ("String(new Date(1704448800123))", lambda: js.string(js.Date(1704448800123))),
+    ("String(new Date(NaN))", lambda: js.string(js.Date(float("nan")))),
+    ("new Date(1704448800123).toUTCString()", lambda: js.Date(1704448800123).to_utc_string()),
+    ("new Date(1704448800123).toDateString()", lambda: js.Date(1704448800123).to_date_string()),
+    (
+        "new Date(1704488400000).toLocaleString()",
+        lambda: js.Date(1704488400000).to_locale_string(),
+    ),
+    ("new Date(5000) - new Date(1500)", lambda: js.Date(5000) - js.Date(1500)),
+    ("new Date(5000) - 1", lambda: js.Date(5000) - 1),
+    ("new Date(5000) > new Date(1500)", lambda: js.Date(5000) > js.Date(1500)),
+    ("new Date(5000) + 1", lambda: js.add(js.Date(5000), 1)),
+    ("+new Date(5000)", lambda: js.number(js.Date(5000))),
+    (
+        "JSON.stringify({ at: new Date(5000), bad: new Date(NaN) })",
+        lambda: js.stringify({"at": js.Date(5000), "bad": js.Date(float("nan"))}),
+    ),
+    ("new Date(new Date(5000)).getTime()", lambda: js.Date(js.Date(5000)).get_time()),
+    # Map and Set: order, iteration, JSON, String
+    (
+        "[...new Map([['b', 1], ['a', 2]]).set('b', 3)]",
+        lambda: [*js.Map([["b", 1], ["a", 2]]).set("b", 3)],
+    ),
+    ("JSON.stringify(new Map([[1, 2]]))", lambda: js.stringify(js.Map([[1, 2]]))),
+    ("String(new Map())", lambda: js.string(js.Map())),
+    ("[...new Set([3, 1, 3, true, 1, '1'])]", lambda: [*js.Set([3, 1, 3, True, 1, "1"])]),
+    ("[...new Set([3, 1]).entries()]", lambda: [*js.Set([3, 1]).entries()]),
+    ("new Set([[1], [1]]).size", lambda: js.Set([[1], [1]]).size),
+    ("JSON.stringify(new Set([1]))", lambda: js.stringify(js.Set([1]))),
+    ("String(new Set([1]))", lambda: js.string(js.Set([1]))),
+    ("new Map([['a', 1]]).delete('a')", lambda: js.Map([["a", 1]]).delete("a")),
 ]
 
 

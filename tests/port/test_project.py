@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from expresspy.cli import main
 from expresspy.port.naming import handler_name, module_name, snake_case
-from tests.compat.harness import REPO_ROOT
+from tests.port.ported import run_python
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
@@ -67,20 +65,11 @@ def test_a_project_is_translated_beside_its_sources(tmp_path: Path) -> None:
     assert "from routes.todos import router as todos" in app_py
     assert "from lib.signed_cookies import greet" in app_py
     assert "4 files written" in result.output and "0 TODOs" in result.output
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from expresspy.testing import request; import app; "
-            "request(app.app).get('/todos').expect('[1,2]'); "
-            "request(app.app).get('/').expect('hi you')",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    check = run_python(
+        root,
+        "from expresspy.testing import request; import app; "
+        "request(app.app).get('/todos').expect('[1,2]'); "
+        "request(app.app).get('/').expect('hi you')",
     )
     assert check.returncode == 0, check.stderr
 
@@ -145,15 +134,7 @@ def test_without_tree_sitter_the_command_says_what_to_install(tmp_path: Path) ->
         "import sys; sys.modules['tree_sitter'] = None; "
         "from expresspy.cli import main; main(['port', 'app.js'])"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    done = run_python(tmp_path, code)
     assert done.returncode == 1
     assert "pip install 'expresspy[port]'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -181,18 +162,9 @@ def test_ejs_registered_for_html_translates_those_views(tmp_path: Path) -> None:
     assert 'app.engine("html", ejs_engine())' in index
     assert 'app.set("view engine", "html")' in index
     assert (out / "views/users.html").read_text() == '{% include "header.html" %}<p>{{ n }}</p>\n'
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from expresspy.testing import request; import index; "
-            "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')",
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    check = run_python(
+        out,
+        "from expresspy.testing import request; import index; "
+        "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')",
     )
     assert check.returncode == 0, check.stderr

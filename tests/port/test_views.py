@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from expresspy import js
 from expresspy.port.engines import ejs_engine, handlebars_engine
 from expresspy.port.views import translate_view
 from tests.compat.harness import ensure_node_modules
@@ -94,10 +95,28 @@ HANDLEBARS: dict[str, dict[str, str]] = {
         "  </body>\n</html>\n",
         "partials/nav.handlebars": "<nav>{{user.name}}</nav>\n",
     },
+    "helpers": {
+        "home.handlebars": "{{shout title}} {{add count 2}} {{year}} {{{shout html}}} "
+        '{{lookup tags 1}} {{shout "a b"}} {{#each items}}{{shout name}}{{/each}}\n'
+    },
+    "block-params": {
+        "home.handlebars": "{{#each items as |item i|}}{{i}}:{{item.name}}/{{name}}/{{../title}} "
+        "{{/each}}{{#each scores as |score who|}}{{who}}={{score}} {{/each}}"
+        "{{#with user as |u|}}{{u.name}}{{/with}}"
+        "{{#each items as |item|}}{{#each ../tags as |t|}}{{item.name}}{{t}} {{/each}}{{/each}}"
+        "{{#each tags as |t|}}{{t.length}}{{/each}}\n"
+    },
     "multi-line-partial-indented": {
         "home.handlebars": "<ul>\n    {{> items}}\n</ul>\n",
         "partials/items.handlebars": "<li>{{title}}</li>\n\n<li>two</li>\n",
     },
+}
+
+#: The helpers both engines get (express-handlebars' `helpers` option), as Python.
+HELPERS: dict[str, Any] = {
+    "shout": lambda s: js.string(s).upper() + "!",
+    "add": lambda a, b: js.add(a, b),
+    "year": lambda: 2024,
 }
 
 _NODE_RENDER = """
@@ -113,6 +132,9 @@ if (kind === 'ejs') {
   const hbs = require('express-handlebars').create({
     layoutsDir: path.join(root, 'layouts'), partialsDir: path.join(root, 'partials'),
     defaultLayout: require('fs').existsSync(path.join(root, 'layouts')) ? 'main' : false,
+    helpers: {
+      shout: (s) => String(s).toUpperCase() + '!', add: (a, b) => a + b, year: () => 2024,
+    },
   });
   hbs.renderView(path.join(root, 'home.handlebars'), { ...data, settings: { views: root } })
     .then((html) => process.stdout.write(html), (err) => { console.error(err); process.exit(1); });
@@ -143,7 +165,12 @@ def python_render(kind: str, root: Path) -> str:
     engine = (
         ejs_engine()
         if kind == "ejs"
-        else handlebars_engine({"defaultLayout": "main" if (root / "layouts").is_dir() else False})
+        else handlebars_engine(
+            {
+                "defaultLayout": "main" if (root / "layouts").is_dir() else False,
+                "helpers": HELPERS,
+            }
+        )
     )
     entry = root / ("index.html" if kind == "ejs" else "home.html")
     rendered: list[str | None] = []
@@ -185,3 +212,30 @@ def test_unknown_tag_is_a_todo_comment() -> None:
     result = translate_ejs("a\n<% users.sort(); %>\nb\n", "views/x.ejs")
     assert [t.line for t in result.todos] == [2]
     assert "{# TODO(port): views/x.ejs:2: <% users.sort(); %> #}" in result.text
+
+
+def test_app_helpers_reach_the_translated_templates(tmp_path: Path) -> None:
+    """express-handlebars' `helpers: {...}` in app.js is translated with the engine, and the
+    translated view calls them."""
+    from expresspy.port.module import translate_module
+
+    source = (
+        b"const express = require('express');\n"
+        b"const { engine } = require('express-handlebars');\n"
+        b"const app = express();\n"
+        b"app.engine('handlebars', engine({ defaultLayout: false, helpers: {\n"
+        b"  upper: (s) => s.toUpperCase(), eq(a, b) { return a === b; } } }));\n"
+        b"app.set('view engine', 'handlebars');\n"
+    )
+    module = translate_module(source, "app.js", {}, "app", "app.js")
+    assert not module.todos, [t.comment() for t in module.todos]
+    _write(tmp_path, {"home.handlebars": "{{upper title}} {{eq count 0}}\n"})
+    view = translate_view(tmp_path / "home.handlebars", tmp_path, "home.handlebars")
+    (tmp_path / "home.html").write_text(view.text)
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(module.text, "app.py", "exec"), namespace)
+    app = namespace["app"]
+    app.set("views", str(tmp_path))
+    rendered: list[str | None] = []
+    app.render("home", {"title": "hi", "count": 0}, lambda err, html: rendered.append(html))
+    assert rendered == ["HI true"]

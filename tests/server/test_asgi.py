@@ -53,7 +53,7 @@ def test_lifespan_startup_state_and_shutdown() -> None:
     events: list[str] = []
     scopes: list[dict[str, Any]] = []
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -75,7 +75,7 @@ def test_lifespan_startup_state_and_shutdown() -> None:
 
 
 def test_app_without_lifespan_support_is_served() -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
         await respond(send, 200, b"plain")
 
@@ -85,7 +85,7 @@ def test_app_without_lifespan_support_is_served() -> None:
 
 
 def test_lifespan_startup_failure_stops_start() -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         await receive()
         await send({"type": "lifespan.startup.failed", "message": "no database"})
 
@@ -127,7 +127,7 @@ def test_head_response_has_length_but_no_body() -> None:
 
 @pytest.mark.parametrize("status", [204, 304])
 def test_no_body_statuses_carry_no_framing(status: int) -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             await respond(send, status, b"")
 
@@ -140,7 +140,7 @@ def test_no_body_statuses_carry_no_framing(status: int) -> None:
 
 
 def test_app_content_length_is_honoured_and_overrun_closes() -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         headers = [(b"content-length", b"4")]
@@ -162,7 +162,7 @@ def test_app_content_length_is_honoured_and_overrun_closes() -> None:
 def test_exception_before_response_gives_500_and_server_keeps_serving(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         if scope["path"] == "/boom":
@@ -186,7 +186,7 @@ def test_exception_before_response_gives_500_and_server_keeps_serving(
 def test_invalid_response_header_never_reaches_the_wire() -> None:
     """H-49: a CR/LF in a header value raises before anything is written; the client gets 500."""
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             await respond(send, 200, b"x", [(b"x", b"a\r\nSet-Cookie: x=1")])
 
@@ -202,7 +202,7 @@ def test_client_disconnect_mid_request_is_a_debug_line_and_a_disconnect_message(
     received: list[str] = []
     done = asyncio.Event()
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         while True:
@@ -229,7 +229,7 @@ def test_send_after_disconnect_raises_client_disconnected_quietly(
 ) -> None:
     outcome: list[str] = []
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -255,7 +255,7 @@ def test_write_backpressure_suspends_send_until_client_reads() -> None:
     """H-50: the app streams; the client does not read; send() stops returning."""
     progress = {"sent": 0}
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -288,7 +288,7 @@ def test_zerocopysend_serves_a_file_range() -> None:
         handle.write(bytes(range(256)) * 1024)
         path = handle.name
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         with open(path, "rb") as file:
@@ -314,7 +314,7 @@ def test_zerocopysend_serves_a_file_range() -> None:
 
 
 def test_response_without_start_is_500() -> None:
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         return None
 
     with running(app) as srv:

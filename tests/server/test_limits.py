@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import Any
 
 import pytest
 
@@ -288,7 +289,7 @@ def test_read_backpressure_pauses_a_client_the_app_does_not_read() -> None:
 
     gate = asyncio.Event()
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         await gate.wait()

@@ -34,7 +34,7 @@ def test_workers_share_the_socket_restart_and_roll(tmp_path: Path) -> None:
         port = proc.port()
         proc.wait_for("2 workers")
         seen = set()
-        assert wait_until(lambda: len(seen.update(_pids(port, 10)) or seen) == 2)
+        assert wait_until(lambda: len(seen.update(_pids(port, 10)) or seen) == 2)  # type: ignore[func-returns-value]
         # A crashed worker is replaced.
         exchange(port, GET.replace(b"GET /", b"GET /crash"))
         proc.wait_for(r"exited with status 7; starting a new one")

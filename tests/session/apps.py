@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.session import MemoryStore
 from expresspy.session.patch import SessionPatch
 
@@ -41,7 +41,7 @@ class SpyStore(MemoryStore):
         return [name for name, _ in self.calls]
 
 
-def counter_app(store: Any, **options: Any) -> Any:
+def counter_app(store: Any, **options: Any) -> Application:
     """``/n`` reads nothing, ``/inc`` increments ``session.n``, ``/read`` returns it."""
     app = express()
     options.setdefault("secret", "keyboard cat")

@@ -64,8 +64,8 @@ async def _one(port: int, path: str, cookie: str, gate: asyncio.Event) -> Reply:
         writer.close()
     status = int(raw.split(b" ", 2)[1]) if raw.startswith(b"HTTP/1.1 ") else 0
     found = _COOKIE.search(raw)
-    head, _, body = raw.partition(b"\r\n\r\n")
-    return Reply(status, found.group(1).decode("latin-1") if found else "", body, head)
+    raw_head, _, body = raw.partition(b"\r\n\r\n")
+    return Reply(status, found.group(1).decode("latin-1") if found else "", body, raw_head)
 
 
 def hammer(port: int, requests: Sequence[tuple[str, str]]) -> list[Reply]:

@@ -1,19 +1,21 @@
 """Throw-away Redis deployments for tests: a six-node Cluster, and a master + replica watched
 by Sentinels, each made of real redis-server processes on free loopback ports.
 
-Every process runs from a temporary directory and is killed (and the directory removed) when
-the context exits, whatever happened. Start-up is bounded in time.
+Every process runs from a temporary directory (in memory where /dev/shm exists) and is killed
+(and the directory removed) when the context exits, whatever happened. Start-up is bounded in
+time.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import redis
@@ -25,6 +27,16 @@ START_TIMEOUT = 30.0
 #: The cluster's node timeout (ms): how long a silent master lasts before its replica
 #: takes over. Short, so that a failover test stays short.
 NODE_TIMEOUT_MS = 1000
+#: How long (ms) a Sentinel waits for a PONG before it calls an instance down. Sentinel pings
+#: once a second and, after a failover, must reach the new master over a fresh link: with
+#: 1000 ms a loaded machine made Sentinels call the *new* master down a second after
+#: promoting it and fail over again, onto the old master just restarted as a replica and
+#: not yet in sync (its empty data set then replaced the new master's).
+DOWN_AFTER_MS = 3000
+#: How often (ms) a Sentinel asks replicas for INFO (10 s by default). A replica whose last
+#: INFO is older than 5 s when the master goes down is "no good slave": the failover is
+#: abandoned and only tried again 2 x failover-timeout later (seen on a loaded machine).
+SENTINEL_INFO_PERIOD_MS = 1000
 
 
 def _is_free(port: int) -> bool:
@@ -47,14 +59,47 @@ def free_port_pair() -> int:
     raise RuntimeError("no free pair of loopback ports found")
 
 
+def _scratch_parent() -> str | None:
+    """Where the servers' folders go: /dev/shm when there is one. Sentinels and cluster nodes
+    fsync their state file at every change, in their event loop; on a disk shared with busy
+    neighbours an fsync can take seconds, during which they answer no ping."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def _reserve(port: int) -> socket.socket | None:
+    """A socket bound to ``127.0.0.1:port`` that never listens, or None if the port is taken.
+
+    While it is open the kernel hands this port to no other socket (``bind(("", 0))`` and
+    ``connect()`` skip it), yet a redis-server, which binds with SO_REUSEADDR, can still
+    listen on it: so a killed server can be restarted on its own port even while other
+    processes on the machine keep opening servers and connections on ephemeral ports.
+    """
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
 class _Processes:
     """redis-server processes started from one temporary directory."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="expresspy-redis-"))
+        self.root = Path(tempfile.mkdtemp(prefix="expresspy-redis-", dir=_scratch_parent()))
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        #: Every port a server listens on (a cluster node's bus port too), by its port.
+        self.ports: dict[int, tuple[int, ...]] = {}
+        #: The ports of killed servers, kept from other processes until their restart.
+        self.held: dict[int, list[socket.socket]] = {}
 
-    def start(self, port: int, *config: str, sentinel: bool = False) -> None:
+    def start(self, port: int, *config: str, sentinel: bool = False, bus: bool = False) -> None:
+        """Start a server on ``port`` (and on the cluster bus port ``port + 10000`` with
+        ``bus``) with ``config`` lines after the common ones."""
+        self.ports[port] = (port, port + 10000) if bus else (port,)
         folder = self.root / str(port)
         folder.mkdir()
         lines = [f"port {port}", "bind 127.0.0.1", "protected-mode no", "save ''",
@@ -71,14 +116,30 @@ class _Processes:
                 stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
     def restart(self, port: int, *extra: str) -> None:
-        """Start a killed server again with its configuration and ``extra`` arguments."""
+        """Start a killed server again with its configuration and ``extra`` arguments, and
+        wait until it answers; fails with the end of its log if it does not come up."""
         self._run(port, *extra)
+        try:
+            _wait_until(lambda: self.procs[port].poll() is not None or _ping(port),
+                        f"redis-server on {port} to restart")  # fmt: skip
+        finally:
+            self._release(port)
+        if self.procs[port].poll() is not None:
+            log = (self.root / str(port) / "log").read_text(errors="replace")
+            raise RuntimeError(f"redis-server on {port} did not restart:\n{log[-1500:]}")
 
     def kill(self, port: int) -> None:
-        """SIGKILL one server (a crash: no goodbye to its peers)."""
+        """SIGKILL one server (a crash: no goodbye to its peers). Its ports stay reserved
+        for its restart (see :func:`_reserve`)."""
         proc = self.procs[port]
         proc.kill()
         proc.wait(10)
+        held = [_reserve(p) for p in self.ports[port]]
+        self.held[port] = [sock for sock in held if sock is not None]
+
+    def _release(self, port: int) -> None:
+        for sock in self.held.pop(port, []):
+            sock.close()
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -86,6 +147,8 @@ class _Processes:
                 proc.kill()
         for proc in self.procs.values():
             proc.wait(10)
+        for port in list(self.held):
+            self._release(port)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -112,6 +175,36 @@ def _replica_online(port: int) -> bool:
 def _ping(port: int) -> bool:
     with redis.Redis(port=port, socket_timeout=1) as client:
         return bool(client.ping())
+
+
+def _sentinel_ready(sentinel: int, replica: int, others: int) -> bool:
+    """The Sentinel on ``sentinel`` could fail the master over to ``replica``: it lists the
+    replica as reachable and knows ``others`` other Sentinels (to agree the master is down
+    and to elect the one that promotes the replica)."""
+    service = LocalSentinel.service
+    with redis.Redis(port=sentinel, socket_timeout=1, decode_responses=True) as client:
+        master = _fields(client.execute_command("SENTINEL", "MASTER", service))
+        replicas = [
+            _fields(item) for item in client.execute_command("SENTINEL", "REPLICAS", service)
+        ]
+    usable = [item for item in replicas if item["port"] == str(replica)
+              and not {"s_down", "disconnected"} & set(item["flags"].split(","))]  # fmt: skip
+    return bool(usable) and int(master["num-other-sentinels"]) >= others
+
+
+def _fields(reply: object) -> dict[str, str]:
+    """One instance in a Sentinel's reply as text fields (redis-py parses some of these
+    replies into a dict and leaves others as ``[name, value, name, value, ...]``)."""
+    if isinstance(reply, dict):
+        return {str(name): str(value) for name, value in reply.items()}
+    assert isinstance(reply, list), reply
+    return {str(name): str(value) for name, value in zip(reply[::2], reply[1::2], strict=True)}
+
+
+def _set_info_period(sentinel: int) -> None:
+    """``SENTINEL DEBUG INFO-PERIOD`` (Redis 7.0+; an older Sentinel keeps its 10 s)."""
+    with redis.Redis(port=sentinel, socket_timeout=5) as client, suppress(redis.ResponseError):
+        client.execute_command("SENTINEL", "DEBUG", "INFO-PERIOD", SENTINEL_INFO_PERIOD_MS)
 
 
 class LocalCluster:
@@ -161,7 +254,7 @@ def local_cluster() -> Iterator[LocalCluster]:
         for port in ports:
             processes.start(port, "cluster-enabled yes", f"cluster-config-file nodes-{port}.conf",
                             f"cluster-node-timeout {NODE_TIMEOUT_MS}",
-                            "cluster-replica-validity-factor 0")  # fmt: skip
+                            "cluster-replica-validity-factor 0", bus=True)  # fmt: skip
         for port in ports:
             _wait_until(lambda port=port: _ping(port), f"redis-server on {port}")
         subprocess.run(
@@ -223,12 +316,21 @@ def local_sentinel() -> Iterator[LocalSentinel]:
                 port,
                 "sentinel resolve-hostnames no",
                 f"sentinel monitor {LocalSentinel.service} 127.0.0.1 {master} 2",
-                f"sentinel down-after-milliseconds {LocalSentinel.service} 1000",
+                f"sentinel down-after-milliseconds {LocalSentinel.service} {DOWN_AFTER_MS}",
                 f"sentinel failover-timeout {LocalSentinel.service} 5000",
                 sentinel=True,
             )
         for port in [master, replica, *sentinels]:
             _wait_until(lambda port=port: _ping(port), f"redis on {port}")
+        for port in sentinels:
+            _set_info_period(port)
+        # Sentinels learn of the replica from the master's INFO (every 10 s by default): one
+        # that asked before the replica connected would not know it until after a kill that
+        # came sooner, could promote nothing, and would never fail over (seen on a loaded
+        # machine: 1 deployment in 10 had no Sentinel that knew the replica when it was used).
+        _wait_until(lambda: all(_sentinel_ready(port, replica, len(sentinels) - 1)
+                                for port in sentinels),
+                    "every Sentinel to know the replica and the other Sentinels")  # fmt: skip
 
         _wait_until(lambda: _replica_online(master), "the replica to sync")
         yield LocalSentinel(processes, master, replica, sentinels)

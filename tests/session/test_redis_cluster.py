@@ -5,6 +5,7 @@ acknowledged session write may be lost. Each test is bounded in time and cleans 
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import time
 from collections.abc import Iterator
@@ -96,12 +97,14 @@ async def _write_through_a_failover(
     a replica again); they go on until every session was written after that. Returns the
     last acknowledged ``n`` per session at the kill and at the end, and the errors seen (writes
     that failed, none of them acknowledged; redis-py may also ride out a failover by retrying,
-    with none)."""
+    with none). A run that does not recover says how far it got and what the writes failed
+    with since the takeover."""
     acked = dict.fromkeys(sids, 0)
     errors = 0
     stop = asyncio.Event()
     after_recovery: set[str] = set()
     recovered_at: list[float] = []
+    since_recovery: collections.Counter[str] = collections.Counter()
 
     async def writer(sid: str) -> None:
         nonlocal errors
@@ -112,8 +115,10 @@ async def _write_through_a_failover(
                 written = await asyncio.wait_for(
                     store.merge(sid, SessionPatch(COOKIE, {"n": n}, create=True)), 10
                 )
-            except Exception:  # not acknowledged: allowed to be lost, tried again later
+            except Exception as exc:  # not acknowledged: allowed to be lost, tried again later
                 errors += 1
+                if recovered_at:
+                    since_recovery[f"{type(exc).__name__}: {exc}"[:120]] += 1
                 await asyncio.sleep(0.05)
                 continue
             assert written
@@ -133,18 +138,22 @@ async def _write_through_a_failover(
         assert all(acked.values()), "every session is written before the kill"
         at_kill = dict(acked)
         await asyncio.to_thread(kill)
-        deadline = time.monotonic() + RECOVERY_TIMEOUT
+        killed_at = time.monotonic()
+        deadline = killed_at + RECOVERY_TIMEOUT
         while time.monotonic() < deadline:
             if not recovered_at and await asyncio.to_thread(recovered):
-                await asyncio.to_thread(revive)
+                await asyncio.to_thread(revive)  # returns once the old master answers
                 recovered_at.append(time.monotonic())
             if recovered_at and after_recovery == set(sids):
                 break
             await asyncio.sleep(0.2)
         else:
+            took = (f"the replica took over {recovered_at[0] - killed_at:.1f} s after the kill"
+                    if recovered_at else "the replica never took over")  # fmt: skip
             raise AssertionError(
                 f"no full recovery within {RECOVERY_TIMEOUT} s "
-                f"({len(after_recovery)} of {len(sids)} sessions written)"
+                f"({len(after_recovery)} of {len(sids)} sessions written; {took}; "
+                f"failed writes since: {dict(since_recovery.most_common(5))})"
             )
     finally:
         stop.set()

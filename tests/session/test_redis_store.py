@@ -117,9 +117,30 @@ def test_pool_options_are_checked() -> None:
         RedisStore(REDIS_URL, pool_timeout=0)
 
 
+def test_a_write_no_replica_confirms_fails_as_unconfirmed_on_the_same_connection(
+    redis_prefix: str,
+) -> None:
+    """WAIT answers only after ``wait_timeout``: the wait for its reply outlasts it even when
+    ``timeout`` is shorter, so the write fails as unconfirmed (503) rather than as a read
+    timeout, and the connection is kept. The test Redis has no replica."""
+
+    async def main() -> None:
+        store = RedisStore(REDIS_URL, prefix=redis_prefix, wait_replicas=1, timeout=0.5,
+                           wait_timeout=1.0)  # fmt: skip
+        try:
+            before = await store.client.client_id()
+            with pytest.raises(TimeoutError, match=r"reached 0 of 1 replica\(s\) within 1 s"):
+                await store.set("s", {"cookie": COOKIE})
+            assert await store.client.client_id() == before  # not dropped and reopened
+        finally:
+            await store.aclose()
+
+    asyncio.run(main())
+
+
 # -- the merge script --------------------------------------------------------------------------
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6).filter(
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6).filter(  # type: ignore[arg-type]
     lambda name: name not in ("cookie", META_KEY)
 )
 values = st.recursive(

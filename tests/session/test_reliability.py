@@ -14,7 +14,7 @@ import psycopg
 import pytest
 import redis
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.cookies import sign
 from expresspy.session import MemoryStore, SQLiteStore, prune_command
 from expresspy.session.errors import CorruptSessionRecord, SessionStoreUnavailable
@@ -28,7 +28,7 @@ from .conftest import POSTGRES_URL, REDIS_URL
 from .test_middleware import set_cookies
 
 
-def user_app(store: Any, **options: Any) -> Any:
+def user_app(store: Any, **options: Any) -> Application:
     app = express()
     app.use("/s", session(secret="s", store=store, resave=False, save_uninitialized=False,
                           **options))  # fmt: skip

@@ -221,6 +221,23 @@ def test_an_exception_in_a_callback_becomes_a_500() -> None:
     request(app, server=True).get("/boom").expect(500)
 
 
+def test_a_callback_of_no_parameter_is_called_without_the_error() -> None:
+    """`req.session.regenerate(function () {...})`, as Express code and its ports write it."""
+    app = counter_app(MemoryStore())
+
+    @app.get("/again")
+    def again(req: Any, res: Any) -> None:
+        req.session.regenerate(lambda: res.redirect("/inc"))
+
+    @app.get("/out")
+    def out(req: Any, res: Any) -> None:
+        req.session.destroy(lambda: res.send("gone"))
+
+    client = agent(app, server=True)
+    client.get("/again").expect(302).expect("Location", "/inc")
+    client.get("/out").expect(200, "gone")
+
+
 def test_clear_on_destroy_expires_the_cookie() -> None:
     app = counter_app(MemoryStore(), clear_on_destroy=True)
 
@@ -391,7 +408,7 @@ def test_camel_case_dict_and_custom_genid_and_name() -> None:
             }
         )
     )
-    app.get("/x", lambda req, res: (setattr(req.session, "a", 1), res.send(req.session_id)))
+    app.get("/x", lambda req, res: (setattr(req.session, "a", 1), res.send(req.session_id)))  # type: ignore[func-returns-value]
     r = request(app, server=True).get("/x").expect(200, "fixed-x")
     [cookie] = set_cookies(r.response)
     assert cookie.startswith("sid=s%3Afixed-x.")

@@ -36,13 +36,13 @@ def test_id_is_read_only_and_methods_are_reserved() -> None:
     sess = _session()
     assert sess.id == "sid-1"
     with pytest.raises(AttributeError, match="reserved"):
-        sess.id = "other"
+        sess.id = "other"  # type: ignore[misc]
     with pytest.raises(AttributeError, match="reserved"):
-        sess.save = 1
+        sess.save = 1  # type: ignore[method-assign, assignment]
     sess["save"] = 1  # item access still reaches the data
     assert sess["save"] == 1
     with pytest.raises(TypeError, match="SessionCookie"):
-        sess.cookie = {"path": "/"}
+        sess.cookie = {"path": "/"}  # type: ignore[assignment]
 
 
 def test_private_names_are_not_data() -> None:

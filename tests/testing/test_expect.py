@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -134,7 +135,7 @@ def test_callable_returning_an_exception_fails() -> None:
 
 def test_callable_other_errors_propagate_unchanged() -> None:
     with pytest.raises(KeyError):
-        request(html_app).get("/").expect(lambda r: {}["x"])
+        request(html_app).get("/").expect(lambda r: {}["x"])  # type: ignore[index]
 
 
 def test_expectations_run_in_order_first_failure_wins() -> None:
@@ -147,7 +148,7 @@ def test_request_is_sent_once_however_many_expectations() -> None:
     calls: list[int] = []
     inner = fixed(200, [], b"x")
 
-    async def counting(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def counting(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             calls.append(1)
         await inner(scope, receive, send)

@@ -27,7 +27,7 @@ def test_request_and_agent_fixtures(expresspy_request, expresspy_agent):
     a.get("/login").end()
     a.get("/me").expect("sid=abc; theme=dark")
 
-def test_previous_test_was_shut_down():
+def test_previous_test_was_shut_down() -> None:
     assert (APP.startups, APP.shutdowns) == (1, 1)
 
 def test_failing_expectation_reports_the_request(expresspy_request, app):

@@ -15,5 +15,5 @@ APP = "tests/websocket/apps/wsapp.py"
 def served(request: pytest.FixtureRequest) -> Iterator[ExpresspyRun]:
     """The test app under each server in turn."""
     with ExpresspyRun(APP, server=request.param) as run:
-        run.server = request.param  # type: ignore[attr-defined]
+        run.server = request.param
         yield run

@@ -95,7 +95,7 @@ def test_unknown_path_is_refused_with_an_http_answer(served: ExpresspyRun) -> No
 
 
 def test_middleware_refusal_before_the_handshake(served: ExpresspyRun) -> None:
-    async def scenario() -> tuple[int, bytes]:
+    async def scenario() -> tuple[int, bytes | bytearray]:
         with pytest.raises(InvalidStatus) as caught:
             async with connect(ws_url(served, "/me")):
                 pass

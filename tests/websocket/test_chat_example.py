@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from tests.acceptance.serving import ExpresspyRun
 
@@ -48,13 +49,13 @@ def test_the_socket_needs_a_session_and_our_origin(chat: ExpresspyRun) -> None:
     with pytest.raises(InvalidStatus) as cross_site:
         connect(
             url,
-            origin="http://evil.example",
+            origin=Origin("http://evil.example"),
             additional_headers={"Cookie": cookie},
             open_timeout=10,
         )
     assert cross_site.value.response.status_code == 403
     with connect(
-        url, origin=chat.url, additional_headers={"Cookie": cookie}, open_timeout=10
+        url, origin=Origin(chat.url), additional_headers={"Cookie": cookie}, open_timeout=10
     ) as ws:
         assert ws.recv(timeout=10) == '{"system": "bob joined"}'
         ws.send("hi")

@@ -1,12 +1,8 @@
 """Express's examples/vhost, in Python.
 
-The original takes its `vhost(hostname, handle)` middleware from the vhost package; there is
-no such package here, so `vhost` is written below, inside the example, following that
-package: `*` in the pattern matches one DNS label, the match is case-insensitive against the
-Host header without its port, and `req.vhost` holds the wildcard matches by index (plus
-`.host` and `.hostname`). The package calls `handle(req, res, next)`; an expresspy app is
-not such a function, so `vhost` mounts `handle` behind a host check in a small app of its
-own, and the check leaves that app with `next("router")` when the host does not match.
+`vhost(hostname, handle)` is expresspy's counterpart of the vhost package
+(`require('vhost')`): `*` in the pattern matches one DNS label, the match ignores case and the
+Host header's port, and `req.vhost[0]` is what the first `*` matched.
 
     edit /etc/hosts:
 
@@ -15,52 +11,8 @@ own, and the check leaves that app with `next("router")` when the host does not 
     127.0.0.1       example.com
 """
 
-import re
-
 from expresspy import express
-
-# The vhost middleware (what `require('vhost')` provides in the original)
-
-
-class VhostData(list):
-    """`req.vhost`: the wildcard matches by index, and the `host` and `hostname` matched."""
-
-    host = hostname = ""
-
-
-def host_regexp(hostname):
-    """`*.example.com` → ^([^.]+)\\.example\\.com$, ignoring case."""
-    source = re.escape(hostname).replace(r"\*", r"([^.]+)")
-    return re.compile("^" + source + "$", re.IGNORECASE)
-
-
-def hostname_of(req):
-    """The Host header without its port (an IPv6 literal keeps its brackets)."""
-    host = req.get("Host")
-    if not host:
-        return None
-    offset = host.index("]") + 1 if host.startswith("[") and "]" in host else 0
-    colon = host.find(":", offset)
-    return host if colon == -1 else host[:colon]
-
-
-def vhost(hostname, handle):
-    regexp = host_regexp(hostname)
-
-    def match_host(req, res, next):
-        name = hostname_of(req)
-        found = regexp.match(name) if name else None
-        if not found:
-            return next("router")  # another host: leave this app, go on with the next
-        data = VhostData(found.groups())
-        data.host, data.hostname = req.get("Host"), name
-        req.vhost = data
-        next()
-
-    host_app = express()
-    host_app.use(match_host, handle)
-    return host_app
-
+from expresspy.middleware import vhost
 
 # Main server app
 
@@ -90,7 +42,7 @@ redirect = express()
 
 def to_main(req, res):
     if not silent:
-        print(list(req.vhost))
+        print(req.vhost)
     res.redirect("http://example.com:3000/" + req.vhost[0])
 
 

@@ -231,6 +231,7 @@ def _count_sets(store: Any, delay: float) -> list[int]:
     async def counting_merge(sid: str, patch: Any) -> bool:
         if delay:
             await asyncio.sleep(delay)
+        assert original_merge is not None  # installed only then
         written: bool = await call_store(original_merge, sid, patch)
         count[0] += written
         return written

@@ -1,6 +1,7 @@
 """The expresspy twin of twin.js (express-ws 5 + express-session + cookie-parser)."""
 
 import json
+from typing import Any
 
 from expresspy import express, session
 from expresspy.middleware import cookie_parser
@@ -12,21 +13,21 @@ app.use(express.urlencoded())
 
 
 @app.post("/login")
-def login(req, res):
+def login(req: Any, res: Any) -> None:
     req.session.user = req.body["user"]
     res.send("hello " + req.body["user"])
 
 
 @app.ws("/echo")
-def echo(ws, req):
+def echo(ws: Any, req: Any) -> None:
     ws.on("message", lambda data, is_binary: ws.send(data))
 
 
 @app.ws("/me")
-def me(ws, req):
+def me(ws: Any, req: Any) -> None:
     ws.send(json.dumps({"user": req.session.user, "cookies": sorted(req.cookies)}))
 
-    def on_message(data):
+    def on_message(data: Any) -> None:
         req.session.note = data
         req.session.save(lambda err: ws.send("error" if err else "saved"))
 
@@ -34,7 +35,7 @@ def me(ws, req):
 
 
 @app.get("/whoami")
-def whoami(req, res):
+def whoami(req: Any, res: Any) -> None:
     res.json({"user": req.session.user, "note": req.session.note})
 
 
@@ -42,13 +43,13 @@ rooms = express.Router()
 
 
 @rooms.param("room")
-def load_room(req, res, next, value):
+def load_room(req: Any, res: Any, next: Any, value: str) -> None:
     req.room_name = value.upper()
     next()
 
 
 @rooms.ws("/:room")
-def room(ws, req):
+def room(ws: Any, req: Any) -> None:
     ws.send(
         json.dumps(
             {
@@ -69,7 +70,7 @@ def room(ws, req):
 app.use("/rooms", rooms)
 
 
-def gate(ws, req, next):
+def gate(ws: Any, req: Any, next: Any) -> Any:
     if req.query.get("token") == "yes":
         return next()
     ws.close(4003, "bad token")

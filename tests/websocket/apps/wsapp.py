@@ -4,6 +4,7 @@ Served by the tests under the built-in server, uvicorn and hypercorn (tests/webs
 """
 
 import json
+from typing import Any
 
 from expresspy import express, session
 from expresspy.middleware import cookie_parser
@@ -15,29 +16,29 @@ app.use(express.urlencoded())
 
 
 @app.post("/login")
-def login(req, res):
+def login(req: Any, res: Any) -> None:
     req.session.user = req.body["user"]
     res.send("hello " + req.body["user"])
 
 
 @app.get("/logout")
-async def logout(req, res):
+async def logout(req: Any, res: Any) -> None:
     await req.session.destroy()
     res.send("bye")
 
 
 @app.get("/whoami")
-def whoami(req, res):
+def whoami(req: Any, res: Any) -> None:
     res.json({"user": req.session.user, "note": req.session.note})
 
 
 @app.get("/echo")
-def echo_page(req, res):
+def echo_page(req: Any, res: Any) -> None:
     res.send("a plain GET, not the WebSocket route")
 
 
 # Node ws's style: listeners, from a plain def handler (it runs in the thread pool).
-def echo(ws, req):
+def echo(ws: Any, req: Any) -> None:
     ws.on("message", lambda data, is_binary: ws.send(data))
 
 
@@ -46,7 +47,7 @@ app.ws("/echo", echo)
 
 # The Pythonic style.
 @app.ws("/py")
-async def py_echo(ws, req):
+async def py_echo(ws: Any, req: Any) -> None:
     async for message in ws:
         if message == "close-me":
             await ws.close(4001, "asked to")
@@ -54,7 +55,7 @@ async def py_echo(ws, req):
         await ws.send(message)
 
 
-def require_login(req, res, next):
+def require_login(req: Any, res: Any, next: Any) -> Any:
     if req.session.user:
         return next()
     res.status(401).send("log in first")
@@ -65,7 +66,7 @@ app.use("/me", require_login)
 
 
 @app.ws("/me")
-async def me(ws, req):
+async def me(ws: Any, req: Any) -> None:
     await ws.send(json.dumps({"user": req.session.user, "cookies": sorted(req.cookies)}))
     async for message in ws:
         if message.startswith("note:"):
@@ -85,13 +86,13 @@ rooms = express.Router()
 
 
 @rooms.param("room")
-def load_room(req, res, next, value):
+def load_room(req: Any, res: Any, next: Any, value: str) -> None:
     req.room_name = value.upper()
     next()
 
 
 @rooms.ws("/:room")
-async def room(ws, req):
+async def room(ws: Any, req: Any) -> None:
     await ws.send(
         json.dumps(
             {
@@ -112,13 +113,13 @@ async def room(ws, req):
 app.use("/rooms", rooms)
 
 
-def ws_gate(ws, req, next):  # an express-ws middleware: (ws, req, next)
+def ws_gate(ws: Any, req: Any, next: Any) -> Any:  # an express-ws middleware: (ws, req, next)
     if req.query.get("token") == "yes":
         return next()
     ws.close(4003, "bad token")
 
 
-async def gated(ws, req):
+async def gated(ws: Any, req: Any) -> None:
     await ws.send("through the gate")
 
 
@@ -126,15 +127,15 @@ app.ws("/gated", ws_gate, gated)
 
 
 @app.ws("/boom")
-async def boom(ws, req):
+async def boom(ws: Any, req: Any) -> None:
     raise RuntimeError("handler failed")
 
 
 @app.ws("/events")
-def events(ws, req):
+def events(ws: Any, req: Any) -> None:
     seen = []
 
-    def on_message(data):
+    def on_message(data: Any) -> None:
         seen.append(data)
         ws.send(f"{len(seen)}:{data!r}")
 
@@ -142,16 +143,16 @@ def events(ws, req):
     ws.on("close", lambda code, reason: CLOSES.append((code, reason)))
 
 
-CLOSES = []
+CLOSES: list[Any] = []
 
 
 @app.get("/closes")
-def closes(req, res):
+def closes(req: Any, res: Any) -> None:
     res.json(CLOSES)
 
 
 @app.ws("/ping")
-def pinger(ws, req):
+def pinger(ws: Any, req: Any) -> None:
     ws.on("pong", lambda data: ws.send("pong " + data.decode()))
     ws.ping(b"hi", None, lambda err: ws.send(f"pinged {err}"))
     ws.send("extensions " + ws.extensions)

@@ -1,1 +1,1 @@
-// an empty script, served as it is
+// foo
