@@ -415,8 +415,8 @@ class SignatureMemo:
     HMAC: the memo verifies each signed value once and then answers from a table. Only values
     that verified are remembered (a forged value is checked every time and never stored), so
     a hit needs the exact signed value some client sent: the table holds nothing an attacker
-    could not already present. Both tables keep at most ``size`` entries, the oldest dropped
-    first. Safe to share between threads (each step is one atomic dict operation).
+    could not already present. Each table keeps at most ``size`` entries (then it starts
+    afresh). Safe to share between threads (each step is one atomic dict operation).
     """
 
     __slots__ = ("_cookies", "_signed", "_verified", "secrets", "size")
@@ -467,10 +467,12 @@ class SignatureMemo:
 
 
 def _remember(table: dict[Any, str], key: Any, value: str, size: int) -> None:
-    """Put ``key`` in ``table``, first dropping its oldest entry when it is full."""
+    """Put ``key`` in ``table``, emptying it first when it is full.
+
+    Emptied, not trimmed by its oldest entry: deleting a dict's first entries over and over
+    leaves a growing run of deleted slots that each lookup of the first one walks again. A
+    full table means more active clients than it holds, for whom it saves little anyway.
+    """
     if len(table) >= size:
-        try:
-            del table[next(iter(table))]
-        except (KeyError, RuntimeError, StopIteration):  # another thread changed it meanwhile
-            table.clear()
+        table.clear()
     table[key] = value

@@ -167,9 +167,9 @@ def test_the_signature_memo_remembers_only_what_verified() -> None:
     assert memo.unsign(good) == unsign(good, ["new", "old"]) == "id-1"
     assert memo.unsign(forged) is None
     assert memo._verified == {good: "id-1"}  # the forged value was not kept
-    for index in range(5):  # bounded: the oldest go first
+    for index in range(5):  # bounded: a full table starts afresh
         memo.unsign(sign(f"id-{index}", "new"))
-    assert len(memo._verified) == 2
+    assert 0 < len(memo._verified) <= 2
     assert memo.sign("id-9") == sign("id-9", "new")
     header = f"a=1; connect.sid=s%3A{good.replace('+', '%2B').replace('/', '%2F')}"
     assert memo.signed_cookie(header, "connect.sid") == "id-1"
