@@ -20,9 +20,11 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import quote
 
 __all__ = [
+    "SignatureMemo",
     "decode_uri_component",
     "encode_uri_component",
     "format_http_date",
@@ -398,3 +400,79 @@ def unsign(signed: str, secrets: Sequence[str | bytes]) -> str | None:
         if hmac.compare_digest(_as_bytes(sign(value, secret)), expected):
             return value
     return None
+
+
+#: How many values a :class:`SignatureMemo` remembers in each of its tables.
+MEMO_SIZE = 1024
+#: The longest ``Cookie`` header a :class:`SignatureMemo` remembers (bounds its memory).
+MEMO_HEADER_LENGTH = 1024
+
+
+class SignatureMemo:
+    """:func:`sign` and :func:`unsign` with one fixed list of secrets, remembered.
+
+    A client sends the same signed session cookie with every request, and verifying it is an
+    HMAC: the memo verifies each signed value once and then answers from a table. Only values
+    that verified are remembered (a forged value is checked every time and never stored), so
+    a hit needs the exact signed value some client sent: the table holds nothing an attacker
+    could not already present. Each table keeps at most ``size`` entries (then it starts
+    afresh). Safe to share between threads (each step is one atomic dict operation).
+    """
+
+    __slots__ = ("_cookies", "_signed", "_verified", "secrets", "size")
+
+    def __init__(self, secrets: Sequence[str | bytes], size: int = MEMO_SIZE) -> None:
+        self.secrets = tuple(secrets)
+        self.size = size
+        self._verified: dict[str, str] = {}
+        self._signed: dict[str, str] = {}
+        self._cookies: dict[tuple[str, str], str] = {}
+
+    def signed_cookie(self, header: str, name: str) -> str | None:
+        """The value the signed cookie ``name`` of a ``Cookie`` header carries (``s:`` and
+        :func:`sign`'s format, cookie-parser's signed cookies), verified; None when it is
+        absent, unsigned or forged.
+
+        Remembered by header (up to ``MEMO_HEADER_LENGTH`` characters), so a client sending
+        the same header again costs one lookup: no parse, no decoding, no HMAC.
+        """
+        key = (name, header)
+        value = self._cookies.get(key)
+        if value is not None:
+            return value
+        raw = parse_cookie_header(header).get(name)
+        if raw is None or not raw.startswith("s:"):
+            return None
+        value = self.unsign(raw[2:])
+        if value is not None and len(header) <= MEMO_HEADER_LENGTH:
+            _remember(self._cookies, key, value, self.size)
+        return value
+
+    def unsign(self, signed: str) -> str | None:
+        """:func:`unsign` of ``signed`` with the memo's secrets."""
+        value = self._verified.get(signed)
+        if value is None:
+            value = unsign(signed, self.secrets)
+            if value is not None:
+                _remember(self._verified, signed, value, self.size)
+        return value
+
+    def sign(self, value: str) -> str:
+        """:func:`sign` of ``value`` with the first secret."""
+        signed = self._signed.get(value)
+        if signed is None:
+            signed = sign(value, self.secrets[0])
+            _remember(self._signed, value, signed, self.size)
+        return signed
+
+
+def _remember(table: dict[Any, str], key: Any, value: str, size: int) -> None:
+    """Put ``key`` in ``table``, emptying it first when it is full.
+
+    Emptied, not trimmed by its oldest entry: deleting a dict's first entries over and over
+    leaves a growing run of deleted slots that each lookup of the first one walks again. A
+    full table means more active clients than it holds, for whom it saves little anyway.
+    """
+    if len(table) >= size:
+        table.clear()
+    table[key] = value

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Protocol
 
-from ..cookies import sign, unsign
+from ..cookies import SignatureMemo, parse_cookie_header, sign, unsign
 from .errors import SessionTooLarge
 from .store import SessionRecord
 from .store_calls import StoreCalls
@@ -40,20 +40,36 @@ class CookieCodec(Protocol):
 class ServerBackend:
     """The record in the server's store; the signed id in the cookie."""
 
-    __slots__ = ("calls",)
+    __slots__ = ("calls", "memo")
 
     #: The cookie is not the record: it is re-sent only when express-session would.
     cookie_is_record = False
 
-    def __init__(self, calls: StoreCalls) -> None:
+    def __init__(self, calls: StoreCalls, secrets: Sequence[Secret] = ()) -> None:
         self.calls = calls
+        # The session() secrets' signatures, remembered (cookies.SignatureMemo); none when
+        # each request brings its own (cookie-parser's req.secret).
+        self.memo = SignatureMemo(secrets) if secrets else None
 
     def read(self, raw: object, secrets: Sequence[Secret]) -> tuple[str, SessionRecord | None]:
         """The id an ``s:``-prefixed cookie value signs (verified with every secret); ``("",
         None)`` for anything else."""
         if not isinstance(raw, str) or not raw.startswith("s:"):
             return "", None
+        memo = self.memo
+        if memo is not None and memo.secrets == secrets:
+            return memo.unsign(raw[2:]) or "", None
         return unsign(raw[2:], secrets) or "", None
+
+    def read_header(
+        self, header: str, name: str, secrets: Sequence[Secret]
+    ) -> tuple[str, SessionRecord | None]:
+        """:meth:`read` of the cookie ``name`` of a ``Cookie`` header (remembered by header
+        when the secrets are session()'s: cookies.SignatureMemo)."""
+        memo = self.memo
+        if memo is not None and memo.secrets == secrets:
+            return memo.signed_cookie(header, name) or "", None
+        return self.read(parse_cookie_header(header).get(name), secrets)
 
     def load(self, sid: str, carried: SessionRecord | None) -> Awaitable[SessionRecord | None]:
         """What to await for the stored record of ``sid`` (``carried`` is only a cookie's)."""
@@ -82,6 +98,9 @@ class ServerBackend:
         secrets: Sequence[Secret],
     ) -> str:
         """The ``Set-Cookie`` value: the id signed with the first secret."""
+        memo = self.memo
+        if memo is not None and memo.secrets == secrets:
+            return str(sess.cookie.serialize(name, "s:" + memo.sign(sid)))
         return str(sess.cookie.serialize(name, "s:" + sign(sid, secrets[0])))
 
 
@@ -104,6 +123,12 @@ class CookieBackend:
             return "", None
         sid, record = decoded
         return str(sid), record
+
+    def read_header(
+        self, header: str, name: str, secrets: Sequence[Secret]
+    ) -> tuple[str, SessionRecord | None]:
+        """:meth:`read` of the cookie ``name`` of a ``Cookie`` header."""
+        return self.read(parse_cookie_header(header).get(name), secrets)
 
     def load(self, sid: str, carried: SessionRecord | None) -> Awaitable[SessionRecord | None]:
         """What to await for the record the cookie carried."""
@@ -146,7 +171,8 @@ async def _value(value: SessionRecord | None) -> SessionRecord | None:
     return value
 
 
-def backend_for(store: Any, calls: StoreCalls) -> Backend:
+def backend_for(store: Any, calls: StoreCalls, secrets: Sequence[Secret] = ()) -> Backend:
     """The strategy for ``store``: in the cookie when it declares the cookie back-end
-    (``in_cookie``, as :class:`CookieStore` does), else on the server."""
-    return CookieBackend(store) if calls.in_cookie else ServerBackend(calls)
+    (``in_cookie``, as :class:`CookieStore` does), else on the server (``secrets``: the
+    ``session()`` secrets, whose signatures it remembers)."""
+    return CookieBackend(store) if calls.in_cookie else ServerBackend(calls, secrets)

@@ -234,8 +234,12 @@ class SessionCookie:
         self.original_max_age_ms = ms
 
     def reset_max_age(self) -> None:
-        """Restart the lifetime: ``expires = now + original_max_age`` (no-op without one)."""
-        self.maxAge = self.original_max_age_ms
+        """Restart the lifetime: ``expires = now + original_max_age`` (no expiry without one)."""
+        ms = self.original_max_age_ms
+        if ms is None:  # what the maxAge setter does with None, without its conversions
+            self._expires = None
+            return
+        self.maxAge = ms
 
     # -- camelCase aliases -----------------------------------------------------------------
 
@@ -261,20 +265,25 @@ class SessionCookie:
 
     def to_json(self) -> dict[str, Any]:
         """The stored form, keys in express-session's order; unset attributes are left out."""
-        data: dict[str, Any] = {
-            "originalMaxAge": self.original_max_age_ms,
-            "partitioned": self.partitioned,
-            "priority": self.priority,
-            "expires": None if self._expires is None else to_js_iso(self._expires),
-            "secure": self.secure,
-            "httpOnly": self.http_only,
-            "domain": self.domain,
-            "path": self.path,
-            "sameSite": self.same_site,
-        }
         # originalMaxAge and expires are written as null; the others vanish when unset, as
         # undefined properties vanish from JSON.stringify.
-        return {k: v for k, v in data.items() if v is not None or k in _ALWAYS_WRITTEN}
+        data: dict[str, Any] = {"originalMaxAge": self.original_max_age_ms}
+        if self.partitioned is not None:
+            data["partitioned"] = self.partitioned
+        if self.priority is not None:
+            data["priority"] = self.priority
+        data["expires"] = None if self._expires is None else to_js_iso(self._expires)
+        if self.secure is not None:
+            data["secure"] = self.secure
+        if self.http_only is not None:
+            data["httpOnly"] = self.http_only
+        if self.domain is not None:
+            data["domain"] = self.domain
+        if self.path is not None:
+            data["path"] = self.path
+        if self.same_site is not None:
+            data["sameSite"] = self.same_site
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SessionCookie:
@@ -283,16 +292,17 @@ class SessionCookie:
         Raises ``ValueError``/``TypeError`` when the record is not a cookie object.
         """
         cookie = cls.__new__(cls)
-        cookie.path = data.get("path")
-        cookie.http_only = data.get("httpOnly")
-        cookie.domain = data.get("domain")
-        cookie.secure = data.get("secure")
-        cookie.same_site = data.get("sameSite")
-        cookie.priority = data.get("priority")
-        cookie.partitioned = data.get("partitioned")
-        expires = data.get("expires")
+        get = data.get
+        cookie.path = get("path")
+        cookie.http_only = get("httpOnly")
+        cookie.domain = get("domain")
+        cookie.secure = get("secure")
+        cookie.same_site = get("sameSite")
+        cookie.priority = get("priority")
+        cookie.partitioned = get("partitioned")
+        expires = get("expires")
         cookie._expires = from_js_iso(expires) if isinstance(expires, str) else None
-        original = data.get("originalMaxAge")
+        original = get("originalMaxAge")
         cookie.original_max_age_ms = int(original) if isinstance(original, (int, float)) else None
         return cookie
 
@@ -314,6 +324,3 @@ class SessionCookie:
 
     def __repr__(self) -> str:
         return f"SessionCookie({self.to_json()!r})"
-
-
-_ALWAYS_WRITTEN = frozenset({"originalMaxAge", "expires"})

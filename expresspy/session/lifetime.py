@@ -12,7 +12,7 @@ idle timeout is enforced to within 5 % without a write on every request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Lifetime"]
@@ -27,11 +27,13 @@ class Lifetime:
 
     absolute_ms: int | None = None
     idle_ms: int | None = None
+    #: True when either limit is set (only then do records carry metadata). A field, not a
+    #: property: every session request reads it.
+    enabled: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def enabled(self) -> bool:
-        """True when either limit is set (only then do records carry metadata)."""
-        return self.absolute_ms is not None or self.idle_ms is not None
+    def __post_init__(self) -> None:
+        enabled = self.absolute_ms is not None or self.idle_ms is not None
+        object.__setattr__(self, "enabled", enabled)  # frozen: set once, here
 
     def new_meta(self, now: int) -> dict[str, int] | None:
         """The metadata of a session created at ``now`` (ms), or None when not enforced."""

@@ -73,6 +73,8 @@ class MemoryStore(Store):
     #: Its calls never wait on I/O, so store_timeout need not guard them (see store_calls.py).
     never_blocks = True
     capabilities = StoreCapabilities(merge=True, touch=True, prune=True, never_blocks=True)
+    #: It offers read_now and write_text_now (store.TextRecords): the middleware's fast path.
+    text_records = True
 
     def __init__(self, *, prune_interval: float | None = 60.0) -> None:
         self.sessions: dict[str, str] = {}
@@ -117,7 +119,10 @@ class MemoryStore(Store):
         event loop.
         """
         self._maybe_prune()
-        now = now_ms()
+        return self._apply(sid, patch, now_ms())
+
+    def _apply(self, sid: str, patch: SessionPatch, now: int) -> bool:
+        """The work of :meth:`merge`, at ``now``."""
         # A replacing patch keeps nothing of the stored record but its metadata (apply_patch),
         # so the envelope stands in for it when there is one; a partial patch needs it all.
         current = self._envelope_record(sid, now) if patch.replace else None
@@ -127,6 +132,58 @@ class MemoryStore(Store):
         if record is None:
             return False
         self._write(sid, record)
+        return True
+
+    def read_now(self, sid: str) -> SessionRecord | None:
+        """:meth:`get`, called directly (store.TextRecords)."""
+        if time.monotonic() >= self._next_prune:
+            self._maybe_prune()
+        text = self.sessions.get(sid)
+        envelope = self._envelopes.get(sid)
+        if text is None or envelope is None or envelope.text is not text:
+            return self._read(sid, now_ms())  # missing, or text planted here: parse it all
+        expires = envelope.expires  # what _read decides, without a clock read when None
+        if expires is not None and self._drop_expired(sid, expires, now_ms()):
+            return None
+        record: SessionRecord = JSON.loads(text)
+        return record
+
+    def write_text_now(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """:meth:`merge` of the whole record whose JSON is ``text`` (store.TextRecords): the
+        text is stored as it is, since JSON would write the record so."""
+        if time.monotonic() >= self._next_prune:
+            self._maybe_prune()
+        # The stored record as _apply reads it: the envelope's metadata, else the record
+        # itself (dropped when expired, an error when corrupt).
+        envelope = self._envelopes.get(sid)
+        if envelope is not None and envelope.text is self.sessions.get(sid):
+            expires_before = envelope.expires
+            present = expires_before is None or not self._drop_expired(
+                sid, expires_before, now_ms()
+            )
+            stored_meta = envelope.meta if present else None
+        else:
+            current = self._read(sid, now_ms())
+            present = current is not None
+            stored_meta = None if current is None else current.get(META_KEY)
+        if not present and not create:
+            return False
+        if meta is None and stored_meta is not None:
+            # the stored metadata is kept (apply_patch): rare, so the general path
+            patch = SessionPatch.whole(JSON.loads(text), create=create)
+            return self._apply(sid, patch, now_ms())
+        self.sessions[sid] = text
+        # tuple.__new__ directly: a namedtuple's own __new__ is a Python function
+        fields = (text, expires, None if meta is None else dict(meta))
+        self._envelopes[sid] = tuple.__new__(_Envelope, fields)
         return True
 
     async def all(self) -> dict[str, SessionRecord]:
@@ -215,7 +272,7 @@ class MemoryStore(Store):
 
     def _maybe_prune(self) -> None:
         """Sweep when ``prune_interval`` has passed since the last sweep."""
-        if self.prune_interval is None or time.monotonic() < self._next_prune:
+        if time.monotonic() < self._next_prune or self.prune_interval is None:
             return
         self._next_prune = time.monotonic() + self.prune_interval
         self.prune()

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..cookies import parse_cookie_header
 from ..options import Middleware
 from . import decisions
 from .backends import Backend, backend_for
-from .cookie import CookieOptions, SessionCookie, now_ms
+from .cookie import CookieOptions, SessionCookie, datetime_to_ms, now_ms
 from .insecure import warn_secure_cookie_over_http
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
@@ -68,7 +67,8 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     """
     opts = parse_session_options(options, keywords)
     calls = StoreCalls(opts.store, opts.store_timeout, opts.concurrency == "merge")
-    backend = backend_for(opts.store, calls)
+    backend = backend_for(opts.store, calls, opts.secrets)
+    fixed_cookie = None if callable(opts.cookie) else opts.cookie  # else one per request
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         # req.session as this middleware attaches it (an instance attribute): read from the
@@ -81,8 +81,8 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
             req.session = None  # None, not NO_SESSION: the middleware is there (missing.py)
             next()
             return
-        cookie_options = opts.cookie_for(req)
-        if not request_path(req.original_url).startswith(cookie_options.path or "/"):
+        cookie_options = fixed_cookie or opts.cookie_for(req)
+        if not _in_scope(req.original_url, cookie_options.path or "/"):
             req.session = None
             next()
             return
@@ -90,13 +90,22 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
             # express-session's check, once the request is known to be the session's
             next(RuntimeError("secret option required for sessions"))
             return
-        state = RequestSession(opts, calls, backend, cookie_options, req, res, next)
-        await state.load()
+        state = RequestSession(opts, calls, backend, cookie_options, req, res)
+        loading = state.begin(req, res, next)
+        if loading is not None:  # the store is called through a coroutine: await it
+            await loading
 
     session_middleware.__name__ = "session"
     # Found by prune_command(app) and other tools that need the app's store.
     session_middleware.session_store = opts.store  # type: ignore[attr-defined]
     return session_middleware
+
+
+def _in_scope(url: str, path: str) -> bool:
+    """Whether the request target ``url`` is under the cookie's ``path``."""
+    if path == "/" and url.startswith("/"):  # the default: every origin-form target is
+        return True
+    return request_path(url).startswith(path)
 
 
 def _is_secret(value: object) -> bool:
@@ -135,7 +144,29 @@ class SessionResponse(Protocol):
 
 
 class RequestSession:
-    """The session machinery of one request: load, then save/touch/set-cookie at the end."""
+    """The session machinery of one request: load, then save/touch/set-cookie at the end.
+
+    It holds its request and response weakly: ``req.session`` reaches it (the session's
+    binding) and so does ``res`` (its hooks), so strong references back would make each
+    session request a reference cycle left to the cycle collector. The request and response
+    outlive every use during the request (the app holds them); a session kept past its
+    request finds it gone (:attr:`req`).
+    """
+
+    # The state of a request as it starts: class values, so that an instance stores only
+    # what its request changes (most requests change a few).
+    cookie_id: str | None = None  # the id the client sent, if valid
+    original_id: str | None = None  # the session's id and data snapshot as the request began
+    original_hash: str | None = None
+    saved_hash: str | None = None  # the snapshot last saved during this request
+    touched = False
+    pending: set[concurrent.futures.Future[None]] | None = None  # operations the handler began
+    destroyed = False  # destroy() was called during this request
+    stored_id: str | None = None  # the id whose record is known to be in the store
+    baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
+    meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
+    failure: BaseException | None = None  # raised while setting the cookie
+    cookie_record: SessionRecord | None = None  # a CookieStore's record
 
     def __init__(
         self,
@@ -145,45 +176,76 @@ class RequestSession:
         cookie_options: CookieOptions,
         req: SessionRequest,
         res: SessionResponse,
-        next: Callable[..., Any],
     ) -> None:
         self.opts = opts
         self.cookie_options = cookie_options
-        self.req = req
-        self.res = res
-        self.next = next
+        try:
+            self._req: Callable[[], Any] = weakref.ref(req)
+            self._res: Callable[[], Any] = weakref.ref(res)
+        except TypeError:  # objects without weak references (a __slots__ class): held
+            self._req, self._res = _holder(req), _holder(res)
         self.store = opts.store
         # express-session's `secret || [req.secret]`: cookie-parser's secret when it has none
         self.secrets: tuple[str | bytes, ...] = opts.secrets or (getattr(req, "secret", ""),)
         self.calls = calls
         self.backend = backend  # where the record lives: the server's store or the cookie
         self.loop = asyncio.get_running_loop()
-        self.cookie_id: str | None = None  # the id the client sent, if valid
-        self.original_id: str | None = None
-        self.original_hash: str | None = None
-        self.saved_hash: str | None = None
-        self.touched = False
-        self.pending: set[concurrent.futures.Future[None]] = set()
-        self.destroyed = False  # destroy() was called during this request
-        self.stored_id: str | None = None  # the id whose record is known to be in the store
-        self.baseline: dict[str, Any] | None = None  # the data as stored (merge mode diffs it)
-        self.meta: dict[str, int] | None = None  # creation/last-use times (lifetime limits)
-        self.failure: BaseException | None = None  # raised while setting the cookie
-        self.cookie_record: SessionRecord | None = None  # a CookieStore's record
+
+    @property
+    def req(self) -> SessionRequest:
+        """The request; ``RuntimeError`` once it is over and freed."""
+        req: SessionRequest | None = self._req()
+        if req is None:
+            raise RuntimeError(
+                "this session's request is over: use req.session while the request "
+                "(or a callback holding req) is alive"
+            )
+        return req
+
+    @property
+    def res(self) -> SessionResponse:
+        """The response; ``RuntimeError`` once it is over and freed."""
+        res: SessionResponse | None = self._res()
+        if res is None:
+            raise RuntimeError("this session's response is over")
+        return res
 
     # -- the request's start -----------------------------------------------------------------
 
-    async def load(self) -> None:
-        """getcookie, then inflate the stored session or generate a new one; then next()."""
-        req = self.req
+    def begin(
+        self, req: SessionRequest, res: SessionResponse, next: Callable[..., Any]
+    ) -> Awaitable[None] | None:
+        """getcookie, then inflate the stored session or generate a new one; then next().
+
+        Returns what to await when the record comes through a store coroutine; a new session
+        and a store with :class:`~expresspy.session.store.TextRecords` need none.
+        """
         req.session_store = self.store
-        self.cookie_id = req.session_id = self.read_cookie()
-        self.res.on_headers(self.on_headers)
-        self.res.before_finish(self.before_finish)
+        self.cookie_id = req.session_id = self.read_cookie(req)
+        res.on_headers(self.on_headers)
+        res.before_finish(self.before_finish)
         if not self.cookie_id:
             self.generate()
-            self.next()
-            return
+            next()
+            return None
+        text = self.calls.text_for("get")
+        if text is None or self.backend.cookie_is_record:
+            return self.load(next)
+        lifetime = self.opts.lifetime
+        try:
+            record = self.calls.read_now(text, self.cookie_id)
+            if record and lifetime.enabled and lifetime.expired(record.get(META_KEY), now_ms()):
+                return self.load(next)  # the store's destroy is a coroutine: the general path
+            self.inflate(record) if record else self.generate()
+        except Exception as exc:  # as in load()
+            next(exc)
+            return None
+        next()
+        return None
+
+    async def load(self, next: Callable[..., Any]) -> None:
+        """:meth:`begin`'s load through the back-end's coroutine, then next()."""
+        assert self.cookie_id is not None
         try:
             record = await self.backend.load(self.cookie_id, self.cookie_record)
             if record and self.opts.lifetime.expired(record.get(META_KEY), now_ms()):
@@ -192,21 +254,24 @@ class RequestSession:
                 record = None
             self.inflate(record) if record else self.generate()
         except Exception as exc:  # a failing store or a corrupt record: an error, never a
-            self.next(exc)  # silent new session that would log the user out
+            next(exc)  # silent new session that would log the user out
             return
-        self.next()
+        next()
 
-    def read_cookie(self) -> str | None:
+    def read_cookie(self, req: SessionRequest) -> str | None:
         """The session id from the signed cookie, or None when absent, unsigned or forged."""
-        header = self.req.get("cookie")
-        raw = parse_cookie_header(header).get(self.opts.name) if header else None
-        sid = self._unsign(raw)
+        header = req.get("cookie")
+        sid: str | None = ""
+        if header:
+            sid, record = self.backend.read_header(header, self.opts.name, self.secrets)
+            if record is not None:  # a CookieStore's: kept for the load
+                self.cookie_record = record
         if not sid:  # cookie-parser fallbacks, as express-session reads them
-            signed = getattr(self.req, "signed_cookies", None) or {}
+            signed = getattr(req, "signed_cookies", None) or {}
             candidate = signed.get(self.opts.name) if isinstance(signed, Mapping) else None
             sid = candidate if isinstance(candidate, str) else None
         if not sid:
-            plain = getattr(self.req, "cookies", None) or {}
+            plain = getattr(req, "cookies", None) or {}
             sid = self._unsign(plain.get(self.opts.name) if isinstance(plain, Mapping) else None)
         return sid or None
 
@@ -224,7 +289,7 @@ class RequestSession:
         """A new session for this request: the baseline its changes are seen against."""
         self.new_session()
         self.original_id = self.req.session_id
-        self.original_hash = self.hash(self.req.session)
+        self.original_hash = self.snapshot(self.req.session)
         self.saved_hash = None
 
     def new_session(self) -> None:
@@ -255,56 +320,59 @@ class RequestSession:
         Raises when the stored data cannot be serialised again (a NaN from another writer, a
         custom store's objects): that record could never be saved, so it fails the request.
         """
-        assert self.cookie_id is not None
-        loaded = session_from_record(self.cookie_id, record, self)
+        sid = self.cookie_id
+        assert sid is not None
+        loaded = session_from_record(sid, record, self)
         self._attach(loaded)
-        self.original_id = loaded.id
+        self.original_id = sid
         failure: Exception | None = None
-        try:  # one serialisation gives both the hash and the merge baseline
+        try:  # one serialisation gives both the snapshot and the merge baseline
             text: str | None = JSON.dumps(loaded.data())
         except (TypeError, ValueError) as exc:
             text, failure = None, exc
-        self.original_hash = self.digest(loaded, text)
+        self.original_hash = text if text is not None else self.unserialisable(loaded)
         self.saved_hash = None if self.opts.resave else self.original_hash
-        self.stored_id = loaded.id
+        self.stored_id = sid
         if failure is not None:
             raise failure
         assert text is not None
         # Only concurrency="merge" diffs against the baseline: other modes skip the copy.
         self.baseline = JSON.loads(text) if self.calls.merge_keys else None
-        self.meta = self.opts.lifetime.adopt(record.get(META_KEY), now_ms())
+        lifetime = self.opts.lifetime
+        self.meta = lifetime.adopt(record.get(META_KEY), now_ms()) if lifetime.enabled else None
 
     def _attach(self, sess: Session | None) -> None:
         """Make ``sess`` the request's session (and its id the request's id)."""
-        self.req.session = sess
+        req = self.req
+        req.session = sess
         if sess is not None:
-            self.req.session_id = sess.id
+            req.session_id = sess.id
 
     # -- express-session's decisions -----------------------------------------------------------
 
     @classmethod
-    def hash(cls, sess: Session) -> str:
-        """SHA-1 of the session's JSON without its cookie (cookie changes are not changes).
+    def snapshot(cls, sess: Session) -> str:
+        """The session's data as JSON, without its cookie (cookie changes are not changes):
+        what "modified" and "saved" are decided on, by comparing texts (express-session
+        compares hashes of the same JSON, which is equal exactly when the texts are).
 
-        Data that cannot be serialised hashes to a unique value, so it counts as modified
-        and the save reports the real error.
+        Data that cannot be serialised gives a unique value, so it counts as modified and
+        the save reports the real error.
         """
         try:
-            text: str | None = JSON.dumps(sess.data())
+            return JSON.dumps(sess.data())
         except (TypeError, ValueError):
-            text = None
-        return cls.digest(sess, text)
+            return cls.unserialisable(sess)
 
     @staticmethod
-    def digest(sess: Session, text: str | None) -> str:
-        """:meth:`hash` of ``sess`` given its data's JSON ``text`` (``None``: unserialisable)."""
-        if text is None:
-            return f"unserialisable:{id(sess)}:{object()!r}"
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    def unserialisable(sess: Session) -> str:
+        """A snapshot of data that has no JSON: equal to no other (never ``{``-led JSON)."""
+        return f"unserialisable:{id(sess)}:{object()!r}"
 
     def should_save(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSave`` for this request's session."""
-        sid, sess = self.req.session_id, self.req.__dict__.get("session")
+        req = self._req()  # alive: called while the request runs (weakref.ref's call)
+        sid, sess = req.session_id, req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
         return decisions.should_save(
@@ -328,7 +396,8 @@ class RequestSession:
     def should_set_cookie(self, now: SessionHash | None = None) -> bool:
         """express-session's ``shouldSetCookie`` (a CookieStore's cookie is its record, so it
         is re-sent on every save and idle-timeout refresh too)."""
-        sid, sess = self.req.session_id, self.req.__dict__.get("session")
+        req = self._req()  # alive: called while the request runs
+        sid, sess = req.session_id, req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
         if self.backend.cookie_is_record and self.cookie_id == sid:
@@ -353,16 +422,18 @@ class RequestSession:
 
     def should_destroy(self) -> bool:
         """``unset="destroy"`` and the handler removed ``req.session``."""
-        return (
-            bool(self.req.session_id)
-            and self.opts.unset == "destroy"
-            and (self.req.__dict__.get("session") is None)
-        )
+        if self.opts.unset != "destroy":  # the default, "keep": nothing else to read
+            return False
+        req = self.req
+        return bool(req.session_id) and req.__dict__.get("session") is None
 
     def touch_once(self) -> None:
         """Restart the cookie's lifetime once per request."""
-        if not self.touched and self.req.__dict__.get("session") is not None:
-            self.req.session.touch()
+        if self.touched:
+            return
+        sess = self._req().__dict__.get("session")  # alive: called while the request runs
+        if sess is not None:
+            sess.touch()
             self.touched = True
 
     # -- the response's end ------------------------------------------------------------------
@@ -389,7 +460,8 @@ class RequestSession:
 
     def set_cookie(self, res: Any) -> None:
         """The work of :meth:`on_headers`."""
-        sess = self.req.__dict__.get("session")
+        req = self._req()  # alive: the headers freeze while the request runs
+        sess = req.__dict__.get("session")
         if sess is None:
             cleared = self.destroyed or self.should_destroy()
             if (
@@ -399,8 +471,17 @@ class RequestSession:
             ):
                 res.append("Set-Cookie", self.expired_cookie())
             return
+        if (
+            req.session_id == self.cookie_id
+            and not self.opts.rolling
+            and sess.cookie.expires is None
+            and not self.backend.cookie_is_record
+        ):
+            # shouldSetCookie of the id the client sent, without rolling or an expiry, is
+            # false whatever the data: the common request, decided without a snapshot
+            return
         # Nothing between here and the end of this method can change the data, so every
-        # check shares one hash (touch_once and the encoding read or move only the cookie).
+        # check shares one snapshot (touch_once and the encoding read or move only the cookie).
         now = SessionHash(sess)
         if not self.should_set_cookie(now):
             return
@@ -425,30 +506,83 @@ class RequestSession:
         cookie.expires = EPOCH
         return cookie.serialize(self.opts.name, "")
 
-    async def before_finish(self) -> None:
-        """Destroy, save or touch the record; the response waits for it (errors replace it)."""
+    def before_finish(self) -> Awaitable[None] | None:
+        """Destroy, save or touch the record; the response waits for it (errors replace it).
+
+        Returns what to await for a store coroutine, or None when nothing needs one (a store
+        with :class:`~expresspy.session.store.TextRecords` is written to directly).
+        """
         if self.failure is not None:
             raise self.failure
+        if self.pending:
+            return self.finish_after_pending()
+        return self.finish()
+
+    async def finish_after_pending(self) -> None:
+        """:meth:`before_finish` once the operations the handler started have finished."""
         await self.wait_pending()
+        finishing = self.finish()
+        if finishing is not None:
+            await finishing
+
+    def finish(self) -> Awaitable[None] | None:
+        """The work of :meth:`before_finish`: what to await, if anything."""
         if self.backend.cookie_is_record:
-            return  # the cookie, already set, is the whole record
+            return None  # the cookie, already set, is the whole record
         if self.should_destroy():
-            await self.backend.destroy(self.req.session_id)
-            return
-        sess = self.req.__dict__.get("session")
+            return self.backend.destroy(self.req.session_id)
+        sess = self._req().__dict__.get("session")  # alive: the response is not sent yet
         if sess is None:
-            return
+            return None
         self.touch_once()
-        # One hash for both decisions and the save: no await comes before store_session has
-        # recorded it, so the data cannot change in between.
+        # One snapshot for both decisions and the save: nothing runs between here and the
+        # save recording it, so the data cannot change in between.
         now = SessionHash(sess)
         if self.should_save(now):
-            await self.store_session(sess, digest=now())
-        elif self.should_touch(now):
+            if self.write_now(sess, now()):
+                return None
+            return self.store_session(sess, digest=now())
+        if self.should_touch(now):
             if self.needs_refresh():
-                await self.calls.refresh(sess.id, self.record(sess))
-            else:
-                await self.calls.touch(sess.id, self.record(sess))
+                return self.calls.refresh(sess.id, self.record(sess))
+            return self.calls.touch(sess.id, self.record(sess))
+        return None
+
+    def write_now(self, sess: Session, data_text: str) -> bool:
+        """Save ``sess``, whose data's JSON is ``data_text``, straight into a store with
+        :class:`~expresspy.session.store.TextRecords`: the record's text is put together from
+        that JSON and the cookie's, never encoded as a whole. False when this path does not
+        apply (another store, ``concurrency="merge"``, data that is no plain JSON object):
+        then :meth:`store_session` saves it.
+        """
+        text = self.calls.text_for("merge")
+        data = sess.data()
+        if (
+            text is None
+            or self.calls.merge_keys
+            or not data_text.startswith("{")
+            or "cookie" in data
+            or META_KEY in data
+        ):
+            return False
+        self.saved_hash = data_text
+        meta = None
+        if self.meta is not None:
+            self.meta["accessed"] = now_ms()
+            meta = dict(self.meta)
+        cookie, sid = sess.cookie, sess.id
+        record = record_text(JSON.dumps(cookie.to_json()), data_text, meta)
+        expires = cookie.expires
+        self.calls.write_text_now(
+            text,
+            sid,
+            record,
+            expires=None if expires is None else datetime_to_ms(expires),
+            meta=meta,
+            existing=self.stored_id == sid,
+        )
+        self.stored_id = sid
+        return True
 
     async def wait_pending(self) -> None:
         """Let operations the handler started (save, destroy, ...) finish first."""
@@ -464,7 +598,7 @@ class RequestSession:
         (later changes belong to a later save). A session loaded from the store is only
         updated, never re-created.
         """
-        self.saved_hash = digest or self.hash(sess)
+        self.saved_hash = digest or self.snapshot(sess)
         record = record or self.record(sess)
         write = self.backend.save(
             sess.id, record, existing=self.stored_id == sess.id, baseline=self.baseline
@@ -484,13 +618,15 @@ class RequestSession:
         in a worker thread that calls ``save()`` then ``res.send()`` cannot outrun the save.
         """
         tracker: concurrent.futures.Future[None] = concurrent.futures.Future()
+        if self.pending is None:
+            self.pending = set()
         self.pending.add(tracker)
 
         async def tracked() -> None:
             try:
                 await work
             finally:
-                self.pending.discard(tracker)
+                self.pending.discard(tracker)  # type: ignore[union-attr]  # made above
                 tracker.set_result(None)
 
         return start_operation(self.loop, tracked(), callback, self.callback_failed)
@@ -501,18 +637,23 @@ class RequestSession:
         The handler has returned by then, so its ``next`` is spent; the app's final handler
         answers instead (and only logs when the response was already sent).
         """
-        self.res.app.respond_error(self.req, self.res, exc)
+        req, res = self._req(), self._res()
+        if req is None or res is None:  # over and freed: nobody to answer
+            log.error("a session callback failed after its request was over", exc_info=exc)
+            return
+        res.app.respond_error(req, res, exc)
 
     def save(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.save`."""
         record = self.record(session)  # captured now: later changes belong to a later save
-        self.saved_hash = digest = self.hash(session)
+        self.saved_hash = digest = self.snapshot(session)
         return self.start(self.store_session(session, record, digest), callback)
 
     def destroy(self, session: Session, callback: Callback | None) -> SessionOperation:
         """See :meth:`Session.destroy`."""
-        if self.req.session is session:
-            self.req.session = None
+        req = self._req()
+        if req is not None and req.session is session:  # a request that is over has none
+            req.session = None
         self.destroyed = True
         return self.start(self.backend.destroy(session.id), callback)
 
@@ -541,10 +682,12 @@ class RequestSession:
 
 
 class SessionHash:
-    """The hash of one session's data at one decision point, computed on first use.
+    """The snapshot of one session's data at one decision point (:meth:`RequestSession.snapshot`,
+    its JSON), computed on first use.
 
     express-session hashes the data again for each of its checks; within one point nothing
-    can run between those checks, so they all read this one value instead.
+    can run between those checks, so they all read this one value instead, and a save made
+    at that point writes it.
     """
 
     __slots__ = ("session", "value")
@@ -554,10 +697,28 @@ class SessionHash:
         self.value: str | None = None
 
     def __call__(self) -> str:
-        """The hash (:meth:`RequestSession.hash`), computed once."""
+        """The snapshot, computed once."""
         if self.value is None:
-            self.value = RequestSession.hash(self.session)
+            self.value = RequestSession.snapshot(self.session)
         return self.value
+
+
+def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:
+    """The JSON of the record ``{"cookie": ..., **data, META_KEY: meta}`` from the JSON of its
+    cookie and of its data (an object without the reserved keys), as :data:`JSON` would write
+    the record: the data's members are copied, not encoded again."""
+    members = data[1:-1]
+    text = '{"cookie":' + cookie
+    if members:
+        text += "," + members
+    if meta is not None:
+        text += f',"{META_KEY}":' + JSON.dumps(meta)
+    return text + "}"
+
+
+def _holder(target: Any) -> Callable[[], Any]:
+    """A strong stand-in for ``weakref.ref(target)`` (the cycle collector frees it)."""
+    return lambda: target
 
 
 def _at(sess: Session, now: SessionHash | None) -> SessionHash:

@@ -100,6 +100,20 @@ class Session(MutableMapping[str, Any]):
         self.cookie = cookie  # type-checked like any later assignment
         self.update(data or {})  # reserved keys refused, as for item assignment
 
+    @classmethod
+    def holding(
+        cls, sid: str, cookie: SessionCookie, data: dict[str, Any], binding: SessionBinding | None
+    ) -> Session:
+        """A session whose data is ``data`` itself: a dict of its own, without the reserved
+        keys (what :func:`record_data` returns). The constructor copies item by item."""
+        _check_cookie(cookie)
+        session = cls.__new__(cls)
+        _set_id(session, sid)
+        _set_data(session, data)
+        _set_binding(session, binding)
+        _set_cookie(session, cookie)
+        return session
+
     @property
     def id(self) -> str:
         """The session id (read-only; ``regenerate()`` makes a new session with a new id)."""
@@ -118,7 +132,7 @@ class Session(MutableMapping[str, Any]):
         if name == "cookie":
             _check_cookie(value)
             object.__setattr__(self, name, value)
-        elif name.startswith("_") or hasattr(type(self), name):
+        elif name.startswith("_") or name in _class_names(type(self)):
             raise AttributeError(
                 f"cannot set session attribute {name!r}: it is reserved; "
                 f"use item access instead: session[{name!r}] = ..."
@@ -127,7 +141,7 @@ class Session(MutableMapping[str, Any]):
             self._data[name] = value
 
     def __delattr__(self, name: str) -> None:
-        if name in _OWN_ATTRIBUTES or hasattr(type(self), name):
+        if name in _OWN_ATTRIBUTES or name in _class_names(type(self)):
             raise AttributeError(f"cannot delete session attribute {name!r}")
         self._data.pop(name, None)  # like JavaScript's delete: absent is fine
 
@@ -239,6 +253,27 @@ class Session(MutableMapping[str, Any]):
         return self._binding
 
 
+# The slots' own setters: Session.__setattr__ routes names to the data.
+_set_id = Session._id.__set__  # type: ignore[attr-defined]
+_set_data = Session._data.__set__  # type: ignore[attr-defined]
+_set_binding = Session._binding.__set__  # type: ignore[union-attr]
+_set_cookie = Session.cookie.__set__  # type: ignore[attr-defined]
+
+
+#: The attribute names of each session class (see _class_names).
+_CLASS_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _class_names(cls: type) -> frozenset[str]:
+    """The names ``hasattr(cls, name)`` finds (the class's, its bases' and its metaclass's),
+    read once per class: ``hasattr`` pays for an AttributeError, with its formatted message,
+    on every miss, and a data name is a miss on each ``req.session.name = value``."""
+    names = _CLASS_NAMES.get(cls)
+    if names is None:
+        names = _CLASS_NAMES[cls] = frozenset(dir(cls)) | frozenset(dir(type(cls)))
+    return names
+
+
 def _check_cookie(value: object) -> None:
     """Refuse anything but a :class:`SessionCookie` as the session's cookie."""
     if not isinstance(value, SessionCookie):
@@ -254,4 +289,4 @@ def session_from_record(sid: str, record: Mapping[str, Any], binding: SessionBin
     cookie_data = record.get("cookie")
     if not isinstance(cookie_data, Mapping):
         raise ValueError("session record has no cookie object")
-    return Session(sid, SessionCookie.from_json(cookie_data), record_data(record), binding)
+    return Session.holding(sid, SessionCookie.from_json(cookie_data), record_data(record), binding)

@@ -49,13 +49,21 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import json.encoder
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
 from .errors import CorruptSessionRecord
+
+#: The C accelerator of the json module (None on a Python without it).
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+#: The scanner of json.loads (json's default decoder): one value at an index, and its end.
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+#: How the C encoder writes a string with ensure_ascii=False (json.encoder's own choice).
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
 __all__ = [
     "JSON",
@@ -63,12 +71,14 @@ __all__ = [
     "SessionStore",
     "Store",
     "StoreCapabilities",
+    "TextRecords",
     "call_store",
     "capabilities_of",
     "expires_ms",
     "is_expired",
     "load_record",
     "store_call",
+    "text_records_of",
     "ttl_seconds",
 ]
 
@@ -155,6 +165,42 @@ def capabilities_of(store: Any) -> StoreCapabilities:
     )
 
 
+class TextRecords(Protocol):
+    """An optional fast path for a store that keeps records as JSON text and never waits.
+
+    Declared by ``text_records = True`` on the store's own class (not inherited: a subclass
+    may change ``get`` or ``merge``, and must then be called through them). The middleware
+    then calls these two methods directly, with no coroutine, task or timeout per request,
+    and hands over the record as the text it has already built, so it is not encoded again.
+    Their semantics are those of ``get`` and of ``merge`` with a whole-record patch.
+    """
+
+    def read_now(self, sid: str) -> SessionRecord | None:
+        """What ``get(sid)`` returns (an independent copy, or None; a corrupt record raises
+        :class:`CorruptSessionRecord`)."""
+
+    def write_text_now(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """``merge(sid, SessionPatch.whole(record, create=create))`` for the record whose JSON
+        (written by :data:`JSON`, the cookie first and the metadata last) is ``text``;
+        ``expires`` is its ``cookie.expires`` in ms and ``meta`` its metadata (``None``: it
+        has none, and the stored record's is kept). False when the record is gone and may
+        not be created."""
+
+
+def text_records_of(store: Any) -> TextRecords | None:
+    """``store`` itself when its own class declares :class:`TextRecords`, else None."""
+    declared = type(store).__dict__.get("text_records") is True
+    return store if declared and hasattr(store, "__dict__") else None
+
+
 class Serializer(Protocol):
     """Turns records into text and back (``json`` and :data:`JSON` fit; never pickle)."""
 
@@ -168,17 +214,59 @@ class Serializer(Protocol):
 class _CompactJSON:
     """JSON as JavaScript's ``JSON.stringify`` writes it: no spaces, UTF-8 kept as is."""
 
-    # One encoder for every call: json.dumps with options builds a new JSONEncoder each time,
-    # which costs about as much as encoding a small session. encode() keeps no state between
-    # calls, so sharing it (across threads too) is safe; the output is json.dumps's exactly.
-    _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    # json.dumps (and JSONEncoder.encode) builds a C encoder on every call, behind two Python
+    # frames; a session serialises its data twice a request, so the C encoders are built once
+    # and reused. Each owns a table of the containers it is inside (circular references), so
+    # one encoder serves one call at a time: calls borrow one from the pool (list.pop and
+    # append are atomic, so threads never share one) and an encoder whose call failed, whose
+    # table may be left dirty, is dropped. The output is json.dumps's exactly.
+    _pool: list[Callable[[Any, int], Any]] = []
+    _options = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
     def dumps(self, obj: Any) -> str:
         """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON)."""
-        return self._encoder.encode(obj)
+        pool = self._pool
+        try:  # pop, not a test then pop: another thread may take the last one in between
+            encode = pool.pop()
+        except IndexError:
+            encode = self._new_encoder()
+        text = "".join(encode(obj, 0))  # raises: the encoder is not put back
+        pool.append(encode)
+        return text
+
+    def _new_encoder(self) -> Callable[[Any, int], Any]:
+        """A C encoder with ``_options``'s settings (its own circular-reference table); on a
+        Python without the C accelerator, the options' own encoder."""
+        options = self._options
+        if _c_make_encoder is None:
+            return lambda obj, level: (options.encode(obj),)
+        return cast(
+            Callable[[Any, int], Any],
+            _c_make_encoder(
+                {},  # the table of containers being encoded (circular references)
+                options.default,
+                _encode_string,
+                None,  # indent
+                ":",  # key separator
+                ",",  # item separator
+                False,  # sort_keys
+                False,  # skipkeys
+                False,  # allow_nan
+            ),
+        )
 
     def loads(self, text: str | bytes) -> Any:
         """Parse one JSON document."""
+        # json.loads's scanner called directly (json.loads adds three Python frames): a
+        # document with no whitespace around it, as every store here writes them, parses in
+        # one step; anything else (bytes, whitespace, an error to report) goes to json.loads.
+        if type(text) is str:
+            try:
+                value, end = _scan_once(text, 0)
+            except StopIteration:
+                return json.loads(text)
+            if end == len(text):
+                return value
         return json.loads(text)
 
 

@@ -26,11 +26,14 @@ from typing import Any
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
-from .store import SessionRecord, capabilities_of, store_call
+from .store import SessionRecord, TextRecords, capabilities_of, store_call, text_records_of
 
 __all__ = ["StoreCalls"]
 
 log = logging.getLogger("expresspy.session")
+
+#: Logged when a save finds its session destroyed by a concurrent request.
+NOT_SAVED_AGAIN = "a session destroyed during this request was not saved again"
 
 #: How many store methods StoreCalls remembers as async or not (a store has about eight).
 MAX_REMEMBERED_METHODS = 32
@@ -50,6 +53,8 @@ class StoreCalls:
         # A store that never waits on I/O (MemoryStore) cannot hang, so its calls skip
         # asyncio.wait_for (a task per call).
         self.never_blocks = capabilities.never_blocks
+        # Its synchronous text methods, when it has them (MemoryStore): called directly.
+        self.text: TextRecords | None = text_records_of(store) if self.never_blocks else None
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
@@ -103,6 +108,47 @@ class StoreCalls:
             return None
         return record if record else None
 
+    def text_for(self, operation: str) -> TextRecords | None:
+        """The store's :class:`TextRecords` to do ``operation`` (``"get"`` or ``"merge"``)
+        with, or None: the store has none, or that method was replaced on the instance (a
+        test counting calls, a wrapper), which must then be called."""
+        text = self.text
+        if text is None or operation in self.store.__dict__:
+            return None
+        return text
+
+    def read_now(self, text: TextRecords, sid: str) -> SessionRecord | None:
+        """:meth:`get` through a store's :class:`TextRecords` (``self.text``)."""
+        try:
+            record = text.read_now(sid)
+        except FileNotFoundError:
+            return None
+        except self.unavailable as exc:
+            raise SessionStoreUnavailable("get") from exc
+        return record if record else None
+
+    def write_text_now(
+        self,
+        text: TextRecords,
+        sid: str,
+        record: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        existing: bool,
+    ) -> bool:
+        """:meth:`save` of a whole record given as its JSON, through a store's
+        :class:`TextRecords`; ``existing`` as for :meth:`save`."""
+        try:
+            written = text.write_text_now(
+                sid, record, expires=expires, meta=meta, create=not existing
+            )
+        except self.unavailable as exc:
+            raise SessionStoreUnavailable("merge") from exc
+        if not written:
+            log.info(NOT_SAVED_AGAIN)
+        return written
+
     async def destroy(self, sid: str) -> None:
         """Delete the record."""
         await self.call("destroy", sid)
@@ -136,7 +182,7 @@ class StoreCalls:
             patch = SessionPatch.whole(record, create=not existing)
         written: bool = await self.call("merge", sid, patch)
         if not written:
-            log.info("a session destroyed during this request was not saved again")
+            log.info(NOT_SAVED_AGAIN)
         return written
 
     async def refresh(self, sid: str, record: SessionRecord) -> None:

@@ -1,0 +1,206 @@
+"""The session request's fast path: MemoryStore's text records, remembered signatures, the
+shared JSON encoders and a session freed without the cycle collector, each checked against
+the general path it stands in for, over real HTTP."""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from expresspy import express, session
+from expresspy.cookies import SignatureMemo, sign, unsign
+from expresspy.session import MemoryStore
+from expresspy.session.store import JSON, text_records_of
+from expresspy.testing import agent
+
+
+class GeneralMemoryStore(MemoryStore):
+    """MemoryStore through get/merge: a subclass is not given the text fast path."""
+
+
+def _counter_app(store: MemoryStore, ids: Iterator[str], **options: Any) -> Any:
+    """A counter whose session ids come from ``ids``, so two runs store the same records."""
+    app = express()
+    app.use(
+        session(
+            secret="s",
+            store=store,
+            resave=False,
+            save_uninitialized=True,
+            genid=lambda req: next(ids),
+            **options,
+        )
+    )
+
+    @app.get("/")
+    def count(req: Any, res: Any) -> None:
+        req.session.views = (req.session.views or 0) + 1
+        req.session.nested = {"list": [1, "é", None], "flag": True}
+        res.send(f"views: {req.session.views}")
+
+    @app.get("/read")
+    def read(req: Any, res: Any) -> None:
+        res.send(f"views: {req.session.views}")
+
+    return app
+
+
+def _run(store: MemoryStore, **options: Any) -> dict[str, str]:
+    """Three requests of one client (two saves and a touch); the stored texts."""
+    client = agent(_counter_app(store, iter(["sid-1", "sid-2"]), **options), server=True)
+    client.get("/").expect(200, "views: 1")
+    client.get("/").expect(200, "views: 2")
+    client.get("/read").expect(200, "views: 2")
+    return dict(store.sessions)
+
+
+def test_only_memory_stores_own_class_gets_the_text_path() -> None:
+    assert text_records_of(MemoryStore()) is not None
+    assert text_records_of(GeneralMemoryStore()) is None
+
+
+@pytest.mark.parametrize("options", [{}, {"absolute_timeout": 3600}])
+def test_the_text_path_stores_the_bytes_the_general_path_stores(options: dict[str, Any]) -> None:
+    fast, general = _run(MemoryStore(), **options), _run(GeneralMemoryStore(), **options)
+    assert fast.keys() == general.keys() == {"sid-1"}
+    record = json.loads(fast["sid-1"])
+    assert list(record) == ["cookie", "views", "nested", *(["_expresspy"] if options else [])]
+    assert record["views"] == 2
+    if options:  # the metadata holds times: compare all the rest
+        for texts in (fast, general):
+            record = json.loads(texts["sid-1"])
+            assert set(record.pop("_expresspy")) == {"created", "accessed"}
+            texts["sid-1"] = JSON.dumps(record)
+    assert fast == general
+
+
+def test_a_record_planted_as_text_is_read_and_replaced_through_the_text_path() -> None:
+    store = MemoryStore()
+    app = _counter_app(store, iter(["sid-1"]))
+    client = agent(app, server=True)
+    client.get("/").expect(200, "views: 1")
+    # Written behind the store's back (no envelope): parsed in full, then replaced.
+    store.sessions["sid-1"] = '{"cookie":{"originalMaxAge":null,"expires":null},"views":41}'
+    client.get("/").expect(200, "views: 42")
+    assert json.loads(store.sessions["sid-1"])["views"] == 42
+
+
+def test_a_method_replaced_on_the_instance_is_called() -> None:
+    store = MemoryStore()
+    calls: list[str] = []
+    get, merge = store.get, store.merge
+
+    async def counting_get(sid: str) -> Any:
+        calls.append("get")
+        return await get(sid)
+
+    async def counting_merge(sid: str, patch: Any) -> bool:
+        calls.append("merge")
+        return await merge(sid, patch)
+
+    store.get = counting_get  # type: ignore[method-assign]
+    store.merge = counting_merge  # type: ignore[method-assign]
+    client = agent(_counter_app(store, iter(["sid-1"])), server=True)
+    client.get("/").expect(200, "views: 1")
+    client.get("/").expect(200, "views: 2")
+    assert calls == ["merge", "get", "merge"]
+
+
+def test_a_session_request_leaves_nothing_to_the_cycle_collector() -> None:
+    bindings: list[weakref.ref[Any]] = []
+    app = express()
+    app.use(session(secret="s", resave=False, save_uninitialized=True))
+
+    @app.get("/")
+    def count(req: Any, res: Any) -> None:
+        req.session.views = (req.session.views or 0) + 1
+        bindings.append(weakref.ref(req.session._binding))
+        res.send("ok")
+
+    client = agent(app, server=True)
+    client.get("/").expect(200)
+    gc.disable()
+    try:
+        for _ in range(3):
+            client.get("/").expect(200, "ok")
+        # freed by reference counting alone: no request <-> session cycle holds them
+        assert [ref() for ref in bindings[1:]] == [None, None, None]
+    finally:
+        gc.enable()
+
+
+def test_a_session_kept_after_its_request_still_saves() -> None:
+    kept: list[Any] = []
+    store = MemoryStore()
+    app = express()
+    app.use(session(secret="s", store=store, resave=False, save_uninitialized=False))
+
+    @app.get("/keep")
+    async def keep(req: Any, res: Any) -> None:
+        req.session.user = "ada"
+        kept.append(req.session)
+        res.send("kept")
+
+    @app.get("/save-later")
+    async def save_later(req: Any, res: Any) -> None:
+        session_object = kept[0]
+        session_object.later = True
+        await session_object.save()
+        res.send("saved")
+
+    client = agent(app, server=True)
+    client.get("/keep").expect(200, "kept")
+    client.get("/save-later").expect(200, "saved")
+    [text] = store.sessions.values()
+    assert json.loads(text)["later"] is True
+
+
+def test_the_signature_memo_remembers_only_what_verified() -> None:
+    memo = SignatureMemo(["new", "old"], size=2)
+    good, forged = sign("id-1", "old"), "id-1.forged"
+    assert memo.unsign(good) == unsign(good, ["new", "old"]) == "id-1"
+    assert memo.unsign(forged) is None
+    assert memo._verified == {good: "id-1"}  # the forged value was not kept
+    for index in range(5):  # bounded: a full table starts afresh
+        memo.unsign(sign(f"id-{index}", "new"))
+    assert 0 < len(memo._verified) <= 2
+    assert memo.sign("id-9") == sign("id-9", "new")
+    header = f"a=1; connect.sid=s%3A{good.replace('+', '%2B').replace('/', '%2F')}"
+    assert memo.signed_cookie(header, "connect.sid") == "id-1"
+    assert memo.signed_cookie(header, "connect.sid") == "id-1"  # remembered
+    assert memo.signed_cookie("connect.sid=id-1", "connect.sid") is None  # not "s:"-signed
+
+
+def test_the_shared_encoders_write_what_json_dumps_writes() -> None:
+    reference = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    values: list[Any] = [{"a": [1, 2.5, None, True, 'é\n"']}, "x", 10**30, -0.0, {1: 2}, []]
+    for value in values:
+        assert JSON.dumps(value) == reference.encode(value)
+    circular: list[Any] = []
+    circular.append(circular)
+    for bad in (float("nan"), circular, {"x": object()}, circular):
+        with pytest.raises((ValueError, TypeError)):
+            JSON.dumps(bad)
+    assert JSON.dumps({"after": "failures"}) == '{"after":"failures"}'
+    assert JSON.loads(' {"a": 1} ') == {"a": 1}  # whitespace: json.loads's own path
+
+    failures: list[str] = []
+    data = {"a": [1, {"b": 2}]}
+
+    def encode_many() -> None:
+        for _ in range(2000):
+            if JSON.dumps(data) != '{"a":[1,{"b":2}]}':
+                failures.append("differs")
+
+    threads = [threading.Thread(target=encode_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
