@@ -109,6 +109,13 @@ _UNMAPPED_BUILTINS = {
 }
 #: JavaScript's classes that become expresspy.js's, and the kind of their instances.
 _JS_TYPES = {"Date": "date", "Map": "map", "Set": "set"}
+_NODE_FS_IMPORT = "from expresspy.port import node_fs"
+#: fs's synchronous calls of one path: (Python code, the value's kind). readdirSync's names
+#: come sorted, as libuv's scandir sorts them.
+_NODE_FS_SYNC = {
+    "readdirSync": ("sorted(os.listdir({0}))", "list"),
+    "statSync": ("node_fs.stat_sync({0})", "stats"),
+}
 _STRING_METHODS = {
     "toLowerCase": "lower",
     "toUpperCase": "upper",
@@ -406,6 +413,14 @@ class CallTranslator(GlobalCalls):
             if method in simple_fs:
                 self.need("import os")
                 return Expr(simple_fs[method].format(args[0].code), "bool", PRIMARY)
+            if not awaited and method in _NODE_FS_SYNC and len(args) == 1:
+                code, kind = _NODE_FS_SYNC[method]
+                self.need("import os" if code.startswith("sorted") else _NODE_FS_IMPORT)
+                return Expr(code.format(args[0].code), kind, PRIMARY)
+            if not awaited and method == "readFile" and args and args[-1].kind == "function":
+                # The callback form: the callback gets (err, data) before the call returns.
+                self.need(_NODE_FS_IMPORT)
+                return Expr(f"node_fs.read_file({joined})", None, PRIMARY)
             if method in ("readFileSync", "readFile") and (method.endswith("Sync") or awaited):
                 if len(args) >= 2:
                     return Expr(f'Path({args[0].code}).read_text(encoding="utf-8")', "str", PRIMARY)

@@ -226,6 +226,8 @@ class Context:
         # What `this` means inside a function assigned to an object's property (`app.x = ...`).
         self.this_binding: list[Expr] = []
         self.view_engine: str | None = None
+        # Extensions of engines the app defines itself (`app.engine('md', fn)`).
+        self.custom_engines: set[str] = set()
         # Whether the file uses `undefined` as a value (see undefined_values).
         self.undefined_seen: bool | None = None
 

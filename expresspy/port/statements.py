@@ -404,9 +404,13 @@ class StatementTranslator(PromiseTranslator):
             out_ext = "html" if ext == "ejs" else ext
             return [f"{self.code(obj_node)}.engine({py_string(out_ext)}, ejs_engine())"]
         if kind == "app" and method == "engine" and len(args) == 2:
-            engine = self.expr(args[1])
+            self.name_hint.append("render_" + self.engine_extension(node, args[0]))
+            try:
+                engine = self.expr(args[1])
+            finally:
+                self.name_hint.pop()
             if "handlebars_engine" not in engine.code:
-                raise Untranslatable(node, "view engine")
+                return self.custom_engine(node, obj_node, args[0], engine)
             self.view_engine = "handlebars"
             return [f'{self.code(obj_node)}.engine("html", {engine.code})']
         if (
@@ -438,10 +442,30 @@ class StatementTranslator(PromiseTranslator):
             self.hoisted.pop()
             self.pre.pop()
 
+    def engine_extension(self, node: Node, ext: Node) -> str:
+        """The extension of `app.engine(ext, fn)` without its dot (`'.md'` → `md`)."""
+        if ext.type != "string":
+            raise Untranslatable(node, "view engine extension")
+        return self.string_value(ext).lstrip(".")
+
+    def custom_engine(self, node: Node, app: Node, ext: Node, engine: Expr) -> list[str]:
+        """`app.engine('md', function (path, options, fn) {...})`: the app's own engine.
+
+        expresspy's `app.engine` takes Express's engine signature, so the translated function
+        is registered as it is; its templates are copied, not translated.
+        """
+        if engine.kind not in ("function", None):
+            raise Untranslatable(node, "view engine")
+        extension = self.engine_extension(node, ext)
+        self.custom_engines.add(extension)
+        return [f"{self.code(app)}.engine({py_string(extension)}, {engine.code})"]
+
     def view_engine_setting(self, app: Node, value: Node) -> list[str]:
         """`app.set('view engine', 'ejs')` → our engine for the translated `.html` views."""
         engine = self.string_value(value) if value.type == "string" else None
         app_code = self.code(app)
+        if engine is not None and engine.lstrip(".") in self.custom_engines:
+            return [f'{app_code}.set("view engine", {py_string(engine)})']
         if self.view_engine is not None and engine not in ("ejs", "hbs", "handlebars"):
             # An engine registered for its own extension (`app.engine('.html', ejs)`).
             return [f'{app_code}.set("view engine", {py_string(str(engine))})']
