@@ -482,7 +482,8 @@ def replace(
     A string pattern replaces its first occurrence only (all with ``replace_all``); a
     :class:`RegExp` replaces its first match, or all with the ``g`` flag. A string
     replacement expands ``$&``, ``$1``, ``$<name>`` and ``$$``; a function receives the match,
-    its groups, the offset and the whole string (as many as it takes), and its result goes through :func:`string`.
+    its groups, the offset and the whole string (as many as it takes), and its result goes
+    through :func:`string`.
     """
     subject = string(text)
     compiled = pattern.compiled if isinstance(pattern, RegExp) else re.compile(re.escape(pattern))

@@ -516,6 +516,12 @@ class CallTranslator(GlobalCalls):
             "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list", SUM),
             "reverse": lambda a: self.reverse_call(node, obj) if not a else None,
         }
+        if method == "push" and self.pre and is_simple(seq) and _value_used(node):
+            # `id = list.push(x) - 1`: push gives the new length.
+            pushed = simple["push"](self.args(args_node))
+            assert pushed is not None
+            self.pre[-1].append(pushed.code)
+            return Expr(f"len({seq})", "int", PRIMARY)
         if method in simple and (
             obj.kind == "list" or method in ("push", "join", "shift", "unshift", "pop")
         ):
@@ -837,3 +843,24 @@ def param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
             return None
         names.append(ctx.text(child))
     return names
+
+
+def _value_used(call: Node) -> bool:
+    """Whether a call's value is stored or returned, and the call runs whenever its statement
+    does: up through arithmetic and parentheses to a declaration, assignment or return (a
+    pre-statement must not run where `a && xs.push(x)` would skip it)."""
+    node = call.parent
+    while node is not None and (
+        node.type == "parenthesized_expression"
+        or (
+            node.type == "binary_expression"
+            and node.child_by_field_name("operator") is not None
+            and node.child_by_field_name("operator").type in ("+", "-", "*", "/")  # type: ignore[union-attr]
+        )
+    ):
+        node = node.parent
+    return node is not None and node.type in (
+        "variable_declarator",
+        "assignment_expression",
+        "return_statement",
+    )

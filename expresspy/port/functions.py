@@ -150,6 +150,7 @@ class FunctionTranslator(CallTranslator):
         scope = self.push_scope()
         self.is_async.append(self.text(node).lstrip().startswith("async"))
         self.returns_promise.append(False)
+        self.return_continues.append(False)
         try:
             pattern_lines = self._bind_params(node, params)
             body_node = node.child_by_field_name("body")
@@ -174,6 +175,7 @@ class FunctionTranslator(CallTranslator):
         finally:
             self.is_async.pop()
             self.returns_promise.pop()
+            self.return_continues.pop()
             self.pop_scope()
         if is_async or promising:
             self.promise_functions.add(name)
@@ -231,6 +233,10 @@ class FunctionTranslator(CallTranslator):
         raise Untranslatable(node)
 
     def s_return_statement(self, node: Node) -> list[str]:
+        if self.return_continues and self.return_continues[-1]:
+            # forEach ignores what its callback returns: the value is evaluated, then next.
+            value_lines = [self.code(node.named_children[0])] if node.named_children else []
+            return [*value_lines, "continue"]
         if not node.named_children:
             return ["return"]
         if _is_chain(self, node.named_children[0]):

@@ -71,11 +71,6 @@ class Stats:
 
         return stat.S_ISREG(self.result.st_mode)
 
-    # The JavaScript spellings, for code that calls them by their Node names.
-    isDirectory = is_directory  # noqa: N815
-    isFile = is_file  # noqa: N815
-    mtimeMs = property(lambda self: self.mtime_ms)  # noqa: N815
-
 
 def stat_sync(path: str) -> Stats:
     """`fs.statSync(path)`: raises FileNotFoundError (Node's ENOENT) for a missing path."""
