@@ -27,8 +27,8 @@ import importlib
 import importlib.util
 import json
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
