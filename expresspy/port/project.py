@@ -2,7 +2,8 @@
 
 For a folder, every `.js/.cjs/.mjs` outside node_modules (and dot-folders) is translated, and
 every view template under a folder named `views` (the app's, and any beside controllers).
-File names become module names (`signed-cookies.js` → `signed_cookies.py`, `routes/todos.js` → `routes/todos.py`); a first
+File names become module names (`signed-cookies.js` → `signed_cookies.py`,
+`routes/todos.js` → `routes/todos.py`); a first
 pass reads what each file exports so that `require('./routes/todos')` becomes
 `from routes.todos import router`. Nothing is overwritten without `force`.
 """
