@@ -182,7 +182,8 @@ CASES: dict[str, str] = {
     "const result = [i, n, add('e'), xs];",
     "replace-callback-fewer-params": "const s = '{a} and {b}';\n"
     "const vars = { a: 'x' };\n"
-    "const result = [s.replace(/\\{([^}]+)\\}/g, function (_, name) { return vars[name] || '?'; }),\n"
+    "const result = [s.replace(/\\{([^}]+)\\}/g, function (_, name) {\n"
+    "    return vars[name] || '?'; }),\n"
     "  'ab'.replace(/b/, function (m) { return m.toUpperCase(); })];",
     "lambda-with-inner-def": "const scale = (xs, k) => xs.map(function (x) {\n"
     "  const y = x * k; return y + 1; });\n"
