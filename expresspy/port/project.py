@@ -96,7 +96,7 @@ def _views_folders(root: Path) -> list[Path]:
     MVC app keeps each controller's views beside it: `controllers/user/views/`)."""
     if not root.is_dir():
         return [root.parent / "views"] if (root.parent / "views").is_dir() else []
-    found = []
+    found: list[Path] = []
     for folder in sorted(root.rglob("views")):
         parts = folder.relative_to(root).parts
         if not folder.is_dir() or any(
