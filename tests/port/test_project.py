@@ -195,7 +195,6 @@ def test_views_beside_controllers_are_translated_but_not_public_ones(tmp_path: P
         "views/index.html",
     ]
     assert "<h1>{{ name }}</h1>" in (out / "controllers/user/views/show.html").read_text()
-    assert (out / "public/views/raw.ejs").is_file()  # copied as it is
 
 
 def test_marked_renders_markdown_as_marked_writes_it() -> None:
