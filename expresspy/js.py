@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from expresspy.jstypes import Date, Map, Set
+from expresspy.jstypes import Date, Map, Set, call_loosely
 
 __all__ = [
     "Date",
@@ -482,7 +482,8 @@ def replace(
     A string pattern replaces its first occurrence only (all with ``replace_all``); a
     :class:`RegExp` replaces its first match, or all with the ``g`` flag. A string
     replacement expands ``$&``, ``$1``, ``$<name>`` and ``$$``; a function receives the match,
-    its groups, the offset and the whole string, and its result goes through :func:`string`.
+    its groups, the offset and the whole string (as many as it takes), and its result goes
+    through :func:`string`.
     """
     subject = string(text)
     compiled = pattern.compiled if isinstance(pattern, RegExp) else re.compile(re.escape(pattern))
@@ -490,7 +491,9 @@ def replace(
 
     def one(match: re.Match[str]) -> str:
         if callable(replacement):
-            return string(replacement(match.group(0), *match.groups(), match.start(), subject))
+            # JavaScript passes all of these; a function taking fewer ignores the rest.
+            args = (match.group(0), *match.groups(), match.start(), subject)
+            return string(call_loosely(replacement, *args))
         return _expand(replacement, match)
 
     return compiled.sub(one, subject, count=count)

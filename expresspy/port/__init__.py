@@ -10,8 +10,9 @@ One module per concept: :mod:`.project` (the walk, file names, writing), :mod:`.
 :mod:`.functions` (functions, classes), :mod:`.packages` (npm packages and Node
 built-ins), :mod:`.ejs` and :mod:`.handlebars` (views),
 :mod:`.engines` (the run-time view engines translated apps use), :mod:`.require` (Node's
-`require` of a computed path, at run time), :mod:`.pbkdf2_password` (the pbkdf2-password
-package), :mod:`.report` (the summary).
+`require` of a computed path, at run time), :mod:`.node_fs` (Node's `fs` calls without a
+one-line counterpart), :mod:`.marked` (the marked package), :mod:`.pbkdf2_password` (the
+pbkdf2-password package), :mod:`.report` (the summary).
 JavaScript semantics that Python's idioms do not keep are in :mod:`expresspy.js`.
 """
 

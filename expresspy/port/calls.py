@@ -109,6 +109,13 @@ _UNMAPPED_BUILTINS = {
 }
 #: JavaScript's classes that become expresspy.js's, and the kind of their instances.
 _JS_TYPES = {"Date": "date", "Map": "map", "Set": "set"}
+_NODE_FS_IMPORT = "from expresspy.port import node_fs"
+#: fs's synchronous calls of one path: (Python code, the value's kind). readdirSync's names
+#: come sorted, as libuv's scandir sorts them.
+_NODE_FS_SYNC = {
+    "readdirSync": ("sorted(os.listdir({0}))", "list"),
+    "statSync": ("node_fs.stat_sync({0})", "stats"),
+}
 _STRING_METHODS = {
     "toLowerCase": "lower",
     "toUpperCase": "upper",
@@ -406,6 +413,14 @@ class CallTranslator(GlobalCalls):
             if method in simple_fs:
                 self.need("import os")
                 return Expr(simple_fs[method].format(args[0].code), "bool", PRIMARY)
+            if not awaited and method in _NODE_FS_SYNC and len(args) == 1:
+                code, kind = _NODE_FS_SYNC[method]
+                self.need("import os" if code.startswith("sorted") else _NODE_FS_IMPORT)
+                return Expr(code.format(args[0].code), kind, PRIMARY)
+            if not awaited and method == "readFile" and args and args[-1].kind == "function":
+                # The callback form: the callback gets (err, data) before the call returns.
+                self.need(_NODE_FS_IMPORT)
+                return Expr(f"node_fs.read_file({joined})", None, PRIMARY)
             if method in ("readFileSync", "readFile") and (method.endswith("Sync") or awaited):
                 if len(args) >= 2:
                     return Expr(f'Path({args[0].code}).read_text(encoding="utf-8")', "str", PRIMARY)
@@ -501,6 +516,12 @@ class CallTranslator(GlobalCalls):
             "concat": lambda a: Expr(" + ".join([seq, *(x.at(SUM + 1) for x in a)]), "list", SUM),
             "reverse": lambda a: self.reverse_call(node, obj) if not a else None,
         }
+        if method == "push" and self.pre and is_simple(seq) and _value_used(node):
+            # `id = list.push(x) - 1`: push gives the new length.
+            pushed = simple["push"](self.args(args_node))
+            assert pushed is not None
+            self.pre[-1].append(pushed.code)
+            return Expr(f"len({seq})", "int", PRIMARY)
         if method in simple and (
             obj.kind == "list" or method in ("push", "join", "shift", "unshift", "pop")
         ):
@@ -822,3 +843,24 @@ def param_names(ctx: ExpressionTranslator, node: Node) -> list[str] | None:
             return None
         names.append(ctx.text(child))
     return names
+
+
+def _value_used(call: Node) -> bool:
+    """Whether a call's value is stored or returned, and the call runs whenever its statement
+    does: up through arithmetic and parentheses to a declaration, assignment or return (a
+    pre-statement must not run where `a && xs.push(x)` would skip it)."""
+    node = call.parent
+    while node is not None and (
+        node.type == "parenthesized_expression"
+        or (
+            node.type == "binary_expression"
+            and node.child_by_field_name("operator") is not None
+            and node.child_by_field_name("operator").type in ("+", "-", "*", "/")  # type: ignore[union-attr]
+        )
+    ):
+        node = node.parent
+    return node is not None and node.type in (
+        "variable_declarator",
+        "assignment_expression",
+        "return_statement",
+    )

@@ -225,7 +225,12 @@ class Context:
         self.declared_functions: set[str] = set()
         # What `this` means inside a function assigned to an object's property (`app.x = ...`).
         self.this_binding: list[Expr] = []
+        # Whether a `return` ends one pass of a loop: True in a forEach callback's body, which
+        # becomes a `for` loop's, False in the functions inside it.
+        self.return_continues: list[bool] = []
         self.view_engine: str | None = None
+        # Extensions of engines the app defines itself (`app.engine('md', fn)`).
+        self.custom_engines: set[str] = set()
         # Whether the file uses `undefined` as a value (see undefined_values).
         self.undefined_seen: bool | None = None
 

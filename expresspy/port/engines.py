@@ -21,7 +21,7 @@ from typing import Any
 from expresspy import js
 from expresspy.jstypes import call_loosely
 
-__all__ = ["Helper", "each", "ejs_engine", "handlebars_engine"]
+__all__ = ["Helper", "each", "ejs_engine", "handlebars_engine", "set_view_engine"]
 
 RenderCallback = Callable[[BaseException | None, str | None], Any]
 Engine = Callable[[str, dict[str, Any], RenderCallback], Any]
@@ -200,3 +200,28 @@ def handlebars_engine(options: Mapping[str, Any] | None = None) -> Engine:
     return _Engine(
         HANDLEBARS_ESCAPES, default if default else "", layouts, trim=True, helpers=helpers
     )
+
+
+#: The engine of translated views for each engine name Express apps give `view engine`.
+_ENGINE_FACTORIES: dict[str, Callable[[], Engine]] = {
+    "ejs": ejs_engine,
+    # The name alone loads the `hbs` package, which has no express-handlebars default layout.
+    "hbs": lambda: handlebars_engine({"defaultLayout": False}),
+    "handlebars": lambda: handlebars_engine({"defaultLayout": False}),
+}
+
+
+def set_view_engine(app: Any, name: Any) -> None:
+    """`app.set('view engine', name)` with a name known only at run time.
+
+    EJS and Handlebars views were translated to `.html`: for 'ejs', 'hbs' and 'handlebars'
+    the app gets the matching engine for `.html` and `html` as its view engine. The `hbs`
+    package's optional `views/layout.hbs` is not applied (no layout). Any other name is set
+    as it is.
+    """
+    factory = _ENGINE_FACTORIES.get(str(name).lstrip("."))
+    if factory is None:
+        app.set("view engine", name)
+        return
+    app.engine("html", factory())
+    app.set("view engine", "html")

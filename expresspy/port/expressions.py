@@ -631,6 +631,12 @@ class ExpressionTranslator(Context):
             return Expr(f"{base}.{snake_case(prop)}", None, PRIMARY)
         if kind == "res" and prop == "locals":
             return Expr(f"{base}.locals", "dict", PRIMARY)
+        if (kind, prop) in (("res", "req"), ("req", "res")):
+            return Expr(f"{base}.{prop}", prop, PRIMARY)
+        if kind == "exports":
+            # What a computed require() gave: a missing export reads undefined, not KeyError.
+            self.need("from expresspy.port.require import export")
+            return Expr(f"export({obj.code}, {py_string(prop)})", None, PRIMARY)
         if kind == "app" and prop in ("request", "response"):
             return Expr(f"{base}.{prop}", "extensions", PRIMARY)
         if kind in SNAKE_ATTRS:
@@ -668,6 +674,9 @@ class ExpressionTranslator(Context):
         index = self.expr(index_node)
         if obj.kind == "reqdict" and not self.jinja:
             return Expr(f"{obj.at(PRIMARY)}.get({index.code})", None, PRIMARY)
+        if obj.kind == "exports" and not self.jinja:
+            self.need("from expresspy.port.require import export")
+            return Expr(f"export({obj.code}, {index.code})", None, PRIMARY)
         computed = index.kind != "int" and not (index.kind == "str" and index.code.startswith('"'))
         if (
             (obj.kind == "list" or (obj.kind is None and computed))

@@ -73,16 +73,21 @@ class FunctionTranslator(CallTranslator):
         ):
             params = self.params(node)
             if params is not None and all("=" not in p and "*" not in p for p in params):
+                used_names = set(self.used_names)  # restored when the lambda is dropped
                 self.push_scope()
                 self.declare_params(node)
                 pre: list[str] = []
                 self.pre.append(pre)
+                # A def the body hoists would land outside the lambda, away from its
+                # parameters: such a body needs a def of its own.
+                self.hoisted.append(pre)
                 self.is_async.append(False)  # an await (a `.then` chain) needs a def
                 try:
                     value = self.expr(body)
                     awaits = self.is_async[-1]
                 finally:
                     self.is_async.pop()
+                    self.hoisted.pop()
                     self.pre.pop()
                     self.pop_scope()
                 code = (
@@ -92,6 +97,7 @@ class FunctionTranslator(CallTranslator):
                 )
                 if not pre and not awaits and len(code) <= LAMBDA_LIMIT and "\n" not in code:
                     return Expr(code, "function", 0)
+                self.used_names = used_names
         if self.jinja or not self.hoisted:
             raise Untranslatable(node, "function in this position")
         name = self.unique(hint)
@@ -144,6 +150,7 @@ class FunctionTranslator(CallTranslator):
         scope = self.push_scope()
         self.is_async.append(self.text(node).lstrip().startswith("async"))
         self.returns_promise.append(False)
+        self.return_continues.append(False)
         try:
             pattern_lines = self._bind_params(node, params)
             body_node = node.child_by_field_name("body")
@@ -168,6 +175,7 @@ class FunctionTranslator(CallTranslator):
         finally:
             self.is_async.pop()
             self.returns_promise.pop()
+            self.return_continues.pop()
             self.pop_scope()
         if is_async or promising:
             self.promise_functions.add(name)
@@ -225,6 +233,10 @@ class FunctionTranslator(CallTranslator):
         raise Untranslatable(node)
 
     def s_return_statement(self, node: Node) -> list[str]:
+        if self.return_continues and self.return_continues[-1]:
+            # forEach ignores what its callback returns: the value is evaluated, then next.
+            value_lines = [self.code(node.named_children[0])] if node.named_children else []
+            return [*value_lines, "continue"]
         if not node.named_children:
             return ["return"]
         if _is_chain(self, node.named_children[0]):

@@ -115,7 +115,7 @@ class ModuleTranslator(StatementTranslator):
         """`require(file)` of a computed path: resolved at run time, from this file's folder,
         to what the translation of the file there exports (`expresspy.port.require`)."""
         self.need("from expresspy.port.require import require")
-        return Expr(f"require({self.expr(path).code}, __file__)", None)
+        return Expr(f"require({self.expr(path).code}, __file__)", "exports")
 
     def require_binding(
         self, node: Node, target: Node | None, module: str, member: str | None = None

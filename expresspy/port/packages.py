@@ -123,6 +123,8 @@ PACKAGES: dict[str, Package] = {
     "node:crypto": Package(
         (), None, "crypto", (("randomUUID", "randomUUID"), ("randomBytes", "randomBytes"))
     ),
+    # Markdown: markdown-it-py behind expresspy.port.marked's `parse`.
+    "marked": Package(("from expresspy.port import marked",), None, "module"),
     # View engines: the templates are translated to Jinja2; the app registers our engines.
     "ejs": Package((), None, "view_engine"),
     "express-handlebars": Package(

@@ -1,8 +1,9 @@
 """The project walk: which files to translate, what each becomes, and writing them.
 
 For a folder, every `.js/.cjs/.mjs` outside node_modules (and dot-folders) is translated, and
-every view template under the app's views folder (`views/`). File names become module names
-(`signed-cookies.js` → `signed_cookies.py`, `routes/todos.js` → `routes/todos.py`); a first
+every view template under a folder named `views` (the app's, and any beside controllers).
+File names become module names (`signed-cookies.js` → `signed_cookies.py`,
+`routes/todos.js` → `routes/todos.py`); a first
 pass reads what each file exports so that `require('./routes/todos')` becomes
 `from routes.todos import router`. Nothing is overwritten without `force`.
 """
@@ -90,12 +91,32 @@ def _ejs_extensions(sources: list[_Source]) -> set[str]:
     return found - set(VIEW_SUFFIXES)
 
 
-def _view_files(root: Path, extra: set[str]) -> list[Path]:
-    views = root / "views" if root.is_dir() else root.parent / "views"
-    if not views.is_dir():
-        return []
+def _views_folders(root: Path) -> list[Path]:
+    """The app's `views/` folder and every other folder named `views` in the project (an
+    MVC app keeps each controller's views beside it: `controllers/user/views/`)."""
+    if not root.is_dir():
+        return [root.parent / "views"] if (root.parent / "views").is_dir() else []
+    found: list[Path] = []
+    for folder in sorted(root.rglob("views")):
+        parts = folder.relative_to(root).parts
+        if not folder.is_dir() or any(
+            p in SKIPPED_DIRS or p.startswith(".") or p in ("public", "static") for p in parts
+        ):
+            continue
+        if not any(folder.is_relative_to(outer) for outer in found):  # views/x/views is a view
+            found.append(folder)
+    return found
+
+
+def _view_files(root: Path, extra: set[str]) -> list[tuple[Path, Path]]:
+    """Each template to translate, with the views folder it belongs to."""
     suffixes = set(VIEW_SUFFIXES) | extra
-    return sorted(p for p in views.rglob("*") if p.suffix in suffixes and p.is_file())
+    return [
+        (path, views)
+        for views in _views_folders(root)
+        for path in sorted(views.rglob("*"))
+        if path.suffix in suffixes and path.is_file()
+    ]
 
 
 def _source(path: Path, root: Path) -> _Source:
@@ -185,10 +206,10 @@ def port(
             target = _target(source.path, base, out, ".py", stem)
             plans.append((source.path, target, module.text, module.statements, module.todos))
         ejs_extensions = _ejs_extensions(sources)
-        for view in _view_files(root, ejs_extensions):
+        for view, views in _view_files(root, ejs_extensions):
             display = view.relative_to(base).as_posix()
             as_ejs = view.suffix in ejs_extensions
-            translated = translate_view(view, base / "views", display, as_ejs)
+            translated = translate_view(view, views, display, as_ejs)
             target = _target(view, base, out, view.suffix if as_ejs else ".html", view.stem)
             plans.append((view, target, translated.text, translated.statements, translated.todos))
         if out is not None and root.is_dir():
@@ -228,7 +249,7 @@ def _assets(
             continue
         if path.suffix in VIEW_SUFFIXES or path.name in ("package.json", "package-lock.json"):
             continue
-        if parts[0] == "views" and path.suffix in ejs_extensions:
+        if "views" in parts[:-1] and path.suffix in ejs_extensions:
             continue  # a template translated in place (EJS registered for .html)
         assets.append((path, out / path.relative_to(root), "", -1, []))
     return assets

@@ -27,13 +27,14 @@ import importlib
 import importlib.util
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .naming import module_name
+from .naming import module_name, snake_case
 
-__all__ = ["require"]
+__all__ = ["export", "require"]
 
 
 def require(specifier: str, requiring_file: str) -> Any:
@@ -55,6 +56,17 @@ def require(specifier: str, requiring_file: str) -> Any:
             return exports_of(_import_file(candidate))
     looked = ", ".join(str(c) for c in candidates)
     raise ModuleNotFoundError(f"require({specifier!r}): none of {looked} exists")
+
+
+def export(exports: Any, name: str) -> Any:
+    """`exports.name` of what `require` gave: None (undefined) when there is no such export.
+
+    A dict of exports is read by key; a module (one that exported a single value) by
+    attribute, under the snake_case name the translator gave it.
+    """
+    if isinstance(exports, Mapping):
+        return exports.get(name)
+    return getattr(exports, name, getattr(exports, snake_case(name), None))
 
 
 def _candidates(target: Path) -> list[Path]:

@@ -303,7 +303,12 @@ class StatementTranslator(PromiseTranslator):
             if owner.kind == "extensions":
                 # `app.response.message = function (msg) { this... }`: a method on every res.
                 name = self.unique(snake_case(self.text(prop_node)))
-                lines = self.function_def(right, name)
+                this_kind = "req" if owner.code.endswith(".request") else "res"
+                self.this_binding.append(Expr("self", this_kind))
+                try:
+                    lines = self.function_def(right, name)
+                finally:
+                    self.this_binding.pop()
                 lines[0] = lines[0].replace("(", "(self, ", 1).replace("(self, )", "(self)")
                 return [*lines, f"{self.target(left)} = {name}"]
         if (
@@ -404,9 +409,13 @@ class StatementTranslator(PromiseTranslator):
             out_ext = "html" if ext == "ejs" else ext
             return [f"{self.code(obj_node)}.engine({py_string(out_ext)}, ejs_engine())"]
         if kind == "app" and method == "engine" and len(args) == 2:
-            engine = self.expr(args[1])
+            self.name_hint.append("render_" + self.engine_extension(node, args[0]))
+            try:
+                engine = self.expr(args[1])
+            finally:
+                self.name_hint.pop()
             if "handlebars_engine" not in engine.code:
-                raise Untranslatable(node, "view engine")
+                return self.custom_engine(node, obj_node, args[0], engine)
             self.view_engine = "handlebars"
             return [f'{self.code(obj_node)}.engine("html", {engine.code})']
         if (
@@ -438,10 +447,35 @@ class StatementTranslator(PromiseTranslator):
             self.hoisted.pop()
             self.pre.pop()
 
+    def engine_extension(self, node: Node, ext: Node) -> str:
+        """The extension of `app.engine(ext, fn)` without its dot (`'.md'` → `md`)."""
+        if ext.type != "string":
+            raise Untranslatable(node, "view engine extension")
+        return self.string_value(ext).lstrip(".")
+
+    def custom_engine(self, node: Node, app: Node, ext: Node, engine: Expr) -> list[str]:
+        """`app.engine('md', function (path, options, fn) {...})`: the app's own engine.
+
+        expresspy's `app.engine` takes Express's engine signature, so the translated function
+        is registered as it is; its templates are copied, not translated.
+        """
+        if engine.kind not in ("function", None):
+            raise Untranslatable(node, "view engine")
+        extension = self.engine_extension(node, ext)
+        self.custom_engines.add(extension)
+        return [f"{self.code(app)}.engine({py_string(extension)}, {engine.code})"]
+
     def view_engine_setting(self, app: Node, value: Node) -> list[str]:
         """`app.set('view engine', 'ejs')` → our engine for the translated `.html` views."""
         engine = self.string_value(value) if value.type == "string" else None
         app_code = self.code(app)
+        if value.type != "string":
+            # An engine named at run time (`app.set('view engine', obj.engine)`): the helper
+            # registers the engine of the translated views for 'ejs' and 'hbs'.
+            self.need("from expresspy.port.engines import set_view_engine")
+            return [f"set_view_engine({app_code}, {self.code(value)})"]
+        if engine is not None and engine.lstrip(".") in self.custom_engines:
+            return [f'{app_code}.set("view engine", {py_string(engine)})']
         if self.view_engine is not None and engine not in ("ejs", "hbs", "handlebars"):
             # An engine registered for its own extension (`app.engine('.html', ejs)`).
             return [f'{app_code}.set("view engine", {py_string(str(engine))})']
@@ -466,8 +500,8 @@ class StatementTranslator(PromiseTranslator):
             raise Untranslatable(node, "forEach callback")
         body = fn.child_by_field_name("body")
         assert body is not None
-        if _has_return(body):
-            raise Untranslatable(node, "return inside forEach")
+        if _returns_in_loop(body):
+            raise Untranslatable(node, "return inside a loop inside forEach")
         seq = self.expr(seq_node)
         self.declare_params(fn)
         names = params or ["_"]
@@ -483,9 +517,13 @@ class StatementTranslator(PromiseTranslator):
             if len(names) == 1
             else f"for {names[1]}, {names[0]} in {source}:"
         )
-        if body.type == "statement_block":
-            return [head, *self.body(body)]
-        return [head, *indent([self.code(body)])]
+        self.return_continues.append(True)  # a `return` ends this element's pass
+        try:
+            if body.type == "statement_block":
+                return [head, *self.body(body)]
+            return [head, *indent([self.code(body)])]
+        finally:
+            self.return_continues.pop()
 
     # -- control flow -----------------------------------------------------------------------
     def s_if_statement(self, node: Node) -> list[str]:
@@ -864,5 +902,21 @@ def _has_return(node: Node) -> bool:
         if child.type == "return_statement":
             return True
         if child.type not in _FUNCTIONS and _has_return(child):
+            return True
+    return False
+
+
+_LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+
+
+def _returns_in_loop(node: Node, in_loop: bool = False) -> bool:
+    """Whether a function body returns from inside a loop (outside nested functions): there
+    `continue` would not end the callback's pass, so a forEach stays a TODO."""
+    for child in node.named_children:
+        if child.type == "return_statement" and in_loop:
+            return True
+        if child.type not in _FUNCTIONS and _returns_in_loop(
+            child, in_loop or child.type in _LOOPS
+        ):
             return True
     return False

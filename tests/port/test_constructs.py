@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,6 +171,23 @@ CASES: dict[str, str] = {
     "const result = [o.a ?? 'none', o.b ?? 'none', o.n ?? 'none'];",
     "substring-literal-bounds": "const s = 'Hello';\n"
     "const result = [s.substring(3, 1), s.substring(-2, 2), s.substring(1)];",
+    "for-each-return": "const out = [];\n"
+    "[1, 2, 3, 4, 5].forEach(function (n) { if (n % 2) return; out.push(n * 10); });\n"
+    "[['a', 1], ['b', 2]].forEach(function (pair) { const n = pair[1];\n"
+    "  for (const k in { x: 1, y: 2 }) { if (k === 'x') continue; out.push(pair[0] + k + n); }\n"
+    "  if (n > 1) return out.length; out.push('end'); });\n"
+    "const result = out;",
+    "push-value": "const xs = ['a']; const i = xs.push('b') - 1; let n; n = xs.push('c', 'd');\n"
+    "function add(x) { return xs.push(x); }\n"
+    "const result = [i, n, add('e'), xs];",
+    "replace-callback-fewer-params": "const s = '{a} and {b}';\n"
+    "const vars = { a: 'x' };\n"
+    "const result = [s.replace(/\\{([^}]+)\\}/g, function (_, name) {\n"
+    "    return vars[name] || '?'; }),\n"
+    "  'ab'.replace(/b/, function (m) { return m.toUpperCase(); })];",
+    "lambda-with-inner-def": "const scale = (xs, k) => xs.map(function (x) {\n"
+    "  const y = x * k; return y + 1; });\n"
+    "const result = [scale([1, 2], 3), scale([5], 10)];",
 }
 
 #: Cases whose answer is awaited: `async function main()` returns it (Node runs main().then,
@@ -235,6 +253,8 @@ IDIOMS = {
     "then-awaited": 'r = await fetch_thing()\n    x = r["value"]',
     "then-catch-next": "    except Exception as err:\n        return next(err)",
     "then-catch-console": "print(err, file=sys.stderr)",
+    "for-each-return": "        continue\n",
+    "push-value": 'xs.append("b")\ni = len(xs) - 1',
 }
 
 
@@ -492,3 +512,34 @@ def test_cookie_expires_takes_a_date() -> None:
     assert response.headers["set-cookie"] == (
         "seen=yes; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     ), text
+
+
+FS_CASE = """const fs = require('fs');
+const path = require('path');
+const dir = DIR;
+const names = fs.readdirSync(dir);
+const kinds = names.map((n) => [fs.statSync(path.join(dir, n)).isDirectory(),
+  fs.statSync(path.join(dir, n)).isFile()]);
+const exists = [fs.existsSync(path.join(dir, 'b.md')), fs.existsSync(path.join(dir, 'nope'))];
+let result = 'callback not run';
+fs.readFile(path.join(dir, 'b.md'), 'utf8', function (err, str) {
+  if (err) return;
+  fs.readFile(path.join(dir, 'nope'), 'utf8', function (missing, text) {
+    result = [names, kinds, exists, str, missing ? 'error' : 'none', text === undefined];
+  });
+});
+"""
+
+
+def test_fs_directory_listing_stat_and_read_file_callback(tmp_path: Path) -> None:
+    """readdirSync (sorted names), statSync().isDirectory()/isFile(), existsSync and the
+    callback form of readFile (data, then an error for a missing file) answer as in Node."""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "b.md").write_text("# Hi\n")
+    (tmp_path / "a.txt").write_text("x")
+    source = FS_CASE.replace("DIR", json.dumps(str(tmp_path)))
+    python, answer = run_python(source)
+    wait = "setTimeout(() => process.stdout.write(JSON.stringify(result)), 100);"
+    assert answer == run_node(source, wait), python
+    assert "sorted(os.listdir(dir))" in python
+    assert 'node_fs.read_file(os.path.join(dir, "b.md"), "utf8", ' in python

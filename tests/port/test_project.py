@@ -168,3 +168,41 @@ def test_ejs_registered_for_html_translates_those_views(tmp_path: Path) -> None:
         "request(index.app).get('/').expect('<h1>Users</h1>\\n<p>2</p>\\n')",
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_views_beside_controllers_are_translated_but_not_public_ones(tmp_path: Path) -> None:
+    """Every folder named `views` holds templates (MVC controllers keep theirs beside them);
+    one under public/ is the browser's, and a `views` folder inside views/ is part of it."""
+    root = _project(
+        tmp_path,
+        {
+            "app.js": "const express = require('express');\nconst app = express();\n",
+            "views/index.ejs": "<p><%= title %></p>\n",
+            "views/admin/views/list.ejs": "<li><%= item %></li>\n",
+            "controllers/user/views/show.hbs": "<h1>{{name}}</h1>\n",
+            "controllers/pet/views/edit.ejs": "<%= pet.name %>\n",
+            "public/views/raw.ejs": "<%= browser %>\n",
+        },
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["port", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert written == [
+        "controllers/pet/views/edit.html",
+        "controllers/user/views/show.html",
+        "views/admin/views/list.html",
+        "views/index.html",
+    ]
+    assert "<h1>{{ name }}</h1>" in (out / "controllers/user/views/show.html").read_text()
+
+
+def test_marked_renders_markdown_as_marked_writes_it() -> None:
+    """`require('marked')` is expresspy.port.marked: CommonMark HTML, one block a line."""
+    from expresspy.port import marked
+
+    html = marked.parse("# {title}\n\nJust an _example_ with `code`.\n\n- a\n- b\n")
+    assert html == (
+        "<h1>{title}</h1>\n<p>Just an <em>example</em> with <code>code</code>.</p>\n"
+        "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+    )

@@ -24,6 +24,9 @@ APP = {
     "app.get('/parts', (req, res) => {\n"
     "  res.json(['one', 'two-words'].map((name) => require('./parts/' + name).label));\n"
     "});\n"
+    "app.get('/names', (req, res) => {\n"
+    "  res.json(['one', 'two-words'].map((name) => require('./parts/' + name).name || name));\n"
+    "});\n"
     "app.get('/data', (req, res) => res.json(require(path.join(__dirname, 'data.json'))));\n"
     "const db = require('./lib/db');\n"
     "app.get('/same', (req, res) => {\n"
@@ -45,6 +48,7 @@ import app
 request(app.app).get("/users").set("Accept", "application/json").expect('["ann","bob"]')
 request(app.app).get("/users").set("Accept", "text/plain").expect("ann, bob")
 request(app.app).get("/parts").expect('["one","two"]')
+request(app.app).get("/names").expect('["one","two-words"]')
 request(app.app).get("/data").expect('{"a":[1,2]}')
 request(app.app).get("/same").expect('["ann","bob"]')
 """
@@ -52,7 +56,8 @@ request(app.app).get("/same").expect('["ann","bob"]')
 
 def test_a_computed_require_loads_the_translated_module_and_its_exports(tmp_path: Path) -> None:
     """Relative and absolute paths, a folder's index, a dashed folder, a JSON file; the module
-    is the one `import` gives (the same `db.users`), and its exports come as a dict."""
+    is the one `import` gives (the same `db.users`), its exports come as a dict, and a name
+    it does not export reads undefined (`obj.name || name`)."""
     for name, text in APP.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
@@ -60,7 +65,7 @@ def test_a_computed_require_loads_the_translated_module_and_its_exports(tmp_path
     assert result.exit_code == 0, result.output
     assert "0 TODOs" in result.output
     app_py = (tmp_path / "app.py").read_text()
-    assert "from expresspy.port.require import require" in app_py
+    assert "from expresspy.port.require import export, require" in app_py
     assert "obj = require(file, __file__)" in app_py
     assert '__all__ = ["text", "json"]' in (tmp_path / "users.py").read_text()
     check = run_python(tmp_path, CHECK)
