@@ -1,4 +1,4 @@
-"""Request: Express's `req`, over an ASGI 3 HTTP scope.
+"""Request: Express's `req`, over an ASGI 3 HTTP scope or the built-in server's native exchange.
 
 Names follow Express with Python spelling (`req.original_url`), and every camelCase name has an
 alias (`req.originalUrl`) so ported code runs unchanged. `req.body` is None until a body parser
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from expresspy.application import Application
     from expresspy.response import Response
     from expresspy.router.route import Route
+    from expresspy.server.types import NativeExchange
     from expresspy.session.session import Session
 
 Receive = Callable[[], Any]
@@ -138,6 +139,8 @@ class Request(IncomingEvents):
     aborted = False
     _body_consumed = False
     _query_cache: tuple[str, Any] | None = None
+    _scope: MutableMapping[str, Any] | None = None
+    _native: NativeExchange | None = None
 
     # Attributes middleware adds, declared for type checkers only (no value here: until a
     # middleware sets one, reading it gives None, as JavaScript reads undefined; see
@@ -180,20 +183,61 @@ class Request(IncomingEvents):
         receive: Receive,
         exchange: Exchange,
     ) -> None:
-        self.app = app
-        self.scope = scope
-        self._receive = receive
-        self._exchange = exchange
-        self.method: str = scope["method"]
+        self._scope = scope
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
-        query: bytes = scope.get("query_string", b"")
+        self._start(app, scope["method"], path, scope.get("query_string", b""), receive, exchange)
+        self.headers: dict[str, str] = _collect_headers(scope.get("headers", []))
+
+    @classmethod
+    def from_native(cls, app: Application, native: NativeExchange, exchange: Exchange) -> Request:
+        """The request the built-in server hands over natively (no scope unless one is read:
+        `req.scope` builds it then)."""
+        req = cls.__new__(cls)
+        req._native = native
+        req._start(
+            app,
+            native.method,
+            native.raw_path.decode("latin-1"),
+            native.query_string,
+            native.receive,
+            exchange,
+        )
+        req.headers = _collect_headers(native.headers)
+        return req
+
+    def _start(
+        self,
+        app: Application,
+        method: str,
+        path: str,
+        query: bytes,
+        receive: Receive,
+        exchange: Exchange,
+    ) -> None:
+        self.app = app
+        self._receive = receive
+        self._exchange = exchange
+        self.method: str = method
         self.url: str = path + "?" + query.decode("latin-1") if query else path
         self.original_url: str = self.url
         self.params: dict[str, Any] = Params()
-        self.headers: dict[str, str] = _collect_headers(scope.get("headers", []))
         self.cookies: dict[str, Any] = {}
         self.signed_cookies: dict[str, Any] = {}
+
+    @property
+    def scope(self) -> MutableMapping[str, Any]:
+        """The request's ASGI HTTP scope (on the built-in server's native path, built by the
+        server on first read)."""
+        scope = self._scope
+        if scope is None:
+            assert self._native is not None
+            scope = self._scope = self._native.scope
+        return scope
+
+    @scope.setter
+    def scope(self, value: MutableMapping[str, Any]) -> None:
+        self._scope = value
 
     # -- URL ------------------------------------------------------------------------------
 

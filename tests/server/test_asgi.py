@@ -16,6 +16,8 @@ from expresspy.server import BackgroundServer, LifespanFailure, ServerConfig
 
 from .rawhttp import EchoApp, connect, exchange, read_responses, read_until_close, respond, running
 
+pytestmark = pytest.mark.usefixtures("app_path")  # ASGI and native
+
 GET = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
 
 
