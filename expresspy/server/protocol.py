@@ -551,14 +551,15 @@ def make_head(
 
 # h11's grammar (h11/_abnf.py: RFC 9110/9112's request-line and field-line), over a whole head
 # whose request target is in origin form. ``\s`` in a bytes pattern is ASCII whitespace only,
-# as in h11's compiled patterns.
-_TOKEN_RE = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
-_FIELD_VALUE_RE = rb"(?:[^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?"
+# as in h11's compiled patterns. The quantifiers are possessive (no character class here
+# overlaps what follows it, so they match the same strings): no backtracking to try.
+_TOKEN_RE = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]++"
+_FIELD_VALUE_RE = rb"(?:[^\x00\s]++(?:[ \t]++[^\x00\s]++)*+)?+"
 _PLAIN_HEAD = re.compile(
-    rb"(%s) (/[\x21-\x7e]*) HTTP/(1\.[01])\r\n((?:%s:[ \t]*%s[ \t]*\r\n)*)\r\n"
+    rb"(%s) (/[\x21-\x7e]*+) HTTP/(1\.[01])\r\n((?:%s:[ \t]*+%s[ \t]*+\r\n)*+)\r\n"
     % (_TOKEN_RE, _TOKEN_RE, _FIELD_VALUE_RE)
 )
-_FIELD_LINE = re.compile(rb"(%s):[ \t]*(%s)[ \t]*\r\n" % (_TOKEN_RE, _FIELD_VALUE_RE))
+_FIELD_LINE = re.compile(rb"(%s):[ \t]*+(%s)[ \t]*+\r\n" % (_TOKEN_RE, _FIELD_VALUE_RE))
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 
 
