@@ -1,11 +1,11 @@
-"""The ``backend`` fixture: runs a test module once per request-parser back-end and app path.
+"""The ``backend`` and ``app_path`` fixtures: a test module once per parser back-end and app path.
 
 A module that uses it (``pytestmark = pytest.mark.usefixtures("backend")``, or a fixture that
 takes ``backend``) runs its tests against h11, then httptools, then httptools on uvloop (the
-``speed`` extra's loop: uvloop's transports and scheduling differ from asyncio's), each over
-both app paths (``app_path``: ASGI, and the server's native interface);
-``rawhttp.running`` starts servers with the back-end, loop and path in force. A module that
-needs no back-end of its own uses ``app_path`` alone.
+``speed`` extra's loop: uvloop's transports and scheduling differ from asyncio's). A module
+that also uses ``app_path`` runs each of those over both app paths (ASGI, and the server's
+native interface). ``rawhttp.running`` starts servers with the back-end, loop and path in
+force.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def app_path(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", params=RUNS)
-def backend(request: pytest.FixtureRequest, app_path: str) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     """The back-end name; servers started through ``rawhttp.running`` use it (and its loop)
     meanwhile."""
     run: str = request.param
