@@ -373,13 +373,9 @@ class Application(MethodsMixin):
         loop = asyncio.get_running_loop()
         if self._sync.pool is None:  # the thread pool is made on the first request
             self._sync.start()
-        if native is None:
-            assert scope is not None
-            req = Request(self, scope, receive, Exchange(loop))
-            res = Response(self, req, send, loop)
-        else:
-            req = Request.from_native(self, native, Exchange(loop))
-            res = Response(self, req, send, loop)
+        req = Request(self, scope, receive, Exchange(loop), native)
+        res = Response(self, req, send, loop)
+        if native is not None:
             res._respond = native.respond
         req.res = res
         if self._settings.get("x-powered-by"):

@@ -179,49 +179,35 @@ class Request(IncomingEvents):
     def __init__(
         self,
         app: Application,
-        scope: MutableMapping[str, Any],
+        scope: MutableMapping[str, Any] | None,
         receive: Receive,
         exchange: Exchange,
+        native: NativeExchange | None = None,
     ) -> None:
-        self._scope = scope
-        raw_path = scope.get("raw_path")
-        path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
-        self._start(app, scope["method"], path, scope.get("query_string", b""), receive, exchange)
-        self.headers: dict[str, str] = _collect_headers(scope.get("headers", []))
-
-    @classmethod
-    def from_native(cls, app: Application, native: NativeExchange, exchange: Exchange) -> Request:
-        """The request the built-in server hands over natively (no scope unless one is read:
-        `req.scope` builds it then)."""
-        req = cls.__new__(cls)
-        req._native = native
-        req._start(
-            app,
-            native.method,
-            native.raw_path.decode("latin-1"),
-            native.query_string,
-            native.receive,
-            exchange,
-        )
-        req.headers = _collect_headers(native.headers)
-        return req
-
-    def _start(
-        self,
-        app: Application,
-        method: str,
-        path: str,
-        query: bytes,
-        receive: Receive,
-        exchange: Exchange,
-    ) -> None:
+        """From an ASGI `scope`, or (scope None) from the built-in server's `native`
+        exchange, whose scope is built only if `req.scope` is read."""
+        if native is None:
+            assert scope is not None
+            self._scope = scope
+            method: str = scope["method"]
+            raw_path = scope.get("raw_path")
+            path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
+            query: bytes = scope.get("query_string", b"")
+            raw_headers = scope.get("headers", [])
+        else:
+            self._native = native
+            method = native.method
+            path = native.raw_path.decode("latin-1")
+            query = native.query_string
+            raw_headers = native.headers
         self.app = app
         self._receive = receive
         self._exchange = exchange
-        self.method: str = method
+        self.method = method
         self.url: str = path + "?" + query.decode("latin-1") if query else path
         self.original_url: str = self.url
         self.params: dict[str, Any] = Params()
+        self.headers: dict[str, str] = _collect_headers(raw_headers)
         self.cookies: dict[str, Any] = {}
         self.signed_cookies: dict[str, Any] = {}
 

@@ -430,6 +430,11 @@ class H11Parser(_H11Reading):
         self._body = ReceiveBuffer()
         return data
 
+    def _next_body_event(self) -> Event:
+        if self._reader is None:  # no body (most requests): nothing for h11 to read
+            return self._end_of_request()
+        return super()._next_body_event()
+
     def _read_body_event(self) -> object:
         reader = self._reader
         if reader is None:
