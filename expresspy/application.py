@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Coroutine, MutableMapping
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from expresspy import finalhandler, unanswered
 from expresspy.environment import environment
@@ -33,6 +33,9 @@ from expresspy.runtime.dispatch import drive
 from expresspy.runtime.executor import SyncHandlers
 from expresspy.runtime.next import Exchange, Next
 from expresspy.trust import TrustFunction, compile_trust
+
+if TYPE_CHECKING:
+    from expresspy.server.types import NativeExchange
 
 logger = logging.getLogger("expresspy")
 
@@ -350,14 +353,14 @@ class Application(MethodsMixin):
         if len(args) == 1:
             return self._append_to_last_route(args[0])
         if len(args) == 3 and args[0]["type"] == "http":  # per request: no coroutine between
-            return self._handle_http(*args)
+            return self._serve(None, *args)
         return self._asgi(*args)
 
     async def _asgi(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         """The ASGI 3 entry point."""
         kind = scope["type"]
         if kind == "http":
-            await self._handle_http(scope, receive, send)
+            await self._serve(None, scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
         elif kind == "websocket":
@@ -367,12 +370,29 @@ class Application(MethodsMixin):
         else:
             raise RuntimeError(f"expresspy does not handle ASGI {kind!r} connections")
 
-    async def _handle_http(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+    def serve_native(self, exchange: NativeExchange) -> Coroutine[Any, Any, None]:
+        """The built-in server's native entry (`expresspy.server.types.NativeApp`): serve one
+        HTTP request from the server's exchange, with no ASGI scope unless something reads
+        `req.scope` and, for a whole response, one `exchange.respond` call instead of two
+        ASGI messages. Behaves exactly as the ASGI entry; other servers use that one."""
+        return self._serve(exchange, None, exchange.receive, exchange.send)
+
+    async def _serve(
+        self,
+        native: NativeExchange | None,
+        scope: MutableMapping[str, Any] | None,
+        receive: Any,
+        send: Any,
+    ) -> None:
+        """One HTTP request, from an ASGI scope or from the built-in server's native exchange
+        (one coroutine either way: `release` below needs req and res held by this frame only)."""
         loop = asyncio.get_running_loop()
         if self._sync.pool is None:  # the thread pool is made on the first request
             self._sync.start()
-        req = Request(self, scope, receive, Exchange(loop))
+        req = Request(self, scope, receive, Exchange(loop), native)
         res = Response(self, req, send, loop)
+        if native is not None:
+            res._respond = native.respond
         req.res = res
         if self._settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
@@ -390,7 +410,8 @@ class Application(MethodsMixin):
         finally:
             if watched is not None:
                 self._unanswered.stop(watched)
-        await res.complete()
+        if not res.complete_at_once():
+            await res.complete()
         release(req, res)
 
     def respond_error(self, req: Request, res: Response, err: object) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from expresspy.callbacks import on_loop_thread
 from expresspy.events import Emitter, call_with_arity
-from expresspy.http.asgi import ZERO_COPY_EXTENSION, BodySource, HeaderValue, Send
+from expresspy.http.asgi import ZERO_COPY_EXTENSION, BodySource, HeaderValue, Respond, Send
 from expresspy.http.headers import check_header
 
 if TYPE_CHECKING:
@@ -94,6 +94,9 @@ class ServerResponse(Emitter):
     _on_headers: list[Callable[[Any], None]] | tuple[()] = ()
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
     _on_finish: list[Callable[..., None]] | tuple[()] = ()
+    _respond: Respond | None = None
+    """The server's one-call response (the built-in server's native path), else None: used
+    for a whole response when `_send` is the server's own (no middleware wraps it)."""
 
     def __init__(
         self, app: ErrorResponder, req: Request, send: Send, loop: asyncio.AbstractEventLoop
@@ -405,6 +408,33 @@ class ServerResponse(Emitter):
             return
         self._run_on_finish()
 
+    def complete_at_once(self) -> bool:
+        """Send the response now if it needs no waiting, and say so; False: await
+        `complete()` instead. It needs none when it was ended whole (no stream, no body
+        source, no `before_finish` hook) and the server takes it in one call (`_respond`,
+        the built-in server's native path, with no middleware wrapping `_send`): most
+        responses there, and a coroutine less per request."""
+        respond = self._respond
+        if (
+            respond is None
+            or not self.finished
+            or self._streaming
+            or self._before_finish
+            or self._source is not None
+            or self._send is not self._raw_send
+        ):
+            return False
+        self._respond_whole(respond)
+        return True
+
+    def _respond_whole(self, respond: Respond) -> None:
+        try:  # the whole response in one call, written before it returns
+            respond(self.status_code, self._header_list(), self._body)
+        except Exception as exc:  # the client went away, or the server refused the head
+            self._aborted(exc)
+            return
+        self._run_on_finish()
+
     async def complete(self) -> None:
         """Send the response and wait until it is fully sent (the app's ASGI entry awaits it
         once dispatch is done): a streamed response by its pump, one ended with send/end/a
@@ -424,8 +454,12 @@ class ServerResponse(Emitter):
             except Exception as exc:
                 self._reset_for_error()
                 self.app.respond_error(self.req, self, exc)
-        # The head, then the body or body source (inline: a coroutine less per request).
         source, self._source = self._source, None
+        respond = self._respond
+        if respond is not None and source is None and self._send is self._raw_send:
+            self._respond_whole(respond)
+            return
+        # The head, then the body or body source (inline: a coroutine less per request).
         try:
             await self._send(
                 {

@@ -1,4 +1,4 @@
-"""Request: Express's `req`, over an ASGI 3 HTTP scope.
+"""Request: Express's `req`, over an ASGI 3 HTTP scope or the built-in server's native exchange.
 
 Names follow Express with Python spelling (`req.original_url`), and every camelCase name has an
 alias (`req.originalUrl`) so ported code runs unchanged. `req.body` is None until a body parser
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from expresspy.middleware.vhost import Vhost
     from expresspy.response import Response
     from expresspy.router.route import Route
+    from expresspy.server.types import NativeExchange
     from expresspy.session.session import Session
 
 Receive = Callable[[], Any]
@@ -139,6 +140,8 @@ class Request(IncomingEvents):
     aborted = False
     _body_consumed = False
     _query_cache: tuple[str, Any] | None = None
+    _scope: MutableMapping[str, Any] | None = None
+    _native: NativeExchange | None = None
 
     # Attributes middleware adds, declared for type checkers only (no value here: until a
     # middleware sets one, reading it gives None, as JavaScript reads undefined; see
@@ -178,24 +181,51 @@ class Request(IncomingEvents):
     def __init__(
         self,
         app: Application,
-        scope: MutableMapping[str, Any],
+        scope: MutableMapping[str, Any] | None,
         receive: Receive,
         exchange: Exchange,
+        native: NativeExchange | None = None,
     ) -> None:
+        """From an ASGI `scope`, or (scope None) from the built-in server's `native`
+        exchange, whose scope is built only if `req.scope` is read."""
+        if native is None:
+            assert scope is not None
+            self._scope = scope
+            method: str = scope["method"]
+            raw_path = scope.get("raw_path")
+            path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
+            query: bytes = scope.get("query_string", b"")
+            raw_headers = scope.get("headers", [])
+        else:
+            self._native = native
+            method = native.method
+            path = native.raw_path.decode("latin-1")
+            query = native.query_string
+            raw_headers = native.headers
         self.app = app
-        self.scope = scope
         self._receive = receive
         self._exchange = exchange
-        self.method: str = scope["method"]
-        raw_path = scope.get("raw_path")
-        path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
-        query: bytes = scope.get("query_string", b"")
+        self.method = method
         self.url: str = path + "?" + query.decode("latin-1") if query else path
         self.original_url: str = self.url
         self.params: dict[str, Any] = Params()
-        self.headers: dict[str, str] = _collect_headers(scope.get("headers", []))
+        self.headers: dict[str, str] = _collect_headers(raw_headers)
         self.cookies: dict[str, Any] = {}
         self.signed_cookies: dict[str, Any] = {}
+
+    @property
+    def scope(self) -> MutableMapping[str, Any]:
+        """The request's ASGI HTTP scope (on the built-in server's native path, built by the
+        server on first read)."""
+        scope = self._scope
+        if scope is None:
+            assert self._native is not None
+            scope = self._scope = self._native.scope
+        return scope
+
+    @scope.setter
+    def scope(self, value: MutableMapping[str, Any]) -> None:
+        self._scope = value
 
     # -- URL ------------------------------------------------------------------------------
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-__all__ = ["ZERO_COPY_EXTENSION", "BodySource", "HeaderValue", "Send"]
+__all__ = ["ZERO_COPY_EXTENSION", "BodySource", "HeaderValue", "Respond", "Send"]
 
 #: ASGI ``send``: awaits one message (``http.response.start``, ``.body``, ...).
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+#: A server's one-call response, `respond(status, headers, body)`: what a start message and
+#: one final body message would send (the built-in server's `NativeExchange.respond`).
+Respond = Callable[[int, list[tuple[bytes, bytes]], bytes], None]
 
 #: A header's value: one line, or a list of lines (``Set-Cookie``).
 HeaderValue = str | list[str]

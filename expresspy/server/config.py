@@ -205,6 +205,11 @@ class ServerConfig:
     """Event loop: ``asyncio`` (the default), ``uvloop`` (needs ``pip install
     'expresspy[speed]'``) or ``auto`` (uvloop when installed); see ``expresspy.server.loops``."""
 
+    native: bool = True
+    """Call an app that offers the server's native interface (``serve_native``; expresspy's
+    apps do) once per request without ASGI messages; ``False`` serves every app through ASGI
+    (``expresspy.server.types.NativeApp``, docs/server.md). The response bytes are the same."""
+
     def __post_init__(self) -> None:
         if (self.certfile is None) != (self.keyfile is None):
             raise ValueError("TLS needs both certfile and keyfile; pass both or neither")

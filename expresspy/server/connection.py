@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import unquote
@@ -22,7 +22,7 @@ from .parsers import parser_class
 from .precheck import HeadLimits, ProtocolFailure
 from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead
 from .timers import Phase, PhaseTimer, WriteStallWatch
-from .types import ASGIApp, ClientDisconnected, Scope
+from .types import ASGIApp, ClientDisconnected, NativeExchange, Scope, native_entry
 from .wire import date_value, error_response
 from .wshandshake import WS_MISSING, is_websocket_upgrade, wsproto_available
 
@@ -49,6 +49,9 @@ class ServerState:
     parser: type[HeadFramingParser] = field(init=False)
     keep_alive_line: bytes = field(init=False)
     extensions: dict[str, Any] = field(init=False)
+    native: Callable[[NativeExchange], Awaitable[None]] | None = field(init=False)
+    """The app's native entry (``types.NativeApp``) when it has one and ``config.native``
+    allows it; None: every request goes through ASGI."""
     server_lines: tuple[bytes, bytes] = field(init=False)
     """The header lines the server adds, for a kept-alive and for a closing response: Date
     plus Connection (and Keep-Alive). ``refresh_server_lines`` renews the date; ``Server``
@@ -65,6 +68,7 @@ class ServerState:
         )
         # os.sendfile cannot go through TLS, so the extension is only offered on plain sockets.
         self.extensions = {} if cfg.is_tls else {"http.response.zerocopysend": {}}
+        self.native = native_entry(self.app) if cfg.native else None
         self.refresh_server_lines()
 
     def refresh_server_lines(self) -> None:
@@ -74,7 +78,8 @@ class ServerState:
 
 
 class HTTPConnection(asyncio.Protocol):
-    """Serves HTTP/1.1 on one transport for the ASGI app in ``state``."""
+    """Serves HTTP/1.1 on one transport for the app in ``state`` (through its native entry
+    when it has one, else ASGI)."""
 
     # Slots: an idle keep-alive connection should cost little (see docs/server.md, "Measured").
     __slots__ = (
@@ -151,15 +156,18 @@ class HTTPConnection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser and act on every event it can produce now."""
-        phase = self._timer.phase
+        timer = self._timer
+        phase = timer.phase
         if phase == Phase.LINGER:
             return
-        if phase == Phase.KEEP_ALIVE:
-            self._timer.arm(Phase.HEAD)
-        elif phase == Phase.BODY:
-            self._timer.touch()
+        if phase == Phase.BODY:
+            timer.touch()
         self._parser.feed(data)
         self._process()
+        if phase == Phase.KEEP_ALIVE and timer.phase == Phase.KEEP_ALIVE:
+            # Part of a head came after an idle spell: its deadline counts from now. (Armed
+            # only now: a whole request, the usual read, moves the phase on by itself.)
+            timer.arm(Phase.HEAD)
 
     def eof_received(self) -> bool:
         """The client half-closed: finish the request in flight, then close."""
@@ -208,7 +216,7 @@ class HTTPConnection(asyncio.Protocol):
         if cycle is not None and self._task is None and not cycle.disconnected:
             # Started only now, after every byte at hand was checked: a request whose body is
             # already known to be bad never reaches the app.
-            self._task = _start_task(self.loop, self._run_asgi(cycle), self._context)
+            self._task = _start_task(self.loop, self._run_app(cycle), self._context)
 
     def _process_next(self) -> None:
         if not self._closed and self._cycle is None:
@@ -259,14 +267,13 @@ class HTTPConnection(asyncio.Protocol):
             and not self.state.shutting_down
             and (max_requests is None or self._requests < max_requests)
         )
-        cycle = RequestCycle(self, head, self._scope(head), keep_alive)
+        method = _METHODS.get(head.method) or head.method.decode("ascii")
+        cycle = RequestCycle(self, head, keep_alive, method, _split_target(head))
         cycle.expect_continue = expect == b"100-continue"
         self._cycle = cycle
         if head.chunked or head.content_length:
             self._timer.arm(Phase.BODY)
-        else:
-            cycle.end_body()
-            self._timer.disarm()
+        # else the parser's END_OF_BODY comes next, in this same loop: it ends the body.
         self._task = None
 
     def _on_body(self, data: bytes) -> None:
@@ -321,7 +328,8 @@ class HTTPConnection(asyncio.Protocol):
         self._timer.cancel()
         self._stall.stop()
         self.state.connections.discard(self)
-        scope = self._scope(head)
+        raw_path, query, headers = _split_target(head)
+        scope = self._scope("GET", raw_path, query, headers, head.http_version)
         scope["type"] = "websocket"
         scope["scheme"] = "wss" if self.state.scheme == "https" else "ws"
         del scope["method"]
@@ -345,9 +353,14 @@ class HTTPConnection(asyncio.Protocol):
 
     # -- running the app -------------------------------------------------------------------
 
-    async def _run_asgi(self, cycle: RequestCycle) -> None:
+    async def _run_app(self, cycle: RequestCycle) -> None:
+        """Run the app for one request (native entry or ASGI; failures handled alike)."""
         try:
-            await self.state.app(cycle.scope, cycle.receive, cycle.send)
+            native = self.state.native
+            if native is not None:
+                await native(cycle)
+            else:
+                await self.state.app(cycle.scope, cycle.receive, cycle.send)
         except ClientDisconnected:
             logger.debug("client %s went away while the app was sending", self._client)
         except Exception:
@@ -499,22 +512,30 @@ class HTTPConnection(asyncio.Protocol):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _scope(self, head: RequestHead) -> Scope:
-        target = head.target
-        headers = head.headers
-        if target[:1] != b"/" and target != b"*":
-            target, headers = _origin_form(target, headers)
-        raw_path, _, query = target.partition(b"?")
+    def scope_for(self, cycle: RequestCycle) -> Scope:
+        """The ASGI scope of ``cycle``'s request."""
+        return self._scope(
+            cycle.method, cycle.raw_path, cycle.query_string, cycle.headers, cycle.http_version
+        )
+
+    def _scope(
+        self,
+        method: str,
+        raw_path: bytes,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        http_version: str,
+    ) -> Scope:
         text = raw_path.decode("ascii")
         state = self.state
         return {
             "type": "http",
             "asgi": state.asgi,
-            "http_version": head.http_version,
+            "http_version": http_version,
             "server": self._server,
             "client": self._client,
             "scheme": state.scheme,
-            "method": _METHODS.get(head.method) or head.method.decode("ascii"),
+            "method": method,
             "root_path": state.config.root_path,
             "path": unquote(text) if "%" in text else text,
             "raw_path": raw_path,
@@ -620,6 +641,18 @@ def _address(value: Any) -> tuple[str, int] | None:
 
 def _client_text(client: tuple[str, int] | None) -> str:
     return f"{client[0]}:{client[1]}" if client else "unix"
+
+
+def _split_target(head: RequestHead) -> tuple[bytes, bytes, list[tuple[bytes, bytes]]]:
+    """The head's (raw path, query string, headers) as the scope holds them: an absolute-form
+    target is reduced to its path, and its authority replaces Host."""
+    target = head.target
+    if target[:1] == b"/" or target == b"*":
+        raw_path, _, query = target.partition(b"?")
+        return raw_path, query, head.headers
+    target, headers = _origin_form(target, head.headers)
+    raw_path, _, query = target.partition(b"?")
+    return raw_path, query, headers
 
 
 def _origin_form(

@@ -1,4 +1,6 @@
-"""One request/response exchange seen from the ASGI app: the ``receive`` and ``send`` callables.
+"""One request/response exchange seen from the app: the ASGI ``receive`` and ``send`` callables,
+and the native interface (``types.NativeExchange``: the request's parts, a scope built only
+when read, and ``respond``, a whole response in one call).
 
 The connection (``connection.HTTPConnection``) feeds body bytes in and owns the socket; this
 module turns them into ASGI messages and turns the app's messages into wire bytes (``wire``).
@@ -66,12 +68,17 @@ class CycleOwner(Protocol):
     def response_done(self, cycle: RequestCycle) -> None:
         """The response was written whole (or abandoned); the connection decides what is next."""
 
+    def scope_for(self, cycle: RequestCycle) -> Scope:
+        """The ASGI scope of the cycle's request (called at most once per cycle)."""
+
     def transport_for_sendfile(self) -> asyncio.Transport | None:
         """The transport if ``loop.sendfile`` may use it (plain TCP), else None."""
 
 
 class RequestCycle:
-    """ASGI ``receive``/``send`` for one request. Create one per request head.
+    """ASGI ``receive``/``send`` and the ``types.NativeExchange`` of one request. Create one
+    per request head, with the target already split into ``raw_path`` and ``query_string``
+    (and ``headers`` as the scope will hold them).
 
     ``keep_alive`` starts as what the client and the server allow; the response may only lower
     it. ``status`` and ``body_sent`` (bytes) feed the access log.
@@ -88,24 +95,41 @@ class RequestCycle:
         "_headers",
         "_owner",
         "_pending",
+        "_scope",
         "body_complete",
         "body_sent",
         "body_size",
         "disconnected",
         "expect_continue",
         "head",
+        "headers",
+        "http_version",
         "keep_alive",
+        "loop",
+        "method",
+        "query_string",
+        "raw_path",
         "response_complete",
         "response_started",
-        "scope",
         "status",
     )
 
-    def __init__(self, owner: CycleOwner, head: RequestHead, scope: Scope, keep_alive: bool):
+    def __init__(
+        self,
+        owner: CycleOwner,
+        head: RequestHead,
+        keep_alive: bool,
+        method: str,
+        target: tuple[bytes, bytes, list[tuple[bytes, bytes]]],
+    ):
         self._owner = owner
+        self.loop = owner.loop
         self.head = head
-        self.scope = scope
         self.keep_alive = keep_alive
+        self.method = method
+        self.raw_path, self.query_string, self.headers = target
+        self.http_version = head.http_version
+        self._scope: Scope | None = None
         self._body: list[bytes] = []
         self._pending = 0
         self._delivered = False  # the last http.request message (more_body False) was returned
@@ -123,6 +147,14 @@ class RequestCycle:
         self._declared = -1
         self._body_waiter: asyncio.Future[None] | None = None
         self._disconnect_waiter: asyncio.Future[None] | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """The request's ASGI scope, built on first read (the native path may never read it)."""
+        scope = self._scope
+        if scope is None:
+            scope = self._scope = self._owner.scope_for(self)
+        return scope
 
     # -- fed by the connection -------------------------------------------------------------
 
@@ -224,12 +256,23 @@ class RequestCycle:
         else:
             raise InvalidResponse(f"unexpected ASGI message {kind!r}")
 
+    def respond(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """The whole response in one call (``types.NativeExchange.respond``): what
+        ``http.response.start`` then one final ``http.response.body`` send, written at once."""
+        if self.disconnected:
+            raise ClientDisconnected("client disconnected")
+        self._begin(int(status), headers)
+        self._write_body(body, False)
+
     def _start(self, message: Message) -> None:
+        self._begin(int(message["status"]), list(message.get("headers", ())))
+
+    def _begin(self, status: int, headers: list[tuple[bytes, bytes]]) -> None:
         if self.response_started:
             raise InvalidResponse("http.response.start sent twice")
         self.response_started = True
-        self.status = int(message["status"])
-        self._headers = list(message.get("headers", ()))
+        self.status = status
+        self._headers = headers
 
     def _write_body(self, body: bytes, more: bool) -> None:
         """Frame and queue one body message (synchronous: only ``send`` waits, and only for a

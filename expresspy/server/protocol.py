@@ -11,10 +11,17 @@ optional ``httptools_parser.HttptoolsParser`` has llhttp parse the head instead 
 h11 reads requests only: the response side is serialized by ``wire`` (much cheaper than h11's
 writer), so ``H11Parser`` calls h11's reading functions without the connection state machine
 that would track both sides.
+
+Plain heads skip the back-end: ``plain_head`` matches a pre-checked head against h11's own
+grammar (request line with an origin-form target, header fields) in one regular expression,
+and when it matches, with one Host and no Transfer-Encoding, it builds the ``RequestHead``
+h11 would (names lower-cased, values without OWS). Anything else goes to the back-end's full
+parse. The fuzz tests compare both ways on every input (tests/server/test_fuzz.py).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Final, Protocol
 
@@ -44,6 +51,7 @@ __all__ = [
     "RequestHead",
     "RequestParser",
     "make_head",
+    "plain_head",
 ]
 
 
@@ -149,6 +157,9 @@ class HeadFramingParser:
     )
     name: ClassVar[str] = ""
     """The back-end's name, as ``ServerConfig.http`` spells it (for the startup log line)."""
+    plain_heads: ClassVar[bool] = True
+    """Whether plain heads are parsed by ``plain_head`` instead of the back-end (the fuzz
+    tests turn it off in a subclass to compare both ways)."""
 
     def __init__(
         self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
@@ -229,7 +240,10 @@ class HeadFramingParser:
             head = bytes(buf[:end])
             del buf[:end]
         check_head(head, self._limits)
-        result = self._parse_head(head)
+        result = plain_head(head) if self.plain_heads else None
+        if result is None:
+            result = self._parse_head(head)
+        self._start_body(result)
         self._state = _BODY
         if result.chunked:
             self._chunk_check = ChunkedFramingCheck(
@@ -245,6 +259,10 @@ class HeadFramingParser:
 
     def _parse_head(self, head: bytes) -> RequestHead:
         """Parse a complete head that passed ``check_head``; raise ProtocolFailure if bad."""
+        raise NotImplementedError
+
+    def _start_body(self, head: RequestHead) -> None:
+        """Get ready to read the body ``head`` announces (whoever parsed the head)."""
         raise NotImplementedError
 
     def _feed_body(self, data: bytes) -> None:
@@ -392,16 +410,17 @@ class H11Parser(_H11Reading):
         if event is None:  # pragma: no cover - the head is complete
             raise ProtocolFailure(400, "Bad request")
         version = event.http_version.decode("ascii")
-        result = make_head(event.method, event.target, version, list(event.headers))
+        return make_head(event.method, event.target, version, list(event.headers))
+
+    def _start_body(self, head: RequestHead) -> None:
         # The framing h11 would pick: its grammar let through only "chunked" as a coding and
         # one Content-Length; no length means no body on a request (RFC 9112 §6.3).
-        if result.chunked:
+        if head.chunked:
             self._reader = ChunkedReader()
-        elif result.content_length:
-            self._reader = ContentLengthReader(result.content_length)
+        elif head.content_length:
+            self._reader = ContentLengthReader(head.content_length)
         else:
             self._reader = None
-        return result
 
     def _take_body(self, data: bytes) -> None:
         self._body += data
@@ -410,6 +429,11 @@ class H11Parser(_H11Reading):
         data = bytes(self._body)
         self._body = ReceiveBuffer()
         return data
+
+    def _next_body_event(self) -> Event:
+        if self._reader is None:  # no body (most requests): nothing for h11 to read
+            return self._end_of_request()
+        return super()._next_body_event()
 
     def _read_body_event(self) -> object:
         reader = self._reader
@@ -439,6 +463,7 @@ class H11ConnectionParser(_H11Reading):
     """
 
     __slots__ = ("_conn",)
+    plain_heads = False  # h11's Connection must read every head to read the body after it
 
     def __init__(
         self, limits: HeadLimits, max_chunk_line: int = 4096, min_chunk_average: int | None = None
@@ -469,6 +494,9 @@ class H11ConnectionParser(_H11Reading):
         self._conn = conn
         version = event.http_version.decode("ascii")
         return make_head(event.method, event.target, version, list(event.headers))
+
+    def _start_body(self, head: RequestHead) -> None:
+        """The Connection that read the head reads the body."""
 
     def _take_body(self, data: bytes) -> None:
         assert self._conn is not None
@@ -524,6 +552,46 @@ def make_head(
     return RequestHead(
         method, target, version, headers, keep_alive, content_length, chunked, expect, upgrade
     )
+
+
+# h11's grammar (h11/_abnf.py: RFC 9110/9112's request-line and field-line), over a whole head
+# whose request target is in origin form. ``\s`` in a bytes pattern is ASCII whitespace only,
+# as in h11's patterns. h11 writes a field value as ``vchar+ ([ \t]+ vchar+)*``; the same
+# strings are ``vchar ((vchar | SP | HTAB)* vchar)?``, written so here because single-character
+# repeats are the regular expression engine's fast loops.
+_TOKEN_RE = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
+_FIELD_VALUE_RE = rb"(?:[^\x00\s](?:[^\x00\r\n\x0b\x0c]*[^\x00\s])?)?"
+_PLAIN_HEAD = re.compile(
+    rb"(%s) (/[\x21-\x7e]*) HTTP/(1\.[01])\r\n((?:%s:[ \t]*%s[ \t]*\r\n)*)\r\n"
+    % (_TOKEN_RE, _TOKEN_RE, _FIELD_VALUE_RE)
+)
+_VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
+
+
+def plain_head(head: bytes) -> RequestHead | None:
+    """The ``RequestHead`` h11 would parse from ``head`` (which passed ``check_head``), or
+    None when the head is not plain: a target not in origin form, a field line h11's grammar
+    refuses, no Host or more than one, or a Transfer-Encoding (h11 lower-cases its value).
+    The back-end's own parse handles those, and answers the errors among them."""
+    match = _PLAIN_HEAD.fullmatch(head)
+    if match is None:
+        return None
+    method, target, version, fields = match.groups()
+    # Each line is known to be ``name:OWS value OWS`` (the match above): split, do not match.
+    lines = fields.split(b"\r\n")
+    del lines[-1]
+    headers = []
+    hosts = 0
+    for line in lines:
+        raw_name, _, value = line.partition(b":")
+        name = raw_name.lower()
+        if name == b"host":
+            hosts += 1
+        headers.append((name, value.strip(b" \t")))
+    if hosts != 1:
+        return None
+    result = make_head(method, target, _VERSIONS[version], headers)
+    return None if result.chunked else result
 
 
 def _h11_readers_work() -> bool:

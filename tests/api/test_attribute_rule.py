@@ -22,6 +22,8 @@ from expresspy.testing import request
 
 from .helpers import error_message_app
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 # Express 5.3.0's public names (camelCase as in JavaScript).
 EXPRESS_REQ = [
     # lib/request.js methods and getters

@@ -15,6 +15,8 @@ from expresspy.testing import request
 
 from .helpers import app_with, json_of
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 PROPERTIES = (
     "ip",
     "ips",

@@ -11,6 +11,8 @@ from expresspy.testing import request
 
 from .helpers import app_with, wire_headers
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 TARGET = '/dest?a=b c&d=é<>"'
 ENCODED = "/dest?a=b%20c&d=%C3%A9%3C%3E%22"
 

@@ -10,6 +10,8 @@ from expresspy.testing import request
 
 from .helpers import app_with, wire_headers
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 JSONP_BODY = '/**/ typeof foo.bar === \'function\' && foo.bar({"a":1,"s":"\\u2028<x>"});'
 
 

@@ -19,6 +19,8 @@ from expresspy.testing import request
 
 from .helpers import app_with, wire_headers
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 MTIME = 1577934245  # Thu, 02 Jan 2020 03:04:05 GMT
 ETAG = 'W/"10-16f6435cc88"'
 BASE = [

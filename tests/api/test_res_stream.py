@@ -7,9 +7,13 @@ import asyncio
 import threading
 from typing import Any
 
+import pytest
+
 from expresspy.testing import request
 
 from .helpers import app_with, wire_headers
+
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
 
 
 def test_write_streams_chunked_over_the_real_server() -> None:

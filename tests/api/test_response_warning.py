@@ -13,6 +13,8 @@ import pytest
 from expresspy import express
 from expresspy.testing import request
 
+pytestmark = pytest.mark.usefixtures("server_path")  # native and ASGI
+
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [

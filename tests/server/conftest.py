@@ -1,9 +1,11 @@
-"""The ``backend`` fixture: runs a test module once per request-parser back-end.
+"""The ``backend`` and ``app_path`` fixtures: a test module once per parser back-end and app path.
 
 A module that uses it (``pytestmark = pytest.mark.usefixtures("backend")``, or a fixture that
 takes ``backend``) runs its tests against h11, then httptools, then httptools on uvloop (the
-``speed`` extra's loop: uvloop's transports and scheduling differ from asyncio's);
-``rawhttp.running`` starts servers with the back-end and loop in force.
+``speed`` extra's loop: uvloop's transports and scheduling differ from asyncio's). A module
+that also uses ``app_path`` runs each of those over both app paths (ASGI, and the server's
+native interface). ``rawhttp.running`` starts servers with the back-end, loop and path in
+force.
 """
 
 from __future__ import annotations
@@ -24,6 +26,20 @@ MISSING = "httptools is not installed: pip install 'expresspy[speed]' (the test 
 def have_backend(name: str) -> bool:
     """True when ``name``'s parser package can be imported here."""
     return name != "httptools" or importlib.util.find_spec("httptools") is not None
+
+
+PATHS = ["asgi", "native"]
+"""How the server calls the app: ASGI, or ``serve_native`` (``rawhttp.NativeBridge`` for the
+plain ASGI test apps, expresspy's own ``serve_native`` for its apps)."""
+
+
+@pytest.fixture(scope="module", params=PATHS)
+def app_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The app path; servers started through ``rawhttp.running`` use it meanwhile."""
+    path: str = request.param
+    previous = rawhttp.set_path(path)
+    yield path
+    rawhttp.set_path(previous)
 
 
 @pytest.fixture(scope="module", params=RUNS)

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from expresspy.server import BackgroundServer, ServerConfig
-from expresspy.server.types import Message, Receive, Scope, Send
+from expresspy.server.types import Message, NativeExchange, Receive, Scope, Send
 
 
 @dataclass
@@ -139,11 +139,58 @@ def set_loop(name: str) -> str:
     return previous
 
 
+_path = "asgi"
+
+
+def set_path(name: str) -> str:
+    """Make ``running`` serve apps through ASGI (``"asgi"``) or through the server's native
+    interface (``"native"``: a plain ASGI app is wrapped in ``NativeBridge``); return the
+    previous choice."""
+    global _path
+    previous, _path = _path, name
+    return previous
+
+
+class NativeBridge:
+    """Serves an ASGI test app through the server's native interface (``NativeApp``): the
+    app gets the exchange's scope (built on first read), ``receive`` and ``send``; a start
+    message followed by a final body message goes out as one ``exchange.respond`` call, as
+    expresspy's apps send whole responses. Lifespan still goes through ASGI."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    async def serve_native(self, exchange: NativeExchange) -> None:
+        """One HTTP request through the native interface."""
+        held: list[Message] = []
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start" and not held:
+                held.append(message)  # sent with the body if that comes whole
+                return
+            if held:
+                start = held.pop()
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    headers = list(start.get("headers", []))
+                    exchange.respond(start["status"], headers, message.get("body", b""))
+                    return
+                await exchange.send(start)
+            await exchange.send(message)
+
+        await self.app(exchange.scope, exchange.receive, send)
+
+
 @contextlib.contextmanager
 def running(app: Any, **settings: Any) -> Iterator[BackgroundServer]:
     """A BackgroundServer on a free loopback port with ``settings`` applied to ServerConfig
-    (and the back-end and loop chosen by ``set_backend`` and ``set_loop`` unless ``settings``
-    names them)."""
+    (and the back-end, loop and path chosen by ``set_backend``, ``set_loop`` and ``set_path``
+    unless ``settings`` names them)."""
+    if _path == "native" and not hasattr(app, "serve_native"):
+        app = NativeBridge(app)
+    settings.setdefault("native", _path == "native")
     settings.setdefault("http", _backend)
     settings.setdefault("loop", _loop)
     settings.setdefault("port", 0)

@@ -16,6 +16,8 @@ from expresspy.server import BackgroundServer, LifespanFailure, ServerConfig
 
 from .rawhttp import EchoApp, connect, exchange, read_responses, read_until_close, respond, running
 
+pytestmark = pytest.mark.usefixtures("app_path")  # ASGI and native
+
 GET = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
 
 
@@ -337,3 +339,29 @@ def test_date_header_is_current_and_renewed_every_second() -> None:
             assert abs(dates[-1] - time.time()) <= 1.5
             time.sleep(1.2)
     assert dates[1] > dates[0]
+
+
+class BothEntries:
+    """An app with both entries, answering which one the server called."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await respond(send, 200, b"asgi")
+
+    async def serve_native(self, exchange: Any) -> None:
+        """The native entry: the request's parts without a scope, one respond call."""
+        body = b"native %s %s %s" % (
+            exchange.method.encode(),
+            exchange.raw_path,
+            exchange.query_string,
+        )
+        exchange.respond(200, [(b"content-type", b"text/plain")], body)
+
+
+@pytest.mark.parametrize(("native", "answer"), [(True, b"native GET /p q=1"), (False, b"asgi")])
+def test_the_native_entry_is_called_unless_turned_off(native: bool, answer: bytes) -> None:
+    with running(BothEntries(), native=native) as srv:
+        responses, _ = exchange(
+            srv.port, b"GET /p?q=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        )
+    assert [(r.status, r.body) for r in responses] == [(200, answer)]

@@ -15,7 +15,7 @@ import pytest
 
 from .rawhttp import Response, parse_responses, running, wait_until
 
-pytestmark = pytest.mark.usefixtures("backend")
+pytestmark = pytest.mark.usefixtures("backend", "app_path")  # each back-end, both paths
 
 BODY_SIZE = 64 * 1024
 REQUESTS = 1000

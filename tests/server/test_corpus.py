@@ -108,7 +108,7 @@ def _expected_with_host(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def servers(backend: str) -> Iterator[dict[str, tuple[EchoApp, int]]]:
+def servers(backend: str, app_path: str) -> Iterator[dict[str, tuple[EchoApp, int]]]:
     """One server per distinct settings mapping, started lazily and stopped at the end."""
     cache: dict[str, tuple[EchoApp, int]] = {}
     stack: list[Any] = []

@@ -23,6 +23,8 @@ from .rawhttp import (
     running,
 )
 
+pytestmark = pytest.mark.usefixtures("app_path")  # ASGI and native
+
 MARK = b"Zq9Mark"
 R = b"POST /e HTTP/1.1\r\nHost: a\r\n"
 CHUNKED = R + b"Transfer-Encoding: chunked\r\n\r\n"

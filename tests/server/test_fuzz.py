@@ -258,3 +258,44 @@ def test_back_ends_agree_on_framing_whitespace(case: tuple[bytes, list[int]]) ->
     h11 = drive(*case, H11Parser)
     assert drive(*case, parser_class("httptools")) == h11
     assert drive(*case, H11ConnectionParser) == h11
+
+
+def own_heads(parser_type: type[HeadFramingParser]) -> type[HeadFramingParser]:
+    """``parser_type`` parsing every head itself (``plain_head`` turned off)."""
+    return type(f"Own{parser_type.__name__}", (parser_type,), {"plain_heads": False})
+
+
+FIELD_BYTES = [b"a", b"Z", b"-", b"_", b"!", b" ", b"\t", b":", b"\x80", b"\xff", b"\x0b", b"\x0c"]
+FIELD_BYTES += [b"\x7f", b"\x00", b",", b"/", b"host", b"Host", b"chunked", b"5"]
+
+
+@st.composite
+def plain_head_request(draw: st.DrawFn) -> tuple[bytes, list[int]]:
+    """A request line in origin form (or nearly) and field lines built from the bytes that
+    decide h11's field grammar: OWS, obs-text, VT/FF, names and values that matter."""
+    target = draw(st.sampled_from([b"/", b"/a?b=c", b"/%20x", b"*", b"//x", b"/\x7f"]))
+    version = draw(st.sampled_from([b"1.1", b"1.0", b"1.2", b"2.0"]))
+    lines = [b"GET " + target + b" HTTP/" + version + b"\r\n"]
+    for _ in range(draw(st.integers(0, 4))):
+        name = draw(st.sampled_from([b"Host", b"host", b"X-A", b"Content-Length", b"X A", b""]))
+        value = b"".join(draw(st.lists(st.sampled_from(FIELD_BYTES), max_size=6)))
+        lines.append(name + b":" + value + b"\r\n")
+    cuts = draw(st.lists(st.integers(1, 16), max_size=8))
+    return b"".join(lines) + b"\r\n" + PIPELINED, cuts
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated() | plain_head_request() | framing_header_request())
+def test_plain_heads_read_as_h11_reads_them(case: tuple[bytes, list[int]]) -> None:
+    """``plain_head`` (the parse that skips the back-end) gives what h11 gives for every
+    input: the same heads, bodies and failures as H11Parser reading every head itself."""
+    assert drive(*case, H11Parser) == drive(*case, own_heads(H11Parser))
+
+
+@pytest.mark.skipif(not have_backend("httptools"), reason=MISSING)
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(plain_head_request())
+def test_back_ends_agree_on_field_grammar(case: tuple[bytes, list[int]]) -> None:
+    """httptools (llhttp reads its heads) and h11 (plain heads read by ``plain_head``) give
+    the same heads and failures for field lines made of the bytes h11's grammar turns on."""
+    assert drive(*case, parser_class("httptools")) == drive(*case, H11Parser)

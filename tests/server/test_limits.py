@@ -21,7 +21,7 @@ from .rawhttp import (
     send,
 )
 
-pytestmark = pytest.mark.usefixtures("backend")
+pytestmark = pytest.mark.usefixtures("backend", "app_path")  # each back-end, both paths
 
 
 def _request_with_target(length: int) -> bytes:

@@ -14,7 +14,7 @@ from expresspy.server.types import Receive, Scope, Send
 
 from .rawhttp import connect, exchange, read_responses, read_until_close, running
 
-pytestmark = pytest.mark.usefixtures("backend")
+pytestmark = pytest.mark.usefixtures("backend", "app_path")  # each back-end, both paths
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:

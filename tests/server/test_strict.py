@@ -154,7 +154,7 @@ BODY_LEVEL = ("H-15", "H-16", "H-17", "H-18", "H-19", "I16-1")
 
 
 @pytest.fixture(scope="module")
-def server(backend: str) -> Iterator[tuple[EchoApp, int]]:
+def server(backend: str, app_path: str) -> Iterator[tuple[EchoApp, int]]:
     app = EchoApp()
     with running(app) as srv:
         yield app, srv.port

@@ -24,6 +24,8 @@ def require(http: str) -> None:
         pytest.fail("httptools is missing: the test extra installs it")
 
 
+pytestmark = pytest.mark.usefixtures("app_path")  # ASGI and native
+
 REQUEST = b"GET /%d HTTP/1.1\r\nHost: a\r\n\r\n"
 _seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen")
 
