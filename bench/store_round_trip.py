@@ -10,10 +10,13 @@ cost minus MemoryStore's minus this.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from apps.common import REDIS_PREFIX, REDIS_URL
 
@@ -27,7 +30,10 @@ async def redis_round_trips(count: int) -> None:
     """``count`` GET + SET EX of one key, awaited one after the other."""
     from redis.asyncio import Redis
 
-    client = Redis.from_url(REDIS_URL)
+    from expresspy.session import RedisStore
+
+    store_client = os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store"
+    client = RedisStore(REDIS_URL).client if store_client else Redis.from_url(REDIS_URL)
     key = f"{REDIS_PREFIX}round-trip"
     try:
         await client.set(key, VALUE, ex=TTL)
@@ -38,10 +44,12 @@ async def redis_round_trips(count: int) -> None:
         await client.aclose()
 
 
-def sqlite_round_trips(count: int) -> None:
-    """``count`` SELECT + upsert of one row, as SQLiteStore's statements (WAL file)."""
+def sqlite_round_trips(count: int, in_thread: bool) -> None:
+    """``count`` SELECT + upsert of one row, as SQLiteStore's statements (WAL file); each in a
+    worker thread with ``in_thread``, awaited from an event loop, as SQLiteStore runs them."""
     with tempfile.TemporaryDirectory() as folder:
-        db = sqlite3.connect(Path(folder) / "round-trip.sqlite3", isolation_level=None)
+        db = sqlite3.connect(Path(folder) / "round-trip.sqlite3", isolation_level=None,
+                             check_same_thread=False)  # fmt: skip
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, "
@@ -49,21 +57,34 @@ def sqlite_round_trips(count: int) -> None:
         upsert = ("INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) "
                   "DO UPDATE SET sess = excluded.sess, expires = excluded.expires")  # fmt: skip
         expires = int(time.time() * 1000) + TTL * 1000
-        db.execute(upsert, ("sid", VALUE, expires))
-        for _ in range(count):
-            db.execute("SELECT sess FROM sessions WHERE sid = ? AND expires > ?",
-                       ("sid", int(time.time() * 1000))).fetchone()  # fmt: skip
+
+        def read() -> Any:
+            return db.execute("SELECT sess FROM sessions WHERE sid = ? AND expires > ?",
+                              ("sid", int(time.time() * 1000))).fetchone()  # fmt: skip
+
+        def write() -> None:
             db.execute(upsert, ("sid", VALUE, expires))
+
+        async def threaded() -> None:
+            for _ in range(count):
+                await asyncio.to_thread(read)
+                await asyncio.to_thread(write)
+
+        write()
+        if in_thread:
+            asyncio.run(threaded())
+        else:
+            for _ in range(count):
+                read()
+                write()
         db.close()
 
 
 def run(store: str, count: int) -> None:
     """Run ``count`` round trips of ``store`` (``redis`` or ``sqlite``)."""
     if store == "redis":
-        import asyncio
-
         asyncio.run(redis_round_trips(count))
     elif store == "sqlite":
-        sqlite_round_trips(count)
+        sqlite_round_trips(count, os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store")
     else:
         raise ValueError(f"no round trip for store {store!r}")
