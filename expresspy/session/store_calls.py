@@ -85,12 +85,13 @@ class StoreCalls:
         # on the store later is looked at afresh.
         self.is_async: dict[Any, bool] = {}
 
-    async def call(self, operation: str, *args: Any) -> Any:
-        """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
+    def call(self, operation: str, *args: Any) -> Awaitable[Any]:
+        """What to await to run ``store.<operation>(*args)`` within the timeout (plain or
+        async methods)."""
+        # Not a coroutine of its own: one frame fewer that each resumption of the store's
+        # call passes through (the store method's coroutine starts only when awaited).
         method = getattr(self.store, operation)
-        return await self.bounded(
-            operation, store_call(method, args, self.coroutine_function(method))
-        )
+        return self.bounded(operation, store_call(method, args, self.coroutine_function(method)))
 
     async def bounded(self, operation: str, call: Awaitable[T]) -> T:
         """Await ``call`` (the store's ``operation``) within the timeout, its errors mapped
