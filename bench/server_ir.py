@@ -11,6 +11,10 @@ measures what no server can avoid here (asyncio, the syscalls, the client).
 (``apps/expresspy_app.py``, async handlers; the client keeps the session cookie), and
 ``--peer`` serves the same workload with uvicorn + Starlette (``apps/starlette_app.py``) on the
 same protocol, in the same process: run it from ``bench/.venv``, which has the peers.
+``--store sqlite|redis`` gives ``--app session`` the store of the harness's ``session-sqlite``
+or ``session-redis`` workload (MemoryStore by default); callgrind counts only this process, so
+the Redis server's own work is left out. ``--app round-trip --store redis|sqlite`` measures
+that store's round trip alone, with no server (``store_round_trip.py``).
 
     python bench/server_ir.py --callgrind --http httptools --requests 2000
     python bench/server_ir.py --http h11 --requests 20000
@@ -21,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import importlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,6 +39,7 @@ from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
+import store_round_trip  # noqa: E402
 from server_app import BODY, app  # noqa: E402
 
 from expresspy.server import Server, ServerConfig  # noqa: E402
@@ -90,11 +97,16 @@ class _Canned(asyncio.Protocol):
         self.transport.write(self.RESPONSE)
 
 
-def load_app(name: str, peer: bool) -> Any:
-    """The ASGI app to serve: the raw one, or a harness app for workload ``name``."""
+def load_app(name: str, peer: bool, store: str = "memory") -> Any:
+    """The ASGI app to serve: the raw one, or a harness app for workload ``name`` (the
+    session workload with ``store``: ``memory``, or a ``session-<store>`` workload's)."""
     if name == "raw":
         return app
-    os.environ["BENCH_WORKLOAD"] = name
+    os.environ["BENCH_WORKLOAD"] = name if store == "memory" else f"{name}-{store}"
+    if "BENCH_STATIC_DIR" not in os.environ:  # a fresh SQLite file for each run
+        folder = tempfile.mkdtemp(prefix="server-ir-")
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["BENCH_STATIC_DIR"] = folder
     os.environ["BENCH_HANDLERS"] = "async"
     module = importlib.import_module("apps.starlette_app" if peer else "apps.expresspy_app")
     return module.app
@@ -118,10 +130,12 @@ async def start_uvicorn(asgi: Any, http: str) -> tuple[asyncio.AbstractServer, i
     return server, server.sockets[0].getsockname()[1]
 
 
-async def serve_requests(count: int, http: str, app_name: str = "raw", peer: bool = False) -> float:
+async def serve_requests(
+    count: int, http: str, app_name: str = "raw", peer: bool = False, store: str = "memory"
+) -> float:
     """Serve ``count`` requests; return the seconds they took."""
     loop = asyncio.get_running_loop()
-    asgi = load_app(app_name, peer)
+    asgi = load_app(app_name, peer, store)
     if http == "floor":
         canned = await loop.create_server(_Canned, "127.0.0.1", 0)
         port = canned.sockets[0].getsockname()[1]
@@ -188,22 +202,41 @@ def main() -> None:
     parser.add_argument(
         "--app",
         default="raw",
-        choices=["raw", "hello", "session"],
-        help="raw: the framework-free ASGI app; hello/session: the harness's app for that workload",
+        choices=["raw", "hello", "session", "round-trip"],
+        help="raw: the framework-free ASGI app; hello/session: the harness's app for that "
+        "workload; round-trip: the --store's own round trip, no server",
     )
     parser.add_argument(
         "--peer", action="store_true", help="serve with uvicorn + Starlette instead of expresspy"
     )
+    parser.add_argument(
+        "--store",
+        default="memory",
+        choices=["memory", "sqlite", "redis"],
+        help="the store of --app session (the harness's session-sqlite/session-redis store)",
+    )
     parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
-    label = f"{'uvicorn+starlette' if args.peer else 'expresspy'} {args.http} {args.app}"
+    if args.store != "memory" and args.app not in ("session", "round-trip"):
+        parser.error("--store needs --app session or round-trip")
+    if args.app == "round-trip" and args.store == "memory":
+        parser.error("--app round-trip needs --store sqlite or redis")
+    app_label = args.app if args.store == "memory" else f"{args.app}-{args.store}"
+    label = f"{'uvicorn+starlette' if args.peer else 'expresspy'} {args.http} {app_label}"
     if args.callgrind:
-        options = ["--http", args.http, "--app", args.app, *(["--peer"] if args.peer else [])]
+        options = ["--http", args.http, "--app", args.app, "--store", args.store,
+                   *(["--peer"] if args.peer else [])]  # fmt: skip
         small = instructions(args.requests, options)
         large = instructions(2 * args.requests, options)
         print(f"{label}: {(large - small) / args.requests:.0f} instructions per request")
         return
-    elapsed = asyncio.run(serve_requests(args.requests, args.http, args.app, args.peer))
+    if args.app == "round-trip":
+        start = time.perf_counter()
+        store_round_trip.run(args.store, args.requests)
+        elapsed = time.perf_counter() - start
+        print(f"{label}: {elapsed * 1e6 / args.requests:.1f} µs per round trip")
+        return
+    elapsed = asyncio.run(serve_requests(args.requests, args.http, args.app, args.peer, args.store))
     print(f"{label}: {elapsed * 1e6 / args.requests:.1f} µs per request (client included)")
 
 

@@ -33,7 +33,7 @@ from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, session_from_record
-from .store import JSON, SessionRecord
+from .store import JSON, AsyncTextRecords, SessionRecord
 from .store_calls import StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
@@ -539,32 +539,34 @@ class RequestSession:
         # save recording it, so the data cannot change in between.
         now = SessionHash(sess)
         if self.should_save(now):
-            if self.write_now(sess, now()):
-                return None
-            return self.store_session(sess, digest=now())
+            return self.write_text(sess, now())
         if self.should_touch(now):
             if self.needs_refresh():
                 return self.calls.refresh(sess.id, self.record(sess))
             return self.calls.touch(sess.id, self.record(sess))
         return None
 
-    def write_now(self, sess: Session, data_text: str) -> bool:
-        """Save ``sess``, whose data's JSON is ``data_text``, straight into a store with
-        :class:`~expresspy.session.store.TextRecords`: the record's text is put together from
-        that JSON and the cookie's, never encoded as a whole. False when this path does not
-        apply (another store, ``concurrency="merge"``, data that is no plain JSON object):
-        then :meth:`store_session` saves it.
+    def write_text(self, sess: Session, data_text: str) -> Awaitable[None] | None:
+        """Save ``sess``, whose data's JSON is ``data_text``; what to await, if anything.
+
+        A store with :class:`~expresspy.session.store.TextRecords` (written to now) or
+        :class:`~expresspy.session.store.AsyncTextRecords` gets the record's text, put
+        together from that JSON and the cookie's, never encoded as a whole. Any other store,
+        ``concurrency="merge"`` and data that is no plain JSON object go through
+        :meth:`store_session`.
         """
-        text = self.calls.text_for("merge")
+        calls = self.calls
+        text = calls.text_for("merge")
+        later = calls.async_text_for("merge") if text is None else None
         data = sess.data()
         if (
-            text is None
-            or self.calls.merge_keys
+            (text is None and later is None)
+            or calls.merge_keys
             or not data_text.startswith("{")
             or "cookie" in data
             or META_KEY in data
         ):
-            return False
+            return self.store_session(sess, digest=data_text)
         self.saved_hash = data_text
         meta = None
         if self.meta is not None:
@@ -572,17 +574,29 @@ class RequestSession:
             meta = dict(self.meta)
         cookie, sid = sess.cookie, sess.id
         record = record_text(JSON.dumps(cookie.to_json()), data_text, meta)
-        expires = cookie.expires
-        self.calls.write_text_now(
-            text,
-            sid,
-            record,
-            expires=None if expires is None else datetime_to_ms(expires),
-            meta=meta,
-            existing=self.stored_id == sid,
+        expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+        existing = self.stored_id == sid
+        if text is None:
+            assert later is not None
+            return self.write_later(later, sid, record, expires, meta, existing)
+        calls.write_text_now(text, sid, record, expires=expires, meta=meta, existing=existing)
+        self.stored_id = sid
+        return None
+
+    async def write_later(
+        self,
+        text: AsyncTextRecords,
+        sid: str,
+        record: str,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        existing: bool,
+    ) -> None:
+        """:meth:`write_text`'s write through a store's async text path."""
+        await self.calls.write_text(
+            text, sid, record, expires=expires, meta=meta, existing=existing
         )
         self.stored_id = sid
-        return True
 
     async def wait_pending(self) -> None:
         """Let operations the handler started (save, destroy, ...) finish first."""

@@ -19,15 +19,24 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import random
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
+from .cookie import now_ms
 from .errors import CorruptSessionRecord, SessionStoreBusy
 from .load import reports_load
 from .patch import SessionPatch, apply_patch
 from .redis_client import CallGate, PoolExhausted, is_cluster, make_client
-from .redis_merge import CORRUPT, CORRUPT_EXPIRY, MERGE_SCRIPT, merge_arguments
+from .redis_merge import (
+    CORRUPT,
+    CORRUPT_EXPIRY,
+    KEEPS_META,
+    MERGE_SCRIPT,
+    WRITE_SCRIPT,
+    merge_arguments,
+)
 from .store import (
     JSON,
     Serializer,
@@ -110,6 +119,9 @@ class RedisStore(Store):
     then waits ``timeout + wait_timeout`` for each reply, so that WAIT can always answer.
     """
 
+    #: Saves hand over the record's JSON as the middleware built it (store.AsyncTextRecords).
+    async_text_records = True
+
     def __init__(
         self,
         client: str | Redis,
@@ -168,7 +180,7 @@ class RedisStore(Store):
         self.serializer = serializer
         self.pool_size = pool_size
         self.pool_timeout = pool_timeout
-        self._merge_sha: str | None = None  # the merge script's SHA1 once Redis has it
+        self._script_shas: dict[str, str] = {}  # each script's SHA1 once Redis has it
 
     async def aclose(self) -> None:
         """Close the connections of a client this store made from a URL.
@@ -250,27 +262,64 @@ class RedisStore(Store):
         return await self._merge_by_watch(sid, patch)
 
     async def _merge_by_script(self, sid: str, patch: SessionPatch, default_ttl: int) -> bool:
-        from redis.exceptions import NoScriptError
-
         # The merged record's cookie is the patch's, so its TTL is known before the merge.
         cookie_only = {"cookie": dict(patch.cookie)}
         ttl = None if self.disable_ttl else ttl_seconds(cookie_only, default_ttl)
         args = merge_arguments(patch, ttl, self.serializer)
-        key = self.prefix + sid
-        result: Any = None
-        if self._merge_sha is not None:
+        result = await self._run_script(self.prefix + sid, MERGE_SCRIPT, args)
+        return self._script_result(result)
+
+    async def _run_script(self, key: str, script: str, args: list[str]) -> Any:
+        """``EVALSHA`` of ``script`` on ``key``, loading the script first when Redis lacks it."""
+        from redis.exceptions import NoScriptError
+
+        sha = self._script_shas.get(script)
+        if sha is not None:
             try:
-                result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
+                return await self._send_write(key, "EVALSHA", sha, 1, key, *args)
             except NoScriptError:  # a restart, SCRIPT FLUSH or a failover: load it again
-                result = None
-        if result is None:
-            self._merge_sha = await self.client.script_load(MERGE_SCRIPT)
-            result = await self._send_write(key, "EVALSHA", self._merge_sha, 1, key, *args)
+                pass
+        sha = self._script_shas[script] = await self.client.script_load(script)
+        return await self._send_write(key, "EVALSHA", sha, 1, key, *args)
+
+    @staticmethod
+    def _script_result(result: Any) -> bool:
+        """What a merge script's reply means: written or not; raises for a corrupt record."""
         if int(result) == CORRUPT:
             raise CorruptSessionRecord("RedisStore", "not a JSON object")
         if int(result) == CORRUPT_EXPIRY:
             raise CorruptSessionRecord("RedisStore", "its cookie.expires is not a date")
         return int(result) == 1
+
+    async def _write_text(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """``merge(sid, SessionPatch.whole(record, create=create))`` for the record whose
+        JSON is ``text`` (store.AsyncTextRecords): one script that stores ``text`` as it is,
+        with connect-redis's key and TTL."""
+        if self.serializer is not JSON or callable(self.ttl):  # merge's optimistic path
+            return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
+        ttl = None
+        if not self.disable_ttl:  # ttl_seconds of the record, from its expiry in ms
+            ttl = self.ttl if expires is None else math.ceil((expires - now_ms()) / 1000)
+        args = ["c" if create else "", "" if ttl is None else str(ttl), text,
+                "" if meta is None else "m"]  # fmt: skip
+        result = await self._run_script(self.prefix + sid, WRITE_SCRIPT, args)
+        if int(result) == KEEPS_META:  # the stored metadata stays: spliced in by a merge
+            return await self._merge_by_script(
+                sid, SessionPatch.whole(JSON.loads(text), create=create), self.ttl
+            )
+        return self._script_result(result)
+
+    # A merge, so reported as one (SessionStoreBusy names the operation: "merge() is busy").
+    _write_text.__name__ = "merge"
+    write_text = _store_call(_write_text)
 
     async def _merge_by_watch(self, sid: str, patch: SessionPatch) -> bool:
         from redis.exceptions import WatchError

@@ -19,12 +19,68 @@ from __future__ import annotations
 from .patch import META_KEY, SessionPatch
 from .store import Serializer
 
-__all__ = ["CORRUPT", "CORRUPT_EXPIRY", "MERGE_SCRIPT", "merge_arguments"]
+__all__ = [
+    "CORRUPT",
+    "CORRUPT_EXPIRY",
+    "KEEPS_META",
+    "MERGE_SCRIPT",
+    "WRITE_SCRIPT",
+    "merge_arguments",
+]
 
 #: What the script returns when the stored value is not a JSON object.
 CORRUPT = -1
 #: What it returns when the stored ``cookie.expires`` is a string but not an ISO date.
 CORRUPT_EXPIRY = -2
+
+#: What WRITE_SCRIPT returns when the stored record's metadata must be kept (its caller then
+#: merges instead): the record written has none, and the stored one has.
+KEEPS_META = -3
+
+#: The checks both scripts make of a stored record (``raw``): CORRUPT, CORRUPT_EXPIRY or nil.
+_CHECK_STORED = r"""
+local function check_stored(raw)
+  local ok, decoded = pcall(cjson.decode, raw)
+  if not ok or type(decoded) ~= 'table' or not string.find(raw, '^%s*{') then return -1 end
+  local cookie = decoded['cookie']
+  if type(cookie) == 'table' and type(cookie['expires']) == 'string'
+      and not string.find(cookie['expires'], '^%d%d%d%d%-%d%d%-%d%d') then return -2 end
+  return nil, decoded
+end
+"""
+
+#: How both scripts store ``record`` under KEYS[1] with ARGV[2]'s TTL ("" for no expiry).
+_STORE = r"""
+local function store(record)
+  if ARGV[2] == '' then
+    redis.call('SET', KEYS[1], record)
+  else
+    local ttl = tonumber(ARGV[2])
+    if ttl > 0 then redis.call('SET', KEYS[1], record, 'EX', ttl)
+    else redis.call('DEL', KEYS[1]) end
+  end
+  return 1
+end
+"""
+
+#: KEYS[1] the session key. ARGV: flags ("c" may create), the TTL (as MERGE_SCRIPT's), the
+#: whole record's JSON (cookie first, metadata last), "m" when it has metadata ("" when not).
+#: A merge of the whole record (``SessionPatch.whole``) without taking it apart: returns what
+#: MERGE_SCRIPT would, or KEEPS_META when the stored metadata would have to be spliced in.
+WRITE_SCRIPT = (
+    _CHECK_STORED
+    + _STORE
+    + r"""
+local raw = redis.call('GET', KEYS[1])
+if not raw and not string.find(ARGV[1], 'c', 1, true) then return 0 end
+if raw then
+  local corrupt, decoded = check_stored(raw)
+  if corrupt then return corrupt end
+  if ARGV[4] == '' and decoded['__META__'] ~= nil then return -3 end
+end
+return store(ARGV[3])
+""".replace("__META__", META_KEY)
+)
 
 #: KEYS[1] the session key. ARGV: flags ("c" may create, "r" replaces the data), the TTL in
 #: seconds ("" for no expiry; zero or less deletes the key), the cookie's JSON, the metadata's
@@ -32,7 +88,10 @@ CORRUPT_EXPIRY = -2
 #: name as a JSON string, value's JSON), then the names to remove. Returns 1 when written
 #: (or deleted for a TTL <= 0), 0 when the key is missing and the patch may not create it,
 #: CORRUPT or CORRUPT_EXPIRY when the stored record is unreadable (nothing is written then).
-MERGE_SCRIPT = r"""
+MERGE_SCRIPT = (
+    _CHECK_STORED
+    + _STORE
+    + r"""
 local META = '__META__'
 local raw = redis.call('GET', KEYS[1])
 local create = string.find(ARGV[1], 'c', 1, true) ~= nil
@@ -86,11 +145,8 @@ end
 
 local stored_meta = nil
 if raw then
-  local ok, decoded = pcall(cjson.decode, raw)
-  if not ok or type(decoded) ~= 'table' or not string.find(raw, '^%s*{') then return -1 end
-  local cookie = decoded['cookie']
-  if type(cookie) == 'table' and type(cookie['expires']) == 'string'
-      and not string.find(cookie['expires'], '^%d%d%d%d%-%d%d%-%d%d') then return -2 end
+  local corrupt = check_stored(raw)
+  if corrupt then return corrupt end
   local i = string.find(raw, '{', 1, true) + 1
   while true do
     i = string.find(raw, '[^%s]', i)
@@ -131,16 +187,9 @@ local out = {texts[index['cookie']]}
 for n = 1, #names do
   if names[n] ~= 'cookie' and not removed[names[n]] then out[#out + 1] = texts[n] end
 end
-local record = '{' .. table.concat(out, ',') .. '}'
-if ARGV[2] == '' then
-  redis.call('SET', KEYS[1], record)
-else
-  local ttl = tonumber(ARGV[2])
-  if ttl > 0 then redis.call('SET', KEYS[1], record, 'EX', ttl)
-  else redis.call('DEL', KEYS[1]) end
-end
-return 1
+return store('{' .. table.concat(out, ',') .. '}')
 """.replace("__META__", META_KEY)
+)
 
 
 def merge_arguments(patch: SessionPatch, ttl: int | None, serializer: Serializer) -> list[str]:

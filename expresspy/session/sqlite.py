@@ -22,7 +22,7 @@ from os import PathLike
 from typing import Any, TypeVar
 
 from .cookie import now_ms
-from .patch import SessionPatch, apply_patch
+from .patch import META_KEY, SessionPatch, apply_patch
 from .store import (
     JSON,
     Serializer,
@@ -57,6 +57,8 @@ class SQLiteStore(Store):
     """
 
     capabilities = StoreCapabilities(merge=True, touch=True, prune=True)
+    #: Saves hand over the record's JSON as the middleware built it (store.AsyncTextRecords).
+    async_text_records = True
 
     def __init__(
         self,
@@ -122,6 +124,23 @@ class SQLiteStore(Store):
         """Apply ``patch`` to the stored row in one write transaction (atomic across
         processes); False when the row is gone and the patch may not create it."""
         return await self._run(self._merge, sid, patch)
+
+    async def write_text(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """``merge(sid, SessionPatch.whole(record, create=create))`` for the record whose
+        JSON is ``text`` (store.AsyncTextRecords): stored as it is when the serializer is
+        JSON's, which would write the record so."""
+        if self.serializer is not JSON:
+            return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
+        expiry = now_ms() + self.ttl * 1000 if expires is None else expires
+        return await self._run(self._write_text, sid, text, expiry, meta is not None, create)
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
@@ -206,6 +225,29 @@ class SQLiteStore(Store):
             raise
         self._db.execute("COMMIT")
         return record is not None
+
+    def _write_text(self, sid: str, text: str, expiry: int, has_meta: bool, create: bool) -> bool:
+        # _merge of a whole-record patch, without taking the record apart: the stored row is
+        # only read to learn whether it is there (and readable), and whether its metadata,
+        # which a record without any keeps, must be spliced in.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            stored = self._fetch_one(sid)
+            current = (
+                None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
+            )
+            written = current is not None or create
+            if written and not has_meta and current is not None and META_KEY in current:
+                record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
+                assert record is not None  # the row is there
+                text = self.serializer.dumps(record)
+            if written:
+                self._upsert(sid, text, expiry)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return written
 
     def _sweep(self) -> int:
         """Delete expired rows batch by batch, taking the lock for one batch at a time."""

@@ -67,11 +67,13 @@ _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
 __all__ = [
     "JSON",
+    "AsyncTextRecords",
     "Serializer",
     "SessionStore",
     "Store",
     "StoreCapabilities",
     "TextRecords",
+    "async_text_records_of",
     "call_store",
     "capabilities_of",
     "expires_ms",
@@ -193,6 +195,33 @@ class TextRecords(Protocol):
         ``expires`` is its ``cookie.expires`` in ms and ``meta`` its metadata (``None``: it
         has none, and the stored record's is kept). False when the record is gone and may
         not be created."""
+
+
+class AsyncTextRecords(Protocol):
+    """An optional fast path for a store that reads and writes records as JSON text anyway
+    (RedisStore, SQLiteStore): the async twin of :class:`TextRecords`' write.
+
+    Declared by ``async_text_records = True`` on the store's own class (not inherited, as
+    :class:`TextRecords`). The middleware then awaits it directly with the record's text it
+    has already built, so the record is neither taken apart into a patch nor encoded again.
+    """
+
+    async def write_text(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """:meth:`TextRecords.write_text_now`, awaited (the same arguments and result)."""
+
+
+def async_text_records_of(store: Any) -> AsyncTextRecords | None:
+    """``store`` itself when its own class declares :class:`AsyncTextRecords`, else None."""
+    declared = type(store).__dict__.get("async_text_records") is True
+    return store if declared and hasattr(store, "__dict__") else None
 
 
 def text_records_of(store: Any) -> TextRecords | None:

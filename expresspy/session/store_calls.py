@@ -21,12 +21,21 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
-from .store import SessionRecord, TextRecords, capabilities_of, store_call, text_records_of
+from .store import (
+    AsyncTextRecords,
+    SessionRecord,
+    TextRecords,
+    async_text_records_of,
+    capabilities_of,
+    store_call,
+    text_records_of,
+)
 
 __all__ = ["StoreCalls"]
 
@@ -34,6 +43,13 @@ log = logging.getLogger("expresspy.session")
 
 #: Logged when a save finds its session destroyed by a concurrent request.
 NOT_SAVED_AGAIN = "a session destroyed during this request was not saved again"
+
+T = TypeVar("T")
+
+#: asyncio.timeout (Python 3.11+), a deadline without a task of its own; None before.
+_timeout: Callable[[float], AbstractAsyncContextManager[None]] | None = getattr(
+    asyncio, "timeout", None
+)
 
 #: How many store methods StoreCalls remembers as async or not (a store has about eight).
 MAX_REMEMBERED_METHODS = 32
@@ -55,6 +71,8 @@ class StoreCalls:
         self.never_blocks = capabilities.never_blocks
         # Its synchronous text methods, when it has them (MemoryStore): called directly.
         self.text: TextRecords | None = text_records_of(store) if self.never_blocks else None
+        # Its async text methods, when it has them (RedisStore, SQLiteStore): awaited directly.
+        self.async_text: AsyncTextRecords | None = async_text_records_of(store)
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
@@ -67,15 +85,26 @@ class StoreCalls:
         # on the store later is looked at afresh.
         self.is_async: dict[Any, bool] = {}
 
-    async def call(self, operation: str, *args: Any) -> Any:
-        """Run ``store.<operation>(*args)`` within the timeout (plain or async methods)."""
+    def call(self, operation: str, *args: Any) -> Awaitable[Any]:
+        """What to await to run ``store.<operation>(*args)`` within the timeout (plain or
+        async methods)."""
+        # Not a coroutine of its own: one frame fewer that each resumption of the store's
+        # call passes through (the store method's coroutine starts only when awaited).
         method = getattr(self.store, operation)
+        return self.bounded(operation, store_call(method, args, self.coroutine_function(method)))
+
+    async def bounded(self, operation: str, call: Awaitable[T]) -> T:
+        """Await ``call`` (the store's ``operation``) within the timeout, its errors mapped
+        to the session errors (503s)."""
         try:
-            call = store_call(method, args, self.coroutine_function(method))
             if self.timeout is None or self.never_blocks:
                 return await call
             try:
-                return await asyncio.wait_for(call, self.timeout)
+                if _timeout is None:  # Python 3.10
+                    return await asyncio.wait_for(call, self.timeout)
+                # A deadline on this task: wait_for would run the call in a task of its own
+                async with _timeout(self.timeout):
+                    return await call
             except asyncio.TimeoutError:
                 raise SessionStoreTimeout(operation, self.timeout) from None
         except self.unavailable as exc:
@@ -117,6 +146,14 @@ class StoreCalls:
             return None
         return text
 
+    def async_text_for(self, operation: str) -> AsyncTextRecords | None:
+        """The store's :class:`AsyncTextRecords` to do ``operation`` with, or None (as
+        :meth:`text_for`)."""
+        text = self.async_text
+        if text is None or operation in self.store.__dict__:
+            return None
+        return text
+
     def read_now(self, text: TextRecords, sid: str) -> SessionRecord | None:
         """:meth:`get` through a store's :class:`TextRecords` (``self.text``)."""
         try:
@@ -145,6 +182,24 @@ class StoreCalls:
             )
         except self.unavailable as exc:
             raise SessionStoreUnavailable("merge") from exc
+        if not written:
+            log.info(NOT_SAVED_AGAIN)
+        return written
+
+    async def write_text(
+        self,
+        text: AsyncTextRecords,
+        sid: str,
+        record: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        existing: bool,
+    ) -> bool:
+        """:meth:`write_text_now` through a store's :class:`AsyncTextRecords`, within the
+        timeout."""
+        call = text.write_text(sid, record, expires=expires, meta=meta, create=not existing)
+        written = await self.bounded("merge", call)
         if not written:
             log.info(NOT_SAVED_AGAIN)
         return written

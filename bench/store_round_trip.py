@@ -1,0 +1,90 @@
+"""The store's own round trip per session request, without the framework around it.
+
+What ``server_ir.py --app round-trip --store redis|sqlite`` measures: per request, what a
+store minimally does for the session counter (read the record, write it back), with the
+client library called directly: for Redis a redis-py asyncio ``GET`` then ``SET ... EX`` of a
+200-byte value (connect-redis's two commands), for SQLite the ``SELECT`` and the upsert,
+executed on the calling thread. The framework's cost around a store is the session request's
+cost minus MemoryStore's minus this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from apps.common import REDIS_PREFIX, REDIS_URL
+
+#: A session counter's record is about this long (cookie, then the counter).
+VALUE = ('{"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"},'
+         '"views":1,"pad":"' + "x" * 120 + '"}')  # fmt: skip
+TTL = 86400
+
+
+async def redis_round_trips(count: int) -> None:
+    """``count`` GET + SET EX of one key, awaited one after the other."""
+    from redis.asyncio import Redis
+
+    from expresspy.session import RedisStore
+
+    store_client = os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store"
+    client = RedisStore(REDIS_URL).client if store_client else Redis.from_url(REDIS_URL)
+    key = f"{REDIS_PREFIX}round-trip"
+    try:
+        await client.set(key, VALUE, ex=TTL)
+        for _ in range(count):
+            await client.get(key)
+            await client.set(key, VALUE, ex=TTL)
+    finally:
+        await client.aclose()
+
+
+def sqlite_round_trips(count: int, in_thread: bool) -> None:
+    """``count`` SELECT + upsert of one row, as SQLiteStore's statements (WAL file); each in a
+    worker thread with ``in_thread``, awaited from an event loop, as SQLiteStore runs them."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = sqlite3.connect(Path(folder) / "round-trip.sqlite3", isolation_level=None,
+                             check_same_thread=False)  # fmt: skip
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, "
+                   "expires INTEGER NOT NULL)")  # fmt: skip
+        upsert = ("INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) "
+                  "DO UPDATE SET sess = excluded.sess, expires = excluded.expires")  # fmt: skip
+        expires = int(time.time() * 1000) + TTL * 1000
+
+        def read() -> Any:
+            return db.execute("SELECT sess FROM sessions WHERE sid = ? AND expires > ?",
+                              ("sid", int(time.time() * 1000))).fetchone()  # fmt: skip
+
+        def write() -> None:
+            db.execute(upsert, ("sid", VALUE, expires))
+
+        async def threaded() -> None:
+            for _ in range(count):
+                await asyncio.to_thread(read)
+                await asyncio.to_thread(write)
+
+        write()
+        if in_thread:
+            asyncio.run(threaded())
+        else:
+            for _ in range(count):
+                read()
+                write()
+        db.close()
+
+
+def run(store: str, count: int) -> None:
+    """Run ``count`` round trips of ``store`` (``redis`` or ``sqlite``)."""
+    if store == "redis":
+        asyncio.run(redis_round_trips(count))
+    elif store == "sqlite":
+        sqlite_round_trips(count, os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store")
+    else:
+        raise ValueError(f"no round trip for store {store!r}")
