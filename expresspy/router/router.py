@@ -484,7 +484,8 @@ class Router(MethodsMixin):
         # No __init__ (a Python __init__ would be one more call per walk): every field is set here.
         state = _WalkState()
         state.protohost = "" if url[0] == "/" else protohost_of(url)  # origin-form: no call
-        state.url = state.path = None  # the cursor points nowhere yet
+        state.url = None  # the cursor points nowhere yet
+        state.path = ""
         state.candidates = ()
         state.next_candidate = 0
         state.error = err
@@ -544,7 +545,7 @@ class Router(MethodsMixin):
         if url is not state.url:  # the same object as last time: the path is unchanged
             state.url = url
             path = pathname_of(url, state.protohost)
-            if path != state.path:  # first pass, or a middleware rewrote req.url
+            if path != state.path or not state.next_candidate:  # a rewrite, or the start
                 # Go on after the last layer visited, among the layers that may match path.
                 candidates = self._candidates(path)
                 visited = state.next_candidate
@@ -654,7 +655,7 @@ class _WalkState:
 
     protohost: str  # the scheme://host of an absolute-form req.url, else ""
     url: str | None
-    path: str | None
+    path: str
     candidates: tuple[int, ...]
     next_candidate: int
     error: object
