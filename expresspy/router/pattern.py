@@ -330,12 +330,6 @@ def _first_segment(tokens: Sequence[_Text | _Param]) -> str | None:
     return prefix[1:] if literal else None
 
 
-def request_segment(path: str) -> str:
-    """The first segment of a request path, as `_first_segment` sees patterns."""
-    end = path.find("/", 1)
-    return path[1:] if end < 0 else path[1:end]
-
-
 class PathMatcher:
     """Matches request paths against one route path (string, regex, or a list of them).
 
@@ -376,9 +370,15 @@ class PathMatcher:
         if self.match_all:
             return "", Params()
         for compiled in self._compiled:
-            found = _match_compiled(compiled, path, self._end, self._strict)
-            if found is not None:
-                return found
+            literal = compiled.literal
+            if literal is not None and self._end:  # no parameters: a string comparison
+                candidate = path.lower() if compiled.ignore_case else path
+                if candidate == literal or (not self._strict and candidate == literal + "/"):
+                    return path, Params()
+                continue
+            m = compiled.regex.match(path)
+            if m is not None:
+                return m.group(0), _compiled_params(compiled, m)
         for regex in self._regexes:
             m = regex.match(path)
             if m is not None:
@@ -395,18 +395,8 @@ def _flatten_spec(spec: PathSpec) -> list[str | re.Pattern[str]]:
     return flat
 
 
-def _match_compiled(
-    compiled: CompiledPath, path: str, end: bool, strict: bool
-) -> MatchResult | None:
-    literal = compiled.literal
-    if literal is not None and end:
-        candidate = path.lower() if compiled.ignore_case else path
-        if candidate == literal or (not strict and candidate == literal + "/"):
-            return path, Params()
-        return None
-    m = compiled.regex.match(path)
-    if m is None:
-        return None
+def _compiled_params(compiled: CompiledPath, m: re.Match[str]) -> Params:
+    """The decoded parameters of a match of `compiled` (a wildcard's as a list of segments)."""
     params = Params()
     for index, value in enumerate(m.groups()):
         if value is None:
@@ -416,7 +406,7 @@ def _match_compiled(
             params[name] = [decode_param(part) for part in value.split("/")]
         else:
             params[name] = decode_param(value)
-    return m.group(0), params
+    return params
 
 
 def _regex_params(m: re.Match[str]) -> Params:

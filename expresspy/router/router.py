@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 from expresspy.attributes import missing_attribute
 from expresspy.http.methods import HTTP_METHODS
 from expresspy.http.url import pathname_of, protohost_of, url_pathname
-from expresspy.router.pattern import Params, PathMatcher, PathSpec, request_segment
+from expresspy.router.pattern import (
+    MatchResult,
+    Params,
+    PathMatcher,
+    PathSpec,
+)
 from expresspy.router.route import Route
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
@@ -277,12 +282,18 @@ class Router(MethodsMixin):
         self._stack.append(layer)
         self._by_segment.clear()
 
-    def _candidates(self, segment: str) -> tuple[int, ...]:
-        """Positions of the layers that can match a path starting with `segment`, in order.
+    def _candidates(self, path: str) -> tuple[int, ...]:
+        """Positions of the layers that can match `path`, in order: those whose paths may
+        start with its first segment (the segment as `pattern.PathMatcher.first_segments`
+        sees it).
 
         Built once per segment and kept until a layer is added, so a request visits only
         the layers that could match it instead of every route of the app.
         """
+        end = path.find("/", 1)
+        segment = path[1:] if end < 0 else path[1:end]
+        if not self.case_sensitive:
+            segment = segment.lower()
         found = self._by_segment.get(segment)
         if found is not None:
             return found
@@ -475,116 +486,133 @@ class Router(MethodsMixin):
         """The walk of the stack for `req` (see `expresspy.runtime.dispatch`): yields the
         handler of each matching layer, returns DONE, an error, or None when the stack ran out.
 
-        The path and the method are read again before each layer, as Express does, so a
-        middleware may rewrite `req.url` or `req.method` to re-route the request.
+        `_next_layer` chooses each layer; this runs it: its parameters, its `router.param`
+        callbacks, then its route or its middleware (mounted at its path). The two share
+        the walk's `_WalkState`.
         """
-        if not req.url:  # no pathname to match: Express runs no layer at all
+        url: str = req.url
+        if not url:  # no pathname to match: Express runs no layer at all
             return err
-        protohost = protohost_of(req.url)
+        # No __init__ (a Python __init__ would be one more call per walk): every field is set here.
+        state = _WalkState()
+        state.protohost = "" if url[0] == "/" else protohost_of(url)  # origin-form: no call
+        state.url = None  # the cursor points nowhere yet
+        state.path = ""
+        state.candidates = ()
+        state.next_candidate = 0
+        state.error = err
+        state.options_methods = [] if req.method == "OPTIONS" else None
+        state.param_states = None
         parent_url: str = req.base_url
         parent_params: Any = req.params
-        options_methods: list[str] | None = [] if req.method == "OPTIONS" else None
-        param_states: dict[str, _ParamState] | None = None  # made when a router.param runs
-        layer_error: object = err
-        stack = self._stack
-        position = -1
-        seen_url: str | None = None
-        path = ""
-        seen_path: str | None = None
-        candidates: tuple[int, ...] = ()
-        next_candidate = 0
-        while True:
-            url: str = req.url
-            if url is not seen_url:  # the same object as last time: the path is unchanged
-                seen_url = url
-                path = pathname_of(url, protohost)
-            if path != seen_path:  # first pass, or a middleware rewrote req.url
-                seen_path = path
-                segment = request_segment(path)
-                candidates = self._candidates(segment if self.case_sensitive else segment.lower())
-                next_candidate = bisect.bisect_right(candidates, position)
-            if next_candidate >= len(candidates):
-                break
-            position = candidates[next_candidate]
-            next_candidate += 1
-            layer = stack[position]
-            try:
-                found = layer.matcher.match(path)
-            except Exception as exc:  # a malformed %-escape in a parameter: 400
-                layer_error = layer_error or exc
-                continue
-            if found is None:
-                continue
-            matched, params = found
-            route = layer.route
-            method: str = req.method
-            if route is not None:
-                if layer_error is not None:
-                    continue
-                if not route.handles_method(method):
-                    if options_methods is not None:
-                        options_methods.extend(route.allowed_methods())
-                    if method != "HEAD":
-                        continue
+        while (selected := self._next_layer(req, state)) is not None:
+            layer, (matched, params) = selected
             # The matcher builds a fresh Params per match, so it becomes req.params as it is.
             req.params = (
                 Params(merge_params(params, parent_params)) if self.merge_params else params
             )
             if params and self.params:
-                if param_states is None:
-                    param_states = {}
-                outcome = yield from self._param_steps(params, req, res, param_states)
-                if outcome is DONE:
-                    return DONE
-                if outcome is not None:
-                    if outcome != "route":
-                        layer_error = layer_error or outcome
+                outcome = yield from self._param_steps(params, req, res, state)
+                if outcome is not None:  # the response ended, or the callbacks skip the layer
+                    if outcome is DONE:
+                        return DONE
                     continue
+            route = layer.route
             if route is not None:
                 outcome = yield from route.steps(req, res)
             else:
                 handler = layer.handler
                 assert handler is not None
                 if not (
-                    handler.handles_errors if layer_error is not None else handler.handles_requests
+                    handler.handles_errors if state.error is not None else handler.handles_requests
                 ):
                     continue
-                mount = _MountPoint(matched, protohost, parent_url) if matched else None
-                slash_added = mount is not None and mount.enter(req)
-                try:
-                    if type(handler.fn) is Router:
-                        # A mounted Router is walked in place instead of as a handler: no
-                        # driver of its own, and a run of sync layers continues through it.
-                        try:
-                            outcome = yield from handler.fn.walk(req, res)
-                        except Exception as exc:  # a failing walk, as a failing handler
-                            outcome = exc
-                    else:
-                        outcome = yield step_for(handler, layer_error, req, res)
-                finally:
-                    if mount is not None:
-                        mount.leave(req, slash_added)
+                if matched or type(handler.fn) is Router:
+                    outcome = yield from _mounted_steps(
+                        handler, matched, parent_url, state, req, res
+                    )
+                else:  # middleware at the root: nothing to rewrite around it
+                    outcome = yield step_for(handler, state.error, req, res)
             if outcome is DONE:
                 return DONE
             if outcome == "router":
-                layer_error = None
+                state.error = None
                 break
-            layer_error = None if outcome == "route" else outcome
+            state.error = None if outcome == "route" else outcome
         req.base_url = parent_url
         req.params = parent_params
-        if options_methods and layer_error is None:
-            _send_options(res, options_methods)
-            return DONE
-        return layer_error
+        return _stack_ran_out(res, state)
+
+    def _next_layer(
+        self, req: RoutedRequest, state: _WalkState
+    ) -> tuple[Layer, MatchResult] | None:
+        """The walk's next layer whose path matches the request's path and whose route (if
+        any) handles its method, with what its path matched; None when the stack ran out.
+
+        The path and the method are read again each time, as Express does, so a middleware
+        may rewrite `req.url` or `req.method` to re-route the request. A malformed %-escape
+        in a parameter becomes the walk's error (400).
+        """
+        url: str = req.url
+        if url is not state.url:  # the same object as last time: the path is unchanged
+            state.url = url
+            path = pathname_of(url, state.protohost)
+            if path != state.path or not state.next_candidate:  # a rewrite, or the start
+                # Go on after the last layer visited, among the layers that may match path.
+                candidates = self._candidates(path)
+                visited = state.next_candidate
+                state.next_candidate = (
+                    bisect.bisect_right(candidates, state.candidates[visited - 1]) if visited else 0
+                )
+                state.path = path
+                state.candidates = candidates
+        stack, path, candidates = self._stack, state.path, state.candidates
+        index = state.next_candidate
+        while index < len(candidates):
+            layer = stack[candidates[index]]
+            index += 1
+            try:
+                found = layer.matcher.match(path)
+            except Exception as exc:
+                state.error = state.error or exc
+                continue
+            if found is None:
+                continue
+            route = layer.route
+            if route is not None:
+                if state.error is not None:
+                    continue
+                method: str = req.method
+                if method not in route.methods and not _runs_unnamed(route, method, state):
+                    continue
+            state.next_candidate = index
+            return layer, found
+        state.next_candidate = index
+        return None
 
     def _param_steps(
-        self, params: dict[str, Any], req: RoutedRequest, res: Any, states: dict[str, _ParamState]
+        self, params: dict[str, Any], req: RoutedRequest, res: Any, walk: _WalkState
     ) -> Walk:
         """Run `router.param` callbacks for the matched parameters, once per value per request.
 
-        A value seen before reuses what its callbacks left in `req.params`; an error (other
-        than "route") they raised before is raised again for any later value, as Express does.
+        Returns None to run the layer, DONE when a callback ended the response, or _SKIP when
+        a callback passed an error (the walk's error from then on) or "route". A value seen
+        before reuses what its callbacks left in `req.params`; an error (other than "route")
+        they raised before is raised again for any later value, as Express does.
         """
+        if walk.param_states is None:
+            walk.param_states = {}
+        outcome = yield from self._param_callbacks(params, req, res, walk.param_states)
+        if outcome is None or outcome is DONE:
+            return outcome
+        if outcome != "route":
+            walk.error = walk.error or outcome
+        return _SKIP
+
+    def _param_callbacks(
+        self, params: dict[str, Any], req: RoutedRequest, res: Any, states: dict[str, _ParamState]
+    ) -> Walk:
+        """The callbacks of `_param_steps`: returns None, DONE, or what they passed to `next`."""
         for name in list(params):  # params may be req.params itself, which callbacks change
             callbacks = self.params.get(name)
             if callbacks is None:
@@ -610,6 +638,82 @@ class Router(MethodsMixin):
                     state.error = outcome
                     return outcome
         return None
+
+
+_SKIP: Any = object()  # from _param_steps: the layer does not run
+
+
+class _WalkState:
+    """One walk of a router's stack: what `Router._next_layer` (choosing the next layer) and
+    `Router.walk` (running it) share.
+
+    The cursor is `_next_layer`'s: `url`, the `req.url` it last read, `path` its path,
+    `candidates` the positions of the layers that may match that path and `next_candidate`
+    the index of the next one to try. `error` is what the walk passes on (routes are skipped
+    while there is one); `options_methods`, for an OPTIONS request, collects the methods of
+    the routes whose path matched; `param_states` is made when a `router.param` callback runs.
+    """
+
+    __slots__ = (
+        "candidates",
+        "error",
+        "next_candidate",
+        "options_methods",
+        "param_states",
+        "path",
+        "protohost",
+        "url",
+    )
+
+    protohost: str  # the scheme://host of an absolute-form req.url, else ""
+    url: str | None
+    path: str
+    candidates: tuple[int, ...]
+    next_candidate: int
+    error: object
+    options_methods: list[str] | None
+    param_states: dict[str, _ParamState] | None
+
+
+def _runs_unnamed(route: Route, method: str, state: _WalkState) -> bool:
+    """Whether a route whose path matched runs for a `method` it does not name: as
+    `Route.handles_method` says (HEAD runs GET routes, `all` every method), and for HEAD
+    anyway, as in Express (it then finds no handler). For OPTIONS, the route's methods are
+    collected for the automatic answer."""
+    if route.handles_method(method):
+        return True
+    if state.options_methods is not None:
+        state.options_methods.extend(route.allowed_methods())
+    return method == "HEAD"
+
+
+def _mounted_steps(
+    handler: Handler, matched: str, parent_url: str, state: _WalkState, req: RoutedRequest, res: Any
+) -> Walk:
+    """Run middleware mounted at the path prefix `matched` (it sees `req.url` and
+    `req.base_url` relative to it), or a mounted Router, walked in place instead of as a
+    handler: no driver of its own, and a run of sync layers continues through it."""
+    mount = _MountPoint(matched, state.protohost, parent_url) if matched else None
+    slash_added = mount is not None and mount.enter(req)
+    try:
+        if type(handler.fn) is Router:
+            try:
+                return (yield from handler.fn.walk(req, res))
+            except Exception as exc:  # a failing walk, as a failing handler
+                return exc
+        return (yield step_for(handler, state.error, req, res))
+    finally:
+        if mount is not None:
+            mount.leave(req, slash_added)
+
+
+def _stack_ran_out(res: Any, state: _WalkState) -> Any:
+    """The outcome of a walk that ran past its last layer: its error, or None; for an
+    OPTIONS request whose path some routes matched, DONE once the automatic answer is sent."""
+    if state.options_methods and state.error is None:
+        _send_options(res, state.options_methods)
+        return DONE
+    return state.error
 
 
 class _MountPoint:

@@ -204,18 +204,13 @@ class _SyncRun:
 async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> Any:
     """Run `walk` to its end and return its outcome (DONE, an error, None, "router")."""
     try:
-        kind, payload = _RUN, walk.send(None)
+        step = walk.send(None)
     except StopIteration as stop:
         return stop.value
     exchange = req._exchange
     while True:
-        if kind == _FINISHED:
-            return payload
-        if kind == _RUN:
-            handler, args, nxt = payload
-            if not handler.is_async:
-                kind, payload = await _run_sync(walk, payload, req, res)
-                continue
+        handler, args, nxt = step
+        if handler.is_async:
             req.next = nxt
             try:
                 result = await handler.fn(*args)
@@ -228,9 +223,15 @@ async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> 
                         warn_returned_value(handler, req, result)
                     outcome = await _settle(nxt, res, exchange)
         else:
+            kind, payload = await _run_sync(walk, step, req, res)
+            if kind == _FINISHED:
+                return payload
+            if kind == _RUN:  # the run stopped before a step it must not run: run it here
+                step = payload
+                continue
             outcome = await _resume(kind, payload, req, res, exchange)
         try:
-            kind, payload = _RUN, walk.send(outcome)
+            step = walk.send(outcome)
         except StopIteration as stop:
             return stop.value
 
