@@ -19,6 +19,7 @@ from .jsglobals import JS_GLOBAL_OBJECTS, GlobalCalls
 from .jsglobals import join_args as _join
 from .literals import py_string
 from .naming import handler_name, snake_case
+from .parse import fields
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -160,17 +161,13 @@ class CallTranslator(GlobalCalls):
         return result
 
     def x_call_expression(self, node: Node) -> Expr:
-        callee = node.child_by_field_name("function")
-        args_node = node.child_by_field_name("arguments")
-        assert callee is not None and args_node is not None
+        callee, args_node = fields(node, "function", "arguments")
         if args_node.type == "template_string":
             raise Untranslatable(node, "tagged template")
         if callee.type == "identifier":
             return self.call_function(node, self.text(callee), args_node)
         if callee.type == "member_expression":
-            obj_node = callee.child_by_field_name("object")
-            prop_node = callee.child_by_field_name("property")
-            assert obj_node is not None and prop_node is not None
+            obj_node, prop_node = fields(callee, "object", "property")
             return self.call_method(node, obj_node, self.text(prop_node), args_node)
         if callee.type == "import":
             raise Untranslatable(node, "dynamic import")

@@ -32,6 +32,7 @@ from .context import (
 )
 from .literals import decode_string, number_literal, py_string
 from .naming import snake_case
+from .parse import fields
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -283,9 +284,7 @@ class ExpressionTranslator(Context):
                 name = self.text(child)
                 entries.append(f"{py_string(name)}: {self.expr(child).code}")
             elif child.type == "pair":
-                key_node = child.child_by_field_name("key")
-                value_node = child.child_by_field_name("value")
-                assert key_node is not None and value_node is not None
+                key_node, value_node = fields(child, "key", "value")
                 key = self.property_key(key_node)
                 hint = snake_case(self.text(key_node).strip("'\"[]"))
                 self.name_hint.append(hint)
@@ -494,9 +493,7 @@ class ExpressionTranslator(Context):
         return Expr(f"js.add({left.code}, {right.code})", None, PRIMARY)
 
     def x_unary_expression(self, node: Node) -> Expr:
-        op_node = node.child_by_field_name("operator")
-        arg_node = node.child_by_field_name("argument")
-        assert op_node is not None and arg_node is not None
+        op_node, arg_node = fields(node, "operator", "argument")
         op = self.text(op_node)
         if op == "delete":
             raise Untranslatable(node, "delete in an expression")
@@ -574,9 +571,7 @@ class ExpressionTranslator(Context):
 
     # -- members ----------------------------------------------------------------------------
     def x_member_expression(self, node: Node) -> Expr:
-        obj_node = node.child_by_field_name("object")
-        prop_node = node.child_by_field_name("property")
-        assert obj_node is not None and prop_node is not None
+        obj_node, prop_node = fields(node, "object", "property")
         optional = any(c.type == "optional_chain" for c in node.children)
         special = self.special_member(obj_node, self.text(prop_node))
         if special is not None:
@@ -667,9 +662,7 @@ class ExpressionTranslator(Context):
         return Expr(f"getattr({base}, {py_string(prop)}, None)", None, PRIMARY)
 
     def x_subscript_expression(self, node: Node) -> Expr:
-        obj_node = node.child_by_field_name("object")
-        index_node = node.child_by_field_name("index")
-        assert obj_node is not None and index_node is not None
+        obj_node, index_node = fields(node, "object", "index")
         obj = self.expr(obj_node)
         index = self.expr(index_node)
         if obj.kind == "reqdict" and not self.jinja:
@@ -705,9 +698,7 @@ class ExpressionTranslator(Context):
             self.scope.assigned.add(name)
             return bound.names[name]
         if node.type == "member_expression":
-            obj_node = node.child_by_field_name("object")
-            prop_node = node.child_by_field_name("property")
-            assert obj_node is not None and prop_node is not None
+            obj_node, prop_node = fields(node, "object", "property")
             obj = self.expr(obj_node)
             prop = self.text(prop_node)
             if obj.kind in ("reqdict", "dict", None):
@@ -716,9 +707,7 @@ class ExpressionTranslator(Context):
                 return f"{obj.at(PRIMARY)}.{prop}"
             return self.member(obj, prop).code
         if node.type == "subscript_expression":
-            obj_node = node.child_by_field_name("object")
-            index_node = node.child_by_field_name("index")
-            assert obj_node is not None and index_node is not None
+            obj_node, index_node = fields(node, "object", "index")
             return f"{self.expr(obj_node).at(PRIMARY)}[{self.code(index_node)}]"
         if node.type == "parenthesized_expression":
             return self.target(node.named_children[0])

@@ -16,6 +16,7 @@ from .calls import PARAM_KINDS, CallTranslator
 from .context import PRIMARY, Expr, Scope, Untranslatable, is_simple
 from .literals import py_string
 from .naming import py_name, snake_case
+from .parse import fields
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -336,27 +337,21 @@ class FunctionTranslator(CallTranslator):
                 lines.append(f"{self.scope.declare(key, None)} = {self.read_key(source, key)}")
                 taken.append(key)
             elif child.type == "object_assignment_pattern":
-                left = child.child_by_field_name("left")
-                right = child.child_by_field_name("right")
-                assert left is not None and right is not None
+                left, right = fields(child, "left", "right")
                 key = self.text(left)
                 default = self.expr(right)
                 py = self.scope.declare(key, default.kind)
                 lines.extend(self.defaulted(child, source, key, py, default.code))
                 taken.append(key)
             elif child.type == "pair_pattern":
-                key_node = child.child_by_field_name("key")
-                value = child.child_by_field_name("value")
-                assert key_node is not None and value is not None
+                key_node, value = fields(child, "key", "value")
                 key = self.text(key_node).strip("'\"")
                 taken.append(key)
                 if value.type == "identifier":
                     py = self.scope.declare(self.text(value), None)
                     lines.append(f"{py} = {self.read_key(source, key)}")
                 elif value.type == "assignment_pattern":
-                    left = value.child_by_field_name("left")
-                    right = value.child_by_field_name("right")
-                    assert left is not None and right is not None
+                    left, right = fields(value, "left", "right")
                     py = self.scope.declare(self.text(left), None)
                     lines.extend(self.defaulted(child, source, key, py, self.code(right)))
                 else:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
-__all__ = ["PortSyntaxError", "parse"]
+__all__ = ["PortSyntaxError", "fields", "parse"]
 
 INSTALL_HINT = "expresspy port parses JavaScript with tree-sitter: pip install 'expresspy[port]'"
 
@@ -23,6 +23,14 @@ class PortSyntaxError(Exception):
     def __init__(self, file: str, line: int, column: int, near: str) -> None:
         super().__init__(f"{file}:{line}:{column}: syntax error near {near!r}")
         self.file, self.line, self.column = file, line, column
+
+
+def fields(node: Node, *names: str) -> tuple[Node, ...]:
+    """The children of ``node`` under the field ``names``, in order, each one the grammar
+    always gives that node type (an assertion error, a translator bug, when one is missing)."""
+    found = tuple(node.child_by_field_name(name) for name in names)
+    assert all(child is not None for child in found), (node.type, names)
+    return found  # type: ignore[return-value]  # None ruled out just above
 
 
 @lru_cache(maxsize=1)

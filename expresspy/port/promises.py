@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .calls import param_names
 from .context import AWAIT, PRIMARY, Expr, Untranslatable, is_simple
 from .functions import FunctionTranslator, indent
+from .parse import fields
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -55,9 +56,7 @@ class PromiseTranslator(FunctionTranslator):
             args_node = current.child_by_field_name("arguments")
             if callee is None or callee.type != "member_expression" or args_node is None:
                 break
-            prop = callee.child_by_field_name("property")
-            obj = callee.child_by_field_name("object")
-            assert prop is not None and obj is not None
+            prop, obj = fields(callee, "property", "object")
             method = self.text(prop)
             if method not in CHAIN_METHODS:
                 break

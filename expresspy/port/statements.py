@@ -18,6 +18,7 @@ from .expressions import TYPEOF_TESTS
 from .functions import INDENT, indent
 from .literals import py_string
 from .naming import snake_case
+from .parse import fields
 from .promises import PromiseTranslator
 
 if TYPE_CHECKING:
@@ -182,9 +183,7 @@ class StatementTranslator(PromiseTranslator):
 
     def chained_export(self, name_node: Node, value_node: Node) -> list[str]:
         """`var app = module.exports = express()` / `var pets = exports.pets = []`."""
-        left = value_node.child_by_field_name("left")
-        right = value_node.child_by_field_name("right")
-        assert left is not None and right is not None
+        left, right = fields(value_node, "left", "right")
         target = self.text(left)
         if target not in ("module.exports", "exports") and not target.startswith("exports."):
             raise Untranslatable(value_node, "chained assignment")
@@ -241,15 +240,11 @@ class StatementTranslator(PromiseTranslator):
     def delete(self, arg: Node) -> list[str]:
         """`delete obj.key` → `obj.pop("key", None)` (no error when the key is missing)."""
         if arg.type == "member_expression":
-            obj_node = arg.child_by_field_name("object")
-            prop_node = arg.child_by_field_name("property")
-            assert obj_node is not None and prop_node is not None
+            obj_node, prop_node = fields(arg, "object", "property")
             obj = self.expr(obj_node)
             return [f"{obj.at(PRIMARY)}.pop({py_string(self.text(prop_node))}, None)"]
         if arg.type == "subscript_expression":
-            obj_node = arg.child_by_field_name("object")
-            index_node = arg.child_by_field_name("index")
-            assert obj_node is not None and index_node is not None
+            obj_node, index_node = fields(arg, "object", "index")
             obj = self.expr(obj_node)
             if obj.kind in ("list", None):
                 # An array keeps its length; the item becomes a hole (null in JSON).
@@ -259,9 +254,7 @@ class StatementTranslator(PromiseTranslator):
         raise Untranslatable(arg, "delete")
 
     def assignment(self, node: Node) -> list[str]:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        assert left is not None and right is not None
+        left, right = fields(node, "left", "right")
         left_text = self.text(left)
         if left_text == "module.exports" or left_text == "exports":
             return self.module_exports(right)
@@ -286,9 +279,7 @@ class StatementTranslator(PromiseTranslator):
         if left.type in ("object_pattern", "array_pattern"):
             return self.destructure(left, self.expr(right))
         if left.type == "member_expression" and right.type in _FUNCTIONS:
-            obj_node = left.child_by_field_name("object")
-            prop_node = left.child_by_field_name("property")
-            assert obj_node is not None and prop_node is not None
+            obj_node, prop_node = fields(left, "object", "property")
             owner = self.expr(obj_node)
             if owner.kind in ("app", "router") and owner.code.isidentifier():
                 # `app.resource = function (path, obj) { this.get(...) }`: `this` is the app.
@@ -368,14 +359,10 @@ class StatementTranslator(PromiseTranslator):
 
     def special_call_statement(self, node: Node) -> list[str] | None:
         """Calls that become more than a call: route decorators, forEach, app.listen, .then."""
-        callee = node.child_by_field_name("function")
-        args_node = node.child_by_field_name("arguments")
-        assert callee is not None and args_node is not None
+        callee, args_node = fields(node, "function", "arguments")
         if callee.type != "member_expression":
             return None
-        obj_node = callee.child_by_field_name("object")
-        prop_node = callee.child_by_field_name("property")
-        assert obj_node is not None and prop_node is not None
+        obj_node, prop_node = fields(callee, "object", "property")
         method = self.text(prop_node)
         args = [c for c in args_node.named_children if c.type != "comment"]
         if method == "forEach" and args:
@@ -616,9 +603,7 @@ class StatementTranslator(PromiseTranslator):
         ]
 
     def s_for_in_statement(self, node: Node) -> list[str]:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        assert left is not None and right is not None
+        left, right = fields(node, "left", "right")
         of = any(self.text(c) == "of" for c in node.children if not c.is_named)
         source = self.for_source(right, left)
         if left.type == "identifier":
@@ -742,9 +727,7 @@ class StatementTranslator(PromiseTranslator):
         return f"for {py} in range({start.code}, {stop_code}):"
 
     def s_switch_statement(self, node: Node) -> list[str]:
-        value_node = node.child_by_field_name("value")
-        body = node.child_by_field_name("body")
-        assert value_node is not None and body is not None
+        value_node, body = fields(node, "value", "body")
         typeof = self.typeof_subject(value_node)
         subject = self.expr(value_node) if typeof is None else Expr("", None)
         lines: list[str] = []
