@@ -11,7 +11,9 @@ MemoryStore's minus this.
 ``Redis.from_url``; ``store``, the client RedisStore makes from a URL (expresspy's pipelining
 ``RespClient`` for one server); ``redis-py-store``, the redis-py client RedisStore makes when
 it cannot use that one (a waiting pool, a timeout on every command). For SQLite, ``store``
-runs each statement in a worker thread, as SQLiteStore does.
+runs each statement in a worker thread, as SQLiteStore does. ``BENCH_ROUND_TRIP_TASKS=50``
+runs the Redis round trips from 50 tasks at once (as 50 concurrent requests would), ``count``
+in all (a multiple of it).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ TTL = 86400
 
 
 async def redis_round_trips(count: int) -> None:
-    """``count`` GET + SET EX of one key, awaited one after the other."""
+    """``count`` GET + SET EX of one key, awaited one after the other (in each task)."""
     from redis.asyncio import Redis
 
     from expresspy.session import RedisStore
@@ -49,11 +51,16 @@ async def redis_round_trips(count: int) -> None:
     else:
         client = Redis.from_url(REDIS_URL)
     key = f"{REDIS_PREFIX}round-trip"
-    try:
-        await client.set(key, VALUE, ex=TTL)
-        for _ in range(count):
+    tasks = int(os.environ.get("BENCH_ROUND_TRIP_TASKS", "1"))
+
+    async def one_after_another(rounds: int) -> None:
+        for _ in range(rounds):
             await client.get(key)
             await client.set(key, VALUE, ex=TTL)
+
+    try:
+        await client.set(key, VALUE, ex=TTL)
+        await asyncio.gather(*(one_after_another(count // tasks) for _ in range(tasks)))
     finally:
         await client.aclose()
 

@@ -2,10 +2,11 @@
 
 RedisStore made from a single-server URL (``redis://``, ``rediss://``, ``unix://``) sends its
 commands through :class:`RespClient` instead of redis-py's asyncio client. Commands from
-concurrent requests share one connection and are *pipelined*: each is written as soon as it
-is issued, and the server's replies, which come back in order, resolve the callers' futures
-in that order. hiredis parses the replies and encodes the commands (``hiredis.Reader``,
-``hiredis.pack_command``).
+concurrent requests share one connection and are *pipelined*: none waits for the replies
+before it, and the server's replies, which come back in order, resolve the callers' futures
+in that order. On an idle connection a command is written at once; while replies are awaited,
+the commands issued in one pass of the event loop are written together at its end. hiredis
+parses the replies and encodes the commands (``hiredis.Reader``, ``hiredis.pack_command``).
 
 What it keeps of redis-py: its exception classes (``redis.exceptions``: the store's
 ``unavailable_errors`` and ``NoScriptError``), its URL parsing, its TLS context for
@@ -180,6 +181,8 @@ class RespConnection(asyncio.Protocol):
         self.closed: asyncio.Future[None] = loop.create_future()
         self._timer: asyncio.TimerHandle | None = None
         self._read_timeout = options.read_timeout
+        #: Commands written during this pass of the loop, sent together at its end.
+        self._corked: list[bytes] | None = None
 
     # -- asyncio.Protocol ----------------------------------------------------------------
 
@@ -229,19 +232,40 @@ class RespConnection(asyncio.Protocol):
     def send(self, data: bytes) -> asyncio.Future[Any]:
         """Write one packed command; the future of its reply."""
         future = self.loop.create_future()
+        idle = not self.pending
         self._expect(future)
-        assert self.transport is not None
-        self.transport.write(data)
+        self._write(data, idle)
         return future
 
     def send_many(self, data: bytes, count: int) -> list[asyncio.Future[Any]]:
         """Write ``count`` packed commands at once; the futures of their replies."""
         futures = [self.loop.create_future() for _ in range(count)]
+        idle = not self.pending
         for future in futures:
             self._expect(future)
-        assert self.transport is not None
-        self.transport.write(data)
+        self._write(data, idle)
         return futures
+
+    def _write(self, data: bytes, idle: bool) -> None:
+        """Write ``data`` now on an idle connection; while replies are awaited, gather the
+        commands of this pass of the event loop and write them together at its end (one
+        send for the many requests a batch of replies resumed, as Node's clients do)."""
+        corked = self._corked
+        if corked is not None:
+            corked.append(data)
+        elif idle:
+            assert self.transport is not None
+            self.transport.write(data)
+        else:
+            self._corked = [data]
+            self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        """Write the commands gathered since the first one of this pass."""
+        corked, self._corked = self._corked, None
+        if corked and self.usable:
+            assert self.transport is not None
+            self.transport.write(b"".join(corked))
 
     def _expect(self, future: asyncio.Future[Any]) -> None:
         """Queue ``future`` for the next reply, under the read timeout."""
@@ -324,6 +348,7 @@ class RespConnection(asyncio.Protocol):
             self.transport.close()
 
     def _fail_pending(self, error: Exception) -> None:
+        self._corked = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

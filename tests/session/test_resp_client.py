@@ -81,6 +81,21 @@ def test_concurrent_commands_are_pipelined_on_one_connection(redis_prefix: str) 
     run_with(client_for(REDIS_URL, max_in_flight=200), work)
 
 
+def test_commands_issued_while_replies_are_awaited_go_out_together(redis_prefix: str) -> None:
+    async def work(client: RespClient) -> None:
+        await client.ping()
+        connection = client._connection
+        assert connection is not None
+        first = client.execute_command("INCR", redis_prefix + "b")  # idle: written at once
+        assert connection._corked is None
+        rest = [client.execute_command("INCR", redis_prefix + "b") for _ in range(30)]
+        assert connection._corked is not None and len(connection._corked) == 30
+        assert await asyncio.gather(first, *rest) == list(range(1, 32))
+        assert connection._corked is None
+
+    run_with(client_for(REDIS_URL), work)
+
+
 def test_it_runs_on_uvloop_too(redis_prefix: str) -> None:
     uvloop = pytest.importorskip("uvloop")
 
