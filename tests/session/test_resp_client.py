@@ -18,12 +18,14 @@ import pytest
 import redis
 from redis import exceptions as redis_errors
 
+from expresspy.session.patch import SessionPatch
 from expresspy.session.redis import RedisStore
 from expresspy.session.redis_client import PoolExhausted
 from expresspy.session.resp_client import RespClient, error_from_reply, options_from_url
 
 from .conftest import REDIS_URL
 from .redis_servers import free_port_pair, local_server
+from .test_redis_store import _OtherJSON  # merge then runs WATCH on a redis-py client
 
 T = TypeVar("T")
 
@@ -201,6 +203,36 @@ def test_a_store_reports_a_lost_connection_as_unavailable_and_recovers(
         asyncio.run(main())
     finally:
         admin.close()
+
+
+def test_the_redis_py_client_for_watch_is_made_on_need_and_closed_with_the_store(
+    redis_prefix: str,
+) -> None:
+    name = "expresspy-watch-" + redis_prefix.split(":")[1]
+    server = redis.Redis.from_url(REDIS_URL)
+
+    def connections() -> int:
+        return sum(1 for c in server.client_list() if c.get("name") == name)
+
+    async def main() -> None:
+        store = RedisStore(f"{REDIS_URL}?client_name={name}", prefix=redis_prefix,
+                           serializer=_OtherJSON())  # fmt: skip
+        cookie = {"expires": None}
+        await store.set("w", {"cookie": cookie, "a": 1})
+        assert connections() == 1  # the pipelined connection only
+        assert await store.merge("w", SessionPatch(cookie, {"b": 2}))
+        assert connections() == 2  # and the redis-py client WATCH needed
+        assert await store.get("w") == {"cookie": cookie, "a": 1, "b": 2}
+        await store.aclose()
+
+    try:
+        asyncio.run(main())
+        deadline = time.monotonic() + 2  # the server notices closed sockets asynchronously
+        while connections() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert connections() == 0
+    finally:
+        server.close()
 
 
 def test_a_full_client_waits_for_room_then_reports_exhaustion(redis_prefix: str) -> None:
