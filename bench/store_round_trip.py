@@ -2,10 +2,18 @@
 
 What ``server_ir.py --app round-trip --store redis|sqlite`` measures: per request, what a
 store minimally does for the session counter (read the record, write it back), with the
-client library called directly: for Redis a redis-py asyncio ``GET`` then ``SET ... EX`` of a
-200-byte value (connect-redis's two commands), for SQLite the ``SELECT`` and the upsert,
-executed on the calling thread. The framework's cost around a store is the session request's
-cost minus MemoryStore's minus this.
+client library called directly: for Redis a ``GET`` then ``SET ... EX`` of a 200-byte value
+(connect-redis's two commands), for SQLite the ``SELECT`` and the upsert, executed on the
+calling thread. The framework's cost around a store is the session request's cost minus
+MemoryStore's minus this.
+
+``BENCH_ROUND_TRIP_CLIENT`` picks the Redis client: unset, a plain redis-py
+``Redis.from_url``; ``store``, the client RedisStore makes from a URL (expresspy's pipelining
+``RespClient`` for one server); ``redis-py-store``, the redis-py client RedisStore makes when
+it cannot use that one (a waiting pool, a timeout on every command). For SQLite, ``store``
+runs each statement in a worker thread, as SQLiteStore does. ``BENCH_ROUND_TRIP_TASKS=50``
+runs the Redis round trips from 50 tasks at once (as 50 concurrent requests would), ``count``
+in all (a multiple of it).
 """
 
 from __future__ import annotations
@@ -27,19 +35,32 @@ TTL = 86400
 
 
 async def redis_round_trips(count: int) -> None:
-    """``count`` GET + SET EX of one key, awaited one after the other."""
+    """``count`` GET + SET EX of one key, awaited one after the other (in each task)."""
     from redis.asyncio import Redis
 
     from expresspy.session import RedisStore
+    from expresspy.session.redis_client import make_client
 
-    store_client = os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store"
-    client = RedisStore(REDIS_URL).client if store_client else Redis.from_url(REDIS_URL)
+    which = os.environ.get("BENCH_ROUND_TRIP_CLIENT", "")
+    client: Any
+    if which == "store":
+        client = RedisStore(REDIS_URL).client
+    elif which == "redis-py-store":  # the fallback RedisStore makes, with its defaults
+        made = make_client(REDIS_URL, 2.0, 100, None, 2.0)
+        client = made.client if made.redis_py is None else made.redis_py()
+    else:
+        client = Redis.from_url(REDIS_URL)
     key = f"{REDIS_PREFIX}round-trip"
-    try:
-        await client.set(key, VALUE, ex=TTL)
-        for _ in range(count):
+    tasks = int(os.environ.get("BENCH_ROUND_TRIP_TASKS", "1"))
+
+    async def one_after_another(rounds: int) -> None:
+        for _ in range(rounds):
             await client.get(key)
             await client.set(key, VALUE, ex=TTL)
+
+    try:
+        await client.set(key, VALUE, ex=TTL)
+        await asyncio.gather(*(one_after_another(count // tasks) for _ in range(tasks)))
     finally:
         await client.aclose()
 

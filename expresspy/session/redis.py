@@ -5,14 +5,17 @@ JSON; its TTL follows the cookie's expiry (``ceil((expires - now) / 1000)`` seco
 ``ttl`` when the cookie has none; a TTL of zero or less deletes the key. An Express app using
 connect-redis with the same prefix and secret therefore shares sessions with this one.
 
-Needs the ``redis`` extra (``pip install 'expresspy[redis]'``); uses ``redis.asyncio``.
+Needs the ``redis`` extra (``pip install 'expresspy[redis]'``: redis-py and hiredis). A
+single-server URL gets expresspy's pipelining client (expresspy/session/resp_client.py: one
+connection, the commands of concurrent requests written one after the other without waiting
+for replies); Cluster and Sentinel URLs, and a client passed in, use ``redis.asyncio``.
 
-Under load: a client made from a URL has a *waiting* pool of ``pool_size`` connections. A
-request that finds them all in use waits for one (as long as the session middleware's
-``store_timeout`` allows, or ``pool_timeout``) instead of failing, and a pool that stays full
-is reported as :class:`SessionStoreBusy` (load), never as "Redis unreachable". ``merge`` runs
-as one server-side script (expresspy/session/redis_merge.py), so concurrent writers of one
-session never starve each other.
+Under load: a client made from a URL lets ``pool_size`` commands (one server) or calls
+(Cluster, Sentinel) run at once. A request that finds no room waits (as long as the session
+middleware's ``store_timeout`` allows, or ``pool_timeout``) instead of failing, and a store
+that stays full is reported as :class:`SessionStoreBusy` (load), never as "Redis unreachable".
+``merge`` runs as one server-side script (expresspy/session/redis_merge.py), so concurrent
+writers of one session never starve each other.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ from .store import (
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+    from .resp_client import RespClient
 
 __all__ = ["PoolExhausted", "RedisStore"]
 
@@ -107,10 +112,14 @@ class RedisStore(Store):
     (compact JSON by default, as ``JSON.stringify``). ``timeout`` (seconds) bounds connecting
     and every command when a URL is given, so an unreachable Redis fails fast.
 
-    With a URL the store opens at most ``pool_size`` connections per process; a call that
-    finds them all busy waits for one, for ``pool_timeout`` seconds at most (``None``, the
-    default: until the session middleware's ``store_timeout`` ends the wait with a 503), and
-    then fails with :class:`SessionStoreBusy` (503, load), not as an outage.
+    With a single-server URL the store sends every command over one connection, pipelined
+    (:class:`~expresspy.session.resp_client.RespClient`), with at most ``pool_size`` commands
+    waiting for a reply at once; Cluster and Sentinel URLs open at most ``pool_size``
+    connections. A call that finds no room waits, for ``pool_timeout`` seconds at most
+    (``None``, the default: until the session middleware's ``store_timeout`` ends the wait
+    with a 503), and then fails with :class:`SessionStoreBusy` (503, load), not as an outage.
+    ``merge`` with a custom serializer or a ``ttl`` function (``WATCH``, which needs a
+    connection of its own) uses a redis-py client the store makes on first need.
 
     ``wait_replicas=N`` makes every write wait (``WAIT``, on the connection that wrote) until
     N replicas have it, ``wait_timeout`` seconds at most; a write fewer replicas confirmed
@@ -153,12 +162,16 @@ class RedisStore(Store):
             # or a write no replica confirmed ends as a read timeout that also drops the
             # connection (behind Sentinel, the next one asks the Sentinels again).
             read_timeout = timeout + wait_timeout if wait_replicas else timeout
-            made, gated = make_client(client, timeout, pool_size, pool_timeout, read_timeout)
-            self.client: Redis = made
+            made = make_client(client, timeout, pool_size, pool_timeout, read_timeout)
+            self.client: Redis | RespClient = made.client
             #: Bounds concurrent calls when the client's pool cannot wait (Cluster, Sentinel).
-            self._gate = CallGate(pool_size, pool_timeout) if gated else None
+            self._gate = CallGate(pool_size, pool_timeout) if made.gated else None
+            #: Makes the redis-py client for WATCH when ``client`` is a RespClient.
+            self._make_redis_py = made.redis_py
         else:
-            self.client, self._gate = client, None
+            self.client, self._gate, self._make_redis_py = client, None, None
+        #: The redis-py client (``WATCH``): the client itself, or one made on first need.
+        self._redis_py: Redis | None = None if self._make_redis_py else self.client
         self._cluster = is_cluster(self.client)
         self.wait_replicas = wait_replicas
         self.wait_timeout = wait_timeout
@@ -191,6 +204,17 @@ class RedisStore(Store):
         """
         if self._owns_client:
             await self.client.aclose()
+            if self._make_redis_py is not None and self._redis_py is not None:
+                redis_py, self._redis_py = self._redis_py, None
+                await redis_py.aclose()
+
+    def _redis_py_client(self) -> Redis:
+        """The redis-py client: the store's own client, or beside a RespClient one made on
+        first need (for ``WATCH``, which needs a connection of its own)."""
+        if self._redis_py is None:
+            assert self._make_redis_py is not None
+            self._redis_py = self._make_redis_py()
+        return self._redis_py
 
     def _ttl(self, session: SessionRecord) -> int:
         """connect-redis's ``_getTTL``."""
@@ -217,26 +241,39 @@ class RedisStore(Store):
         else:
             await self._send_write(key, "DEL", key)
 
-    async def _send_write(self, key: str, *command: Any) -> Any:
+    def _send_write(self, key: str, *command: Any) -> Awaitable[Any]:
         """Run one write command on ``key``; with ``wait_replicas``, followed by ``WAIT`` on
         the same connection (one pipeline to the key's node), and refused when fewer replicas
-        confirmed it."""
+        confirmed it. (Not a coroutine itself: the client's awaitable is returned as it is.)"""
         if not self.wait_replicas:
-            return await self.client.execute_command(*command)  # type: ignore[no-untyped-call]
-        pipe = self.client.pipeline(transaction=False)
-        pipe.execute_command(*command)
+            return self.client.execute_command(*command)
+        return self._write_and_wait(key, command)
+
+    async def _write_and_wait(self, key: str, command: tuple[Any, ...]) -> Any:
+        """``command``, then ``WAIT`` for ``wait_replicas`` replicas on the same connection."""
         wait = ("WAIT", self.wait_replicas, max(1, round(self.wait_timeout * 1000)))
-        if self._cluster:  # WAIT has no key: send it to the node that owns this one
-            await self.client.initialize()  # the slot map, once
-            node = self.client.get_node_from_key(key)  # type: ignore[attr-defined]
-            pipe.execute_command(*wait, target_nodes=node)
+        if self._make_redis_py is not None:  # a RespClient: one connection, in order
+            result, confirmed = await self.client.execute_many(command, wait)  # type: ignore[union-attr]
         else:
-            pipe.execute_command(*wait)
-        result, confirmed = await pipe.execute()
+            result, confirmed = await self._send_and_wait(key, command, wait)
         if int(confirmed) < self.wait_replicas:
             raise TimeoutError(f"a session write reached {confirmed} of {self.wait_replicas} "
                                f"replica(s) within {self.wait_timeout:g} s")  # fmt: skip
         return result
+
+    async def _send_and_wait(self, key: str, command: tuple[Any, ...],
+                             wait: tuple[Any, ...]) -> list[Any]:  # fmt: skip
+        """``command`` then ``WAIT`` in one redis-py pipeline (to ``key``'s node)."""
+        client = self._redis_py_client()
+        pipe = client.pipeline(transaction=False)
+        pipe.execute_command(*command)
+        if self._cluster:  # WAIT has no key: send it to the node that owns this one
+            await client.initialize()  # the slot map, once
+            node = client.get_node_from_key(key)  # type: ignore[attr-defined]
+            pipe.execute_command(*wait, target_nodes=node)
+        else:
+            pipe.execute_command(*wait)
+        return await pipe.execute()
 
     def _write(self, target: Any, sid: str, session: SessionRecord) -> Any:
         """Queue or run connect-redis's write of ``session`` on a client or a pipeline."""
@@ -327,7 +364,7 @@ class RedisStore(Store):
         key = self.prefix + sid
         attempt = 0
         while True:
-            async with self.client.pipeline(transaction=True) as pipe:
+            async with self._redis_py_client().pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(key)
                     raw = await pipe.get(key)
@@ -375,7 +412,7 @@ class RedisStore(Store):
         if not keys:
             return {}
         if self._cluster:  # keys in several hash slots: one MGET per slot
-            values = await self.client.mget_nonatomic(keys)  # type: ignore[attr-defined]
+            values = await self._redis_py_client().mget_nonatomic(keys)  # type: ignore[attr-defined]
         else:
             values = await self.client.mget(keys)
         records: dict[str, SessionRecord] = {}

@@ -1,7 +1,10 @@
-"""The redis-py client a RedisStore makes from a URL: one server, a Cluster, or via Sentinel.
+"""The client a RedisStore makes from a URL: one server, a Cluster, or via Sentinel.
 
-* ``redis://host:port/db`` (``rediss://``, ``unix://``): one server, through a *waiting*
-  pool (a full pool makes a call wait for a connection, then fail as load, not as an outage);
+* ``redis://host:port/db`` (``rediss://``, ``unix://``): one server, through expresspy's own
+  pipelining client (:mod:`expresspy.session.resp_client`: one connection, a bounded number
+  of commands in flight; a command that finds no room waits, then fails as load, not as an
+  outage). A URL with query options that client does not know, or no ``hiredis`` installed,
+  gets redis-py's client with a *waiting* pool instead (same rules, one connection per call);
 * ``redis+cluster://host:port[,host:port...]``: a Redis Cluster, found from any of the
   listed nodes (``rediss+cluster://`` for TLS);
 * ``redis+sentinel://host:port[,host:port...]/service[/db]``: the current master of
@@ -15,10 +18,12 @@ concurrent calls to ``pool_size`` instead (see :class:`CallGate`).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-__all__ = ["CallGate", "PoolExhausted", "is_cluster", "make_client"]
+__all__ = ["CallGate", "MadeClient", "PoolExhausted", "is_cluster", "make_client"]
 
 
 class PoolExhausted(Exception):
@@ -42,26 +47,60 @@ def is_cluster(client: Any) -> bool:
     return type(client).__name__ == "RedisCluster" or hasattr(client, "get_node_from_key")
 
 
+class MadeClient(NamedTuple):
+    """What :func:`make_client` made."""
+
+    #: A ``RespClient`` (one server), or redis-py's ``Redis`` or ``RedisCluster``.
+    client: Any
+    #: Whether the store must bound its own concurrency (Cluster and Sentinel, whose pools
+    #: fail at once when full).
+    gated: bool
+    #: For a ``RespClient``: makes a redis-py client for the same server, for what one
+    #: pipelined connection cannot do (``WATCH``); None when ``client`` is redis-py's.
+    redis_py: Callable[[], Any] | None = None
+
+
 def make_client(
     url: str,
     timeout: float,
     pool_size: int,
     pool_timeout: float | None,
     read_timeout: float,
-) -> tuple[Any, bool]:
-    """The client for ``url`` and whether the store must bound its own concurrency (True for
-    Cluster and Sentinel, whose pools fail at once when full).
+) -> MadeClient:
+    """The client for ``url``.
 
     ``timeout`` bounds connecting (and every call to a Sentinel); ``read_timeout`` bounds the
-    wait for each reply of the server itself.
+    wait for each reply of the server itself. ``pool_size`` bounds the connections of a pool,
+    or the commands in flight on a ``RespClient``'s one connection.
     """
     scheme, _, rest = url.partition("://")
     scheme = scheme.lower()
     if scheme in ("redis+cluster", "rediss+cluster"):
-        return _cluster(rest, scheme.startswith("rediss"), timeout, read_timeout, pool_size), True
+        tls = scheme.startswith("rediss")
+        return MadeClient(_cluster(rest, tls, timeout, read_timeout, pool_size), True)
     if scheme in ("redis+sentinel", "rediss+sentinel"):
-        return _sentinel(rest, scheme.startswith("rediss"), timeout, read_timeout, pool_size), True
-    return _single(url, timeout, read_timeout, pool_size, pool_timeout), False
+        tls = scheme.startswith("rediss")
+        return MadeClient(_sentinel(rest, tls, timeout, read_timeout, pool_size), True)
+    redis_py = functools.partial(_single, url, timeout, read_timeout, pool_size, pool_timeout)
+    light = _pipelined(url, timeout, read_timeout, pool_size, pool_timeout)
+    if light is None:
+        return MadeClient(redis_py(), False)
+    return MadeClient(light, False, redis_py)
+
+
+def _pipelined(
+    url: str, timeout: float, read_timeout: float, pool_size: int, pool_timeout: float | None
+) -> Any:
+    """A ``RespClient`` for one server, or None when ``url`` asks for options it lacks or
+    hiredis is not installed (redis-py's client serves then)."""
+    _redis()
+    try:
+        from .resp_client import RespClient, options_from_url
+    except ImportError:  # no hiredis (installed without the redis extra)
+        return None
+    options = options_from_url(url, connect_timeout=timeout, read_timeout=read_timeout,
+                               max_in_flight=pool_size, wait_timeout=pool_timeout)  # fmt: skip
+    return None if options is None else RespClient(options)
 
 
 def _single(

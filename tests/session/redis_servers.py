@@ -20,7 +20,14 @@ from pathlib import Path
 
 import redis
 
-__all__ = ["LocalCluster", "LocalSentinel", "free_port_pair", "local_cluster", "local_sentinel"]
+__all__ = [
+    "LocalCluster",
+    "LocalSentinel",
+    "free_port_pair",
+    "local_cluster",
+    "local_sentinel",
+    "local_server",
+]
 
 #: Seconds the whole deployment may take to come up.
 START_TIMEOUT = 30.0
@@ -172,9 +179,24 @@ def _replica_online(port: int) -> bool:
     return isinstance(replica, dict) and replica.get("state") == "online"
 
 
-def _ping(port: int) -> bool:
-    with redis.Redis(port=port, socket_timeout=1) as client:
+def _ping(port: int, password: str | None = None) -> bool:
+    with redis.Redis(port=port, password=password, socket_timeout=1) as client:
         return bool(client.ping())
+
+
+@contextmanager
+def local_server(*config: str, password: str | None = None) -> Iterator[int]:
+    """One redis-server of the test's own on a free loopback port, with ``config`` lines
+    (``requirepass`` among them when ``password`` is given, which the readiness check then
+    uses); yields its port, killed after."""
+    processes = _Processes()
+    try:
+        port = free_port_pair()
+        processes.start(port, *config)
+        _wait_until(lambda: _ping(port, password), f"redis-server on {port}")
+        yield port
+    finally:
+        processes.stop()
 
 
 def _sentinel_ready(sentinel: int, replica: int, others: int) -> bool:
