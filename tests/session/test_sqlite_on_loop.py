@@ -186,23 +186,48 @@ def test_no_checkpoint_runs_on_the_loop(path: Path) -> None:
     asyncio.run(work())
 
 
-def test_a_write_made_on_the_loop_is_read_by_another_process(path: Path) -> None:
-    script = (
-        "import asyncio, sys\n"
-        "from expresspy.session import SQLiteStore\n"
-        "print(asyncio.run(SQLiteStore(sys.argv[1]).get('a'))['n'])\n"
-    )
+def python(body: str, *args: str) -> subprocess.Popen[str]:
+    """Another process running ``body`` (with asyncio, sys and SQLiteStore imported)."""
+    code = "import asyncio, sys\nfrom expresspy.session import SQLiteStore\n" + body
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
 
+
+def test_a_write_made_on_the_loop_is_read_by_another_process(path: Path) -> None:
     async def work() -> None:
         store = SQLiteStore(path)
         trace = Trace(store)
         await store.set("a", {**RECORD, "n": 42})
         assert trace.threads_of("INSERT INTO sessions") == {threading.get_ident()}
         # the store stays open: the row is in the WAL, not yet in the database file
-        done = subprocess.run(
-            [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60
-        )
-        assert (done.returncode, done.stdout) == (0, "42\n"), done.stderr
+        reader = python("print(asyncio.run(SQLiteStore(sys.argv[1]).get('a'))['n'])", str(path))
+        out, err = reader.communicate(timeout=60)
+        assert (reader.returncode, out) == (0, "42\n"), err
         store.close()
 
     asyncio.run(work())
+
+
+def test_merges_from_several_processes_on_their_loops_lose_nothing(path: Path) -> None:
+    # each merge reads and writes the one record in a BEGIN IMMEDIATE transaction, on the loop
+    # when the lock is free and in a worker thread when another process holds it
+    body = (
+        "from expresspy.session.patch import SessionPatch\n"
+        "async def main():\n"
+        "    s = SQLiteStore(sys.argv[1])\n"
+        "    for i in range(50):\n"
+        "        patch = SessionPatch({}, {f'{sys.argv[2]}-{i}': i}, create=True)\n"
+        "        assert await s.merge('shared', patch)\n"
+        "asyncio.run(main())\n"
+    )
+    SQLiteStore(path).close()  # create the schema once
+    writers = [python(body, str(path), f"p{n}") for n in range(4)]
+    errors = [writer.communicate(timeout=60)[1] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0, 0, 0, 0], errors
+    store = SQLiteStore(path)
+    record = asyncio.run(store.get("shared"))
+    store.close()
+    assert record is not None
+    assert set(record) - {"cookie"} == {f"p{n}-{i}" for n in range(4) for i in range(50)}
