@@ -2,7 +2,41 @@
 
 The persistent default for one machine. The file is opened in WAL mode (readers never wait
 for the writer) with a busy timeout, so ``expresspy run --workers N`` can share it. Every
-statement uses bound parameters. SQLite calls run in a worker thread, never on the event loop.
+statement uses bound parameters.
+
+Where the statements run (issue 21). A request's own statements (the load, and the one-row
+writes of ``set``, ``destroy``, ``touch``, ``merge``, ``write_text``) run directly on the
+event loop, on a connection of their own, whenever they need not wait:
+
+- a read never waits for the writer in WAL mode (it sees the last commit);
+- a write is tried with SQLite's busy handler off (busy timeout 0 on the loop's connection):
+  when another connection (another process, or this store's worker thread) holds the write
+  lock, SQLite answers "database is locked" at once, the call has written nothing (its
+  transaction is rolled back), and the same call runs again in a worker thread on the
+  store's other connection, which waits up to ``timeout`` for the lock as every call did
+  before. A read answered "locked" (WAL allows it in rare moments, such as recovery) does
+  the same;
+- a WAL commit does not fsync with ``synchronous="NORMAL"`` (the default) or ``"OFF"``; with
+  ``"FULL"`` or ``"EXTRA"`` it would, so writes then stay in the worker thread (reads do not);
+- checkpoints, which copy the WAL into the database file and fsync it, never run on the
+  loop: the loop's connection has ``wal_autocheckpoint=0``, and the worker thread
+  checkpoints after every ``CHECKPOINT_WRITES`` writes made on the loop and after each
+  sweep: a PASSIVE checkpoint for the bulk, then a RESTART one for the rest, which holds the
+  write lock (the loop's writes meanwhile take the thread) for up to ``CHECKPOINT_WAIT_MS``,
+  so the next write starts the WAL over. A PASSIVE checkpoint alone, racing the loop's
+  writes, never caught up with them, and the WAL grew without end (each commit costing more).
+
+The rest runs in a worker thread: the periodic sweep and ``prune()``, ``all()``,
+``length()``, ``clear()``, and the retried calls. The thread's connection is guarded by a
+lock that the loop never takes. Why: a call in a worker thread (``asyncio.to_thread``, there
+and back) costs about 170k instructions, several times the statements themselves (a
+primary-key ``SELECT`` is about 16k), which made the two of a session request most of its
+cost (docs/performance.md, "SQLiteStore on the event loop"). A connection of the loop's own
+costs nothing per call, where switching one shared connection's busy timeout off and back
+would cost two more statements (about 30k) per call and a wait for its lock. The price: a
+statement's own time (tens of microseconds; a commit writes to the page cache) is spent on
+the loop. ``on_loop=False`` runs every call in a worker thread, as before (for a file on
+storage so slow that even that may stall).
 
 Durability: with the default ``synchronous="NORMAL"`` a committed session survives the process
 being killed (even with SIGKILL); to also survive power loss or an OS crash pass
@@ -40,10 +74,23 @@ T = TypeVar("T")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+#: The levels at which a WAL commit does not fsync, so a write may run on the event loop.
+_NO_FSYNC_ON_COMMIT = ("OFF", "NORMAL")
+#: SQLite's primary result code for "another connection holds the lock" (SQLITE_BUSY).
+_SQLITE_BUSY = 5
 
 #: Expired rows deleted per statement while sweeping; the connection's lock (and SQLite's
 #: write lock) is released between batches, so requests interleave with a long sweep.
 SWEEP_BATCH = 1000
+#: Writes made on the event loop between two checkpoints in the worker thread. A session
+#: write adds one or two pages to the WAL (the row's, the expiry index's; more for a record
+#: past a page), so this keeps the WAL under SQLite's own automatic threshold (1000 pages).
+CHECKPOINT_WRITES = 250
+#: How long (ms) the final part of a checkpoint waits for other connections while it holds
+#: the write lock (so at most this long a stall for every writer).
+CHECKPOINT_WAIT_MS = 100
+
+Statement = Callable[..., T]
 
 
 class SQLiteStore(Store):
@@ -54,6 +101,9 @@ class SQLiteStore(Store):
     from inside store calls. ``timeout`` (seconds) is how long to wait for another
     process's write lock. Records are JSON (``serializer``), one row per session:
     ``sid TEXT PRIMARY KEY, sess TEXT, expires INTEGER`` (ms since the epoch).
+    ``on_loop`` (default True) runs a request's own statements on the event loop when they
+    need not wait for a lock, and in a worker thread otherwise (the module docstring says
+    why); False runs every statement in a worker thread.
     """
 
     capabilities = StoreCapabilities(merge=True, touch=True, prune=True)
@@ -70,51 +120,69 @@ class SQLiteStore(Store):
         timeout: float = 5.0,
         synchronous: str = "NORMAL",
         serializer: Serializer = JSON,
+        on_loop: bool = True,
     ) -> None:
         if not _IDENTIFIER.fullmatch(table):
             raise ValueError(f"table must be a plain SQL identifier, not {table!r}")
-        if synchronous.upper() not in _SYNCHRONOUS:
+        synchronous = synchronous.upper()
+        if synchronous not in _SYNCHRONOUS:
             raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}, not {synchronous!r}")
         self.path = path
         self.table = table
         self.ttl = ttl
         self.prune_interval = prune_interval
         self.serializer = serializer
-        self._lock = threading.Lock()  # one connection, used by one thread at a time
-        self._db = sqlite3.connect(path, timeout=timeout, check_same_thread=False,
-                                   isolation_level=None)  # fmt: skip
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        self._lock = threading.Lock()  # the worker threads' connection, one thread at a time
+        self._timeout_ms = round(timeout * 1000)
+        self._db = _connect(path, timeout, synchronous)
         self._db.execute(
             f"CREATE TABLE IF NOT EXISTS {table} "
             "(sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)"
         )
         self._db.execute(f"CREATE INDEX IF NOT EXISTS {table}_expires ON {table} (expires)")
+        # A request's two statements, spelled once (formatting and hashing a new string per
+        # call cost about 1k instructions each; SQLite's statement cache is keyed by the text).
+        self._select_sql = f"SELECT sess FROM {table} WHERE sid = ? AND expires > ?"
+        self._upsert_sql = (
+            f"INSERT INTO {table} (sid, sess, expires) VALUES (?, ?, ?) "
+            "ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires"
+        )
+        # The event loop's connection: it never waits for a lock (busy timeout 0) and never
+        # checkpoints (the worker thread does). Tried without blocking by whichever loop calls
+        # (two loops in two threads may share a store); when busy, the call takes the thread.
+        self._loop_db: sqlite3.Connection | None = None
+        self._loop_lock = threading.Lock()
+        self._writes_on_loop = on_loop and synchronous in _NO_FSYNC_ON_COMMIT
+        if on_loop:
+            self._loop_db = _connect(path, timeout, synchronous)
+            self._loop_db.execute("PRAGMA busy_timeout=0")
+            self._loop_db.execute("PRAGMA wal_autocheckpoint=0")
+        self._unchecked_writes = 0  # writes made on the loop since the last checkpoint
         self._next_prune = time.monotonic() + (prune_interval or 0)
-        self._sweeping: asyncio.Task[int] | None = None  # the periodic sweep, when running
+        self._sweeping: asyncio.Task[int] | None = None  # sweep or checkpoint, when running
 
     # -- the store contract ----------------------------------------------------------------
 
     async def get(self, sid: str) -> SessionRecord | None:
         """The live record of ``sid`` or ``None``; an unreadable row raises
         :class:`CorruptSessionRecord`."""
-        row = await self._run(self._fetch_one, sid)
+        row = await self._read(self._fetch_one, sid)
         return None if row is None else load_record(self.serializer, row, "SQLiteStore")
 
     async def set(self, sid: str, session: SessionRecord) -> None:
         """Insert or replace the row of ``sid``."""
         text = self.serializer.dumps(session)
-        await self._run(self._upsert, sid, text, self._expiry(session))
+        await self._write(self._upsert, sid, text, self._expiry(session))
 
     async def destroy(self, sid: str) -> None:
         """Delete the row of ``sid``."""
-        await self._run(self._execute, f"DELETE FROM {self.table} WHERE sid = ?", (sid,))
+        await self._write(_execute, f"DELETE FROM {self.table} WHERE sid = ?", (sid,))
 
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """Move the expiry and rewrite only the stored cookie (the data is left as stored)."""
         cookie = self.serializer.dumps(session["cookie"])
-        await self._run(
-            self._execute,
+        await self._write(
+            _execute,
             f"UPDATE {self.table} SET sess = json_set(sess, '$.cookie', json(?)), expires = ? "
             "WHERE sid = ? AND expires > ?",
             (cookie, self._expiry(session), sid, now_ms()),
@@ -123,7 +191,7 @@ class SQLiteStore(Store):
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
         """Apply ``patch`` to the stored row in one write transaction (atomic across
         processes); False when the row is gone and the patch may not create it."""
-        return await self._run(self._merge, sid, patch)
+        return await self._write(self._merge, sid, patch)
 
     async def write_text(
         self,
@@ -140,114 +208,123 @@ class SQLiteStore(Store):
         if self.serializer is not JSON:
             return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
         expiry = now_ms() + self.ttl * 1000 if expires is None else expires
-        return await self._run(self._write_text, sid, text, expiry, meta is not None, create)
+        return await self._write(self._write_text, sid, text, expiry, meta is not None, create)
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
-        rows = await self._run(self._fetch_all)
+        rows = await self._in_thread(self._fetch_all)
         return {sid: self.serializer.loads(text) for sid, text in rows}
 
     async def length(self) -> int:
         """How many live sessions there are."""
-        return len(await self._run(self._fetch_all))
+        return len(await self._in_thread(self._fetch_all))
 
     async def clear(self) -> None:
         """Delete every session."""
-        await self._run(self._execute, f"DELETE FROM {self.table}", ())
+        await self._in_thread(_execute, f"DELETE FROM {self.table}", ())
 
     async def prune(self) -> int:
-        """Delete expired rows now, in batches; returns how many were deleted."""
-        return await asyncio.to_thread(self._sweep)
+        """Delete expired rows now, in batches, then checkpoint; returns how many were
+        deleted."""
+        return await asyncio.to_thread(self._maintain, True)
 
     def close(self) -> None:
-        """Close the connection (the store cannot be used afterwards)."""
+        """Close the connections (the store cannot be used afterwards)."""
+        with self._loop_lock:
+            if self._loop_db is not None:
+                self._loop_db.close()
         with self._lock:
-            self._db.close()
+            self._db.close()  # the last one to close checkpoints: in this thread, not the loop
 
-    # -- in the worker thread --------------------------------------------------------------
+    # -- where a call runs -----------------------------------------------------------------
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn`` in a worker thread, starting a background sweep when it is time.
-
-        The call does not wait for the sweep: they take turns on the lock, batch by batch.
-        """
-        if (
-            self.prune_interval is not None
-            and time.monotonic() >= self._next_prune
-            and self._sweeping is None
-        ):
-            self._next_prune = time.monotonic() + self.prune_interval
-            self._sweeping = asyncio.ensure_future(asyncio.to_thread(self._sweep))
-            self._sweeping.add_done_callback(self._swept)
+    async def _read(self, fn: Statement[T], *args: Any) -> T:
+        """Run the read ``fn`` on the loop's connection, or in a worker thread when it is
+        busy."""
+        self._start_maintenance()
+        if self._loop_db is not None:
+            try:
+                return self._on_loop(fn, args)
+            except _WouldWait:
+                pass
         return await asyncio.to_thread(self._locked, fn, *args)
+
+    async def _write(self, fn: Statement[T], *args: Any) -> T:
+        """Run the write ``fn`` on the loop's connection when no one holds the write lock,
+        else in a worker thread (which waits for the lock up to ``timeout``)."""
+        self._start_maintenance()
+        if self._writes_on_loop:
+            try:
+                result = self._on_loop(fn, args)
+            except _WouldWait:
+                pass
+            else:
+                self._unchecked_writes += 1
+                return result
+        return await asyncio.to_thread(self._locked, fn, *args)
+
+    async def _in_thread(self, fn: Statement[T], *args: Any) -> T:
+        """Run ``fn`` in a worker thread (bulk statements, which may take long)."""
+        self._start_maintenance()
+        return await asyncio.to_thread(self._locked, fn, *args)
+
+    def _on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
+        """``fn(loop_db, *args)``, or :class:`_WouldWait` when that would wait: the loop's
+        connection is in use (by another thread's loop), or SQLite answered "locked" (the
+        statement wrote nothing then: ``fn`` rolls its transaction back)."""
+        assert self._loop_db is not None
+        if not self._loop_lock.acquire(blocking=False):
+            raise _WouldWait
+        try:
+            return fn(self._loop_db, *args)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise _WouldWait from error
+            raise
+        finally:
+            self._loop_lock.release()
+
+    def _locked(self, fn: Statement[T], *args: Any) -> T:
+        with self._lock:
+            return fn(self._db, *args)
+
+    # -- upkeep in the worker thread -------------------------------------------------------
+
+    def _start_maintenance(self) -> None:
+        """Start the periodic sweep, or a checkpoint of the loop's writes, in a worker thread
+        when one is due. The caller does not wait for it: they take turns on the lock."""
+        if self._sweeping is not None:
+            return
+        sweep = self.prune_interval is not None and time.monotonic() >= self._next_prune
+        if sweep or self._unchecked_writes >= CHECKPOINT_WRITES:
+            if sweep:
+                self._next_prune = time.monotonic() + (self.prune_interval or 0)
+            self._unchecked_writes = 0
+            self._sweeping = asyncio.ensure_future(asyncio.to_thread(self._maintain, sweep))
+            self._sweeping.add_done_callback(self._swept)
 
     def _swept(self, task: asyncio.Task[int]) -> None:
         self._sweeping = None
         if not task.cancelled() and task.exception() is not None:  # e.g. closed meanwhile
             log.warning("session sweep failed: %r", task.exception())
 
-    def _locked(self, fn: Callable[..., T], *args: Any) -> T:
+    def _maintain(self, sweep: bool) -> int:
+        """Sweep (when ``sweep``), then copy the WAL into the database file; returns how many
+        rows were deleted."""
+        deleted = self._sweep() if sweep else 0
         with self._lock:
-            return fn(*args)
-
-    def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
-        self._db.execute(sql, params)
-
-    def _fetch_one(self, sid: str) -> str | None:
-        row = self._db.execute(
-            f"SELECT sess FROM {self.table} WHERE sid = ? AND expires > ?", (sid, now_ms())
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def _fetch_all(self) -> list[tuple[str, str]]:
-        query = f"SELECT sid, sess FROM {self.table} WHERE expires > ?"
-        return [(str(sid), str(sess)) for sid, sess in self._db.execute(query, (now_ms(),))]
-
-    def _upsert(self, sid: str, text: str, expires: int) -> None:
-        self._db.execute(
-            f"INSERT INTO {self.table} (sid, sess, expires) VALUES (?, ?, ?) "
-            "ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires",
-            (sid, text, expires),
-        )
-
-    def _merge(self, sid: str, patch: SessionPatch) -> bool:
-        # BEGIN IMMEDIATE takes the write lock before reading, so no other process can write
-        # this row between our read and our write.
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            text = self._fetch_one(sid)
-            current = None if text is None else load_record(self.serializer, text, "SQLiteStore")
-            record = apply_patch(current, patch)
-            if record is not None:
-                self._upsert(sid, self.serializer.dumps(record), self._expiry(record))
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return record is not None
-
-    def _write_text(self, sid: str, text: str, expiry: int, has_meta: bool, create: bool) -> bool:
-        # _merge of a whole-record patch, without taking the record apart: the stored row is
-        # only read to learn whether it is there (and readable), and whether its metadata,
-        # which a record without any keeps, must be spliced in.
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            stored = self._fetch_one(sid)
-            current = (
-                None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
-            )
-            written = current is not None or create
-            if written and not has_meta and current is not None and META_KEY in current:
-                record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
-                assert record is not None  # the row is there
-                text = self.serializer.dumps(record)
-            if written:
-                self._upsert(sid, text, expiry)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return written
+            # PASSIVE copies the bulk of the WAL without stopping anyone, but never catches up
+            # with writes made meanwhile. RESTART then copies the rest holding the write lock
+            # (the loop's writes take the thread meanwhile) and waits for readers, so the next
+            # write starts the WAL over; it waits for others at most CHECKPOINT_WAIT_MS, not
+            # ``timeout``, since every writer waits with it (busy: tried again next time).
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._db.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout={self._timeout_ms}")
+        return deleted
 
     def _sweep(self) -> int:
         """Delete expired rows batch by batch, taking the lock for one batch at a time."""
@@ -263,7 +340,103 @@ class SQLiteStore(Store):
             if count < SWEEP_BATCH:
                 return deleted
 
+    # -- the statements, on the connection they are given ----------------------------------
+
+    def _fetch_one(self, db: sqlite3.Connection, sid: str) -> str | None:
+        row = db.execute(self._select_sql, (sid, now_ms())).fetchone()
+        return None if row is None else str(row[0])
+
+    def _fetch_all(self, db: sqlite3.Connection) -> list[tuple[str, str]]:
+        query = f"SELECT sid, sess FROM {self.table} WHERE expires > ?"
+        return [(str(sid), str(sess)) for sid, sess in db.execute(query, (now_ms(),))]
+
+    def _upsert(self, db: sqlite3.Connection, sid: str, text: str, expires: int) -> None:
+        db.execute(self._upsert_sql, (sid, text, expires))
+
+    def _merge(self, db: sqlite3.Connection, sid: str, patch: SessionPatch) -> bool:
+        # BEGIN IMMEDIATE takes the write lock before reading, so no other process can write
+        # this row between our read and our write.
+        with _immediate(db):
+            text = self._fetch_one(db, sid)
+            current = None if text is None else load_record(self.serializer, text, "SQLiteStore")
+            record = apply_patch(current, patch)
+            if record is not None:
+                self._upsert(db, sid, self.serializer.dumps(record), self._expiry(record))
+        return record is not None
+
+    def _write_text(
+        self,
+        db: sqlite3.Connection,
+        sid: str,
+        text: str,
+        expiry: int,
+        has_meta: bool,
+        create: bool,
+    ) -> bool:
+        # _merge of a whole-record patch, without taking the record apart: the stored row is
+        # only read to learn whether it is there (and readable), and whether its metadata,
+        # which a record without any keeps, must be spliced in.
+        with _immediate(db):
+            stored = self._fetch_one(db, sid)
+            current = (
+                None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
+            )
+            written = current is not None or create
+            if written and not has_meta and current is not None and META_KEY in current:
+                record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
+                assert record is not None  # the row is there
+                text = self.serializer.dumps(record)
+            if written:
+                self._upsert(db, sid, text, expiry)
+        return written
+
     def _expiry(self, session: SessionRecord) -> int:
         """The row's expiry in ms: the cookie's, else now + ``ttl``."""
         expiry = expires_ms(session)
         return now_ms() + self.ttl * 1000 if expiry is None else expiry
+
+
+def _connect(path: str | PathLike[str], timeout: float, synchronous: str) -> sqlite3.Connection:
+    """A connection in autocommit mode (``isolation_level=None``: transactions are explicit)
+    that waits ``timeout`` seconds for a lock (0: not at all), on the WAL file; ``synchronous``
+    is per connection."""
+    db = sqlite3.connect(path, timeout=timeout, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
+    return db
+
+
+def _execute(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
+    db.execute(sql, params)
+
+
+class _immediate:
+    """``with _immediate(db):`` a write transaction that takes the write lock first (``BEGIN
+    IMMEDIATE``), committed at the end, rolled back on any error, a failed COMMIT included,
+    so the connection never keeps a transaction open."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if kind is None:
+                self.db.execute("COMMIT")
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+
+
+class _WouldWait(Exception):
+    """The statement cannot run on the event loop without waiting: run it in a thread."""
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite answered SQLITE_BUSY (another connection holds a lock we would need)."""
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if isinstance(code, int):
+        return code & 0xFF == _SQLITE_BUSY
+    return str(error) == "database is locked"
