@@ -87,3 +87,26 @@ class Route:
             method = None if name == "all" else name.upper()
             return lambda *handlers: self.add(method, handlers)
         raise AttributeError(name)
+
+
+SEVERAL: Any = object()
+"""What `lone_handler` returns for a route with more than one handler."""
+
+
+def lone_handler(route: Route, req: Any) -> Any:
+    """For a route with one handler (most routes), what `route.steps(req, ...)` would run,
+    found without its generator: the handler, or None when it runs nothing for `req` (a
+    handler for another method, or an error handler). SEVERAL for any other route. Sets
+    `req.route`, as `steps` does; the walk's error is None whenever a route runs."""
+    stack = route.stack
+    if len(stack) != 1:
+        return SEVERAL
+    handler_method, handler = stack[0]
+    req.route = route
+    if handler_method is not None:
+        method = req.method
+        if method == "HEAD" and "HEAD" not in route.methods:
+            method = "GET"
+        if handler_method != method:
+            return None
+    return handler if handler.handles_requests else None

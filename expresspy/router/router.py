@@ -25,7 +25,7 @@ from expresspy.router.pattern import (
     PathMatcher,
     PathSpec,
 )
-from expresspy.router.route import Route
+from expresspy.router.route import SEVERAL, Route, lone_handler
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
@@ -63,7 +63,7 @@ class RoutedRequest(DispatchedRequest, Protocol):
 class Layer:
     """One entry of a router's stack: a path matcher and a handler or a Route."""
 
-    __slots__ = ("handler", "matcher", "path", "route")
+    __slots__ = ("handler", "matcher", "mounted_router", "path", "route")
 
     def __init__(
         self, path: PathSpec, matcher: PathMatcher, handler: Handler | None, route: Route | None
@@ -72,6 +72,11 @@ class Layer:
         self.matcher = matcher
         self.handler = handler
         self.route = route
+        # A Router mounted as middleware is walked in place (`_mounted_steps`): found once
+        # here, not by a type check per request.
+        self.mounted_router: Router | None = (
+            handler.fn if handler is not None and type(handler.fn) is Router else None
+        )
 
 
 class _ParamState:
@@ -519,7 +524,15 @@ class Router(MethodsMixin):
                     continue
             route = layer.route
             if route is not None:
-                outcome = yield from route.steps(req, res)
+                lone = lone_handler(route, req)
+                if lone is SEVERAL:
+                    outcome = yield from route.steps(req, res)
+                elif lone is None:  # its one handler is not for this request
+                    outcome = None
+                else:  # what `route.steps` would do, without a generator per request
+                    outcome = yield step_for(lone, None, req, res)
+                    if outcome == "route":
+                        outcome = None
             else:
                 handler = layer.handler
                 assert handler is not None
@@ -527,9 +540,10 @@ class Router(MethodsMixin):
                     handler.handles_errors if state.error is not None else handler.handles_requests
                 ):
                     continue
-                if matched or type(handler.fn) is Router:
+                mounted = layer.mounted_router
+                if matched or mounted is not None:
                     outcome = yield from _mounted_steps(
-                        handler, matched, parent_url, state, req, res
+                        handler, mounted, matched, parent_url, state, req, res
                     )
                 else:  # middleware at the root: nothing to rewrite around it
                     outcome = yield step_for(handler, state.error, req, res)
@@ -688,7 +702,13 @@ def _runs_unnamed(route: Route, method: str, state: _WalkState) -> bool:
 
 
 def _mounted_steps(
-    handler: Handler, matched: str, parent_url: str, state: _WalkState, req: RoutedRequest, res: Any
+    handler: Handler,
+    router: Router | None,
+    matched: str,
+    parent_url: str,
+    state: _WalkState,
+    req: RoutedRequest,
+    res: Any,
 ) -> Walk:
     """Run middleware mounted at the path prefix `matched` (it sees `req.url` and
     `req.base_url` relative to it), or a mounted Router, walked in place instead of as a
@@ -696,9 +716,9 @@ def _mounted_steps(
     mount = _MountPoint(matched, state.protohost, parent_url) if matched else None
     slash_added = mount is not None and mount.enter(req)
     try:
-        if type(handler.fn) is Router:
+        if router is not None:
             try:
-                return (yield from handler.fn.walk(req, res))
+                return (yield from router.walk(req, res))
             except Exception as exc:  # a failing walk, as a failing handler
                 return exc
         return (yield step_for(handler, state.error, req, res))
