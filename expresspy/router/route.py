@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from expresspy.http.methods import HTTP_METHODS
@@ -9,7 +10,9 @@ from expresspy.router.pattern import PathSpec
 from expresspy.runtime.dispatch import DONE, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 
-__all__ = ["DONE", "Route"]
+__all__ = ["DONE", "Route", "route_method"]
+
+_Resume = tuple[Iterator[tuple[str | None, Handler]], str, object]
 
 
 class Route:
@@ -57,15 +60,24 @@ class Route:
         """Run the handlers matching the request's method; return the outcome for the router."""
         return await drive(self.steps(req, res), req, res)
 
-    def steps(self, req: Any, res: Any) -> Walk:
+    def steps(self, req: Any, res: Any, resume: _Resume | None = None) -> Walk:
         """The walk of this route's stack for `req` (see `expresspy.runtime.dispatch`): yields
-        each handler matching the method, returns the outcome for the router."""
-        method = req.method
-        if method == "HEAD" and "HEAD" not in self.methods:
-            method = "GET"
-        req.route = self
-        error: object = None
-        for handler_method, handler in self.stack:
+        each handler matching the method, returns the outcome for the router.
+
+        `resume` goes on after the first handler, which the router ran itself (a route with
+        one handler, to which that handler added more while it ran): the handlers after
+        it, the method and that handler's outcome."""
+        handlers: Iterable[tuple[str | None, Handler]]
+        if resume is None:
+            method = route_method(self, req)
+            handlers, error = self.stack, None
+        else:
+            handlers, method, error = resume
+            if error is DONE or error == "router":
+                return error
+            if error == "route":
+                return None
+        for handler_method, handler in handlers:
             if handler_method is not None and handler_method != method:
                 continue
             if error is not None:
@@ -89,24 +101,11 @@ class Route:
         raise AttributeError(name)
 
 
-SEVERAL: Any = object()
-"""What `lone_handler` returns for a route with more than one handler."""
-
-
-def lone_handler(route: Route, req: Any) -> Any:
-    """For a route with one handler (most routes), what `route.steps(req, ...)` would run,
-    found without its generator: the handler, or None when it runs nothing for `req` (a
-    handler for another method, or an error handler). SEVERAL for any other route. Sets
-    `req.route`, as `steps` does; the walk's error is None whenever a route runs."""
-    stack = route.stack
-    if len(stack) != 1:
-        return SEVERAL
-    handler_method, handler = stack[0]
+def route_method(route: Route, req: Any) -> str:
+    """The method `route`'s handlers are chosen by for `req` (HEAD runs the GET handlers of
+    a route that names no HEAD); sets `req.route`, as `Route.steps` does first."""
+    method: str = req.method
+    if method == "HEAD" and "HEAD" not in route.methods:
+        method = "GET"
     req.route = route
-    if handler_method is not None:
-        method = req.method
-        if method == "HEAD" and "HEAD" not in route.methods:
-            method = "GET"
-        if handler_method != method:
-            return None
-    return handler if handler.handles_requests else None
+    return method

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from expresspy.attributes import missing_attribute
@@ -25,7 +26,7 @@ from expresspy.router.pattern import (
     PathMatcher,
     PathSpec,
 )
-from expresspy.router.route import SEVERAL, Route, lone_handler
+from expresspy.router.route import Route, route_method
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
@@ -524,15 +525,21 @@ class Router(MethodsMixin):
                     continue
             route = layer.route
             if route is not None:
-                lone = lone_handler(route, req)
-                if lone is SEVERAL:
-                    outcome = yield from route.steps(req, res)
-                elif lone is None:  # its one handler is not for this request
-                    outcome = None
-                else:  # what `route.steps` would do, without a generator per request
-                    outcome = yield step_for(lone, None, req, res)
-                    if outcome == "route":
+                handlers = route.stack
+                if len(handlers) == 1:  # most routes: `route.steps`, without its generator
+                    method = route_method(route, req)
+                    only_method, only = handlers[0]
+                    if only.handles_requests and (only_method is None or only_method == method):
+                        outcome = yield step_for(only, None, req, res)
+                        if len(handlers) > 1:  # it added handlers to its route: run them too
+                            rest = (islice(handlers, 1, None), method, outcome)
+                            outcome = yield from route.steps(req, res, rest)
+                        elif outcome == "route":
+                            outcome = None
+                    else:
                         outcome = None
+                else:
+                    outcome = yield from route.steps(req, res)
             else:
                 handler = layer.handler
                 assert handler is not None
