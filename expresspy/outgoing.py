@@ -340,7 +340,9 @@ class ServerResponse(Emitter):
     async def _run_before_finish(self) -> None:
         for hook in self._before_finish:
             result = hook()
-            if inspect.isawaitable(result):
+            # A hook that had nothing to wait for returns None: no isawaitable call (its ABC
+            # check is the expensive part) for the usual answer.
+            if result is not None and inspect.isawaitable(result):
                 await result
 
     def _zero_copy(self) -> bool:
