@@ -386,21 +386,29 @@ class Application(MethodsMixin):
     ) -> None:
         """One HTTP request, from an ASGI scope or from the built-in server's native exchange
         (one coroutine either way: `release` below needs req and res held by this frame only)."""
+        # Every attribute read on the app passes its __getattr__ hook (MethodsMixin's), which
+        # Python 3.11 cannot specialise: each is read once here (docs/performance.md).
         loop = asyncio.get_running_loop()
-        if self._sync.pool is None:  # the thread pool is made on the first request
-            self._sync.start()
+        sync = self._sync
+        if sync.pool is None:  # the thread pool is made on the first request
+            sync.start()
         req = Request(self, scope, receive, Exchange(loop), native)
         res = Response(self, req, send, loop)
         if native is not None:
             res._respond = native.respond
         req.res = res
-        if self._settings.get("x-powered-by"):
+        settings = self._settings
+        if settings.get("x-powered-by"):
             res._headers["x-powered-by"] = "Express"
-        seconds = self._settings.get(unanswered.SETTING)
-        watched = self._unanswered.start(loop, seconds, req, res) if seconds else None
+        seconds = settings.get(unanswered.SETTING)
+        watch = self._unanswered if seconds else None
+        watched = watch.start(loop, seconds, req, res) if watch is not None else None
+        router = self._router
+        if router is None:
+            router = self.router
         try:
             # router.run(req, res), without its coroutine frame
-            outcome = await drive(self.router.walk(req, res), req, res)
+            outcome = await drive(router.walk(req, res), req, res)
             if outcome is not DONE:
                 self.respond_error(req, res, outcome)
         except Exception as exc:  # a bug in middleware internals must still get an answer
@@ -409,7 +417,8 @@ class Application(MethodsMixin):
                 self.respond_error(req, res, exc)
         finally:
             if watched is not None:
-                self._unanswered.stop(watched)
+                assert watch is not None
+                watch.stop(watched)
         if not res.complete_at_once():
             await res.complete()
         release(req, res)

@@ -55,6 +55,26 @@ _NAME_BYTES = {
 }
 
 
+# Encoded header lines by (name, value) as set: responses repeat the same few (X-Powered-By,
+# Content-Type, the ETag and Content-Length of a repeated body), and the cached pair is the
+# same bytes each time, whose hashes the server's header cache (`server.wire`) then finds
+# computed. Bounded: emptied when full, so ever-new values cost an encode each, as without it,
+# and holding values of up to 256 characters.
+_ENCODED: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_ENCODED_MAX = 1024
+_ENCODED_VALUE_MAX = 256
+
+
+def _encoded_pair(name: str, value: str) -> tuple[bytes, bytes]:
+    pair = (_NAME_BYTES.get(name) or name.encode("latin-1"), value.encode("latin-1"))
+    # Exact str only (a subclass may hash differently); short values only, to bound memory.
+    if type(name) is str and type(value) is str and len(value) <= _ENCODED_VALUE_MAX:
+        if len(_ENCODED) >= _ENCODED_MAX:
+            _ENCODED.clear()
+        _ENCODED[(name, value)] = pair
+    return pair
+
+
 class ErrorResponder(Protocol):
     """What answers a request with an error page: the application (``res.app``)."""
 
@@ -110,6 +130,9 @@ class ServerResponse(Emitter):
         self.headers_sent = False
         self.finished = False
         self._headers: dict[str, HeaderValue] = {}
+        # Express's res.locals, made here so that `Response` needs no __init__ of its own
+        # (a `super().__init__` call less per response).
+        self.locals: dict[str, Any] = {}
 
     # -- headers (Node's API) -------------------------------------------------------------
 
@@ -246,15 +269,27 @@ class ServerResponse(Emitter):
             raise HeadersSentError()
         if self._source is not None:
             self._source.close()
-        if self.req.method == "HEAD":
+        req = self.req
+        if req.method == "HEAD":
             body = b""
             if source is not None:
                 source.close()
                 source = None
         self._body = body
         self._source = source
-        self._commit_headers()
-        self._mark_finished()
+        # `_commit_headers` and `_mark_finished`, inline: this runs for every response, and
+        # each method looked up on `res` passes its __getattr__ hook (docs/performance.md).
+        if not self.headers_sent:
+            if self._on_headers:
+                for hook in reversed(self._on_headers):
+                    hook(self)
+            self.headers_sent = True
+        self.finished = True
+        exchange = req._exchange
+        if exchange._waiter is not None:  # someone waits for the end (`Exchange.trigger`)
+            exchange.trigger()
+        if self._streaming:
+            self._wake_pump()
         return self
 
     def _reset_for_error(self) -> None:
@@ -290,18 +325,24 @@ class ServerResponse(Emitter):
 
     def _header_list(self) -> list[tuple[bytes, bytes]]:
         out: list[tuple[bytes, bytes]] = []
+        encoded = _ENCODED.get
         for name, value in self._headers.items():
-            key = _NAME_BYTES.get(name) or name.encode("latin-1")
             if isinstance(value, list):
+                key = _NAME_BYTES.get(name) or name.encode("latin-1")
                 out.extend((key, item.encode("latin-1")) for item in value)
-            else:
-                out.append((key, value.encode("latin-1")))
+                continue
+            pair = encoded((name, value))
+            if pair is None:
+                pair = _encoded_pair(name, value)
+            out.append(pair)
         return out
 
     async def _run_before_finish(self) -> None:
         for hook in self._before_finish:
             result = hook()
-            if inspect.isawaitable(result):
+            # A hook that had nothing to wait for returns None: no isawaitable call (its ABC
+            # check is the expensive part) for the usual answer.
+            if result is not None and inspect.isawaitable(result):
                 await result
 
     def _zero_copy(self) -> bool:
@@ -433,7 +474,11 @@ class ServerResponse(Emitter):
         except Exception as exc:  # the client went away, or the server refused the head
             self._aborted(exc)
             return
-        self._run_on_finish()
+        # `_run_on_finish` has nothing to do for most responses: no hook, nobody listening.
+        if self._on_finish or (
+            not self._closed and (self._listeners is not None or self.req._listeners is not None)
+        ):
+            self._run_on_finish()
 
     async def complete(self) -> None:
         """Send the response and wait until it is fully sent (the app's ASGI entry awaits it

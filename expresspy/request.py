@@ -206,8 +206,9 @@ class Request(IncomingEvents):
         self._receive = receive
         self._exchange = exchange
         self.method = method
-        self.url: str = path + "?" + query.decode("latin-1") if query else path
-        self.original_url: str = self.url
+        url = path + "?" + query.decode("latin-1") if query else path
+        self.url: str = url
+        self.original_url: str = url  # (not `self.url`: a read through __getattr__'s hook)
         self.params: dict[str, Any] = Params()
         self.headers: dict[str, str] = _collect_headers(raw_headers)
         self.cookies: dict[str, Any] = {}

@@ -23,10 +23,10 @@ from expresspy.callbacks import on_loop_thread
 from expresspy.errors import HTTPError
 from expresspy.extensions import MISSING, find_extension
 from expresspy.http import mime
-from expresspy.http.asgi import HeaderValue, Send
+from expresspy.http.asgi import HeaderValue
 from expresspy.http.disposition import content_disposition
 from expresspy.http.etag import strong_etag, weak_etag
-from expresspy.http.headers import format_links, set_charset, vary_value
+from expresspy.http.headers import check_header, format_links, set_charset, vary_value
 from expresspy.http.jsontext import jsonp_body, stringify
 from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
@@ -36,7 +36,6 @@ from expresspy.outgoing import HeadersSentError, ServerResponse
 
 if TYPE_CHECKING:
     from expresspy.application import Application
-    from expresspy.request import Request
 
 __all__ = ["UNDEFINED", "HeadersSentError", "Response", "js_string"]
 
@@ -69,12 +68,7 @@ class Response(ServerResponse):
     """The outgoing response, with Express's API. Created once per request by the app."""
 
     app: Application
-
-    def __init__(
-        self, app: Application, req: Request, send: Send, loop: asyncio.AbstractEventLoop
-    ) -> None:
-        super().__init__(app, req, send, loop)
-        self.locals: dict[str, Any] = {}
+    locals: dict[str, Any]  # Express's res.locals (made by ServerResponse.__init__)
 
     # -- status and headers ---------------------------------------------------------------
 
@@ -113,10 +107,16 @@ class Response(ServerResponse):
                 raise TypeError("Content-Type cannot be set to an Array")
             self.set_header(field, [js_string(v) for v in value])
             return self
-        text = js_string(value)
-        if field.lower() == "content-type":
+        text = value if value.__class__ is str else js_string(value)  # a call less for a str
+        name = field.lower()
+        if name == "content-type":
             text = mime.content_type(text) or text
-        self.set_header(field, text)
+        # `set_header` for one value, inline (a method looked up on `res` costs a pass
+        # through its __getattr__ hook; docs/performance.md).
+        if self.headers_sent:
+            raise HeadersSentError()
+        check_header(field, text)
+        self._headers[name] = text
         return self
 
     header = set
@@ -245,11 +245,16 @@ class Response(ServerResponse):
         """
         chunk: Any = body
         if isinstance(chunk, str):
-            current = self._headers.get("content-type")
+            headers = self._headers
+            current = headers.get("content-type")
             if isinstance(current, str):
                 # What res.set would store: the value names a charset, so no default is added.
-                # Built from a value that passed the header check when it was set: no new check.
-                self._set_known("content-type", set_charset(current, "utf-8"))
+                # Built from a value that passed the header check when it was set: no new check
+                # (`_set_known`, inline: every attribute read on `res` passes its __getattr__
+                # hook, which Python 3.11 cannot specialise; see docs/performance.md).
+                if self.headers_sent:
+                    raise HeadersSentError()
+                headers["content-type"] = set_charset(current, "utf-8")
             else:
                 self.type("html")
         elif chunk is None:
@@ -270,13 +275,19 @@ class Response(ServerResponse):
     def _send_data(self, data: bytes | None) -> Response:
         headers = self._headers
         if data is not None:
+            # `_set_known` inline (see `send`): nothing below changes `headers_sent`.
+            sent = self.headers_sent
             if not headers.get("transfer-encoding"):
-                self._set_known("content-length", str(len(data)))
+                if sent:
+                    raise HeadersSentError()
+                headers["content-length"] = str(len(data))
             etag_fn = self.app._etag_fn
             if etag_fn is not None and not headers.get("etag"):
                 tag = etag_fn(data)
                 if tag and (etag_fn is weak_etag or etag_fn is strong_etag):
-                    self._set_known("etag", tag)  # hex digits and base64: nothing to check
+                    if sent:
+                        raise HeadersSentError()
+                    headers["etag"] = tag  # hex digits and base64: nothing to check
                 elif tag:
                     self.set_header("ETag", tag)  # a user's etag function: checked
         req = self.req
@@ -284,11 +295,12 @@ class Response(ServerResponse):
         # req.fresh is False without If-None-Match / If-Modified-Since: skip computing it.
         if ("if-none-match" in asked or "if-modified-since" in asked) and req.fresh:
             self.status_code = 304
-        if self.status_code in (204, 304):
+        status = self.status_code
+        if status in (204, 304):
             for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
                 self.remove_header(name)
             data = b""
-        elif self.status_code == 205:
+        elif status == 205:
             self.set_header("Content-Length", "0")
             self.remove_header("Transfer-Encoding")
             data = b""

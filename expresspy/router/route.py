@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from expresspy.http.methods import HTTP_METHODS
@@ -9,7 +10,9 @@ from expresspy.router.pattern import PathSpec
 from expresspy.runtime.dispatch import DONE, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 
-__all__ = ["DONE", "Route"]
+__all__ = ["DONE", "Route", "route_method"]
+
+_Resume = tuple[Iterator[tuple[str | None, Handler]], str, object]
 
 
 class Route:
@@ -57,15 +60,24 @@ class Route:
         """Run the handlers matching the request's method; return the outcome for the router."""
         return await drive(self.steps(req, res), req, res)
 
-    def steps(self, req: Any, res: Any) -> Walk:
+    def steps(self, req: Any, res: Any, resume: _Resume | None = None) -> Walk:
         """The walk of this route's stack for `req` (see `expresspy.runtime.dispatch`): yields
-        each handler matching the method, returns the outcome for the router."""
-        method = req.method
-        if method == "HEAD" and "HEAD" not in self.methods:
-            method = "GET"
-        req.route = self
-        error: object = None
-        for handler_method, handler in self.stack:
+        each handler matching the method, returns the outcome for the router.
+
+        `resume` goes on after the first handler, which the router ran itself (a route with
+        one handler, to which that handler added more while it ran): the handlers after
+        it, the method and that handler's outcome."""
+        handlers: Iterable[tuple[str | None, Handler]]
+        if resume is None:
+            method = route_method(self, req)
+            handlers, error = self.stack, None
+        else:
+            handlers, method, error = resume
+            if error is DONE or error == "router":
+                return error
+            if error == "route":
+                return None
+        for handler_method, handler in handlers:
             if handler_method is not None and handler_method != method:
                 continue
             if error is not None:
@@ -87,3 +99,13 @@ class Route:
             method = None if name == "all" else name.upper()
             return lambda *handlers: self.add(method, handlers)
         raise AttributeError(name)
+
+
+def route_method(route: Route, req: Any) -> str:
+    """The method `route`'s handlers are chosen by for `req` (HEAD runs the GET handlers of
+    a route that names no HEAD); sets `req.route`, as `Route.steps` does first."""
+    method: str = req.method
+    if method == "HEAD" and "HEAD" not in route.methods:
+        method = "GET"
+    req.route = route
+    return method

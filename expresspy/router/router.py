@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from expresspy.attributes import missing_attribute
@@ -25,7 +26,7 @@ from expresspy.router.pattern import (
     PathMatcher,
     PathSpec,
 )
-from expresspy.router.route import Route
+from expresspy.router.route import Route, route_method
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
 from expresspy.runtime.next import Next
@@ -63,7 +64,7 @@ class RoutedRequest(DispatchedRequest, Protocol):
 class Layer:
     """One entry of a router's stack: a path matcher and a handler or a Route."""
 
-    __slots__ = ("handler", "matcher", "path", "route")
+    __slots__ = ("handler", "matcher", "mounted_router", "path", "route")
 
     def __init__(
         self, path: PathSpec, matcher: PathMatcher, handler: Handler | None, route: Route | None
@@ -72,6 +73,11 @@ class Layer:
         self.matcher = matcher
         self.handler = handler
         self.route = route
+        # A Router mounted as middleware is walked in place (`_mounted_steps`): found once
+        # here, not by a type check per request.
+        self.mounted_router: Router | None = (
+            handler.fn if handler is not None and type(handler.fn) is Router else None
+        )
 
 
 class _ParamState:
@@ -519,7 +525,21 @@ class Router(MethodsMixin):
                     continue
             route = layer.route
             if route is not None:
-                outcome = yield from route.steps(req, res)
+                handlers = route.stack
+                if len(handlers) == 1:  # most routes: `route.steps`, without its generator
+                    method = route_method(route, req)
+                    only_method, only = handlers[0]
+                    if only.handles_requests and (only_method is None or only_method == method):
+                        outcome = yield step_for(only, None, req, res)
+                        if len(handlers) > 1:  # it added handlers to its route: run them too
+                            rest = (islice(handlers, 1, None), method, outcome)
+                            outcome = yield from route.steps(req, res, rest)
+                        elif outcome == "route":
+                            outcome = None
+                    else:
+                        outcome = None
+                else:
+                    outcome = yield from route.steps(req, res)
             else:
                 handler = layer.handler
                 assert handler is not None
@@ -527,9 +547,10 @@ class Router(MethodsMixin):
                     handler.handles_errors if state.error is not None else handler.handles_requests
                 ):
                     continue
-                if matched or type(handler.fn) is Router:
+                mounted = layer.mounted_router
+                if matched or mounted is not None:
                     outcome = yield from _mounted_steps(
-                        handler, matched, parent_url, state, req, res
+                        handler, mounted, matched, parent_url, state, req, res
                     )
                 else:  # middleware at the root: nothing to rewrite around it
                     outcome = yield step_for(handler, state.error, req, res)
@@ -688,7 +709,13 @@ def _runs_unnamed(route: Route, method: str, state: _WalkState) -> bool:
 
 
 def _mounted_steps(
-    handler: Handler, matched: str, parent_url: str, state: _WalkState, req: RoutedRequest, res: Any
+    handler: Handler,
+    router: Router | None,
+    matched: str,
+    parent_url: str,
+    state: _WalkState,
+    req: RoutedRequest,
+    res: Any,
 ) -> Walk:
     """Run middleware mounted at the path prefix `matched` (it sees `req.url` and
     `req.base_url` relative to it), or a mounted Router, walked in place instead of as a
@@ -696,9 +723,9 @@ def _mounted_steps(
     mount = _MountPoint(matched, state.protohost, parent_url) if matched else None
     slash_added = mount is not None and mount.enter(req)
     try:
-        if type(handler.fn) is Router:
+        if router is not None:
             try:
-                return (yield from handler.fn.walk(req, res))
+                return (yield from router.walk(req, res))
             except Exception as exc:  # a failing walk, as a failing handler
                 return exc
         return (yield step_for(handler, state.error, req, res))

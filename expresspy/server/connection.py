@@ -21,7 +21,15 @@ from .cycle import RequestCycle
 from .parsers import parser_class
 from .precheck import HeadLimits, ProtocolFailure
 from .protocol import END_OF_BODY, NEED_DATA, PAUSED, HeadFramingParser, RequestHead
-from .timers import Phase, PhaseTimer, WriteStallWatch
+from .timers import (
+    BODY_PHASE,
+    HEAD_PHASE,
+    KEEP_ALIVE_PHASE,
+    LINGER_PHASE,
+    Phase,
+    PhaseTimer,
+    WriteStallWatch,
+)
 from .types import ASGIApp, ClientDisconnected, NativeExchange, Scope, native_entry
 from .wire import date_value, error_response
 from .wshandshake import WS_MISSING, is_websocket_upgrade, wsproto_available
@@ -152,27 +160,28 @@ class HTTPConnection(asyncio.Protocol):
         self._client = _address(stream.get_extra_info("peername"))
         sockname = stream.get_extra_info("sockname")
         self._server = _address(sockname) if isinstance(sockname, tuple) else (str(sockname), None)
-        self._timer.arm(Phase.HEAD)
+        self._timer.arm(HEAD_PHASE)
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser and act on every event it can produce now."""
         timer = self._timer
         phase = timer.phase
-        if phase == Phase.LINGER:
+        # The phases as module constants compared with `is`: see timers.NO_PHASE.
+        if phase is LINGER_PHASE:
             return
-        if phase == Phase.BODY:
+        if phase is BODY_PHASE:
             timer.touch()
         self._parser.feed(data)
         self._process()
-        if phase == Phase.KEEP_ALIVE and timer.phase == Phase.KEEP_ALIVE:
+        if phase is KEEP_ALIVE_PHASE and timer.phase is KEEP_ALIVE_PHASE:
             # Part of a head came after an idle spell: its deadline counts from now. (Armed
             # only now: a whole request, the usual read, moves the phase on by itself.)
-            timer.arm(Phase.HEAD)
+            timer.arm(HEAD_PHASE)
 
     def eof_received(self) -> bool:
         """The client half-closed: finish the request in flight, then close."""
         self._eof = True
-        if self._timer.phase == Phase.LINGER or (self._cycle is None and not self._parser.buffered):
+        if self._timer.phase is LINGER_PHASE or (self._cycle is None and not self._parser.buffered):
             return False
         self._parser.feed_eof()
         self._process()
@@ -272,7 +281,7 @@ class HTTPConnection(asyncio.Protocol):
         cycle.expect_continue = expect == b"100-continue"
         self._cycle = cycle
         if head.chunked or head.content_length:
-            self._timer.arm(Phase.BODY)
+            self._timer.arm(BODY_PHASE)
         # else the parser's END_OF_BODY comes next, in this same loop: it ends the body.
         self._task = None
 
@@ -310,7 +319,7 @@ class HTTPConnection(asyncio.Protocol):
         if transport.can_write_eof() and not self._eof:
             transport.write_eof()
             self._resume_reading()
-            self._timer.arm(Phase.LINGER)
+            self._timer.arm(LINGER_PHASE)
         else:
             self._close()
 
@@ -454,12 +463,12 @@ class HTTPConnection(asyncio.Protocol):
         if self._read_paused:
             self._resume_reading()
         if pipelined:
-            self._timer.arm(Phase.HEAD)
+            self._timer.arm(HEAD_PHASE)
             # From the loop, not from here: this runs inside the previous request's send, and
             # the next request's parsing (and any error answer it needs) is not that task's.
             self.loop.call_soon(self._process_next)
         else:
-            self._timer.arm(Phase.KEEP_ALIVE)
+            self._timer.arm(KEEP_ALIVE_PHASE)
             if self.state.shutting_down:
                 # This response said keep-alive before the shutdown began (see shutdown()).
                 self._close_when_idle()
@@ -595,9 +604,9 @@ class HTTPConnection(asyncio.Protocol):
         """The deadline of ``phase`` passed: 408 for a request half received, else close."""
         if self._closed:
             return
-        if phase == Phase.HEAD and self._parser.buffered:
+        if phase is HEAD_PHASE and self._parser.buffered:
             self._on_failure(ProtocolFailure(408, "Request head not received in time"))
-        elif phase == Phase.BODY:
+        elif phase is BODY_PHASE:
             self._on_failure(ProtocolFailure(408, "Request body not received in time"))
         else:
             self._close()

@@ -46,6 +46,12 @@ logger = logging.getLogger("expresspy.server")
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _FRAMING_NAMES = (b"content-length", b"transfer-encoding")
 _FILE_BLOCK = 256 * 1024  # bytes read per step when sendfile cannot be used
+# ResponseFraming's values as module constants: a response reads them about eight times, and
+# on Python 3.11 a global costs about half of a class attribute (docs/performance.md).
+_NO_BODY = ResponseFraming.NONE
+_LENGTH = ResponseFraming.LENGTH
+_CHUNKED = ResponseFraming.CHUNKED
+_CLOSE = ResponseFraming.CLOSE
 
 
 class CycleOwner(Protocol):
@@ -143,7 +149,7 @@ class RequestCycle:
         self.status = 0
         self.body_sent = 0
         self._headers: list[tuple[bytes, bytes]] = []
-        self._framing = ResponseFraming.NONE
+        self._framing = _NO_BODY
         self._declared = -1
         self._body_waiter: asyncio.Future[None] | None = None
         self._disconnect_waiter: asyncio.Future[None] | None = None
@@ -305,29 +311,29 @@ class RequestCycle:
         no_body = status in NO_BODY_STATUSES or status < 200
         http11 = self.head.http_version == "1.1"
         if self.head.method == b"HEAD" or no_body:
-            framing = ResponseFraming.NONE
+            framing = _NO_BODY
             if declared < 0 and not more and not no_body and first_len:
                 extra = b"content-length: %d\r\n" % first_len
         elif declared >= 0:
-            framing = ResponseFraming.LENGTH
+            framing = _LENGTH
             if not more and declared != first_len:
                 lines = self._correct_length(declared, first_len)
                 declared = first_len
         elif not more and not (app_chunked and http11):
-            framing, declared = ResponseFraming.LENGTH, first_len
+            framing, declared = _LENGTH, first_len
             extra = b"content-length: %d\r\n" % first_len
         elif http11:
-            framing = ResponseFraming.CHUNKED
+            framing = _CHUNKED
             extra = b"transfer-encoding: chunked\r\n"
         else:
-            framing = ResponseFraming.CLOSE
+            framing = _CLOSE
             self.keep_alive = False
         if not self.body_complete:
             # The rest of the request body would have to be read and dropped before the next
             # request; closing is simpler and safe.
             self.keep_alive = False
         self._framing = framing
-        self._declared = declared if framing == ResponseFraming.LENGTH else -1
+        self._declared = declared if framing == _LENGTH else -1
         head = b"".join(
             (
                 status_line(status),
@@ -394,20 +400,20 @@ class RequestCycle:
         if not body:
             return b""
         framing = self._framing
-        if framing == ResponseFraming.NONE:
+        if framing == _NO_BODY:
             return b""
         self.body_sent += len(body)
-        if framing == ResponseFraming.CHUNKED:
+        if framing == _CHUNKED:
             return chunk(body)
-        if framing == ResponseFraming.LENGTH and self.body_sent > self._declared:
+        if framing == _LENGTH and self.body_sent > self._declared:
             self.keep_alive = False
             raise InvalidResponse("response body longer than its Content-Length")
         return body
 
     def _finish_bytes(self) -> bytes:
-        if self._framing == ResponseFraming.CHUNKED:
+        if self._framing == _CHUNKED:
             return CHUNKED_END
-        if self._framing == ResponseFraming.LENGTH and self.body_sent < self._declared:
+        if self._framing == _LENGTH and self.body_sent < self._declared:
             # The client will wait for bytes that never come: only a close tells it.
             logger.warning(
                 "%s: the body ended after %d of the %d bytes its Content-Length declared; "
@@ -445,10 +451,10 @@ class RequestCycle:
             self._write_body(b"", False)
 
     async def _send_file_range(self, file: Any, offset: int, count: int) -> None:
-        if count <= 0 or self._framing == ResponseFraming.NONE:
+        if count <= 0 or self._framing == _NO_BODY:
             return
         transport = self._owner.transport_for_sendfile()
-        if transport is None or self._framing == ResponseFraming.CHUNKED:
+        if transport is None or self._framing == _CHUNKED:
             # Fallback: read and send through the normal path (TLS, or chunk framing needed),
             # a block at a time so a large file never sits in memory whole.
             end = offset + count
@@ -461,7 +467,7 @@ class RequestCycle:
                 await self._owner.drain()
             return
         self.body_sent += count
-        if self._framing == ResponseFraming.LENGTH and self.body_sent > self._declared:
+        if self._framing == _LENGTH and self.body_sent > self._declared:
             self.keep_alive = False
             raise InvalidResponse("response body longer than its Content-Length")
         await self._owner.drain()

@@ -95,9 +95,17 @@ class HttptoolsParser(HeadFramingParser):
         except httptools.HttpParserError as exc:
             raw.clear()
             self._parse_without_trailing_ows(head[line_end:], exc)
-        headers = [(name.lower(), value.rstrip(b" \t")) for name, value in raw]
+        # One loop normalises the fields and counts the Host lines (a comprehension and a
+        # second pass over the list cost a function call and a loop more per head).
+        headers = []
+        hosts = 0
+        for name, value in raw:
+            name = name.lower()
+            if name == b"host":
+                hosts += 1
+            headers.append((name, value.rstrip(b" \t")))
         raw.clear()
-        _check_hosts(headers, version)
+        _check_hosts(hosts, version)
         result = make_head(method, target, version, headers)
         if result.chunked:
             # h11 hands the Transfer-Encoding value over lower-cased; so must we.
@@ -157,13 +165,10 @@ class HttptoolsParser(HeadFramingParser):
         return NEED_DATA
 
 
-def _check_hosts(headers: list[tuple[bytes, bytes]], version: str) -> None:
-    """What h11 checks once a head's grammar is good: one Host, required on HTTP/1.1 (RFC 9112
-    §3.2). Transfer-Encoding values, which h11 checks too, are settled by the pre-check."""
-    hosts = 0
-    for name, _ in headers:
-        if name == b"host":
-            hosts += 1
+def _check_hosts(hosts: int, version: str) -> None:
+    """What h11 checks once a head's grammar is good: one Host (``hosts`` lines of it),
+    required on HTTP/1.1 (RFC 9112 §3.2). Transfer-Encoding values, which h11 checks too, are
+    settled by the pre-check."""
     if hosts == 0 and version == "1.1":
         raise ProtocolFailure(400, "Missing Host header")
     if hosts > 1:

@@ -25,7 +25,17 @@ from enum import IntEnum
 
 from .config import ServerConfig
 
-__all__ = ["LINGER_SECONDS", "Phase", "PhaseTimer", "WriteStallWatch"]
+__all__ = [
+    "BODY_PHASE",
+    "HEAD_PHASE",
+    "KEEP_ALIVE_PHASE",
+    "LINGER_PHASE",
+    "LINGER_SECONDS",
+    "NO_PHASE",
+    "Phase",
+    "PhaseTimer",
+    "WriteStallWatch",
+]
 
 LINGER_SECONDS = 2.0
 """How long a connection we answered with an error keeps reading (and dropping) what the
@@ -40,6 +50,17 @@ class Phase(IntEnum):
     BODY = 2
     KEEP_ALIVE = 3
     LINGER = 4
+
+
+# The members as module constants, for the per-request paths: on Python 3.11 reading
+# `Phase.BODY` costs about 1,000 instructions (a lookup on the enum class, with `==` between
+# members going through int's comparison); a global read and `is` cost a tenth of that
+# (docs/performance.md). A timer's phase is always one of these members.
+NO_PHASE = Phase.NONE
+HEAD_PHASE = Phase.HEAD
+BODY_PHASE = Phase.BODY
+KEEP_ALIVE_PHASE = Phase.KEEP_ALIVE
+LINGER_PHASE = Phase.LINGER
 
 
 class PhaseTimer:
@@ -81,7 +102,7 @@ class PhaseTimer:
         self._handle: asyncio.TimerHandle | None = None
         self._at = 0.0  # when the pending handle fires
         self._start = 0.0
-        self.phase = Phase.NONE
+        self.phase = NO_PHASE
         self.last_read = 0.0
         """When the last body bytes arrived (``touch``)."""
 
@@ -90,7 +111,7 @@ class PhaseTimer:
         now = self._loop.time()
         self.phase = phase
         self._start = self.last_read = now
-        deadline = self._deadline() if phase == Phase.BODY else now + self._durations[phase]
+        deadline = self._deadline() if phase is BODY_PHASE else now + self._durations[phase]
         handle = self._handle
         if handle is not None:
             if self._at <= deadline:
@@ -105,32 +126,32 @@ class PhaseTimer:
 
     def disarm(self) -> None:
         """Stop timing (the request is read; the app is running)."""
-        self.phase = Phase.NONE
+        self.phase = NO_PHASE
 
     def cancel(self) -> None:
         """Drop the pending handle for good (the connection is closed)."""
-        self.phase = Phase.NONE
+        self.phase = NO_PHASE
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
 
     def _deadline(self) -> float:
         phase = self.phase
-        if phase == Phase.BODY:
+        if phase is BODY_PHASE:
             idle = self.last_read + self._config.body_idle_timeout
             return min(idle, self._start + self._config.request_timeout)
         return self._start + self._durations[phase]
 
     def _fire(self) -> None:
         self._handle = None
-        if self.phase == Phase.NONE:
+        if self.phase is NO_PHASE:
             return
         deadline = self._deadline()
         if self._loop.time() < deadline:
             self._handle = self._loop.call_at(deadline, self._fire)
             self._at = deadline
             return
-        phase, self.phase = self.phase, Phase.NONE
+        phase, self.phase = self.phase, NO_PHASE
         self._on_expiry(phase)
 
 

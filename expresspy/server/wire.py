@@ -116,12 +116,15 @@ def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
     declared = -1
     reframe = close = False
     cached = _LINES.get
-    for name, value in headers:
+    for pair in headers:
+        # The pair itself is the key (no key tuple to build): an app that sends the same
+        # header tuples each time (expresspy does) even finds their hashes computed already.
         try:
-            line = cached((name, value))
-        except TypeError:  # an unhashable bytearray: validated every time
+            line = cached(pair)
+        except TypeError:  # unhashable (a list, a bytearray): validated every time
             line = None
         if line is None:
+            name, value = pair
             line = _validated_line(name, value)
         parts.append(line[0])
         if line[1]:
