@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from expresspy.callbacks import on_loop_thread
@@ -95,6 +95,9 @@ class ServerResponse(Emitter):
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
     _on_finish: list[Callable[..., None]] | tuple[()] = ()
     _respond: Respond | None = None
+    _finishing: Awaitable[None] | None = None
+    """What is left of the `before_finish` hooks that `complete_at_once` started (a hook's
+    awaitable, or its error), for `complete` to await."""
     """The server's one-call response (the built-in server's native path), else None: used
     for a whole response when `_send` is the server's own (no middleware wraps it)."""
 
@@ -299,9 +302,35 @@ class ServerResponse(Emitter):
         return out
 
     async def _run_before_finish(self) -> None:
-        for hook in self._before_finish:
-            result = hook()
-            if inspect.isawaitable(result):
+        pending = self._before_finish_now()
+        if pending is not None:
+            await pending
+
+    def _before_finish_now(self) -> Awaitable[None] | None:
+        """Run the `before_finish` hooks as far as they need no waiting; None when all ran,
+        else what to await for the rest: the first awaitable a hook returned, then the
+        hooks after it (or a hook's error, raised when awaited)."""
+        hooks = self._before_finish
+        index = 0
+        try:
+            while index < len(hooks):  # a hook may add one while they run
+                result = hooks[index]()
+                index += 1
+                if result is not None and inspect.isawaitable(result):
+                    return self._rest_of_before_finish(result, index)
+        except Exception as exc:
+            return _raise(exc)
+        self._before_finish = ()  # all ran: none is run again
+        return None
+
+    async def _rest_of_before_finish(self, pending: Awaitable[Any], index: int) -> None:
+        """Await `pending` (the awaitable of hook `index - 1`), then run the hooks after it."""
+        await pending
+        hooks = self._before_finish
+        while index < len(hooks):
+            result = hooks[index]()
+            index += 1
+            if result is not None and inspect.isawaitable(result):
                 await result
 
     def _zero_copy(self) -> bool:
@@ -419,11 +448,20 @@ class ServerResponse(Emitter):
             respond is None
             or not self.finished
             or self._streaming
-            or self._before_finish
             or self._source is not None
             or self._send is not self._raw_send
         ):
             return False
+        if self._before_finish:  # run here those that need no waiting (a MemoryStore save)
+            self._finishing = self._before_finish_now()
+            if (
+                self._finishing is not None  # complete() awaits the rest
+                or not self.finished  # what the hooks did is complete()'s to send
+                or self._streaming
+                or self._source is not None
+                or self._send is not self._raw_send
+            ):
+                return False
         self._respond_whole(respond)
         return True
 
@@ -448,9 +486,12 @@ class ServerResponse(Emitter):
             assert self._pump_task is not None
             await self._pump_task
             return
-        if self._before_finish:  # most responses have none: no coroutine to create
+        finishing, self._finishing = self._finishing, None  # complete_at_once's rest, if any
+        if finishing is None and self._before_finish:  # most responses have none
+            finishing = self._before_finish_now()
+        if finishing is not None:
             try:
-                await self._run_before_finish()
+                await finishing
             except Exception as exc:
                 self._reset_for_error()
                 self.app.respond_error(self.req, self, exc)
@@ -497,3 +538,8 @@ class ServerResponse(Emitter):
     @statusCode.setter
     def statusCode(self, value: int) -> None:
         self.status_code = value
+
+
+async def _raise(exc: Exception) -> None:
+    """An awaitable that raises `exc` (a `before_finish` hook's error, for `complete`)."""
+    raise exc

@@ -53,6 +53,9 @@ class _Envelope(NamedTuple):
     text: str
     expires: int | None  # cookie.expires in ms
     meta: dict[str, Any] | None  # the record's META_KEY, a private copy
+    # The JSON of the record's cookie and of its data, when written so (write_text_now's
+    # ``parts``): read_parts_now hands them out without parsing the record.
+    parts: tuple[str, str] | None = None
 
 
 def worker_count() -> int:
@@ -136,6 +139,16 @@ class MemoryStore(Store):
 
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get`, called directly (store.TextRecords)."""
+        record = self.read_parts_now(sid)
+        if type(record) is tuple:
+            parsed: SessionRecord = JSON.loads(self.sessions[sid])
+            return parsed
+        return record  # type: ignore[return-value]
+
+    def read_parts_now(self, sid: str) -> SessionRecord | tuple[str, str] | None:
+        """:meth:`read_now`, except that a record written with ``parts`` comes back as those
+        two texts (its cookie's JSON and its data's, an object without the reserved keys),
+        unparsed (store.TextRecords)."""
         if time.monotonic() >= self._next_prune:
             self._maybe_prune()
         text = self.sessions.get(sid)
@@ -145,6 +158,9 @@ class MemoryStore(Store):
         expires = envelope.expires  # what _read decides, without a clock read when None
         if expires is not None and self._drop_expired(sid, expires, now_ms()):
             return None
+        parts = envelope.parts
+        if parts is not None:
+            return parts
         record: SessionRecord = JSON.loads(text)
         return record
 
@@ -156,9 +172,12 @@ class MemoryStore(Store):
         expires: int | None,
         meta: dict[str, Any] | None,
         create: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
         """:meth:`merge` of the whole record whose JSON is ``text`` (store.TextRecords): the
-        text is stored as it is, since JSON would write the record so."""
+        text is stored as it is, since JSON would write the record so. ``parts``: the JSON
+        of its cookie and of its data, which ``text`` was put together from (kept for
+        :meth:`read_parts_now`; only for a record without metadata)."""
         if time.monotonic() >= self._next_prune:
             self._maybe_prune()
         # The stored record as _apply reads it: the envelope's metadata, else the record
@@ -182,7 +201,7 @@ class MemoryStore(Store):
             return self._apply(sid, patch, now_ms())
         self.sessions[sid] = text
         # tuple.__new__ directly: a namedtuple's own __new__ is a Python function
-        fields = (text, expires, None if meta is None else dict(meta))
+        fields = (text, expires, None, parts) if meta is None else (text, expires, dict(meta), None)
         self._envelopes[sid] = tuple.__new__(_Envelope, fields)
         return True
 

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..options import Middleware
 from . import decisions
 from .backends import Backend, backend_for
-from .cookie import CookieOptions, SessionCookie, datetime_to_ms, now_ms
+from .cookie import (
+    CookieOptions,
+    SessionCookie,
+    StoredCookie,
+    datetime_to_ms,
+    now_ms,
+    stored_cookie,
+)
 from .insecure import warn_secure_cookie_over_http
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
@@ -232,8 +239,17 @@ class RequestSession:
         if text is None or self.backend.cookie_is_record:
             return self.load(next)
         lifetime = self.opts.lifetime
+        calls = self.calls
         try:
-            record = self.calls.read_now(text, self.cookie_id)
+            if calls.parts and not lifetime.enabled:
+                found = calls.read_now(text, self.cookie_id, parts=True)
+                if type(found) is tuple:  # the record as its cookie's and data's JSON
+                    self.inflate_parts(*found)
+                    next()
+                    return None
+                record: SessionRecord | None = found  # type: ignore[assignment]
+            else:
+                record = calls.read_now(text, self.cookie_id)  # type: ignore[assignment]
             if record and lifetime.enabled and lifetime.expired(record.get(META_KEY), now_ms()):
                 return self.load(next)  # the store's destroy is a coroutine: the general path
             self.inflate(record) if record else self.generate()
@@ -341,6 +357,23 @@ class RequestSession:
         lifetime = self.opts.lifetime
         self.meta = lifetime.adopt(record.get(META_KEY), now_ms()) if lifetime.enabled else None
 
+    def inflate_parts(self, cookie_text: str, data_text: str) -> None:
+        """:meth:`inflate` of a record a store keeps as its cookie's JSON and its data's
+        (written by :meth:`write_text`: JSON's own text of a plain object, without the
+        reserved keys), with no lifetime limits. The data's text is its snapshot as it is
+        (JSON writes again what it read from JSON's text); the cookie stays text until read."""
+        sid = self.cookie_id
+        assert sid is not None
+        req = self._req()  # alive: the request is starting
+        req.session = Session.loaded(sid, stored_cookie(cookie_text), JSON.loads(data_text), self)
+        req.session_id = sid
+        self.original_id = self.stored_id = sid
+        self.original_hash = data_text
+        if not self.opts.resave:
+            self.saved_hash = data_text
+        if self.calls.merge_keys:
+            self.baseline = JSON.loads(data_text)
+
     def _attach(self, sess: Session | None) -> None:
         """Make ``sess`` the request's session (and its id the request's id)."""
         req = self.req
@@ -408,7 +441,7 @@ class RequestSession:
             self.cookie_id,
             sid,
             sess.id,
-            sess.cookie.expires is not None,
+            not _no_expiry(sess),
             self.original_id,
             self.original_hash,
             _at(sess, now),
@@ -474,7 +507,7 @@ class RequestSession:
         if (
             req.session_id == self.cookie_id
             and not self.opts.rolling
-            and sess.cookie.expires is None
+            and _no_expiry(sess)
             and not self.backend.cookie_is_record
         ):
             # shouldSetCookie of the id the client sent, without rolling or an expiry, is
@@ -529,25 +562,50 @@ class RequestSession:
         """The work of :meth:`before_finish`: what to await, if anything."""
         if self.backend.cookie_is_record:
             return None  # the cookie, already set, is the whole record
-        if self.should_destroy():
+        if self.opts.unset == "destroy" and self.should_destroy():
             return self.backend.destroy(self.req.session_id)
-        sess = self._req().__dict__.get("session")  # alive: the response is not sent yet
+        req = self._req()  # alive: the response is not sent yet
+        sess = req.__dict__.get("session")
         if sess is None:
             return None
-        self.touch_once()
+        if not self.touched:  # touch_once
+            sess.touch()
+            self.touched = True
+        sid = req.session_id
+        if not isinstance(sid, str):  # neither saved nor touched (should_save/should_touch)
+            return None
         # One snapshot for both decisions and the save: nothing runs between here and the
-        # save recording it, so the data cannot change in between.
-        now = SessionHash(sess)
-        if self.should_save(now):
-            return self.write_text(sess, now())
-        if self.should_touch(now):
+        # save recording it, so the data cannot change in between. Taken now, not when a
+        # decision first reads it: a save or a touch, which every request ends in but a
+        # rare few, needs it anyway.
+        data = sess.data()
+        try:
+            now = JSON.dumps(data)
+        except (TypeError, ValueError):
+            now = self.unserialisable(sess)
+        saving = decisions.should_save(
+            self.opts.save_uninitialized,
+            self.cookie_id,
+            sid,
+            sess.id,
+            self.original_id,
+            self.original_hash,
+            self.saved_hash,
+            now.__str__,  # the digest, already known
+        )
+        if saving:
+            return self.write_text(sess, now, data)
+        if decisions.should_touch(self.cookie_id, sid, saving):
             if self.needs_refresh():
                 return self.calls.refresh(sess.id, self.record(sess))
             return self.calls.touch(sess.id, self.record(sess))
         return None
 
-    def write_text(self, sess: Session, data_text: str) -> Awaitable[None] | None:
-        """Save ``sess``, whose data's JSON is ``data_text``; what to await, if anything.
+    def write_text(
+        self, sess: Session, data_text: str, data: dict[str, Any]
+    ) -> Awaitable[None] | None:
+        """Save ``sess``, whose data is ``data`` with JSON ``data_text``; what to await, if
+        anything.
 
         A store with :class:`~expresspy.session.store.TextRecords` (written to now) or
         :class:`~expresspy.session.store.AsyncTextRecords` gets the record's text, put
@@ -558,7 +616,6 @@ class RequestSession:
         calls = self.calls
         text = calls.text_for("merge")
         later = calls.async_text_for("merge") if text is None else None
-        data = sess.data()
         if (
             (text is None and later is None)
             or calls.merge_keys
@@ -572,14 +629,24 @@ class RequestSession:
         if self.meta is not None:
             self.meta["accessed"] = now_ms()
             meta = dict(self.meta)
-        cookie, sid = sess.cookie, sess.id
-        record = record_text(JSON.dumps(cookie.to_json()), data_text, meta)
-        expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+        sid = sess.id
+        stored = sess._cookie  # a loaded cookie never read: its JSON is known
+        expires = None
+        if type(stored) is StoredCookie:
+            cookie_text = stored.json
+        else:  # a cookie that was built (new, or read by the app)
+            cookie = sess.cookie
+            cookie_text = JSON.dumps(cookie.to_json())
+            expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+        record = record_text(cookie_text, data_text, meta)
         existing = self.stored_id == sid
         if text is None:
             assert later is not None
             return self.write_later(later, sid, record, expires, meta, existing)
-        calls.write_text_now(text, sid, record, expires=expires, meta=meta, existing=existing)
+        parts = (cookie_text, data_text) if meta is None and calls.parts else None
+        calls.write_text_now(
+            text, sid, record, expires=expires, meta=meta, existing=existing, parts=parts
+        )
         self.stored_id = sid
         return None
 
@@ -728,6 +795,11 @@ def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:
     if meta is not None:
         text += f',"{META_KEY}":' + JSON.dumps(meta)
     return text + "}"
+
+
+def _no_expiry(sess: Session) -> bool:
+    """``sess.cookie.expires is None``, without building a stored cookie (it has none)."""
+    return type(sess._cookie) is StoredCookie or sess.cookie.expires is None
 
 
 def _holder(target: Any) -> Callable[[], Any]:
