@@ -310,14 +310,12 @@ class ServerResponse(Emitter):
         """Run the `before_finish` hooks as far as they need no waiting; None when all ran,
         else what to await for the rest: the first awaitable a hook returned, then the
         hooks after it (or a hook's error, raised when awaited)."""
-        hooks = self._before_finish
-        index = 0
         try:
-            while index < len(hooks):  # a hook may add one while they run
-                result = hooks[index]()
-                index += 1
+            # enumerate over the list itself: a hook may add one while they run
+            for index, hook in enumerate(self._before_finish):
+                result = hook()
                 if result is not None and inspect.isawaitable(result):
-                    return self._rest_of_before_finish(result, index)
+                    return self._rest_of_before_finish(result, index + 1)
         except Exception as exc:
             return _raise(exc)
         self._before_finish = ()  # all ran: none is run again
@@ -453,14 +451,10 @@ class ServerResponse(Emitter):
         ):
             return False
         if self._before_finish:  # run here those that need no waiting (a MemoryStore save)
+            # A hook of an ended response cannot stream, end it again or give it a body
+            # source (each raises); what it returns to await, or raises, complete() takes.
             self._finishing = self._before_finish_now()
-            if (
-                self._finishing is not None  # complete() awaits the rest
-                or not self.finished  # what the hooks did is complete()'s to send
-                or self._streaming
-                or self._source is not None
-                or self._send is not self._raw_send
-            ):
+            if self._finishing is not None:
                 return False
         self._respond_whole(respond)
         return True

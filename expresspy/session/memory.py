@@ -149,6 +149,16 @@ class MemoryStore(Store):
         """:meth:`read_now`, except that a record written with ``parts`` comes back as those
         two texts (its cookie's JSON and its data's, an object without the reserved keys),
         unparsed (store.TextRecords)."""
+        envelope = self._envelopes.get(sid)
+        if envelope is not None:  # the usual record: written so, no expiry, no sweep due
+            written, expires, _, parts = envelope
+            if (
+                parts is not None
+                and expires is None
+                and written is self.sessions.get(sid)
+                and time.monotonic() < self._next_prune
+            ):
+                return parts
         if time.monotonic() >= self._next_prune:
             self._maybe_prune()
         text = self.sessions.get(sid)
@@ -204,6 +214,24 @@ class MemoryStore(Store):
         fields = (text, expires, None, parts) if meta is None else (text, expires, dict(meta), None)
         self._envelopes[sid] = tuple.__new__(_Envelope, fields)
         return True
+
+    def write_parts_now(self, sid: str, text: str, parts: tuple[str, str], create: bool) -> bool:
+        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
+        (a record whose cookie has no expiry), its arguments passed by position: the usual
+        save of a session request."""
+        sessions, envelopes = self.sessions, self._envelopes
+        envelope = envelopes.get(sid)
+        if (  # over a live record without expiry or metadata, no sweep due
+            envelope is not None
+            and envelope[1] is None
+            and envelope[2] is None
+            and envelope[0] is sessions.get(sid)
+            and time.monotonic() < self._next_prune
+        ):
+            sessions[sid] = text
+            envelopes[sid] = tuple.__new__(_Envelope, (text, None, None, parts))
+            return True
+        return self.write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..options import Middleware
 from . import decisions
-from .backends import Backend, backend_for
+from .backends import Backend, ServerBackend, backend_for
 from .cookie import (
     CookieOptions,
     SessionCookie,
@@ -40,8 +40,8 @@ from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, session_from_record
-from .store import JSON, AsyncTextRecords, SessionRecord
-from .store_calls import StoreCalls
+from .store import JSON, AsyncTextRecords, SessionRecord, scan_json
+from .store_calls import NOT_SAVED_AGAIN, StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
 
@@ -76,6 +76,11 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     calls = StoreCalls(opts.store, opts.store_timeout, opts.concurrency == "merge")
     backend = backend_for(opts.store, calls, opts.secrets)
     fixed_cookie = None if callable(opts.cookie) else opts.cookie  # else one per request
+    # The common configuration's requests take LeanRequestSession's shorter steps.
+    store, secrets = opts.store, opts.secrets
+    state_class = RequestSession
+    if LeanRequestSession.serves(opts, calls, backend, fixed_cookie):
+        state_class = LeanRequestSession
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         # req.session as this middleware attaches it (an instance attribute): read from the
@@ -84,20 +89,22 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
         if req.__dict__.get("session") is not None:  # an outer session() already ran
             next()
             return
-        if not getattr(opts.store, "ready", True):  # store down: no session at all
+        if not getattr(store, "ready", True):  # store down: no session at all
             req.session = None  # None, not NO_SESSION: the middleware is there (missing.py)
             next()
             return
         cookie_options = fixed_cookie or opts.cookie_for(req)
-        if not _in_scope(req.original_url, cookie_options.path or "/"):
+        url = req.original_url
+        path = cookie_options.path or "/"
+        if not (path == "/" and url.startswith("/")) and not _in_scope(url, path):
             req.session = None
             next()
             return
-        if not opts.secrets and not _is_secret(getattr(req, "secret", None)):
+        if not secrets and not _is_secret(getattr(req, "secret", None)):
             # express-session's check, once the request is known to be the session's
             next(RuntimeError("secret option required for sessions"))
             return
-        state = RequestSession(opts, calls, backend, cookie_options, req, res)
+        state = state_class(opts, calls, backend, cookie_options, req, res)
         loading = state.begin(req, res, next)
         if loading is not None:  # the store is called through a coroutine: await it
             await loading
@@ -244,7 +251,7 @@ class RequestSession:
             if calls.parts and not lifetime.enabled:
                 found = calls.read_now(text, self.cookie_id, parts=True)
                 if type(found) is tuple:  # the record as its cookie's and data's JSON
-                    self.inflate_parts(*found)
+                    self.inflate_parts(self.req, self.cookie_id, *found)
                     next()
                     return None
                 record: SessionRecord | None = found  # type: ignore[assignment]
@@ -357,16 +364,16 @@ class RequestSession:
         lifetime = self.opts.lifetime
         self.meta = lifetime.adopt(record.get(META_KEY), now_ms()) if lifetime.enabled else None
 
-    def inflate_parts(self, cookie_text: str, data_text: str) -> None:
+    def inflate_parts(
+        self, req: SessionRequest, sid: str, cookie_text: str, data_text: str
+    ) -> None:
         """:meth:`inflate` of a record a store keeps as its cookie's JSON and its data's
         (written by :meth:`write_text`: JSON's own text of a plain object, without the
         reserved keys), with no lifetime limits. The data's text is its snapshot as it is
-        (JSON writes again what it read from JSON's text); the cookie stays text until read."""
-        sid = self.cookie_id
-        assert sid is not None
-        req = self._req()  # alive: the request is starting
-        req.session = Session.loaded(sid, stored_cookie(cookie_text), JSON.loads(data_text), self)
-        req.session_id = sid
+        (JSON writes again what it read from JSON's text); the cookie stays text until read.
+        ``sid``: the id the client sent (``req.session_id`` already)."""
+        data = scan_json(data_text, 0)[0]  # JSON's own text of an object: parsed in one step
+        req.session = Session.loaded(sid, stored_cookie(cookie_text), data, self)
         self.original_id = self.stored_id = sid
         self.original_hash = data_text
         if not self.opts.resave:
@@ -408,6 +415,11 @@ class RequestSession:
         sid, sess = req.session_id, req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
+        return self.saves(sid, sess, _at(sess, now))
+
+    def saves(self, sid: str, sess: Session, digest: Callable[[], str]) -> bool:
+        """:func:`decisions.should_save` of ``sess`` under ``req.session_id`` ``sid``, whose
+        data's snapshot ``digest()`` gives."""
         return decisions.should_save(
             self.opts.save_uninitialized,
             self.cookie_id,
@@ -416,7 +428,7 @@ class RequestSession:
             self.original_id,
             self.original_hash,
             self.saved_hash,
-            _at(sess, now),
+            digest,
         )
 
     def should_touch(self, now: SessionHash | None = None) -> bool:
@@ -564,7 +576,10 @@ class RequestSession:
             return None  # the cookie, already set, is the whole record
         if self.opts.unset == "destroy" and self.should_destroy():
             return self.backend.destroy(self.req.session_id)
-        req = self._req()  # alive: the response is not sent yet
+        return self.end(self._req())  # alive: the response is not sent yet
+
+    def end(self, req: SessionRequest) -> Awaitable[None] | None:
+        """:meth:`finish`'s save or touch of ``req``'s session: what to await, if anything."""
         sess = req.__dict__.get("session")
         if sess is None:
             return None
@@ -583,16 +598,7 @@ class RequestSession:
             now = JSON.dumps(data)
         except (TypeError, ValueError):
             now = self.unserialisable(sess)
-        saving = decisions.should_save(
-            self.opts.save_uninitialized,
-            self.cookie_id,
-            sid,
-            sess.id,
-            self.original_id,
-            self.original_hash,
-            self.saved_hash,
-            now.__str__,  # the digest, already known
-        )
+        saving = self.saves(sid, sess, now.__str__)  # the digest, already known
         if saving:
             return self.write_text(sess, now, data)
         if decisions.should_touch(self.cookie_id, sid, saving):
@@ -630,14 +636,7 @@ class RequestSession:
             self.meta["accessed"] = now_ms()
             meta = dict(self.meta)
         sid = sess.id
-        stored = sess._cookie  # a loaded cookie never read: its JSON is known
-        expires = None
-        if type(stored) is StoredCookie:
-            cookie_text = stored.json
-        else:  # a cookie that was built (new, or read by the app)
-            cookie = sess.cookie
-            cookie_text = JSON.dumps(cookie.to_json())
-            expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+        cookie_text, expires = _cookie_json(sess)
         record = record_text(cookie_text, data_text, meta)
         existing = self.stored_id == sid
         if text is None:
@@ -762,6 +761,123 @@ class RequestSession:
         return self.start(work(), callback)
 
 
+class LeanRequestSession(RequestSession):
+    """:class:`RequestSession` for the common configuration, its usual request in fewer steps.
+
+    The configuration (:meth:`serves`): the cookie signed with ``session()``'s own secrets
+    (remembered by :class:`~expresspy.cookies.SignatureMemo`), a store that keeps records as
+    their cookie's and data's JSON (MemoryStore's ``read_parts_now``), no lifetime limits,
+    ``concurrency="last-write"``, ``unset="keep"``, neither ``rolling`` nor a cookie option
+    that is a function. The usual request: a client sending back its valid cookie, the
+    record found, saved or left as it is. Each step does that case with the same decisions
+    (:mod:`~expresspy.session.decisions`) and hands any other to :class:`RequestSession`.
+    """
+
+    backend: ServerBackend
+    store: Any  # a MemoryStore of its own class (StoreCalls.parts, write_parts_now)
+
+    @staticmethod
+    def serves(
+        opts: SessionOptions,
+        calls: StoreCalls,
+        backend: Backend,
+        fixed_cookie: CookieOptions | None,
+    ) -> bool:
+        """Whether ``session()`` with these options runs its requests through this class."""
+        return (
+            isinstance(backend, ServerBackend)
+            and backend.memo is not None
+            and backend.memo.secrets == opts.secrets
+            and calls.parts
+            and callable(getattr(opts.store, "write_parts_now", None))
+            and not calls.merge_keys
+            and not opts.lifetime.enabled
+            and not opts.rolling
+            and opts.unset == "keep"
+            and fixed_cookie is not None
+        )
+
+    def begin(
+        self, req: SessionRequest, res: SessionResponse, next: Callable[..., Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
+        record from the store's parts."""
+        header = req.get("cookie")
+        memo = self.backend.memo
+        sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
+        store = self.store
+        if not sid or "get" in store.__dict__:  # no such cookie, or get() replaced
+            return super().begin(req, res, next)
+        req.session_store = store
+        self.cookie_id = req.session_id = sid
+        res.on_headers(self.on_headers)
+        res.before_finish(self.before_finish)
+        try:
+            found = store.read_parts_now(sid)
+            if type(found) is tuple:  # the record as its cookie's and data's JSON
+                cookie_text, data_text = found
+                self.inflate_parts(req, sid, cookie_text, data_text)
+            elif found:
+                self.inflate(found)
+            else:
+                self.generate()
+        except Exception as exc:  # as in RequestSession.load()
+            next(exc)
+            return None
+        next()
+        return None
+
+    def before_finish(self) -> Awaitable[None] | None:
+        """:meth:`RequestSession.before_finish`, without the checks this configuration
+        never needs (a CookieStore's record, ``unset="destroy"``)."""
+        if self.failure is not None or self.pending:
+            return super().before_finish()
+        return self.end(self._req())  # alive: the response is not sent yet
+
+    def on_headers(self, res: Any) -> None:
+        """:meth:`RequestSession.on_headers`; nothing to do for the session of the id the
+        client sent, its stored cookie (no expiry) unread."""
+        req = self._req()  # alive: the headers freeze while the request runs
+        sess = req.__dict__.get("session")
+        if (
+            sess is not None
+            and req.session_id == self.cookie_id
+            and type(getattr(sess, "_cookie", None)) is StoredCookie
+        ):
+            return  # shouldSetCookie: the same id, not rolling, no expiry
+        super().on_headers(res)
+
+    def write_text(
+        self, sess: Session, data_text: str, data: dict[str, Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.write_text` to the store's parts, written to directly."""
+        store = self.store
+        if (
+            "merge" in store.__dict__
+            or not data_text.startswith("{")
+            or "cookie" in data
+            or META_KEY in data
+        ):
+            return super().write_text(sess, data_text, data)
+        self.saved_hash = data_text
+        sid = sess.id
+        cookie_text, expires = _cookie_json(sess)
+        members = data_text[1:-1]
+        record = '{"cookie":' + cookie_text + ("," + members + "}" if members else "}")
+        # MemoryStore's own writes, which never fail for want of a back end
+        parts = (cookie_text, data_text)
+        if expires is None:
+            written = store.write_parts_now(sid, record, parts, self.stored_id != sid)
+        else:
+            written = store.write_text_now(
+                sid, record, expires=expires, meta=None, create=self.stored_id != sid, parts=parts
+            )
+        if not written:
+            log.info(NOT_SAVED_AGAIN)
+        self.stored_id = sid
+        return None
+
+
 class SessionHash:
     """The snapshot of one session's data at one decision point (:meth:`RequestSession.snapshot`,
     its JSON), computed on first use.
@@ -795,6 +911,16 @@ def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:
     if meta is not None:
         text += f',"{META_KEY}":' + JSON.dumps(meta)
     return text + "}"
+
+
+def _cookie_json(sess: Session) -> tuple[str, int | None]:
+    """The JSON of the session's cookie, and its expiry in ms (None: none)."""
+    stored = sess._cookie
+    if type(stored) is StoredCookie:  # a loaded cookie never read: its JSON is known
+        return stored.json, None
+    cookie = sess.cookie  # a cookie that was built (new, or read by the app)
+    expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+    return JSON.dumps(cookie.to_json()), expires
 
 
 def _no_expiry(sess: Session) -> bool:

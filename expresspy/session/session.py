@@ -108,12 +108,7 @@ class Session(MutableMapping[str, Any]):
         """A session whose data is ``data`` itself: a dict of its own, without the reserved
         keys (what :func:`record_data` returns). The constructor copies item by item."""
         _check_cookie(cookie)
-        session = cls.__new__(cls)
-        _set_id(session, sid)
-        _set_data(session, data)
-        _set_binding(session, binding)
-        _set_cookie(session, cookie)
-        return session
+        return cls.loaded(sid, cookie, data, binding)
 
     @classmethod
     def loaded(
@@ -164,7 +159,9 @@ class Session(MutableMapping[str, Any]):
         if name == "cookie":
             _check_cookie(value)
             _set_cookie(self, value)
-        elif name.startswith("_") or name in _class_names(type(self)):
+        elif name.startswith("_") or name in (
+            _CLASS_NAMES.get(type(self)) or _class_names(type(self))
+        ):
             raise AttributeError(
                 f"cannot set session attribute {name!r}: it is reserved; "
                 f"use item access instead: session[{name!r}] = ..."
