@@ -95,11 +95,11 @@ class ServerResponse(Emitter):
     _before_finish: list[Callable[[], Any]] | tuple[()] = ()
     _on_finish: list[Callable[..., None]] | tuple[()] = ()
     _respond: Respond | None = None
+    """The server's one-call response (the built-in server's native path), else None: used
+    for a whole response when `_send` is the server's own (no middleware wraps it)."""
     _finishing: Awaitable[None] | None = None
     """What is left of the `before_finish` hooks that `complete_at_once` started (a hook's
     awaitable, or its error), for `complete` to await."""
-    """The server's one-call response (the built-in server's native path), else None: used
-    for a whole response when `_send` is the server's own (no middleware wraps it)."""
 
     def __init__(
         self, app: ErrorResponder, req: Request, send: Send, loop: asyncio.AbstractEventLoop
