@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from expresspy.callbacks import on_loop_thread
@@ -117,6 +117,9 @@ class ServerResponse(Emitter):
     _respond: Respond | None = None
     """The server's one-call response (the built-in server's native path), else None: used
     for a whole response when `_send` is the server's own (no middleware wraps it)."""
+    _finishing: Awaitable[None] | None = None
+    """What is left of the `before_finish` hooks that `complete_at_once` started (a hook's
+    awaitable, or its error), for `complete` to await."""
 
     def __init__(
         self, app: ErrorResponder, req: Request, send: Send, loop: asyncio.AbstractEventLoop
@@ -338,10 +341,32 @@ class ServerResponse(Emitter):
         return out
 
     async def _run_before_finish(self) -> None:
-        for hook in self._before_finish:
-            result = hook()
-            # A hook that had nothing to wait for returns None: no isawaitable call (its ABC
-            # check is the expensive part) for the usual answer.
+        pending = self._before_finish_now()
+        if pending is not None:
+            await pending
+
+    def _before_finish_now(self) -> Awaitable[None] | None:
+        """Run the `before_finish` hooks as far as they need no waiting; None when all ran,
+        else what to await for the rest: the first awaitable a hook returned, then the
+        hooks after it (or a hook's error, raised when awaited)."""
+        try:
+            # enumerate over the list itself: a hook may add one while they run
+            for index, hook in enumerate(self._before_finish):
+                result = hook()
+                if result is not None and inspect.isawaitable(result):
+                    return self._rest_of_before_finish(result, index + 1)
+        except Exception as exc:
+            return _raise(exc)
+        self._before_finish = ()  # all ran: none is run again
+        return None
+
+    async def _rest_of_before_finish(self, pending: Awaitable[Any], index: int) -> None:
+        """Await `pending` (the awaitable of hook `index - 1`), then run the hooks after it."""
+        await pending
+        hooks = self._before_finish
+        while index < len(hooks):
+            result = hooks[index]()
+            index += 1
             if result is not None and inspect.isawaitable(result):
                 await result
 
@@ -460,11 +485,16 @@ class ServerResponse(Emitter):
             respond is None
             or not self.finished
             or self._streaming
-            or self._before_finish
             or self._source is not None
             or self._send is not self._raw_send
         ):
             return False
+        if self._before_finish:  # run here those that need no waiting (a MemoryStore save)
+            # A hook of an ended response cannot stream, end it again or give it a body
+            # source (each raises); what it returns to await, or raises, complete() takes.
+            self._finishing = self._before_finish_now()
+            if self._finishing is not None:
+                return False
         self._respond_whole(respond)
         return True
 
@@ -493,9 +523,12 @@ class ServerResponse(Emitter):
             assert self._pump_task is not None
             await self._pump_task
             return
-        if self._before_finish:  # most responses have none: no coroutine to create
+        finishing, self._finishing = self._finishing, None  # complete_at_once's rest, if any
+        if finishing is None and self._before_finish:  # most responses have none
+            finishing = self._before_finish_now()
+        if finishing is not None:
             try:
-                await self._run_before_finish()
+                await finishing
             except Exception as exc:
                 self._reset_for_error()
                 self.app.respond_error(self.req, self, exc)
@@ -542,3 +575,8 @@ class ServerResponse(Emitter):
     @statusCode.setter
     def statusCode(self, value: int) -> None:
         self.status_code = value
+
+
+async def _raise(exc: Exception) -> None:
+    """An awaitable that raises `exc` (a `before_finish` hook's error, for `complete`)."""
+    raise exc

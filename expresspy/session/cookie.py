@@ -12,6 +12,7 @@ Units: ``max_age`` and ``original_max_age`` are **seconds** (Python spelling); `
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from collections.abc import Mapping
@@ -25,10 +26,12 @@ from ..options import camel, duration_ms, option_name
 __all__ = [
     "CookieOptions",
     "SessionCookie",
+    "StoredCookie",
     "datetime_to_ms",
     "from_js_iso",
     "ms_to_datetime",
     "now_ms",
+    "stored_cookie",
     "to_js_iso",
 ]
 
@@ -324,3 +327,57 @@ class SessionCookie:
 
     def __repr__(self) -> str:
         return f"SessionCookie({self.to_json()!r})"
+
+
+class StoredCookie:
+    """A stored cookie kept as its JSON until something reads it (``req.session.cookie``).
+
+    Only a cookie with neither an expiry nor a lifetime is kept so: ``touch()`` changes
+    nothing of it (``expires`` stays ``None``), so a request that never reads it saves the
+    same JSON it loaded, and nothing needs building. ``text`` is the JSON as loaded,
+    ``json`` the JSON :meth:`SessionCookie.to_json` would write of it (the text of a cookie
+    this middleware wrote). Immutable: one serves every session that loaded the same text.
+    """
+
+    __slots__ = ("json", "text")
+
+    def __init__(self, text: str, json_text: str) -> None:
+        self.text = text
+        self.json = json_text
+
+    def cookie(self) -> SessionCookie:
+        """The cookie itself, as :meth:`SessionCookie.from_json` builds it from ``text``."""
+        return SessionCookie.from_json(json.loads(self.text))
+
+
+#: The stored cookies seen by their JSON text (few: one per cookie configuration).
+_STORED: dict[str, StoredCookie] = {}
+#: How many :data:`_STORED` keeps before it starts afresh.
+MAX_STORED_COOKIES = 256
+
+#: The compact JSON the stores write (store.JSON's settings; store.py imports this module).
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def stored_cookie(text: str) -> StoredCookie | SessionCookie:
+    """The cookie whose stored JSON is ``text``: a :class:`StoredCookie` when it has neither
+    an expiry nor a lifetime (remembered by text), else the :class:`SessionCookie` built from
+    it. Raises ``ValueError`` when ``text`` is not a cookie object (as
+    :func:`~expresspy.session.session.session_from_record` does)."""
+    known = _STORED.get(text)
+    if known is not None:
+        return known
+    data = json.loads(text)
+    if not isinstance(data, Mapping):
+        raise ValueError("session record has no cookie object")
+    cookie = SessionCookie.from_json(data)
+    if cookie._expires is not None or cookie.original_max_age_ms is not None:
+        return cookie  # touch() moves its expiry: built now, as any cookie is
+    try:
+        json_text = _compact(cookie.to_json())
+    except (TypeError, ValueError):  # a value JSON cannot write: the save reports it
+        return cookie
+    if len(_STORED) >= MAX_STORED_COOKIES:
+        _STORED.clear()
+    known = _STORED[text] = StoredCookie(text, json_text)
+    return known

@@ -53,6 +53,9 @@ class _Envelope(NamedTuple):
     text: str
     expires: int | None  # cookie.expires in ms
     meta: dict[str, Any] | None  # the record's META_KEY, a private copy
+    # The JSON of the record's cookie and of its data, when written so (write_text_now's
+    # ``parts``): read_parts_now hands them out without parsing the record.
+    parts: tuple[str, str] | None = None
 
 
 def worker_count() -> int:
@@ -136,6 +139,26 @@ class MemoryStore(Store):
 
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get`, called directly (store.TextRecords)."""
+        record = self.read_parts_now(sid)
+        if type(record) is tuple:
+            parsed: SessionRecord = JSON.loads(self.sessions[sid])
+            return parsed
+        return record  # type: ignore[return-value]
+
+    def read_parts_now(self, sid: str) -> SessionRecord | tuple[str, str] | None:
+        """:meth:`read_now`, except that a record written with ``parts`` comes back as those
+        two texts (its cookie's JSON and its data's, an object without the reserved keys),
+        unparsed (store.TextRecords)."""
+        envelope = self._envelopes.get(sid)
+        if envelope is not None:  # the usual record: written so, no expiry, no sweep due
+            written, expires, _, parts = envelope
+            if (
+                parts is not None
+                and expires is None
+                and written is self.sessions.get(sid)
+                and time.monotonic() < self._next_prune
+            ):
+                return parts
         if time.monotonic() >= self._next_prune:
             self._maybe_prune()
         text = self.sessions.get(sid)
@@ -145,6 +168,9 @@ class MemoryStore(Store):
         expires = envelope.expires  # what _read decides, without a clock read when None
         if expires is not None and self._drop_expired(sid, expires, now_ms()):
             return None
+        parts = envelope.parts
+        if parts is not None:
+            return parts
         record: SessionRecord = JSON.loads(text)
         return record
 
@@ -156,9 +182,12 @@ class MemoryStore(Store):
         expires: int | None,
         meta: dict[str, Any] | None,
         create: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
         """:meth:`merge` of the whole record whose JSON is ``text`` (store.TextRecords): the
-        text is stored as it is, since JSON would write the record so."""
+        text is stored as it is, since JSON would write the record so. ``parts``: the JSON
+        of its cookie and of its data, which ``text`` was put together from (kept for
+        :meth:`read_parts_now`; only for a record without metadata)."""
         if time.monotonic() >= self._next_prune:
             self._maybe_prune()
         # The stored record as _apply reads it: the envelope's metadata, else the record
@@ -182,9 +211,27 @@ class MemoryStore(Store):
             return self._apply(sid, patch, now_ms())
         self.sessions[sid] = text
         # tuple.__new__ directly: a namedtuple's own __new__ is a Python function
-        fields = (text, expires, None if meta is None else dict(meta))
+        fields = (text, expires, None, parts) if meta is None else (text, expires, dict(meta), None)
         self._envelopes[sid] = tuple.__new__(_Envelope, fields)
         return True
+
+    def write_parts_now(self, sid: str, text: str, parts: tuple[str, str], create: bool) -> bool:
+        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
+        (a record whose cookie has no expiry), its arguments passed by position: the usual
+        save of a session request."""
+        sessions, envelopes = self.sessions, self._envelopes
+        envelope = envelopes.get(sid)
+        if (  # over a live record without expiry or metadata, no sweep due
+            envelope is not None
+            and envelope[1] is None
+            and envelope[2] is None
+            and envelope[0] is sessions.get(sid)
+            and time.monotonic() < self._next_prune
+        ):
+            sessions[sid] = text
+            envelopes[sid] = tuple.__new__(_Envelope, (text, None, None, parts))
+            return True
+        return self.write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""

@@ -25,16 +25,23 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..options import Middleware
 from . import decisions
-from .backends import Backend, backend_for
-from .cookie import CookieOptions, SessionCookie, datetime_to_ms, now_ms
+from .backends import Backend, ServerBackend, backend_for
+from .cookie import (
+    CookieOptions,
+    SessionCookie,
+    StoredCookie,
+    datetime_to_ms,
+    now_ms,
+    stored_cookie,
+)
 from .insecure import warn_secure_cookie_over_http
 from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, session_from_record
-from .store import JSON, AsyncTextRecords, SessionRecord
-from .store_calls import StoreCalls
+from .store import JSON, AsyncTextRecords, SessionRecord, scan_json
+from .store_calls import NOT_SAVED_AGAIN, StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
 
@@ -69,6 +76,11 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     calls = StoreCalls(opts.store, opts.store_timeout, opts.concurrency == "merge")
     backend = backend_for(opts.store, calls, opts.secrets)
     fixed_cookie = None if callable(opts.cookie) else opts.cookie  # else one per request
+    # The common configuration's requests take LeanRequestSession's shorter steps.
+    store, secrets = opts.store, opts.secrets
+    state_class = RequestSession
+    if LeanRequestSession.serves(opts, calls, backend, fixed_cookie):
+        state_class = LeanRequestSession
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         # req.session as this middleware attaches it (an instance attribute): read from the
@@ -77,20 +89,22 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
         if req.__dict__.get("session") is not None:  # an outer session() already ran
             next()
             return
-        if not getattr(opts.store, "ready", True):  # store down: no session at all
+        if not getattr(store, "ready", True):  # store down: no session at all
             req.session = None  # None, not NO_SESSION: the middleware is there (missing.py)
             next()
             return
         cookie_options = fixed_cookie or opts.cookie_for(req)
-        if not _in_scope(req.original_url, cookie_options.path or "/"):
+        url = req.original_url
+        path = cookie_options.path or "/"
+        if not (path == "/" and url.startswith("/")) and not _in_scope(url, path):
             req.session = None
             next()
             return
-        if not opts.secrets and not _is_secret(getattr(req, "secret", None)):
+        if not secrets and not _is_secret(getattr(req, "secret", None)):
             # express-session's check, once the request is known to be the session's
             next(RuntimeError("secret option required for sessions"))
             return
-        state = RequestSession(opts, calls, backend, cookie_options, req, res)
+        state = state_class(opts, calls, backend, cookie_options, req, res)
         loading = state.begin(req, res, next)
         if loading is not None:  # the store is called through a coroutine: await it
             await loading
@@ -232,8 +246,17 @@ class RequestSession:
         if text is None or self.backend.cookie_is_record:
             return self.load(next)
         lifetime = self.opts.lifetime
+        calls = self.calls
         try:
-            record = self.calls.read_now(text, self.cookie_id)
+            if calls.parts and not lifetime.enabled:
+                found = calls.read_now(text, self.cookie_id, parts=True)
+                if type(found) is tuple:  # the record as its cookie's and data's JSON
+                    self.inflate_parts(self.req, self.cookie_id, *found)
+                    next()
+                    return None
+                record: SessionRecord | None = found  # type: ignore[assignment]
+            else:
+                record = calls.read_now(text, self.cookie_id)  # type: ignore[assignment]
             if record and lifetime.enabled and lifetime.expired(record.get(META_KEY), now_ms()):
                 return self.load(next)  # the store's destroy is a coroutine: the general path
             self.inflate(record) if record else self.generate()
@@ -341,6 +364,23 @@ class RequestSession:
         lifetime = self.opts.lifetime
         self.meta = lifetime.adopt(record.get(META_KEY), now_ms()) if lifetime.enabled else None
 
+    def inflate_parts(
+        self, req: SessionRequest, sid: str, cookie_text: str, data_text: str
+    ) -> None:
+        """:meth:`inflate` of a record a store keeps as its cookie's JSON and its data's
+        (written by :meth:`write_text`: JSON's own text of a plain object, without the
+        reserved keys), with no lifetime limits. The data's text is its snapshot as it is
+        (JSON writes again what it read from JSON's text); the cookie stays text until read.
+        ``sid``: the id the client sent (``req.session_id`` already)."""
+        data = scan_json(data_text, 0)[0]  # JSON's own text of an object: parsed in one step
+        req.session = Session.loaded(sid, stored_cookie(cookie_text), data, self)
+        self.original_id = self.stored_id = sid
+        self.original_hash = data_text
+        if not self.opts.resave:
+            self.saved_hash = data_text
+        if self.calls.merge_keys:
+            self.baseline = JSON.loads(data_text)
+
     def _attach(self, sess: Session | None) -> None:
         """Make ``sess`` the request's session (and its id the request's id)."""
         req = self.req
@@ -375,6 +415,11 @@ class RequestSession:
         sid, sess = req.session_id, req.__dict__.get("session")
         if not isinstance(sid, str) or sess is None:
             return False
+        return self.saves(sid, sess, _at(sess, now))
+
+    def saves(self, sid: str, sess: Session, digest: Callable[[], str]) -> bool:
+        """:func:`decisions.should_save` of ``sess`` under ``req.session_id`` ``sid``, whose
+        data's snapshot ``digest()`` gives."""
         return decisions.should_save(
             self.opts.save_uninitialized,
             self.cookie_id,
@@ -383,7 +428,7 @@ class RequestSession:
             self.original_id,
             self.original_hash,
             self.saved_hash,
-            _at(sess, now),
+            digest,
         )
 
     def should_touch(self, now: SessionHash | None = None) -> bool:
@@ -408,7 +453,7 @@ class RequestSession:
             self.cookie_id,
             sid,
             sess.id,
-            sess.cookie.expires is not None,
+            not _no_expiry(sess),
             self.original_id,
             self.original_hash,
             _at(sess, now),
@@ -474,7 +519,7 @@ class RequestSession:
         if (
             req.session_id == self.cookie_id
             and not self.opts.rolling
-            and sess.cookie.expires is None
+            and _no_expiry(sess)
             and not self.backend.cookie_is_record
         ):
             # shouldSetCookie of the id the client sent, without rolling or an expiry, is
@@ -529,25 +574,44 @@ class RequestSession:
         """The work of :meth:`before_finish`: what to await, if anything."""
         if self.backend.cookie_is_record:
             return None  # the cookie, already set, is the whole record
-        if self.should_destroy():
+        if self.opts.unset == "destroy" and self.should_destroy():
             return self.backend.destroy(self.req.session_id)
-        sess = self._req().__dict__.get("session")  # alive: the response is not sent yet
+        return self.end(self._req())  # alive: the response is not sent yet
+
+    def end(self, req: SessionRequest) -> Awaitable[None] | None:
+        """:meth:`finish`'s save or touch of ``req``'s session: what to await, if anything."""
+        sess = req.__dict__.get("session")
         if sess is None:
             return None
-        self.touch_once()
+        if not self.touched:  # touch_once
+            sess.touch()
+            self.touched = True
+        sid = req.session_id
+        if not isinstance(sid, str):  # neither saved nor touched (should_save/should_touch)
+            return None
         # One snapshot for both decisions and the save: nothing runs between here and the
-        # save recording it, so the data cannot change in between.
-        now = SessionHash(sess)
-        if self.should_save(now):
-            return self.write_text(sess, now())
-        if self.should_touch(now):
+        # save recording it, so the data cannot change in between. Taken now, not when a
+        # decision first reads it: a save or a touch, which every request ends in but a
+        # rare few, needs it anyway.
+        data = sess.data()
+        try:
+            now = JSON.dumps(data)
+        except (TypeError, ValueError):
+            now = self.unserialisable(sess)
+        saving = self.saves(sid, sess, now.__str__)  # the digest, already known
+        if saving:
+            return self.write_text(sess, now, data)
+        if decisions.should_touch(self.cookie_id, sid, saving):
             if self.needs_refresh():
                 return self.calls.refresh(sess.id, self.record(sess))
             return self.calls.touch(sess.id, self.record(sess))
         return None
 
-    def write_text(self, sess: Session, data_text: str) -> Awaitable[None] | None:
-        """Save ``sess``, whose data's JSON is ``data_text``; what to await, if anything.
+    def write_text(
+        self, sess: Session, data_text: str, data: dict[str, Any]
+    ) -> Awaitable[None] | None:
+        """Save ``sess``, whose data is ``data`` with JSON ``data_text``; what to await, if
+        anything.
 
         A store with :class:`~expresspy.session.store.TextRecords` (written to now) or
         :class:`~expresspy.session.store.AsyncTextRecords` gets the record's text, put
@@ -558,7 +622,6 @@ class RequestSession:
         calls = self.calls
         text = calls.text_for("merge")
         later = calls.async_text_for("merge") if text is None else None
-        data = sess.data()
         if (
             (text is None and later is None)
             or calls.merge_keys
@@ -572,14 +635,17 @@ class RequestSession:
         if self.meta is not None:
             self.meta["accessed"] = now_ms()
             meta = dict(self.meta)
-        cookie, sid = sess.cookie, sess.id
-        record = record_text(JSON.dumps(cookie.to_json()), data_text, meta)
-        expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+        sid = sess.id
+        cookie_text, expires = _cookie_json(sess)
+        record = record_text(cookie_text, data_text, meta)
         existing = self.stored_id == sid
         if text is None:
             assert later is not None
             return self.write_later(later, sid, record, expires, meta, existing)
-        calls.write_text_now(text, sid, record, expires=expires, meta=meta, existing=existing)
+        parts = (cookie_text, data_text) if meta is None and calls.parts else None
+        calls.write_text_now(
+            text, sid, record, expires=expires, meta=meta, existing=existing, parts=parts
+        )
         self.stored_id = sid
         return None
 
@@ -695,6 +761,123 @@ class RequestSession:
         return self.start(work(), callback)
 
 
+class LeanRequestSession(RequestSession):
+    """:class:`RequestSession` for the common configuration, its usual request in fewer steps.
+
+    The configuration (:meth:`serves`): the cookie signed with ``session()``'s own secrets
+    (remembered by :class:`~expresspy.cookies.SignatureMemo`), a store that keeps records as
+    their cookie's and data's JSON (MemoryStore's ``read_parts_now``), no lifetime limits,
+    ``concurrency="last-write"``, ``unset="keep"``, neither ``rolling`` nor a cookie option
+    that is a function. The usual request: a client sending back its valid cookie, the
+    record found, saved or left as it is. Each step does that case with the same decisions
+    (:mod:`~expresspy.session.decisions`) and hands any other to :class:`RequestSession`.
+    """
+
+    backend: ServerBackend
+    store: Any  # a MemoryStore of its own class (StoreCalls.parts, write_parts_now)
+
+    @staticmethod
+    def serves(
+        opts: SessionOptions,
+        calls: StoreCalls,
+        backend: Backend,
+        fixed_cookie: CookieOptions | None,
+    ) -> bool:
+        """Whether ``session()`` with these options runs its requests through this class."""
+        return (
+            isinstance(backend, ServerBackend)
+            and backend.memo is not None
+            and backend.memo.secrets == opts.secrets
+            and calls.parts
+            and callable(getattr(opts.store, "write_parts_now", None))
+            and not calls.merge_keys
+            and not opts.lifetime.enabled
+            and not opts.rolling
+            and opts.unset == "keep"
+            and fixed_cookie is not None
+        )
+
+    def begin(
+        self, req: SessionRequest, res: SessionResponse, next: Callable[..., Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
+        record from the store's parts."""
+        header = req.get("cookie")
+        memo = self.backend.memo
+        sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
+        store = self.store
+        if not sid or "get" in store.__dict__:  # no such cookie, or get() replaced
+            return super().begin(req, res, next)
+        req.session_store = store
+        self.cookie_id = req.session_id = sid
+        res.on_headers(self.on_headers)
+        res.before_finish(self.before_finish)
+        try:
+            found = store.read_parts_now(sid)
+            if type(found) is tuple:  # the record as its cookie's and data's JSON
+                cookie_text, data_text = found
+                self.inflate_parts(req, sid, cookie_text, data_text)
+            elif found:
+                self.inflate(found)
+            else:
+                self.generate()
+        except Exception as exc:  # as in RequestSession.load()
+            next(exc)
+            return None
+        next()
+        return None
+
+    def before_finish(self) -> Awaitable[None] | None:
+        """:meth:`RequestSession.before_finish`, without the checks this configuration
+        never needs (a CookieStore's record, ``unset="destroy"``)."""
+        if self.failure is not None or self.pending:
+            return super().before_finish()
+        return self.end(self._req())  # alive: the response is not sent yet
+
+    def on_headers(self, res: Any) -> None:
+        """:meth:`RequestSession.on_headers`; nothing to do for the session of the id the
+        client sent, its stored cookie (no expiry) unread."""
+        req = self._req()  # alive: the headers freeze while the request runs
+        sess = req.__dict__.get("session")
+        if (
+            sess is not None
+            and req.session_id == self.cookie_id
+            and type(getattr(sess, "_cookie", None)) is StoredCookie
+        ):
+            return  # shouldSetCookie: the same id, not rolling, no expiry
+        super().on_headers(res)
+
+    def write_text(
+        self, sess: Session, data_text: str, data: dict[str, Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.write_text` to the store's parts, written to directly."""
+        store = self.store
+        if (
+            "merge" in store.__dict__
+            or not data_text.startswith("{")
+            or "cookie" in data
+            or META_KEY in data
+        ):
+            return super().write_text(sess, data_text, data)
+        self.saved_hash = data_text
+        sid = sess.id
+        cookie_text, expires = _cookie_json(sess)
+        members = data_text[1:-1]
+        record = '{"cookie":' + cookie_text + ("," + members + "}" if members else "}")
+        # MemoryStore's own writes, which never fail for want of a back end
+        parts = (cookie_text, data_text)
+        if expires is None:
+            written = store.write_parts_now(sid, record, parts, self.stored_id != sid)
+        else:
+            written = store.write_text_now(
+                sid, record, expires=expires, meta=None, create=self.stored_id != sid, parts=parts
+            )
+        if not written:
+            log.info(NOT_SAVED_AGAIN)
+        self.stored_id = sid
+        return None
+
+
 class SessionHash:
     """The snapshot of one session's data at one decision point (:meth:`RequestSession.snapshot`,
     its JSON), computed on first use.
@@ -728,6 +911,21 @@ def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:
     if meta is not None:
         text += f',"{META_KEY}":' + JSON.dumps(meta)
     return text + "}"
+
+
+def _cookie_json(sess: Session) -> tuple[str, int | None]:
+    """The JSON of the session's cookie, and its expiry in ms (None: none)."""
+    stored = sess._cookie
+    if type(stored) is StoredCookie:  # a loaded cookie never read: its JSON is known
+        return stored.json, None
+    cookie = sess.cookie  # a cookie that was built (new, or read by the app)
+    expires = None if cookie.expires is None else datetime_to_ms(cookie.expires)
+    return JSON.dumps(cookie.to_json()), expires
+
+
+def _no_expiry(sess: Session) -> bool:
+    """``sess.cookie.expires is None``, without building a stored cookie (it has none)."""
+    return type(sess._cookie) is StoredCookie or sess.cookie.expires is None
 
 
 def _holder(target: Any) -> Callable[[], Any]:

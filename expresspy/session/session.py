@@ -22,7 +22,7 @@ import copy
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, Protocol
 
-from .cookie import SessionCookie
+from .cookie import SessionCookie, StoredCookie
 from .operation import Callback, SessionOperation
 from .patch import META_KEY, RESERVED_KEYS, record_data
 
@@ -69,7 +69,7 @@ class SessionBinding(Protocol):
 
 
 # Names that live on the object itself; everything else is session data.
-_OWN_ATTRIBUTES = frozenset({"cookie", "_data", "_binding", "_id"})
+_OWN_ATTRIBUTES = frozenset({"cookie", "_cookie", "_data", "_binding", "_id"})
 
 
 class Session(MutableMapping[str, Any]):
@@ -81,11 +81,12 @@ class Session(MutableMapping[str, Any]):
     last-write-wins unless the store offers more (see docs/sessions.md).
     """
 
-    __slots__ = ("_binding", "_data", "_id", "cookie")
+    __slots__ = ("_binding", "_cookie", "_data", "_id")
     _binding: SessionBinding | None
+    # The SessionCookie, or a loaded session's StoredCookie until ``cookie`` is first read.
+    _cookie: SessionCookie | StoredCookie
     _data: dict[str, Any]
     _id: str
-    cookie: SessionCookie
 
     def __init__(
         self,
@@ -107,12 +108,38 @@ class Session(MutableMapping[str, Any]):
         """A session whose data is ``data`` itself: a dict of its own, without the reserved
         keys (what :func:`record_data` returns). The constructor copies item by item."""
         _check_cookie(cookie)
+        return cls.loaded(sid, cookie, data, binding)
+
+    @classmethod
+    def loaded(
+        cls,
+        sid: str,
+        cookie: SessionCookie | StoredCookie,
+        data: dict[str, Any],
+        binding: SessionBinding | None,
+    ) -> Session:
+        """:meth:`holding`, with the cookie possibly a :class:`StoredCookie`: then built when
+        ``cookie`` is first read (most requests never read it)."""
         session = cls.__new__(cls)
         _set_id(session, sid)
         _set_data(session, data)
         _set_binding(session, binding)
         _set_cookie(session, cookie)
         return session
+
+    @property
+    def cookie(self) -> SessionCookie:
+        """The session's cookie (:class:`SessionCookie`); only one may be assigned."""
+        cookie = self._cookie
+        if type(cookie) is StoredCookie:  # a loaded session's, built on first read
+            cookie = cookie.cookie()
+            _set_cookie(self, cookie)
+        return cookie  # type: ignore[return-value]
+
+    @cookie.setter
+    def cookie(self, value: SessionCookie) -> None:
+        _check_cookie(value)
+        _set_cookie(self, value)
 
     @property
     def id(self) -> str:
@@ -131,8 +158,10 @@ class Session(MutableMapping[str, Any]):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "cookie":
             _check_cookie(value)
-            object.__setattr__(self, name, value)
-        elif name.startswith("_") or name in _class_names(type(self)):
+            _set_cookie(self, value)
+        elif name.startswith("_") or name in (
+            _CLASS_NAMES.get(type(self)) or _class_names(type(self))
+        ):
             raise AttributeError(
                 f"cannot set session attribute {name!r}: it is reserved; "
                 f"use item access instead: session[{name!r}] = ..."
@@ -153,7 +182,7 @@ class Session(MutableMapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         if key == "cookie":  # session["cookie"] = SessionCookie(...) is session.cookie = ...
             _check_cookie(value)
-            object.__setattr__(self, "cookie", value)
+            _set_cookie(self, value)
         elif key == META_KEY:
             raise ReservedSessionKey(key, value)
         else:
@@ -208,7 +237,8 @@ class Session(MutableMapping[str, Any]):
 
         Called automatically at the end of every request that has a session.
         """
-        self.cookie.reset_max_age()
+        if type(self._cookie) is not StoredCookie:  # a stored one has no lifetime to restart
+            self.cookie.reset_max_age()
         return self
 
     def reset_max_age(self) -> Session:
@@ -257,7 +287,7 @@ class Session(MutableMapping[str, Any]):
 _set_id = Session._id.__set__  # type: ignore[attr-defined]
 _set_data = Session._data.__set__  # type: ignore[attr-defined]
 _set_binding = Session._binding.__set__  # type: ignore[union-attr]
-_set_cookie = Session.cookie.__set__  # type: ignore[attr-defined]
+_set_cookie = Session._cookie.__set__  # type: ignore[union-attr]
 
 
 #: The attribute names of each session class (see _class_names).

@@ -62,6 +62,9 @@ from .errors import CorruptSessionRecord
 _c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 #: The scanner of json.loads (json's default decoder): one value at an index, and its end.
 _scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+#: ``scan_json(text, 0)``: the value ``text`` starts with and where it ends (json's scanner);
+#: for text JSON wrote, with nothing around it, ``scan_json(text, 0)[0] == JSON.loads(text)``.
+scan_json = _scan_once
 #: How the C encoder writes a string with ensure_ascii=False (json.encoder's own choice).
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -79,6 +82,7 @@ __all__ = [
     "expires_ms",
     "is_expired",
     "load_record",
+    "scan_json",
     "store_call",
     "text_records_of",
     "ttl_seconds",
@@ -175,6 +179,13 @@ class TextRecords(Protocol):
     then calls these two methods directly, with no coroutine, task or timeout per request,
     and hands over the record as the text it has already built, so it is not encoded again.
     Their semantics are those of ``get`` and of ``merge`` with a whole-record patch.
+
+    A store may also keep each record as the JSON of its cookie and of its data, which the
+    middleware puts it together from (MemoryStore does): ``read_parts_now(sid)``, what
+    ``read_now`` returns except that such a record comes back as the tuple ``(cookie_json,
+    data_json)``, unparsed; ``write_text_now(..., parts=(cookie_json, data_json))``; and
+    ``write_parts_now(sid, text, parts, create)``, the same write for a cookie without expiry
+    and without metadata, by position.
     """
 
     def read_now(self, sid: str) -> SessionRecord | None:

@@ -71,6 +71,9 @@ class StoreCalls:
         self.never_blocks = capabilities.never_blocks
         # Its synchronous text methods, when it has them (MemoryStore): called directly.
         self.text: TextRecords | None = text_records_of(store) if self.never_blocks else None
+        # Whether those hand out and keep records as their cookie's and data's JSON
+        # (MemoryStore's read_parts_now, write_text_now's ``parts``).
+        self.parts = self.text is not None and callable(getattr(self.text, "read_parts_now", None))
         # Its async text methods, when it has them (RedisStore, SQLiteStore): awaited directly.
         self.async_text: AsyncTextRecords | None = async_text_records_of(store)
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
@@ -154,10 +157,14 @@ class StoreCalls:
             return None
         return text
 
-    def read_now(self, text: TextRecords, sid: str) -> SessionRecord | None:
-        """:meth:`get` through a store's :class:`TextRecords` (``self.text``)."""
+    def read_now(
+        self, text: TextRecords, sid: str, parts: bool = False
+    ) -> SessionRecord | tuple[str, str] | None:
+        """:meth:`get` through a store's :class:`TextRecords` (``self.text``); with ``parts``
+        (when :attr:`parts`), through its ``read_parts_now``: a record it keeps as its
+        cookie's and data's JSON comes back as those two texts."""
         try:
-            record = text.read_now(sid)
+            record = text.read_parts_now(sid) if parts else text.read_now(sid)  # type: ignore[attr-defined]
         except FileNotFoundError:
             return None
         except self.unavailable as exc:
@@ -173,13 +180,20 @@ class StoreCalls:
         expires: int | None,
         meta: dict[str, Any] | None,
         existing: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
         """:meth:`save` of a whole record given as its JSON, through a store's
-        :class:`TextRecords`; ``existing`` as for :meth:`save`."""
+        :class:`TextRecords`; ``existing`` as for :meth:`save`; ``parts`` (only when
+        :attr:`parts`): the JSON of its cookie and of its data, kept by the store."""
         try:
-            written = text.write_text_now(
-                sid, record, expires=expires, meta=meta, create=not existing
-            )
+            if parts is None:
+                written = text.write_text_now(
+                    sid, record, expires=expires, meta=meta, create=not existing
+                )
+            else:
+                written = text.write_text_now(  # type: ignore[call-arg]
+                    sid, record, expires=expires, meta=meta, create=not existing, parts=parts
+                )
         except self.unavailable as exc:
             raise SessionStoreUnavailable("merge") from exc
         if not written:

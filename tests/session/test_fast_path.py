@@ -210,3 +210,45 @@ def test_the_shared_encoders_write_what_json_dumps_writes() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_a_stored_cookie_read_by_the_handler_is_the_cookie_of_the_general_path() -> None:
+    def app_for(store: MemoryStore) -> Any:
+        app = express()
+        app.use(session(secret="s", store=store, resave=False, save_uninitialized=True))
+
+        @app.get("/")
+        def count(req: Any, res: Any) -> None:
+            req.session.views = (req.session.views or 0) + 1
+            res.send("ok")
+
+        @app.get("/cookie")
+        def cookie(req: Any, res: Any) -> None:
+            read = req.session.cookie  # built from the stored JSON on this first read
+            assert req.session.cookie is read
+            res.json({"json": read.to_json(), "expires": read.expires is None})
+
+        @app.get("/extend")
+        def extend(req: Any, res: Any) -> None:
+            req.session.cookie.max_age = 60
+            req.session.views += 1
+            res.send("extended")
+
+        return app
+
+    answers = []
+    for store in (MemoryStore(), GeneralMemoryStore()):
+        client = agent(app_for(store), server=True)
+        client.get("/").expect(200)
+        client.get("/").expect(200)
+        answers.append(client.get("/cookie").expect(200).body)
+        response = client.get("/extend").expect(200, "extended")
+        # a cookie given an expiry and a modified session: Set-Cookie again, as the general path
+        assert "Expires=" in response.headers["set-cookie"]
+        [text] = store.sessions.values()
+        assert json.loads(text)["cookie"]["originalMaxAge"] == 60000
+    assert answers[0] == answers[1]
+    assert answers[0] == {
+        "json": {"originalMaxAge": None, "expires": None, "httpOnly": True, "path": "/"},
+        "expires": True,
+    }
