@@ -63,6 +63,7 @@ from .store import (
     SessionRecord,
     Store,
     StoreCapabilities,
+    WouldWait,
     expires_ms,
     load_record,
 )
@@ -109,6 +110,11 @@ class SQLiteStore(Store):
     capabilities = StoreCapabilities(merge=True, touch=True, prune=True)
     #: Saves hand over the record's JSON as the middleware built it (store.AsyncTextRecords).
     async_text_records = True
+    #: A request's load and save are called directly when they can run on the loop now, and
+    #: decline with store.WouldWait when they would wait (store.TextRecords): no coroutine
+    #: and no timeout for a statement that ran synchronously anyway and could not time out.
+    text_records = True
+    text_records_may_wait = True
 
     def __init__(
         self,
@@ -210,6 +216,32 @@ class SQLiteStore(Store):
         expiry = now_ms() + self.ttl * 1000 if expires is None else expires
         return await self._write(self._write_text, sid, text, expiry, meta is not None, create)
 
+    def read_now(self, sid: str) -> SessionRecord | None:
+        """:meth:`get` when it can run on the loop now (store.TextRecords), else
+        :class:`~expresspy.session.store.WouldWait`."""
+        self._start_maintenance()
+        if self._loop_db is None:
+            raise WouldWait
+        row = self._on_loop(self._fetch_one, (sid,))
+        return None if row is None else load_record(self.serializer, row, "SQLiteStore")
+
+    def write_text_now(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """:meth:`write_text` when it can run on the loop now (store.TextRecords), else
+        :class:`~expresspy.session.store.WouldWait`, having written nothing."""
+        if self.serializer is not JSON:  # write_text takes the record apart: the async path
+            raise WouldWait
+        self._start_maintenance()
+        expiry = now_ms() + self.ttl * 1000 if expires is None else expires
+        return self._write_on_loop(self._write_text, (sid, text, expiry, meta is not None, create))
+
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
         rows = await self._in_thread(self._fetch_all)
@@ -245,7 +277,7 @@ class SQLiteStore(Store):
         if self._loop_db is not None:
             try:
                 return self._on_loop(fn, args)
-            except _WouldWait:
+            except WouldWait:
                 pass
         return await asyncio.to_thread(self._locked, fn, *args)
 
@@ -253,15 +285,19 @@ class SQLiteStore(Store):
         """Run the write ``fn`` on the loop's connection when no one holds the write lock,
         else in a worker thread (which waits for the lock up to ``timeout``)."""
         self._start_maintenance()
-        if self._writes_on_loop:
-            try:
-                result = self._on_loop(fn, args)
-            except _WouldWait:
-                pass
-            else:
-                self._unchecked_writes += 1
-                return result
-        return await asyncio.to_thread(self._locked, fn, *args)
+        try:
+            return self._write_on_loop(fn, args)
+        except WouldWait:
+            return await asyncio.to_thread(self._locked, fn, *args)
+
+    def _write_on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
+        """Run the write ``fn`` on the loop's connection, or raise :class:`WouldWait` (writes
+        stay off the loop, or someone holds the write lock)."""
+        if not self._writes_on_loop:
+            raise WouldWait
+        result = self._on_loop(fn, args)
+        self._unchecked_writes += 1
+        return result
 
     async def _in_thread(self, fn: Statement[T], *args: Any) -> T:
         """Run ``fn`` in a worker thread (bulk statements, which may take long)."""
@@ -269,17 +305,17 @@ class SQLiteStore(Store):
         return await asyncio.to_thread(self._locked, fn, *args)
 
     def _on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
-        """``fn(loop_db, *args)``, or :class:`_WouldWait` when that would wait: the loop's
+        """``fn(loop_db, *args)``, or :class:`WouldWait` when that would wait: the loop's
         connection is in use (by another thread's loop), or SQLite answered "locked" (the
         statement wrote nothing then: ``fn`` rolls its transaction back)."""
         assert self._loop_db is not None
         if not self._loop_lock.acquire(blocking=False):
-            raise _WouldWait
+            raise WouldWait
         try:
             return fn(self._loop_db, *args)
         except sqlite3.OperationalError as error:
             if _is_busy(error):
-                raise _WouldWait from error
+                raise WouldWait from error
             raise
         finally:
             self._loop_lock.release()
@@ -428,10 +464,6 @@ class _immediate:
         finally:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-
-
-class _WouldWait(Exception):
-    """The statement cannot run on the event loop without waiting: run it in a thread."""
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
