@@ -87,6 +87,8 @@ SWEEP_BATCH = 1000
 #: write adds one or two pages to the WAL (the row's, the expiry index's; more for a record
 #: past a page), so this keeps the WAL under SQLite's own automatic threshold (1000 pages).
 CHECKPOINT_WRITES = 250
+#: Rows whose parsed text SQLiteStore remembers between a request's load and its save.
+VERIFIED_ROWS = 1024
 #: How long (ms) the final part of a checkpoint waits for other connections while it holds
 #: the write lock (so at most this long a stall for every writer).
 CHECKPOINT_WAIT_MS = 100
@@ -164,6 +166,10 @@ class SQLiteStore(Store):
             self._loop_db.execute("PRAGMA busy_timeout=0")
             self._loop_db.execute("PRAGMA wal_autocheckpoint=0")
         self._unchecked_writes = 0  # writes made on the loop since the last checkpoint
+        # The rows read_now parsed, by id: (the text, whether it holds metadata). A save,
+        # which follows its load, finds the same text stored and need not parse it again to
+        # check it (VERIFIED_ROWS at most; popped by the write, cleared when full).
+        self._verified: dict[str, tuple[str, bool]] = {}
         self._next_prune = time.monotonic() + (prune_interval or 0)
         self._sweeping: asyncio.Task[int] | None = None  # sweep or checkpoint, when running
 
@@ -223,7 +229,14 @@ class SQLiteStore(Store):
         if self._loop_db is None:
             raise WouldWait
         row = self._on_loop(self._fetch_one, (sid,))
-        return None if row is None else load_record(self.serializer, row, "SQLiteStore")
+        if row is None:
+            return None
+        record = load_record(self.serializer, row, "SQLiteStore")
+        verified = self._verified
+        if len(verified) >= VERIFIED_ROWS:
+            verified.clear()
+        verified[sid] = (row, META_KEY in record)
+        return record
 
     def write_text_now(
         self,
@@ -412,13 +425,21 @@ class SQLiteStore(Store):
         # _merge of a whole-record patch, without taking the record apart: the stored row is
         # only read to learn whether it is there (and readable), and whether its metadata,
         # which a record without any keeps, must be spliced in.
+        verified = self._verified.pop(sid, None)
         with _immediate(db):
             stored = self._fetch_one(db, sid)
-            current = (
-                None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
-            )
-            written = current is not None or create
-            if written and not has_meta and current is not None and META_KEY in current:
+            if stored is not None and verified is not None and verified[0] == stored:
+                # the text read_now parsed: readable, and its metadata known
+                written, stored_meta = True, verified[1]
+            else:
+                current = (
+                    None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
+                )
+                written = current is not None or create
+                stored_meta = current is not None and META_KEY in current
+            if written and not has_meta and stored_meta:
+                assert stored is not None
+                current = load_record(self.serializer, stored, "SQLiteStore")
                 record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
                 assert record is not None  # the row is there
                 text = self.serializer.dumps(record)
