@@ -26,6 +26,12 @@ event loop, on a connection of their own, whenever they need not wait:
   so the next write starts the WAL over. A PASSIVE checkpoint alone, racing the loop's
   writes, never caught up with them, and the WAL grew without end (each commit costing more).
 
+The session middleware calls a request's load and save synchronously (``read_now`` and
+``write_text_now``, store.TextRecords): no coroutine and no ``store_timeout`` deadline for a
+statement that runs on the loop at once and so cannot time out. When it would wait they raise
+store.WouldWait, having done nothing, and the middleware awaits ``get`` or ``write_text``,
+which take the worker thread as above, within ``store_timeout``.
+
 The rest runs in a worker thread: the periodic sweep and ``prune()``, ``all()``,
 ``length()``, ``clear()``, and the retried calls. The thread's connection is guarded by a
 lock that the loop never takes. Why: a call in a worker thread (``asyncio.to_thread``, there
