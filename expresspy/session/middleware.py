@@ -40,7 +40,7 @@ from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, session_from_record
-from .store import JSON, AsyncTextRecords, SessionRecord, scan_json
+from .store import JSON, AsyncTextRecords, SessionRecord, WouldWait, scan_json
 from .store_calls import NOT_SAVED_AGAIN, StoreCalls
 
 __all__ = ["RequestSession", "SessionHash", "session"]
@@ -260,6 +260,8 @@ class RequestSession:
             if record and lifetime.enabled and lifetime.expired(record.get(META_KEY), now_ms()):
                 return self.load(next)  # the store's destroy is a coroutine: the general path
             self.inflate(record) if record else self.generate()
+        except WouldWait:  # the store would have to wait for this one: its coroutine does
+            return self.load(next)
         except Exception as exc:  # as in load()
             next(exc)
             return None
@@ -643,9 +645,15 @@ class RequestSession:
             assert later is not None
             return self.write_later(later, sid, record, expires, meta, existing)
         parts = (cookie_text, data_text) if meta is None and calls.parts else None
-        calls.write_text_now(
-            text, sid, record, expires=expires, meta=meta, existing=existing, parts=parts
-        )
+        try:
+            calls.write_text_now(
+                text, sid, record, expires=expires, meta=meta, existing=existing, parts=parts
+            )
+        except WouldWait:  # it would have to wait: the same write through its coroutine
+            later = calls.async_text_for("merge")
+            if later is None:
+                return self.store_session(sess, digest=data_text)
+            return self.write_later(later, sid, record, expires, meta, existing)
         self.stored_id = sid
         return None
 

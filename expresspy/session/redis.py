@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .cookie import now_ms
 from .errors import CorruptSessionRecord, SessionStoreBusy
-from .load import reports_load
 from .patch import SessionPatch, apply_patch
 from .redis_client import CallGate, PoolExhausted, is_cluster, make_client
 from .redis_merge import (
@@ -87,16 +86,26 @@ def _store_call(
     method: Callable[Concatenate[RedisStore, P], Awaitable[T]],
 ) -> Callable[Concatenate[RedisStore, P], Awaitable[T]]:
     """A public store method: within the store's call gate (Cluster and Sentinel clients),
-    and with a full pool reported as load (:class:`SessionStoreBusy`)."""
+    and with a full pool reported as load (:class:`SessionStoreBusy`), as
+    :func:`~expresspy.session.load.reports_load` reports it."""
+    # One coroutine for both (reports_load around a gate's coroutine was two): each frame
+    # is created for every call and passed through by each of its resumptions.
+    operation = method.__name__
 
     @functools.wraps(method)
     async def call(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        if store._gate is None:
-            return await method(store, *args, **kwargs)
-        async with store._gate:
-            return await method(store, *args, **kwargs)
+        try:
+            if store._gate is None:
+                return await method(store, *args, **kwargs)
+            async with store._gate:
+                return await method(store, *args, **kwargs)
+        except Exception as exc:
+            busy = _as_busy(store, operation, exc)
+            if busy is None:
+                raise
+            raise busy from exc
 
-    return reports_load(_as_busy)(call)
+    return call
 
 
 class RedisStore(Store):

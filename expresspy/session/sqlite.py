@@ -26,6 +26,12 @@ event loop, on a connection of their own, whenever they need not wait:
   so the next write starts the WAL over. A PASSIVE checkpoint alone, racing the loop's
   writes, never caught up with them, and the WAL grew without end (each commit costing more).
 
+The session middleware calls a request's load and save synchronously (``read_now`` and
+``write_text_now``, store.TextRecords): no coroutine and no ``store_timeout`` deadline for a
+statement that runs on the loop at once and so cannot time out. When it would wait they raise
+store.WouldWait, having done nothing, and the middleware awaits ``get`` or ``write_text``,
+which take the worker thread as above, within ``store_timeout``.
+
 The rest runs in a worker thread: the periodic sweep and ``prune()``, ``all()``,
 ``length()``, ``clear()``, and the retried calls. The thread's connection is guarded by a
 lock that the loop never takes. Why: a call in a worker thread (``asyncio.to_thread``, there
@@ -63,6 +69,7 @@ from .store import (
     SessionRecord,
     Store,
     StoreCapabilities,
+    WouldWait,
     expires_ms,
     load_record,
 )
@@ -86,6 +93,8 @@ SWEEP_BATCH = 1000
 #: write adds one or two pages to the WAL (the row's, the expiry index's; more for a record
 #: past a page), so this keeps the WAL under SQLite's own automatic threshold (1000 pages).
 CHECKPOINT_WRITES = 250
+#: Rows whose parsed text SQLiteStore remembers between a request's load and its save.
+VERIFIED_ROWS = 1024
 #: How long (ms) the final part of a checkpoint waits for other connections while it holds
 #: the write lock (so at most this long a stall for every writer).
 CHECKPOINT_WAIT_MS = 100
@@ -109,6 +118,11 @@ class SQLiteStore(Store):
     capabilities = StoreCapabilities(merge=True, touch=True, prune=True)
     #: Saves hand over the record's JSON as the middleware built it (store.AsyncTextRecords).
     async_text_records = True
+    #: A request's load and save are called directly when they can run on the loop now, and
+    #: decline with store.WouldWait when they would wait (store.TextRecords): no coroutine
+    #: and no timeout for a statement that ran synchronously anyway and could not time out.
+    text_records = True
+    text_records_may_wait = True
 
     def __init__(
         self,
@@ -158,6 +172,10 @@ class SQLiteStore(Store):
             self._loop_db.execute("PRAGMA busy_timeout=0")
             self._loop_db.execute("PRAGMA wal_autocheckpoint=0")
         self._unchecked_writes = 0  # writes made on the loop since the last checkpoint
+        # The rows read_now parsed, by id: (the text, whether it holds metadata). A save,
+        # which follows its load, finds the same text stored and need not parse it again to
+        # check it (VERIFIED_ROWS at most; popped by the write, cleared when full).
+        self._verified: dict[str, tuple[str, bool]] = {}
         self._next_prune = time.monotonic() + (prune_interval or 0)
         self._sweeping: asyncio.Task[int] | None = None  # sweep or checkpoint, when running
 
@@ -210,6 +228,39 @@ class SQLiteStore(Store):
         expiry = now_ms() + self.ttl * 1000 if expires is None else expires
         return await self._write(self._write_text, sid, text, expiry, meta is not None, create)
 
+    def read_now(self, sid: str) -> SessionRecord | None:
+        """:meth:`get` when it can run on the loop now (store.TextRecords), else
+        :class:`~expresspy.session.store.WouldWait`."""
+        self._start_maintenance()
+        if self._loop_db is None:
+            raise WouldWait
+        row = self._on_loop(self._fetch_one, (sid,))
+        if row is None:
+            return None
+        record = load_record(self.serializer, row, "SQLiteStore")
+        verified = self._verified
+        if len(verified) >= VERIFIED_ROWS:
+            verified.clear()
+        verified[sid] = (row, META_KEY in record)
+        return record
+
+    def write_text_now(
+        self,
+        sid: str,
+        text: str,
+        *,
+        expires: int | None,
+        meta: dict[str, Any] | None,
+        create: bool,
+    ) -> bool:
+        """:meth:`write_text` when it can run on the loop now (store.TextRecords), else
+        :class:`~expresspy.session.store.WouldWait`, having written nothing."""
+        if self.serializer is not JSON:  # write_text takes the record apart: the async path
+            raise WouldWait
+        self._start_maintenance()
+        expiry = now_ms() + self.ttl * 1000 if expires is None else expires
+        return self._write_on_loop(self._write_text, (sid, text, expiry, meta is not None, create))
+
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
         rows = await self._in_thread(self._fetch_all)
@@ -245,7 +296,7 @@ class SQLiteStore(Store):
         if self._loop_db is not None:
             try:
                 return self._on_loop(fn, args)
-            except _WouldWait:
+            except WouldWait:
                 pass
         return await asyncio.to_thread(self._locked, fn, *args)
 
@@ -253,15 +304,19 @@ class SQLiteStore(Store):
         """Run the write ``fn`` on the loop's connection when no one holds the write lock,
         else in a worker thread (which waits for the lock up to ``timeout``)."""
         self._start_maintenance()
-        if self._writes_on_loop:
-            try:
-                result = self._on_loop(fn, args)
-            except _WouldWait:
-                pass
-            else:
-                self._unchecked_writes += 1
-                return result
-        return await asyncio.to_thread(self._locked, fn, *args)
+        try:
+            return self._write_on_loop(fn, args)
+        except WouldWait:
+            return await asyncio.to_thread(self._locked, fn, *args)
+
+    def _write_on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
+        """Run the write ``fn`` on the loop's connection, or raise :class:`WouldWait` (writes
+        stay off the loop, or someone holds the write lock)."""
+        if not self._writes_on_loop:
+            raise WouldWait
+        result = self._on_loop(fn, args)
+        self._unchecked_writes += 1
+        return result
 
     async def _in_thread(self, fn: Statement[T], *args: Any) -> T:
         """Run ``fn`` in a worker thread (bulk statements, which may take long)."""
@@ -269,17 +324,17 @@ class SQLiteStore(Store):
         return await asyncio.to_thread(self._locked, fn, *args)
 
     def _on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
-        """``fn(loop_db, *args)``, or :class:`_WouldWait` when that would wait: the loop's
+        """``fn(loop_db, *args)``, or :class:`WouldWait` when that would wait: the loop's
         connection is in use (by another thread's loop), or SQLite answered "locked" (the
         statement wrote nothing then: ``fn`` rolls its transaction back)."""
         assert self._loop_db is not None
         if not self._loop_lock.acquire(blocking=False):
-            raise _WouldWait
+            raise WouldWait
         try:
             return fn(self._loop_db, *args)
         except sqlite3.OperationalError as error:
             if _is_busy(error):
-                raise _WouldWait from error
+                raise WouldWait from error
             raise
         finally:
             self._loop_lock.release()
@@ -376,13 +431,21 @@ class SQLiteStore(Store):
         # _merge of a whole-record patch, without taking the record apart: the stored row is
         # only read to learn whether it is there (and readable), and whether its metadata,
         # which a record without any keeps, must be spliced in.
+        verified = self._verified.pop(sid, None)
         with _immediate(db):
             stored = self._fetch_one(db, sid)
-            current = (
-                None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
-            )
-            written = current is not None or create
-            if written and not has_meta and current is not None and META_KEY in current:
+            if stored is not None and verified is not None and verified[0] == stored:
+                # the text read_now parsed: readable, and its metadata known
+                written, stored_meta = True, verified[1]
+            else:
+                current = (
+                    None if stored is None else load_record(self.serializer, stored, "SQLiteStore")
+                )
+                written = current is not None or create
+                stored_meta = current is not None and META_KEY in current
+            if written and not has_meta and stored_meta:
+                assert stored is not None
+                current = load_record(self.serializer, stored, "SQLiteStore")
                 record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
                 assert record is not None  # the row is there
                 text = self.serializer.dumps(record)
@@ -428,10 +491,6 @@ class _immediate:
         finally:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-
-
-class _WouldWait(Exception):
-    """The statement cannot run on the event loop without waiting: run it in a thread."""
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -76,6 +76,7 @@ __all__ = [
     "Store",
     "StoreCapabilities",
     "TextRecords",
+    "WouldWait",
     "async_text_records_of",
     "call_store",
     "capabilities_of",
@@ -84,6 +85,7 @@ __all__ = [
     "load_record",
     "scan_json",
     "store_call",
+    "text_records_may_wait",
     "text_records_of",
     "ttl_seconds",
 ]
@@ -186,6 +188,12 @@ class TextRecords(Protocol):
     data_json)``, unparsed; ``write_text_now(..., parts=(cookie_json, data_json))``; and
     ``write_parts_now(sid, text, parts, create)``, the same write for a cookie without expiry
     and without metadata, by position.
+
+    A store that waits only sometimes (SQLiteStore: when another connection holds SQLite's
+    lock) declares ``text_records_may_wait = True`` on its own class as well: its
+    ``read_now`` and ``write_text_now`` then raise :class:`WouldWait`, having done nothing,
+    when they would have to wait, and the middleware makes the same call through the store's
+    async methods instead (``get``, ``write_text`` or ``merge``), within ``store_timeout``.
     """
 
     def read_now(self, sid: str) -> SessionRecord | None:
@@ -206,6 +214,12 @@ class TextRecords(Protocol):
         ``expires`` is its ``cookie.expires`` in ms and ``meta`` its metadata (``None``: it
         has none, and the stored record's is kept). False when the record is gone and may
         not be created."""
+
+
+class WouldWait(Exception):
+    """Raised by a :class:`TextRecords` method of a store that declares
+    ``text_records_may_wait``: the call would have to wait (for a lock, for I/O) and did
+    nothing; make it through the store's async methods instead."""
 
 
 class AsyncTextRecords(Protocol):
@@ -239,6 +253,12 @@ def text_records_of(store: Any) -> TextRecords | None:
     """``store`` itself when its own class declares :class:`TextRecords`, else None."""
     declared = type(store).__dict__.get("text_records") is True
     return store if declared and hasattr(store, "__dict__") else None
+
+
+def text_records_may_wait(store: Any) -> bool:
+    """Whether ``store``'s own class declares that its :class:`TextRecords` methods may
+    decline with :class:`WouldWait` (they are then called although the store may block)."""
+    return type(store).__dict__.get("text_records_may_wait") is True
 
 
 class Serializer(Protocol):
@@ -299,13 +319,24 @@ class _CompactJSON:
         """Parse one JSON document."""
         # json.loads's scanner called directly (json.loads adds three Python frames): a
         # document with no whitespace around it, as every store here writes them, parses in
-        # one step; anything else (bytes, whitespace, an error to report) goes to json.loads.
+        # one step; anything else (whitespace, an error to report) goes to json.loads.
         if type(text) is str:
             try:
                 value, end = _scan_once(text, 0)
             except StopIteration:
                 return json.loads(text)
             if end == len(text):
+                return value
+        elif type(text) is bytes:  # a Redis reply: UTF-8 as JSON.stringify's text was sent
+            # json.loads would detect the encoding and decode it behind four Python frames.
+            # Anything but plain UTF-8 holding one document (a BOM, UTF-16, an error to
+            # report) goes to json.loads as it came.
+            try:
+                decoded = text.decode()
+                value, end = _scan_once(decoded, 0)
+            except (ValueError, StopIteration):  # UnicodeDecodeError is a ValueError
+                return json.loads(text)
+            if end == len(decoded):
                 return value
         return json.loads(text)
 

@@ -23,7 +23,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
@@ -34,6 +34,7 @@ from .store import (
     async_text_records_of,
     capabilities_of,
     store_call,
+    text_records_may_wait,
     text_records_of,
 )
 
@@ -69,8 +70,10 @@ class StoreCalls:
         # A store that never waits on I/O (MemoryStore) cannot hang, so its calls skip
         # asyncio.wait_for (a task per call).
         self.never_blocks = capabilities.never_blocks
-        # Its synchronous text methods, when it has them (MemoryStore): called directly.
-        self.text: TextRecords | None = text_records_of(store) if self.never_blocks else None
+        # Its synchronous text methods, when it has them (MemoryStore), or when they decline
+        # a call that would wait (SQLiteStore: store.WouldWait): called directly.
+        sync_text = self.never_blocks or text_records_may_wait(store)
+        self.text: TextRecords | None = text_records_of(store) if sync_text else None
         # Whether those hand out and keep records as their cookie's and data's JSON
         # (MemoryStore's read_parts_now, write_text_now's ``parts``).
         self.parts = self.text is not None and callable(getattr(self.text, "read_parts_now", None))
@@ -96,22 +99,44 @@ class StoreCalls:
         method = getattr(self.store, operation)
         return self.bounded(operation, store_call(method, args, self.coroutine_function(method)))
 
-    async def bounded(self, operation: str, call: Awaitable[T]) -> T:
+    async def bounded(
+        self, operation: str, call: Awaitable[T], *, lookup: bool = False, saves: bool = False
+    ) -> T:
         """Await ``call`` (the store's ``operation``) within the timeout, its errors mapped
-        to the session errors (503s)."""
+        to the session errors (503s).
+
+        ``lookup``: ``call`` is the store's ``get``, its result turned into :meth:`get`'s
+        (None for a missing record or ``FileNotFoundError``); ``saves``: ``call`` is a save,
+        logged when it found its session destroyed. Done here rather than in coroutines
+        around this one: each resumption of the store's call passes through every frame
+        around it.
+        """
         try:
-            if self.timeout is None or self.never_blocks:
-                return await call
             try:
-                if _timeout is None:  # Python 3.10
-                    return await asyncio.wait_for(call, self.timeout)
-                # A deadline on this task: wait_for would run the call in a task of its own
-                async with _timeout(self.timeout):
-                    return await call
-            except asyncio.TimeoutError:
-                raise SessionStoreTimeout(operation, self.timeout) from None
-        except self.unavailable as exc:
-            raise SessionStoreUnavailable(operation) from exc
+                if self.timeout is None or self.never_blocks:
+                    result = await call
+                else:
+                    try:
+                        if _timeout is None:  # Python 3.10
+                            result = await asyncio.wait_for(call, self.timeout)
+                        else:
+                            # A deadline on this task: wait_for would run the call in a task
+                            # of its own
+                            async with _timeout(self.timeout):
+                                result = await call
+                    except asyncio.TimeoutError:
+                        raise SessionStoreTimeout(operation, self.timeout) from None
+            except self.unavailable as exc:
+                raise SessionStoreUnavailable(operation) from exc
+        except FileNotFoundError:  # no such session, as express-session reads ENOENT
+            if not lookup:
+                raise
+            return cast(T, None)
+        if lookup and not result:
+            return cast(T, None)
+        if saves and not result:
+            log.info(NOT_SAVED_AGAIN)
+        return result
 
     def coroutine_function(self, method: Any) -> bool:
         """``inspect.iscoroutinefunction(method)``, remembered for the store's own methods.
@@ -131,14 +156,12 @@ class StoreCalls:
                 self.is_async[function] = known
         return known
 
-    async def get(self, sid: str) -> SessionRecord | None:
-        """The stored record, or None (a ``FileNotFoundError`` means "no such session", as
-        express-session reads ``ENOENT``)."""
-        try:
-            record = await self.call("get", sid)
-        except FileNotFoundError:
-            return None
-        return record if record else None
+    def get(self, sid: str) -> Awaitable[SessionRecord | None]:
+        """What to await for the stored record, or None (a ``FileNotFoundError`` means "no
+        such session", as express-session reads ``ENOENT``)."""
+        method = self.store.get
+        call = store_call(method, (sid,), self.coroutine_function(method))
+        return self.bounded("get", call, lookup=True)
 
     def text_for(self, operation: str) -> TextRecords | None:
         """The store's :class:`TextRecords` to do ``operation`` (``"get"`` or ``"merge"``)
@@ -200,7 +223,7 @@ class StoreCalls:
             log.info(NOT_SAVED_AGAIN)
         return written
 
-    async def write_text(
+    def write_text(
         self,
         text: AsyncTextRecords,
         sid: str,
@@ -209,14 +232,11 @@ class StoreCalls:
         expires: int | None,
         meta: dict[str, Any] | None,
         existing: bool,
-    ) -> bool:
-        """:meth:`write_text_now` through a store's :class:`AsyncTextRecords`, within the
-        timeout."""
+    ) -> Awaitable[bool]:
+        """What to await for :meth:`write_text_now` through a store's
+        :class:`AsyncTextRecords`, within the timeout."""
         call = text.write_text(sid, record, expires=expires, meta=meta, create=not existing)
-        written = await self.bounded("merge", call)
-        if not written:
-            log.info(NOT_SAVED_AGAIN)
-        return written
+        return self.bounded("merge", call, saves=True)
 
     async def destroy(self, sid: str) -> None:
         """Delete the record."""
