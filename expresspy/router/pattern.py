@@ -26,6 +26,8 @@ PathSpec = Union[str, "re.Pattern[str]", Sequence[Union[str, "re.Pattern[str]"]]
 class Params(dict[str, Any]):
     """`req.params`: a dict that also finds positional captures by integer (`req.params[0]`)."""
 
+    __slots__ = ()  # no __dict__: one is made per matched layer, per request
+
     def __missing__(self, key: object) -> Any:
         if isinstance(key, int):
             return self[str(key)]

@@ -29,7 +29,7 @@ from expresspy.router.pattern import (
 from expresspy.router.route import Route, route_method
 from expresspy.runtime.dispatch import DONE, DispatchedRequest, Walk, drive, step_for
 from expresspy.runtime.handler import Handler, flatten_handlers
-from expresspy.runtime.next import Next
+from expresspy.runtime.next import Exchange, Next, new_next
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -509,14 +509,18 @@ class Router(MethodsMixin):
         state.error = err
         state.options_methods = [] if req.method == "OPTIONS" else None
         state.param_states = None
+        # What the loop reads of the router and of `req` per layer, read once: each read on
+        # either passes its class's __getattr__ hook, which Python 3.11 cannot specialise.
+        state.stack = self._stack
+        state.exchange = exchange = req._exchange
+        next_layer = self._next_layer
+        merging = self.merge_params
         parent_url: str = req.base_url
         parent_params: Any = req.params
-        while (selected := self._next_layer(req, state)) is not None:
+        while (selected := next_layer(req, state)) is not None:
             layer, (matched, params) = selected
             # The matcher builds a fresh Params per match, so it becomes req.params as it is.
-            req.params = (
-                Params(merge_params(params, parent_params)) if self.merge_params else params
-            )
+            req.params = Params(merge_params(params, parent_params)) if merging else params
             if params and self.params:
                 outcome = yield from self._param_steps(params, req, res, state)
                 if outcome is not None:  # the response ended, or the callbacks skip the layer
@@ -530,7 +534,7 @@ class Router(MethodsMixin):
                     method = route_method(route, req)
                     only_method, only = handlers[0]
                     if only.handles_requests and (only_method is None or only_method == method):
-                        outcome = yield step_for(only, None, req, res)
+                        outcome = yield step_for(only, None, req, res, exchange)
                         if len(handlers) > 1:  # it added handlers to its route: run them too
                             rest = (islice(handlers, 1, None), method, outcome)
                             outcome = yield from route.steps(req, res, rest)
@@ -552,8 +556,17 @@ class Router(MethodsMixin):
                     outcome = yield from _mounted_steps(
                         handler, mounted, matched, parent_url, state, req, res
                     )
-                else:  # middleware at the root: nothing to rewrite around it
-                    outcome = yield step_for(handler, state.error, req, res)
+                elif handler.handles_requests:  # middleware at the root, step_for inline
+                    nxt = Next()
+                    nxt.called = False
+                    nxt.value = None
+                    nxt.exchange = exchange
+                    outcome = yield handler, (req, res, nxt)[: handler.arity], nxt
+                else:  # an error handler at the root
+                    outcome = yield step_for(handler, state.error, req, res, exchange)
+            if outcome is None:  # the usual `next()`: no string comparisons
+                state.error = None
+                continue
             if outcome is DONE:
                 return DONE
             if outcome == "router":
@@ -587,13 +600,17 @@ class Router(MethodsMixin):
                 )
                 state.path = path
                 state.candidates = candidates
-        stack, path, candidates = self._stack, state.path, state.candidates
+        stack, path, candidates = state.stack, state.path, state.candidates
         index = state.next_candidate
         while index < len(candidates):
             layer = stack[candidates[index]]
             index += 1
+            matcher = layer.matcher
+            if matcher.match_all:  # `use(fn)` at "/": matches every path, consumes none
+                state.next_candidate = index
+                return layer, ("", Params())
             try:
-                found = layer.matcher.match(path)
+                found = matcher.match(path)
             except Exception as exc:
                 state.error = state.error or exc
                 continue
@@ -649,7 +666,7 @@ class Router(MethodsMixin):
                 continue
             state = states[name] = _ParamState(value)
             for callback in callbacks:
-                nxt = Next(req._exchange)
+                nxt = new_next(req._exchange)
                 args = (req, res, nxt, value, name)[: callback.arity]
                 outcome = yield callback, args, nxt
                 state.value = req.params.get(name)
@@ -673,16 +690,20 @@ class _WalkState:
     the index of the next one to try. `error` is what the walk passes on (routes are skipped
     while there is one); `options_methods`, for an OPTIONS request, collects the methods of
     the routes whose path matched; `param_states` is made when a `router.param` callback runs.
+    `stack` (the router's) and `exchange` (the request's) are read once per walk, not once per
+    layer (reads on Router and Request pass their `__getattr__` hook).
     """
 
     __slots__ = (
         "candidates",
         "error",
+        "exchange",
         "next_candidate",
         "options_methods",
         "param_states",
         "path",
         "protohost",
+        "stack",
         "url",
     )
 
@@ -694,6 +715,8 @@ class _WalkState:
     error: object
     options_methods: list[str] | None
     param_states: dict[str, _ParamState] | None
+    stack: list[Layer]  # the router's stack (the list itself: layers added later are seen)
+    exchange: Exchange  # req._exchange
 
 
 def _runs_unnamed(route: Route, method: str, state: _WalkState) -> bool:
@@ -728,7 +751,7 @@ def _mounted_steps(
                 return (yield from router.walk(req, res))
             except Exception as exc:  # a failing walk, as a failing handler
                 return exc
-        return (yield step_for(handler, state.error, req, res))
+        return (yield step_for(handler, state.error, req, res, state.exchange))
     finally:
         if mount is not None:
             mount.leave(req, slash_added)

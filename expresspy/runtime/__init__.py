@@ -13,7 +13,7 @@ from expresspy.runtime.dispatch import (
 )
 from expresspy.runtime.executor import SYNC_HANDLER_THREADS, SyncHandlers
 from expresspy.runtime.handler import Handler, flatten_handlers
-from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Exchange, Next
+from expresspy.runtime.next import NEXT_STACK_ATTRIBUTE, Exchange, Next, new_next
 
 __all__ = [
     "DONE",
@@ -30,5 +30,6 @@ __all__ = [
     "Walk",
     "drive",
     "flatten_handlers",
+    "new_next",
     "step_for",
 ]

@@ -70,9 +70,21 @@ Walk = Generator[Step, Any, Any]
 """A router walk: yields steps, receives their outcomes, returns its own outcome."""
 
 
-def step_for(handler: Handler, err: object, req: DispatchedRequest, res: object) -> Step:
-    """The step running `handler` for `req` (with `err` for an error handler)."""
-    nxt = Next(req._exchange)
+def step_for(
+    handler: Handler,
+    err: object,
+    req: DispatchedRequest,
+    res: object,
+    exchange: Exchange | None = None,
+) -> Step:
+    """The step running `handler` for `req` (with `err` for an error handler). A walk passes
+    `req._exchange` it read once as `exchange` (each read of `req` passes its `__getattr__`
+    hook)."""
+    # new_next, inline (a call less per handler call)
+    nxt = Next()
+    nxt.called = False
+    nxt.value = None
+    nxt.exchange = req._exchange if exchange is None else exchange
     if handler.handles_errors:
         return handler, (err, req, res, nxt), nxt
     return handler, (req, res, nxt)[: handler.arity], nxt
@@ -188,7 +200,8 @@ class _SyncRun:
             else:
                 if result is not None and isawaitable(result):
                     return _AWAIT, (step, result)
-                outcome = _settled(nxt, res, req._exchange)
+                # the usual middleware called next before returning: no _settled call
+                outcome = nxt.value if nxt.called else _settled(nxt, res, req._exchange)
                 if outcome is _UNSETTLED:
                     if result is not None:  # Flask's habit: the value is not the response
                         warn_returned_value(handler, req, result)
@@ -217,7 +230,8 @@ async def drive(walk: Walk, req: DispatchedRequest, res: DispatchedResponse) -> 
             except Exception as exc:
                 outcome = _raised(handler, nxt, exc)
             else:
-                outcome = _settled(nxt, res, exchange)
+                # the usual middleware called next before returning: no _settled call
+                outcome = nxt.value if nxt.called else _settled(nxt, res, exchange)
                 if outcome is _UNSETTLED:
                     if result is not None:  # FastAPI's habit: the value is not the response
                         warn_returned_value(handler, req, result)
