@@ -556,13 +556,7 @@ class Router(MethodsMixin):
                     outcome = yield from _mounted_steps(
                         handler, mounted, matched, parent_url, state, req, res
                     )
-                elif handler.handles_requests:  # middleware at the root, step_for inline
-                    nxt = Next()
-                    nxt.called = False
-                    nxt.value = None
-                    nxt.exchange = exchange
-                    outcome = yield handler, (req, res, nxt)[: handler.arity], nxt
-                else:  # an error handler at the root
+                else:  # middleware or an error handler at the root
                     outcome = yield step_for(handler, state.error, req, res, exchange)
             if outcome is None:  # the usual `next()`: no string comparisons
                 state.error = None
