@@ -234,10 +234,7 @@ class RequestSession:
         Returns what to await when the record comes through a store coroutine; a new session
         and a store with :class:`~expresspy.session.store.TextRecords` need none.
         """
-        req.session_store = self.store
-        self.cookie_id = req.session_id = self.read_cookie(req)
-        res.on_headers(self.on_headers)
-        res.before_finish(self.before_finish)
+        self.attach(req, res, self.read_cookie(req))
         if not self.cookie_id:
             self.generate()
             next()
@@ -267,6 +264,14 @@ class RequestSession:
             return None
         next()
         return None
+
+    def attach(self, req: SessionRequest, res: SessionResponse, sid: str | None) -> None:
+        """Make this the request's session state: its store, the id its cookie carries
+        (``sid``; None without one), and the two response hooks."""
+        req.session_store = self.store
+        self.cookie_id = req.session_id = sid
+        res.on_headers(self.on_headers)
+        res.before_finish(self.before_finish)
 
     async def load(self, next: Callable[..., Any]) -> None:
         """:meth:`begin`'s load through the back-end's coroutine, then next()."""
@@ -816,10 +821,7 @@ class LeanRequestSession(RequestSession):
         store = self.store
         if not sid or "get" in store.__dict__:  # no such cookie, or get() replaced
             return super().begin(req, res, next)
-        req.session_store = store
-        self.cookie_id = req.session_id = sid
-        res.on_headers(self.on_headers)
-        res.before_finish(self.before_finish)
+        self.attach(req, res, sid)
         try:
             found = store.read_parts_now(sid)
             if type(found) is tuple:  # the record as its cookie's and data's JSON
@@ -870,8 +872,7 @@ class LeanRequestSession(RequestSession):
         self.saved_hash = data_text
         sid = sess.id
         cookie_text, expires = _cookie_json(sess)
-        members = data_text[1:-1]
-        record = '{"cookie":' + cookie_text + ("," + members + "}" if members else "}")
+        record = record_text(cookie_text, data_text, None)
         # MemoryStore's own writes, which never fail for want of a back end
         parts = (cookie_text, data_text)
         if expires is None:
