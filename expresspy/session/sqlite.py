@@ -225,7 +225,7 @@ class SQLiteStore(Store):
         JSON's, which would write the record so."""
         if self.serializer is not JSON:
             return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
-        expiry = now_ms() + self.ttl * 1000 if expires is None else expires
+        expiry = self._row_expiry(expires)
         return await self._write(self._write_text, sid, text, expiry, meta is not None, create)
 
     def read_now(self, sid: str) -> SessionRecord | None:
@@ -258,7 +258,7 @@ class SQLiteStore(Store):
         if self.serializer is not JSON:  # write_text takes the record apart: the async path
             raise WouldWait
         self._start_maintenance()
-        expiry = now_ms() + self.ttl * 1000 if expires is None else expires
+        expiry = self._row_expiry(expires)
         return self._write_on_loop(self._write_text, (sid, text, expiry, meta is not None, create))
 
     async def all(self) -> dict[str, SessionRecord]:
@@ -455,8 +455,11 @@ class SQLiteStore(Store):
 
     def _expiry(self, session: SessionRecord) -> int:
         """The row's expiry in ms: the cookie's, else now + ``ttl``."""
-        expiry = expires_ms(session)
-        return now_ms() + self.ttl * 1000 if expiry is None else expiry
+        return self._row_expiry(expires_ms(session))
+
+    def _row_expiry(self, expires: int | None) -> int:
+        """The row's expiry in ms for a cookie expiring at ``expires`` (None: now + ``ttl``)."""
+        return now_ms() + self.ttl * 1000 if expires is None else expires
 
 
 def _connect(path: str | PathLike[str], timeout: float, synchronous: str) -> sqlite3.Connection:
