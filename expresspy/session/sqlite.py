@@ -32,6 +32,18 @@ statement that runs on the loop at once and so cannot time out. When it would wa
 store.WouldWait, having done nothing, and the middleware awaits ``get`` or ``write_text``,
 which take the worker thread as above, within ``store_timeout``.
 
+A save is a whole-record merge: a session loaded from the store is only updated, never
+created again (a concurrent ``destroy`` wins), and metadata stored with it is kept by a record
+without any. The general way is a ``BEGIN IMMEDIATE`` transaction that reads the row, checks
+it and writes it. The usual save needs less, with the same outcome: after its load, one
+autocommit ``UPDATE`` that replaces the row only while it is still the live text the load
+parsed (which the load found readable, with or without metadata); for a new session, one
+``INSERT`` that creates the row only where there is none. When that statement changes no row
+(the row changed, expired or was destroyed in between), the transaction decides. A row this
+store wrote from its cookie's and data's JSON (the middleware's ``parts``) is loaded as those
+two texts, unparsed, while it still holds the text written (``read_parts_now``); any other
+text is parsed.
+
 The rest runs in a worker thread: the periodic sweep and ``prune()``, ``all()``,
 ``length()``, ``clear()``, and the retried calls. The thread's connection is guarded by a
 lock that the loop never takes. Why: a call in a worker thread (``asyncio.to_thread``, there
@@ -244,28 +256,27 @@ class SQLiteStore(Store):
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get` when it can run on the loop now (store.TextRecords), else
         :class:`~expresspy.session.store.WouldWait`."""
-        self._start_maintenance()
-        if self._loop_db is None:
-            raise WouldWait
-        row = self._on_loop(self._fetch_one, (sid,))
-        if row is None:
-            return None
-        return self._parse(sid, row)
+        row = self._row_now(sid)
+        return None if row is None else self._parse(sid, row)
 
     def read_parts_now(self, sid: str) -> SessionRecord | tuple[str, str] | None:
         """:meth:`read_now`, except that a row whose text is the one ``write_text_now`` wrote
         from ``parts`` comes back as those two texts (its cookie's JSON and its data's),
         unparsed (store.TextRecords)."""
-        self._start_maintenance()
-        if self._loop_db is None:
-            raise WouldWait
-        row = self._on_loop(self._fetch_one, (sid,))
+        row = self._row_now(sid)
         if row is None:
             return None
         known = self._verified.get(sid)
         if known is not None and known[2] is not None and known[0] == row:
             return known[2]  # the very text written from them: another process left it alone
         return self._parse(sid, row)
+
+    def _row_now(self, sid: str) -> str | None:
+        """The live row's text of ``sid``, read on the loop now, or :class:`WouldWait`."""
+        self._start_maintenance()
+        if self._loop_db is None:
+            raise WouldWait
+        return self._on_loop(self._fetch_one, (sid,))
 
     def _parse(self, sid: str, row: str) -> SessionRecord:
         """The record stored as ``row``, remembered as known for the save that follows."""
@@ -294,12 +305,29 @@ class SQLiteStore(Store):
         JSON of the record's cookie and of its data, which ``text`` was put together from
         (only for a record without metadata), handed out by :meth:`read_parts_now` while the
         row holds ``text``."""
+        has_meta = meta is not None
+        return self._save_now(sid, text, expires, has_meta, create, None if has_meta else parts)
+
+    def write_parts_now(self, sid: str, text: str, parts: tuple[str, str], create: bool) -> bool:
+        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
+        (a record whose cookie has no expiry), its arguments passed by position: the usual
+        save of a session request (store.TextRecords)."""
+        return self._save_now(sid, text, None, False, create, parts)
+
+    def _save_now(
+        self,
+        sid: str,
+        text: str,
+        expires: int | None,
+        has_meta: bool,
+        create: bool,
+        parts: tuple[str, str] | None,
+    ) -> bool:
+        """The write of :meth:`write_text_now` on the loop, or :class:`WouldWait`."""
         if self.serializer is not JSON:  # write_text takes the record apart: the async path
             raise WouldWait
         self._start_maintenance()
-        expiry = self._row_expiry(expires)
-        has_meta = meta is not None
-        args = (sid, text, expiry, has_meta, create, None if has_meta else parts)
+        args = (sid, text, self._row_expiry(expires), has_meta, create, parts)
         return self._write_on_loop(self._write_text, args)
 
     async def all(self) -> dict[str, SessionRecord]:
@@ -486,7 +514,7 @@ class SQLiteStore(Store):
             swapped = create and db.execute(self._insert_sql, (sid, text, expiry)).rowcount
         if not swapped:
             written, spliced = self._write_text_checked(
-                db, sid, text, expiry, has_meta, create, verified
+                db, sid, verified, text, expiry, has_meta, create
             )
             if not written or spliced:
                 return written
@@ -498,11 +526,11 @@ class SQLiteStore(Store):
         self,
         db: sqlite3.Connection,
         sid: str,
+        verified: _Known | None,
         text: str,
         expiry: int,
         has_meta: bool,
         create: bool,
-        verified: _Known | None,
     ) -> tuple[bool, bool]:
         """:meth:`_write_text` in a write transaction that reads the stored row first: it is
         only read to learn whether it is there (and readable), and whether its metadata,

@@ -12,11 +12,11 @@ connection), and the statements are seen by SQLite's trace callback.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,9 @@ from expresspy.session import SQLiteStore
 from expresspy.session.errors import CorruptSessionRecord
 from expresspy.session.patch import META_KEY
 from expresspy.testing import agent
+
+from .test_sqlite_on_loop import Trace
+from .test_sqlite_text_records import on_loop, stored
 
 COOKIE = '{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"}'
 
@@ -55,36 +58,20 @@ def elsewhere(path: Path, sql: str, *params: Any) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def stored(path: Path, sid: str) -> str | None:
-    """The row's text, read by a connection of its own."""
-    with sqlite3.connect(path) as db:
-        row = db.execute("SELECT sess FROM sessions WHERE sid = ?", (sid,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def on_loop(work: Callable[[], Any]) -> Any:
-    """``work()`` called from a running event loop, as the middleware calls the store."""
-
-    async def main() -> Any:
-        return work()
-
-    return asyncio.run(main())
-
-
-class Statements:
-    """The statements SQLite runs on the store's connections."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self.seen: list[str] = []
-        for value in vars(store).values():
-            if isinstance(value, sqlite3.Connection):
-                value.set_trace_callback(self.seen.append)
+class Statements(Trace):
+    """The statements SQLite runs on the store's connections, with the thread of each."""
 
     def taken(self) -> list[str]:
         """The statements since the last call, by their first word."""
-        words = [sql.split()[0] for sql in self.seen]
+        words = [sql.split()[0] for _, sql in self.seen]
         self.seen.clear()
         return words
+
+    def threads(self) -> set[int]:
+        """The threads that ran statements since the last call."""
+        threads = {thread for thread, _ in self.seen}
+        self.seen.clear()
+        return threads
 
 
 def counter(path: Path, between: Callable[[str], None] | None = None) -> tuple[Any, SQLiteStore]:
@@ -100,6 +87,10 @@ def counter(path: Path, between: Callable[[str], None] | None = None) -> tuple[A
             between(req.session.id)
         req.session.n = (req.session.n or 0) + 1
         res.send(str(req.session.n))
+
+    @app.get("/loop")  # no session: the event loop's thread
+    async def loop(req: Any, res: Any) -> None:
+        res.send(str(threading.get_ident()))
 
     return app, store
 
@@ -228,4 +219,26 @@ def test_a_row_is_loaded_as_its_parts_only_while_it_holds_the_text_written_from_
               with_meta(0))  # fmt: skip
     assert write(False)
     assert read() == {**json.loads(text), META_KEY: {"created": 5}}
+    store.close()
+
+
+def test_a_request_whose_load_and_save_would_wait_takes_the_worker_thread(
+    tmp_path: Path,
+) -> None:
+    app, store = counter(tmp_path / "s.db")
+    client = agent(app)
+    client.get("/").expect(200, "1")
+    loop_thread = int(client.get("/loop").expect(200).text)
+    statements = Statements(store)
+    client.get("/").expect(200, "2")
+    assert statements.threads() == {loop_thread}
+    # The loop's connection is taken (as by a loop in another thread): the load and the save
+    # decline on the loop and run in a worker thread, and the request is as it was.
+    with store._loop_lock:
+        client.get("/").expect(200, "3")
+        # the row is still the text its last save wrote: one UPDATE, as on the loop
+        assert [sql.split()[0] for _, sql in statements.seen] == ["SELECT", "UPDATE"]
+        assert loop_thread not in statements.threads()
+    client.get("/").expect(200, "4")
+    assert statements.threads() == {loop_thread}
     store.close()
