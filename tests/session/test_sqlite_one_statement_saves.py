@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -242,3 +243,64 @@ def test_a_request_whose_load_and_save_would_wait_takes_the_worker_thread(
     client.get("/").expect(200, "4")
     assert statements.threads() == {loop_thread}
     store.close()
+
+
+#: A worker process: load session "s", handle the request (2 ms), save it (the lean path's
+#: calls, the async ones when they would wait), until it is gone (at most 1000 times);
+#: creates the file argv[4] once it has saved, and prints how many saves wrote.
+WORKER = """
+import asyncio, pathlib, sys, time
+from expresspy.session import SQLiteStore
+from expresspy.session.store import WouldWait
+
+async def main():
+    store, saved, n = SQLiteStore(sys.argv[1]), 0, 0
+    while n < 1000:
+        try:
+            found = store.read_parts_now("s")
+        except WouldWait:
+            found = await store.get("s")
+        if found is None:
+            break
+        n += 1
+        time.sleep(0.002)  # the request's handling: a destroy lands in the middle of one
+        data = '{"n":%d,"by":"%s"}' % (n, sys.argv[2])
+        text = '{"cookie":%s,%s' % (sys.argv[3], data[1:])
+        try:
+            wrote = store.write_parts_now("s", text, (sys.argv[3], data), False)
+        except WouldWait:
+            wrote = await store.write_text("s", text, expires=None, meta=None, create=False)
+        saved += wrote
+        if saved == 1:
+            pathlib.Path(sys.argv[4]).touch()
+        await asyncio.sleep(0)
+    print(saved)
+
+asyncio.run(main())
+"""
+
+
+def worker(path: Path, name: str) -> subprocess.Popen[str]:
+    """A WORKER process on the file at ``path``."""
+    command = [sys.executable, "-c", WORKER, str(path), name, COOKIE, f"{path}.{name}"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_saves_racing_a_destroy_in_several_processes_never_bring_the_session_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    SQLiteStore(path).close()  # the schema
+    elsewhere(path, "INSERT INTO sessions VALUES ('s', ?, 9e15)", record('{"n":0}'))
+    workers = [worker(path, f"w{n}") for n in range(3)]
+    with sqlite3.connect(path, timeout=30, isolation_level=None) as db:
+        deadline = time.monotonic() + 60
+        saving = [Path(f"{path}.w{n}") for n in range(3)]
+        while not all(p.exists() for p in saving) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        db.execute("DELETE FROM sessions WHERE sid = 's'")  # a logout, in the middle of it
+    results = [worker.communicate(timeout=60) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0], [err for _, err in results]
+    assert all(int(out) > 0 for out, _ in results)  # each one saved before the destroy
+    assert stored(path, "s") is None  # and none saved it again after
