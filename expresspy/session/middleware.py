@@ -779,7 +779,8 @@ class LeanRequestSession(RequestSession):
 
     The configuration (:meth:`serves`): the cookie signed with ``session()``'s own secrets
     (remembered by :class:`~expresspy.cookies.SignatureMemo`), a store that keeps records as
-    their cookie's and data's JSON (MemoryStore's ``read_parts_now``), no lifetime limits,
+    their cookie's and data's JSON (``read_parts_now``: MemoryStore, SQLiteStore; one that
+    may decline with ``WouldWait`` takes the general path for that call), no lifetime limits,
     ``concurrency="last-write"``, ``unset="keep"``, neither ``rolling`` nor a cookie option
     that is a function. The usual request: a client sending back its valid cookie, the
     record found, saved or left as it is. Each step does that case with the same decisions
@@ -787,7 +788,7 @@ class LeanRequestSession(RequestSession):
     """
 
     backend: ServerBackend
-    store: Any  # a MemoryStore of its own class (StoreCalls.parts, write_parts_now)
+    store: Any  # MemoryStore or SQLiteStore, of its own class (StoreCalls.parts, write_parts_now)
 
     @staticmethod
     def serves(
@@ -831,6 +832,8 @@ class LeanRequestSession(RequestSession):
                 self.inflate(found)
             else:
                 self.generate()
+        except WouldWait:  # the store would have to wait for this one: its coroutine does
+            return self.load(next)
         except Exception as exc:  # as in RequestSession.load()
             next(exc)
             return None
@@ -873,14 +876,19 @@ class LeanRequestSession(RequestSession):
         sid = sess.id
         cookie_text, expires = _cookie_json(sess)
         record = record_text(cookie_text, data_text, None)
-        # MemoryStore's own writes, which never fail for want of a back end
+        # The store's own writes (MemoryStore's, SQLiteStore's), which never fail for want of
+        # a back end
         parts = (cookie_text, data_text)
-        if expires is None:
-            written = store.write_parts_now(sid, record, parts, self.stored_id != sid)
-        else:
-            written = store.write_text_now(
-                sid, record, expires=expires, meta=None, create=self.stored_id != sid, parts=parts
-            )
+        try:
+            if expires is None:
+                written = store.write_parts_now(sid, record, parts, self.stored_id != sid)
+            else:
+                written = store.write_text_now(
+                    sid, record, expires=expires, meta=None, create=self.stored_id != sid,
+                    parts=parts,
+                )  # fmt: skip
+        except WouldWait:  # it would have to wait, having written nothing: the general path
+            return super().write_text(sess, data_text, data)
         if not written:
             log.info(NOT_SAVED_AGAIN)
         self.stored_id = sid

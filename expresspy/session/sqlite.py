@@ -32,6 +32,18 @@ statement that runs on the loop at once and so cannot time out. When it would wa
 store.WouldWait, having done nothing, and the middleware awaits ``get`` or ``write_text``,
 which take the worker thread as above, within ``store_timeout``.
 
+A save is a whole-record merge: a session loaded from the store is only updated, never
+created again (a concurrent ``destroy`` wins), and metadata stored with it is kept by a record
+without any. The general way is a ``BEGIN IMMEDIATE`` transaction that reads the row, checks
+it and writes it. The usual save needs less, with the same outcome: after its load, one
+autocommit ``UPDATE`` that replaces the row only while it is still the live text the load
+parsed (which the load found readable, with or without metadata); for a new session, one
+``INSERT`` that creates the row only where there is none. When that statement changes no row
+(the row changed, expired or was destroyed in between), the transaction decides. A row this
+store wrote from its cookie's and data's JSON (the middleware's ``parts``) is loaded as those
+two texts, unparsed, while it still holds the text written (``read_parts_now``); any other
+text is parsed.
+
 The rest runs in a worker thread: the periodic sweep and ``prune()``, ``all()``,
 ``length()``, ``clear()``, and the retried calls. The thread's connection is guarded by a
 lock that the loop never takes. Why: a call in a worker thread (``asyncio.to_thread``, there
@@ -100,6 +112,9 @@ VERIFIED_ROWS = 1024
 CHECKPOINT_WAIT_MS = 100
 
 Statement = Callable[..., T]
+#: What SQLiteStore knows of a row's text: the text, whether the record holds metadata, and
+#: the JSON of its cookie and of its data when it wrote the text from them (else None).
+_Known = tuple[str, bool, "tuple[str, str] | None"]
 
 
 class SQLiteStore(Store):
@@ -161,6 +176,14 @@ class SQLiteStore(Store):
             f"INSERT INTO {table} (sid, sess, expires) VALUES (?, ?, ?) "
             "ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires"
         )
+        # A save's two one-statement forms (_write_text): replace the live row only while it
+        # is still the text read_now parsed, and create a row only where there is none.
+        self._swap_sql = (
+            f"UPDATE {table} SET sess = ?, expires = ? WHERE sid = ? AND expires > ? AND sess = ?"
+        )
+        self._insert_sql = (
+            f"INSERT INTO {table} (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO NOTHING"
+        )
         # The event loop's connection: it never waits for a lock (busy timeout 0) and never
         # checkpoints (the worker thread does). Tried without blocking by whichever loop calls
         # (two loops in two threads may share a store); when busy, the call takes the thread.
@@ -172,10 +195,12 @@ class SQLiteStore(Store):
             self._loop_db.execute("PRAGMA busy_timeout=0")
             self._loop_db.execute("PRAGMA wal_autocheckpoint=0")
         self._unchecked_writes = 0  # writes made on the loop since the last checkpoint
-        # The rows read_now parsed, by id: (the text, whether it holds metadata). A save,
-        # which follows its load, finds the same text stored and need not parse it again to
-        # check it (VERIFIED_ROWS at most; popped by the write, cleared when full).
-        self._verified: dict[str, tuple[str, bool]] = {}
+        # The rows whose text this store knows, by id: read_now parsed it, or write_text_now
+        # wrote it from its parts (_Known). A save, which follows its load, finds the same
+        # text stored and need not parse it again to check it, and a load that finds the text
+        # it wrote hands out its parts unparsed (VERIFIED_ROWS at most, cleared when full;
+        # popped by a write, which puts back what it wrote when it knows its parts).
+        self._verified: dict[str, _Known] = {}
         self._next_prune = time.monotonic() + (prune_interval or 0)
         self._sweeping: asyncio.Task[int] | None = None  # sweep or checkpoint, when running
 
@@ -231,18 +256,39 @@ class SQLiteStore(Store):
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get` when it can run on the loop now (store.TextRecords), else
         :class:`~expresspy.session.store.WouldWait`."""
+        row = self._row_now(sid)
+        return None if row is None else self._parse(sid, row)
+
+    def read_parts_now(self, sid: str) -> SessionRecord | tuple[str, str] | None:
+        """:meth:`read_now`, except that a row whose text is the one ``write_text_now`` wrote
+        from ``parts`` comes back as those two texts (its cookie's JSON and its data's),
+        unparsed (store.TextRecords)."""
+        row = self._row_now(sid)
+        if row is None:
+            return None
+        known = self._verified.get(sid)
+        if known is not None and known[2] is not None and known[0] == row:
+            return known[2]  # the very text written from them: another process left it alone
+        return self._parse(sid, row)
+
+    def _row_now(self, sid: str) -> str | None:
+        """The live row's text of ``sid``, read on the loop now, or :class:`WouldWait`."""
         self._start_maintenance()
         if self._loop_db is None:
             raise WouldWait
-        row = self._on_loop(self._fetch_one, (sid,))
-        if row is None:
-            return None
+        return self._on_loop(self._fetch_one, (sid,))
+
+    def _parse(self, sid: str, row: str) -> SessionRecord:
+        """The record stored as ``row``, remembered as known for the save that follows."""
         record = load_record(self.serializer, row, "SQLiteStore")
+        self._remember(sid, (row, META_KEY in record, None))
+        return record
+
+    def _remember(self, sid: str, known: _Known) -> None:
         verified = self._verified
         if len(verified) >= VERIFIED_ROWS:
             verified.clear()
-        verified[sid] = (row, META_KEY in record)
-        return record
+        verified[sid] = known
 
     def write_text_now(
         self,
@@ -252,14 +298,37 @@ class SQLiteStore(Store):
         expires: int | None,
         meta: dict[str, Any] | None,
         create: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
         """:meth:`write_text` when it can run on the loop now (store.TextRecords), else
-        :class:`~expresspy.session.store.WouldWait`, having written nothing."""
+        :class:`~expresspy.session.store.WouldWait`, having written nothing. ``parts``: the
+        JSON of the record's cookie and of its data, which ``text`` was put together from
+        (only for a record without metadata), handed out by :meth:`read_parts_now` while the
+        row holds ``text``."""
+        has_meta = meta is not None
+        return self._save_now(sid, text, expires, has_meta, create, None if has_meta else parts)
+
+    def write_parts_now(self, sid: str, text: str, parts: tuple[str, str], create: bool) -> bool:
+        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
+        (a record whose cookie has no expiry), its arguments passed by position: the usual
+        save of a session request (store.TextRecords)."""
+        return self._save_now(sid, text, None, False, create, parts)
+
+    def _save_now(
+        self,
+        sid: str,
+        text: str,
+        expires: int | None,
+        has_meta: bool,
+        create: bool,
+        parts: tuple[str, str] | None,
+    ) -> bool:
+        """The write of :meth:`write_text_now` on the loop, or :class:`WouldWait`."""
         if self.serializer is not JSON:  # write_text takes the record apart: the async path
             raise WouldWait
         self._start_maintenance()
-        expiry = self._row_expiry(expires)
-        return self._write_on_loop(self._write_text, (sid, text, expiry, meta is not None, create))
+        args = (sid, text, self._row_expiry(expires), has_meta, create, parts)
+        return self._write_on_loop(self._write_text, args)
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
@@ -427,11 +496,46 @@ class SQLiteStore(Store):
         expiry: int,
         has_meta: bool,
         create: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
-        # _merge of a whole-record patch, without taking the record apart: the stored row is
-        # only read to learn whether it is there (and readable), and whether its metadata,
-        # which a record without any keeps, must be spliced in.
+        # _merge of a whole-record patch, without taking the record apart. The usual save is
+        # one autocommit statement with the transaction's outcome: over the row its load
+        # parsed, replaced only while the row is still that very text (live, readable, its
+        # metadata known, so nothing to splice when none is stored or this record has its
+        # own); a new session's row, created only where no row is (none to check). Anything
+        # else (no such statement applies, or it changed nothing: the row changed, expired or
+        # was destroyed meanwhile) is decided by the transaction below, as before.
         verified = self._verified.pop(sid, None)
+        if verified is not None:
+            swapped = (has_meta or not verified[1]) and db.execute(
+                self._swap_sql, (text, expiry, sid, now_ms(), verified[0])
+            ).rowcount
+        else:
+            swapped = create and db.execute(self._insert_sql, (sid, text, expiry)).rowcount
+        if not swapped:
+            written, spliced = self._write_text_checked(
+                db, sid, verified, text, expiry, has_meta, create
+            )
+            if not written or spliced:
+                return written
+        if parts is not None:  # the row holds ``text``, put together from ``parts``
+            self._remember(sid, (text, False, parts))
+        return True
+
+    def _write_text_checked(
+        self,
+        db: sqlite3.Connection,
+        sid: str,
+        verified: _Known | None,
+        text: str,
+        expiry: int,
+        has_meta: bool,
+        create: bool,
+    ) -> tuple[bool, bool]:
+        """:meth:`_write_text` in a write transaction that reads the stored row first: it is
+        only read to learn whether it is there (and readable), and whether its metadata,
+        which a record without any keeps, must be spliced in. Returns whether it wrote, and
+        whether what it wrote is not ``text`` (the stored metadata spliced in)."""
         with _immediate(db):
             stored = self._fetch_one(db, sid)
             if stored is not None and verified is not None and verified[0] == stored:
@@ -443,7 +547,8 @@ class SQLiteStore(Store):
                 )
                 written = current is not None or create
                 stored_meta = current is not None and META_KEY in current
-            if written and not has_meta and stored_meta:
+            spliced = written and not has_meta and stored_meta
+            if spliced:
                 assert stored is not None
                 current = load_record(self.serializer, stored, "SQLiteStore")
                 record = apply_patch(current, SessionPatch.whole(JSON.loads(text), create=create))
@@ -451,7 +556,7 @@ class SQLiteStore(Store):
                 text = self.serializer.dumps(record)
             if written:
                 self._upsert(db, sid, text, expiry)
-        return written
+        return written, spliced
 
     def _expiry(self, session: SessionRecord) -> int:
         """The row's expiry in ms: the cookie's, else now + ``ttl``."""

@@ -183,17 +183,19 @@ class TextRecords(Protocol):
     Their semantics are those of ``get`` and of ``merge`` with a whole-record patch.
 
     A store may also keep each record as the JSON of its cookie and of its data, which the
-    middleware puts it together from (MemoryStore does): ``read_parts_now(sid)``, what
-    ``read_now`` returns except that such a record comes back as the tuple ``(cookie_json,
-    data_json)``, unparsed; ``write_text_now(..., parts=(cookie_json, data_json))``; and
-    ``write_parts_now(sid, text, parts, create)``, the same write for a cookie without expiry
-    and without metadata, by position.
+    middleware puts it together from (MemoryStore does; SQLiteStore remembers them for the
+    rows it wrote): ``read_parts_now(sid)``, what ``read_now`` returns except that such a
+    record comes back as the tuple ``(cookie_json, data_json)``, unparsed;
+    ``write_text_now(..., parts=(cookie_json, data_json))``; and ``write_parts_now(sid, text,
+    parts, create)``, the same write for a cookie without expiry and without metadata, by
+    position.
 
     A store that waits only sometimes (SQLiteStore: when another connection holds SQLite's
     lock) declares ``text_records_may_wait = True`` on its own class as well: its
-    ``read_now`` and ``write_text_now`` then raise :class:`WouldWait`, having done nothing,
-    when they would have to wait, and the middleware makes the same call through the store's
-    async methods instead (``get``, ``write_text`` or ``merge``), within ``store_timeout``.
+    ``read_now`` and ``write_text_now`` (and ``read_parts_now``, ``write_parts_now``) then
+    raise :class:`WouldWait`, having done nothing, when they would have to wait, and the
+    middleware makes the same call through the store's async methods instead (``get``,
+    ``write_text`` or ``merge``), within ``store_timeout``.
     """
 
     def read_now(self, sid: str) -> SessionRecord | None:
