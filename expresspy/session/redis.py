@@ -45,8 +45,10 @@ from .store import (
     SessionRecord,
     Store,
     StoreCapabilities,
+    call_deadline,
     load_record,
     ttl_seconds,
+    within_deadline,
 )
 
 if TYPE_CHECKING:
@@ -194,6 +196,8 @@ class RedisStore(Store):
             self.capabilities = StoreCapabilities(
                 merge=True, touch=True, unavailable_errors=self.unavailable_errors
             )
+            # The pipelining client keeps the middleware's deadlines with its one timer.
+            self.keeps_deadline = self._make_redis_py is not None
         self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl
@@ -305,7 +309,8 @@ class RedisStore(Store):
         """
         if self.serializer is JSON and not callable(self.ttl):
             return await self._merge_by_script(sid, patch, self.ttl)
-        return await self._merge_by_watch(sid, patch)
+        # redis-py's client and the pauses between attempts know nothing of the deadline
+        return await within_deadline(self._merge_by_watch(sid, patch), call_deadline())
 
     async def _merge_by_script(self, sid: str, patch: SessionPatch, default_ttl: int) -> bool:
         # The merged record's cookie is the patch's, so its TTL is known before the merge.

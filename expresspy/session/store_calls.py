@@ -1,7 +1,10 @@
 """How the middleware talks to a store: bounded in time, and never resurrecting a session.
 
 Every call is bounded by ``store_timeout`` seconds: past it the request fails with
-:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. A store that cannot be
+:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. The bound is a timer of
+the middleware's (``asyncio.timeout``), or the store's own when it keeps deadlines
+(:func:`~expresspy.session.store.keeps_deadline`: it is told each call's deadline through
+:data:`~expresspy.session.store.CALL_DEADLINE`). A store that cannot be
 reached at all (``ConnectionError``, ``TimeoutError``, or an error in the store's
 ``unavailable_errors``, such as redis's ``ConnectionError``) fails it with
 :class:`SessionStoreUnavailable` (503 too). Saves go through the
@@ -19,6 +22,7 @@ A store without ``merge`` gets express-session's plain ``set`` (last write wins)
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -28,11 +32,13 @@ from typing import Any, TypeVar, cast
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
 from .store import (
+    CALL_DEADLINE,
     AsyncTextRecords,
     SessionRecord,
     TextRecords,
     async_text_records_of,
     capabilities_of,
+    keeps_deadline,
     store_call,
     text_records_may_wait,
     text_records_of,
@@ -70,6 +76,10 @@ class StoreCalls:
         # A store that never waits on I/O (MemoryStore) cannot hang, so its calls skip
         # asyncio.wait_for (a task per call).
         self.never_blocks = capabilities.never_blocks
+        # A store that ends its own calls by the deadline it is told (RedisStore's client,
+        # one timer per connection) is told it instead of being run under asyncio.timeout,
+        # whose timer, task bookkeeping and context manager cost more than the call itself.
+        self.keeps_deadline = keeps_deadline(store)
         # Its synchronous text methods, when it has them (MemoryStore), or when they decline
         # a call that would wait (SQLiteStore: store.WouldWait): called directly.
         sync_text = self.never_blocks or text_records_may_wait(store)
@@ -97,17 +107,31 @@ class StoreCalls:
         # Not a coroutine of its own: one frame fewer that each resumption of the store's
         # call passes through (the store method's coroutine starts only when awaited).
         method = getattr(self.store, operation)
-        return self.bounded(operation, store_call(method, args, self.coroutine_function(method)))
+        call = store_call(method, args, self.coroutine_function(method))
+        return self.bounded(operation, call, kept=self.kept_by_store(operation))
+
+    def kept_by_store(self, method: str) -> bool:
+        """Whether the store's ``method`` ends by the deadline it is told: the store keeps
+        deadlines, and the method is its own (one set on the instance, a wrapper or a test's
+        stand-in, may wait in ways the store's deadline does not reach)."""
+        return self.keeps_deadline and method not in self.store.__dict__
 
     async def bounded(
-        self, operation: str, call: Awaitable[T], *, lookup: bool = False, saves: bool = False
+        self,
+        operation: str,
+        call: Awaitable[T],
+        *,
+        lookup: bool = False,
+        saves: bool = False,
+        kept: bool = False,
     ) -> T:
         """Await ``call`` (the store's ``operation``) within the timeout, its errors mapped
         to the session errors (503s).
 
         ``lookup``: ``call`` is the store's ``get``, its result turned into :meth:`get`'s
         (None for a missing record or ``FileNotFoundError``); ``saves``: ``call`` is a save,
-        logged when it found its session destroyed. Done here rather than in coroutines
+        logged when it found its session destroyed; ``kept``: the store ends ``call`` by the
+        deadline it is told (:meth:`kept_by_store`). Done here rather than in coroutines
         around this one: each resumption of the store's call passes through every frame
         around it.
         """
@@ -117,7 +141,14 @@ class StoreCalls:
                     result = await call
                 else:
                     try:
-                        if _timeout is None:  # Python 3.10
+                        if kept:  # the store's own timer fails the call past the deadline
+                            loop = asyncio.get_running_loop()
+                            token = CALL_DEADLINE.set(loop.time() + self.timeout)
+                            try:
+                                result = await call
+                            finally:
+                                _forget_deadline(token)
+                        elif _timeout is None:  # Python 3.10
                             result = await asyncio.wait_for(call, self.timeout)
                         else:
                             # A deadline on this task: wait_for would run the call in a task
@@ -161,7 +192,7 @@ class StoreCalls:
         such session", as express-session reads ``ENOENT``)."""
         method = self.store.get
         call = store_call(method, (sid,), self.coroutine_function(method))
-        return self.bounded("get", call, lookup=True)
+        return self.bounded("get", call, lookup=True, kept=self.kept_by_store("get"))
 
     def text_for(self, operation: str) -> TextRecords | None:
         """The store's :class:`TextRecords` to do ``operation`` (``"get"`` or ``"merge"``)
@@ -236,7 +267,7 @@ class StoreCalls:
         """What to await for :meth:`write_text_now` through a store's
         :class:`AsyncTextRecords`, within the timeout."""
         call = text.write_text(sid, record, expires=expires, meta=meta, create=not existing)
-        return self.bounded("merge", call, saves=True)
+        return self.bounded("merge", call, saves=True, kept=self.kept_by_store("write_text"))
 
     async def destroy(self, sid: str) -> None:
         """Delete the record."""
@@ -278,3 +309,11 @@ class StoreCalls:
         """Write only the cookie and metadata of a stored session (the idle-timeout clock)."""
         patch = SessionPatch(record["cookie"], meta=record.get(META_KEY), create=False)
         await self.call("merge", sid, patch)
+
+
+def _forget_deadline(token: contextvars.Token[float | None]) -> None:
+    """Undo the ``CALL_DEADLINE.set`` that gave ``token``."""
+    try:
+        CALL_DEADLINE.reset(token)
+    except ValueError:  # closed outside its task's context (a task destroyed while pending),
+        return  # where the deadline was never set: nothing to undo
