@@ -22,8 +22,10 @@ import redis.asyncio
 
 from expresspy import Application, express, session
 from expresspy.cookies import sign
+from expresspy.session.errors import SessionStoreTimeout
 from expresspy.session.redis import RedisStore
 from expresspy.session.store import CALL_DEADLINE, StoreDeadlineExceeded, keeps_deadline
+from expresspy.session.store_calls import StoreCalls
 from expresspy.testing import request
 
 from .load import Reply, hammer, serving
@@ -245,3 +247,80 @@ def test_a_command_past_its_call_deadline_fails_alone_and_the_connection_stays()
             run_with(client_for(f"redis://127.0.0.1:{port}", read_timeout=30), work)
         finally:
             admin.close()
+
+
+def pending_cancellations() -> int:
+    """The running task's count of cancellations not yet handled (Python 3.11+, as the
+    middleware's own timer)."""
+    task = asyncio.current_task()
+    assert task is not None
+    return int(task.cancelling())  # type: ignore[attr-defined, unused-ignore]
+
+
+class _Gated:
+    """An async store of the test's own whose ``get`` answers once ``open`` is set (the
+    middleware's timer bounds it: it does not keep deadlines)."""
+
+    def __init__(self) -> None:
+        self.open = asyncio.Event()
+
+    async def get(self, sid: str) -> Any:
+        await self.open.wait()
+        return None
+
+    async def set(self, sid: str, session: Any) -> None:
+        await self.open.wait()
+
+    async def destroy(self, sid: str) -> None:
+        await self.open.wait()
+
+
+def test_the_middlewares_timer_fails_only_the_calls_past_their_deadline() -> None:
+    async def main() -> None:
+        waiting, answering = _Gated(), _Gated()
+        answering.open.set()
+        late, prompt = StoreCalls(waiting, 0.2, False), StoreCalls(answering, 0.2, False)
+        started = time.monotonic()
+        results = await asyncio.gather(*(calls.get(str(i)) for i in range(20)
+                                         for calls in (late, prompt)),
+                                       return_exceptions=True)  # fmt: skip
+        assert 0.15 < time.monotonic() - started < 1.0
+        assert all(isinstance(r, SessionStoreTimeout) for r in results[0::2]), results
+        assert results[1::2] == [None] * 20
+        # A call that ended is never cancelled by its deadline later
+        assert await prompt.get("x") is None
+        await asyncio.sleep(0.3)
+        assert pending_cancellations() == 0
+
+    asyncio.run(main())
+    asyncio.run(main())  # the same middleware's calls on another loop
+
+
+def test_a_call_past_its_deadline_leaves_its_task_uncancelled() -> None:
+    async def main() -> None:
+        calls = StoreCalls(_Gated(), 0.1, False)
+        with pytest.raises(SessionStoreTimeout, match=r"get\(\) did not answer within 0.1 s"):
+            await calls.get("a")
+        assert pending_cancellations() == 0
+        await asyncio.sleep(0.01)  # no cancellation left pending for the task's next wait
+
+    asyncio.run(main())
+
+
+def test_cancelling_the_request_during_a_store_call_is_no_timeout() -> None:
+    async def main() -> None:
+        calls = StoreCalls(_Gated(), 5.0, False)
+        task = asyncio.ensure_future(calls.get("a"))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # cancelled after its deadline fired, before it ran again: cancelled, as
+        # asyncio.timeout decides it (the task had one cancellation more than the timer's)
+        calls = StoreCalls(_Gated(), 0.05, False)
+        task = asyncio.ensure_future(calls.get("b"))
+        asyncio.get_running_loop().call_later(0.05, task.cancel)
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
