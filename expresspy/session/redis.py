@@ -25,7 +25,7 @@ import functools
 import math
 import random
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from .cookie import now_ms
 from .errors import CorruptSessionRecord, SessionStoreBusy
@@ -45,8 +45,10 @@ from .store import (
     SessionRecord,
     Store,
     StoreCapabilities,
+    call_deadline,
     load_record,
     ttl_seconds,
+    within_deadline,
 )
 
 if TYPE_CHECKING:
@@ -100,12 +102,17 @@ def _store_call(
             async with store._gate:
                 return await method(store, *args, **kwargs)
         except Exception as exc:
-            busy = _as_busy(store, operation, exc)
-            if busy is None:
-                raise
-            raise busy from exc
+            _raise_as_busy(store, operation, exc)
 
     return call
+
+
+def _raise_as_busy(store: RedisStore, operation: str, exc: Exception) -> NoReturn:
+    """Raise ``exc`` again, or the :class:`SessionStoreBusy` it stands for (:func:`_as_busy`)."""
+    busy = _as_busy(store, operation, exc)
+    if busy is None:
+        raise exc
+    raise busy from exc
 
 
 class RedisStore(Store):
@@ -188,12 +195,16 @@ class RedisStore(Store):
 
         #: Errors meaning Redis cannot be reached: the middleware answers 503 for them.
         self.unavailable_errors = (redis_errors.ConnectionError, redis_errors.TimeoutError)
+        #: Redis lacks a script (restarted, flushed, failed over): it is loaded again.
+        self._no_script: type[Exception] = redis_errors.NoScriptError
         if type(self) is RedisStore:  # a subclass declares its own or is probed (store.py)
             # Declared here, not on the class: the errors come from redis, imported lazily.
             # touch stays offered with disable_touch (it is then a no-op, as connect-redis's).
             self.capabilities = StoreCapabilities(
                 merge=True, touch=True, unavailable_errors=self.unavailable_errors
             )
+            # The pipelining client keeps the middleware's deadlines with its one timer.
+            self.keeps_deadline = self._make_redis_py is not None
         self._owns_client = isinstance(client, str)  # one passed in is its owner's to close
         self.prefix = prefix
         self.ttl = ttl
@@ -231,11 +242,25 @@ class RedisStore(Store):
             return self.ttl(session)
         return ttl_seconds(session, self.ttl)
 
-    @_store_call
     async def get(self, sid: str) -> SessionRecord | None:
         """``GET prefix+sid``, parsed; ``None`` when missing."""
-        raw = await self.client.get(self.prefix + sid)
+        # What _store_call does, in this one coroutine: every request with a cookie makes
+        # this call, and each coroutine around it costs its creation and every resumption.
+        key = self.prefix + sid
+        try:
+            if self._gate is None:
+                raw = await self.client.get(key)
+            else:
+                raw = await self._gated(self.client.get, key)
+        except Exception as exc:
+            _raise_as_busy(self, "get", exc)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
+
+    async def _gated(self, send: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """``send(*args)`` within the call gate (Cluster and Sentinel clients)."""
+        assert self._gate is not None
+        async with self._gate:
+            return await send(*args)
 
     @_store_call
     async def set(self, sid: str, session: SessionRecord) -> None:
@@ -305,7 +330,8 @@ class RedisStore(Store):
         """
         if self.serializer is JSON and not callable(self.ttl):
             return await self._merge_by_script(sid, patch, self.ttl)
-        return await self._merge_by_watch(sid, patch)
+        # redis-py's client and the pauses between attempts know nothing of the deadline
+        return await within_deadline(self._merge_by_watch(sid, patch), call_deadline())
 
     async def _merge_by_script(self, sid: str, patch: SessionPatch, default_ttl: int) -> bool:
         # The merged record's cookie is the patch's, so its TTL is known before the merge.
@@ -317,14 +343,16 @@ class RedisStore(Store):
 
     async def _run_script(self, key: str, script: str, args: list[str]) -> Any:
         """``EVALSHA`` of ``script`` on ``key``, loading the script first when Redis lacks it."""
-        from redis.exceptions import NoScriptError
-
         sha = self._script_shas.get(script)
         if sha is not None:
             try:
                 return await self._send_write(key, "EVALSHA", sha, 1, key, *args)
-            except NoScriptError:  # a restart, SCRIPT FLUSH or a failover: load it again
+            except self._no_script:  # a restart, SCRIPT FLUSH or a failover: load it again
                 pass
+        return await self._load_and_run(key, script, args)
+
+    async def _load_and_run(self, key: str, script: str, args: list[str]) -> Any:
+        """``SCRIPT LOAD`` ``script``, then ``EVALSHA`` it on ``key``."""
         sha = self._script_shas[script] = await self.client.script_load(script)
         return await self._send_write(key, "EVALSHA", sha, 1, key, *args)
 
@@ -337,7 +365,7 @@ class RedisStore(Store):
             raise CorruptSessionRecord("RedisStore", "its cookie.expires is not a date")
         return int(result) == 1
 
-    async def _write_text(
+    async def write_text(
         self,
         sid: str,
         text: str,
@@ -356,16 +384,25 @@ class RedisStore(Store):
             ttl = self.ttl if expires is None else math.ceil((expires - now_ms()) / 1000)
         args = ["c" if create else "", "" if ttl is None else str(ttl), text,
                 "" if meta is None else "m"]  # fmt: skip
-        result = await self._run_script(self.prefix + sid, WRITE_SCRIPT, args)
+        key = self.prefix + sid
+        sha = self._script_shas.get(WRITE_SCRIPT)
+        # What _store_call and _run_script do, in this one coroutine (as get): every save
+        # makes this call. SessionStoreBusy names it as the merge it is ("merge() is busy").
+        try:
+            if sha is not None and self._gate is None:  # the client's awaitable itself
+                try:
+                    result = await self._send_write(key, "EVALSHA", sha, 1, key, *args)
+                except self._no_script:  # a restart, SCRIPT FLUSH or a failover
+                    result = await self._load_and_run(key, WRITE_SCRIPT, args)
+            elif self._gate is None:
+                result = await self._run_script(key, WRITE_SCRIPT, args)
+            else:
+                result = await self._gated(self._run_script, key, WRITE_SCRIPT, args)
+        except Exception as exc:
+            _raise_as_busy(self, "merge", exc)
         if int(result) == KEEPS_META:  # the stored metadata stays: spliced in by a merge
-            return await self._merge_by_script(
-                sid, SessionPatch.whole(JSON.loads(text), create=create), self.ttl
-            )
+            return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
         return self._script_result(result)
-
-    # A merge, so reported as one (SessionStoreBusy names the operation: "merge() is busy").
-    _write_text.__name__ = "merge"
-    write_text = _store_call(_write_text)
 
     async def _merge_by_watch(self, sid: str, patch: SessionPatch) -> bool:
         from redis.exceptions import WatchError

@@ -18,6 +18,12 @@ What it keeps of redis-py: its exception classes (``redis.exceptions``: the stor
 * one timer per connection bounds the wait for the oldest reply (``read_timeout``); past it
   every waiting command fails with ``redis.exceptions.TimeoutError`` and the connection is
   dropped (its replies could no longer be matched to their commands);
+* the same timer keeps the deadline of the session middleware's store call
+  (:func:`~expresspy.session.store.call_deadline`, from its ``store_timeout``) for every
+  command sent during that call: past it the command fails with
+  :class:`~expresspy.session.store.StoreDeadlineExceeded` and the connection stays (its reply
+  is dropped when it comes). Opening the connection and waiting for a place among the
+  commands in flight end by that deadline too;
 * at most ``max_in_flight`` commands wait for a reply at once (the store's ``pool_size``); a
   command that finds them all in flight waits for one to finish, ``wait_timeout`` seconds at
   most, then fails with :class:`~expresspy.session.redis_client.PoolExhausted` (load, not an
@@ -42,8 +48,11 @@ import hiredis
 from redis import exceptions as redis_errors
 
 from .redis_client import PoolExhausted
+from .store import CALL_DEADLINE, StoreDeadlineExceeded, within_deadline
 
 __all__ = ["RespClient", "RespOptions", "error_from_reply", "options_from_url"]
+
+INFINITY = float("inf")
 
 #: URL query options the client understands; a URL with any other (``decode_responses``,
 #: ``protocol``, ``health_check_interval``, ...) keeps redis-py's client.
@@ -76,6 +85,9 @@ pack_command: Callable[[tuple[Any, ...]], bytes] = hiredis.pack_command
 
 SERVER_CLOSED = "Connection closed by server."
 CLIENT_CLOSED = "Connection closed by client."
+
+#: The deadline of the store call being made (store.call_deadline), looked up per command.
+_call_deadline: Callable[[], float | None] = CALL_DEADLINE.get
 
 
 class _ReplyError(Exception):
@@ -165,8 +177,10 @@ def options_from_url(
 class RespConnection(asyncio.Protocol):
     """One connection: commands written as they come, replies matched to them in order.
 
-    ``pending`` holds a ``(future, deadline)`` per command written and not yet answered,
-    oldest first; ``waiters`` the futures of commands waiting for a place among them.
+    ``pending`` holds a ``(future, read_deadline, call_deadline)`` per command written and
+    not yet answered, oldest first (``read_deadline``: when its reply is overdue, later for
+    later commands, or ``inf``; ``call_deadline``: when its caller's store call must end, or
+    None); ``waiters`` the futures of commands waiting for a place among them.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, options: RespOptions) -> None:
@@ -174,12 +188,16 @@ class RespConnection(asyncio.Protocol):
         self.options = options
         self.transport: asyncio.Transport | None = None
         self.reader = hiredis.Reader(replyError=_ReplyError)
-        self.pending: collections.deque[tuple[asyncio.Future[Any], float]] = collections.deque()
+        self.pending: collections.deque[tuple[asyncio.Future[Any], float, float | None]] = (
+            collections.deque()
+        )
         self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         #: False once the connection is lost or dropped: the client then opens another.
         self.usable = False
         self.closed: asyncio.Future[None] = loop.create_future()
         self._timer: asyncio.TimerHandle | None = None
+        #: When ``_timer`` fires (``inf`` without one).
+        self._timer_at = INFINITY
         self._read_timeout = options.read_timeout
         #: Commands written during this pass of the loop, sent together at its end.
         self._corked: list[bytes] | None = None
@@ -229,20 +247,24 @@ class RespConnection(asyncio.Protocol):
 
     # -- commands ------------------------------------------------------------------------
 
-    def send(self, data: bytes) -> asyncio.Future[Any]:
-        """Write one packed command; the future of its reply."""
+    def send(self, data: bytes, deadline: float | None = None) -> asyncio.Future[Any]:
+        """Write one packed command; the future of its reply, failed past ``deadline`` (loop
+        time) with :class:`StoreDeadlineExceeded`."""
         future = self.loop.create_future()
         idle = not self.pending
-        self._expect(future)
+        self._expect(future, deadline)
         self._write(data, idle)
         return future
 
-    def send_many(self, data: bytes, count: int) -> list[asyncio.Future[Any]]:
-        """Write ``count`` packed commands at once; the futures of their replies."""
+    def send_many(
+        self, data: bytes, count: int, deadline: float | None = None
+    ) -> list[asyncio.Future[Any]]:
+        """Write ``count`` packed commands at once; the futures of their replies (each failed
+        past ``deadline``, as :meth:`send`'s)."""
         futures = [self.loop.create_future() for _ in range(count)]
         idle = not self.pending
         for future in futures:
-            self._expect(future)
+            self._expect(future, deadline)
         self._write(data, idle)
         return futures
 
@@ -267,28 +289,45 @@ class RespConnection(asyncio.Protocol):
             assert self.transport is not None
             self.transport.write(b"".join(corked))
 
-    def _expect(self, future: asyncio.Future[Any]) -> None:
-        """Queue ``future`` for the next reply, under the read timeout."""
+    def _expect(self, future: asyncio.Future[Any], deadline: float | None) -> None:
+        """Queue ``future`` for the next reply, under the read timeout and ``deadline``."""
         timeout = self._read_timeout
-        if timeout is None:
-            self.pending.append((future, 0.0))
-            return
-        deadline = self.loop.time() + timeout
-        self.pending.append((future, deadline))
-        if self._timer is None:
-            self._timer = self.loop.call_at(deadline, self._check_deadline)
+        due = INFINITY if timeout is None else self.loop.time() + timeout
+        self.pending.append((future, due, deadline))
+        if deadline is not None and deadline < due:
+            due = deadline
+        if due < self._timer_at:  # rarely: a timer is set at the oldest command's deadline
+            self._set_timer(due)
+
+    def _set_timer(self, when: float) -> None:
+        """(Re)set the one timer to fire at ``when``."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.loop.call_at(when, self._check_deadline)
+        self._timer_at = when
 
     def _check_deadline(self) -> None:
-        """The one timer: drop the connection if the oldest reply is overdue, else look
-        again at that reply's deadline (later replies have later deadlines)."""
-        self._timer = None
+        """The one timer: drop the connection if the oldest reply is overdue, fail the
+        commands whose call deadline passed, and set the timer for the next deadline."""
+        self._timer, self._timer_at = None, INFINITY
         if not self.pending or not self.usable:
             return
-        deadline = self.pending[0][1]
-        if deadline <= self.loop.time():
+        now = self.loop.time()
+        due = self.pending[0][1]  # later replies have later read deadlines
+        if due <= now:
             self.drop(redis_errors.TimeoutError(f"Timeout reading from {self.options.address}"))
-        else:
-            self._timer = self.loop.call_at(deadline, self._check_deadline)
+            return
+        for future, _, deadline in self.pending:
+            if deadline is None or future.done():
+                continue
+            if deadline <= now:  # its reply, when it comes, is dropped (the future is done)
+                future.set_exception(StoreDeadlineExceeded(
+                    f"the store call's deadline passed waiting for {self.options.address}"
+                ))  # fmt: skip
+            elif deadline < due:
+                due = deadline
+        if due < INFINITY:
+            self._set_timer(due)
 
     # -- places among the commands in flight ----------------------------------------------
 
@@ -296,9 +335,17 @@ class RespConnection(asyncio.Protocol):
         """Whether a command may be written now without passing anyone waiting."""
         return len(self.pending) < self.options.max_in_flight and not self.waiters
 
-    async def wait_for_room(self, deadline: float | None) -> None:
+    async def wait_for_room(self, deadline: float | None, call_deadline: float | None) -> None:
         """Wait until fewer than ``max_in_flight`` commands are in flight, until ``deadline``
-        (loop time) at most; raises :class:`PoolExhausted` past it."""
+        (loop time) at most, then raises :class:`PoolExhausted`; or until the store call's
+        ``call_deadline``, when that comes first, then raises :class:`StoreDeadlineExceeded`."""
+        if call_deadline is not None and (deadline is None or call_deadline < deadline):
+            await within_deadline(self._wait_for_room(None), call_deadline)
+        else:
+            await self._wait_for_room(deadline)
+
+    async def _wait_for_room(self, deadline: float | None) -> None:
+        """:meth:`wait_for_room` until ``deadline`` (:class:`PoolExhausted` past it)."""
         while self.usable and len(self.pending) >= self.options.max_in_flight:
             waiter: asyncio.Future[None] = self.loop.create_future()
             self.waiters.append(waiter)
@@ -351,9 +398,9 @@ class RespConnection(asyncio.Protocol):
         self._corked = None
         if self._timer is not None:
             self._timer.cancel()
-            self._timer = None
+            self._timer, self._timer_at = None, INFINITY
         pending, self.pending = self.pending, collections.deque()
-        for future, _ in pending:
+        for future, _, _ in pending:
             if not future.done():
                 future.set_exception(error)
         self._wake_waiters()
@@ -388,20 +435,22 @@ class RespClient:
             and connection.has_room()
             and connection.loop is asyncio.get_running_loop()
         ):
-            return connection.send(pack_command(args))
+            return connection.send(pack_command(args), _call_deadline())
         return self._execute_when_ready(args)
 
     async def _execute_when_ready(self, args: tuple[str | bytes | int | float, ...]) -> Any:
-        connection = await self._ready()
-        return await connection.send(pack_command(args))
+        deadline = _call_deadline()
+        connection = await self._ready(deadline)
+        return await connection.send(pack_command(args), deadline)
 
     async def execute_many(self, *commands: Sequence[str | bytes | int | float]) -> list[Any]:
         """Send ``commands`` together, on one connection, one after the other; their replies
         in order. The first error reply is raised (after every reply came)."""
-        connection = await self._ready()
+        deadline = _call_deadline()
+        connection = await self._ready(deadline)
         data = b"".join(pack_command(tuple(command)) for command in commands)
-        replies = await asyncio.gather(*connection.send_many(data, len(commands)),
-                                       return_exceptions=True)  # fmt: skip
+        futures = connection.send_many(data, len(commands), deadline)
+        replies = await asyncio.gather(*futures, return_exceptions=True)
         for reply in replies:
             if isinstance(reply, BaseException):
                 raise reply
@@ -409,19 +458,20 @@ class RespClient:
 
     # -- the connection ------------------------------------------------------------------
 
-    async def _ready(self) -> RespConnection:
+    async def _ready(self, call_deadline: float | None) -> RespConnection:
         """An open connection on the running loop with room for one more command: opened
-        (again) when there is none, waited for when every place is taken."""
+        (again) when there is none, waited for when every place is taken; either by the
+        store call's ``call_deadline`` at most (:class:`StoreDeadlineExceeded` past it)."""
         loop = asyncio.get_running_loop()
         wait = self.options.wait_timeout
         deadline = None if wait is None else loop.time() + wait
         while True:
             connection = self._connection
             if connection is None or not connection.usable or connection.loop is not loop:
-                connection = await self._connect(loop)
+                connection = await within_deadline(self._connect(loop), call_deadline)
             if connection.has_room():
                 return connection
-            await connection.wait_for_room(deadline)
+            await connection.wait_for_room(deadline, call_deadline)
             if connection.usable and len(connection.pending) < self.options.max_in_flight:
                 return connection
 

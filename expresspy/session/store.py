@@ -42,18 +42,25 @@ as a ``capabilities`` attribute, set on the instance (in ``__init__``) or on its
 the optional methods and attributes (``merge``, ``touch``, ``prune``, ``never_blocks``,
 ``unavailable_errors``, ``in_cookie``), so a store written to that older convention keeps
 working unchanged.
+
+The middleware bounds every store call by its ``store_timeout``. A store whose client can
+enforce a deadline itself (RedisStore's own client: one timer per connection) declares
+``keeps_deadline = True`` (:func:`keeps_deadline`): the middleware then only tells it each
+call's deadline (:func:`call_deadline`) instead of running the call under a timeout of its
+own, and the store fails the call with :class:`StoreDeadlineExceeded` once it has passed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 import json.encoder
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from .cookie import datetime_to_ms, from_js_iso, now_ms
 from .errors import CorruptSessionRecord
@@ -69,28 +76,34 @@ scan_json = _scan_once
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
 __all__ = [
+    "CALL_DEADLINE",
     "JSON",
     "AsyncTextRecords",
     "Serializer",
     "SessionStore",
     "Store",
     "StoreCapabilities",
+    "StoreDeadlineExceeded",
     "TextRecords",
     "WouldWait",
     "async_text_records_of",
+    "call_deadline",
     "call_store",
     "capabilities_of",
     "expires_ms",
     "is_expired",
+    "keeps_deadline",
     "load_record",
     "scan_json",
     "store_call",
     "text_records_may_wait",
     "text_records_of",
     "ttl_seconds",
+    "within_deadline",
 ]
 
 SessionRecord = dict[str, Any]
+T = TypeVar("T")
 
 
 class Store:
@@ -218,6 +231,39 @@ class TextRecords(Protocol):
         not be created."""
 
 
+#: The deadline (event-loop time, ``loop.time()``) by which the store call being made in this
+#: context must end, or None. The session middleware sets it around its calls of a store that
+#: declares ``keeps_deadline``; the store reads it with :func:`call_deadline`.
+CALL_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "expresspy_store_call_deadline", default=None
+)
+
+
+def call_deadline() -> float | None:
+    """The event-loop time (``loop.time()``) by which the store call being made must end, or
+    None when it has none (a call not made by the session middleware, ``store_timeout=None``,
+    or a store that does not declare ``keeps_deadline``)."""
+    return CALL_DEADLINE.get()
+
+
+class StoreDeadlineExceeded(asyncio.TimeoutError):
+    """A store that declares ``keeps_deadline`` did not finish a call by its
+    :func:`call_deadline` (the middleware answers it as ``SessionStoreTimeout``, a 503)."""
+
+
+async def within_deadline(awaitable: Awaitable[T], deadline: float | None) -> T:
+    """Await ``awaitable`` until ``deadline`` (loop time; None: as long as it takes), then
+    give up on it with :class:`StoreDeadlineExceeded`: for a store that keeps deadlines, the
+    waits its client's own timer does not cover (connecting, a lock, a retry's pause)."""
+    if deadline is None:
+        return await awaitable
+    loop = asyncio.get_running_loop()
+    try:
+        return await asyncio.wait_for(awaitable, max(0.0, deadline - loop.time()))
+    except asyncio.TimeoutError:  # the awaitables this is for raise their client's timeouts
+        raise StoreDeadlineExceeded("the store call's deadline passed") from None
+
+
 class WouldWait(Exception):
     """Raised by a :class:`TextRecords` method of a store that declares
     ``text_records_may_wait``: the call would have to wait (for a lock, for I/O) and did
@@ -255,6 +301,17 @@ def text_records_of(store: Any) -> TextRecords | None:
     """``store`` itself when its own class declares :class:`TextRecords`, else None."""
     declared = type(store).__dict__.get("text_records") is True
     return store if declared and hasattr(store, "__dict__") else None
+
+
+def keeps_deadline(store: Any) -> bool:
+    """Whether ``store`` ends its own methods' calls by their :func:`call_deadline`: declared
+    by ``keeps_deadline = True`` on the instance (in ``__init__``, when it depends on the
+    client) or on its own class; not inherited, since a subclass may wait in ways the
+    deadline does not reach (it is given the middleware's timeout again)."""
+    declared = getattr(store, "__dict__", {}).get("keeps_deadline")
+    if declared is None:
+        declared = type(store).__dict__.get("keeps_deadline")
+    return declared is True
 
 
 def text_records_may_wait(store: Any) -> bool:

@@ -1,12 +1,15 @@
 """How the middleware talks to a store: bounded in time, and never resurrecting a session.
 
 Every call is bounded by ``store_timeout`` seconds: past it the request fails with
-:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. A store that cannot be
-reached at all (``ConnectionError``, ``TimeoutError``, or an error in the store's
+:class:`SessionStoreTimeout` (503) instead of hanging on a dead store. The bound is a timer of
+the middleware's (one per middleware and event loop for all its calls in flight,
+:class:`Deadlines`; ``asyncio.wait_for`` on Python 3.10), or the store's own when it keeps
+deadlines (:func:`~expresspy.session.store.keeps_deadline`: it is told each call's deadline
+through :data:`~expresspy.session.store.CALL_DEADLINE`). A store that cannot be reached at
+all (``ConnectionError``, ``TimeoutError``, or an error in the store's
 ``unavailable_errors``, such as redis's ``ConnectionError``) fails it with
-:class:`SessionStoreUnavailable` (503 too). Saves go through the
-store's atomic ``merge`` when it has one, which gives two guarantees (docs/sessions.md,
-"Concurrency"):
+:class:`SessionStoreUnavailable` (503 too). Saves go through the store's atomic ``merge``
+when it has one, which gives two guarantees (docs/sessions.md, "Concurrency"):
 
 * a session that was loaded from the store is only ever *updated*: when a concurrent request
   destroyed it (logout, ``regenerate``), the late save writes nothing;
@@ -19,20 +22,23 @@ A store without ``merge`` gets express-session's plain ``set`` (last write wins)
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextvars
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar, cast
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
 from .patch import META_KEY, SessionPatch, diff, record_data
 from .store import (
+    CALL_DEADLINE,
     AsyncTextRecords,
     SessionRecord,
     TextRecords,
     async_text_records_of,
     capabilities_of,
+    keeps_deadline,
     store_call,
     text_records_may_wait,
     text_records_of,
@@ -47,10 +53,9 @@ NOT_SAVED_AGAIN = "a session destroyed during this request was not saved again"
 
 T = TypeVar("T")
 
-#: asyncio.timeout (Python 3.11+), a deadline without a task of its own; None before.
-_timeout: Callable[[float], AbstractAsyncContextManager[None]] | None = getattr(
-    asyncio, "timeout", None
-)
+#: Whether tasks count their cancellations (``cancelling()``, ``uncancel()``: Python 3.11+),
+#: which :class:`Deadlines` needs; asyncio.wait_for serves before.
+_COUNTED_CANCELS = hasattr(asyncio.Task, "uncancel")
 
 #: How many store methods StoreCalls remembers as async or not (a store has about eight).
 MAX_REMEMBERED_METHODS = 32
@@ -70,6 +75,10 @@ class StoreCalls:
         # A store that never waits on I/O (MemoryStore) cannot hang, so its calls skip
         # asyncio.wait_for (a task per call).
         self.never_blocks = capabilities.never_blocks
+        # A store that ends its own calls by the deadline it is told (RedisStore's client,
+        # one timer per connection) is told it instead of being run under the middleware's
+        # timer: the task making the call is never cancelled for a timeout.
+        self.keeps_deadline = keeps_deadline(store)
         # Its synchronous text methods, when it has them (MemoryStore), or when they decline
         # a call that would wait (SQLiteStore: store.WouldWait): called directly.
         sync_text = self.never_blocks or text_records_may_wait(store)
@@ -90,6 +99,17 @@ class StoreCalls:
         # not free: docs/performance.md). Keyed by the function itself, so a method replaced
         # on the store later is looked at afresh.
         self.is_async: dict[Any, bool] = {}
+        #: The deadlines of the calls in flight, for the loop that makes them.
+        self._deadlines: Deadlines | None = None
+
+    def deadlines(self) -> Deadlines:
+        """The :class:`Deadlines` of the running loop's calls (a new set on another loop)."""
+        loop = asyncio.get_running_loop()
+        deadlines = self._deadlines
+        if deadlines is None or deadlines.loop is not loop:
+            assert self.timeout is not None
+            deadlines = self._deadlines = Deadlines(loop, self.timeout)
+        return deadlines
 
     def call(self, operation: str, *args: Any) -> Awaitable[Any]:
         """What to await to run ``store.<operation>(*args)`` within the timeout (plain or
@@ -97,17 +117,31 @@ class StoreCalls:
         # Not a coroutine of its own: one frame fewer that each resumption of the store's
         # call passes through (the store method's coroutine starts only when awaited).
         method = getattr(self.store, operation)
-        return self.bounded(operation, store_call(method, args, self.coroutine_function(method)))
+        call = store_call(method, args, self.coroutine_function(method))
+        return self.bounded(operation, call, kept=self.kept_by_store(operation))
+
+    def kept_by_store(self, method: str) -> bool:
+        """Whether the store's ``method`` ends by the deadline it is told: the store keeps
+        deadlines, and the method is its own (one set on the instance, a wrapper or a test's
+        stand-in, may wait in ways the store's deadline does not reach)."""
+        return self.keeps_deadline and method not in self.store.__dict__
 
     async def bounded(
-        self, operation: str, call: Awaitable[T], *, lookup: bool = False, saves: bool = False
+        self,
+        operation: str,
+        call: Awaitable[T],
+        *,
+        lookup: bool = False,
+        saves: bool = False,
+        kept: bool = False,
     ) -> T:
         """Await ``call`` (the store's ``operation``) within the timeout, its errors mapped
         to the session errors (503s).
 
         ``lookup``: ``call`` is the store's ``get``, its result turned into :meth:`get`'s
         (None for a missing record or ``FileNotFoundError``); ``saves``: ``call`` is a save,
-        logged when it found its session destroyed. Done here rather than in coroutines
+        logged when it found its session destroyed; ``kept``: the store ends ``call`` by the
+        deadline it is told (:meth:`kept_by_store`). Done here rather than in coroutines
         around this one: each resumption of the store's call passes through every frame
         around it.
         """
@@ -117,13 +151,19 @@ class StoreCalls:
                     result = await call
                 else:
                     try:
-                        if _timeout is None:  # Python 3.10
+                        if kept:  # the store's own timer fails the call past the deadline
+                            loop = asyncio.get_running_loop()
+                            token = CALL_DEADLINE.set(loop.time() + self.timeout)
+                            try:
+                                result = await call
+                            finally:
+                                _forget_deadline(token)
+                        elif not _COUNTED_CANCELS:  # Python 3.10
                             result = await asyncio.wait_for(call, self.timeout)
                         else:
-                            # A deadline on this task: wait_for would run the call in a task
-                            # of its own
-                            async with _timeout(self.timeout):
-                                result = await call
+                            # A deadline on this task (wait_for would run the call in a task
+                            # of its own), under the one timer of this middleware's calls
+                            result = await self.deadlines().bound(call)
                     except asyncio.TimeoutError:
                         raise SessionStoreTimeout(operation, self.timeout) from None
             except self.unavailable as exc:
@@ -161,7 +201,7 @@ class StoreCalls:
         such session", as express-session reads ``ENOENT``)."""
         method = self.store.get
         call = store_call(method, (sid,), self.coroutine_function(method))
-        return self.bounded("get", call, lookup=True)
+        return self.bounded("get", call, lookup=True, kept=self.kept_by_store("get"))
 
     def text_for(self, operation: str) -> TextRecords | None:
         """The store's :class:`TextRecords` to do ``operation`` (``"get"`` or ``"merge"``)
@@ -236,7 +276,7 @@ class StoreCalls:
         """What to await for :meth:`write_text_now` through a store's
         :class:`AsyncTextRecords`, within the timeout."""
         call = text.write_text(sid, record, expires=expires, meta=meta, create=not existing)
-        return self.bounded("merge", call, saves=True)
+        return self.bounded("merge", call, saves=True, kept=self.kept_by_store("write_text"))
 
     async def destroy(self, sid: str) -> None:
         """Delete the record."""
@@ -278,3 +318,100 @@ class StoreCalls:
         """Write only the cookie and metadata of a stored session (the idle-timeout clock)."""
         patch = SessionPatch(record["cookie"], meta=record.get(META_KEY), create=False)
         await self.call("merge", sid, patch)
+
+
+def _forget_deadline(token: contextvars.Token[float | None]) -> None:
+    """Undo the ``CALL_DEADLINE.set`` that gave ``token``."""
+    try:
+        CALL_DEADLINE.reset(token)
+    except ValueError:  # closed outside its task's context (a task destroyed while pending),
+        return  # where the deadline was never set: nothing to undo
+
+
+class _Bounded:
+    """One call under :class:`Deadlines`: the task awaiting it, how many cancellations that
+    task had pending when it began, and whether its deadline cancelled it."""
+
+    __slots__ = ("cancelling", "deadline", "done", "expired", "task")
+
+    def __init__(self, task: asyncio.Task[Any], deadline: float) -> None:
+        self.task = task
+        self.cancelling: int = task.cancelling()  # type: ignore[attr-defined, unused-ignore]
+        self.deadline = deadline
+        self.done = False
+        self.expired = False
+
+
+class Deadlines:
+    """``asyncio.timeout`` for every store call of one middleware on one loop, under one timer.
+
+    ``asyncio.timeout`` schedules a timer and cancels it again for each call (a handle on the
+    loop's heap each time, and two coroutines for its ``async with``). Here the calls in
+    flight wait in a queue, oldest first; having the same timeout, their deadlines come in
+    the same order. One timer fires at the oldest deadline still pending, cancels the task
+    of every call past it and is set again for the next; a call that ends only marks itself
+    done. A cancellation is told from the others as ``asyncio.timeout`` tells it: the task's
+    count of pending cancellations (``cancelling()``) at the start, given back with
+    ``uncancel()`` at the end; only when no other cancellation came meanwhile does the call
+    fail with ``TimeoutError`` rather than ``CancelledError``.
+    """
+
+    __slots__ = ("calls", "loop", "timeout", "timer")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
+        self.loop = loop
+        self.timeout = timeout
+        self.calls: collections.deque[_Bounded] = collections.deque()
+        self.timer: asyncio.TimerHandle | None = None
+
+    async def bound(self, call: Awaitable[T]) -> T:
+        """Await ``call`` in the running task; ``TimeoutError`` past the timeout."""
+        bounded = self._begin()
+        try:
+            result = await call
+        except asyncio.CancelledError:
+            if self._end(bounded):
+                raise asyncio.TimeoutError from None
+            raise
+        except BaseException:
+            self._end(bounded)
+            raise
+        self._end(bounded)
+        return result
+
+    def _begin(self) -> _Bounded:
+        task = asyncio.current_task(self.loop)
+        if task is None:
+            raise RuntimeError("a store call's timeout needs a task")
+        bounded = _Bounded(task, self.loop.time() + self.timeout)
+        calls = self.calls
+        while calls and calls[0].done:  # calls that ended leave the queue here, in order
+            calls.popleft()
+        calls.append(bounded)
+        if self.timer is None:
+            self.timer = self.loop.call_at(bounded.deadline, self._expire)
+        return bounded
+
+    @staticmethod
+    def _end(bounded: _Bounded) -> bool:
+        """Mark ``bounded`` done; whether its deadline cancelled it and nothing else did."""
+        bounded.done = True
+        if not bounded.expired:
+            return False
+        # Python 3.11+, as the asyncio.timeout this stands for (3.10 uses wait_for)
+        uncancelled: int = bounded.task.uncancel()  # type: ignore[attr-defined, unused-ignore]
+        return uncancelled <= bounded.cancelling
+
+    def _expire(self) -> None:
+        """The timer: cancel the calls past their deadline; set it for the next one."""
+        self.timer = None
+        calls, now = self.calls, self.loop.time()
+        while calls:
+            bounded = calls[0]
+            if not bounded.done:
+                if bounded.deadline > now:
+                    self.timer = self.loop.call_at(bounded.deadline, self._expire)
+                    return
+                bounded.expired = True
+                bounded.task.cancel()
+            calls.popleft()

@@ -270,3 +270,31 @@ def test_hundreds_of_concurrent_merges_all_land(redis_prefix: str, serializer: A
 
     record = asyncio.run(main())
     assert record == {"cookie": COOKIE, "owner": "ann", **{f"k{i}": i for i in range(writers)}}
+
+
+def test_saves_load_their_scripts_again_when_redis_lost_them() -> None:
+    """After a restart, ``SCRIPT FLUSH`` or a failover Redis answers NOSCRIPT: the write and
+    merge scripts are loaded again and the save goes through (a server of the test's own,
+    since SCRIPT FLUSH empties every script of the server)."""
+    from .redis_servers import local_server
+
+    def record(views: int) -> str:
+        return json.dumps({"cookie": COOKIE, "views": views}, separators=(",", ":"))
+
+    with local_server() as port:
+        store = RedisStore(f"redis://127.0.0.1:{port}")
+
+        async def main() -> dict[str, Any] | None:
+            try:
+                assert await store.write_text("s", record(1), expires=None, meta=None,
+                                              create=True)  # fmt: skip
+                await store.client.execute_command("SCRIPT", "FLUSH")
+                assert await store.write_text("s", record(2), expires=None, meta=None,
+                                              create=False)  # fmt: skip
+                await store.client.execute_command("SCRIPT", "FLUSH")
+                assert await store.merge("s", SessionPatch(COOKIE, {"user": "ann"}))
+                return await store.get("s")
+            finally:
+                await store.aclose()
+
+        assert asyncio.run(main()) == {"cookie": COOKIE, "views": 2, "user": "ann"}

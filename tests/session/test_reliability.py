@@ -6,7 +6,6 @@ import asyncio
 import re
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +46,6 @@ def user_app(store: Any, **options: Any) -> Application:
         res.send("pong")
 
     return app
-
-
-@pytest.fixture
-def blackhole() -> Iterator[int]:
-    """A port that accepts TCP connections (the kernel's backlog) and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(64)
-        yield int(listener.getsockname()[1])
 
 
 def test_a_hanging_store_fails_within_store_timeout_and_the_app_keeps_serving(
