@@ -56,10 +56,12 @@ _NAME_BYTES = {
 
 
 # Encoded header lines by (name, value) as set: responses repeat the same few (X-Powered-By,
-# Content-Type, the ETag and Content-Length of a repeated body), and the cached pair is the
-# same bytes each time, whose hashes the server's header cache (`server.wire`) then finds
-# computed. Bounded: emptied when full, so ever-new values cost an encode each, as without it,
-# and holding values of up to 256 characters.
+# Content-Type, the Content-Length of a repeated body), and the cached pair is the same bytes
+# each time, whose hashes the server's header cache (`server.wire`) then finds computed.
+# Bounded: emptied when full, and holding values of up to 256 characters. Not the ETag: it
+# changes with the body (a session counter's, every response), where a lookup that misses and
+# an insert cost more than the encoding; a repeated one is encoded the same, and the server's
+# cache, keyed by the bytes' value, still knows its line.
 _ENCODED: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 _ENCODED_MAX = 1024
 _ENCODED_VALUE_MAX = 256
@@ -283,8 +285,9 @@ class ServerResponse(Emitter):
         # `_commit_headers` and `_mark_finished`, inline: this runs for every response, and
         # each method looked up on `res` passes its __getattr__ hook (docs/performance.md).
         if not self.headers_sent:
-            if self._on_headers:
-                for hook in reversed(self._on_headers):
+            hooks = self._on_headers
+            if hooks:
+                for hook in reversed(hooks):
                     hook(self)
             self.headers_sent = True
         self.finished = True
@@ -334,6 +337,9 @@ class ServerResponse(Emitter):
                 key = _NAME_BYTES.get(name) or name.encode("latin-1")
                 out.extend((key, item.encode("latin-1")) for item in value)
                 continue
+            if name == "etag":  # new with each new body: encoded, never looked up or kept
+                out.append((b"etag", value.encode("latin-1")))
+                continue
             pair = encoded((name, value))
             if pair is None:
                 pair = _encoded_pair(name, value)
@@ -341,17 +347,19 @@ class ServerResponse(Emitter):
         return out
 
     async def _run_before_finish(self) -> None:
-        pending = self._before_finish_now()
+        hooks = self._before_finish
+        pending = self._before_finish_now(hooks) if hooks else None
         if pending is not None:
             await pending
 
-    def _before_finish_now(self) -> Awaitable[None] | None:
-        """Run the `before_finish` hooks as far as they need no waiting; None when all ran,
-        else what to await for the rest: the first awaitable a hook returned, then the
-        hooks after it (or a hook's error, raised when awaited)."""
+    def _before_finish_now(self, hooks: list[Callable[[], Any]]) -> Awaitable[None] | None:
+        """Run the `before_finish` hooks (`hooks`: `_before_finish`, as the caller just read
+        it) as far as they need no waiting; None when all ran, else what to await for the
+        rest: the first awaitable a hook returned, then the hooks after it (or a hook's
+        error, raised when awaited)."""
         try:
             # enumerate over the list itself: a hook may add one while they run
-            for index, hook in enumerate(self._before_finish):
+            for index, hook in enumerate(hooks):
                 result = hook()
                 if result is not None and inspect.isawaitable(result):
                     return self._rest_of_before_finish(result, index + 1)
@@ -489,11 +497,13 @@ class ServerResponse(Emitter):
             or self._send is not self._raw_send
         ):
             return False
-        if self._before_finish:  # run here those that need no waiting (a MemoryStore save)
+        hooks = self._before_finish
+        if hooks:  # run here those that need no waiting (a MemoryStore save)
             # A hook of an ended response cannot stream, end it again or give it a body
             # source (each raises); what it returns to await, or raises, complete() takes.
-            self._finishing = self._before_finish_now()
-            if self._finishing is not None:
+            finishing = self._before_finish_now(hooks)
+            if finishing is not None:
+                self._finishing = finishing
                 return False
         self._respond_whole(respond)
         return True
@@ -504,9 +514,10 @@ class ServerResponse(Emitter):
         except Exception as exc:  # the client went away, or the server refused the head
             self._aborted(exc)
             return
-        # `_run_on_finish` has nothing to do for most responses: no hook, nobody listening.
+        # `_run_on_finish` has nothing to do for most responses: no hook, nobody listening
+        # (tested first: `_closed` matters only to those, a read less for the others).
         if self._on_finish or (
-            not self._closed and (self._listeners is not None or self.req._listeners is not None)
+            (self._listeners is not None or self.req._listeners is not None) and not self._closed
         ):
             self._run_on_finish()
 
@@ -524,8 +535,9 @@ class ServerResponse(Emitter):
             await self._pump_task
             return
         finishing, self._finishing = self._finishing, None  # complete_at_once's rest, if any
-        if finishing is None and self._before_finish:  # most responses have none
-            finishing = self._before_finish_now()
+        hooks = self._before_finish
+        if finishing is None and hooks:  # most responses have none
+            finishing = self._before_finish_now(hooks)
         if finishing is not None:
             try:
                 await finishing

@@ -39,7 +39,7 @@ from .operation import Callback, SessionOperation, start_operation
 from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
-from .session import Session, session_from_record
+from .session import Session, loaded_session, session_from_record
 from .store import JSON, AsyncTextRecords, SessionRecord, WouldWait, scan_json
 from .store_calls import NOT_SAVED_AGAIN, StoreCalls
 
@@ -135,6 +135,7 @@ class SessionRequest(Protocol):
     session_id: Any  # a str, unless the app overwrote it (express-session checks where it matters)
     session_store: Any
     original_url: str
+    headers: Mapping[str, str]  # lower-case names (what `get` reads)
 
     def get(self, name: str) -> str | None:
         """A request header."""
@@ -380,7 +381,7 @@ class RequestSession:
         (JSON writes again what it read from JSON's text); the cookie stays text until read.
         ``sid``: the id the client sent (``req.session_id`` already)."""
         data = scan_json(data_text, 0)[0]  # JSON's own text of an object: parsed in one step
-        req.session = Session.loaded(sid, stored_cookie(cookie_text), data, self)
+        req.session = loaded_session(sid, stored_cookie(cookie_text), data, self)
         self.original_id = self.stored_id = sid
         self.original_hash = data_text
         if not self.opts.resave:
@@ -590,8 +591,9 @@ class RequestSession:
         sess = req.__dict__.get("session")
         if sess is None:
             return None
-        if not self.touched:  # touch_once
-            sess.touch()
+        if not self.touched:  # touch_once: sess.touch(), inline (see below)
+            if type(sess._cookie) is not StoredCookie:
+                sess.cookie.reset_max_age()
             self.touched = True
         sid = req.session_id
         if not isinstance(sid, str):  # neither saved nor touched (should_save/should_touch)
@@ -599,8 +601,10 @@ class RequestSession:
         # One snapshot for both decisions and the save: nothing runs between here and the
         # save recording it, so the data cannot change in between. Taken now, not when a
         # decision first reads it: a save or a touch, which every request ends in but a
-        # rare few, needs it anyway.
-        data = sess.data()
+        # rare few, needs it anyway. The slots are read directly, not through `data()` and
+        # `touch()`: each method looked up on a session passes its __getattr__ hook and
+        # makes a bound method (docs/performance.md).
+        data = sess._data
         try:
             now = JSON.dumps(data)
         except (TypeError, ValueError):
@@ -816,7 +820,9 @@ class LeanRequestSession(RequestSession):
     ) -> Awaitable[None] | None:
         """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
         record from the store's parts."""
-        header = req.get("cookie")
+        # `req.get("cookie")` without its method: the lookup on `req` passes Request's
+        # __getattr__ hook, and `get`'s checks are for names it is given (this one is fixed).
+        header = req.headers.get("cookie")
         memo = self.backend.memo
         sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
         store = self.store

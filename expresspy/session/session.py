@@ -20,13 +20,19 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping, MutableMapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .cookie import SessionCookie, StoredCookie
 from .operation import Callback, SessionOperation
 from .patch import META_KEY, RESERVED_KEYS, record_data
 
-__all__ = ["ReservedSessionKey", "Session", "SessionBinding", "session_from_record"]
+__all__ = [
+    "ReservedSessionKey",
+    "Session",
+    "SessionBinding",
+    "loaded_session",
+    "session_from_record",
+]
 
 
 class ReservedSessionKey(TypeError, ValueError):
@@ -72,7 +78,39 @@ class SessionBinding(Protocol):
 _OWN_ATTRIBUTES = frozenset({"cookie", "_cookie", "_data", "_binding", "_id"})
 
 
-class Session(MutableMapping[str, Any]):
+class _SessionSlots:
+    """The fields of a :class:`Session`, under Python's own attribute rules.
+
+    ``id`` is a slot read directly, not a property over one: every read of a session's
+    attribute passes its __getattr__ hook, and a property added a Python call and a second
+    read to each (the middleware reads the id several times a request). It stays read-only
+    on a session: its __setattr__ refuses the name, as it refuses every name of the class.
+    """
+
+    __slots__ = {
+        "_binding": None,
+        "_cookie": None,
+        "_data": None,
+        "id": "The session id (read-only; ``regenerate()`` makes a new session with a new id).",
+    }
+    _binding: SessionBinding | None
+    # The SessionCookie, or a loaded session's StoredCookie until ``cookie`` is first read.
+    _cookie: SessionCookie | StoredCookie
+    _data: dict[str, Any]
+
+
+class _Filling(_SessionSlots):
+    """A loaded session being filled in: its slots stored as on any object, then it becomes
+    a :class:`Session` (the same layout, so its ``__class__`` may be set). Storing them on
+    a ``Session`` goes through its __setattr__ (or a slot's ``__set__``, a method-wrapper
+    call): about 2.4k instructions more per session, and a request loads one."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+
+
+class Session(_SessionSlots, MutableMapping[str, Any]):
     """The data of one session plus its ``id`` and ``cookie`` (express-session's Session).
 
     The methods ``save``, ``destroy``, ``regenerate`` and ``reload`` take an optional
@@ -81,12 +119,13 @@ class Session(MutableMapping[str, Any]):
     last-write-wins unless the store offers more (see docs/sessions.md).
     """
 
-    __slots__ = ("_binding", "_cookie", "_data", "_id")
-    _binding: SessionBinding | None
-    # The SessionCookie, or a loaded session's StoredCookie until ``cookie`` is first read.
-    _cookie: SessionCookie | StoredCookie
-    _data: dict[str, Any]
-    _id: str
+    __slots__ = ()
+
+    if TYPE_CHECKING:  # the slot, read-only to type checkers as to code (__setattr__)
+
+        @property
+        def id(self) -> str:
+            """The session id."""
 
     def __init__(
         self,
@@ -95,7 +134,7 @@ class Session(MutableMapping[str, Any]):
         data: Mapping[str, Any] | None = None,
         binding: SessionBinding | None = None,
     ) -> None:
-        object.__setattr__(self, "_id", sid)
+        object.__setattr__(self, "id", sid)
         object.__setattr__(self, "_data", {})
         object.__setattr__(self, "_binding", binding)
         self.cookie = cookie  # type-checked like any later assignment
@@ -120,7 +159,9 @@ class Session(MutableMapping[str, Any]):
     ) -> Session:
         """:meth:`holding`, with the cookie possibly a :class:`StoredCookie`: then built when
         ``cookie`` is first read (most requests never read it)."""
-        session = cls.__new__(cls)
+        if cls is Session:
+            return loaded_session(sid, cookie, data, binding)
+        session = cls.__new__(cls)  # a subclass may add fields: made as any other object
         _set_id(session, sid)
         _set_data(session, data)
         _set_binding(session, binding)
@@ -140,11 +181,6 @@ class Session(MutableMapping[str, Any]):
     def cookie(self, value: SessionCookie) -> None:
         _check_cookie(value)
         _set_cookie(self, value)
-
-    @property
-    def id(self) -> str:
-        """The session id (read-only; ``regenerate()`` makes a new session with a new id)."""
-        return self._id
 
     # -- attribute access to data ----------------------------------------------------------
 
@@ -198,19 +234,19 @@ class Session(MutableMapping[str, Any]):
         return len(self._data)
 
     def __copy__(self) -> Session:
-        return Session(self._id, self.cookie, self._data, self._binding)
+        return Session(self.id, self.cookie, self._data, self._binding)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Session:
         # The data and cookie are copied; the binding (the request) is shared, not cloned.
         return Session(
-            self._id,
+            self.id,
             copy.deepcopy(self.cookie, memo),
             copy.deepcopy(self._data, memo),
             self._binding,
         )
 
     def __repr__(self) -> str:
-        return f"Session(id={self._id!r}, data={self._data!r})"
+        return f"Session(id={self.id!r}, data={self._data!r})"
 
     # -- serialisation ---------------------------------------------------------------------
 
@@ -284,10 +320,27 @@ class Session(MutableMapping[str, Any]):
 
 
 # The slots' own setters: Session.__setattr__ routes names to the data.
-_set_id = Session._id.__set__  # type: ignore[attr-defined]
+_set_id = Session.id.__set__  # type: ignore[attr-defined]
 _set_data = Session._data.__set__  # type: ignore[attr-defined]
 _set_binding = Session._binding.__set__  # type: ignore[union-attr]
 _set_cookie = Session._cookie.__set__  # type: ignore[union-attr]
+
+
+def loaded_session(
+    sid: str,
+    cookie: SessionCookie | StoredCookie,
+    data: dict[str, Any],
+    binding: SessionBinding | None,
+) -> Session:
+    """``Session.loaded(sid, cookie, data, binding)`` (a :class:`Session` itself, not a
+    subclass), without the class method's lookup on the class: a request loads one."""
+    filling = _Filling()
+    filling.id = sid
+    filling._data = data
+    filling._binding = binding
+    filling._cookie = cookie
+    filling.__class__ = Session  # type: ignore[assignment]
+    return filling  # type: ignore[return-value]  # a Session now
 
 
 #: The attribute names of each session class (see _class_names).
