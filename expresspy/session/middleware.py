@@ -801,16 +801,9 @@ class LeanRequestSession(RequestSession):
     ) -> bool:
         """Whether ``session()`` with these options runs its requests through this class."""
         return (
-            isinstance(backend, ServerBackend)
-            and backend.memo is not None
-            and backend.memo.secrets == opts.secrets
-            and calls.parts
+            calls.parts
             and callable(getattr(opts.store, "write_parts_now", None))
-            and not calls.merge_keys
-            and not opts.lifetime.enabled
-            and not opts.rolling
-            and opts.unset == "keep"
-            and fixed_cookie is not None
+            and _lean_configuration(opts, calls, backend, fixed_cookie)
         )
 
     def begin(
@@ -921,18 +914,11 @@ class AsyncLeanRequestSession(LeanRequestSession):
     ) -> bool:
         """Whether ``session()`` with these options runs its requests through this class."""
         return (
-            isinstance(backend, ServerBackend)
-            and backend.memo is not None
-            and backend.memo.secrets == opts.secrets
-            and calls.async_text is not None
+            calls.async_text is not None
             and callable(getattr(opts.store, "read_parts", None))
             and calls.keeps_deadline
             and calls.timeout is not None
-            and not calls.merge_keys
-            and not opts.lifetime.enabled
-            and not opts.rolling
-            and opts.unset == "keep"
-            and fixed_cookie is not None
+            and _lean_configuration(opts, calls, backend, fixed_cookie)
         )
 
     def begin(
@@ -1039,6 +1025,28 @@ class SessionHash:
         if self.value is None:
             self.value = RequestSession.snapshot(self.session)
         return self.value
+
+
+def _lean_configuration(
+    opts: SessionOptions,
+    calls: StoreCalls,
+    backend: Backend,
+    fixed_cookie: CookieOptions | None,
+) -> bool:
+    """Whether the options are the lean classes' configuration, whatever the store: the
+    cookie signed with ``session()``'s own secrets, no lifetime limits,
+    ``concurrency="last-write"``, ``unset="keep"``, neither ``rolling`` nor a cookie option
+    that is a function."""
+    return (
+        isinstance(backend, ServerBackend)
+        and backend.memo is not None
+        and backend.memo.secrets == opts.secrets
+        and not calls.merge_keys
+        and not opts.lifetime.enabled
+        and not opts.rolling
+        and opts.unset == "keep"
+        and fixed_cookie is not None
+    )
 
 
 def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:
