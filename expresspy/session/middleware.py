@@ -41,7 +41,7 @@ from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, loaded_session, session_from_record
 from .store import JSON, AsyncTextRecords, SessionRecord, WouldWait, scan_json
-from .store_calls import NOT_SAVED_AGAIN, StoreCalls
+from .store_calls import NOT_SAVED_AGAIN, StoreCalls, forget_deadline
 
 __all__ = ["RequestSession", "SessionHash", "session"]
 
@@ -81,6 +81,8 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     state_class = RequestSession
     if LeanRequestSession.serves(opts, calls, backend, fixed_cookie):
         state_class = LeanRequestSession
+    elif AsyncLeanRequestSession.serves(opts, calls, backend, fixed_cookie):
+        state_class = AsyncLeanRequestSession
 
     async def session_middleware(req: Any, res: Any, next: Callable[..., Any]) -> None:
         # req.session as this middleware attaches it (an instance attribute): read from the
@@ -803,16 +805,9 @@ class LeanRequestSession(RequestSession):
     ) -> bool:
         """Whether ``session()`` with these options runs its requests through this class."""
         return (
-            isinstance(backend, ServerBackend)
-            and backend.memo is not None
-            and backend.memo.secrets == opts.secrets
-            and calls.parts
+            calls.parts
             and callable(getattr(opts.store, "write_parts_now", None))
-            and not calls.merge_keys
-            and not opts.lifetime.enabled
-            and not opts.rolling
-            and opts.unset == "keep"
-            and fixed_cookie is not None
+            and _lean_configuration(opts, calls, backend, fixed_cookie)
         )
 
     def begin(
@@ -901,6 +896,121 @@ class LeanRequestSession(RequestSession):
         return None
 
 
+class AsyncLeanRequestSession(LeanRequestSession):
+    """:class:`LeanRequestSession` for a store whose records come through its coroutines
+    (RedisStore with its own client): the usual request's load and save each one coroutine
+    of this class awaiting the store's directly, the store's record handed out as its
+    cookie's and data's JSON when it is the text the store wrote from them.
+
+    The configuration (:meth:`serves`): :class:`LeanRequestSession`'s, with a store that
+    has ``read_parts`` (:meth:`RedisStore.read_parts`) and
+    :class:`~expresspy.session.store.AsyncTextRecords`, keeps the deadlines of its calls
+    itself (:attr:`StoreCalls.keeps_deadline`: told each call's deadline, it fails the
+    call past it) and a ``store_timeout``. The decisions, the errors (503s) and the save
+    (the store's ``write_text``, which never brings a destroyed session back) are the
+    general path's; any other case goes to :class:`RequestSession`.
+    """
+
+    @staticmethod
+    def serves(
+        opts: SessionOptions,
+        calls: StoreCalls,
+        backend: Backend,
+        fixed_cookie: CookieOptions | None,
+    ) -> bool:
+        """Whether ``session()`` with these options runs its requests through this class."""
+        return (
+            calls.async_text is not None
+            and callable(getattr(opts.store, "read_parts", None))
+            and calls.keeps_deadline
+            and calls.timeout is not None
+            and _lean_configuration(opts, calls, backend, fixed_cookie)
+        )
+
+    def begin(
+        self, req: SessionRequest, res: SessionResponse, next: Callable[..., Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
+        record from the store's ``read_parts``."""
+        header = req.get("cookie")
+        memo = self.backend.memo
+        sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
+        replaced = self.store.__dict__
+        if not sid or "get" in replaced or "read_parts" in replaced:
+            return RequestSession.begin(self, req, res, next)
+        self.attach(req, res, sid)
+        return self.load_parts(req, sid, next)
+
+    async def load_parts(self, req: SessionRequest, sid: str, next: Callable[..., Any]) -> None:
+        """:meth:`RequestSession.load` through the store's ``read_parts``, within the
+        deadline the store keeps."""
+        calls = self.calls
+        failure = None
+        token = calls.tell_deadline(calls.timeout)  # type: ignore[arg-type]  # serves()
+        try:
+            found = await self.store.read_parts(sid)
+        except FileNotFoundError:  # no such session, as express-session reads ENOENT
+            found = None
+        except Exception as exc:  # a failing store or a corrupt record: an error, never a
+            failure = calls.failure("get", exc)  # silent new session
+        finally:
+            forget_deadline(token)
+        if failure is not None:
+            next(failure)
+            return
+        try:
+            if type(found) is tuple:  # the record as its cookie's and data's JSON
+                cookie_text, data_text = found
+                self.inflate_parts(req, sid, cookie_text, data_text)
+            elif found:
+                self.inflate(found)
+            else:
+                self.generate()
+        except Exception as exc:  # as in RequestSession.load()
+            next(exc)
+            return
+        next()
+
+    def write_text(
+        self, sess: Session, data_text: str, data: dict[str, Any]
+    ) -> Awaitable[None] | None:
+        """:meth:`RequestSession.write_text` through the store's ``write_text``, its
+        record's parts handed over too."""
+        replaced = self.store.__dict__
+        if (
+            "merge" in replaced
+            or "write_text" in replaced
+            or not data_text.startswith("{")
+            or "cookie" in data
+            or META_KEY in data
+        ):
+            return RequestSession.write_text(self, sess, data_text, data)
+        self.saved_hash = data_text
+        cookie_text, expires = _cookie_json(sess)
+        record = record_text(cookie_text, data_text, None)
+        return self.write_parts(sess.id, record, expires, (cookie_text, data_text))
+
+    async def write_parts(
+        self, sid: str, record: str, expires: int | None, parts: tuple[str, str]
+    ) -> None:
+        """:meth:`RequestSession.write_later` of ``record`` (put together from ``parts``),
+        within the deadline the store keeps."""
+        calls = self.calls
+        token = calls.tell_deadline(calls.timeout)  # type: ignore[arg-type]  # serves()
+        try:
+            written = await self.store.write_text(
+                sid, record, expires=expires, meta=None, create=self.stored_id != sid,
+                parts=parts,
+            )  # fmt: skip
+        except Exception as exc:
+            raise calls.failure("merge", exc)  # noqa: B904  # the cause is failure()'s
+        finally:
+            forget_deadline(token)
+        if not written:
+            log.info(NOT_SAVED_AGAIN)
+        self.stored_id = sid
+
+
 class SessionHash:
     """The snapshot of one session's data at one decision point (:meth:`RequestSession.snapshot`,
     its JSON), computed on first use.
@@ -921,6 +1031,28 @@ class SessionHash:
         if self.value is None:
             self.value = RequestSession.snapshot(self.session)
         return self.value
+
+
+def _lean_configuration(
+    opts: SessionOptions,
+    calls: StoreCalls,
+    backend: Backend,
+    fixed_cookie: CookieOptions | None,
+) -> bool:
+    """Whether the options are the lean classes' configuration, whatever the store: the
+    cookie signed with ``session()``'s own secrets, no lifetime limits,
+    ``concurrency="last-write"``, ``unset="keep"``, neither ``rolling`` nor a cookie option
+    that is a function."""
+    return (
+        isinstance(backend, ServerBackend)
+        and backend.memo is not None
+        and backend.memo.secrets == opts.secrets
+        and not calls.merge_keys
+        and not opts.lifetime.enabled
+        and not opts.rolling
+        and opts.unset == "keep"
+        and fixed_cookie is not None
+    )
 
 
 def record_text(cookie: str, data: str, meta: dict[str, Any] | None) -> str:

@@ -68,6 +68,9 @@ SCAN_COUNT = 100
 POOL_SIZE = 100
 #: Longest pause (seconds) between two attempts of a WATCH merge that met a conflict.
 MAX_BACKOFF = 0.05
+#: Sessions whose written text (and the parts it was put together from) RedisStore
+#: remembers for the loads that follow (read_parts); the table is cleared when full.
+WRITTEN_TEXTS = 1024
 
 
 def _as_busy(store: Any, operation: str, exc: Exception) -> SessionStoreBusy | None:
@@ -214,6 +217,11 @@ class RedisStore(Store):
         self.pool_size = pool_size
         self.pool_timeout = pool_timeout
         self._script_shas: dict[str, str] = {}  # each script's SHA1 once Redis has it
+        # By id: the text write_text last stored from its cookie's and data's JSON (as
+        # bytes, as GET returns it) and those two texts. A hint only: read_parts hands the
+        # parts out when GET returns that very text, which is a function of them
+        # (middleware.record_text), whoever wrote it; any other text is parsed.
+        self._written: dict[str, tuple[bytes, tuple[str, str]]] = {}
 
     async def aclose(self) -> None:
         """Close the connections of a client this store made from a URL.
@@ -246,15 +254,33 @@ class RedisStore(Store):
         """``GET prefix+sid``, parsed; ``None`` when missing."""
         # What _store_call does, in this one coroutine: every request with a cookie makes
         # this call, and each coroutine around it costs its creation and every resumption.
-        key = self.prefix + sid
         try:
-            if self._gate is None:
-                raw = await self.client.get(key)
-            else:
-                raw = await self._gated(self.client.get, key)
+            raw = await self._send_get(self.prefix + sid)
         except Exception as exc:
             _raise_as_busy(self, "get", exc)
         return None if raw is None else load_record(self.serializer, raw, "RedisStore")
+
+    async def read_parts(self, sid: str) -> SessionRecord | tuple[str, str] | None:
+        """:meth:`get`, except that the text :meth:`write_text` stored from ``parts`` comes
+        back as those two texts (its cookie's JSON and its data's), unparsed, while the key
+        holds exactly that text; any other text is parsed as :meth:`get` parses it."""
+        try:
+            raw = await self._send_get(self.prefix + sid)
+        except Exception as exc:
+            _raise_as_busy(self, "get", exc)
+        if raw is None:
+            return None
+        known = self._written.get(sid)
+        if known is not None and known[0] == raw:
+            return known[1]
+        return load_record(self.serializer, raw, "RedisStore")
+
+    def _send_get(self, key: str) -> Awaitable[Any]:
+        """``GET key``, within the call gate when there is one (not a coroutine itself: the
+        client's awaitable is returned as it is)."""
+        if self._gate is None:
+            return self.client.get(key)
+        return self._gated(self.client.get, key)
 
     async def _gated(self, send: Callable[..., Awaitable[T]], *args: Any) -> T:
         """``send(*args)`` within the call gate (Cluster and Sentinel clients)."""
@@ -373,10 +399,13 @@ class RedisStore(Store):
         expires: int | None,
         meta: dict[str, Any] | None,
         create: bool,
+        parts: tuple[str, str] | None = None,
     ) -> bool:
         """``merge(sid, SessionPatch.whole(record, create=create))`` for the record whose
         JSON is ``text`` (store.AsyncTextRecords): one script that stores ``text`` as it is,
-        with connect-redis's key and TTL."""
+        with connect-redis's key and TTL. ``parts``: the JSON of the record's cookie and of
+        its data, which ``text`` (a record without metadata) was put together from, handed
+        out by :meth:`read_parts` while the key holds ``text``."""
         if self.serializer is not JSON or callable(self.ttl):  # merge's optimistic path
             return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
         ttl = None
@@ -402,7 +431,16 @@ class RedisStore(Store):
             _raise_as_busy(self, "merge", exc)
         if int(result) == KEEPS_META:  # the stored metadata stays: spliced in by a merge
             return await self.merge(sid, SessionPatch.whole(JSON.loads(text), create=create))
+        if parts is not None and int(result) == 1 and (ttl is None or ttl > 0):
+            self._remember(sid, text, parts)  # stored as it is (a TTL <= 0 deleted it)
         return self._script_result(result)
+
+    def _remember(self, sid: str, text: str, parts: tuple[str, str]) -> None:
+        """Remember that ``text``, stored for ``sid``, was put together from ``parts``."""
+        written = self._written
+        if len(written) >= WRITTEN_TEXTS:
+            written.clear()
+        written[sid] = (text.encode("utf-8"), parts)
 
     async def _merge_by_watch(self, sid: str, patch: SessionPatch) -> bool:
         from redis.exceptions import WatchError

@@ -152,12 +152,11 @@ class StoreCalls:
                 else:
                     try:
                         if kept:  # the store's own timer fails the call past the deadline
-                            loop = asyncio.get_running_loop()
-                            token = CALL_DEADLINE.set(loop.time() + self.timeout)
+                            token = self.tell_deadline(self.timeout)
                             try:
                                 result = await call
                             finally:
-                                _forget_deadline(token)
+                                forget_deadline(token)
                         elif not _COUNTED_CANCELS:  # Python 3.10
                             result = await asyncio.wait_for(call, self.timeout)
                         else:
@@ -177,6 +176,29 @@ class StoreCalls:
         if saves and not result:
             log.info(NOT_SAVED_AGAIN)
         return result
+
+    @staticmethod
+    def tell_deadline(timeout: float) -> contextvars.Token[float | None]:
+        """Tell the store the deadline of the call about to be made, ``timeout`` seconds
+        from now (:data:`~expresspy.session.store.CALL_DEADLINE`, for a store that keeps
+        deadlines); the token to :func:`forget_deadline` it with once the call is over."""
+        return CALL_DEADLINE.set(asyncio.get_running_loop().time() + timeout)
+
+    def failure(self, operation: str, exc: Exception) -> Exception:
+        """What :meth:`bounded` raises when the store's ``operation``, whose deadline the
+        store keeps (:meth:`tell_deadline`), failed with ``exc``: the session error of a call
+        past its deadline (503) or of a store that cannot be reached (503, caused by
+        ``exc``), else ``exc`` itself."""
+        if isinstance(exc, asyncio.TimeoutError):
+            assert self.timeout is not None
+            timeout = SessionStoreTimeout(operation, self.timeout)
+            timeout.__suppress_context__ = True  # as ``raise ... from None``
+            return timeout
+        if isinstance(exc, self.unavailable):
+            unavailable = SessionStoreUnavailable(operation)
+            unavailable.__cause__ = exc
+            return unavailable
+        return exc
 
     def coroutine_function(self, method: Any) -> bool:
         """``inspect.iscoroutinefunction(method)``, remembered for the store's own methods.
@@ -320,7 +342,7 @@ class StoreCalls:
         await self.call("merge", sid, patch)
 
 
-def _forget_deadline(token: contextvars.Token[float | None]) -> None:
+def forget_deadline(token: contextvars.Token[float | None]) -> None:
     """Undo the ``CALL_DEADLINE.set`` that gave ``token``."""
     try:
         CALL_DEADLINE.reset(token)
