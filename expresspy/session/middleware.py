@@ -815,24 +815,13 @@ class LeanRequestSession(RequestSession):
     ) -> Awaitable[None] | None:
         """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
         record from the store's parts."""
-        # `req.get("cookie")` without its method: the lookup on `req` passes Request's
-        # __getattr__ hook, and `get`'s checks are for names it is given (this one is fixed).
-        header = req.headers.get("cookie")
-        memo = self.backend.memo
-        sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
+        sid = self.signed_id(req)
         store = self.store
         if not sid or "get" in store.__dict__:  # no such cookie, or get() replaced
             return super().begin(req, res, next)
         self.attach(req, res, sid)
         try:
-            found = store.read_parts_now(sid)
-            if type(found) is tuple:  # the record as its cookie's and data's JSON
-                cookie_text, data_text = found
-                self.inflate_parts(req, sid, cookie_text, data_text)
-            elif found:
-                self.inflate(found)
-            else:
-                self.generate()
+            self.take_found(req, sid, store.read_parts_now(sid))
         except WouldWait:  # the store would have to wait for this one: its coroutine does
             return self.load(next)
         except Exception as exc:  # as in RequestSession.load()
@@ -840,6 +829,29 @@ class LeanRequestSession(RequestSession):
             return None
         next()
         return None
+
+    def signed_id(self, req: SessionRequest) -> str | None:
+        """The session id of the request's signed cookie, or None (no cookie, not signed
+        with ``session()``'s secrets)."""
+        # `req.get("cookie")` without its method: the lookup on `req` passes Request's
+        # __getattr__ hook, and `get`'s checks are for names it is given (this one is fixed).
+        header = req.headers.get("cookie")
+        if not header:
+            return None
+        return self.backend.memo.signed_cookie(header, self.opts.name)  # type: ignore[union-attr]
+
+    def take_found(
+        self, req: SessionRequest, sid: str, found: SessionRecord | tuple[str, str] | None
+    ) -> None:
+        """The session of what the store found for ``sid``: its record as its cookie's and
+        data's JSON (a tuple), a record, or nothing (a new session)."""
+        if type(found) is tuple:
+            cookie_text, data_text = found
+            self.inflate_parts(req, sid, cookie_text, data_text)
+        elif found:
+            self.inflate(found)  # type: ignore[arg-type]  # a record, not a tuple
+        else:
+            self.generate()
 
     def before_finish(self) -> Awaitable[None] | None:
         """:meth:`RequestSession.before_finish`, without the checks this configuration
@@ -932,9 +944,7 @@ class AsyncLeanRequestSession(LeanRequestSession):
     ) -> Awaitable[None] | None:
         """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
         record from the store's ``read_parts``."""
-        header = req.get("cookie")
-        memo = self.backend.memo
-        sid = memo.signed_cookie(header, self.opts.name) if header else None  # type: ignore[union-attr]
+        sid = self.signed_id(req)
         replaced = self.store.__dict__
         if not sid or "get" in replaced or "read_parts" in replaced:
             return RequestSession.begin(self, req, res, next)
@@ -959,13 +969,7 @@ class AsyncLeanRequestSession(LeanRequestSession):
             next(failure)
             return
         try:
-            if type(found) is tuple:  # the record as its cookie's and data's JSON
-                cookie_text, data_text = found
-                self.inflate_parts(req, sid, cookie_text, data_text)
-            elif found:
-                self.inflate(found)
-            else:
-                self.generate()
+            self.take_found(req, sid, found)
         except Exception as exc:  # as in RequestSession.load()
             next(exc)
             return
