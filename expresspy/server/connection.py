@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import unquote
@@ -225,7 +225,17 @@ class HTTPConnection(asyncio.Protocol):
         if cycle is not None and self._task is None and not cycle.disconnected:
             # Started only now, after every byte at hand was checked: a request whose body is
             # already known to be bad never reaches the app.
-            self._task = _start_task(self.loop, self._run_app(cycle), self._context)
+            # The app call's task, made in this connection's context (a task copies the
+            # context it is made in, so each request starts from a fresh copy).
+            #
+            # Scheduled rather than started eagerly (Python 3.12's eager_start), although that
+            # would save a trip through the loop's ready queue per request: under concurrent
+            # load the loop then parses every request that arrived, then runs every app call,
+            # then writes, each phase's code and data staying hot in the CPU caches, and that
+            # won more than the trip costs (hello world, 50 connections, measured on a 2-core
+            # Xeon VM: +24% req/s with h11, +34% with httptools; equal at 1 connection). See
+            # docs/performance.md.
+            self._task = self._context.run(self.loop.create_task, self._run_app(cycle))
 
     def _process_next(self) -> None:
         if not self._closed and self._cycle is None:
@@ -241,13 +251,15 @@ class HTTPConnection(asyncio.Protocol):
                 return
             if type(event) is bytes:
                 self._on_body(event)
-            elif event is END_OF_BODY:
-                assert self._cycle is not None
-                self._cycle.end_body()
-                self._timer.disarm()
             elif event is NEED_DATA:
                 return
-            elif event is PAUSED:
+            elif event is END_OF_BODY or event is PAUSED:
+                if event is END_OF_BODY:
+                    assert self._cycle is not None
+                    self._cycle.end_body()
+                    self._timer.disarm()
+                    # The parser is paused now: its next event would be PAUSED, which is
+                    # acted on here at once instead of asking for it.
                 # Pipelined bytes wait for the response in flight; do not let them pile up.
                 if parser.buffered > self._config.flow_high_water:
                     self._pause_reading()
@@ -610,22 +622,6 @@ class HTTPConnection(asyncio.Protocol):
             self._on_failure(ProtocolFailure(408, "Request body not received in time"))
         else:
             self._close()
-
-
-def _start_task(
-    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None], context: contextvars.Context
-) -> asyncio.Task[None]:
-    """A task for the request's app call, scheduled, with a copy of `context` (a task copies
-    the context it is made in).
-
-    Scheduled rather than started eagerly (Python 3.12's eager_start), although that would save
-    a trip through the loop's ready queue per request: under concurrent load the loop then
-    parses every request that arrived, then runs every app call, then writes, each phase's
-    code and data staying hot in the CPU caches, and that won more than the trip costs
-    (hello world, 50 connections, measured on a 2-core Xeon VM: +24% req/s with h11, +34% with
-    httptools; equal at 1 connection). See docs/performance.md.
-    """
-    return context.run(loop.create_task, coro)
 
 
 IDLE_GRACE = 1.0

@@ -289,8 +289,19 @@ class RequestCycle:
             return
         if not self.response_started:
             raise InvalidResponse("http.response.body before http.response.start")
-        out = b"" if self._head_written else self._head_bytes(len(body), more)
-        out += self._frame(body)
+        if self._head_written:
+            out = self._frame(body)
+        else:
+            out = self._head_bytes(len(body), more)
+            if not more and self._framing == _LENGTH:
+                # The whole body in the first message: the head just declared its length
+                # (``_head_bytes`` makes it so), so _frame and _finish_bytes have nothing to
+                # check. The usual response, spared their two calls.
+                self.body_sent += len(body)
+                self._owner.write(out + body)
+                self._complete()
+                return
+            out += self._frame(body)
         if not more:
             out += self._finish_bytes()
         if out:

@@ -36,7 +36,9 @@ from .protocol import (
 __all__ = ["HttptoolsParser"]
 
 # h11's request-line grammar (RFC 9112 §3): token SP visible-ASCII target SP HTTP-version.
-_REQUEST_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP/([0-9]\.[0-9])")
+# Matched with its CRLF from the head's start: neither part can hold a CR or LF, so the match
+# ends at the first CRLF, and no search for it is needed.
+_REQUEST_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP/([0-9]\.[0-9])\r\n")
 _LLHTTP_LINE = b"GET / HTTP/1.1"
 # llhttp reads only header lines here (the request line is ours), so what it refuses is one;
 # its own message goes to the debug log, as h11's does.
@@ -78,10 +80,10 @@ class HttptoolsParser(HeadFramingParser):
         self._fields = _Fields()
 
     def _parse_head(self, head: bytes) -> RequestHead:
-        line_end = head.find(b"\r\n")
-        line = _REQUEST_LINE.fullmatch(head, 0, line_end)
+        line = _REQUEST_LINE.match(head)
         if line is None:
             raise ProtocolFailure(400, "Invalid request line")
+        line_end = line.end() - 2
         method, target, raw_version = line.groups()
         version = raw_version.decode("ascii")
         raw = self._fields.raw

@@ -521,6 +521,12 @@ class H11ConnectionParser(_H11Reading):
         return self._end_of_body()
 
 
+# The fields make_head reads (see its loop).
+_HEAD_FIELDS: Final = frozenset(
+    (b"content-length", b"transfer-encoding", b"connection", b"expect", b"upgrade")
+)
+
+
 def make_head(
     method: bytes, target: bytes, version: str, headers: list[tuple[bytes, bytes]]
 ) -> RequestHead:
@@ -534,6 +540,8 @@ def make_head(
     connection = b""
     upgrade = False
     for name, value in headers:
+        if name not in _HEAD_FIELDS:
+            continue  # most fields: one set lookup instead of five comparisons
         if name == b"content-length":
             content_length = int(value)
         elif name == b"transfer-encoding":
