@@ -860,6 +860,30 @@ class LeanRequestSession(RequestSession):
             return super().before_finish()
         return self.end(self._req())  # alive: the response is not sent yet
 
+    def end(self, req: SessionRequest) -> Awaitable[None] | None:
+        """:meth:`RequestSession.end` of the usual session: the one loaded for the id the
+        client sent, still under that id, its stored cookie unread (``touch()`` changes
+        nothing of it). Its decisions, as :func:`decisions.should_save` and
+        :func:`decisions.should_touch` make them for that session: saved when its data's
+        snapshot differs from the one last saved (or loaded), else touched. Any other
+        session takes :meth:`RequestSession.end`."""
+        sess = req.__dict__.get("session")
+        sid = req.session_id
+        if sess is None or self.touched or sid != self.cookie_id or sid != self.original_id:
+            return super().end(req)
+        cookie = sess._cookie
+        if type(cookie) is not StoredCookie or sess.id != sid:
+            return super().end(req)
+        data = sess._data
+        try:
+            now = JSON.dumps(data)
+        except (TypeError, ValueError):  # its unique snapshot, saved and failing there
+            return super().end(req)
+        self.touched = True
+        if now == self.saved_hash:  # isSaved (the same id): not saved, touched
+            return self.calls.touch(sid, self.record(sess))
+        return self.write_parts(sess, sid, cookie.json, None, now, data)
+
     def on_headers(self, res: Any) -> None:
         """:meth:`RequestSession.on_headers`; nothing to do for the session of the id the
         client sent, its stored cookie (no expiry) unread."""
@@ -877,17 +901,24 @@ class LeanRequestSession(RequestSession):
         self, sess: Session, data_text: str, data: dict[str, Any]
     ) -> Awaitable[None] | None:
         """:meth:`RequestSession.write_text` to the store's parts, written to directly."""
-        store = self.store
-        if (
-            "merge" in store.__dict__
-            or not data_text.startswith("{")
-            or "cookie" in data
-            or META_KEY in data
-        ):
-            return super().write_text(sess, data_text, data)
-        self.saved_hash = data_text
-        sid = sess.id
         cookie_text, expires = _cookie_json(sess)
+        return self.write_parts(sess, sess.id, cookie_text, expires, data_text, data)
+
+    def write_parts(
+        self,
+        sess: Session,
+        sid: str,
+        cookie_text: str,
+        expires: int | None,
+        data_text: str,
+        data: dict[str, Any],
+    ) -> Awaitable[None] | None:
+        """:meth:`write_text` of ``sess`` (whose id is ``sid``), its cookie's JSON and
+        expiry (:func:`_cookie_json`) known."""
+        if not self.parts_fit(data_text, data):
+            return super().write_text(sess, data_text, data)
+        store = self.store
+        self.saved_hash = data_text
         record = record_text(cookie_text, data_text, None)
         # The store's own writes (MemoryStore's, SQLiteStore's), which never fail for want of
         # a back end
@@ -906,6 +937,17 @@ class LeanRequestSession(RequestSession):
             log.info(NOT_SAVED_AGAIN)
         self.stored_id = sid
         return None
+
+    def parts_fit(self, data_text: str, data: dict[str, Any]) -> bool:
+        """Whether the record can go to the store as its cookie's and data's JSON: the
+        store's ``merge`` is its own, and the data is an object without the record's
+        reserved keys."""
+        return (
+            "merge" not in self.store.__dict__
+            and data_text.startswith("{")
+            and "cookie" not in data
+            and META_KEY not in data
+        )
 
 
 class AsyncLeanRequestSession(LeanRequestSession):
@@ -975,26 +1017,24 @@ class AsyncLeanRequestSession(LeanRequestSession):
             return
         next()
 
-    def write_text(
-        self, sess: Session, data_text: str, data: dict[str, Any]
+    def write_parts(
+        self,
+        sess: Session,
+        sid: str,
+        cookie_text: str,
+        expires: int | None,
+        data_text: str,
+        data: dict[str, Any],
     ) -> Awaitable[None] | None:
-        """:meth:`RequestSession.write_text` through the store's ``write_text``, its
+        """:meth:`LeanRequestSession.write_parts` through the store's ``write_text``, its
         record's parts handed over too."""
-        replaced = self.store.__dict__
-        if (
-            "merge" in replaced
-            or "write_text" in replaced
-            or not data_text.startswith("{")
-            or "cookie" in data
-            or META_KEY in data
-        ):
+        if "write_text" in self.store.__dict__ or not self.parts_fit(data_text, data):
             return RequestSession.write_text(self, sess, data_text, data)
         self.saved_hash = data_text
-        cookie_text, expires = _cookie_json(sess)
         record = record_text(cookie_text, data_text, None)
-        return self.write_parts(sess.id, record, expires, (cookie_text, data_text))
+        return self.save_parts(sid, record, expires, (cookie_text, data_text))
 
-    async def write_parts(
+    async def save_parts(
         self, sid: str, record: str, expires: int | None, parts: tuple[str, str]
     ) -> None:
         """:meth:`RequestSession.write_later` of ``record`` (put together from ``parts``),

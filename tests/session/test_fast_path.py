@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from expresspy import express, session
+from expresspy import Application, express, session
 from expresspy.cookies import SignatureMemo, sign, unsign
 from expresspy.session import MemoryStore
 from expresspy.session.store import JSON, text_records_of
@@ -252,3 +252,47 @@ def test_a_stored_cookie_read_by_the_handler_is_the_cookie_of_the_general_path()
         "json": {"originalMaxAge": None, "expires": None, "httpOnly": True, "path": "/"},
         "expires": True,
     }
+
+
+def test_the_usual_sessions_end_decides_as_the_general_path() -> None:
+    """LeanRequestSession.end's own decisions (saved when changed, touched when not) and
+    each session it hands back (regenerated, unserialisable data): the same responses and
+    stored records as the general path's."""
+
+    def app_for(store: MemoryStore, ids: Iterator[str]) -> Application:
+        app: Application = _counter_app(store, ids)
+
+        @app.get("/regenerate")
+        def regenerate(req: Any, res: Any) -> None:
+            def then(err: Any) -> None:
+                req.session.views = 100
+                res.send("regenerated")
+
+            req.session.regenerate(then)
+
+        @app.get("/change/:how")
+        def change(req: Any, res: Any) -> None:
+            if req.params["how"] == "unset":
+                req.session = None
+            else:
+                req.session.bad = float("nan")  # no JSON: the save fails the request
+            res.send(req.params["how"])
+
+        return app
+
+    def run(store: MemoryStore) -> list[Any]:
+        client = agent(app_for(store, iter(["sid-1", "sid-2"])), server=True)
+        seen: list[Any] = []
+        paths = ("/", "/read", "/read", "/regenerate", "/", "/change/nan", "/read", "/change/unset")
+        for path in (*paths, "/"):
+            response = client.get(path)
+            # (an error page shows its traceback, which names each path's own frames)
+            seen.append((path, response.status, response.text if response.status == 200 else None))
+            seen.append(response.headers.get("set-cookie") is not None)
+            seen.append(dict(store.sessions))
+        return seen
+
+    fast, general = run(MemoryStore()), run(GeneralMemoryStore())
+    assert fast == general
+    assert fast[-1].keys() == {"sid-2"}  # regenerate destroyed sid-1
+    assert json.loads(fast[-1]["sid-2"])["views"] == 102
