@@ -525,14 +525,7 @@ class SQLiteStore(Store):
         return True
 
     def _write_text_behind_ours(
-        self,
-        db: sqlite3.Connection,
-        sid: str,
-        text: str,
-        expiry: int,
-        has_meta: bool,
-        create: bool,
-        parts: tuple[str, str] | None = None,
+        self, db: sqlite3.Connection, sid: str, text: str, expiry: int, has_meta: bool, *rest: Any
     ) -> bool:
         """:meth:`_write_text` in the worker thread for a write that found SQLite's lock taken
         while this store's own worker held it (a checkpoint, or another such write): first
@@ -541,10 +534,11 @@ class SQLiteStore(Store):
         each wait for the GIL in this thread, and under load the loop's writes meeting that
         lock took the thread in turn, each one a transaction again (docs/performance.md,
         branch sqlite-time). A write that found another process's lock takes the
-        transaction, as before."""
+        transaction, as before. ``rest``: the ``create`` and ``parts`` of :meth:`_write_text`."""
         self._verified.pop(sid, None)  # whatever it was, the row will not hold it
         if not self._swap_read_row(db, sid, text, expiry, has_meta):
-            return self._write_text(db, sid, text, expiry, has_meta, create, parts)
+            return self._write_text(db, sid, text, expiry, has_meta, *rest)
+        parts = rest[1] if len(rest) > 1 else None
         if parts is not None:  # the row holds ``text``, put together from ``parts``
             self._remember(sid, (text, False, parts))
         return True
