@@ -23,6 +23,7 @@ import pytest
 
 from expresspy import express, session
 from expresspy.session import SQLiteStore
+from expresspy.session.patch import META_KEY
 from expresspy.session.sqlite import CHECKPOINT_WRITES
 from expresspy.testing import request
 
@@ -231,3 +232,51 @@ def test_merges_from_several_processes_on_their_loops_lose_nothing(path: Path) -
     store.close()
     assert record is not None
     assert set(record) - {"cookie"} == {f"p{n}-{i}" for n in range(4) for i in range(50)}
+
+
+async def write_behind_our_worker(store: SQLiteStore, sid: str, text: str) -> bool:
+    """``store.write_text(sid, text)`` (no metadata, not creating) started while another
+    connection holds SQLite's write lock and the store's own worker holds the store's lock
+    (as during a checkpoint), both released once the write waits in the worker thread."""
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store._lock.acquire()
+    write = asyncio.ensure_future(
+        store.write_text(sid, text, expires=None, meta=None, create=False)
+    )
+    try:
+        await asyncio.sleep(0.2)  # tried on the loop, found locked, handed to the thread
+        assert not write.done()
+    finally:
+        store._lock.release()
+        await asyncio.sleep(0.1)  # the thread reads the row and waits for SQLite's lock
+        holder.execute("COMMIT")
+        holder.close()
+    return await write
+
+
+def test_a_write_behind_the_stores_own_worker_is_one_swap_with_the_transactions_outcome(
+    path: Path,
+) -> None:
+    async def work() -> None:
+        loop_thread = threading.get_ident()
+        store = SQLiteStore(path, prune_interval=None)
+        meta = {"created": 1, "accessed": 2}
+        await store.set("a", RECORD)
+        await store.set("m", {**RECORD, META_KEY: meta})
+        trace = Trace(store)
+        # the row as read now is replaced in one statement, no transaction in the thread
+        assert await write_behind_our_worker(store, "a", '{"cookie":{},"n":2}')
+        assert await store.get("a") == {"cookie": {}, "n": 2}
+        workers = trace.threads_of("UPDATE sessions SET sess") - {loop_thread}
+        assert workers and not workers & trace.threads_of("BEGIN IMMEDIATE")
+        # stored metadata the record lacks: the transaction, which keeps it
+        assert await write_behind_our_worker(store, "m", '{"cookie":{},"n":3}')
+        assert await store.get("m") == {"cookie": {}, "n": 3, META_KEY: meta}
+        # a destroyed session is not created again (its destroy wins)
+        await store.destroy("a")
+        assert not await write_behind_our_worker(store, "a", '{"cookie":{},"n":4}')
+        assert await store.get("a") is None
+        store.close()
+
+    asyncio.run(work())
