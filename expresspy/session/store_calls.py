@@ -146,31 +146,24 @@ class StoreCalls:
         around it.
         """
         try:
-            try:
-                if self.timeout is None or self.never_blocks:
+            if self.timeout is None or self.never_blocks:
+                result = await call
+            elif kept:  # the store's own timer fails the call past the deadline
+                token = self.tell_deadline(self.timeout)
+                try:
                     result = await call
-                else:
-                    try:
-                        if kept:  # the store's own timer fails the call past the deadline
-                            token = self.tell_deadline(self.timeout)
-                            try:
-                                result = await call
-                            finally:
-                                forget_deadline(token)
-                        elif not _COUNTED_CANCELS:  # Python 3.10
-                            result = await asyncio.wait_for(call, self.timeout)
-                        else:
-                            # A deadline on this task (wait_for would run the call in a task
-                            # of its own), under the one timer of this middleware's calls
-                            result = await self.deadlines().bound(call)
-                    except asyncio.TimeoutError:
-                        raise SessionStoreTimeout(operation, self.timeout) from None
-            except self.unavailable as exc:
-                raise SessionStoreUnavailable(operation) from exc
-        except FileNotFoundError:  # no such session, as express-session reads ENOENT
-            if not lookup:
-                raise
-            return cast(T, None)
+                finally:
+                    forget_deadline(token)
+            elif not _COUNTED_CANCELS:  # Python 3.10
+                result = await asyncio.wait_for(call, self.timeout)
+            else:
+                # A deadline on this task (wait_for would run the call in a task of its own),
+                # under the one timer of this middleware's calls
+                result = await self.deadlines().bound(call)
+        except Exception as exc:
+            if lookup and isinstance(exc, FileNotFoundError):  # no such session, as
+                return cast(T, None)  # express-session reads ENOENT
+            raise self.failure(operation, exc)  # noqa: B904  # failure() sets the cause
         if lookup and not result:
             return cast(T, None)
         if saves and not result:
@@ -185,12 +178,15 @@ class StoreCalls:
         return CALL_DEADLINE.set(asyncio.get_running_loop().time() + timeout)
 
     def failure(self, operation: str, exc: Exception) -> Exception:
-        """What :meth:`bounded` raises when the store's ``operation``, whose deadline the
-        store keeps (:meth:`tell_deadline`), failed with ``exc``: the session error of a call
-        past its deadline (503) or of a store that cannot be reached (503, caused by
-        ``exc``), else ``exc`` itself."""
-        if isinstance(exc, asyncio.TimeoutError):
-            assert self.timeout is not None
+        """What a store call that failed with ``exc`` raises (:meth:`bounded`, and the lean
+        path's own calls): the session error of a call past its deadline (503; a
+        ``TimeoutError`` while a deadline applies) or of a store that cannot be reached (503,
+        caused by ``exc``), else ``exc`` itself."""
+        if (
+            isinstance(exc, asyncio.TimeoutError)
+            and self.timeout is not None
+            and not self.never_blocks
+        ):
             timeout = SessionStoreTimeout(operation, self.timeout)
             timeout.__suppress_context__ = True  # as ``raise ... from None``
             return timeout
