@@ -593,9 +593,8 @@ class RequestSession:
         sess = req.__dict__.get("session")
         if sess is None:
             return None
-        if not self.touched:  # touch_once: sess.touch(), inline (see below)
-            if type(sess._cookie) is not StoredCookie:
-                sess.cookie.reset_max_age()
+        if not self.touched:  # touch_once, with the session at hand
+            type(sess).touch(sess)  # from its class: a read on the session passes its hook
             self.touched = True
         sid = req.session_id
         if not isinstance(sid, str):  # neither saved nor touched (should_save/should_touch)
@@ -603,9 +602,9 @@ class RequestSession:
         # One snapshot for both decisions and the save: nothing runs between here and the
         # save recording it, so the data cannot change in between. Taken now, not when a
         # decision first reads it: a save or a touch, which every request ends in but a
-        # rare few, needs it anyway. The slots are read directly, not through `data()` and
-        # `touch()`: each method looked up on a session passes its __getattr__ hook and
-        # makes a bound method (docs/performance.md).
+        # rare few, needs it anyway. The data's slot is read directly, not through `data()`:
+        # each method looked up on a session passes its __getattr__ hook and makes a bound
+        # method (docs/performance.md).
         data = sess._data
         try:
             now = JSON.dumps(data)
