@@ -524,38 +524,22 @@ class SQLiteStore(Store):
             self._remember(sid, (text, False, parts))
         return True
 
-    def _write_text_behind_ours(
-        self, db: sqlite3.Connection, sid: str, text: str, expiry: int, has_meta: bool, *rest: Any
-    ) -> bool:
+    def _write_text_behind_ours(self, db: sqlite3.Connection, sid: str, *args: Any) -> bool:
         """:meth:`_write_text` in the worker thread for a write that found SQLite's lock taken
-        while this store's own worker held it (a checkpoint, or another such write): first
-        the swap over the row as read now, one statement; the transaction only when that
-        does not apply. Why: the transaction holds SQLite's write lock across statements that
-        each wait for the GIL in this thread, and under load the loop's writes meeting that
-        lock took the thread in turn, each one a transaction again (docs/performance.md,
-        branch sqlite-time). A write that found another process's lock takes the
-        transaction, as before. ``rest``: the ``create`` and ``parts`` of :meth:`_write_text`."""
-        self._verified.pop(sid, None)  # whatever it was, the row will not hold it
-        if not self._swap_read_row(db, sid, text, expiry, has_meta):
-            return self._write_text(db, sid, text, expiry, has_meta, *rest)
-        parts = rest[1] if len(rest) > 1 else None
-        if parts is not None:  # the row holds ``text``, put together from ``parts``
-            self._remember(sid, (text, False, parts))
-        return True
-
-    def _swap_read_row(
-        self, db: sqlite3.Connection, sid: str, text: str, expiry: int, has_meta: bool
-    ) -> bool:
-        """The swap of :meth:`_write_text` over the row as read now: whether it wrote. A row
-        that is not there, or holds metadata that this record must keep, or changed between
-        the read and the swap, is left to the caller (the transaction)."""
+        while this store's own worker held it (a checkpoint, or another such write), with the
+        row as read now taken for the one its load parsed: so the one-statement swap applies
+        over it, and the transaction only when that does not (no row, metadata to keep, or a
+        row changed meanwhile). Why: the transaction holds SQLite's write lock across
+        statements that each wait for the GIL in this thread, and under load the loop's
+        writes meeting that lock took the thread in turn, each one a transaction again
+        (docs/performance.md, branch sqlite-time). A write that found another process's lock
+        takes the transaction, as before."""
         stored = self._fetch_one(db, sid)
         if stored is None:
-            return False
-        current = load_record(self.serializer, stored, "SQLiteStore")
-        if not has_meta and META_KEY in current:
-            return False
-        return bool(db.execute(self._swap_sql, (text, expiry, sid, now_ms(), stored)).rowcount)
+            self._verified.pop(sid, None)
+        else:
+            self._parse(sid, stored)  # remembered as known: whether it holds metadata
+        return self._write_text(db, sid, *args)
 
     def _write_text_checked(
         self,
