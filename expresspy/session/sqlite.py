@@ -65,12 +65,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from os import PathLike
+from time import time_ns
 from typing import Any, TypeVar
 
 from .cookie import now_ms
@@ -201,7 +202,10 @@ class SQLiteStore(Store):
         # it wrote hands out its parts unparsed (VERIFIED_ROWS at most, cleared when full;
         # popped by a write, which puts back what it wrote when it knows its parts).
         self._verified: dict[str, _Known] = {}
-        self._next_prune = time.monotonic() + (prune_interval or 0)
+        # The sweep is due once the wall clock (in ms, read by the statements anyway, so no
+        # clock read of its own) leaves [_pruned, _next_prune): a clock set back also sweeps.
+        self._pruned = self._next_prune = 0.0
+        self._schedule_sweep(now_ms())
         self._sweeping: asyncio.Task[int] | None = None  # sweep or checkpoint, when running
 
     # -- the store contract ----------------------------------------------------------------
@@ -256,14 +260,14 @@ class SQLiteStore(Store):
     def read_now(self, sid: str) -> SessionRecord | None:
         """:meth:`get` when it can run on the loop now (store.TextRecords), else
         :class:`~expresspy.session.store.WouldWait`."""
-        row = self._row_now(sid)
+        row = self._select_now(sid)
         return None if row is None else self._parse(sid, row)
 
     def read_parts_now(self, sid: str) -> SessionRecord | tuple[str, str] | None:
         """:meth:`read_now`, except that a row whose text is the one ``write_text_now`` wrote
         from ``parts`` comes back as those two texts (its cookie's JSON and its data's),
         unparsed (store.TextRecords)."""
-        row = self._row_now(sid)
+        row = self._select_now(sid)
         if row is None:
             return None
         known = self._verified.get(sid)
@@ -271,12 +275,22 @@ class SQLiteStore(Store):
             return known[2]  # the very text written from them: another process left it alone
         return self._parse(sid, row)
 
-    def _row_now(self, sid: str) -> str | None:
-        """The live row's text of ``sid``, read on the loop now, or :class:`WouldWait`."""
-        self._start_maintenance()
+    def _select_now(self, sid: str) -> str | None:
+        """The live row's text of ``sid``, read on the loop now, or :class:`WouldWait`.
+
+        A request's load, with the one clock read its ``SELECT`` needs also telling whether
+        upkeep is due, and the statement run by :meth:`_on_loop` directly (each Python call
+        around the statement cost about 500 instructions: docs/performance.md, branch
+        sqlite-flat)."""
+        now = time_ns() // 1_000_000
+        if (
+            self._unchecked_writes >= CHECKPOINT_WRITES
+            or not self._pruned <= now < self._next_prune
+        ):
+            self._start_maintenance(now)
         if self._loop_db is None:
             raise WouldWait
-        return self._on_loop(self._fetch_one, (sid,))
+        return self._on_loop(self._fetch_one, (sid, now))
 
     def _parse(self, sid: str, row: str) -> SessionRecord:
         """The record stored as ``row``, remembered as known for the save that follows."""
@@ -306,29 +320,42 @@ class SQLiteStore(Store):
         (only for a record without metadata), handed out by :meth:`read_parts_now` while the
         row holds ``text``."""
         has_meta = meta is not None
-        return self._save_now(sid, text, expires, has_meta, create, None if has_meta else parts)
+        return self.write_parts_now(
+            sid, text, None if has_meta else parts, create, expires, has_meta
+        )
 
-    def write_parts_now(self, sid: str, text: str, parts: tuple[str, str], create: bool) -> bool:
-        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
-        (a record whose cookie has no expiry), its arguments passed by position: the usual
-        save of a session request (store.TextRecords)."""
-        return self._save_now(sid, text, None, False, create, parts)
-
-    def _save_now(
+    def write_parts_now(
         self,
         sid: str,
         text: str,
-        expires: int | None,
-        has_meta: bool,
-        create: bool,
         parts: tuple[str, str] | None,
+        create: bool,
+        expires: int | None = None,
+        has_meta: bool = False,
     ) -> bool:
-        """The write of :meth:`write_text_now` on the loop, or :class:`WouldWait`."""
-        if self.serializer is not JSON:  # write_text takes the record apart: the async path
-            raise WouldWait
-        self._start_maintenance()
-        args = (sid, text, self._row_expiry(expires), has_meta, create, parts)
-        return self._write_on_loop(self._write_text, args)
+        """``write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)``
+        (a record whose cookie has no expiry), its arguments passed by position: the usual
+        save of a session request (store.TextRecords). :meth:`write_text_now` passes its
+        ``expires``, and ``has_meta`` (whether the record holds metadata; ``parts`` is None
+        then).
+
+        The one clock read gives the row's new expiry, the swap's ``expires > now`` and
+        whether upkeep is due, and the write runs by :meth:`_on_loop` directly (each Python
+        call around the statement cost about 500 instructions: docs/performance.md, branch
+        sqlite-flat)."""
+        if self.serializer is not JSON or not self._writes_on_loop:
+            raise WouldWait  # write_text takes the record apart, or writes stay in the thread
+        now = time_ns() // 1_000_000
+        if (
+            self._unchecked_writes >= CHECKPOINT_WRITES
+            or not self._pruned <= now < self._next_prune
+        ):
+            self._start_maintenance(now)
+        expiry = now + self.ttl * 1000 if expires is None else expires
+        args = (sid, text, expiry, has_meta, create, parts, now)
+        written = self._on_loop(self._write_text, args)
+        self._unchecked_writes += 1
+        return written
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
@@ -361,7 +388,7 @@ class SQLiteStore(Store):
     async def _read(self, fn: Statement[T], *args: Any) -> T:
         """Run the read ``fn`` on the loop's connection, or in a worker thread when it is
         busy."""
-        self._start_maintenance()
+        self._start_maintenance(now_ms())
         if self._loop_db is not None:
             try:
                 return self._on_loop(fn, args)
@@ -372,7 +399,7 @@ class SQLiteStore(Store):
     async def _write(self, fn: Statement[T], *args: Any) -> T:
         """Run the write ``fn`` on the loop's connection when no one holds the write lock,
         else in a worker thread (which waits for the lock up to ``timeout``)."""
-        self._start_maintenance()
+        self._start_maintenance(now_ms())
         try:
             return self._write_on_loop(fn, args)
         except WouldWait:
@@ -391,18 +418,19 @@ class SQLiteStore(Store):
 
     async def _in_thread(self, fn: Statement[T], *args: Any) -> T:
         """Run ``fn`` in a worker thread (bulk statements, which may take long)."""
-        self._start_maintenance()
+        self._start_maintenance(now_ms())
         return await asyncio.to_thread(self._locked, fn, *args)
 
     def _on_loop(self, fn: Statement[T], args: tuple[Any, ...]) -> T:
         """``fn(loop_db, *args)``, or :class:`WouldWait` when that would wait: the loop's
         connection is in use (by another thread's loop), or SQLite answered "locked" (the
         statement wrote nothing then: ``fn`` rolls its transaction back)."""
-        assert self._loop_db is not None
-        if not self._loop_lock.acquire(blocking=False):
+        db = self._loop_db
+        assert db is not None
+        if not self._loop_lock.acquire(False):  # by position: cheaper than blocking=False
             raise WouldWait
         try:
-            return fn(self._loop_db, *args)
+            return fn(db, *args)
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise WouldWait from error
@@ -416,18 +444,26 @@ class SQLiteStore(Store):
 
     # -- upkeep in the worker thread -------------------------------------------------------
 
-    def _start_maintenance(self) -> None:
+    def _start_maintenance(self, now: int) -> None:
         """Start the periodic sweep, or a checkpoint of the loop's writes, in a worker thread
-        when one is due. The caller does not wait for it: they take turns on the lock."""
+        when one is due at ``now`` (the wall clock in ms). The caller does not wait for it:
+        they take turns on the lock."""
         if self._sweeping is not None:
             return
-        sweep = self.prune_interval is not None and time.monotonic() >= self._next_prune
+        sweep = self.prune_interval is not None and not self._pruned <= now < self._next_prune
         if sweep or self._unchecked_writes >= CHECKPOINT_WRITES:
             if sweep:
-                self._next_prune = time.monotonic() + (self.prune_interval or 0)
+                self._schedule_sweep(now)
             self._unchecked_writes = 0
             self._sweeping = asyncio.ensure_future(asyncio.to_thread(self._maintain, sweep))
             self._sweeping.add_done_callback(self._swept)
+
+    def _schedule_sweep(self, now: int) -> None:
+        """Make the next sweep due ``prune_interval`` after ``now`` (never, without one)."""
+        if self.prune_interval is None:
+            self._pruned, self._next_prune = -math.inf, math.inf
+        else:
+            self._pruned, self._next_prune = now, now + self.prune_interval * 1000
 
     def _swept(self, task: asyncio.Task[int]) -> None:
         self._sweeping = None
@@ -468,8 +504,8 @@ class SQLiteStore(Store):
 
     # -- the statements, on the connection they are given ----------------------------------
 
-    def _fetch_one(self, db: sqlite3.Connection, sid: str) -> str | None:
-        row = db.execute(self._select_sql, (sid, now_ms())).fetchone()
+    def _fetch_one(self, db: sqlite3.Connection, sid: str, now: int | None = None) -> str | None:
+        row = db.execute(self._select_sql, (sid, now_ms() if now is None else now)).fetchone()
         return None if row is None else str(row[0])
 
     def _fetch_all(self, db: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -499,6 +535,7 @@ class SQLiteStore(Store):
         has_meta: bool,
         create: bool,
         parts: tuple[str, str] | None = None,
+        now: int | None = None,
     ) -> bool:
         # _merge of a whole-record patch, without taking the record apart. The usual save is
         # one autocommit statement with the transaction's outcome: over the row its load
@@ -510,7 +547,7 @@ class SQLiteStore(Store):
         verified = self._verified.pop(sid, None)
         if verified is not None:
             swapped = (has_meta or not verified[1]) and db.execute(
-                self._swap_sql, (text, expiry, sid, now_ms(), verified[0])
+                self._swap_sql, (text, expiry, sid, now_ms() if now is None else now, verified[0])
             ).rowcount
         else:
             swapped = create and db.execute(self._insert_sql, (sid, text, expiry)).rowcount
@@ -521,7 +558,10 @@ class SQLiteStore(Store):
             if not written or spliced:
                 return written
         if parts is not None:  # the row holds ``text``, put together from ``parts``
-            self._remember(sid, (text, False, parts))
+            known = self._verified
+            if len(known) >= VERIFIED_ROWS:
+                known.clear()
+            known[sid] = (text, False, parts)
         return True
 
     def _write_text_behind_ours(self, db: sqlite3.Connection, sid: str, *args: Any) -> bool:

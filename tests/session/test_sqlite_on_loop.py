@@ -280,3 +280,30 @@ def test_a_write_behind_the_stores_own_worker_is_one_swap_with_the_transactions_
         store.close()
 
     asyncio.run(work())
+
+
+def test_the_sweep_is_due_by_the_wall_clock_the_loads_read_a_clock_set_back_included(
+    path: Path,
+) -> None:
+    async def work() -> None:
+        store = SQLiteStore(path, prune_interval=3600)
+        with store._lock:
+            store._db.executemany(
+                "INSERT INTO sessions VALUES (?, ?, ?)", ((f"e{i}", "{}", 1) for i in range(5))
+            )
+        await store.set("live", RECORD)
+        assert store.read_now("live") == RECORD
+        assert store._sweeping is None  # the next sweep is an hour away
+        # The wall clock set back to before the last sweep (a clock stepped back): the
+        # schedule no longer holds, and the next load starts a sweep at once.
+        store._pruned = time.time_ns() // 1_000_000 + 600_000
+        assert store.read_now("live") == RECORD
+        assert store._sweeping is not None
+        assert await store._sweeping == 5
+        assert store._pruned <= time.time_ns() // 1_000_000 < store._next_prune
+        assert store._next_prune - store._pruned == 3_600_000
+        rows = sqlite3.connect(path).execute("SELECT sid FROM sessions").fetchall()
+        assert rows == [("live",)]
+        store.close()
+
+    asyncio.run(work())
