@@ -231,7 +231,7 @@ class ServerResponse(Emitter):
             and not self.has_header("Transfer-Encoding")
         ):
             self.set_header("Content-Length", str(len(body)))
-        return self._finish(body)
+        return _finish_response(self, self.req, body)
 
     @property
     def writable_ended(self) -> bool:
@@ -268,35 +268,7 @@ class ServerResponse(Emitter):
 
     def _finish(self, body: bytes, source: BodySource | None = None) -> Any:
         """End the response with `body` (or a body `source` streamed after the headers)."""
-        if self.finished:
-            if source is not None:
-                source.close()
-            raise HeadersSentError()
-        if self._source is not None:
-            self._source.close()
-        req = self.req
-        if req.method == "HEAD":
-            body = b""
-            if source is not None:
-                source.close()
-                source = None
-        self._body = body
-        self._source = source
-        # `_commit_headers` and `_mark_finished`, inline: this runs for every response, and
-        # each method looked up on `res` passes its __getattr__ hook (docs/performance.md).
-        if not self.headers_sent:
-            hooks = self._on_headers
-            if hooks:
-                for hook in reversed(hooks):
-                    hook(self)
-            self.headers_sent = True
-        self.finished = True
-        exchange = req._exchange
-        if exchange._waiter is not None:  # someone waits for the end (`Exchange.trigger`)
-            exchange.trigger()
-        if self._streaming:
-            self._wake_pump()
-        return self
+        return _finish_response(self, self.req, body, source)
 
     def _reset_for_error(self) -> None:
         """Forget an ended response whose before_finish failed (a session save, say), so an
@@ -328,23 +300,6 @@ class ServerResponse(Emitter):
             for hook in reversed(self._on_headers):
                 hook(self)
         self.headers_sent = True
-
-    def _header_list(self) -> list[tuple[bytes, bytes]]:
-        out: list[tuple[bytes, bytes]] = []
-        encoded = _ENCODED.get
-        for name, value in self._headers.items():
-            if isinstance(value, list):
-                key = _NAME_BYTES.get(name) or name.encode("latin-1")
-                out.extend((key, item.encode("latin-1")) for item in value)
-                continue
-            if name == "etag":  # new with each new body: encoded, never looked up or kept
-                out.append((b"etag", value.encode("latin-1")))
-                continue
-            pair = encoded((name, value))
-            if pair is None:
-                pair = _encoded_pair(name, value)
-            out.append(pair)
-        return out
 
     async def _run_before_finish(self) -> None:
         hooks = self._before_finish
@@ -454,7 +409,7 @@ class ServerResponse(Emitter):
                 {
                     "type": "http.response.start",
                     "status": self.status_code,
-                    "headers": self._header_list(),
+                    "headers": _header_list(self._headers),
                 }
             )
             while True:
@@ -505,21 +460,8 @@ class ServerResponse(Emitter):
             if finishing is not None:
                 self._finishing = finishing
                 return False
-        self._respond_whole(respond)
+        _respond_whole(self, respond)
         return True
-
-    def _respond_whole(self, respond: Respond) -> None:
-        try:  # the whole response in one call, written before it returns
-            respond(self.status_code, self._header_list(), self._body)
-        except Exception as exc:  # the client went away, or the server refused the head
-            self._aborted(exc)
-            return
-        # `_run_on_finish` has nothing to do for most responses: no hook, nobody listening
-        # (tested first: `_closed` matters only to those, a read less for the others).
-        if self._on_finish or (
-            (self._listeners is not None or self.req._listeners is not None) and not self._closed
-        ):
-            self._run_on_finish()
 
     async def complete(self) -> None:
         """Send the response and wait until it is fully sent (the app's ASGI entry awaits it
@@ -547,7 +489,7 @@ class ServerResponse(Emitter):
         source, self._source = self._source, None
         respond = self._respond
         if respond is not None and source is None and self._send is self._raw_send:
-            self._respond_whole(respond)
+            _respond_whole(self, respond)
             return
         # The head, then the body or body source (inline: a coroutine less per request).
         try:
@@ -555,7 +497,7 @@ class ServerResponse(Emitter):
                 {
                     "type": "http.response.start",
                     "status": self.status_code,
-                    "headers": self._header_list(),
+                    "headers": _header_list(self._headers),
                 }
             )
             if source is not None:
@@ -587,6 +529,80 @@ class ServerResponse(Emitter):
     @statusCode.setter
     def statusCode(self, value: int) -> None:
         self.status_code = value
+
+
+def _finish_response(
+    res: ServerResponse, req: Request, body: bytes, source: BodySource | None = None
+) -> Any:
+    """`res._finish(body, source)`, for a caller that has read `res.req` (`req`).
+
+    A function, not a method: each method looked up on `res` and each attribute read passes
+    its __getattr__ hook, which Python 3.11 cannot specialise (docs/performance.md).
+    """
+    if res.finished:
+        if source is not None:
+            source.close()
+        raise HeadersSentError()
+    previous = res._source
+    if previous is not None:
+        previous.close()
+    if req.method == "HEAD":
+        body = b""
+        if source is not None:
+            source.close()
+            source = None
+    res._body = body
+    res._source = source
+    # `_commit_headers` and `_mark_finished`, inline (a method lookup each).
+    if not res.headers_sent:
+        hooks = res._on_headers
+        if hooks:
+            for hook in reversed(hooks):
+                hook(res)
+        res.headers_sent = True
+    res.finished = True
+    exchange = req._exchange
+    if exchange._waiter is not None:  # someone waits for the end (`Exchange.trigger`)
+        exchange.trigger()
+    if res._streaming:
+        res._wake_pump()
+    return res
+
+
+def _header_list(headers: dict[str, HeaderValue]) -> list[tuple[bytes, bytes]]:
+    """A response's `headers` as the server takes them: (name, value) bytes pairs, one per
+    line."""
+    out: list[tuple[bytes, bytes]] = []
+    encoded = _ENCODED.get
+    for name, value in headers.items():
+        if isinstance(value, list):
+            key = _NAME_BYTES.get(name) or name.encode("latin-1")
+            out.extend((key, item.encode("latin-1")) for item in value)
+            continue
+        if name == "etag":  # new with each new body: encoded, never looked up or kept
+            out.append((b"etag", value.encode("latin-1")))
+            continue
+        pair = encoded((name, value))
+        if pair is None:
+            pair = _encoded_pair(name, value)
+        out.append(pair)
+    return out
+
+
+def _respond_whole(res: ServerResponse, respond: Respond) -> None:
+    """Send `res`, ended whole, in the server's one call `respond`, then run what its end
+    runs."""
+    try:  # the whole response in one call, written before it returns
+        respond(res.status_code, _header_list(res._headers), res._body)
+    except Exception as exc:  # the client went away, or the server refused the head
+        res._aborted(exc)
+        return
+    # `_run_on_finish` has nothing to do for most responses: no hook, nobody listening
+    # (tested first: `_closed` matters only to those, a read less for the others).
+    if res._on_finish or (
+        (res._listeners is not None or res.req._listeners is not None) and not res._closed
+    ):
+        res._run_on_finish()
 
 
 async def _raise(exc: Exception) -> None:

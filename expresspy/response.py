@@ -32,7 +32,7 @@ from expresspy.http.statuses import STATUS_PHRASES
 from expresspy.http.text import encode_url, escape_html
 from expresspy.js import undefined
 from expresspy.options import duration_ms, option_name
-from expresspy.outgoing import HeadersSentError, ServerResponse
+from expresspy.outgoing import HeadersSentError, ServerResponse, _finish_response
 
 if TYPE_CHECKING:
     from expresspy.application import Application
@@ -244,6 +244,7 @@ class Response(ServerResponse):
         setting), answers 304 when `req.fresh`, and sends no body for HEAD, 204, 205 and 304.
         """
         chunk: Any = body
+        known: dict[str, HeaderValue] | None = None  # `_headers`, when nothing ran since
         if isinstance(chunk, str):
             headers = self._headers
             current = headers.get("content-type")
@@ -255,6 +256,7 @@ class Response(ServerResponse):
                 if self.headers_sent:
                     raise HeadersSentError()
                 headers["content-type"] = set_charset(current, "utf-8")
+                known = headers
             else:
                 self.type("html")
         elif chunk is None:
@@ -270,41 +272,7 @@ class Response(ServerResponse):
             if chunk is UNDEFINED
             else (chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
         )
-        return self._send_data(data)
-
-    def _send_data(self, data: bytes | None) -> Response:
-        headers = self._headers
-        if data is not None:
-            # `_set_known` inline (see `send`): nothing below changes `headers_sent`.
-            sent = self.headers_sent
-            if not headers.get("transfer-encoding"):
-                if sent:
-                    raise HeadersSentError()
-                headers["content-length"] = str(len(data))
-            etag_fn = self.app._etag_fn
-            if etag_fn is not None and not headers.get("etag"):
-                tag = etag_fn(data)
-                if tag and (etag_fn is weak_etag or etag_fn is strong_etag):
-                    if sent:
-                        raise HeadersSentError()
-                    headers["etag"] = tag  # hex digits and base64: nothing to check
-                elif tag:
-                    self.set_header("ETag", tag)  # a user's etag function: checked
-        req = self.req
-        asked = req.headers
-        # req.fresh is False without If-None-Match / If-Modified-Since: skip computing it.
-        if ("if-none-match" in asked or "if-modified-since" in asked) and req.fresh:
-            self.status_code = 304
-        status = self.status_code
-        if status in (204, 304):
-            for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
-                self.remove_header(name)
-            data = b""
-        elif status == 205:
-            self.set_header("Content-Length", "0")
-            self.remove_header("Transfer-Encoding")
-            data = b""
-        return self._finish(data or b"")  # type: ignore[no-any-return]
+        return _send_data(self, data, known)
 
     def json(self, body: Any = UNDEFINED) -> Response:
         """Send `body` as JSON, honouring the `json spaces`, `json replacer`, `json escape`
@@ -384,7 +352,7 @@ class Response(ServerResponse):
         self.status(status)
         encoded = text.encode("utf-8")
         self.set("Content-Length", len(encoded))
-        return self._finish(encoded)  # type: ignore[no-any-return]
+        return _finish_response(self, self.req, encoded)  # type: ignore[no-any-return]
 
     def _negotiate(self, keys: list[str]) -> str | None:
         """res.format's choice among `keys`: sets Vary and Content-Type; None when none fits."""
@@ -556,6 +524,51 @@ class Response(ServerResponse):
                 if found is not MISSING:
                     return found
             raise missing_attribute(self, "res", name)  # why, or a did-you-mean
+
+
+def _send_data(
+    res: Response, data: bytes | None, headers: dict[str, HeaderValue] | None
+) -> Response:
+    """The end of `res.send`: Content-Length, the ETag, 304 for a fresh request, no body
+    where the status has none. `headers`: `res._headers` when `send` has just read it and
+    nothing ran since (None: read here).
+
+    A function, not a method: each method looked up on `res` and each attribute read passes
+    its __getattr__ hook, which Python 3.11 cannot specialise (docs/performance.md).
+    """
+    if headers is None:
+        headers = res._headers
+    if data is not None:
+        # `_set_known` inline (see `send`): nothing below changes `headers_sent`.
+        sent = res.headers_sent
+        if not headers.get("transfer-encoding"):
+            if sent:
+                raise HeadersSentError()
+            headers["content-length"] = str(len(data))
+        etag_fn = res.app._etag_fn
+        if etag_fn is not None and not headers.get("etag"):
+            tag = etag_fn(data)
+            if tag and (etag_fn is weak_etag or etag_fn is strong_etag):
+                if sent:
+                    raise HeadersSentError()
+                headers["etag"] = tag  # hex digits and base64: nothing to check
+            elif tag:
+                res.set_header("ETag", tag)  # a user's etag function: checked
+    req = res.req
+    asked = req.headers
+    # req.fresh is False without If-None-Match / If-Modified-Since: skip computing it.
+    if ("if-none-match" in asked or "if-modified-since" in asked) and req.fresh:
+        res.status_code = 304
+    status = res.status_code
+    if status in (204, 304):
+        for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
+            res.remove_header(name)
+        data = b""
+    elif status == 205:
+        res.set_header("Content-Length", "0")
+        res.remove_header("Transfer-Encoding")
+        data = b""
+    return _finish_response(res, req, data or b"")  # type: ignore[no-any-return]
 
 
 def _js_json(value: Any) -> str:

@@ -101,10 +101,12 @@ class Route:
         raise AttributeError(name)
 
 
-def route_method(route: Route, req: Any) -> str:
+def route_method(route: Route, req: Any, method: str | None = None) -> str:
     """The method `route`'s handlers are chosen by for `req` (HEAD runs the GET handlers of
-    a route that names no HEAD); sets `req.route`, as `Route.steps` does first."""
-    method: str = req.method
+    a route that names no HEAD); sets `req.route`, as `Route.steps` does first. `method`:
+    `req.method` when the caller has just read it (None: read here)."""
+    if method is None:
+        method = req.method
     if method == "HEAD" and "HEAD" not in route.methods:
         method = "GET"
     req.route = route

@@ -288,31 +288,6 @@ class Router(MethodsMixin):
         self._stack.append(layer)
         self._by_segment.clear()
 
-    def _candidates(self, path: str) -> tuple[int, ...]:
-        """Positions of the layers that can match `path`, in order: those whose paths may
-        start with its first segment (the segment as `pattern.PathMatcher.first_segments`
-        sees it).
-
-        Built once per segment and kept until a layer is added, so a request visits only
-        the layers that could match it instead of every route of the app.
-        """
-        end = path.find("/", 1)
-        segment = path[1:] if end < 0 else path[1:end]
-        if not self.case_sensitive:
-            segment = segment.lower()
-        found = self._by_segment.get(segment)
-        if found is not None:
-            return found
-        if len(self._by_segment) >= 4096:  # bound the cache against random first segments
-            self._by_segment.clear()
-        found = tuple(
-            position
-            for position, layer in enumerate(self._stack)
-            if layer.matcher.first_segments is None or segment in layer.matcher.first_segments
-        )
-        self._by_segment[segment] = found
-        return found
-
     # -- registration ---------------------------------------------------------------------
 
     @overload
@@ -499,7 +474,8 @@ class Router(MethodsMixin):
         url: str = req.url
         if not url:  # no pathname to match: Express runs no layer at all
             return err
-        # No __init__ (a Python __init__ would be one more call per walk): every field is set here.
+        # No __init__ (a Python __init__ would be one more call per walk): every field is set
+        # here (`method` by `_next_layer`, before it is read).
         state = _WalkState()
         state.protohost = "" if url[0] == "/" else protohost_of(url)  # origin-form: no call
         state.url = None  # the cursor points nowhere yet
@@ -507,21 +483,26 @@ class Router(MethodsMixin):
         state.candidates = ()
         state.next_candidate = 0
         state.error = err
-        state.options_methods = [] if req.method == "OPTIONS" else None
+        known_method: str | None = req.method
+        state.options_methods = [] if known_method == "OPTIONS" else None
         state.param_states = None
         # What the loop reads of the router and of `req` per layer, read once: each read on
         # either passes its class's __getattr__ hook, which Python 3.11 cannot specialise.
         state.stack = self._stack
         state.exchange = exchange = req._exchange
-        next_layer = self._next_layer
         merging = self.merge_params
         parent_url: str = req.base_url
         parent_params: Any = req.params
-        while (selected := next_layer(req, state)) is not None:
+        # The first layer is chosen with the url and method just read (nothing ran since);
+        # after a layer ran, `_next_layer` reads them again (a middleware may rewrite them).
+        known_url: str | None = url
+        while (selected := _next_layer(self, req, state, known_url, known_method)) is not None:
+            known_url = known_method = None
             layer, (matched, params) = selected
             # The matcher builds a fresh Params per match, so it becomes req.params as it is.
             req.params = Params(merge_params(params, parent_params)) if merging else params
             if params and self.params:
+                state.method = None  # a callback may rewrite req.method
                 outcome = yield from self._param_steps(params, req, res, state)
                 if outcome is not None:  # the response ended, or the callbacks skip the layer
                     if outcome is DONE:
@@ -531,7 +512,7 @@ class Router(MethodsMixin):
             if route is not None:
                 handlers = route.stack
                 if len(handlers) == 1:  # most routes: `route.steps`, without its generator
-                    method = route_method(route, req)
+                    method = route_method(route, req, state.method)
                     only_method, only = handlers[0]
                     if only.handles_requests and (only_method is None or only_method == method):
                         outcome = yield step_for(only, None, req, res, exchange)
@@ -570,57 +551,6 @@ class Router(MethodsMixin):
         req.base_url = parent_url
         req.params = parent_params
         return _stack_ran_out(res, state)
-
-    def _next_layer(
-        self, req: RoutedRequest, state: _WalkState
-    ) -> tuple[Layer, MatchResult] | None:
-        """The walk's next layer whose path matches the request's path and whose route (if
-        any) handles its method, with what its path matched; None when the stack ran out.
-
-        The path and the method are read again each time, as Express does, so a middleware
-        may rewrite `req.url` or `req.method` to re-route the request. A malformed %-escape
-        in a parameter becomes the walk's error (400).
-        """
-        url: str = req.url
-        if url is not state.url:  # the same object as last time: the path is unchanged
-            state.url = url
-            path = pathname_of(url, state.protohost)
-            if path != state.path or not state.next_candidate:  # a rewrite, or the start
-                # Go on after the last layer visited, among the layers that may match path.
-                candidates = self._candidates(path)
-                visited = state.next_candidate
-                state.next_candidate = (
-                    bisect.bisect_right(candidates, state.candidates[visited - 1]) if visited else 0
-                )
-                state.path = path
-                state.candidates = candidates
-        stack, path, candidates = state.stack, state.path, state.candidates
-        index = state.next_candidate
-        while index < len(candidates):
-            layer = stack[candidates[index]]
-            index += 1
-            matcher = layer.matcher
-            if matcher.match_all:  # `use(fn)` at "/": matches every path, consumes none
-                state.next_candidate = index
-                return layer, ("", Params())
-            try:
-                found = matcher.match(path)
-            except Exception as exc:
-                state.error = state.error or exc
-                continue
-            if found is None:
-                continue
-            route = layer.route
-            if route is not None:
-                if state.error is not None:
-                    continue
-                method: str = req.method
-                if method not in route.methods and not _runs_unnamed(route, method, state):
-                    continue
-            state.next_candidate = index
-            return layer, found
-        state.next_candidate = index
-        return None
 
     def _param_steps(
         self, params: dict[str, Any], req: RoutedRequest, res: Any, walk: _WalkState
@@ -672,6 +602,95 @@ class Router(MethodsMixin):
         return None
 
 
+def _next_layer(
+    router: Router,
+    req: RoutedRequest,
+    state: _WalkState,
+    url: str | None,
+    method: str | None,
+) -> tuple[Layer, MatchResult] | None:
+    """The walk's next layer whose path matches the request's path and whose route (if
+    any) handles its method, with what its path matched; None when the stack ran out.
+
+    The path and the method are read again each time, as Express does, so a middleware
+    may rewrite `req.url` or `req.method` to re-route the request. A malformed %-escape
+    in a parameter becomes the walk's error (400). `url` and `method`: `req.url` and
+    `req.method` when the walk has just read them (None: read here); the method read is left
+    in `state.method` for the walk. A function, not a method: one read of the router less.
+    """
+    if url is None:
+        url = req.url
+    if url is not state.url:  # the same object as last time: the path is unchanged
+        state.url = url
+        path = pathname_of(url, state.protohost)
+        if path != state.path or not state.next_candidate:  # a rewrite, or the start
+            # Go on after the last layer visited, among the layers that may match path.
+            candidates = _candidates(router, path)
+            visited = state.next_candidate
+            state.next_candidate = (
+                bisect.bisect_right(candidates, state.candidates[visited - 1]) if visited else 0
+            )
+            state.path = path
+            state.candidates = candidates
+    stack, path, candidates = state.stack, state.path, state.candidates
+    index = state.next_candidate
+    while index < len(candidates):
+        layer = stack[candidates[index]]
+        index += 1
+        matcher = layer.matcher
+        if matcher.match_all:  # `use(fn)` at "/": matches every path, consumes none
+            state.next_candidate = index
+            state.method = method
+            return layer, ("", Params())
+        try:
+            found = matcher.match(path)
+        except Exception as exc:
+            state.error = state.error or exc
+            continue
+        if found is None:
+            continue
+        route = layer.route
+        if route is not None:
+            if state.error is not None:
+                continue
+            if method is None:  # read once per choice: no handler runs while it chooses
+                method = req.method
+            if method not in route.methods and not _runs_unnamed(route, method, state):
+                continue
+        state.next_candidate = index
+        state.method = method
+        return layer, found
+    state.next_candidate = index
+    return None
+
+
+def _candidates(router: Router, path: str) -> tuple[int, ...]:
+    """Positions of the layers that can match `path`, in order: those whose paths may
+    start with its first segment (the segment as `pattern.PathMatcher.first_segments`
+    sees it).
+
+    Built once per segment and kept until a layer is added, so a request visits only
+    the layers that could match it instead of every route of the app. A function, not a
+    method: one read of the router less (it passes the router's __getattr__ hook).
+    """
+    end = path.find("/", 1)
+    segment = path[1:] if end < 0 else path[1:end]
+    if not router.case_sensitive:
+        segment = segment.lower()
+    found = router._by_segment.get(segment)
+    if found is not None:
+        return found
+    if len(router._by_segment) >= 4096:  # bound the cache against random first segments
+        router._by_segment.clear()
+    found = tuple(
+        position
+        for position, layer in enumerate(router._stack)
+        if layer.matcher.first_segments is None or segment in layer.matcher.first_segments
+    )
+    router._by_segment[segment] = found
+    return found
+
+
 _SKIP: Any = object()  # from _param_steps: the layer does not run
 
 
@@ -692,6 +711,7 @@ class _WalkState:
         "candidates",
         "error",
         "exchange",
+        "method",
         "next_candidate",
         "options_methods",
         "param_states",
@@ -711,6 +731,7 @@ class _WalkState:
     param_states: dict[str, _ParamState] | None
     stack: list[Layer]  # the router's stack (the list itself: layers added later are seen)
     exchange: Exchange  # req._exchange
+    method: str | None  # the req.method that chose the last layer, None after a callback ran
 
 
 def _runs_unnamed(route: Route, method: str, state: _WalkState) -> bool:
