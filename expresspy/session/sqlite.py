@@ -558,10 +558,7 @@ class SQLiteStore(Store):
             if not written or spliced:
                 return written
         if parts is not None:  # the row holds ``text``, put together from ``parts``
-            known = self._verified
-            if len(known) >= VERIFIED_ROWS:
-                known.clear()
-            known[sid] = (text, False, parts)
+            self._remember(sid, (text, False, parts))
         return True
 
     def _write_text_behind_ours(self, db: sqlite3.Connection, sid: str, *args: Any) -> bool:
