@@ -880,7 +880,15 @@ class LeanRequestSession(RequestSession):
             return super().end(req)
         self.touched = True
         if now == self.saved_hash:  # isSaved (the same id): not saved, touched
-            return self.calls.touch(sid, self.record(sess))
+            calls = self.calls
+            touch_parts = calls.touch_parts
+            if touch_parts is not None and "touch" not in self.store.__dict__:
+                try:
+                    if touch_parts(sid, cookie.json):
+                        return None
+                except WouldWait:  # it would have to wait, having written nothing
+                    pass
+            return calls.touch(sid, self.record(sess))
         return self.write_parts(sess, sid, cookie.json, None, now, data)
 
     def on_headers(self, res: Any) -> None:

@@ -87,7 +87,7 @@ class _SessionSlots:
     The instance's ``__dict__`` is its data (the same dict as ``_data``), so that
     ``req.session.views`` finds a stored name by Python's plain lookup. Through
     ``__getattr__`` alone, Python 3.11 formats and raises an AttributeError before the hook
-    runs: a data read cost about 6.7k instructions, against under 1k found in the dict.
+    runs: a data read cost about 6.4k instructions, against about 0.6k found in the dict.
     The slots and the class's methods are data descriptors (:class:`_Shielded`), which
     Python's lookup puts before the instance's dict: stored data cannot hide them.
 
