@@ -9,8 +9,12 @@ measures what no server can avoid here (asyncio, the syscalls, the client).
 
 ``--app hello`` or ``--app session`` serves the harness's framework apps instead of the raw one
 (``apps/expresspy_app.py``, async handlers; the client keeps the session cookie), and
-``--peer`` serves the same workload with uvicorn + Starlette (``apps/starlette_app.py``) on the
-same protocol, in the same process: run it from ``bench/.venv``, which has the peers.
+``--app new-session`` serves the session workload to a client that never sends its cookie
+back (a new session each request: the session middleware's general path), and ``--app
+read-session`` its ``/read`` after one ``/``, each request reading the session and changing
+nothing (the usual request of a logged-in user). ``--peer`` serves
+the same workload with uvicorn + Starlette (``apps/starlette_app.py``) on the same protocol,
+in the same process: run it from ``bench/.venv``, which has the peers.
 ``--store sqlite|redis`` gives ``--app session`` the store of the harness's ``session-sqlite``
 or ``session-redis`` workload (MemoryStore by default); callgrind counts only this process, so
 the Redis server's own work is left out. ``--app round-trip --store redis|sqlite`` measures
@@ -51,8 +55,14 @@ RESPONSE_MARK = b"HTTP/1.1 200 "
 class _Client(asyncio.Protocol):
     """Sends a request each time the previous response's body arrived, ``count`` times."""
 
-    def __init__(self, count: int, done: asyncio.Future[None]) -> None:
+    def __init__(
+        self, count: int, done: asyncio.Future[None], keep_cookie: bool = True, later: bytes = b"/"
+    ) -> None:
         self.left = count
+        self.keep_cookie = keep_cookie
+        # Every request after the first asks for `later` (the first one made the session).
+        self.template = REQUEST
+        self.later = REQUEST.replace(b"GET / ", b"GET " + later + b" ", 1)
         self.done = done
         self.transport: asyncio.Transport | None = None
 
@@ -66,7 +76,10 @@ class _Client(asyncio.Protocol):
         # One response per read: the responses here are small and one request is in flight.
         assert self.transport is not None
         self.left -= data.count(RESPONSE_MARK)
-        self._keep_cookie(data)
+        if self.template is not self.later:
+            self.template = self.request = self.later
+        if self.keep_cookie:
+            self._keep_cookie(data)
         if self.left > 0:
             self.transport.write(self.request)
         elif not self.done.done():
@@ -77,7 +90,7 @@ class _Client(asyncio.Protocol):
         at = data.lower().find(b"\r\nset-cookie: ")
         if at >= 0:
             cookie = data[at + 14 : data.index(b"\r\n", at + 2)].split(b";", 1)[0]
-            self.request = REQUEST[:-2] + b"Cookie: " + cookie + b"\r\n\r\n"
+            self.request = self.template[:-2] + b"Cookie: " + cookie + b"\r\n\r\n"
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
@@ -102,6 +115,8 @@ def load_app(name: str, peer: bool, store: str = "memory") -> Any:
     session workload with ``store``: ``memory``, or a ``session-<store>`` workload's)."""
     if name == "raw":
         return app
+    if name in ("new-session", "read-session"):  # the same app; only the client differs
+        name = "session"
     os.environ["BENCH_WORKLOAD"] = name if store == "memory" else f"{name}-{store}"
     if "BENCH_STATIC_DIR" not in os.environ:  # a fresh SQLite file for each run
         folder = tempfile.mkdtemp(prefix="server-ir-")
@@ -153,7 +168,11 @@ async def serve_requests(
         port = server.port
     done: asyncio.Future[None] = loop.create_future()
     start = time.perf_counter()
-    transport, _ = await loop.create_connection(lambda: _Client(count, done), "127.0.0.1", port)
+    keep_cookie = app_name != "new-session"
+    later = b"/read" if app_name == "read-session" else b"/"
+    transport, _ = await loop.create_connection(
+        lambda: _Client(count, done, keep_cookie, later), "127.0.0.1", port
+    )
     await asyncio.wait_for(done, 300)
     elapsed = time.perf_counter() - start
     transport.close()
@@ -202,9 +221,11 @@ def main() -> None:
     parser.add_argument(
         "--app",
         default="raw",
-        choices=["raw", "hello", "session", "round-trip"],
+        choices=["raw", "hello", "session", "new-session", "read-session", "round-trip"],
         help="raw: the framework-free ASGI app; hello/session: the harness's app for that "
-        "workload; round-trip: the --store's own round trip, no server",
+        "workload; new-session: the session app, its client never sending the cookie back; "
+        "read-session: the session app's /read, which reads the session and changes nothing; "
+        "round-trip: the --store's own round trip, no server",
     )
     parser.add_argument(
         "--peer", action="store_true", help="serve with uvicorn + Starlette instead of expresspy"
@@ -217,8 +238,8 @@ def main() -> None:
     )
     parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
-    if args.store != "memory" and args.app not in ("session", "round-trip"):
-        parser.error("--store needs --app session or round-trip")
+    if args.store != "memory" and args.app in ("raw", "hello"):
+        parser.error("--store needs a session --app or round-trip")
     if args.app == "round-trip" and args.store == "memory":
         parser.error("--app round-trip needs --store sqlite or redis")
     app_label = args.app if args.store == "memory" else f"{args.app}-{args.store}"

@@ -42,6 +42,12 @@ def counter(req: Any, res: Any) -> None:
     res.send(views_text(req.session.views))
 
 
+def reader(req: Any, res: Any) -> None:
+    """Answer this client's count without changing the session."""
+    res.set("Content-Type", "text/plain")
+    res.send(views_text(req.session.views or 0))
+
+
 def echo(req: Any, res: Any) -> None:
     """Send the parsed JSON body back."""
     res.json(req.body)
@@ -68,6 +74,11 @@ async def counter_async(req: Any, res: Any) -> None:
     counter(req, res)
 
 
+async def reader_async(req: Any, res: Any) -> None:
+    """``async def`` flavour of :func:`reader`."""
+    reader(req, res)
+
+
 async def echo_async(req: Any, res: Any) -> None:
     """``async def`` flavour of :func:`echo`."""
     echo(req, res)
@@ -87,6 +98,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "sync": {
         "hello": hello,
         "counter": counter,
+        "reader": reader,
         "echo": echo,
         "param": param,
         "pass": passthrough,
@@ -94,6 +106,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "async": {
         "hello": hello_async,
         "counter": counter_async,
+        "reader": reader_async,
         "echo": echo_async,
         "param": param_async,
         "pass": passthrough_async,
@@ -125,10 +138,12 @@ def build(cfg: Settings) -> Any:
     elif cfg.workload == "session":
         app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True))
         app.get("/", h["counter"])
+        app.get("/read", h["reader"])
     elif cfg.workload in STORE_WORKLOADS:
         store = session_store(STORE_WORKLOADS[cfg.workload], cfg)
         app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True, store=store))
         app.get("/", h["counter"])
+        app.get("/read", h["reader"])
     elif cfg.workload == "json":
         app.use(express.json())
         app.post("/", h["echo"])

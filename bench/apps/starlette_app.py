@@ -56,6 +56,11 @@ def counter(request: Request) -> Response:
     return PlainTextResponse(views_text(views))
 
 
+def reader(request: Request) -> Response:
+    """Answer this client's count without changing the session."""
+    return PlainTextResponse(views_text(request.session.get("views", 0)))
+
+
 def param(request: Request) -> Response:
     """Answer the route parameter."""
     return PlainTextResponse(request.path_params["id"])
@@ -71,6 +76,11 @@ async def counter_async(request: Request) -> Response:
     return counter(request)
 
 
+async def reader_async(request: Request) -> Response:
+    """``async def`` flavour of :func:`reader`."""
+    return reader(request)
+
+
 async def param_async(request: Request) -> Response:
     """``async def`` flavour of :func:`param`."""
     return param(request)
@@ -82,10 +92,11 @@ async def echo_async(request: Request) -> Response:
 
 
 HANDLERS: dict[str, dict[str, Endpoint]] = {
-    "sync": {"hello": hello, "counter": counter, "param": param},
+    "sync": {"hello": hello, "counter": counter, "reader": reader, "param": param},
     "async": {
         "hello": hello_async,
         "counter": counter_async,
+        "reader": reader_async,
         "param": param_async,
         "echo": echo_async,
     },
@@ -98,7 +109,7 @@ def routes_for(cfg: Settings) -> list[BaseRoute]:
     if cfg.workload in ("hello", "middleware"):
         return [Route("/", h["hello"])]
     if cfg.workload == "session":
-        return [Route("/", h["counter"])]
+        return [Route("/", h["counter"]), Route("/read", h["reader"])]
     if cfg.workload == "json":
         return [Route("/", h["echo"], methods=["POST"])]
     if cfg.workload == "static":

@@ -233,6 +233,24 @@ class MemoryStore(Store):
             return True
         return self.write_text_now(sid, text, expires=None, meta=None, create=create, parts=parts)
 
+    def touch_parts_now(self, sid: str, cookie_text: str) -> bool:
+        """Touch ``sid``'s record for a session whose cookie's JSON is ``cookie_text`` and
+        has no expiry, if that can be done at once: True when :meth:`touch` would write the
+        record exactly as it is (it was written from its parts with that cookie, it has no
+        expiry or metadata, and no sweep is due), so nothing is written. False: call
+        :meth:`touch` (the usual save's counterpart for a session request that changed
+        nothing)."""
+        envelope = self._envelopes.get(sid)
+        return (
+            envelope is not None
+            and envelope[1] is None
+            and envelope[2] is None
+            and envelope[3] is not None
+            and envelope[3][0] == cookie_text
+            and envelope[0] is self.sessions.get(sid)
+            and time.monotonic() < self._next_prune
+        )
+
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""
         now = now_ms()

@@ -880,8 +880,22 @@ class LeanRequestSession(RequestSession):
             return super().end(req)
         self.touched = True
         if now == self.saved_hash:  # isSaved (the same id): not saved, touched
-            return self.calls.touch(sid, self.record(sess))
+            return self.touch_parts(sess, sid, cookie.json)
         return self.write_parts(sess, sid, cookie.json, None, now, data)
+
+    def touch_parts(self, sess: Session, sid: str, cookie_text: str) -> Awaitable[None] | None:
+        """The touch of :meth:`end`'s session (``sid``, its stored cookie's JSON
+        ``cookie_text``, no expiry): by the store's ``touch_parts_now`` when it has one and
+        ``touch`` is its own, else its ``touch``."""
+        calls = self.calls
+        touch_now = calls.touch_parts
+        if touch_now is not None and "touch" not in self.store.__dict__:
+            try:
+                if touch_now(sid, cookie_text):
+                    return None
+            except WouldWait:  # it would have to wait, having written nothing
+                pass
+        return calls.touch(sid, self.record(sess))
 
     def on_headers(self, res: Any) -> None:
         """:meth:`RequestSession.on_headers`; nothing to do for the session of the id the
@@ -1032,6 +1046,31 @@ class AsyncLeanRequestSession(LeanRequestSession):
         self.saved_hash = data_text
         record = record_text(cookie_text, data_text, None)
         return self.save_parts(sid, record, expires, (cookie_text, data_text))
+
+    def touch_parts(self, sess: Session, sid: str, cookie_text: str) -> Awaitable[None] | None:
+        """:meth:`LeanRequestSession.touch_parts` by the store's own ``touch_parts(sid)``
+        (:meth:`RedisStore.touch_parts`), when it has one and ``touch`` is its own."""
+        store = self.store
+        touch = getattr(store, "touch_parts", None)
+        if touch is None or "touch" in store.__dict__ or not self.calls.can_touch:
+            return self.calls.touch(sid, self.record(sess))
+        return self.touch_in_time(touch, sess, sid)
+
+    async def touch_in_time(
+        self, touch: Callable[[str], Awaitable[bool]], sess: Session, sid: str
+    ) -> None:
+        """``touch(sid)`` within the deadline the store keeps; the store's ``touch`` when
+        that declines (it needs the record)."""
+        calls = self.calls
+        token = calls.tell_deadline(calls.timeout)  # type: ignore[arg-type]  # serves()
+        try:
+            touched = await touch(sid)
+        except Exception as exc:
+            raise calls.failure("touch", exc)  # noqa: B904  # the cause is failure()'s
+        finally:
+            forget_deadline(token)
+        if not touched:
+            await calls.touch(sid, self.record(sess))
 
     async def save_parts(
         self, sid: str, record: str, expires: int | None, parts: tuple[str, str]

@@ -477,6 +477,26 @@ class RedisStore(Store):
         key = self.prefix + sid
         await self._send_write(key, "EXPIRE", key, self._ttl(session))
 
+    async def touch_parts(self, sid: str) -> bool:
+        """:meth:`touch` of a session whose cookie has no expiry (the usual session request
+        that changed nothing), in this one coroutine: ``EXPIRE key ttl`` with ``ttl`` the
+        default (connect-redis's touch moves the key's TTL and rewrites nothing). False,
+        having sent nothing, for a callable ``ttl``, which needs the record: call
+        :meth:`touch`."""
+        if callable(self.ttl):
+            return False
+        if self.disable_touch or self.disable_ttl:
+            return True
+        key = self.prefix + sid
+        try:
+            if self._gate is None:
+                await self._send_write(key, "EXPIRE", key, self.ttl)
+            else:
+                await self._gated(self._send_write, key, "EXPIRE", key, self.ttl)
+        except Exception as exc:
+            _raise_as_busy(self, "touch", exc)
+        return True
+
     @_store_call
     async def destroy(self, sid: str) -> None:
         """``DEL prefix+sid``."""

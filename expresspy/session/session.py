@@ -3,7 +3,9 @@
 Reading ``req.session.user`` gives ``None`` when nothing is stored under ``"user"`` (JavaScript
 reads ``undefined``); ``req.session["user"]`` raises ``KeyError`` like a dict. The session's
 ``cookie`` and ``id`` are attributes, not items. Names of methods (``save``, ``get``, ``items``
-...) are reachable as items only: ``req.session["save"] = 1``.
+...) are reachable as items only: ``req.session["save"] = 1`` leaves ``req.session.save`` the
+method. The data is the object's own ``__dict__``, so a stored name is read by Python's plain
+attribute lookup.
 
 ``cookie`` and ``_expresspy`` (the lifetime metadata) are never data: the stored record keeps
 the cookie and the metadata under those names, so a handler copying request fields into the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping, MutableMapping
+from types import FunctionType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .cookie import SessionCookie, StoredCookie
@@ -81,6 +84,13 @@ _OWN_ATTRIBUTES = frozenset({"cookie", "_cookie", "_data", "_binding", "_id"})
 class _SessionSlots:
     """The fields of a :class:`Session`, under Python's own attribute rules.
 
+    The instance's ``__dict__`` is its data (the same dict as ``_data``), so that
+    ``req.session.views`` finds a stored name by Python's plain lookup. Through
+    ``__getattr__`` alone, Python 3.11 formats and raises an AttributeError before the hook
+    runs: a data read cost about 6.4k instructions, against about 0.6k found in the dict.
+    The slots and the class's methods are data descriptors (:class:`_Shielded`), which
+    Python's lookup puts before the instance's dict: stored data cannot hide them.
+
     ``id`` is a slot read directly, not a property over one: every read of a session's
     attribute passes its __getattr__ hook, and a property added a Python call and a second
     read to each (the middleware reads the id several times a request). It stays read-only
@@ -88,6 +98,7 @@ class _SessionSlots:
     """
 
     __slots__ = {
+        "__dict__": None,
         "_binding": None,
         "_cookie": None,
         "_data": None,
@@ -135,7 +146,9 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         binding: SessionBinding | None = None,
     ) -> None:
         object.__setattr__(self, "id", sid)
-        object.__setattr__(self, "_data", {})
+        data_dict: dict[str, Any] = {}
+        object.__setattr__(self, "_data", data_dict)
+        object.__setattr__(self, "__dict__", data_dict)
         object.__setattr__(self, "_binding", binding)
         self.cookie = cookie  # type-checked like any later assignment
         self.update(data or {})  # reserved keys refused, as for item assignment
@@ -164,6 +177,7 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         session = cls.__new__(cls)  # a subclass may add fields: made as any other object
         _set_id(session, sid)
         _set_data(session, data)
+        object.__setattr__(session, "__dict__", data)
         _set_binding(session, binding)
         _set_cookie(session, cookie)
         return session
@@ -185,8 +199,10 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
     # -- attribute access to data ----------------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails. Private and dunder names stay AttributeErrors
-        # so that copy, pickle-probing and introspection behave; data reads give None.
+        # Only reached when normal lookup fails: a stored name is found in the instance's
+        # dict (the data) before this. Unstored private and dunder names stay AttributeErrors
+        # so that copy, pickle-probing and introspection behave; other unstored names give
+        # None, as JavaScript's undefined.
         if name.startswith("_"):
             raise AttributeError(name)
         return self._data.get(name)
@@ -318,6 +334,59 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
             raise RuntimeError("this session is not attached to a request")
         return self._binding
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _shield_methods(cls)  # a subclass's own methods, like Session's
+
+
+class _Shielded:
+    """A method of a :class:`Session` class that its data cannot hide.
+
+    A session's data is its instance dict, and Python finds a name in the instance dict
+    before a plain function on the class: ``sess["save"] = 1`` would make ``sess.save`` the
+    number. As a data descriptor (it has ``__set__``) the method comes first again; it binds
+    as the method it wraps does, on an instance and on the class alike.
+    """
+
+    __slots__ = ("method", "name")
+
+    def __init__(self, name: str, method: Any) -> None:
+        self.name = name
+        self.method = method
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return self.method.__get__(instance, owner)
+
+    def __set__(self, instance: object, value: object) -> None:
+        raise AttributeError(f"cannot set session attribute {self.name!r}")
+
+    def __delete__(self, instance: object) -> None:
+        raise AttributeError(f"cannot delete session attribute {self.name!r}")
+
+
+#: Dunder names that code reads from an instance, not its class (copy.deepcopy does).
+_READ_FROM_INSTANCE = frozenset({"__deepcopy__"})
+
+
+def _shield_methods(cls: type) -> None:
+    """Make the methods of ``cls`` (its own and those it inherits) :class:`_Shielded`.
+
+    Dunder names are left alone: Python reads them from the class for its operators
+    (``len``, ``in``, ``==``), and a descriptor there would break those, except the few
+    that code reads from the instance (``_READ_FROM_INSTANCE``).
+    """
+    for name in dir(cls):
+        if name.startswith("__") and name not in _READ_FROM_INSTANCE:
+            continue
+        for base in cls.__mro__:
+            if name in base.__dict__:
+                method = base.__dict__[name]
+                if isinstance(method, (FunctionType, classmethod, staticmethod)):
+                    setattr(cls, name, _Shielded(name, method))
+                break
+
+
+_shield_methods(Session)
 
 # The slots' own setters: Session.__setattr__ routes names to the data.
 _set_id = Session.id.__set__  # type: ignore[attr-defined]
@@ -337,6 +406,7 @@ def loaded_session(
     filling = _Filling()
     filling.id = sid
     filling._data = data
+    filling.__dict__ = data
     filling._binding = binding
     filling._cookie = cookie
     filling.__class__ = Session  # type: ignore[assignment]

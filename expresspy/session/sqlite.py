@@ -185,6 +185,11 @@ class SQLiteStore(Store):
         self._insert_sql = (
             f"INSERT INTO {table} (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO NOTHING"
         )
+        # A touch (the cookie, its expiry, the id, now): the stored data is left as it is.
+        self._touch_sql = (
+            f"UPDATE {table} SET sess = json_set(sess, '$.cookie', json(?)), expires = ? "
+            "WHERE sid = ? AND expires > ?"
+        )
         # The event loop's connection: it never waits for a lock (busy timeout 0) and never
         # checkpoints (the worker thread does). Tried without blocking by whichever loop calls
         # (two loops in two threads may share a store); when busy, the call takes the thread.
@@ -228,12 +233,8 @@ class SQLiteStore(Store):
     async def touch(self, sid: str, session: SessionRecord) -> None:
         """Move the expiry and rewrite only the stored cookie (the data is left as stored)."""
         cookie = self.serializer.dumps(session["cookie"])
-        await self._write(
-            _execute,
-            f"UPDATE {self.table} SET sess = json_set(sess, '$.cookie', json(?)), expires = ? "
-            "WHERE sid = ? AND expires > ?",
-            (cookie, self._expiry(session), sid, now_ms()),
-        )
+        args = (cookie, self._expiry(session), sid, now_ms())
+        await self._write(_execute, self._touch_sql, args)
 
     async def merge(self, sid: str, patch: SessionPatch) -> bool:
         """Apply ``patch`` to the stored row in one write transaction (atomic across
@@ -356,6 +357,24 @@ class SQLiteStore(Store):
         written = self._on_loop(self._write_text, args)
         self._unchecked_writes += 1
         return written
+
+    def touch_parts_now(self, sid: str, cookie_text: str) -> bool:
+        """:meth:`touch` for a session whose cookie's JSON is ``cookie_text`` and has no
+        expiry, run on the loop now (the row's expiry moves to now + ``ttl``); True when it
+        ran. :class:`WouldWait` when the write would wait or stays in the thread (then call
+        :meth:`touch`)."""
+        if self.serializer is not JSON or not self._writes_on_loop:
+            raise WouldWait
+        now = time_ns() // 1_000_000
+        if (
+            self._unchecked_writes >= CHECKPOINT_WRITES
+            or not self._pruned <= now < self._next_prune
+        ):
+            self._start_maintenance(now)
+        args = (self._touch_sql, (cookie_text, now + self.ttl * 1000, sid, now))
+        self._on_loop(_execute, args)
+        self._unchecked_writes += 1
+        return True
 
     async def all(self) -> dict[str, SessionRecord]:
         """Every live record by id."""

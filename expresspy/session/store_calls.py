@@ -26,7 +26,7 @@ import collections
 import contextvars
 import inspect
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from .errors import SessionStoreTimeout, SessionStoreUnavailable
@@ -86,6 +86,10 @@ class StoreCalls:
         # Whether those hand out and keep records as their cookie's and data's JSON
         # (MemoryStore's read_parts_now, write_text_now's ``parts``).
         self.parts = self.text is not None and callable(getattr(self.text, "read_parts_now", None))
+        # Their touch of a record kept so, when they have one (touch_parts_now): done at once.
+        self.touch_parts: Callable[[str, str], bool] | None = (
+            getattr(self.text, "touch_parts_now", None) if self.parts else None
+        )
         # Its async text methods, when it has them (RedisStore, SQLiteStore): awaited directly.
         self.async_text: AsyncTextRecords | None = async_text_records_of(store)
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError

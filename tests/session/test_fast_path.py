@@ -296,3 +296,47 @@ def test_the_usual_sessions_end_decides_as_the_general_path() -> None:
     assert fast == general
     assert fast[-1].keys() == {"sid-2"}  # regenerate destroyed sid-1
     assert json.loads(fast[-1]["sid-2"])["views"] == 102
+
+
+def test_a_request_that_changes_nothing_writes_nothing_to_a_memory_store() -> None:
+    """Its touch would write the record's text again as it is: the record, its text and its
+    text path are kept as they are."""
+    store = MemoryStore()
+    client = agent(_counter_app(store, iter(["sid-1"])), server=True)
+    client.get("/").expect(200, "views: 1")
+    written = store.sessions["sid-1"]
+    for _ in range(3):
+        client.get("/read").expect(200, "views: 1")
+        assert store.sessions["sid-1"] is written  # not written again
+    client.get("/").expect(200, "views: 2")
+    assert json.loads(store.sessions["sid-1"])["views"] == 2
+
+
+def test_a_touch_replaced_on_the_instance_is_called() -> None:
+    store = MemoryStore()
+    touched: list[str] = []
+    touch = store.touch
+
+    async def counting_touch(sid: str, record: Any) -> None:
+        touched.append(sid)
+        await touch(sid, record)
+
+    store.touch = counting_touch  # type: ignore[method-assign]
+    client = agent(_counter_app(store, iter(["sid-1"])), server=True)
+    client.get("/").expect(200, "views: 1")
+    client.get("/read").expect(200, "views: 1")
+    client.get("/read").expect(200, "views: 1")
+    assert touched == ["sid-1", "sid-1"]
+
+
+def test_memory_stores_touch_at_once_is_only_for_a_touch_that_writes_the_same_text() -> None:
+    store = MemoryStore()
+    cookie = '{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"}'
+    text = '{"cookie":' + cookie + ',"a":1}'
+    assert not store.touch_parts_now("sid-1", cookie)  # no record
+    store.write_parts_now("sid-1", text, (cookie, '{"a":1}'), True)
+    assert store.touch_parts_now("sid-1", cookie)
+    # another cookie: touch() writes it into the record
+    assert not store.touch_parts_now("sid-1", cookie.replace("true", "false"))
+    store.sessions["sid-1"] = '{"cookie":' + cookie + ',"a":2}'  # planted behind its back
+    assert not store.touch_parts_now("sid-1", cookie)

@@ -304,3 +304,46 @@ def _signed(sid: str) -> str:
     from expresspy.cookies import sign
 
     return quote("s:" + sign(sid, "s"), safe="")
+
+
+def test_a_request_that_changes_nothing_moves_the_keys_ttl_and_rewrites_nothing(
+    counter: Any, redis_sync: Any, redis_prefix: str
+) -> None:
+    """The lean touch is connect-redis's: ``EXPIRE key ttl``, the stored text left as it is."""
+    _, _, client = counter
+    key = redis_prefix + "c"
+    client.get("/").expect(200, "views: 1")
+    stored = redis_sync.get(key)
+    redis_sync.expire(key, 100)
+    client.get("/read").expect(200, "views: 1")
+    assert redis_sync.ttl(key) > 86000  # the store's default ttl again
+    assert redis_sync.get(key) == stored
+
+
+@pytest.mark.parametrize("how", ["callable ttl", "touch replaced"])
+def test_a_touch_the_lean_path_cannot_make_is_the_stores_touch(
+    redis_sync: Any, redis_prefix: str, how: str
+) -> None:
+    touched: list[str] = []
+    store = RedisStore(REDIS_URL, prefix=redis_prefix, ttl=lambda record: 500)
+    if how == "touch replaced":
+        store = RedisStore(REDIS_URL, prefix=redis_prefix)
+        touch = store.touch
+
+        async def counting_touch(sid: str, record: Any) -> None:
+            touched.append(sid)
+            await touch(sid, record)
+
+        store.touch = counting_touch  # type: ignore[method-assign]
+    assert _lean(store)
+    app = express()
+    app.use(session(secret="s", store=store, resave=False, save_uninitialized=False,
+                    genid=lambda req: "c"))  # fmt: skip
+    app.get("/", lambda req, res: res.send(str(req.session.setdefault("n", 1))))
+    client = agent(app, server=True)
+    client.get("/").expect(200, "1")
+    redis_sync.expire(redis_prefix + "c", 100)
+    client.get("/").expect(200, "1")
+    ttl = 500 if how == "callable ttl" else 86400
+    assert ttl - 2 <= redis_sync.ttl(redis_prefix + "c") <= ttl  # moved back from 100
+    assert touched == ([] if how == "callable ttl" else ["c"])

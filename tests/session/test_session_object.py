@@ -108,3 +108,49 @@ def test_the_real_cookie_is_written_even_if_data_holds_one() -> None:
     assert list(record) == ["cookie", "views"]
     patch = SessionPatch(SessionCookie().to_json(), {"cookie": "pwned", "n": 1}, create=True)
     assert apply_patch(None, patch) == {"cookie": SessionCookie().to_json(), "n": 1}
+
+
+def test_the_data_is_the_objects_own_dict() -> None:
+    # A stored name is found by Python's plain lookup (no __getattr__ call), so the data and
+    # the instance dict are one dict, whichever way the session was made.
+    for sess in (_session(), Session.loaded("sid-2", SessionCookie(), {"views": 1}, None)):
+        assert vars(sess) is sess.data()
+        sess.user = "ann"
+        sess["cart"] = [1]
+        assert vars(sess) == {"views": 1, "user": "ann", "cart": [1]}
+        del sess.user
+        sess.pop("cart")
+        assert vars(sess) == {"views": 1} and sess.user is None
+
+
+def test_stored_keys_never_hide_the_sessions_methods() -> None:
+    sess = _session()
+    for name in ("save", "get", "items", "update", "to_json", "touch", "loaded", "_bound"):
+        sess[name] = "data"
+    sess["__deepcopy__"] = "data"  # copy.deepcopy reads this one from the instance
+    assert sess.get("views") == 1
+    assert ("views", 1) in sess.items()
+    assert sess.to_json()["save"] == "data"
+    assert sess.touch() is sess
+    assert type(sess.loaded("sid-3", SessionCookie(), {}, None)) is Session
+    with pytest.raises(RuntimeError, match="not attached to a request"):
+        sess.save()  # the method, reaching _bound(): not the stored strings
+    clone = copy.deepcopy(sess)
+    assert clone == sess and clone is not sess
+    assert sess["save"] == sess["__deepcopy__"] == "data"
+    with pytest.raises(AttributeError, match="reserved"):
+        sess.items = 1  # type: ignore[method-assign, assignment]
+    with pytest.raises(AttributeError, match="cannot delete"):
+        del sess.save
+
+
+def test_a_subclasss_methods_are_kept_from_its_data_too() -> None:
+    class Tagged(Session):
+        __slots__ = ("tag",)
+
+        def greeting(self) -> str:
+            return f"hello {self['name']}"
+
+    sess = Tagged.loaded("sid-4", SessionCookie(), {"name": "ann", "greeting": "data"}, None)
+    assert sess.greeting() == "hello ann"
+    assert sess["greeting"] == "data"

@@ -25,8 +25,9 @@ from expresspy import express, session
 from expresspy.session import SQLiteStore
 from expresspy.session.patch import META_KEY
 from expresspy.session.sqlite import CHECKPOINT_WRITES
-from expresspy.testing import request
+from expresspy.testing import agent, request
 
+from .apps import counter_app
 from .test_middleware import set_cookies, sid_of
 
 #: A session record, as the session counter stores it.
@@ -307,3 +308,37 @@ def test_the_sweep_is_due_by_the_wall_clock_the_loads_read_a_clock_set_back_incl
         store.close()
 
     asyncio.run(work())
+
+
+def test_a_request_that_changes_nothing_touches_its_row_on_the_loop(path: Path) -> None:
+    """The usual touch (a session request that changed nothing): the row's expiry moves to
+    now + ttl and its cookie and data stay as stored, in one statement on the loop; with
+    the write lock held elsewhere it takes the thread and still touches."""
+    store = SQLiteStore(path, ttl=3600)
+    trace = Trace(store)
+
+    def row() -> tuple[str, int]:
+        with sqlite3.connect(path) as db:
+            text, expires = db.execute("SELECT sess, expires FROM sessions").fetchone()
+        return text, expires
+
+    client = agent(counter_app(store, save_uninitialized=False), server=True)
+    client.get("/inc").expect(200, "1")
+    text, expires = row()
+    loop_threads = trace.threads_of("UPDATE sessions", "json_set")
+    time.sleep(0.01)
+    client.get("/read").expect(200, "1")
+    touched_text, touched_expires = row()
+    assert touched_text == text and touched_expires > expires
+    assert len(trace.threads_of("UPDATE sessions", "json_set")) == 1 and not loop_threads
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, held by another connection
+    releaser = threading.Timer(0.2, other.rollback)
+    releaser.start()
+    time.sleep(0.01)
+    client.get("/read").expect(200, "1")
+    releaser.join()
+    other.close()
+    assert row()[1] > touched_expires and row()[0] == text
+    assert len(trace.threads_of("UPDATE sessions", "json_set")) == 2  # the loop's and a worker's
+    store.close()
