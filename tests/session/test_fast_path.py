@@ -317,9 +317,9 @@ def test_a_touch_replaced_on_the_instance_is_called() -> None:
     touched: list[str] = []
     touch = store.touch
 
-    async def counting_touch(sid: str, record: Any) -> None:
+    async def counting_touch(sid: str, session: dict[str, Any]) -> None:
         touched.append(sid)
-        await touch(sid, record)
+        await touch(sid, session)
 
     store.touch = counting_touch  # type: ignore[method-assign]
     client = agent(_counter_app(store, iter(["sid-1"])), server=True)

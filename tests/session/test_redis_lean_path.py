@@ -330,9 +330,9 @@ def test_a_touch_the_lean_path_cannot_make_is_the_stores_touch(
         store = RedisStore(REDIS_URL, prefix=redis_prefix)
         touch = store.touch
 
-        async def counting_touch(sid: str, record: Any) -> None:
+        async def counting_touch(sid: str, session: dict[str, Any]) -> None:
             touched.append(sid)
-            await touch(sid, record)
+            await touch(sid, session)
 
         store.touch = counting_touch  # type: ignore[method-assign]
     assert _lean(store)
