@@ -121,6 +121,10 @@ def test_the_data_is_the_objects_own_dict() -> None:
         del sess.user
         sess.pop("cart")
         assert vars(sess) == {"views": 1} and sess.user is None
+        sess["_draft"] = "x"  # any stored key reads as an attribute, as in JavaScript
+        assert sess._draft == "x"
+        with pytest.raises(AttributeError):
+            sess._unset  # noqa: B018 - an unstored private name is not data
 
 
 def test_stored_keys_never_hide_the_sessions_methods() -> None:
