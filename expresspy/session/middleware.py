@@ -602,10 +602,10 @@ class RequestSession:
         # One snapshot for both decisions and the save: nothing runs between here and the
         # save recording it, so the data cannot change in between. Taken now, not when a
         # decision first reads it: a save or a touch, which every request ends in but a
-        # rare few, needs it anyway. The data's slot is read directly, not through `data()`:
-        # each method looked up on a session passes its __getattr__ hook and makes a bound
-        # method (docs/performance.md).
-        data = sess._data
+        # rare few, needs it anyway. The data (the session's own __dict__) is read directly,
+        # not through `data()`: each method looked up on a session passes its __getattr__
+        # hook and makes a bound method (docs/performance.md).
+        data = sess.__dict__
         try:
             now = JSON.dumps(data)
         except (TypeError, ValueError):
@@ -873,7 +873,7 @@ class LeanRequestSession(RequestSession):
         cookie = sess._cookie
         if type(cookie) is not StoredCookie or sess.id != sid:
             return super().end(req)
-        data = sess._data
+        data = sess.__dict__
         try:
             now = JSON.dumps(data)
         except (TypeError, ValueError):  # its unique snapshot, saved and failing there

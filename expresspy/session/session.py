@@ -84,8 +84,8 @@ _OWN_ATTRIBUTES = frozenset({"cookie", "_cookie", "_data", "_binding", "_id"})
 class _SessionSlots:
     """The fields of a :class:`Session`, under Python's own attribute rules.
 
-    The instance's ``__dict__`` is its data (the same dict as ``_data``), so that
-    ``req.session.views`` finds a stored name by Python's plain lookup. Through
+    The instance's ``__dict__`` is its data (no slot of its own: one dict, never two to keep
+    in step), so that ``req.session.views`` finds a stored name by Python's plain lookup. Through
     ``__getattr__`` alone, Python 3.11 formats and raises an AttributeError before the hook
     runs: a data read cost about 6.4k instructions, against about 0.6k found in the dict.
     The slots (member descriptors) and the class's methods (:class:`_Shielded`) are data
@@ -102,13 +102,11 @@ class _SessionSlots:
         "__dict__": None,
         "_binding": None,
         "_cookie": None,
-        "_data": None,
         "id": "The session id (read-only; ``regenerate()`` makes a new session with a new id).",
     }
     _binding: SessionBinding | None
     # The SessionCookie, or a loaded session's StoredCookie until ``cookie`` is first read.
     _cookie: SessionCookie | StoredCookie
-    _data: dict[str, Any]
 
 
 class _Filling(_SessionSlots):
@@ -147,9 +145,7 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         binding: SessionBinding | None = None,
     ) -> None:
         object.__setattr__(self, "id", sid)
-        data_dict: dict[str, Any] = {}
-        object.__setattr__(self, "_data", data_dict)
-        object.__setattr__(self, "__dict__", data_dict)
+        object.__setattr__(self, "__dict__", {})
         object.__setattr__(self, "_binding", binding)
         self.cookie = cookie  # type-checked like any later assignment
         self.update(data or {})  # reserved keys refused, as for item assignment
@@ -178,7 +174,6 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         session = cls.__new__(cls)  # a subclass may add fields: made as any other object
         _set_id(session, sid)
         _set_data(session, data)
-        object.__setattr__(session, "__dict__", data)
         _set_binding(session, binding)
         _set_cookie(session, cookie)
         return session
@@ -206,7 +201,7 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         # None, as JavaScript's undefined.
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._data.get(name)
+        return self.__dict__.get(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "cookie":
@@ -220,17 +215,17 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
                 f"use item access instead: session[{name!r}] = ..."
             )
         else:
-            self._data[name] = value
+            self.__dict__[name] = value
 
     def __delattr__(self, name: str) -> None:
         if name in _OWN_ATTRIBUTES or name in _class_names(type(self)):
             raise AttributeError(f"cannot delete session attribute {name!r}")
-        self._data.pop(name, None)  # like JavaScript's delete: absent is fine
+        self.__dict__.pop(name, None)  # like JavaScript's delete: absent is fine
 
     # -- MutableMapping --------------------------------------------------------------------
 
     def __getitem__(self, key: str) -> Any:
-        return self._data[key]
+        return self.__dict__[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
         if key == "cookie":  # session["cookie"] = SessionCookie(...) is session.cookie = ...
@@ -239,37 +234,37 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         elif key == META_KEY:
             raise ReservedSessionKey(key, value)
         else:
-            self._data[key] = value
+            self.__dict__[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self._data[key]
+        del self.__dict__[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
+        return iter(self.__dict__)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self.__dict__)
 
     def __copy__(self) -> Session:
-        return Session(self.id, self.cookie, self._data, self._binding)
+        return Session(self.id, self.cookie, self.__dict__, self._binding)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Session:
         # The data and cookie are copied; the binding (the request) is shared, not cloned.
         return Session(
             self.id,
             copy.deepcopy(self.cookie, memo),
-            copy.deepcopy(self._data, memo),
+            copy.deepcopy(self.__dict__, memo),
             self._binding,
         )
 
     def __repr__(self) -> str:
-        return f"Session(id={self.id!r}, data={self._data!r})"
+        return f"Session(id={self.id!r}, data={self.__dict__!r})"
 
     # -- serialisation ---------------------------------------------------------------------
 
     def data(self) -> dict[str, Any]:
         """The session data without ``cookie`` (what "modified" is decided on)."""
-        return self._data
+        return self.__dict__
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: ``{"cookie": {...}, **data}``, as express-session stores it.
@@ -277,9 +272,11 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         The real cookie is always the one written, whatever the data holds.
         """
         record: dict[str, Any] = {"cookie": None}  # first, where express-session puts it
-        # Reserved keys can reach _data only through data() (item assignment refuses them);
+        # Reserved keys can reach the data only through data() (item assignment refuses them);
         # the cookie is assigned after the data so that nothing there can stand in for it.
-        record.update((key, value) for key, value in self._data.items() if key not in RESERVED_KEYS)
+        record.update(
+            (key, value) for key, value in self.__dict__.items() if key not in RESERVED_KEYS
+        )
         record["cookie"] = self.cookie.to_json()
         return record
 
@@ -391,7 +388,7 @@ _shield_methods(Session)
 
 # The slots' own setters: Session.__setattr__ routes names to the data.
 _set_id = Session.id.__set__  # type: ignore[attr-defined]
-_set_data = Session._data.__set__  # type: ignore[attr-defined]
+_set_data = _SessionSlots.__dict__["__dict__"].__set__
 _set_binding = Session._binding.__set__  # type: ignore[union-attr]
 _set_cookie = Session._cookie.__set__  # type: ignore[union-attr]
 
@@ -406,7 +403,6 @@ def loaded_session(
     subclass), without the class method's lookup on the class: a request loads one."""
     filling = _Filling()
     filling.id = sid
-    filling._data = data
     filling.__dict__ = data
     filling._binding = binding
     filling._cookie = cookie
