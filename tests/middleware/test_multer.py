@@ -84,11 +84,17 @@ def post(app: Any, body: bytes, content_type: str = CONTENT_TYPE) -> Any:
 
 
 def gone(folder: Path) -> bool:
-    """True once `folder` holds no file (removal runs in a worker thread)."""
+    """True once `folder` holds no file and still holds none 0.1 s later (removal runs in a
+    worker thread, and an upload being aborted may create its file just after a first look
+    found the folder empty)."""
     deadline = time.monotonic() + 3
-    while any(folder.iterdir()) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if not any(folder.iterdir()):
+            time.sleep(0.1)
+            if not any(folder.iterdir()):
+                return True
         time.sleep(0.01)
-    return not any(folder.iterdir())
+    return False
 
 
 # -- the public names ------------------------------------------------------------------------
