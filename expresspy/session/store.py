@@ -333,46 +333,13 @@ class Serializer(Protocol):
 class _CompactJSON:
     """JSON as JavaScript's ``JSON.stringify`` writes it: no spaces, UTF-8 kept as is."""
 
-    # json.dumps (and JSONEncoder.encode) builds a C encoder on every call, behind two Python
-    # frames; a session serialises its data twice a request, so the C encoders are built once
-    # and reused. Each owns a table of the containers it is inside (circular references), so
-    # one encoder serves one call at a time: calls borrow one from the pool (list.pop and
-    # append are atomic, so threads never share one) and an encoder whose call failed, whose
-    # table may be left dirty, is dropped. The output is json.dumps's exactly.
-    _pool: list[Callable[[Any, int], Any]] = []
-    _options = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
     def dumps(self, obj: Any) -> str:
-        """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON)."""
-        pool = self._pool
-        try:  # pop, not a test then pop: another thread may take the last one in between
-            encode = pool.pop()
-        except IndexError:
-            encode = self._new_encoder()
-        text = "".join(encode(obj, 0))  # raises: the encoder is not put back
-        pool.append(encode)
-        return text
-
-    def _new_encoder(self) -> Callable[[Any, int], Any]:
-        """A C encoder with ``_options``'s settings (its own circular-reference table); on a
-        Python without the C accelerator, the options' own encoder."""
-        options = self._options
-        if _c_make_encoder is None:
-            return lambda obj, level: (options.encode(obj),)
-        return cast(
-            Callable[[Any, int], Any],
-            _c_make_encoder(
-                {},  # the table of containers being encoded (circular references)
-                options.default,
-                _encode_string,
-                None,  # indent
-                ":",  # key separator
-                ",",  # item separator
-                False,  # sort_keys
-                False,  # skipkeys
-                False,  # allow_nan
-            ),
-        )
+        """Serialise; NaN and infinities raise ``ValueError`` (they are not JSON), and so
+        does a circular structure."""
+        try:
+            return "".join(encode_chunks(obj, 0))
+        except RecursionError:  # the shared encoder keeps no table of what it is inside
+            raise ValueError("Circular reference detected (or data nested too deeply)") from None
 
     def loads(self, text: str | bytes) -> Any:
         """Parse one JSON document."""
@@ -398,6 +365,39 @@ class _CompactJSON:
             if end == len(decoded):
                 return value
         return json.loads(text)
+
+
+def _shared_encoder() -> Callable[[Any, int], Any]:
+    """One C encoder with the compact settings, shared by every call and thread.
+
+    ``json.dumps`` builds a C encoder on every call, behind two Python frames, and that
+    encoder's table of the containers it is inside (its check for circular references) is
+    state that one call at a time may use. Built without that table, the encoder keeps no
+    state between calls: every thread shares this one, and a circular structure ends in
+    Python's recursion limit (``RecursionError``, which :meth:`_CompactJSON.dumps` reports as
+    json's ``ValueError``). On a Python without the C accelerator: json's own encoder."""
+    options = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if _c_make_encoder is None:
+        return lambda obj, level: (options.encode(obj),)
+    return cast(
+        Callable[[Any, int], Any],
+        _c_make_encoder(
+            None,  # no table of the containers being encoded: no state between calls
+            options.default,
+            _encode_string,
+            None,  # indent
+            ":",  # key separator
+            ",",  # item separator
+            False,  # sort_keys
+            False,  # skipkeys
+            False,  # allow_nan
+        ),
+    )
+
+
+#: ``"".join(encode_chunks(obj, 0))`` is :data:`JSON`'s text of ``obj`` (a caller on the
+#: request path joins it itself, a Python frame less; it then also catches RecursionError).
+encode_chunks = _shared_encoder()
 
 
 #: The default serializer of every store: byte-compatible with ``JSON.stringify``.

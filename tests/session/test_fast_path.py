@@ -194,6 +194,15 @@ def test_the_shared_encoders_write_what_json_dumps_writes() -> None:
         with pytest.raises((ValueError, TypeError)):
             JSON.dumps(bad)
     assert JSON.dumps({"after": "failures"}) == '{"after":"failures"}'
+    # One encoder shared by every call keeps no table of what it is inside: a cycle is
+    # still json's ValueError, never a RecursionError, and it leaves the encoder working.
+    cycle: dict[str, Any] = {}
+    cycle["self"] = {"up": cycle}
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Circular reference"):
+            JSON.dumps(cycle)
+    shared = [1]
+    assert JSON.dumps({"a": shared, "b": [shared, shared]}) == '{"a":[1],"b":[[1],[1]]}'
     assert JSON.loads(' {"a": 1} ') == {"a": 1}  # whitespace: json.loads's own path
 
     failures: list[str] = []
