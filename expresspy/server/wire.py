@@ -34,6 +34,7 @@ CHUNKED_END = b"0\r\n\r\n"
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(rb"[\x00\r\n]")
+_BAD_BYTES = b"\x00\r\n"
 _LENGTH = re.compile(rb"[ \t]*[0-9]{1,19}[ \t]*")
 # Node's reason phrases (what Express apps answer with), not Python's: 413 is "Payload Too
 # Large" there, "Request Entity Too Large" in http.HTTPStatus.
@@ -108,6 +109,18 @@ _Line = tuple[bytes, int, int]  # (serialized line, kind, Content-Length value o
 # validation each time, as without it, and never grow memory.
 _LINES: dict[tuple[bytes, bytes], _Line] = {}
 _LINES_MAX = 1024
+# Header names checked before, by the name as the app sent it, with the kind of their lines.
+# A line not seen before (a new ETag, Date or Set-Cookie value) mostly has a name seen before,
+# and the name's check (a regular expression) costs as much as the rest of the line's. Bounded
+# as _LINES is.
+_NAMES: dict[bytes, int] = {}
+_NAMES_MAX = 256
+_CONNECTION = 4  # a name's kind only: its line is _CLOSE or _PLAIN, by its value
+_FRAMING_NAMES = {
+    b"content-length": _CONTENT_LENGTH,
+    b"transfer-encoding": _TRANSFER_ENCODING,
+    b"connection": _CONNECTION,
+}
 
 
 def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
@@ -139,26 +152,42 @@ def header_block(headers: Iterable[tuple[bytes, bytes]]) -> HeaderBlock:
 
 
 def _validated_line(name: bytes, value: bytes) -> _Line:
-    if _TOKEN.fullmatch(name) is None:
-        raise InvalidResponse(f"invalid header name {name!r}")
-    if _BAD_VALUE.search(value) is not None:
+    kind = _NAMES.get(name) if type(name) is bytes else None
+    if kind is None:
+        kind = _name_kind(name)
+    try:  # CR, LF or NUL deleted: a shorter value (half a search's instructions)
+        bad = len(value.translate(None, _BAD_BYTES)) != len(value)
+    except AttributeError:  # a buffer without translate (a memoryview)
+        bad = _BAD_VALUE.search(value) is not None
+    if bad:
         raise InvalidResponse(f"invalid header value for {name!r}")
-    lower = name.lower()
-    kind, length = _PLAIN, -1
-    if lower == b"content-length":
-        if _LENGTH.fullmatch(value) is None:  # int() would take "-5", "+5" and "5_0"
-            raise InvalidResponse(f"invalid content-length {value!r}")
-        kind, length = _CONTENT_LENGTH, int(value)
-    elif lower == b"transfer-encoding":
-        kind = _TRANSFER_ENCODING
-    elif lower == b"connection" and b"close" in value.lower():
-        kind = _CLOSE
+    length = -1
+    if kind:  # a framing header: what it asks for is in its value
+        if kind == _CONTENT_LENGTH:
+            if _LENGTH.fullmatch(value) is None:  # int() would take "-5", "+5" and "5_0"
+                raise InvalidResponse(f"invalid content-length {value!r}")
+            length = int(value)
+        elif kind == _CONNECTION:
+            kind = _CLOSE if b"close" in value.lower() else _PLAIN
     line = (b"%b: %b\r\n" % (name, value), kind, length)
     if type(name) is bytes and type(value) is bytes:
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
         _LINES[(name, value)] = line
     return line
+
+
+def _name_kind(name: bytes) -> int:
+    """Check a header name (a token); the kind of its lines, by name (``_CONNECTION``: by
+    value). Remembered for a bytes name."""
+    if _TOKEN.fullmatch(name) is None:
+        raise InvalidResponse(f"invalid header name {name!r}")
+    kind = _FRAMING_NAMES.get(bytes(name).lower(), _PLAIN)  # a bytearray is unhashable
+    if type(name) is bytes:
+        if len(_NAMES) >= _NAMES_MAX:
+            _NAMES.clear()
+        _NAMES[name] = kind
+    return kind
 
 
 def chunk(data: bytes) -> bytes:

@@ -277,6 +277,31 @@ def test_header_block_reports_framing_headers_and_caches_nothing_invalid() -> No
                 header_block(bad)
 
 
+def test_a_header_name_checked_before_still_has_each_new_value_checked() -> None:
+    # Names are remembered once checked; a line with a new value (an ETag, a Content-Length)
+    # still has its value checked and read.
+    header_block([(b"Connection", b"keep-alive"), (b"Content-Length", b"1"), (b"ETag", b"a")])
+    assert header_block([(b"Connection", b"Close")])[3] is True
+    assert header_block([(b"Connection", b"keep-alive, upgrade")])[3] is False
+    assert header_block([(b"Content-Length", b" 12 ")])[1:3] == (12, False)
+    assert header_block([(b"Content-Length", b"3"), (b"Content-Length", b"4")])[1:3] == (4, True)
+    for bad in ([(b"Content-Length", b"-1")], [(b"ETag", b"b\nc")], [(b"ETag", b"b\x00")]):
+        for _ in range(2):
+            with pytest.raises(InvalidResponse):
+                header_block(bad)
+    name: Any = bytearray(b"x-bytes")  # unhashable: checked each time, never remembered
+    assert header_block([(name, b"1")])[0] == b"x-bytes: 1\r\n"
+    view: Any = memoryview(b"v")  # a buffer without bytes' methods
+    assert header_block([(b"x-view", view)])[0] == b"x-view: v\r\n"
+    with pytest.raises(InvalidResponse, match="invalid header value"):
+        header_block([(b"x-view", memoryview(b"v\r\n"))])
+    bad_names: list[Any] = [b"bad name", bytearray(b"bad:name"), b""]
+    for bad_name in bad_names:
+        for _ in range(2):
+            with pytest.raises(InvalidResponse, match="invalid header name"):
+                header_block([(bad_name, b"1")])
+
+
 def test_error_response_is_complete_and_closes() -> None:
     raw = error_response(431, "Too many header fields")
     head, _, body = raw.partition(b"\r\n\r\n")
