@@ -515,7 +515,10 @@ class Router(MethodsMixin):
                     method = route_method(route, req, state.method)
                     only_method, only = handlers[0]
                     if only.handles_requests and (only_method is None or only_method == method):
-                        outcome = yield step_for(only, None, req, res, exchange)
+                        # step_for(only, None, ...) written out, as below: a Python call
+                        # less for each handler a request runs
+                        nxt = new_next(exchange)
+                        outcome = yield only, (req, res, nxt)[: only.arity], nxt
                         if len(handlers) > 1:  # it added handlers to its route: run them too
                             rest = (islice(handlers, 1, None), method, outcome)
                             outcome = yield from route.steps(req, res, rest)
@@ -538,7 +541,11 @@ class Router(MethodsMixin):
                         handler, mounted, matched, parent_url, state, req, res
                     )
                 else:  # middleware or an error handler at the root
-                    outcome = yield step_for(handler, state.error, req, res, exchange)
+                    nxt = new_next(exchange)
+                    if handler.handles_errors:
+                        outcome = yield handler, (state.error, req, res, nxt), nxt
+                    else:
+                        outcome = yield handler, (req, res, nxt)[: handler.arity], nxt
             if outcome is None:  # the usual `next()`: no string comparisons
                 state.error = None
                 continue
