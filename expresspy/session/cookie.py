@@ -352,6 +352,9 @@ class StoredCookie:
 
 #: The stored cookies seen by their JSON text (few: one per cookie configuration).
 _STORED: dict[str, StoredCookie] = {}
+#: The :class:`StoredCookie` :func:`stored_cookie` remembers for a stored JSON text, or None
+#: (tried first on the request path: a C call where :func:`stored_cookie` is a Python one).
+remembered_cookie = _STORED.get
 #: How many :data:`_STORED` keeps before it starts afresh.
 MAX_STORED_COOKIES = 256
 

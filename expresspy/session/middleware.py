@@ -32,6 +32,7 @@ from .cookie import (
     StoredCookie,
     datetime_to_ms,
     now_ms,
+    remembered_cookie,
     stored_cookie,
 )
 from .insecure import warn_secure_cookie_over_http
@@ -40,7 +41,7 @@ from .options import SessionOptions, parse_session_options
 from .patch import META_KEY, record_data
 from .scope import is_secure, request_path
 from .session import Session, loaded_session, session_from_record
-from .store import JSON, AsyncTextRecords, SessionRecord, WouldWait, scan_json
+from .store import JSON, AsyncTextRecords, SessionRecord, WouldWait, encode_chunks, scan_json
 from .store_calls import NOT_SAVED_AGAIN, StoreCalls, forget_deadline
 
 __all__ = ["RequestSession", "SessionHash", "session"]
@@ -78,6 +79,8 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     fixed_cookie = None if callable(opts.cookie) else opts.cookie  # else one per request
     # The common configuration's requests take LeanRequestSession's shorter steps.
     store, secrets = opts.store, opts.secrets
+    # The cookie's path is "/" (the default) for every request: each origin-form target is in it
+    at_root = fixed_cookie is not None and (fixed_cookie.path or "/") == "/"
     state_class = RequestSession
     if LeanRequestSession.serves(opts, calls, backend, fixed_cookie):
         state_class = LeanRequestSession
@@ -97,8 +100,7 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
             return
         cookie_options = fixed_cookie or opts.cookie_for(req)
         url = req.original_url
-        path = cookie_options.path or "/"
-        if not (path == "/" and url.startswith("/")) and not _in_scope(url, path):
+        if not (at_root and url.startswith("/")) and not _in_scope(url, cookie_options.path or "/"):
             req.session = None
             next()
             return
@@ -383,7 +385,8 @@ class RequestSession:
         (JSON writes again what it read from JSON's text); the cookie stays text until read.
         ``sid``: the id the client sent (``req.session_id`` already)."""
         data = scan_json(data_text, 0)[0]  # JSON's own text of an object: parsed in one step
-        req.session = loaded_session(sid, stored_cookie(cookie_text), data, self)
+        cookie = remembered_cookie(cookie_text) or stored_cookie(cookie_text)
+        req.session = loaded_session(sid, cookie, data, self)
         self.original_id = self.stored_id = sid
         self.original_hash = data_text
         if not self.opts.resave:
@@ -814,13 +817,25 @@ class LeanRequestSession(RequestSession):
     ) -> Awaitable[None] | None:
         """:meth:`RequestSession.begin`: the id from a remembered ``Cookie`` header, the
         record from the store's parts."""
-        sid = self.signed_id(req)
+        # signed_id(), attach() and take_found() written out here: a Python call each on
+        # every session request (docs/performance.md).
+        header = req.headers.get("cookie")
+        sid = None
+        if header:
+            sid = self.backend.memo.signed_cookie(header, self.opts.name)  # type: ignore[union-attr]
         store = self.store
         if not sid or "get" in store.__dict__:  # no such cookie, or get() replaced
             return super().begin(req, res, next)
-        self.attach(req, res, sid)
+        req.session_store = store
+        self.cookie_id = req.session_id = sid
+        res.on_headers(self.on_headers)
+        res.before_finish(self.before_finish)
         try:
-            self.take_found(req, sid, store.read_parts_now(sid))
+            found = store.read_parts_now(sid)
+            if type(found) is tuple:  # the record as its cookie's and data's JSON
+                self.inflate_parts(req, sid, found[0], found[1])
+            else:
+                self.take_found(req, sid, found)
         except WouldWait:  # the store would have to wait for this one: its coroutine does
             return self.load(next)
         except Exception as exc:  # as in RequestSession.load()
@@ -854,18 +869,17 @@ class LeanRequestSession(RequestSession):
 
     def before_finish(self) -> Awaitable[None] | None:
         """:meth:`RequestSession.before_finish`, without the checks this configuration
-        never needs (a CookieStore's record, ``unset="destroy"``)."""
-        if self.failure is not None or self.pending:
-            return super().before_finish()
-        return self.end(self._req())  # alive: the response is not sent yet
+        never needs (a CookieStore's record, ``unset="destroy"``), and :meth:`end` of the
+        usual session written out in it (a Python call less on every session request).
 
-    def end(self, req: SessionRequest) -> Awaitable[None] | None:
-        """:meth:`RequestSession.end` of the usual session: the one loaded for the id the
-        client sent, still under that id, its stored cookie unread (``touch()`` changes
-        nothing of it). Its decisions, as :func:`decisions.should_save` and
-        :func:`decisions.should_touch` make them for that session: saved when its data's
-        snapshot differs from the one last saved (or loaded), else touched. Any other
-        session takes :meth:`RequestSession.end`."""
+        The usual session: the one loaded for the id the client sent, still under that id,
+        its stored cookie unread (``touch()`` changes nothing of it). Its decisions, as
+        :func:`decisions.should_save` and :func:`decisions.should_touch` make them for that
+        session: saved when its data's snapshot differs from the one last saved (or
+        loaded), else touched. Any other session takes :meth:`RequestSession.end`."""
+        if self.failure is not None or self.pending:
+            return super().before_finish()  # which ends in end(): this, once they are done
+        req = self._req()  # alive: the response is not sent yet
         sess = req.__dict__.get("session")
         sid = req.session_id
         if sess is None or self.touched or sid != self.cookie_id or sid != self.original_id:
@@ -874,14 +888,19 @@ class LeanRequestSession(RequestSession):
         if type(cookie) is not StoredCookie or sess.id != sid:
             return super().end(req)
         data = sess.__dict__
-        try:
-            now = JSON.dumps(data)
-        except (TypeError, ValueError):  # its unique snapshot, saved and failing there
-            return super().end(req)
+        try:  # JSON.dumps(data), a Python frame less
+            now = "".join(encode_chunks(data, 0))
+        except (TypeError, ValueError, RecursionError):  # its unique snapshot, saved and
+            return super().end(req)  # failing there
         self.touched = True
         if now == self.saved_hash:  # isSaved (the same id): not saved, touched
             return self.touch_parts(sess, sid, cookie.json)
         return self.write_parts(sess, sid, cookie.json, None, now, data)
+
+    def end(self, req: SessionRequest) -> Awaitable[None] | None:
+        """:meth:`RequestSession.end`, the usual session's as :meth:`before_finish` ends it
+        (reached once the operations the handler started have finished)."""
+        return self.before_finish()
 
     def touch_parts(self, sess: Session, sid: str, cookie_text: str) -> Awaitable[None] | None:
         """The touch of :meth:`end`'s session (``sid``, its stored cookie's JSON
@@ -928,11 +947,18 @@ class LeanRequestSession(RequestSession):
     ) -> Awaitable[None] | None:
         """:meth:`write_text` of ``sess`` (whose id is ``sid``), its cookie's JSON and
         expiry (:func:`_cookie_json`) known."""
-        if not self.parts_fit(data_text, data):
-            return super().write_text(sess, data_text, data)
+        # parts_fit() and record_text() written out: a Python call each on every save.
         store = self.store
+        if (
+            "merge" in store.__dict__
+            or not data_text.startswith("{")
+            or "cookie" in data
+            or META_KEY in data
+        ):
+            return super().write_text(sess, data_text, data)
         self.saved_hash = data_text
-        record = record_text(cookie_text, data_text, None)
+        members = data_text[1:-1]
+        record = '{"cookie":' + cookie_text + ("," + members + "}" if members else "}")
         # The store's own writes (MemoryStore's, SQLiteStore's), which never fail for want of
         # a back end
         parts = (cookie_text, data_text)

@@ -204,18 +204,19 @@ class Session(_SessionSlots, MutableMapping[str, Any]):
         return self.__dict__.get(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "cookie":
-            _check_cookie(value)
-            _set_cookie(self, value)
-        elif name.startswith("_") or name in (
+        # A data name first: the usual write (`cookie` is one of the class's names)
+        if not name.startswith("_") and name not in (
             _CLASS_NAMES.get(type(self)) or _class_names(type(self))
         ):
+            self.__dict__[name] = value
+        elif name == "cookie":
+            _check_cookie(value)
+            _set_cookie(self, value)
+        else:
             raise AttributeError(
                 f"cannot set session attribute {name!r}: it is reserved; "
                 f"use item access instead: session[{name!r}] = ..."
             )
-        else:
-            self.__dict__[name] = value
 
     def __delattr__(self, name: str) -> None:
         if name in _OWN_ATTRIBUTES or name in _class_names(type(self)):
