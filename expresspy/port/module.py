@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import shutil
 import subprocess
+import sysconfig
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -345,7 +346,7 @@ def _default_name(module: str) -> str:
 
 def format_python(text: str) -> str:
     """PEP 8 layout within 100 columns by `ruff format` when it is installed, else as is."""
-    ruff = shutil.which("ruff")
+    ruff = _ruff_command()
     if ruff is None:
         return text
     try:
@@ -360,6 +361,13 @@ def format_python(text: str) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return text
     return done.stdout if done.returncode == 0 else text
+
+
+def _ruff_command() -> str | None:
+    """The `ruff` installed beside this Python (its environment's scripts folder, where pip
+    puts it: found when `expresspy port` runs from a venv that is not activated), else the
+    first on PATH; None without one."""
+    return shutil.which("ruff", path=sysconfig.get_path("scripts")) or shutil.which("ruff")
 
 
 def translate_module(

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from expresspy import js
-from expresspy.port.module import translate_module
+from expresspy.port.module import format_python, translate_module
 
 from .nodejs import NODE_TIMEOUT, require_node
 
@@ -359,6 +359,17 @@ def test_translation_is_valid_python_within_100_columns() -> None:
         text = translate_module(source.encode(), "c.js", {}, "c", "c").text
         assert all(len(line) <= 100 for line in text.splitlines()), text
         json.dumps(text)
+
+
+def test_ruff_beside_this_python_formats_without_the_venv_on_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`expresspy port` run from a venv that is not activated still finds the venv's ruff."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    long_call = "x = f(" + ", ".join(f"argument_{n}" for n in range(12)) + ")\n"
+    formatted = format_python(long_call)
+    assert formatted != long_call
+    assert all(len(line) <= 100 for line in formatted.splitlines()), formatted
 
 
 def test_capitalised_member_of_a_package_keeps_its_name() -> None:
