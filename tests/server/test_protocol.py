@@ -293,8 +293,9 @@ def test_a_header_name_checked_before_still_has_each_new_value_checked() -> None
     assert header_block([(name, b"1")])[0] == b"x-bytes: 1\r\n"
     view: Any = memoryview(b"v")  # a buffer without bytes' methods
     assert header_block([(b"x-view", view)])[0] == b"x-view: v\r\n"
+    bad_view: Any = memoryview(b"v\r\n")
     with pytest.raises(InvalidResponse, match="invalid header value"):
-        header_block([(b"x-view", memoryview(b"v\r\n"))])
+        header_block([(b"x-view", bad_view)])
     bad_names: list[Any] = [b"bad name", bytearray(b"bad:name"), b""]
     for bad_name in bad_names:
         for _ in range(2):
