@@ -1076,9 +1076,8 @@ class AsyncLeanRequestSession(LeanRequestSession):
     def touch_parts(self, sess: Session, sid: str, cookie_text: str) -> Awaitable[None] | None:
         """:meth:`LeanRequestSession.touch_parts` by the store's own ``touch_parts(sid)``
         (:meth:`RedisStore.touch_parts`), when it has one and ``touch`` is its own."""
-        store = self.store
-        touch = getattr(store, "touch_parts", None)
-        if touch is None or "touch" in store.__dict__ or not self.calls.can_touch:
+        touch = self.calls.touch_parts_later
+        if touch is None or "touch" in self.store.__dict__:
             return self.calls.touch(sid, self.record(sess))
         return self.touch_in_time(touch, sess, sid)
 

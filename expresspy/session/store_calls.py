@@ -92,6 +92,10 @@ class StoreCalls:
         )
         # Its async text methods, when it has them (RedisStore, SQLiteStore): awaited directly.
         self.async_text: AsyncTextRecords | None = async_text_records_of(store)
+        # Its coroutine touching a record by id alone, when it has one (RedisStore's EXPIRE).
+        self.touch_parts_later: Callable[[str], Awaitable[bool]] | None = (
+            getattr(self.async_text, "touch_parts", None) if self.can_touch else None
+        )
         # Errors that mean "the backend is down", not "the app is wrong" (builtin OSError
         # subclasses, plus a store's client library's own, e.g. redis's ConnectionError).
         self.unavailable: tuple[type[BaseException], ...] = (
