@@ -880,8 +880,12 @@ class LeanRequestSession(RequestSession):
         if self.failure is not None or self.pending:
             return super().before_finish()  # which ends in end(): this, once they are done
         req = self._req()  # alive: the response is not sent yet
-        sess = req.__dict__.get("session")
-        sid = req.session_id
+        # Both read from the request's dict, one hooked read: what begin() set there. An id
+        # not found there (deleted, or set as sessionID) takes the general path, which reads
+        # req.session_id through its aliases.
+        attributes = req.__dict__
+        sess = attributes.get("session")
+        sid = attributes.get("session_id")
         if sess is None or self.touched or sid != self.cookie_id or sid != self.original_id:
             return super().end(req)
         cookie = sess._cookie
@@ -919,11 +923,11 @@ class LeanRequestSession(RequestSession):
     def on_headers(self, res: Any) -> None:
         """:meth:`RequestSession.on_headers`; nothing to do for the session of the id the
         client sent, its stored cookie (no expiry) unread."""
-        req = self._req()  # alive: the headers freeze while the request runs
-        sess = req.__dict__.get("session")
-        if (
+        attributes = self._req().__dict__  # alive: the headers freeze while the request runs
+        sess = attributes.get("session")
+        if (  # req.session and req.session_id as before_finish reads them
             sess is not None
-            and req.session_id == self.cookie_id
+            and attributes.get("session_id") == self.cookie_id
             and type(getattr(sess, "_cookie", None)) is StoredCookie
         ):
             return  # shouldSetCookie: the same id, not rolling, no expiry
