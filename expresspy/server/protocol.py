@@ -564,14 +564,18 @@ def make_head(
 
 # h11's grammar (h11/_abnf.py: RFC 9110/9112's request-line and field-line), over a whole head
 # whose request target is in origin form. ``\s`` in a bytes pattern is ASCII whitespace only,
-# as in h11's patterns. h11 writes a field value as ``vchar+ ([ \t]+ vchar+)*``; the same
-# strings are ``vchar ((vchar | SP | HTAB)* vchar)?``, written so here because single-character
-# repeats are the regular expression engine's fast loops.
+# as in h11's patterns. h11 reads a field line as ``name ":" OWS value OWS`` with the value
+# ``vchar+ ([ \t]+ vchar+)*``, vchar any byte but NUL and whitespace. Every string of vchar,
+# SP and HTAB splits into exactly such ``OWS value OWS`` (leading blanks, the value from its
+# first vchar to its last, trailing blanks), so the part after the colon is written as one
+# repeat of those bytes: the regular expression engine's fast loop, with no backtracking
+# (the grouped form cost about 7k instructions more on a head with a 100-byte Cookie line).
+# ``plain_head`` strips the OWS.
 _TOKEN_RE = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
-_FIELD_VALUE_RE = rb"(?:[^\x00\s](?:[^\x00\r\n\x0b\x0c]*[^\x00\s])?)?"
+_FIELD_CONTENT_RE = rb"[^\x00\r\n\x0b\x0c]*"  # OWS value OWS: vchar, SP and HTAB
 _PLAIN_HEAD = re.compile(
-    rb"(%s) (/[\x21-\x7e]*) HTTP/(1\.[01])\r\n((?:%s:[ \t]*%s[ \t]*\r\n)*)\r\n"
-    % (_TOKEN_RE, _TOKEN_RE, _FIELD_VALUE_RE)
+    rb"(%s) (/[\x21-\x7e]*) HTTP/(1\.[01])\r\n((?:%s:%s\r\n)*)\r\n"
+    % (_TOKEN_RE, _TOKEN_RE, _FIELD_CONTENT_RE)
 )
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 
