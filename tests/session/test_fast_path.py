@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 import time
 import weakref
@@ -219,6 +220,38 @@ def test_the_shared_encoders_write_what_json_dumps_writes() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_data_json_cannot_write_answers_500_and_leaves_the_record_as_it_was(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A loaded session (the lean path) given a cycle or an object: the save fails, the
+    request answers 500 with the error logged, and the stored record is the last good one."""
+    store = MemoryStore()
+    app = _counter_app(store, iter(["sid-1"]))
+
+    @app.get("/cycle")
+    def cycle(req: Any, res: Any) -> None:
+        loop: list[Any] = []
+        loop.append(loop)
+        req.session.loop = loop
+        res.send("stored")
+
+    @app.get("/object")
+    def an_object(req: Any, res: Any) -> None:
+        req.session.thing = object()
+        res.send("stored")
+
+    client = agent(app, server=True)
+    client.get("/").expect(200, "views: 1")
+    saved = store.sessions["sid-1"]
+    with caplog.at_level(logging.ERROR, logger="expresspy"):
+        client.get("/cycle").expect(500)
+        client.get("/object").expect(500)
+    assert store.sessions["sid-1"] == saved
+    logged = "\n".join(record.getMessage() + str(record.exc_info) for record in caplog.records)
+    assert "Circular reference" in logged and "not JSON serializable" in logged
+    client.get("/").expect(200, "views: 2")
 
 
 def test_a_stored_cookie_read_by_the_handler_is_the_cookie_of_the_general_path() -> None:
