@@ -228,7 +228,7 @@ def test_data_json_cannot_write_answers_500_and_leaves_the_record_as_it_was(
     """A loaded session (the lean path) given a cycle or an object: the save fails, the
     request answers 500 with the error logged, and the stored record is the last good one."""
     store = MemoryStore()
-    app = _counter_app(store, iter(["sid-1"]))
+    app: Application = _counter_app(store, iter(["sid-1"]))
 
     @app.get("/cycle")
     def cycle(req: Any, res: Any) -> None:
