@@ -79,7 +79,8 @@ def session(options: Mapping[str, Any] | None = None, /, **keywords: Any) -> Mid
     fixed_cookie = None if callable(opts.cookie) else opts.cookie  # else one per request
     # The common configuration's requests take LeanRequestSession's shorter steps.
     store, secrets = opts.store, opts.secrets
-    # The cookie's path is "/" (the default) for every request: each origin-form target is in it
+    # Whether every request's cookie path is "/" (the default), which each origin-form target
+    # is under: decided once here, not per request
     at_root = fixed_cookie is not None and (fixed_cookie.path or "/") == "/"
     state_class = RequestSession
     if LeanRequestSession.serves(opts, calls, backend, fixed_cookie):
