@@ -11,12 +11,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.apps.common import STORE_WORKLOADS
+from bench.apps.common import SQLITE_ROUND_TRIP_WORKLOAD, STORE_WORKLOADS
 from bench.setup_env import REPO_ROOT, Env
 
 PLAIN_WORKLOADS = frozenset({"hello", "session", "json", "static", "middleware", "routes"})
 """What every peer runs: the store workloads are for expresspy and Express (their stores)."""
-ALL_WORKLOADS = PLAIN_WORKLOADS | frozenset(STORE_WORKLOADS)
+ALL_WORKLOADS = PLAIN_WORKLOADS | frozenset(STORE_WORKLOADS) | {SQLITE_ROUND_TRIP_WORKLOAD}
 UVLOOP_WORKLOADS = frozenset({"hello", "session"})
 """What the uvloop variants run: the loop's share shows on these; the rest would only add time."""
 
@@ -232,7 +232,8 @@ def peer_servers() -> list[Server]:
             "Node 20 + Express 5 + express-session",
             node_command,
             ("js",),
-            workloads=ALL_WORKLOADS - {"session-sqlite"},  # no Node store to match
+            # no Node store to match SQLite's (nor its round trip, an expresspy measurement)
+            workloads=ALL_WORKLOADS - {"session-sqlite", SQLITE_ROUND_TRIP_WORKLOAD},
             env=lambda env: {"NODE_PATH": str(env.node_modules), "NODE_ENV": "production"},
         ),
         Server(

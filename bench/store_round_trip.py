@@ -3,10 +3,12 @@
 What ``server_ir.py --app round-trip --store redis|sqlite`` measures: per request, what a
 store minimally does for the session counter (read the record, write it back), with the
 client library called directly: for Redis a ``GET`` then ``SET ... EX`` of a 200-byte value
-(connect-redis's two commands), for SQLite the ``SELECT`` and the upsert of a record that
-changes each time (as the counter's does), executed on the calling thread, as SQLiteStore
-runs them on the event loop. The framework's cost around a store is the session request's
-cost minus MemoryStore's minus this.
+(connect-redis's two commands), for SQLite the store's ``SELECT`` and upsert of a record
+that changes each time (as the counter's does), on the store's own schema, executed on the
+calling thread, as SQLiteStore runs them on the event loop (apps/sqlite_round_trip.py). The
+framework's cost around a store is the session request's cost minus MemoryStore's minus this.
+Under a server's load the same SQLite statements cost more than in this loop: the
+``session-sqlite-round-trip`` workload measures them there.
 
 ``BENCH_ROUND_TRIP_CLIENT`` picks the Redis client: unset, a plain redis-py
 ``Redis.from_url``; ``store``, the client RedisStore makes from a URL (expresspy's pipelining
@@ -15,24 +17,24 @@ it cannot use that one (a waiting pool, a timeout on every command). For SQLite,
 runs each statement in a worker thread, as SQLiteStore did before it ran them on the loop
 (and still does when one must wait for a lock). ``BENCH_ROUND_TRIP_TASKS=50`` runs the Redis
 round trips from 50 tasks at once (as 50 concurrent requests would), ``count`` in all (a
-multiple of it).
+multiple of it). ``BENCH_ROUND_TRIP_EVICT=4000000`` writes that many bytes of other memory
+before each SQLite round trip (not with ``store``), as a server's work between requests does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from apps.common import REDIS_PREFIX, REDIS_URL
+from apps.sqlite_round_trip import RECORD, SQLiteRoundTrip
 
-#: A session counter's record is about this long (cookie, then the counter).
-VALUE = ('{"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"},'
-         '"views":1,"pad":"' + "x" * 120 + '"}')  # fmt: skip
+#: A session counter's record, as the SQLite round trip writes it (about 200 bytes).
+VALUE = RECORD % 1
 TTL = 86400
 
 
@@ -67,48 +69,40 @@ async def redis_round_trips(count: int) -> None:
         await client.aclose()
 
 
-def sqlite_round_trips(count: int, in_thread: bool) -> None:
-    """``count`` SELECT + upsert of one row, as SQLiteStore's statements (WAL file); each in a
-    worker thread with ``in_thread``, awaited from an event loop, as SQLiteStore ran them
-    before issue 21."""
+def sqlite_round_trips(count: int, in_thread: bool, evict: int = 0) -> None:
+    """``count`` round trips of SQLiteStore's ``SELECT`` + upsert of one row, on the store's
+    schema (apps/sqlite_round_trip.py); each statement in a worker thread with ``in_thread``,
+    awaited from an event loop, as SQLiteStore ran them before issue 21. ``evict``: bytes of
+    other memory written before each round trip (a server's own work between two requests'
+    statements), which pushes SQLite's code and pages out of the CPU's caches."""
     with tempfile.TemporaryDirectory() as folder:
-        db = sqlite3.connect(Path(folder) / "round-trip.sqlite3", isolation_level=None,
-                             check_same_thread=False)  # fmt: skip
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, "
-                   "expires INTEGER NOT NULL)")  # fmt: skip
-        upsert = ("INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) "
-                  "DO UPDATE SET sess = excluded.sess, expires = excluded.expires")  # fmt: skip
-        # Each write stores another record and expiry, as the session counter does: SQLite
-        # leaves a page it would overwrite with the same bytes alone, so rewriting one value
-        # wrote nothing (no WAL frame): the round trip measured 36.5k instead of 48.8k.
-        expires = int(time.time() * 1000) + TTL * 1000
-        values = [VALUE.replace('"views":1', f'"views":{n % 10 + 1}') for n in range(10)]
-        written = 0
-
-        def read() -> Any:
-            return db.execute("SELECT sess FROM sessions WHERE sid = ? AND expires > ?",
-                              ("sid", int(time.time() * 1000))).fetchone()  # fmt: skip
-
-        def write() -> None:
-            nonlocal written
-            written += 1
-            db.execute(upsert, ("sid", values[written % 10], expires + written))
+        round_trip = SQLiteRoundTrip(Path(folder) / "round-trip.sqlite3")
 
         async def threaded() -> None:
-            for _ in range(count):
-                await asyncio.to_thread(read)
-                await asyncio.to_thread(write)
+            for views in range(count):
+                await asyncio.to_thread(round_trip.read, "sid")
+                await asyncio.to_thread(round_trip.write, "sid", views)
 
-        write()
+        round_trip.write("sid", 0)
         if in_thread:
             asyncio.run(threaded())
+        elif evict:
+            others = bytearray(evict)
+            lines = len(others[::64])
+            spent = 0
+            for views in range(count):
+                others[::64] = bytes(lines)  # one write per 64-byte cache line
+                started = time.perf_counter_ns()
+                round_trip.read("sid")
+                round_trip.write("sid", views)
+                spent += time.perf_counter_ns() - started
+            print(f"the statements alone: {spent / count / 1000:.1f} µs per round trip, "
+                  f"{evict} bytes written between round trips")  # fmt: skip
         else:
-            for _ in range(count):
-                read()
-                write()
-        db.close()
+            for views in range(count):
+                round_trip.read("sid")
+                round_trip.write("sid", views)
+        round_trip.close()
 
 
 def run(store: str, count: int) -> None:
@@ -116,6 +110,7 @@ def run(store: str, count: int) -> None:
     if store == "redis":
         asyncio.run(redis_round_trips(count))
     elif store == "sqlite":
-        sqlite_round_trips(count, os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store")
+        in_thread = os.environ.get("BENCH_ROUND_TRIP_CLIENT") == "store"
+        sqlite_round_trips(count, in_thread, int(os.environ.get("BENCH_ROUND_TRIP_EVICT", "0")))
     else:
         raise ValueError(f"no round trip for store {store!r}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.apps.common import (
     HELLO,
     ROUTE_COUNT,
+    SQLITE_ROUND_TRIP_WORKLOAD,
     STATIC_FILE,
     STATIC_SIZE,
     STORE_WORKLOADS,
@@ -177,12 +178,22 @@ WORKLOADS: dict[str, Workload] = {
             )
             for name, store in STORE_WORKLOADS.items()
         ),
+        Workload(
+            SQLITE_ROUND_TRIP_WORKLOAD,
+            "/",
+            check_session,
+            "session counter, in-memory store, plus SQLiteStore's round trip in the handler",
+            lua=(LUA_DIR / "session.lua").read_text(),
+        ),
     )
 }
 
 
-DEFAULT_WORKLOADS = [name for name in WORKLOADS if name not in STORE_WORKLOADS]
-"""What a run measures unless told: the store workloads need Redis and PostgreSQL running."""
+DEFAULT_WORKLOADS = [
+    name for name in WORKLOADS if name not in STORE_WORKLOADS and name != SQLITE_ROUND_TRIP_WORKLOAD
+]
+"""What a run measures unless told: the store workloads need Redis and PostgreSQL running, and
+the round trip's is measured beside ``session-sqlite``."""
 
 
 def write_static_file(folder: Path) -> Path:

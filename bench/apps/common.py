@@ -50,6 +50,14 @@ POSTGRES_TABLE = "bench_session"
 SQLITE_FILE = "bench-sessions.sqlite3"
 """File of ``session-sqlite``'s records, in the ``BENCH_STATIC_DIR`` folder."""
 
+SQLITE_ROUND_TRIP_WORKLOAD = "session-sqlite-round-trip"
+"""The MemoryStore session counter whose handler also runs SQLiteStore's round trip
+(sqlite_round_trip.py) on ``SQLITE_ROUND_TRIP_FILE``: MemoryStore plus the round trip, measured
+inside the server under the same load as ``session-sqlite`` (expresspy only)."""
+
+SQLITE_ROUND_TRIP_FILE = "bench-round-trip.sqlite3"
+"""File of that round trip's rows, in the ``BENCH_STATIC_DIR`` folder."""
+
 STATIC_FILE = "1mb.bin"
 """Name of the file served by the ``static`` workload, at ``/1mb.bin``."""
 

@@ -5,6 +5,7 @@ Started by the harness as ``python -m expresspy run bench/apps/expresspy_app.py`
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -18,12 +19,15 @@ from bench.apps.common import (
     ROUTE_COUNT,
     SESSION_SECRET,
     SQLITE_FILE,
+    SQLITE_ROUND_TRIP_FILE,
+    SQLITE_ROUND_TRIP_WORKLOAD,
     STORE_WORKLOADS,
     Settings,
     route_pattern,
     settings,
     views_text,
 )
+from bench.apps.sqlite_round_trip import SQLiteRoundTrip
 from expresspy import express, session
 
 Handler = Callable[..., Any]
@@ -114,6 +118,24 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 }
 
 
+def with_round_trip(counter: Handler, path: str) -> Handler:
+    """``counter`` run between SQLiteStore's ``SELECT`` and upsert of the session's row in the
+    file at ``path`` (sqlite_round_trip.py): MemoryStore plus SQLite's round trip."""
+    round_trip = SQLiteRoundTrip(path)
+
+    def handler(req: Any, res: Any) -> None:
+        round_trip.read(req.session_id)
+        counter(req, res)
+        round_trip.write(req.session_id, req.session.views)
+
+    async def handler_async(req: Any, res: Any) -> None:
+        round_trip.read(req.session_id)
+        await counter(req, res)
+        round_trip.write(req.session_id, req.session.views)
+
+    return handler_async if inspect.iscoroutinefunction(counter) else handler
+
+
 def session_store(kind: str, cfg: Settings) -> Any:
     """The store of a ``session-<kind>`` workload (imported here: each is an optional extra)."""
     if kind == "sqlite":
@@ -139,6 +161,9 @@ def build(cfg: Settings) -> Any:
         app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True))
         app.get("/", h["counter"])
         app.get("/read", h["reader"])
+    elif cfg.workload == SQLITE_ROUND_TRIP_WORKLOAD:
+        app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True))
+        app.get("/", with_round_trip(h["counter"], f"{cfg.static_dir}/{SQLITE_ROUND_TRIP_FILE}"))
     elif cfg.workload in STORE_WORKLOADS:
         store = session_store(STORE_WORKLOADS[cfg.workload], cfg)
         app.use(session(secret=SESSION_SECRET, resave=False, save_uninitialized=True, store=store))
