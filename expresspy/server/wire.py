@@ -34,7 +34,11 @@ CHUNKED_END = b"0\r\n\r\n"
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(rb"[\x00\r\n]")
-_BAD_BYTES = b"\x00\r\n"
+# A translation table that changes NUL, CR and LF (each to another byte) and nothing else: a
+# value holding one of them differs from its translation. A table-only translate is one pass;
+# deleting bytes instead first builds a 256-entry table on every call (about 1.8k instructions
+# more on a 32-byte ETag).
+_BAD_BYTES_CHANGED = bytes(byte ^ 0x20 if byte in b"\x00\r\n" else byte for byte in range(256))
 _LENGTH = re.compile(rb"[ \t]*[0-9]{1,19}[ \t]*")
 # Node's reason phrases (what Express apps answer with), not Python's: 413 is "Payload Too
 # Large" there, "Request Entity Too Large" in http.HTTPStatus.
@@ -155,8 +159,8 @@ def _validated_line(name: bytes, value: bytes) -> _Line:
     kind = _NAMES.get(name) if type(name) is bytes else None
     if kind is None:
         kind = _name_kind(name)
-    try:  # CR, LF or NUL deleted: a shorter value (half a search's instructions)
-        bad = len(value.translate(None, _BAD_BYTES)) != len(value)
+    try:
+        bad = value.translate(_BAD_BYTES_CHANGED) != value
     except AttributeError:  # a buffer without translate (a memoryview)
         bad = _BAD_VALUE.search(value) is not None
     if bad:

@@ -285,12 +285,16 @@ def test_a_header_name_checked_before_still_has_each_new_value_checked() -> None
     assert header_block([(b"Connection", b"keep-alive, upgrade")])[3] is False
     assert header_block([(b"Content-Length", b" 12 ")])[1:3] == (12, False)
     assert header_block([(b"Content-Length", b"3"), (b"Content-Length", b"4")])[1:3] == (4, True)
-    for bad in ([(b"Content-Length", b"-1")], [(b"ETag", b"b\nc")], [(b"ETag", b"b\x00")]):
+    bad_values: list[Any] = [b"b\nc", b"b\x00", b"b\rc", b"\r", bytearray(b"a\r\nb: c")]
+    for bad in ([(b"Content-Length", b"-1")], *([(b"ETag", value)] for value in bad_values)):
         for _ in range(2):
             with pytest.raises(InvalidResponse):
                 header_block(bad)
     name: Any = bytearray(b"x-bytes")  # unhashable: checked each time, never remembered
     assert header_block([(name, b"1")])[0] == b"x-bytes: 1\r\n"
+    # Every other byte passes, tab, DEL and obs-text included (CR, LF and NUL split lines)
+    others = bytes(byte for byte in range(256) if byte not in b"\x00\r\n")
+    assert header_block([(b"x-all", others)])[0] == b"x-all: " + others + b"\r\n"
     view: Any = memoryview(b"v")  # a buffer without bytes' methods
     assert header_block([(b"x-view", view)])[0] == b"x-view: v\r\n"
     bad_view: Any = memoryview(b"v\r\n")
