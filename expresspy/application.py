@@ -388,7 +388,9 @@ class Application(MethodsMixin):
         (one coroutine either way: `release` below needs req and res held by this frame only)."""
         # Every attribute read on the app passes its __getattr__ hook (MethodsMixin's), which
         # Python 3.11 cannot specialise: each is read once here (docs/performance.md).
-        loop = asyncio.get_running_loop()
+        # The native exchange knows its loop: asyncio.get_running_loop() costs Python 3.11 a
+        # getpid() system call on every request
+        loop = native.loop if native is not None else asyncio.get_running_loop()
         sync = self._sync
         if sync.pool is None:  # the thread pool is made on the first request
             sync.start()
