@@ -27,7 +27,6 @@ from bench.apps.common import (
     settings,
     views_text,
 )
-from bench.apps.sqlite_round_trip import SQLiteRoundTrip
 from expresspy import express, session
 
 Handler = Callable[..., Any]
@@ -121,6 +120,10 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 def with_round_trip(counter: Handler, path: str) -> Handler:
     """``counter`` run between SQLiteStore's ``SELECT`` and upsert of the session's row in the
     file at ``path`` (sqlite_round_trip.py): MemoryStore plus SQLite's round trip."""
+    # Imported here, as the stores are: the other workloads' processes never load SQLite
+    # (more live objects make each garbage collection, and so each request, dearer)
+    from bench.apps.sqlite_round_trip import SQLiteRoundTrip
+
     round_trip = SQLiteRoundTrip(path)
 
     def handler(req: Any, res: Any) -> None:
