@@ -121,7 +121,6 @@ def with_round_trip(counter: Handler, path: str) -> Handler:
     """``counter`` run between SQLiteStore's ``SELECT`` and upsert of the session's row in the
     file at ``path`` (sqlite_round_trip.py): MemoryStore plus SQLite's round trip."""
     # Imported here, as the stores are: the other workloads' processes never load SQLite
-    # (more live objects make each garbage collection, and so each request, dearer)
     from bench.apps.sqlite_round_trip import SQLiteRoundTrip
 
     round_trip = SQLiteRoundTrip(path)
