@@ -33,12 +33,13 @@ CHUNKED_END = b"0\r\n\r\n"
 """The last chunk of a chunked body, with an empty trailer section."""
 
 _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
-_BAD_VALUE = re.compile(rb"[\x00\r\n]")
-# A translation table that changes NUL, CR and LF (each to another byte) and nothing else: a
+_BAD_BYTES = b"\x00\r\n"  # what a header value may not hold: NUL, and CR or LF (a new line)
+_BAD_VALUE = re.compile(b"[%s]" % re.escape(_BAD_BYTES))  # for buffers without translate
+# A translation table that changes each of those bytes (to another byte) and nothing else: a
 # value holding one of them differs from its translation. A table-only translate is one pass;
 # deleting bytes instead first builds a 256-entry table on every call (about 1.8k instructions
 # more on a 32-byte ETag).
-_BAD_BYTES_CHANGED = bytes(byte ^ 0x20 if byte in b"\x00\r\n" else byte for byte in range(256))
+_BAD_BYTES_CHANGED = bytes(byte ^ 0x20 if byte in _BAD_BYTES else byte for byte in range(256))
 _LENGTH = re.compile(rb"[ \t]*[0-9]{1,19}[ \t]*")
 # Node's reason phrases (what Express apps answer with), not Python's: 413 is "Payload Too
 # Large" there, "Request Entity Too Large" in http.HTTPStatus.
