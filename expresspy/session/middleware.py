@@ -890,7 +890,7 @@ class LeanRequestSession(RequestSession):
         if sess is None or self.touched or sid != self.cookie_id or sid != self.original_id:
             return super().end(req)
         cookie = sess._cookie
-        if type(cookie) is not StoredCookie or sess.id != sid:
+        if type(cookie) is not StoredCookie or sess._sid != sid:
             return super().end(req)
         data = sess.__dict__
         try:  # JSON.dumps(data), a Python frame less

@@ -52,6 +52,33 @@ def test_private_names_are_not_data() -> None:
     assert copy.copy(sess).id == "sid-1"
 
 
+def test_private_names_set_as_attributes_are_data() -> None:
+    # As in JavaScript (req.session._csrf = token): stored, saved and read back.
+    for sess in (_session(), Session.loaded("sid-2", SessionCookie(), {"views": 1}, None)):
+        sess._csrf = "token"
+        assert sess["_csrf"] == "token" and sess._csrf == "token"
+        assert sess.to_json()["_csrf"] == "token"
+        del sess._csrf
+        assert "_csrf" not in sess
+        with pytest.raises(AttributeError):
+            sess._csrf  # noqa: B018 - unstored again
+        assert sess.id in ("sid-1", "sid-2")  # the session's own fields are untouched
+
+
+def test_the_metadata_name_is_refused_as_an_attribute_too() -> None:
+    sess = _session()
+    with pytest.raises(ReservedSessionKey, match="reserved"):
+        sess._expresspy = {"created": 1}
+    assert "_expresspy" not in sess
+    with pytest.raises(AttributeError):
+        sess._expresspy  # noqa: B018 - not data, and nothing stored
+    with pytest.raises(AttributeError, match="cannot delete"):
+        del sess._expresspy
+    with pytest.raises(AttributeError, match="cannot delete"):
+        del sess.id
+    assert sess.id == "sid-1"
+
+
 def test_json_form_puts_cookie_first() -> None:
     sess = _session()
     sess.user = {"name": "john"}

@@ -44,6 +44,11 @@ app.get('/d/login', (req, res) => {
   });
 });
 app.get('/d/me', (req, res) => res.json({ user: req.session.user ?? null }));
+app.get('/d/draft', (req, res) => {
+  req.session._draft = 'saved';
+  res.send('drafted');
+});
+app.get('/d/draft-read', (req, res) => res.json({ draft: req.session._draft ?? null }));
 app.get('/d/logout', (req, res) => {
   req.session.destroy(() => res.send('bye'));
 });

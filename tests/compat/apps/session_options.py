@@ -73,4 +73,13 @@ def login(req, res):
 
 
 app.get("/d/me", lambda req, res: res.json({"user": req.session.user}))
+
+
+@app.get("/d/draft")
+def draft(req, res):
+    req.session._draft = "saved"  # a `_`-led name is data like any other
+    res.send("drafted")
+
+
+app.get("/d/draft-read", lambda req, res: res.json({"draft": req.session._draft}))
 app.get("/d/logout", lambda req, res: req.session.destroy(lambda err: res.send("bye")))
