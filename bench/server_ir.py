@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
@@ -183,8 +183,24 @@ async def serve_requests(
     return elapsed
 
 
-def instructions(count: int, options: list[str]) -> int:
-    """Total instructions of one run of this script (with ``options``) under callgrind."""
+class Count(NamedTuple):
+    """One run's totals under callgrind: every instruction, and the method-cache misses in it.
+
+    A miss is a type-attribute lookup (``_PyType_Lookup``) that CPython's 4,096-entry method
+    cache did not answer, so it walked the type's MRO (``find_name_in_mro``). A slot is chosen
+    by the type's version tag and the *address* of the name's string, so two lookups made
+    alternately in a request can evict each other on every request: which do is a matter of
+    memory layout, which any change to the code moves (docs/performance.md, "Method-cache
+    misses").
+    """
+
+    instructions: int
+    misses: int  # find_name_in_mro calls made by _PyType_Lookup
+    miss_instructions: int  # their inclusive cost
+
+
+def instructions(count: int, options: list[str]) -> Count:
+    """The totals of one run of this script (with ``options``) under callgrind."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         subprocess.run(
@@ -203,9 +219,40 @@ def instructions(count: int, options: list[str]) -> int:
             timeout=1800,
         )
         text = out.read_text(errors="replace")
+        callers = subprocess.run(
+            ["callgrind_annotate", "--tree=caller", "--threshold=100", str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
     match = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
     assert match, "no totals in the callgrind output"
-    return int(match.group(1))
+    misses, cost = method_cache_misses(callers)
+    return Count(int(match.group(1)), misses, cost)
+
+
+def method_cache_misses(callers: str) -> tuple[int, int]:
+    """The calls of ``find_name_in_mro`` made by ``_PyType_Lookup`` and their inclusive
+    instructions, read from ``callgrind_annotate --tree=caller``: each function's line
+    (``*``) follows the lines of its callers (``<``)."""
+    lines = callers.splitlines()
+    calls = cost = 0
+    for index, line in enumerate(lines):
+        if not _MRO_WALK.search(line):
+            continue
+        for caller in reversed(lines[:index]):
+            if "<" not in caller:
+                break
+            found = _FROM_LOOKUP.search(caller)
+            if found:
+                calls += int(found.group(2).replace(",", ""))
+                cost += int(found.group(1).replace(",", ""))
+    return calls, cost
+
+
+_MRO_WALK = re.compile(r"\*\s+\S*typeobject\.c:find_name_in_mro ")
+_FROM_LOOKUP = re.compile(r"^\s*([\d,]+) .*<\s+\S*typeobject\.c:_PyType_Lookup \(([\d,]+)x\)")
 
 
 def main() -> None:
@@ -249,7 +296,14 @@ def main() -> None:
                    *(["--peer"] if args.peer else [])]  # fmt: skip
         small = instructions(args.requests, options)
         large = instructions(2 * args.requests, options)
-        print(f"{label}: {(large - small) / args.requests:.0f} instructions per request")
+        per_request = (large.instructions - small.instructions) / args.requests
+        misses = (large.misses - small.misses) / args.requests
+        miss_cost = (large.miss_instructions - small.miss_instructions) / args.requests
+        print(
+            f"{label}: {per_request:.0f} instructions per request "
+            f"({misses:.1f} method-cache misses, {miss_cost:.0f} instructions; "
+            f"{per_request - miss_cost:.0f} without them)"
+        )
         return
     if args.app == "round-trip":
         start = time.perf_counter()
