@@ -4,8 +4,12 @@ A client and the server share one event loop and talk over real loopback TCP, on
 flight on one connection (the raw ASGI hello-world app of server_app.py). With ``--callgrind``
 the script runs itself twice under valgrind (N and 2N requests) and prints the instructions per
 request (the difference over N): independent of the machine's load, so good for before/after
-comparisons. Without it, it prints wall-clock microseconds per request (noisy). ``--http floor``
-measures what no server can avoid here (asyncio, the syscalls, the client).
+comparisons. It also prints CPython's method-cache misses a request: which type-attribute
+lookups collide in that cache depends on where the names' strings sit in memory, so a change
+anywhere (this script included) can move a few k instructions in or out. ``--layouts K``
+counts K memory layouts (objects made before the code under test is imported) and prints the
+median. Without ``--callgrind`` it prints wall-clock microseconds per request (noisy).
+``--http floor`` measures what no server can avoid here (asyncio, the syscalls, the client).
 
 ``--app hello`` or ``--app session`` serves the harness's framework apps instead of the raw one
 (``apps/expresspy_app.py``, async handlers; the client keeps the session cookie), and
@@ -34,6 +38,7 @@ import importlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +47,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+# --layouts: this many small objects made before the code under test is imported move the
+# addresses its names' strings get, and with them which method-cache lookups collide.
+_LAYOUT_PAD = [bytes(n % 200) + b"." for n in range(int(os.environ.get("BENCH_LAYOUT_PAD", 0)))]
+LAYOUT_PADS = (0, 100, 1000, 50, 400, 2000, 10, 700, 200)
 
 import store_round_trip  # noqa: E402
 from server_app import BODY, app  # noqa: E402
@@ -199,8 +209,9 @@ class Count(NamedTuple):
     miss_instructions: int  # their inclusive cost
 
 
-def instructions(count: int, options: list[str]) -> Count:
-    """The totals of one run of this script (with ``options``) under callgrind."""
+def instructions(count: int, options: list[str], pad: int = 0) -> Count:
+    """The totals of one run of this script (with ``options``) under callgrind, ``pad``
+    objects made before the code under test is imported."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         subprocess.run(
@@ -217,6 +228,7 @@ def instructions(count: int, options: list[str]) -> Count:
             check=True,
             capture_output=True,
             timeout=1800,
+            env={**os.environ, "BENCH_LAYOUT_PAD": str(pad)},
         )
         text = out.read_text(errors="replace")
         callers = subprocess.run(
@@ -284,6 +296,15 @@ def main() -> None:
         help="the store of --app session (the harness's session-sqlite/session-redis store)",
     )
     parser.add_argument("--callgrind", action="store_true")
+    parser.add_argument(
+        "--layouts",
+        type=int,
+        default=1,
+        choices=range(1, len(LAYOUT_PADS) + 1),
+        metavar=f"1-{len(LAYOUT_PADS)}",
+        help="with --callgrind: count in this many memory layouts and print their median "
+        "(which method-cache lookups collide depends on the layout)",
+    )
     args = parser.parse_args()
     if args.store != "memory" and args.app in ("raw", "hello"):
         parser.error("--store needs a session --app or round-trip")
@@ -294,16 +315,23 @@ def main() -> None:
     if args.callgrind:
         options = ["--http", args.http, "--app", args.app, "--store", args.store,
                    *(["--peer"] if args.peer else [])]  # fmt: skip
-        small = instructions(args.requests, options)
-        large = instructions(2 * args.requests, options)
-        per_request = (large.instructions - small.instructions) / args.requests
-        misses = (large.misses - small.misses) / args.requests
-        miss_cost = (large.miss_instructions - small.miss_instructions) / args.requests
-        print(
-            f"{label}: {per_request:.0f} instructions per request "
-            f"({misses:.1f} method-cache misses, {miss_cost:.0f} instructions; "
-            f"{per_request - miss_cost:.0f} without them)"
-        )
+        counts = []
+        for pad in LAYOUT_PADS[: args.layouts]:
+            small = instructions(args.requests, options, pad)
+            large = instructions(2 * args.requests, options, pad)
+            per_request = (large.instructions - small.instructions) / args.requests
+            misses = (large.misses - small.misses) / args.requests
+            miss_cost = (large.miss_instructions - small.miss_instructions) / args.requests
+            counts.append(per_request)
+            layout = f" (layout {pad})" if args.layouts > 1 else ""
+            print(
+                f"{label}{layout}: {per_request:.0f} instructions per request "
+                f"({misses:.1f} method-cache misses, {miss_cost:.0f} instructions; "
+                f"{per_request - miss_cost:.0f} without them)",
+                flush=True,
+            )
+        if args.layouts > 1:
+            print(f"{label}: median {statistics.median(counts):.0f} over {len(counts)} layouts")
         return
     if args.app == "round-trip":
         start = time.perf_counter()
