@@ -54,6 +54,7 @@ _LAYOUT_PAD = [bytes(n % 200) + b"." for n in range(int(os.environ.get("BENCH_LA
 LAYOUT_PADS = (0, 100, 1000, 50, 400, 2000, 10, 700, 200)
 
 import store_round_trip  # noqa: E402
+from callgrind import method_cache_misses  # noqa: E402
 from server_app import BODY, app  # noqa: E402
 
 from expresspy.server import Server, ServerConfig  # noqa: E402
@@ -242,29 +243,6 @@ def instructions(count: int, options: list[str], pad: int = 0) -> Count:
     assert match, "no totals in the callgrind output"
     misses, cost = method_cache_misses(callers)
     return Count(int(match.group(1)), misses, cost)
-
-
-def method_cache_misses(callers: str) -> tuple[int, int]:
-    """The calls of ``find_name_in_mro`` made by ``_PyType_Lookup`` and their inclusive
-    instructions, read from ``callgrind_annotate --tree=caller``: each function's line
-    (``*``) follows the lines of its callers (``<``)."""
-    lines = callers.splitlines()
-    calls = cost = 0
-    for index, line in enumerate(lines):
-        if not _MRO_WALK.search(line):
-            continue
-        for caller in reversed(lines[:index]):
-            if "<" not in caller:
-                break
-            found = _FROM_LOOKUP.search(caller)
-            if found:
-                calls += int(found.group(2).replace(",", ""))
-                cost += int(found.group(1).replace(",", ""))
-    return calls, cost
-
-
-_MRO_WALK = re.compile(r"\*\s+\S*typeobject\.c:find_name_in_mro ")
-_FROM_LOOKUP = re.compile(r"^\s*([\d,]+) .*<\s+\S*typeobject\.c:_PyType_Lookup \(([\d,]+)x\)")
 
 
 def main() -> None:
