@@ -202,7 +202,7 @@ class Count(NamedTuple):
     by the type's version tag and the *address* of the name's string, so two lookups made
     alternately in a request can evict each other on every request: which do is a matter of
     memory layout, which any change to the code moves (docs/performance.md, "Method-cache
-    misses").
+    misses in the count").
     """
 
     instructions: int

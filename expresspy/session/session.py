@@ -456,7 +456,7 @@ _CLASS_NAMES: dict[type, frozenset[str]] = {}
 def _class_names(cls: type) -> frozenset[str]:
     """The names ``hasattr(cls, name)`` finds (the class's, its bases' and its metaclass's),
     read once per class: ``hasattr`` pays for an AttributeError, with its formatted message,
-    on every miss, and a data name is a miss on each ``req.session.name = value``."""
+    on every miss, and a data name is a miss on each ``del req.session.name``."""
     names = _CLASS_NAMES.get(cls)
     if names is None:
         names = _CLASS_NAMES[cls] = frozenset(dir(cls)) | frozenset(dir(type(cls)))
