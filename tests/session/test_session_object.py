@@ -77,6 +77,8 @@ def test_the_metadata_name_is_refused_as_an_attribute_too() -> None:
     with pytest.raises(AttributeError, match="cannot delete"):
         del sess.id
     assert sess.id == "sid-1"
+    sess.data()["_expresspy"] = {"created": 1}  # metadata a raw data() holds reads back
+    assert sess._expresspy == {"created": 1}
 
 
 def test_json_form_puts_cookie_first() -> None:
